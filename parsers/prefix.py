@@ -1,0 +1,208 @@
+"""Line prefixes: which lines start a log record, and the fields in front of the message.
+
+Every format is a pyparsing grammar built from named `Regex` sub-expressions (the
+definition). Each grammar's terminals are written so that matching them one after the
+other never needs backtracking between them, so the concatenation of their `.pattern`s
+is one compiled `re` that accepts exactly the same lines: that is the fast path. The
+grammar is consulted only for lines that pass a cheap first-character pre-filter but
+miss the fast path (it agrees with it; a property test checks this).
+
+`compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
+logback `%` syntax (see `prefix_pattern`); `detect()` picks a built-in from sample lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import pyparsing as pp
+
+from parsers.prefix_time import DATETIME_PATTERN, TimeConverter, iso_seconds, parse_timezone
+
+
+@dataclass(slots=True)
+class Prefix:
+    """The fields in front of a record's first line. `format` names the parser that
+    produced it (`raw` = a record start without fields)."""
+
+    message: str
+    timestamp: str | None = None  # ISO 8601 with UTC offset
+    raw_time: str | None = None  # timestamp text as written (the only time when it has no date)
+    level: str | None = None  # upper-case; WARNING -> WARN
+    logger: str | None = None
+    thread: str | None = None
+    pid: str | None = None
+    mdc: dict[str, str] | None = None  # %X{key} values
+    extra: dict[str, str] | None = None  # %L line, %M method, %C class, %F file
+    format: str = "raw"
+
+
+LEVEL_RX = r"(?P<level>(?i:TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE))(?![\w-])"
+_LEVEL_NORM = {"WARNING": "WARN"}
+
+
+def normalize_level(raw: str) -> str:
+    up = raw.upper()
+    return _LEVEL_NORM.get(up, up)
+
+
+def _rx(pattern: str) -> pp.Regex:
+    return pp.Regex(pattern).leave_whitespace()
+
+
+# Named sub-expressions shared by the built-in formats.
+TIMESTAMP = _rx(DATETIME_PATTERN)
+TIME_ONLY = _rx(r"(?P<ts>(?P<ts_s>\d{2}:\d{2}:\d{2})(?:[.,](?P<ts_f>\d{1,9}))?)")
+SPACES = _rx(r" +")
+THREAD = _rx(r"\[(?P<thread>[^\]]*)\]")
+LEVEL = _rx(LEVEL_RX)
+LOGGER = _rx(r"(?P<logger>[^\s:]+)")
+LOGGER_LINE = _rx(r"(?P<logger>[^\s:]+)(?::(?P<L>\d+|\?))?")
+DASH = _rx(r" +- ")
+COLON = _rx(r" *: ")
+PID = _rx(r"(?P<pid>\d+)")
+MESSAGE = _rx(r"(?P<message>[^\r\n]*)")
+
+
+class Alternative:
+    """One line layout: its grammar, the fast `re` derived from it, and how groups map to fields."""
+
+    __slots__ = ("grammar", "fast", "first_chars", "mdc_groups", "extra_groups")
+
+    def __init__(self, parts: list[pp.Regex], first_chars: str,
+                 mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
+        self.grammar = pp.And(parts).leave_whitespace()
+        self.fast = re.compile("".join(p.pattern for p in parts))
+        self.first_chars = frozenset(first_chars)
+        self.mdc_groups = dict(mdc_groups or {})
+        self.extra_groups = dict(extra_groups or {"L": "line"})
+
+    def grammar_groups(self, line: str) -> dict[str, Any] | None:
+        try:
+            res = self.grammar.parse_string(line)
+        except pp.ParseBaseException:
+            return None
+        return {k: v for k, v in res.as_dict().items() if isinstance(v, str)}
+
+
+def _alts(*layouts: tuple[list[pp.Regex], str]) -> tuple[Alternative, ...]:
+    return tuple(Alternative(parts, first) for parts, first in layouts)
+
+
+DIGITS = "0123456789"
+# logback default: 2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
+LOGBACK_DEFAULT = [TIMESTAMP, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
+# %d %-5p [%t] %c{1}:%L - %m  (log4j 1.x habit, common with log4j2 too)
+LEVEL_FIRST = [TIMESTAMP, SPACES, LEVEL, SPACES, THREAD, SPACES, LOGGER_LINE, DASH, MESSAGE]
+# Spring Boot: 2026-11-26 10:15:30.123  INFO 12345 --- [  main] c.f.p.OrderService  : msg
+# (Spring Boot 3.2+ adds "[app-name] " before the thread)
+SPRING_BOOT = [TIMESTAMP, SPACES, LEVEL, SPACES, PID, _rx(r" +--- +(?:\[[^\]]*\] +)?"), THREAD, SPACES,
+               LOGGER, COLON, MESSAGE]
+# log4j2 PatternLayout default: 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
+LOG4J2_DEFAULT = [TIME_ONLY, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
+# python: %(asctime)s - %(name)s - %(levelname)s - %(message)s
+PY_DASHES = [TIMESTAMP, _rx(r" - (?P<logger>\S+) - "), LEVEL, _rx(" - "), MESSAGE]
+# python: %(asctime)s %(levelname)s %(name)s: %(message)s
+PY_LEVEL_NAME = [TIMESTAMP, SPACES, LEVEL, SPACES, LOGGER, _rx(": ?"), MESSAGE]
+# Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
+PY_FLASK = [_rx(r"\["), TIMESTAMP, _rx(r"\] "), LEVEL, _rx(r" in "), LOGGER, _rx(": ?"), MESSAGE]
+# gunicorn: [2026-11-26 10:15:30 +0800] [12345] [INFO] msg
+PY_GUNICORN = [_rx(r"\[(?P<ts>(?P<ts_s>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: (?P<ts_z>[+-]\d{4}))?)\] \["),
+               PID, _rx(r"\] \["), LEVEL, _rx(r"\] "), MESSAGE]
+# logging.basicConfig default: ERROR:pay.order:msg
+PY_BASIC = [_rx(r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[^\s:]*):"), MESSAGE]
+
+BUILTINS: dict[str, tuple[Alternative, ...]] = {
+    "logback": _alts((LOGBACK_DEFAULT, DIGITS), (SPRING_BOOT, DIGITS), (LEVEL_FIRST, DIGITS)),
+    "log4j2": _alts((LOG4J2_DEFAULT, DIGITS), (LEVEL_FIRST, DIGITS), (SPRING_BOOT, DIGITS), (LOGBACK_DEFAULT, DIGITS)),
+    "python": _alts((PY_DASHES, DIGITS), (PY_LEVEL_NAME, DIGITS), (PY_FLASK, "["), (PY_GUNICORN, "["),
+                    (PY_BASIC, "DIWEC")),
+}
+
+
+class PrefixParser:
+    """Parses the prefix of one line: `parse(line) -> Prefix | None` (None: the line does
+    not start a record). Holds a per-second timestamp cache; no other state."""
+
+    __slots__ = ("name", "_alts", "_conv", "_first")
+
+    def __init__(self, name: str, alternatives: tuple[Alternative, ...], timezone: str = "UTC",
+                 to_dt=iso_seconds) -> None:
+        self.name = name
+        self._alts = alternatives
+        self._conv = TimeConverter(parse_timezone(timezone), to_dt)
+        self._first = frozenset().union(*(a.first_chars for a in alternatives)) if alternatives else frozenset()
+
+    def parse(self, line: str) -> Prefix | None:
+        for alt in self._alts:
+            m = alt.fast.match(line)
+            if m is not None:
+                return self._build(m.groupdict(), alt)
+        if line[:1] in self._first:  # cheap pre-filter before the (slow) grammar
+            for alt in self._alts:
+                gd = alt.grammar_groups(line)
+                if gd is not None:
+                    return self._build(gd, alt)
+        return None
+
+    def _build(self, gd: Mapping[str, Any], alt: Alternative) -> Prefix:
+        ts_s = gd.get("ts_s")
+        level = gd.get("level")
+        thread = gd.get("thread")
+        p = Prefix(
+            message=gd.get("message") or "",
+            timestamp=self._conv.iso(ts_s, gd.get("ts_f"), gd.get("ts_z")) if ts_s else None,
+            raw_time=gd.get("ts"),
+            level=normalize_level(level) if level else None,
+            logger=gd.get("logger") or None,
+            thread=thread.strip() if thread else thread,
+            pid=gd.get("pid"),
+            format=self.name,
+        )
+        if alt.mdc_groups:
+            p.mdc = {key: gd.get(g) or "" for g, key in alt.mdc_groups.items()}
+        extra = {key: gd[g] for g, key in alt.extra_groups.items() if gd.get(g)}
+        if extra:
+            p.extra = extra
+        return p
+
+
+class RawParser(PrefixParser):
+    """No known layout: every non-empty, non-indented line starts a record without fields."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("raw", ())
+
+    def parse(self, line: str) -> Prefix | None:
+        if not line or line[0] in " \t\r\n":
+            return None
+        return Prefix(message=line.rstrip("\r\n"), format="raw")
+
+
+def compile_format(fmt: str, timezone: str = "UTC") -> PrefixParser:
+    """A parser for `logback`, `log4j2`, `python`, `raw`, or a logback `%` pattern.
+    Raises ValueError (naming the problem) for an unsupported pattern or time zone."""
+    if fmt in BUILTINS:
+        return PrefixParser(fmt, BUILTINS[fmt], timezone)
+    if fmt == "raw":
+        return RawParser()
+    from parsers.prefix_pattern import compile_pattern
+
+    alt, to_dt = compile_pattern(fmt)
+    return PrefixParser("pattern", (alt,), timezone, to_dt)
+
+
+def detect(lines: list[str], timezone: str = "UTC") -> PrefixParser:
+    """The built-in parser that recognises the most of `lines` (first wins a tie), or
+    the raw parser when none recognises any."""
+    best, best_n = None, 0
+    for name in BUILTINS:
+        parser = compile_format(name, timezone)
+        n = sum(1 for line in lines if parser.parse(line) is not None)
+        if n > best_n:
+            best, best_n = parser, n
+    return best if best is not None else RawParser()
