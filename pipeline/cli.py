@@ -1,0 +1,67 @@
+"""The `logpipe` command: one sub-command per stage or tool."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pipeline.procs import StackError
+
+
+def _home(args: argparse.Namespace) -> Path:
+    return Path(args.home or os.environ.get("LOGPIPE_HOME") or ".logpipe")
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    from pipeline.stack import Stack, format_status
+
+    stack = Stack.at(_home(args), kafka_port=args.kafka_port, es_port=args.es_port)
+    if args.action == "up":
+        timings = asyncio.run(stack.up(timeout_s=args.timeout))
+        print(f"kafka          {stack.kafka.address}  (logs: {stack.kafka.logs_dir})")
+        print(f"elasticsearch  {stack.elasticsearch.url}  (logs: {stack.elasticsearch.home / 'logs'})")
+        print(f"ready in {timings['total_s']:.1f}s (prepare {timings['prepare_s']:.1f}s, "
+              f"start {timings['start_s']:.1f}s)")
+        return 0
+    if args.action == "down":
+        asyncio.run(stack.down())
+        print("stopped")
+        return 0
+    rows = asyncio.run(stack.status())
+    print(format_status(rows))
+    return 0 if all(r.health in ("up", "green", "yellow") for r in rows) else 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="logpipe", description="Log pipeline and exception scanner")
+    ap.add_argument("--log-level", default=os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING"))
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    st = sub.add_parser("stack", help="the local Kafka and Elasticsearch")
+    st.add_argument("action", choices=["up", "down", "status"])
+    st.add_argument("--home", help="state directory (default: $LOGPIPE_HOME or .logpipe)")
+    st.add_argument("--kafka-port", type=int, default=9092)
+    st.add_argument("--es-port", type=int, default=9200)
+    st.add_argument("--timeout", type=float, default=180, help="seconds to wait for both to answer")
+    st.set_defaults(func=cmd_stack)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except StackError as exc:
+        print(f"logpipe: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
