@@ -1,0 +1,31 @@
+# The two set-up commands of the README, and their parts.
+PY ?= python3
+export PIP_DISABLE_PIP_VERSION_CHECK = 1
+
+.PHONY: install system-deps stack demo test unit bench clean
+
+system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java and Maven must be present
+	@command -v java >/dev/null || { echo "Java is missing: install a JDK 17+ (Debian: openjdk-17-jdk)"; exit 2; }
+	@command -v mvn >/dev/null || { echo "Maven is missing: install Maven 3.8+ (Debian: maven)"; exit 2; }
+	@command -v kcat >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; \
+	  else echo "kcat is missing: sudo apt-get install kcat (its tests are skipped without it)"; fi; }
+
+install: system-deps
+	$(PY) -m pip install -q -e '.[test]'
+
+stack: install
+	$(PY) -m pipeline.cli stack up
+
+demo: stack  ## the main job on its embedded default: the local stack and the pipeline on samples/
+	$(PY) -m pipeline.cli demo --config samples/logpipe.toml
+
+test: stack  ## every test, unit and integration, against the real local Kafka and Elasticsearch
+	$(PY) -m pytest -q -p no:cacheprovider
+
+unit: install
+	$(PY) -m pytest -q -m "not integration"
+
+clean:
+	-$(PY) -m pipeline.cli stack down
+	rm -rf .logpipe

@@ -1,0 +1,43 @@
+"""Shared fixtures. Integration tests get a real Kafka and a real Elasticsearch:
+`LOGPIPE_KAFKA` / `LOGPIPE_ES` when set, otherwise the project's own local stack
+(`logpipe stack up`, which is idempotent)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def local_stack() -> dict[str, str]:
+    kafka = os.environ.get("LOGPIPE_KAFKA")
+    es = os.environ.get("LOGPIPE_ES")
+    if not (kafka and es):
+        proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "stack", "up"], cwd=REPO,
+                              capture_output=True, text=True, timeout=900)
+        if proc.returncode != 0:
+            pytest.fail(f"logpipe stack up failed:\n{proc.stdout}\n{proc.stderr}")
+    return {"kafka": kafka or "127.0.0.1:9092", "es": es or "http://127.0.0.1:9200"}
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(local_stack: dict[str, str]) -> str:
+    return local_stack["kafka"]
+
+
+@pytest.fixture(scope="session")
+def es_url(local_stack: dict[str, str]) -> str:
+    return local_stack["es"]
+
+
+@pytest.fixture
+def unique_name() -> str:
+    """A fresh name for a topic, index or consumer group, so tests never see each other's data."""
+    return f"t-{uuid.uuid4().hex[:12]}"
