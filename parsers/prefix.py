@@ -48,6 +48,15 @@ def normalize_level(raw: str) -> str:
     return _LEVEL_NORM.get(up, up)
 
 
+_GROUPS = ("ts", "ts_s", "ts_f", "ts_z", "level", "logger", "thread", "pid", "message")
+_LEVEL_CACHE = {w: normalize_level(w) for w in ("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL",
+                                                 "CRITICAL", "NOTICE", "SEVERE")}
+
+
+def _groups(gd: Mapping[str, Any]) -> tuple:
+    return tuple(gd.get(k) for k in _GROUPS)
+
+
 def _rx(pattern: str) -> pp.Regex:
     return pp.Regex(pattern).leave_whitespace()
 
@@ -63,7 +72,7 @@ LOGGER_LINE = _rx(r"(?P<logger>[^\s:]+)(?::(?P<L>\d+|\?))?")
 DASH = _rx(r" +- ")
 COLON = _rx(r" *: ")
 PID = _rx(r"(?P<pid>\d+)")
-MESSAGE = _rx(r"(?P<message>[^\r\n]*)")
+MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dropped in _build
 
 
 class Alternative:
@@ -74,10 +83,15 @@ class Alternative:
     def __init__(self, parts: list[pp.Regex], first_chars: str,
                  mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
         self.grammar = pp.And(parts).leave_whitespace()
-        self.fast = re.compile("".join(p.pattern for p in parts))
+        joined = "".join(p.pattern for p in parts)
+        # Groups the layout lacks are appended as never-matching optional groups, so the
+        # fast path can read all fields with one `m.group(*_GROUPS)`.
+        missing = [g for g in _GROUPS if f"(?P<{g}>" not in joined]
+        self.fast = re.compile(joined + "".join(f"(?P<{g}>(?!))?" for g in missing))
         self.first_chars = frozenset(first_chars)
         self.mdc_groups = dict(mdc_groups or {})
-        self.extra_groups = dict(extra_groups or {"L": "line"})
+        extra = dict(extra_groups or {"L": "line"})
+        self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
 
     def grammar_groups(self, line: str) -> dict[str, Any] | None:
         try:
@@ -133,39 +147,42 @@ class PrefixParser:
         self.name = name
         self._alts = alternatives
         self._conv = TimeConverter(parse_timezone(timezone), to_dt)
-        self._first = frozenset().union(*(a.first_chars for a in alternatives)) if alternatives else frozenset()
+        # Characters a record start may begin with; None = unknown (a user pattern may start anywhere).
+        firsts = [a.first_chars for a in alternatives]
+        self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
 
     def parse(self, line: str) -> Prefix | None:
+        if self._first is not None and line[:1] not in self._first:  # stack frames etc.: one set lookup
+            return None
         for alt in self._alts:
             m = alt.fast.match(line)
             if m is not None:
-                return self._build(m.groupdict(), alt)
-        if line[:1] in self._first:  # cheap pre-filter before the (slow) grammar
+                return self._build(m.group(*_GROUPS), alt, m)
+        if self._first is not None:  # passed the pre-filter: consult the grammar (the definition)
             for alt in self._alts:
                 gd = alt.grammar_groups(line)
                 if gd is not None:
-                    return self._build(gd, alt)
+                    return self._build(_groups(gd), alt, gd)
         return None
 
-    def _build(self, gd: Mapping[str, Any], alt: Alternative) -> Prefix:
-        ts_s = gd.get("ts_s")
-        level = gd.get("level")
-        thread = gd.get("thread")
-        p = Prefix(
-            message=gd.get("message") or "",
-            timestamp=self._conv.iso(ts_s, gd.get("ts_f"), gd.get("ts_z")) if ts_s else None,
-            raw_time=gd.get("ts"),
-            level=normalize_level(level) if level else None,
-            logger=gd.get("logger") or None,
-            thread=thread.strip() if thread else thread,
-            pid=gd.get("pid"),
-            format=self.name,
-        )
-        if alt.mdc_groups:
-            p.mdc = {key: gd.get(g) or "" for g, key in alt.mdc_groups.items()}
-        extra = {key: gd[g] for g, key in alt.extra_groups.items() if gd.get(g)}
-        if extra:
-            p.extra = extra
+    def _build(self, g: tuple, alt: Alternative, gd: Any) -> Prefix:
+        ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g
+        if message is None:
+            message = ""
+        elif message[-1:] == "\r":
+            message = message[:-1]
+        if level is not None:
+            level = _LEVEL_CACHE.get(level) or normalize_level(level)
+        if thread and (thread[0] == " " or thread[-1] == " "):
+            thread = thread.strip()
+        p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
+                   logger or None, thread, pid, None, None, self.name)
+        if alt.mdc_groups or alt.extra_groups:
+            get = gd.get if isinstance(gd, dict) else gd.groupdict().get
+            if alt.mdc_groups:
+                p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
+            extra = {key: get(grp) for grp, key in alt.extra_groups.items() if get(grp)}
+            p.extra = extra or None
         return p
 
 

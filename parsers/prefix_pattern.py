@@ -132,7 +132,7 @@ def compile_pattern(fmt: str) -> tuple[Alternative, Callable[[str], datetime] | 
         parts.append(rx)
     _drop_double_spaces(parts)
     first = toks[0]
-    first_chars = first[1][:1] if first[0] == "lit" else ("0123456789" if first[0] == "date" else "")
+    first_chars = first[1][:1] if first[0] == "lit" else ("0123456789" if parts[0].startswith(r"(?P<ts>(?P<ts_s>\d") else "")
     return Alternative([pp.Regex(p).leave_whitespace() for p in parts if p], first_chars, mdc, extra), to_dt
 
 

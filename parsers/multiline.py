@@ -1,0 +1,177 @@
+"""Multi-line record assembly: one rule state machine, dialects as rule tables.
+
+The caller parses each line's prefix once and pushes it here:
+
+* a line with a structured prefix (any format but `raw`) starts a record;
+* a line without a prefix (`None`: a stack frame, a `Caused by:`, a traceback line,
+  any line the format does not recognise) continues the pending record;
+* a `raw` prefix (no known layout: every non-indented line is a candidate start) is
+  where the dialect's rule table decides, as in Fluent Bit's `flb_ml_rule.c`: rows of
+  (state, regex, next state); a line that matches a row from the current state
+  continues the record, any other line starts a new one, whose first state comes
+  from the `start_state` rows.
+
+Records close on the next start line, at `poll()` after `flush_after_ms` idle, or at
+`finish()`. Bounds: lines past `max_event_lines` / `max_event_bytes` are dropped and
+counted, the record is marked truncated, and `end_offset` still covers them, so every
+pushed byte belongs to exactly one record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from parsers.options import Bounds
+from parsers.prefix import Prefix
+
+START = "start_state"
+_JAVA_HEADER = (r"^(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
+                r"(?:Exception|Error|Throwable)(?:\$\w+)?(?::|\s*$)")
+_JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
+_JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
+
+JAVA_RULES: tuple[tuple[str, str, str], ...] = (
+    (START, _JAVA_HEADER, "java_after_exception"),
+    ("java_after_exception", _JAVA_FRAME, "java"),
+    ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
+    ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
+    ("java", _JAVA_FRAME, "java"),
+    ("java", _JAVA_CAUSE, "java_after_exception"),
+)
+_PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
+PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
+    (START, _PY_TRACEBACK, "python"),
+    ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
+    ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
+    ("python_exc", r"^\s*$", "python_exc"),
+    ("python_exc", r"^(?:During handling of the above exception|The above exception was the direct cause)",
+     "python_chain"),
+    ("python_chain", r"^\s*$", "python_chain"),
+    ("python_chain", _PY_TRACEBACK, "python"),
+)
+DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One assembled record: its first line (with the prefix parsed from it, if any)
+    and its continuation lines, as read (no newline). Offsets are bytes in the file."""
+
+    first: Prefix | None
+    first_line: str
+    continuation: list[str] = field(default_factory=list)
+    offset: int = 0
+    end_offset: int = 0
+    truncated: bool = False
+    dropped_lines: int = 0  # continuation lines cut at a bound (still inside end_offset)
+
+    @property
+    def lines(self) -> list[str]:
+        return [self.first_line, *self.continuation]
+
+
+class RuleTable:
+    """Compiled (state, regex, next state) rows."""
+
+    __slots__ = ("start", "by_state")
+
+    def __init__(self, rows: tuple[tuple[str, str, str], ...]) -> None:
+        self.start = tuple((re.compile(rx), nxt) for st, rx, nxt in rows if st == START)
+        self.by_state: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {}
+        for st, rx, nxt in rows:
+            if st != START:
+                self.by_state[st] = self.by_state.get(st, ()) + ((re.compile(rx), nxt),)
+
+    def step(self, state: str, line: str) -> str | None:
+        """The next state if `line` continues a record in `state`, else None."""
+        for rx, nxt in self.by_state.get(state, ()):
+            if rx.match(line):
+                return nxt
+        return None
+
+    def first_state(self, line: str) -> str:
+        for rx, nxt in self.start:
+            if rx.match(line):
+                return nxt
+        return START
+
+
+class Multiline:
+    """Streaming assembler. `push()` returns the record a line closed, if any."""
+
+    __slots__ = ("_rules", "_single", "_max_lines", "_max_bytes", "_flush_ms",
+                 "_pending", "_state", "_ruled", "_n", "_bytes", "_last_ms")
+
+    def __init__(self, dialect: str, bounds: Bounds) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"multiline dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
+        self._rules = RuleTable(DIALECTS[dialect])
+        self._single = dialect == "none"
+        self._max_lines = max(1, bounds.max_event_lines)
+        self._max_bytes = bounds.max_event_bytes
+        self._flush_ms = bounds.flush_after_ms
+        self._pending: RawRecord | None = None
+        self._state = START
+        self._ruled = False  # pending record started without a structured prefix: rules track it
+        self._n = 0
+        self._bytes = 0
+        self._last_ms = 0
+
+    @property
+    def pending_offset(self) -> int | None:
+        """First byte of the pending record: where a resumed reader must start again."""
+        return None if self._pending is None else self._pending.offset
+
+    def push(self, line: str, prefix: Prefix | None, offset: int, end_offset: int, now_ms: int) -> RawRecord | None:
+        self._last_ms = now_ms
+        pending = self._pending
+        if self._single:
+            return RawRecord(prefix, line, [], offset, end_offset)
+        if prefix is not None and prefix.format != "raw":  # the 95% case
+            self._pending = RawRecord(prefix, line, [], offset, end_offset)
+            self._n, self._bytes, self._ruled = 1, end_offset - offset, False
+            return pending
+        if pending is None:
+            self._open(line, prefix, offset, end_offset)
+            return None
+        if prefix is None:
+            if self._ruled:
+                self._state = self._rules.step(self._state, line) or self._state
+            self._append(pending, line, offset, end_offset)
+            return None
+        nxt = self._rules.step(self._state, line)  # a raw candidate start: the rules decide
+        if nxt is not None:
+            self._state = nxt
+            self._append(pending, line, offset, end_offset)
+            return None
+        self._open(line, prefix, offset, end_offset)
+        return pending
+
+    def poll(self, now_ms: int) -> RawRecord | None:
+        """Close the pending record if nothing was pushed for `flush_after_ms`."""
+        if self._pending is not None and now_ms - self._last_ms >= self._flush_ms:
+            return self.finish()
+        return None
+
+    def finish(self) -> RawRecord | None:
+        """End of input: close the pending record."""
+        pending, self._pending = self._pending, None
+        self._state = START
+        return pending
+
+    def _open(self, line: str, prefix: Prefix | None, offset: int, end_offset: int) -> None:
+        self._pending = RawRecord(prefix, line, [], offset, end_offset)
+        self._n, self._bytes, self._ruled = 1, end_offset - offset, True
+        self._state = self._rules.first_state(line)
+
+    def _append(self, rec: RawRecord, line: str, offset: int, end_offset: int) -> None:
+        rec.end_offset = end_offset
+        size = end_offset - offset
+        if rec.truncated or self._n >= self._max_lines or self._bytes + size > self._max_bytes:
+            rec.truncated = True
+            rec.dropped_lines += 1
+            return
+        rec.continuation.append(line)
+        self._n += 1
+        self._bytes += size
