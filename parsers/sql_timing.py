@@ -1,0 +1,151 @@
+"""SQL timing lines: how long a statement took, recognised in a log message.
+
+`SqlTimingParser(options).parse(message)` understands
+  * Alibaba Druid's slow-SQL log: `slow sql 1234 millis. SELECT ... id=?["p1",2]`
+  * p6spy single line: `1700000000000|35|statement|connection 7|[url ...|]prepared|sql`
+    and its multi-line header `#1700000000000 | took 35ms | statement | connection 7| url ...`
+  * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`
+  * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
+    `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
+    `SQL: SELECT ... 耗时: 35ms`
+  * the regexes in `SqlOptions.patterns` (named groups `sql` and `ms` or `s`), tried first.
+
+Each format is one regex built from the shared `units.NUMBER`/`units.UNIT`
+fragments. A grammar library buys nothing here: every format is a single flat
+line, and this runs on every message, so a few substring tests reject the
+ordinary message before any regex runs (see `parse`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from parsers.options import SqlOptions
+from parsers.units import NUMBER, UNIT, duration_ns
+
+
+@dataclass(frozen=True, slots=True)
+class SqlTiming:
+    """One timed statement. `statement` is None when the record carries only the
+    timing (a p6spy multi-line header, an unjoined MyBatis `<==` line);
+    `duration_ns` is None when only the statement is known."""
+
+    duration_ns: int | None
+    statement: str | None
+    params: str | None = None
+    rows: int | None = None
+    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | generic | custom
+
+
+_F = re.IGNORECASE | re.DOTALL
+_DUR = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?"  # unit optional: milliseconds
+_DUR_UNIT = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})"
+_VERB = r"(?:select|insert|update|delete|replace|merge|with|call|create|alter|drop|truncate)\b"
+
+_DRUID = re.compile(r"slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>.*)", re.DOTALL)
+_P6SPY_LINE = re.compile(
+    r"(?P<epoch>[0-9]{10,13})\|(?P<num>[0-9]{1,15})\|(?P<cat>\w+)\|connection ?[0-9]*\|"
+    r"(?:url [^|]*\|)?(?P<rest>.*)", re.DOTALL)
+_P6SPY_HEADER = re.compile(
+    r"#(?P<epoch>[0-9]{10,13}) ?\| ?took (?P<num>[0-9]{1,15}) ?ms ?\| ?(?P<cat>\w+) ?\| ?connection ?[0-9]*"
+    r" ?\|(?: ?url [^|\n]*)?(?P<rest>.*)", re.DOTALL)
+_GENERIC_SQL_WORD = (
+    ("generic", re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)", re.DOTALL)),
+    ("generic", re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
+    ("generic", re.compile(rf"\bsql\s*[=:]\s*(?P<sql>.+?)[\s,;]+cost\s*[=:]\s*{_DUR}\s*$", _F)),
+    ("generic", re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
+    ("generic", re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
+    ("mybatis-plus", re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
+)
+_TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _F)
+_P6SPY_TIMED = frozenset({"statement", "batch"})
+
+
+def _druid_params(text: str) -> tuple[str, str | None]:
+    """Split Druid's `SQL["p1",2]` into statement and the JSON parameter list."""
+    if not text.endswith("]"):
+        return text, None
+    pos = len(text)
+    for _ in range(16):  # a parameter value may itself contain '['
+        pos = text.rfind("[", 0, pos)
+        if pos <= 0:
+            break
+        try:
+            if isinstance(json.loads(text[pos:]), list):
+                return text[:pos].rstrip(), text[pos:]
+        except ValueError:
+            continue
+    return text, None
+
+
+def _p6spy(m: re.Match[str]) -> SqlTiming | None:
+    if m.group("cat").lower() not in _P6SPY_TIMED:
+        return None
+    rest = m.group("rest").strip().strip("|;").strip()
+    sep = "\n" if "\n" in rest else "|"
+    prepared, _, effective = rest.partition(sep)
+    statement = effective.strip().rstrip(";").strip() or prepared.strip() or None
+    return SqlTiming(int(m.group("num")) * 1_000_000, statement, source="p6spy")
+
+
+def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
+    ns = duration_ns(m.group("num"), m.group("unit"))
+    statement = m.group("sql").strip()
+    if ns is None or not statement:
+        return None
+    return SqlTiming(ns, statement, source=source)
+
+
+class SqlTimingParser:
+    """Recognises SQL timing lines; `parse(message)` returns a `SqlTiming` or None."""
+
+    __slots__ = ("_custom",)
+
+    def __init__(self, options: SqlOptions = SqlOptions()) -> None:
+        custom = []
+        for source in options.patterns:
+            try:
+                rx = re.compile(source, re.DOTALL)
+            except re.error as e:
+                raise ValueError(f"sql.patterns: {source!r} is not a regex: {e}") from None
+            names = rx.groupindex
+            if "sql" not in names or not ("ms" in names or "s" in names):
+                raise ValueError(f"sql.patterns: {source!r} needs named groups 'sql' and 'ms' or 's'")
+            custom.append(rx)
+        self._custom = tuple(custom)
+
+    def parse(self, message: str) -> SqlTiming | None:
+        for rx in self._custom:
+            if (m := rx.search(message)) is not None and (t := self._custom_timing(m)) is not None:
+                return t
+        if "SQL" in message or "sql" in message or "Sql" in message:
+            if (m := _DRUID.match(message)) is not None:
+                statement, params = _druid_params(m.group("sql").strip())
+                return SqlTiming(int(m.group("num")) * 1_000_000, statement, params, source="druid")
+            for source, rx in _GENERIC_SQL_WORD:
+                if (m := rx.search(message)) is not None and (t := _timing(m, source)) is not None:
+                    return t
+        if "took" in message:
+            if (m := _P6SPY_HEADER.match(message)) is not None:
+                return _p6spy(m)
+            if (m := _TOOK_VERB.search(message)) is not None:
+                return _timing(m, "generic")
+        if message[:1].isdigit() and "|" in message and (m := _P6SPY_LINE.match(message)) is not None:
+            return _p6spy(m)
+        return None
+
+    @staticmethod
+    def _custom_timing(m: re.Match[str]) -> SqlTiming | None:
+        groups = m.groupdict()
+        statement = (groups.get("sql") or "").strip()
+        if groups.get("ms"):
+            ns = duration_ns(groups["ms"].strip(), "ms")
+        elif groups.get("s"):
+            ns = duration_ns(groups["s"].strip(), "s")
+        else:
+            ns = None
+        if ns is None or not statement:
+            return None
+        return SqlTiming(ns, statement, source="custom")
