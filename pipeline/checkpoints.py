@@ -1,0 +1,231 @@
+"""Acknowledged offsets per file identity, persisted atomically.
+
+The consumer (the shipper) calls `commit(file_id, offset)` once everything before
+`offset` is acknowledged downstream, and `flush()` to persist. The tailer
+`register`s every identity it starts delivering and `touch`es the ones it still
+sees, so entries of files gone for longer than `forget_after_s` are dropped.
+
+One entry per file (`FileIdentity.key`), holding its current generation. For one
+identity and generation the offset never goes backwards; a commit for an older
+generation (acks arriving after a copytruncate) is ignored and counted.
+
+File format (JSON, `"version": 1`): written to a temp file in the same directory,
+fsynced, renamed over the old one, then the directory is fsynced, all in a worker
+thread. A corrupt or unreadable file is an error for the caller to decide on: an
+empty start would re-ship everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno as errno_names
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from pipeline.identity import FileIdentity
+from pipeline.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+CHECKPOINT_FORMAT_VERSION = 1
+DEFAULT_FORGET_AFTER_S = 7 * 24 * 3600.0
+
+
+class CheckpointError(Exception):
+    """The checkpoint file cannot be used; `path` and `errno` (None if not an OS error)."""
+
+    def __init__(self, message: str, path: Path, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno
+
+
+class CheckpointCorruptError(CheckpointError):
+    """The file exists but is not a checkpoint file this version can read."""
+
+
+class CheckpointReadError(CheckpointError):
+    """The file exists but cannot be read (permission, IO error)."""
+
+
+class CheckpointWriteError(CheckpointError):
+    """flush() failed (disk full, read-only); the previous file is untouched."""
+
+
+class UnknownFileIdError(KeyError):
+    """commit() for a file id the store has never been told about."""
+
+
+@dataclass(slots=True)
+class Checkpoint:
+    identity: FileIdentity  # carries the current generation
+    offset: int
+    path: str
+    last_seen_s: float  # wall clock
+    released: bool = False  # drained after rotation/deletion: the same key again is a new life
+
+    def to_json(self) -> dict[str, object]:
+        ident = self.identity
+        return {"device": ident.device, "inode": ident.inode, "fingerprint": ident.fingerprint,
+                "generation": ident.generation, "offset": self.offset, "path": self.path,
+                "last_seen_s": self.last_seen_s, "released": self.released}
+
+    @classmethod
+    def from_json(cls, item: dict[str, object]) -> Checkpoint:
+        ident = FileIdentity(int(item["device"]), int(item["inode"]), int(item["generation"]),
+                             str(item["fingerprint"]))
+        offset = int(item["offset"])
+        if offset < 0 or ident.generation < 0:
+            raise ValueError("negative offset or generation")
+        released = item.get("released", False)
+        if not isinstance(released, bool):
+            raise ValueError("released is not a boolean")
+        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released)
+
+
+class CheckpointStore:
+    def __init__(self, path: str | os.PathLike[str], *, forget_after_s: float = DEFAULT_FORGET_AFTER_S,
+                 metrics: Metrics | None = None, wall_clock: Callable[[], float] = time.time) -> None:
+        self.path = Path(path)
+        self.forget_after_s = forget_after_s
+        self._metrics = metrics or Metrics()
+        self._clock = wall_clock
+        self._entries: dict[str, Checkpoint] = {}
+        self._flush_lock = asyncio.Lock()
+
+    # -- reading ---------------------------------------------------------------
+    async def load(self) -> None:
+        """Read the file back; a missing file is a first start (empty store)."""
+        self._entries = await asyncio.to_thread(self._read)
+
+    def _read(self) -> dict[str, Checkpoint]:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return {}
+        except OSError as exc:
+            raise CheckpointReadError(f"cannot read checkpoints {self.path}: {exc.strerror}",
+                                      self.path, exc.errno) from exc
+        try:
+            doc = json.loads(raw)
+            if not isinstance(doc, dict) or doc.get("version") != CHECKPOINT_FORMAT_VERSION:
+                raise ValueError(f"unsupported version {doc.get('version') if isinstance(doc, dict) else None!r}")
+            entries = [Checkpoint.from_json(item) for item in doc["files"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise CheckpointCorruptError(f"corrupt checkpoint file {self.path}: {exc}", self.path) from exc
+        return {entry.identity.key: entry for entry in entries}
+
+    def get(self, key: str) -> Checkpoint | None:
+        """Entry for a file (`FileIdentity.key`), whatever its generation."""
+        return self._entries.get(key)
+
+    def offset(self, file_id: str) -> int | None:
+        """Committed offset of exactly this identity and generation, else None."""
+        ident = FileIdentity.from_file_id(file_id)
+        entry = self._entries.get(ident.key)
+        if entry is None or entry.identity.generation != ident.generation:
+            return None
+        return entry.offset
+
+    def entries(self) -> list[Checkpoint]:
+        return list(self._entries.values())
+
+    # -- changing --------------------------------------------------------------
+    def register(self, identity: FileIdentity, path: str, offset: int) -> None:
+        """The tailer starts delivering `identity` at `offset` (nothing before it is owed)."""
+        entry = self._entries.get(identity.key)
+        if entry is not None and entry.identity.generation >= identity.generation:
+            entry.path, entry.last_seen_s = path, self._clock()
+            return
+        self._entries[identity.key] = Checkpoint(identity, offset, path, self._clock())
+
+    def release(self, identity: FileIdentity) -> None:
+        """The file was drained after rotation or deletion. Should the same key be seen
+        again (inode reused with an identical first line), it is a new generation."""
+        entry = self._entries.get(identity.key)
+        if entry is not None and entry.identity.generation == identity.generation:
+            entry.released = True
+
+    def touch(self, key: str, path: str) -> None:
+        """The file is still there (at `path`): keep its entry alive."""
+        entry = self._entries.get(key)
+        if entry is not None:
+            entry.path, entry.last_seen_s = path, self._clock()
+
+    async def commit(self, file_id: str, offset: int) -> None:
+        """Everything of `file_id` before `offset` is acknowledged (in memory until flush)."""
+        if offset < 0:
+            raise ValueError(f"negative offset {offset} for {file_id}")
+        ident = FileIdentity.from_file_id(file_id)
+        entry = self._entries.get(ident.key)
+        if entry is None:
+            raise UnknownFileIdError(file_id)
+        current = entry.identity.generation
+        if ident.generation < current:
+            self._metrics.inc("checkpoint_commits_ignored", reason="old_generation")
+            return
+        if ident.generation > current:
+            entry.identity, entry.offset = ident, offset
+        elif offset < entry.offset:
+            self._metrics.inc("checkpoint_commits_ignored", reason="backwards")
+            return
+        entry.offset = offset
+        self._metrics.inc("checkpoint_commits")
+
+    def forget_gone(self) -> list[Checkpoint]:
+        """Drop entries not seen for `forget_after_s`; returns them."""
+        cutoff = self._clock() - self.forget_after_s
+        gone = [entry for entry in self._entries.values() if entry.last_seen_s < cutoff]
+        for entry in gone:
+            del self._entries[entry.identity.key]
+        if gone:
+            self._metrics.inc("checkpoints_forgotten", len(gone))
+        return gone
+
+    # -- persisting ------------------------------------------------------------
+    async def flush(self) -> None:
+        """Persist atomically; raises CheckpointWriteError, leaving the old file intact."""
+        async with self._flush_lock:
+            self.forget_gone()
+            doc = {"version": CHECKPOINT_FORMAT_VERSION, "written_at_s": self._clock(),
+                   "files": [entry.to_json() for entry in self._entries.values()]}
+            payload = json.dumps(doc, indent=0, sort_keys=True).encode()
+            await asyncio.to_thread(self._write, payload)
+            self._metrics.inc("checkpoint_flushes")
+
+    def _write(self, payload: bytes) -> None:
+        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            try:
+                view = memoryview(payload)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)
+            dir_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        except OSError as exc:
+            self._metrics.inc("checkpoint_flush_errors", errno=errno_names.errorcode.get(exc.errno, exc.errno))
+            log.error("checkpoint flush failed: path=%s errno=%s %s", self.path, exc.errno, exc.strerror)
+            self._remove_temp(tmp)
+            raise CheckpointWriteError(f"cannot write checkpoints {self.path}: {exc.strerror}",
+                                       self.path, exc.errno) from exc
+
+    def _remove_temp(self, tmp: Path) -> None:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("cannot remove checkpoint temp file %s: errno=%s", tmp, exc.errno)
+            self._metrics.inc("checkpoint_temp_cleanup_errors")
