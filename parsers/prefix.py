@@ -82,7 +82,7 @@ class Alternative:
 
     def __init__(self, parts: list[pp.Regex], first_chars: str,
                  mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
-        self.grammar = pp.And(parts).leave_whitespace()
+        self.grammar = pp.And(parts).leave_whitespace().parse_with_tabs()  # pyparsing expands tabs unless told
         joined = "".join(p.pattern for p in parts)
         # Groups the layout lacks are appended as never-matching optional groups, so the
         # fast path can read all fields with one `m.group(*_GROUPS)`.
