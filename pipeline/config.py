@@ -154,8 +154,9 @@ def service_of(cfg: Config, input: InputConfig) -> str:
 
 
 def to_tail_inputs(cfg: Config) -> tuple[Any, ...]:
-    """One `pipeline.tail.TailInput` per configured input, services filled in."""
-    from pipeline.tail import TailInput  # the tailer imports nothing from here
+    """One `TailInput` (pipeline.discovery, re-exported by pipeline.tail) per configured
+    input, services filled in."""
+    from pipeline.discovery import TailInput  # imported here: the config has no tailer dependency
 
     return tuple(
         TailInput(paths=i.paths, service=service_of(cfg, i), start_at=i.start_at, exclude=i.exclude)

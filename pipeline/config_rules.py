@@ -13,7 +13,7 @@ from pipeline import config_schema as s
 from pipeline.config_convert import Invalid, Path, Rule, describe, expect_int, expect_list
 from pipeline.config_convert import expect_number, expect_str, expect_table, quote
 
-_OFFSET = re.compile(r"[+-](?:0\d|1[0-4]):[0-5]\d")
+_OFFSET = re.compile(r"[+-](?:0\d|1[0-4]):?[0-5]\d")
 _ENUM = re.compile(r"enum\(([^()]*)\)")
 _HOST_PORT = re.compile(r"\[?[A-Za-z0-9_.:-]+\]?:\d{1,5}")
 _URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
@@ -67,7 +67,7 @@ def fmt(value: Any, path: Path) -> str:
 
 def timezone(value: Any, path: Path) -> str:
     text = nonempty(value, path)
-    if text in ("UTC", "Z") or _OFFSET.fullmatch(text):
+    if text.upper() in ("UTC", "Z", "GMT") or _OFFSET.fullmatch(text):
         return text
     try:
         zoneinfo.ZoneInfo(text)
