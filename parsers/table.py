@@ -17,7 +17,7 @@ Typed values (all JSON-safe, for the event document):
     duration   int nanoseconds (`35ms`, `1.2s`, `35毫秒`; a bare number is ms)
     timestamp  ISO 8601 without zone (`2026-11-26 10:15:30.123` -> `2026-11-26T10:15:30.123`)
     enum       the value, which must be one of `choices`
-A malformed row (wrong cell count, bad value, unknown key) is never dropped: it
+A malformed row (wrong cell count, a value not of its type) is never dropped: it
 comes back with `errors` filled and every cell kept as the raw string under its
 column name (surplus cells as `_extra1`, `_extra2`, ...).
 

@@ -1,0 +1,83 @@
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.options import MethodOptions
+from parsers.timing import MethodTiming, MethodTimingParser
+
+MS = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return MethodTimingParser(MethodOptions())
+
+
+def test_workload_method_line_is_recognised(parser):
+    assert parser.parse("method=OrderService.pay cost=35ms") == MethodTiming("OrderService.pay", 35 * MS)
+
+
+@pytest.mark.parametrize(
+    "message, name, ns",
+    [
+        ("OrderService.pay took 35 ms", "OrderService.pay", 35 * MS),
+        ("[OrderService.pay] 耗时 35ms", "OrderService.pay", 35 * MS),
+        ("方法 OrderService.pay 耗时: 35 ms", "OrderService.pay", 35 * MS),
+        ("方法：OrderService.pay 执行耗时：1.5秒", "OrderService.pay", 1_500_000_000),
+        ("execute OrderService.pay cost 35ms", "OrderService.pay", 35 * MS),
+        ("com.fpay.pay.service.OrderService.pay() took 2s", "com.fpay.pay.service.OrderService.pay", 2_000_000_000),
+        ("OrderService#pay took 350us", "OrderService#pay", 350_000),
+        ("method=SettlementJob.settleMerchant cost=812", "SettlementJob.settleMerchant", 812 * MS),
+        ("traceId=abc method=RiskEngine.evaluate, cost=17ms, ok", "RiskEngine.evaluate", 17 * MS),
+    ],
+)
+def test_known_forms_give_method_name_and_duration(parser, message, name, ns):
+    assert parser.parse(message) == MethodTiming(name, ns)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "SQL[cost=12ms] SELECT * FROM t_order WHERE order_no = 'ord_1' AND status IN (1,2)",
+        "cost=35ms sql=SELECT 1",
+        "took 35 ms: SELECT 1",
+        "payment took 3 s",
+        "Calling channel ALIPAY for orderNo=ord_1, timeout=3000ms",
+        "Released lock pay:lock:ord_1 held=3ms",
+        "|ORDER|ord_1|merchant=M1|amount=12.50|channel=ALIPAY|status=SUCCESS|cost=35ms|",
+        "method=OrderService.pay",
+        "",
+    ],
+)
+def test_lines_that_are_not_method_timings_give_none(parser, message):
+    assert parser.parse(message) is None
+
+
+def test_configured_pattern_in_seconds():
+    p = MethodTimingParser(MethodOptions(patterns=(r"TIMER (?P<method>\S+) (?P<s>[\d.]+)s",)))
+    assert p.parse("TIMER Batch.run 1.25s") == MethodTiming("Batch.run", 1_250_000_000)
+
+
+def test_configured_pattern_with_unparseable_number_falls_back_to_built_in_forms():
+    p = MethodTimingParser(MethodOptions(patterns=(r"(?P<method>\w+\.\w+) (?P<ms>\S+)",)))
+    assert p.parse("OrderService.pay took 35 ms") == MethodTiming("OrderService.pay", 35 * MS)
+
+
+def test_configured_pattern_without_required_groups_is_rejected():
+    with pytest.raises(ValueError, match="named groups"):
+        MethodTimingParser(MethodOptions(patterns=(r"(?P<method>\S+)",)))
+
+
+texts = st.one_of(
+    st.text(),
+    st.builds(lambda b, e: b.decode("utf-8", e), st.binary(), st.sampled_from(["replace", "surrogateescape"])),
+    st.builds(lambda a, b: a + b, st.sampled_from(["method=A.b cost=", "[A.b] 耗时 ", "A.b took ", "方法 A.b 耗时 "]), st.text()),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(texts)
+def test_method_timing_parser_is_total(message):
+    p = MethodTimingParser(MethodOptions(patterns=(r"T (?P<method>\S+) (?P<ms>\S+)",)))
+    result = p.parse(message)
+    assert result is None or (isinstance(result, MethodTiming) and result.duration_ns >= 0)
