@@ -1,0 +1,122 @@
+"""What to follow: inputs (globs + service + start_at + excludes) and one scan of them.
+
+`scan_inputs` is blocking (glob + stat); the tailer runs it in a worker thread, at
+least every `rescan_interval_ms` and on directory events. A path matched by several
+inputs belongs to the first one. Only regular files are followed. An exclude glob
+with a `/` is matched against the whole path, otherwise against the file name.
+"""
+
+from __future__ import annotations
+
+import errno as errno_names
+import fnmatch
+import glob
+import os
+import stat as stat_modes
+from dataclasses import dataclass, field
+
+START_AT_CHOICES = ("beginning", "end")
+
+
+@dataclass(frozen=True, slots=True)
+class TailInput:
+    """One `[[inputs]]` entry. `start_at` applies to files never seen before that are
+    present when the tailer starts; files appearing later are read from the start
+    (they are new: skipping their head would lose the first lines after a rotation)."""
+
+    paths: tuple[str, ...]
+    service: str
+    start_at: str = "beginning"
+    exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "paths", tuple(self.paths))
+        object.__setattr__(self, "exclude", tuple(self.exclude))
+        if not self.paths:
+            raise ValueError("TailInput.paths is empty")
+        if self.start_at not in START_AT_CHOICES:
+            raise ValueError(f"TailInput.start_at must be one of {START_AT_CHOICES}, not {self.start_at!r}")
+
+    def excludes(self, path: str) -> bool:
+        name = os.path.basename(path)
+        return any(fnmatch.fnmatchcase(path if "/" in pattern else name, pattern) for pattern in self.exclude)
+
+
+@dataclass(frozen=True, slots=True)
+class PathStat:
+    path: str
+    input: TailInput
+    device: int
+    inode: int
+    size_bytes: int
+
+
+@dataclass(slots=True)
+class ScanResult:
+    found: dict[str, PathStat] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)  # path -> errno (other than vanished)
+    watch_dirs: set[str] = field(default_factory=set)
+
+    def by_inode(self) -> dict[tuple[int, int], PathStat]:
+        return {(item.device, item.inode): item for item in self.found.values()}
+
+
+def static_base_dir(pattern: str) -> str:
+    """The deepest directory of `pattern` without glob magic: watched so new matches
+    (and new sub-directories) are noticed at once."""
+    parts = pattern.split(os.sep)
+    plain: list[str] = []
+    for part in parts[:-1]:
+        if glob.has_magic(part):
+            break
+        plain.append(part)
+    return os.sep.join(plain) or (os.sep if pattern.startswith(os.sep) else ".")
+
+
+def scan_inputs(inputs: tuple[TailInput, ...]) -> ScanResult:
+    """Blocking: glob every input, stat every match."""
+    result = ScanResult()
+    for tail_input in inputs:
+        for pattern in tail_input.paths:
+            base = static_base_dir(pattern)
+            if os.path.isdir(base):
+                result.watch_dirs.add(os.path.abspath(base))
+            for path in glob.glob(pattern, recursive=True):
+                path = os.path.abspath(path)
+                if path in result.found or path in result.errors or tail_input.excludes(path):
+                    continue
+                _stat_into(result, path, tail_input)
+    return result
+
+
+def _stat_into(result: ScanResult, path: str, tail_input: TailInput) -> None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return  # vanished between glob and stat: the next scan settles it
+    except OSError as exc:
+        result.errors[path] = exc.errno or errno_names.EIO
+        return
+    if not stat_modes.S_ISREG(st.st_mode):
+        return
+    result.found[path] = PathStat(path, tail_input, st.st_dev, st.st_ino, st.st_size)
+    result.watch_dirs.add(os.path.dirname(path))
+
+
+def find_inode(directory: str, device: int, inode: int) -> str | None:
+    """Blocking: a path in `directory` naming (device, inode), e.g. where a file was
+    rotated to while we held no descriptor on it; None if there is none."""
+    try:
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.inode() != inode:
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                if st.st_dev == device and stat_modes.S_ISREG(st.st_mode):
+                    return entry.path
+    except OSError:
+        return None
+    return None

@@ -1,0 +1,138 @@
+"""One followed file: its state, and the blocking IO steps the tailer runs in threads.
+
+States: PENDING (no identity yet: first line incomplete), LIVE (its path still
+names it), DRAINING (rotated away or deleted: read to EOF, then released),
+RELEASED (done; a final chunk was handed out if anything was delivered).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass, field
+
+from pipeline.discovery import TailInput
+from pipeline.identity import FileIdentity, identify_fd
+
+
+class FileState(enum.Enum):
+    PENDING = "pending"
+    LIVE = "live"
+    DRAINING = "draining"
+    RELEASED = "released"
+
+
+@dataclass(frozen=True, slots=True)
+class FileHandleInfo:
+    """Who a chunk came from. `path` is where the file was when the chunk was read."""
+
+    file_id: str
+    path: str
+    service: str
+    identity: FileIdentity
+
+
+@dataclass(eq=False, slots=True)
+class Followed:
+    path: str
+    input: TailInput
+    device: int
+    inode: int
+    size_bytes: int  # last size seen (scan or fstat)
+    start_at_end_offset: int | None  # found at start with start_at="end": skip what was there
+    state: FileState = FileState.PENDING
+    identity: FileIdentity | None = None
+    fd: int | None = None
+    offset: int = 0  # next byte to deliver
+    start_offset: int = 0  # where delivery of this identity began
+    truncated: bool = False  # PENDING again after copytruncate: next generation
+    last_data_s: float = 0.0  # monotonic: bytes read or the file seen growing
+    info: FileHandleInfo | None = None
+    retry_at_s: float | None = None  # after an IO error: try again then (monotonic)
+    reported_errnos: set[int] = field(default_factory=set)
+
+    @property
+    def inode_key(self) -> tuple[int, int]:
+        return (self.device, self.inode)
+
+    @property
+    def bytes_behind(self) -> int:
+        return max(0, self.size_bytes - self.offset)
+
+    def handle_info(self) -> FileHandleInfo:
+        assert self.identity is not None
+        if self.info is None or self.info.path != self.path:
+            self.info = FileHandleInfo(self.identity.file_id, self.path, self.input.service, self.identity)
+        return self.info
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Bytes of one file identity. `offset` is the file offset of `data[0]`; for one
+    identity, `offset + len(data)` equals the next chunk's offset. `final` chunks
+    carry no data: the file is drained and released, flush any partial line."""
+
+    file: FileHandleInfo
+    data: bytes
+    offset: int
+    final: bool = False
+
+
+class TailerStopped(Exception):
+    """next_chunk() on a stopped tailer."""
+
+
+class NotThisFile(Exception):
+    """The path names another inode (or nothing) now."""
+
+
+TRUNCATED = object()
+
+
+def open_verified(path: str, device: int, inode: int) -> int:
+    """Blocking: open `path` read-only, checking it still is (device, inode)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError as exc:
+        raise NotThisFile(path) from exc
+    st = os.fstat(fd)
+    if (st.st_dev, st.st_ino) != (device, inode):
+        os.close(fd)
+        raise NotThisFile(path)
+    return fd
+
+
+def identify_open(path: str, device: int, inode: int, fd: int | None) -> tuple[int, FileIdentity | None, int]:
+    """Blocking: (fd, identity with generation 0 or None, size) of a followed file,
+    opening it if `fd` is None."""
+    if fd is None:
+        fd = open_verified(path, device, inode)
+    try:
+        identity, st = identify_fd(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    return fd, identity, st.st_size
+
+
+def read_at(fd: int, offset: int, max_bytes: int) -> tuple[bytes, int] | object:
+    """Blocking: (data, size) from `offset`, or TRUNCATED when the file is now shorter
+    than `offset` (copytruncate)."""
+    size = os.fstat(fd).st_size
+    if size < offset:
+        return TRUNCATED
+    if size == offset:
+        return b"", size
+    data = os.pread(fd, max_bytes, offset)
+    return data, max(size, offset + len(data))
+
+
+def close_quietly(fd: int | None) -> OSError | None:
+    """Close; returns the error instead of raising (the caller logs and counts it)."""
+    if fd is None:
+        return None
+    try:
+        os.close(fd)
+    except OSError as exc:
+        return exc
+    return None

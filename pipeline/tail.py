@@ -1,0 +1,320 @@
+"""Following files: the pull-based `Tailer` behind `logpipe ship`.
+
+The consumer calls `next_chunk()`; only then is a file read, at most
+`max_chunk_bytes` at a time, so a consumer that stops pulling stops the reading
+and memory stays bounded (one chunk in flight). Files with data wait in a
+round-robin queue (rotated files being drained first), so one busy file cannot
+starve the others.
+
+Change detection: inotify on the watched directories when available (see
+`pipeline.inotify`), else polling with back-off from `poll_min_interval_ms` to
+`poll_max_interval_ms`. Globs are rescanned every `rescan_interval_ms` and on
+directory events (`pipeline.watch`).
+
+File descriptors: a file is opened when it has unread data and stays open while
+it does; idle live files beyond `max_open_files` are closed, least recently read
+first. A rotated or deleted file that is not drained keeps its descriptor (its
+path is gone) whatever the budget. A file rotated while it had no descriptor is
+looked for by inode in its directory; a file deleted in that window is lost and
+counted (`tail_files_lost`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno as errno_names
+import logging
+import time
+from collections import OrderedDict, deque
+from typing import Callable
+
+from pipeline.checkpoints import CheckpointStore
+from pipeline.discovery import TailInput
+from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
+                               TailerStopped, close_quietly, identify_open, read_at)
+from pipeline.metrics import Metrics
+from pipeline.watch import Watch
+
+log = logging.getLogger(__name__)
+
+ERROR_RETRY_AFTER_S = 5.0  # a file that failed is tried again after this, or when it grows
+
+__all__ = ["Chunk", "FileHandleInfo", "TailInput", "Tailer", "TailerStopped"]
+
+
+class Tailer:
+    def __init__(self, inputs: list[TailInput] | tuple[TailInput, ...], checkpoints: CheckpointStore, *,
+                 max_chunk_bytes: int = 256 * 1024, max_open_files: int = 256,
+                 release_after_idle_ms: int = 1000, rescan_interval_ms: int = 1000,
+                 poll_min_interval_ms: int = 50, poll_max_interval_ms: int = 1000,
+                 use_inotify: bool = True, metrics: Metrics | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.inputs = tuple(inputs)
+        self.checkpoints = checkpoints
+        self.max_chunk_bytes = max_chunk_bytes
+        self.max_open_files = max_open_files
+        self.release_after_idle_ms = release_after_idle_ms
+        self.metrics = metrics or Metrics()
+        self._clock = clock
+        self._files: dict[tuple[int, int], Followed] = {}
+        self._by_path: dict[str, Followed] = {}
+        self._ready: deque[Followed] = deque()
+        self._ready_draining: deque[Followed] = deque()
+        self._queued: set[Followed] = set()
+        self._waiting_release: set[Followed] = set()
+        self._open_lru: OrderedDict[Followed, None] = OrderedDict()
+        self._resume: dict[str, int] = {}
+        self._wakeup = asyncio.Event()
+        self._pull_lock = asyncio.Lock()
+        self._state = "new"
+        self._busy: Followed | None = None  # the file a worker thread is reading now
+        self._watch = Watch(self, rescan_interval_ms=rescan_interval_ms, use_inotify=use_inotify,
+                            poll_min_interval_ms=poll_min_interval_ms,
+                            poll_max_interval_ms=poll_max_interval_ms)
+
+    # -- lifecycle ---------------------------------------------------------------
+    async def start(self) -> None:
+        if self._state != "new":
+            return
+        self._state = "running"
+        await self._watch.start()
+
+    async def stop(self) -> None:
+        if self._state == "stopped":
+            return
+        self._state = "stopped"
+        self._wakeup.set()
+        await self._watch.stop()
+        async with self._pull_lock:  # let a read in a worker thread finish with its fd
+            for followed in list(self._files.values()):
+                self._close_fd(followed)
+
+    async def __aenter__(self) -> Tailer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    @property
+    def using_inotify(self) -> bool:
+        return self._watch.using_inotify
+
+    # -- the consumer's side -----------------------------------------------------
+    async def next_chunk(self) -> Chunk:
+        """The next chunk of any file; waits until one is available."""
+        async with self._pull_lock:
+            while True:
+                if self._state != "running":
+                    raise TailerStopped("tailer is not running")
+                self._watch.raise_if_failed()
+                followed = self._pop_ready()
+                if followed is None:
+                    await self._wait_for_work()
+                    continue
+                chunk = await self._service(followed)
+                if chunk is not None:
+                    return chunk
+
+    def bytes_behind(self) -> dict[str, int]:
+        """Per path: last seen size minus read offset."""
+        return {f.path: f.bytes_behind for f in self._files.values() if f.state is not FileState.RELEASED}
+
+    def resume_offset(self, file_id: str) -> int | None:
+        """Offset where this tailer began delivering `file_id` (its checkpoint, 0, or
+        the end for start_at="end"); None for an identity it has not delivered."""
+        return self._resume.get(file_id)
+
+    # -- queueing ----------------------------------------------------------------
+    def mark_ready(self, followed: Followed) -> None:
+        if followed in self._queued or followed.state is FileState.RELEASED:
+            return
+        self._queued.add(followed)
+        self._waiting_release.discard(followed)
+        queue = self._ready_draining if followed.state is FileState.DRAINING else self._ready
+        queue.append(followed)
+        self._wakeup.set()
+
+    def _pop_ready(self) -> Followed | None:
+        for queue in (self._ready_draining, self._ready):
+            while queue:
+                followed = queue.popleft()
+                self._queued.discard(followed)
+                if followed.state is not FileState.RELEASED:
+                    return followed
+        return None
+
+    async def _wait_for_work(self) -> None:
+        self._wakeup.clear()
+        timeout_s = None
+        if self._waiting_release:
+            due_s = min(f.last_data_s for f in self._waiting_release) + self.release_after_idle_ms / 1000
+            timeout_s = max(0.0, due_s - self._clock())
+        try:
+            await asyncio.wait_for(self._wakeup.wait(), timeout_s)
+        except TimeoutError:
+            pass
+        for followed in list(self._waiting_release):
+            self.mark_ready(followed)
+
+    # -- reading one file ----------------------------------------------------------
+    async def _service(self, f: Followed) -> Chunk | None:
+        self._busy = f
+        try:
+            chunk = await self._read_step(f)
+        except asyncio.CancelledError:
+            self.mark_ready(f)  # the consumer gave up waiting: nothing was consumed
+            raise
+        except OSError as exc:
+            self._io_error(f, "read", exc)
+            chunk = None
+        finally:
+            self._busy = None
+        if f.state is FileState.RELEASED and f.fd is not None:
+            self._close_fd(f)  # released by a scan while we were reading it
+        return chunk
+
+    async def _read_step(self, f: Followed) -> Chunk | None:
+        if f.state is FileState.PENDING and not await self._identify(f):
+            return None
+        if f.fd is None and not await self._reopen(f):
+            return self._release(f) if f.state is FileState.DRAINING else None
+        if f.state is FileState.RELEASED:
+            return None
+        result = await asyncio.to_thread(read_at, f.fd, f.offset, self.max_chunk_bytes)
+        if result is TRUNCATED:
+            return self._truncated(f)
+        data, f.size_bytes = result
+        if data:
+            return self._deliver(f, data)
+        if f.state is FileState.DRAINING:
+            if self._clock() - f.last_data_s >= self.release_after_idle_ms / 1000:
+                return self._release(f)
+            self._waiting_release.add(f)
+        elif f.state is FileState.LIVE:
+            self._trim_open_files()
+        return None
+
+    def _deliver(self, f: Followed, data: bytes) -> Chunk:
+        chunk = Chunk(f.handle_info(), data, f.offset)
+        f.offset += len(data)
+        f.last_data_s = self._clock()
+        self._open_lru.pop(f, None)
+        if f.state is FileState.LIVE:
+            self._open_lru[f] = None
+        self.metrics.inc("tail_bytes_read", len(data))
+        self.metrics.inc("tail_chunks")
+        self.mark_ready(f)  # more may follow; round robin puts it behind the others
+        return chunk
+
+    async def _identify(self, f: Followed) -> bool:
+        try:
+            f.fd, identity, size = await asyncio.to_thread(identify_open, f.path, f.device, f.inode, f.fd)
+        except NotThisFile:
+            self._watch.request_rescan()
+            return False
+        if f.state is FileState.RELEASED:
+            return False
+        if identity is None:
+            if f.start_at_end_offset is not None:
+                f.start_at_end_offset = 0  # no complete line yet: when one comes, it is new
+            self._close_fd(f)
+            return False
+        entry = self.checkpoints.get(identity.key)
+        generation, offset = 0, 0
+        if f.truncated or (entry is not None and entry.released):
+            generation = entry.identity.generation + 1 if entry else 0
+        elif entry is not None and size >= entry.offset:
+            generation, offset = entry.identity.generation, entry.offset
+        elif entry is not None:
+            generation = entry.identity.generation + 1
+            self.metrics.inc("tail_truncated_while_away")
+            log.warning("file shorter than its checkpoint, reading it again from 0: path=%s size=%d checkpoint=%d",
+                        f.path, size, entry.offset)
+        elif f.start_at_end_offset is not None:
+            offset = min(f.start_at_end_offset, size)
+        f.identity = identity.with_generation(generation)
+        f.offset = f.start_offset = offset
+        f.size_bytes, f.truncated, f.state = size, False, FileState.LIVE
+        f.last_data_s = self._clock()
+        self.checkpoints.register(f.identity, f.path, offset)
+        self._resume[f.identity.file_id] = offset
+        self.metrics.inc("tail_files_identified")
+        return True
+
+    async def _reopen(self, f: Followed) -> bool:
+        """Open a known file again, checking it still is the same file (inode reuse)."""
+        path = f.path
+        if f.state is FileState.DRAINING:
+            path = await asyncio.to_thread(self._watch.find_rotated, f)
+            if path is None:
+                if f.bytes_behind:
+                    self.metrics.inc("tail_files_lost", reason="gone_while_closed")
+                    log.error("file gone before it was drained: path=%s unread_bytes=%d", f.path, f.bytes_behind)
+                return False
+        try:
+            fd, identity, size = await asyncio.to_thread(identify_open, path, f.device, f.inode, None)
+        except NotThisFile:
+            self._watch.request_rescan()
+            return False
+        f.fd = fd
+        if f.state is FileState.RELEASED:
+            return False
+        if identity is None or identity.key != f.identity.key:
+            self.metrics.inc("tail_inode_reused")
+            log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
+            self._close_fd(f)
+            f.state = FileState.DRAINING
+            self._watch.request_rescan()  # the new file at this inode is found and followed
+            return False
+        return True
+
+    def _truncated(self, f: Followed) -> Chunk:
+        self.metrics.inc("tail_truncations")
+        log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
+        final = Chunk(f.handle_info(), b"", f.offset, final=True)
+        f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
+        self.mark_ready(f)
+        return final
+
+    def _release(self, f: Followed) -> Chunk | None:
+        """The file is drained (or cannot be): close it and tell the consumer."""
+        if f is not self._busy:
+            self._close_fd(f)  # else _service closes it once its thread is done
+        f.state = FileState.RELEASED
+        self._waiting_release.discard(f)
+        if self._files.get(f.inode_key) is f:
+            del self._files[f.inode_key]
+        if self._by_path.get(f.path) is f:
+            del self._by_path[f.path]
+        self.metrics.inc("tail_files_released")
+        if f.identity is None:
+            return None
+        self.checkpoints.release(f.identity)
+        return Chunk(f.handle_info(), b"", f.offset, final=True)
+
+    # -- descriptors and errors ----------------------------------------------------
+    def _close_fd(self, f: Followed) -> None:
+        self._open_lru.pop(f, None)
+        fd, f.fd = f.fd, None
+        err = close_quietly(fd)
+        if err is not None:
+            self._io_error(f, "close", err)
+
+    def _trim_open_files(self) -> None:
+        open_count = sum(1 for f in self._files.values() if f.fd is not None)
+        for f in list(self._open_lru):
+            if open_count <= self.max_open_files:
+                break
+            if f.state is FileState.LIVE and f.bytes_behind == 0 and f not in self._queued:
+                self._close_fd(f)
+                open_count -= 1
+        self.metrics.set("tail_open_files", open_count)
+
+    def _io_error(self, f: Followed, operation: str, exc: OSError) -> None:
+        code = errno_names.errorcode.get(exc.errno or 0, str(exc.errno))
+        self.metrics.inc("tail_io_errors", op=operation, errno=code)
+        f.retry_at_s = self._clock() + ERROR_RETRY_AFTER_S
+        if exc.errno not in f.reported_errnos:
+            f.reported_errnos.add(exc.errno or 0)
+            log.error("cannot %s %s: errno=%s %s", operation, f.path, code, exc.strerror)

@@ -1,0 +1,208 @@
+"""Noticing changes for the tailer: glob rescans, inotify events, polling.
+
+A scan (glob + stat, in a worker thread) runs every `rescan_interval_ms` with
+inotify, and with polling every `poll_min_interval_ms`, doubling up to
+`poll_max_interval_ms` while nothing changes. Directory events (create, move,
+delete, attrib) request a scan at once; IN_MODIFY of a followed path marks it ready
+without a scan. `_apply` reconciles a scan with the followed files: renamed files
+keep following under their new path, files whose path is gone start draining, new
+paths become PENDING files.
+
+The background task is supervised: if it dies, `raise_if_failed()` makes the
+consumer's `next_chunk()` fail loudly instead of waiting forever.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno as errno_names
+import logging
+import os
+from typing import TYPE_CHECKING
+
+from pipeline.discovery import ScanResult, find_inode, scan_inputs
+from pipeline.followed import FileState, Followed
+from pipeline.inotify import IN_CLOSE_WRITE, IN_MODIFY, IN_Q_OVERFLOW, STRUCTURE_MASK, DirWatcher, InotifyEvent
+
+if TYPE_CHECKING:
+    from pipeline.tail import Tailer
+
+log = logging.getLogger(__name__)
+
+RESCAN_DEBOUNCE_S = 0.01  # coalesce a burst of directory events into one scan
+
+
+class Watch:
+    def __init__(self, tailer: Tailer, *, rescan_interval_ms: int, use_inotify: bool,
+                 poll_min_interval_ms: int, poll_max_interval_ms: int) -> None:
+        self._tailer = tailer
+        self._rescan_interval_s = rescan_interval_ms / 1000
+        self._poll_min_s = poll_min_interval_ms / 1000
+        self._poll_max_s = poll_max_interval_ms / 1000
+        self._use_inotify = use_inotify
+        self._inotify: DirWatcher | None = None
+        self._rescan = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._failure: BaseException | None = None
+        self._reported: set[tuple[str, int]] = set()
+
+    @property
+    def using_inotify(self) -> bool:
+        return self._inotify is not None
+
+    async def start(self) -> None:
+        if self._use_inotify:
+            watcher = DirWatcher(self._on_events)
+            if watcher.start(asyncio.get_running_loop()):
+                self._inotify = watcher
+        self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs), initial=True)
+        self._task = asyncio.create_task(self._run(), name="logpipe-tail-watch")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            except Exception:  # already logged and kept in self._failure by _run
+                log.debug("tail watch task had failed before stop")
+            self._task = None
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
+
+    def raise_if_failed(self) -> None:
+        if self._failure is not None:
+            raise RuntimeError("file discovery failed; the tailer cannot go on") from self._failure
+
+    def request_rescan(self) -> None:
+        self._rescan.set()
+
+    def find_rotated(self, f: Followed) -> str | None:
+        """Blocking: where a file rotated away while closed lives now (same directory)."""
+        try:
+            st = os.stat(f.path)
+            if (st.st_dev, st.st_ino) == f.inode_key:
+                return f.path
+        except OSError:
+            pass  # gone or unreadable path: look for the inode under another name
+        return find_inode(os.path.dirname(f.path), f.device, f.inode)
+
+    async def _run(self) -> None:
+        interval_s = self._rescan_interval_s if self._inotify else self._poll_min_s
+        try:
+            while True:
+                try:
+                    await asyncio.wait_for(self._rescan.wait(), interval_s)
+                    await asyncio.sleep(RESCAN_DEBOUNCE_S)
+                except TimeoutError:
+                    pass
+                self._rescan.clear()
+                changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                if self._inotify is None:
+                    interval_s = self._poll_min_s if changed else min(interval_s * 2, self._poll_max_s)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.exception("tail watch task failed")
+            self._failure = exc
+            self._tailer._wakeup.set()
+            raise
+
+    def _on_events(self, batch: list[InotifyEvent]) -> None:
+        tailer = self._tailer
+        for directory, name, mask in batch:
+            if mask & IN_Q_OVERFLOW:
+                tailer.metrics.inc("tail_inotify_overflows")
+                self._rescan.set()
+                for f in list(tailer._files.values()):
+                    tailer.mark_ready(f)
+                continue
+            if mask & (IN_MODIFY | IN_CLOSE_WRITE):
+                f = tailer._by_path.get(os.path.join(directory, name))
+                if f is not None:
+                    tailer.mark_ready(f)
+                else:
+                    tailer._wakeup.set()  # may be a draining file under a new name
+            if mask & STRUCTURE_MASK:
+                self._rescan.set()
+
+    def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
+        """Reconcile a scan with the followed files; True if anything changed."""
+        tailer, now = self._tailer, self._tailer._clock()
+        by_inode = scan.by_inode()
+        changed = False
+        for f in list(tailer._files.values()):
+            found = by_inode.get(f.inode_key)
+            if found is None:
+                changed |= self._path_gone(f)
+                continue
+            if found.path != f.path:
+                log.info("file renamed, still followed: %s -> %s", f.path, found.path)
+                if tailer._by_path.get(f.path) is f:
+                    del tailer._by_path[f.path]
+                f.path = found.path
+            tailer._by_path[f.path] = f
+            if f.state is FileState.DRAINING:
+                f.state = FileState.LIVE
+            if found.size_bytes != f.size_bytes:
+                if found.size_bytes > f.size_bytes:
+                    f.last_data_s = now
+                f.size_bytes, changed = found.size_bytes, True
+                if f.state is FileState.PENDING:
+                    tailer.mark_ready(f)
+            if f.identity is not None:
+                tailer.checkpoints.touch(f.identity.key, f.path)
+            if f.state is FileState.LIVE and f.size_bytes != f.offset:
+                tailer.mark_ready(f)
+            if f.retry_at_s is not None and now >= f.retry_at_s:
+                f.retry_at_s = None
+                tailer.mark_ready(f)
+        for path, found in scan.found.items():
+            if (found.device, found.inode) in tailer._files:
+                continue
+            skip_to = found.size_bytes if initial and found.input.start_at == "end" else None
+            f = Followed(path, found.input, found.device, found.inode, found.size_bytes, skip_to, last_data_s=now)
+            tailer._files[f.inode_key] = f
+            tailer._by_path[path] = f
+            tailer.mark_ready(f)
+            tailer.metrics.inc("tail_files_discovered")
+            changed = True
+        self._report_errors(scan)
+        self._update_watches(scan)
+        tailer.metrics.set("tail_files_followed", len(tailer._files))
+        return changed
+
+    def _path_gone(self, f: Followed) -> bool:
+        tailer = self._tailer
+        if tailer._by_path.get(f.path) is f:
+            del tailer._by_path[f.path]
+        if f.state is FileState.PENDING:
+            tailer._release(f)  # never identified: nothing was delivered
+            return True
+        if f.state is FileState.LIVE:
+            log.info("file rotated away or deleted, draining it: path=%s offset=%d", f.path, f.offset)
+            tailer.metrics.inc("tail_files_rotated")
+            f.state = FileState.DRAINING
+            tailer.mark_ready(f)
+            return True
+        return False
+
+    def _report_errors(self, scan: ScanResult) -> None:
+        for path, err in scan.errors.items():
+            code = errno_names.errorcode.get(err, str(err))
+            self._tailer.metrics.inc("tail_stat_errors", errno=code)
+            if (path, err) not in self._reported:
+                self._reported.add((path, err))
+                log.error("cannot stat %s: errno=%s", path, code)
+
+    def _update_watches(self, scan: ScanResult) -> None:
+        if self._inotify is None:
+            return
+        for directory, err in self._inotify.set_dirs(scan.watch_dirs):
+            code = errno_names.errorcode.get(err, str(err))
+            self._tailer.metrics.inc("tail_watch_errors", errno=code)
+            if (directory, err) not in self._reported:
+                self._reported.add((directory, err))
+                log.warning("cannot watch %s (errno=%s); it is rescanned every second instead", directory, code)
