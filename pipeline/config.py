@@ -101,6 +101,8 @@ def finish(cfg: Config, env: Mapping[str, str], hostname: str | None) -> Config:
             kafka = dataclasses.replace(kafka, bootstrap=bootstrap(env["LOGPIPE_KAFKA"].strip(), ("LOGPIPE_KAFKA",)))
         if env.get("LOGPIPE_ES", "").strip():
             hosts = [h.strip() for h in env["LOGPIPE_ES"].split(",") if h.strip()]
+            if not hosts:
+                raise Invalid(("LOGPIPE_ES",), "expected comma-separated http:// or https:// URLs")
             es = dataclasses.replace(es, hosts=tuple(url(h, ("LOGPIPE_ES", i)) for i, h in enumerate(hosts)))
     except Invalid as exc:
         raise ConfigError("environment", None, format_path(exc.path), exc.reason) from None

@@ -48,9 +48,11 @@ def positive_int(value: Any, path: Path) -> int:
     return value
 
 
-def strings(item: Rule, unique: bool = False) -> Rule:
+def strings(item: Rule, unique: bool = False, at_least_one: bool = False) -> Rule:
     def rule(value: Any, path: Path) -> tuple[Any, ...]:
         out = tuple(item(v, path + (i,)) for i, v in enumerate(expect_list(value, path)))
+        if at_least_one and not out:
+            raise Invalid(path, "expected at least one entry, got an empty array")
         for i, v in enumerate(out):
             if unique and v in out[:i]:
                 raise Invalid(path + (i,), f"{describe(v)} appears twice")
@@ -140,7 +142,7 @@ def port(value: Any, path: Path) -> int:
 
 RULES: dict[tuple[type, str], Rule] = {
     (s.HostConfig, "timezone"): timezone,
-    (s.InputConfig, "paths"): strings(nonempty),
+    (s.InputConfig, "paths"): strings(nonempty, at_least_one=True),
     (s.InputConfig, "service"): nonempty,
     (s.InputConfig, "format"): fmt,
     (s.InputConfig, "multiline"): one_of(*s.MULTILINE),
@@ -162,7 +164,7 @@ RULES: dict[tuple[type, str], Rule] = {
     (s.KafkaConfig, "compression"): one_of(*s.COMPRESSION),
     (s.KafkaConfig, "security_protocol"): one_of(*s.SECURITY_PROTOCOLS),
     (s.KafkaConfig, "sasl_mechanism"): one_of(*s.SASL_MECHANISMS),
-    (s.EsConfig, "hosts"): strings(url, unique=True),
+    (s.EsConfig, "hosts"): strings(url, unique=True, at_least_one=True),
     (s.EsConfig, "index_prefix"): nonempty,
     (s.AlertsConfig, "outputs"): strings(one_of(*s.ALERT_OUTPUTS), unique=True),
     (s.AlertsConfig, "webhook_url"): url_or_empty,

@@ -71,6 +71,7 @@ def test_input_defaults_and_table_columns_become_column_specs():
     ('inputs = [{ paths = ["a"] },\n  { paths = ["b"], format = "xml" }]\n', 'logpipe.toml:2: inputs[1].format: expected "auto"'),
     ('bounds.max_line_bytes = 0\n', "logpipe.toml:1: bounds.max_line_bytes: expected an integer above 0, got integer 0"),
     ('[sql.slow_ms_by_fingerprint]\n"a1b2" = 10\n"c3 d4" = -5\n', 'logpipe.toml:3: sql.slow_ms_by_fingerprint."c3 d4": expected a non-negative'),
+    ('[[inputs]]\npaths = []\n', "logpipe.toml:2: inputs[0].paths: expected at least one entry, got an empty array"),
     ('[alerts]\noutputs = ["kafka", "pager"]\n', 'logpipe.toml:2: alerts.outputs[1]: expected "kafka", "console", "webhook" or "file", got "pager"'),
 ])
 def test_each_error_names_the_file_line_and_key_path(text, expected):
@@ -107,9 +108,14 @@ def test_environment_overrides_connection_settings():
     assert cfg.elasticsearch.hosts == ("http://es1:9200", "https://es2:9200")
 
 
-def test_a_bad_environment_value_names_the_variable():
-    with pytest.raises(ConfigError, match=r"environment: LOGPIPE_ES\[1\]: expected an http"):
-        load_config(None, {"LOGPIPE_ES": "http://es1:9200,es2:9200"})
+@pytest.mark.parametrize("env, expected", [
+    ({"LOGPIPE_ES": "http://es1:9200,es2:9200"}, r"environment: LOGPIPE_ES\[1\]: expected an http"),
+    ({"LOGPIPE_ES": " , "}, r"environment: LOGPIPE_ES: expected comma-separated"),
+    ({"LOGPIPE_KAFKA": "kafka-1"}, r"environment: LOGPIPE_KAFKA: expected host:port"),
+])
+def test_a_bad_environment_value_names_the_variable(env, expected):
+    with pytest.raises(ConfigError, match=expected):
+        load_config(None, env)
 
 
 def test_the_config_path_is_the_cli_value_else_logpipe_toml_in_cwd_else_none(tmp_path):

@@ -60,12 +60,14 @@ def toml_value(value: object) -> str:
     return "{" + ", ".join(f"{json.dumps(k)} = {toml_value(v)}" for k, v in value.items()) + "}"
 
 
-def check(text: str) -> None:
+def check(text: str) -> ConfigError | None:
     try:
         parse_config(text, source="fuzz.toml", base_dir="/cfg")
     except ConfigError as err:
         assert err.line is not None, str(err)
         assert str(err).startswith(f"fuzz.toml:{err.line}")
+        return err
+    return None
 
 
 def document(assignments: list) -> str:
@@ -85,7 +87,12 @@ def document(assignments: list) -> str:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(KEYS), values, st.booleans()), min_size=1, max_size=4, unique_by=lambda a: a[0][0]))
 def test_any_value_for_a_known_key_gives_a_config_or_a_config_error(assignments):
-    check(document(assignments))
+    text = document(assignments)
+    err = check(text)
+    if err is not None and err.column is None:  # a validation error: its line holds the key or its table
+        line = text.split("\n")[err.line - 1]
+        last_key = [p for p in err.key.replace("[", ".").replace("]", "").split(".") if p and not p.isdigit()][-1]
+        assert last_key in line or line.startswith("["), (str(err), line)
 
 
 FRAGMENTS = [
