@@ -1,0 +1,141 @@
+"""Text chunk in, events out: the only entry the pipeline calls.
+
+One `Assembler` per followed file:
+
+    asm = Assembler(options, Source(host, service, path, file_id), start_offset)
+    events = asm.feed(chunk_bytes, chunk_offset, now_ms)   # complete records only
+    events += asm.poll(now_ms)                             # idle: close the pending record
+    events += asm.finish(now_ms)                           # file drained: flush everything
+
+`resume_offset` is the first byte not yet part of an emitted event: a reader that
+starts again there (after a crash, from a checkpoint) sees the same records at the
+same offsets, so each event gets the same deterministic `event.id`.
+
+The line format is detected from the first lines of the first chunk when the
+options say `auto`; until enough lines are seen (or the first poll), lines wait.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from parsers.classify import Classifier
+from parsers.event import Event, event_id
+from parsers.lines import Line, LineSplitter
+from parsers.multiline import Multiline, RawRecord
+from parsers.options import ParseOptions
+from parsers.prefix import PrefixParser, compile_format, detect
+
+DETECT_LINES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    host: str
+    service: str
+    path: str
+    file_id: str
+
+
+class Assembler:
+    def __init__(self, options: ParseOptions, source: Source, start_offset: int = 0,
+                 prefix: PrefixParser | None = None) -> None:
+        self.options = options
+        self.source = source
+        self.splitter = LineSplitter(options.bounds.max_line_bytes, start_offset)
+        self.multiline = Multiline(options.multiline, options.bounds)
+        self.classifier = Classifier(options)
+        if prefix is None and options.format != "auto":
+            prefix = compile_format(options.format, options.timezone)
+        self.prefix = prefix
+        self._waiting: list[Line] = []  # lines read before the format is known
+        self._flags: dict[int, tuple[str, ...]] = {}  # line offset -> flags, for lines with flags
+        self._read_second = -1
+        self._read_iso = ""
+
+    @property
+    def resume_offset(self) -> int:
+        if self._waiting:
+            return self._waiting[0].offset
+        pending = self.multiline.pending_offset
+        if pending is not None:
+            return pending
+        partial = self.splitter.pending_offset
+        return partial if partial is not None else self.splitter.next_offset
+
+    def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
+        lines = self.splitter.feed(data, offset)
+        if self.prefix is None:
+            self._waiting.extend(lines)
+            if len(self._waiting) < DETECT_LINES:
+                return []
+            self._detect()
+            lines, self._waiting = self._waiting, []
+        return self._push(lines, now_ms)
+
+    def poll(self, now_ms: int) -> list[Event]:
+        out: list[Event] = []
+        if self.prefix is None and self._waiting:
+            self._detect()
+            lines, self._waiting = self._waiting, []
+            out = self._push(lines, now_ms)
+        rec = self.multiline.poll(now_ms)
+        if rec is not None:
+            out.append(self._event(rec, now_ms))
+        return out
+
+    def finish(self, now_ms: int) -> list[Event]:
+        lines = self.splitter.finish()
+        if self.prefix is None:
+            self._waiting.extend(lines)
+            self._detect()
+            lines, self._waiting = self._waiting, []
+        out = self._push(lines, now_ms)
+        rec = self.multiline.finish()
+        if rec is not None:
+            out.append(self._event(rec, now_ms))
+        return out
+
+    # ---------------------------------------------------------------------------------
+    def _detect(self) -> None:
+        self.prefix = detect([ln.text for ln in self._waiting[:DETECT_LINES]], self.options.timezone)
+
+    def _push(self, lines: list[Line], now_ms: int) -> list[Event]:
+        out: list[Event] = []
+        parse = self.prefix.parse  # type: ignore[union-attr]
+        push = self.multiline.push
+        for line in lines:
+            if line.flags:
+                self._flags[line.offset] = line.flags
+            rec = push(line.text, parse(line.text), line.offset, line.end_offset, now_ms)
+            if rec is not None:
+                out.append(self._event(rec, now_ms))
+        return out
+
+    def _event(self, rec: RawRecord, now_ms: int) -> Event:
+        try:
+            ev = self.classifier.event(rec)
+        except Exception as exc:  # a parser bug must not lose the record: ship it raw, flagged
+            ev = Event("\n".join(rec.lines) if hasattr(rec, "lines") else rec.first_line,
+                       offset=rec.offset, end_offset=rec.end_offset)
+            ev.flags.append(f"parse_error:{type(exc).__name__}")
+        src = self.source
+        ev.id = event_id(src.host, src.file_id, rec.offset)
+        ev.host, ev.service, ev.file_path, ev.file_id = src.host, src.service, src.path, src.file_id
+        ev.read_time = self._iso(now_ms)
+        if self._flags:
+            for off in [o for o in self._flags if rec.offset <= o < rec.end_offset]:
+                for flag in self._flags.pop(off):
+                    if flag == "line_truncated":
+                        ev.truncated = True
+                    elif flag not in ev.flags:
+                        ev.flags.append(flag)
+        return ev
+
+    def _iso(self, now_ms: int) -> str:
+        second = now_ms // 1000
+        if second != self._read_second:
+            self._read_second = second
+            self._read_iso = datetime.fromtimestamp(second, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+        return f"{self._read_iso}.{now_ms % 1000:03d}Z"

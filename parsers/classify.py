@@ -1,0 +1,162 @@
+"""One assembled record in, one event out: what kind of record it is and its fields.
+
+Order of recognisers for a single-line record, cheapest and most specific first:
+MyBatis debug lines (stateful join per thread), configured table lines, SQL timings,
+method timings. A record with continuation lines is checked for a stack trace.
+Masking runs on every text field before the event leaves the parser.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from parsers.event import Event
+from parsers.masking import Masker
+from parsers.multiline import RawRecord
+from parsers.mybatis import CONSUMED, MybatisJoiner, is_mybatis
+from parsers.options import ParseOptions
+from parsers.signature import compute_signature
+from parsers.sql import fingerprint, fingerprint_id
+from parsers.sql_timing import SqlTiming, SqlTimingParser
+from parsers.stacktrace import parse_stack
+from parsers.table import TableParser
+from parsers.timing import MethodTimingParser
+
+MAX_SAMPLE_CHARS = 32 * 1024
+# A single line that is itself an exception header (`java.lang.IllegalStateException: x`)
+_LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
+
+
+def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not keys:
+        return None
+    alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w])(?:{alt})\s*[=:：]\s*[\"']?([A-Za-z0-9][\w\-.]{{2,63}})")
+
+
+def _epoch_ms(iso: str | None) -> int | None:
+    if not iso:
+        return None
+    try:
+        return int(datetime.fromisoformat(iso).timestamp() * 1000)
+    except ValueError:
+        return None
+
+
+class Classifier:
+    """Turns `RawRecord`s of one file into `Event`s. Holds the MyBatis join state."""
+
+    def __init__(self, options: ParseOptions) -> None:
+        self.options = options
+        self.tables = TableParser(options.tables) if options.tables else None
+        self.table_marks = tuple(t.match for t in options.tables)
+        self.sql = SqlTimingParser(options.sql)
+        self.methods = MethodTimingParser(options.methods)
+        self.masker = Masker(options.masking)
+        self.mybatis = MybatisJoiner()
+        self.trace_keys = _trace_key_regex(options.trace_keys)
+        self.in_app = options.in_app
+
+    def event(self, rec: RawRecord) -> Event:
+        first = rec.first
+        if first is not None and first.format != "raw":
+            ev = Event(first.message, timestamp=first.timestamp, level=first.level, logger=first.logger,
+                       thread=first.thread)
+        else:
+            ev = Event(rec.first_line)
+        ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
+        if rec.continuation or (_LONE_HEADER.match(ev.message) and ("Exception" in ev.message or "Error" in ev.message)):
+            self._exception(ev, rec)
+        if ev.kind == "line":
+            self._single_line(ev)
+        self._mask(ev)
+        self._trace_ids(ev)
+        return ev
+
+    # -- kinds ---------------------------------------------------------------------
+    def _exception(self, ev: Event, rec: RawRecord) -> None:
+        lines = [ev.message, *rec.continuation]
+        trace = parse_stack(lines)
+        if trace is None:
+            ev.message = "\n".join(lines)
+            return
+        start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(
+            (trace.outermost.type, "Traceback", "Exception in thread"))), 0)
+        head = "\n".join(lines[:start]) if start else ev.message
+        ev.message = head
+        ev.stack_trace = "\n".join(lines[start:])[:MAX_SAMPLE_CHARS]
+        outer, root = trace.outermost, trace.root_cause
+        ev.kind = "exception"
+        ev.error_type, ev.error_message = outer.type, outer.message
+        ev.root_cause_type, ev.root_cause_message = root.type, root.message
+        sig = compute_signature(trace, self.in_app)
+        ev.signature, ev.signature_version, ev.signature_reasons = sig.hash, sig.version, sig.reasons
+
+    def _single_line(self, ev: Event) -> None:
+        msg = ev.message
+        if is_mybatis(msg):
+            got = self.mybatis.feed(ev.thread, msg, _epoch_ms(ev.timestamp))
+            if isinstance(got, SqlTiming):
+                self._sql(ev, got)
+                if got.statement is None:
+                    ev.flags.append("mybatis_unjoined")
+            elif got is CONSUMED:
+                ev.flags.append("mybatis_part")
+            return
+        if self.tables is not None and any(mark in msg for mark in self.table_marks):
+            row = self.tables.parse(msg)
+            if row is not None:
+                ev.kind, ev.table_name, ev.table_fields = "table", row.name, row.fields
+                ev.trace_ids.extend(row.trace_ids)
+                if row.errors:
+                    ev.flags.append("malformed_row")
+                    ev.table_fields = dict(row.fields, _errors=row.errors)
+                return
+        timing = self.sql.parse(msg)
+        if timing is not None:
+            self._sql(ev, timing)
+            return
+        method = self.methods.parse(msg)
+        if method is not None:
+            ev.kind, ev.method_name, ev.duration_ns = "method", method.name, method.duration_ns
+
+    def _sql(self, ev: Event, timing: SqlTiming) -> None:
+        ev.kind = "sql"
+        ev.duration_ns = timing.duration_ns
+        ev.sql_params, ev.sql_rows = timing.params, timing.rows
+        if timing.statement:
+            ev.sql_statement = timing.statement[:MAX_SAMPLE_CHARS]
+            fp = fingerprint(timing.statement)
+            ev.sql_fingerprint, ev.sql_fingerprint_id = fp, fingerprint_id(fp)
+
+    # -- cross-cutting ---------------------------------------------------------------
+    def _mask(self, ev: Event) -> None:
+        mask = self.masker.mask
+        ev.message, counts = mask(ev.message)
+        total = dict(counts)
+        for attr in ("stack_trace", "error_message", "root_cause_message", "sql_statement", "sql_params"):
+            value = getattr(ev, attr)
+            if value:
+                masked, c = mask(value)
+                setattr(ev, attr, masked)
+                for k, v in c.items():
+                    total[k] = total.get(k, 0) + v
+        if ev.table_fields:
+            for key, value in ev.table_fields.items():
+                if isinstance(value, str):
+                    masked, c = mask(value)
+                    if c:
+                        ev.table_fields[key] = masked
+                        for k, v in c.items():
+                            total[k] = total.get(k, 0) + v
+        if total:
+            ev.masked = total
+
+    def _trace_ids(self, ev: Event) -> None:
+        if self.trace_keys is None:
+            return
+        found = self.trace_keys.findall(ev.message)
+        for value in found:
+            if value not in ev.trace_ids:
+                ev.trace_ids.append(value)

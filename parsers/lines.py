@@ -1,0 +1,128 @@
+"""Bytes of a file in, complete lines out, each with its exact byte offsets.
+
+Chunks may end mid-line: the partial line is kept (up to `max_line_bytes`) until
+its newline arrives. A line longer than the bound keeps its first
+`max_line_bytes` and is flagged `truncated`; the bytes past the bound are counted
+into its offsets but never held in memory. Invalid UTF-8 is decoded with U+FFFD
+and flagged; NUL bytes are removed and flagged. Nothing raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FLAG_TRUNCATED = "line_truncated"
+FLAG_INVALID_UTF8 = "invalid_utf8"
+FLAG_NUL = "nul_bytes"
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    offset: int  # first byte in the file
+    end_offset: int  # byte after its newline (or after its last byte at EOF)
+    flags: tuple[str, ...] = ()
+
+
+def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
+    flags: tuple[str, ...] = ()
+    if b"\x00" in raw:
+        raw = raw.replace(b"\x00", b"")
+        flags = (FLAG_NUL,)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", "replace")
+        flags = flags + (FLAG_INVALID_UTF8,)
+    if text.endswith("\r"):
+        text = text[:-1]
+    return text, flags
+
+
+class LineSplitter:
+    """Streaming splitter for one file. `feed()` returns the lines completed by a chunk."""
+
+    __slots__ = ("max_line_bytes", "_partial", "_partial_offset", "_partial_len", "_next_offset")
+
+    def __init__(self, max_line_bytes: int, start_offset: int = 0) -> None:
+        self.max_line_bytes = max(1, max_line_bytes)
+        self._partial = bytearray()  # the kept head of the pending line
+        self._partial_offset = start_offset
+        self._partial_len = 0  # its full length in bytes, including bytes not kept
+        self._next_offset = start_offset
+
+    @property
+    def pending_offset(self) -> int | None:
+        """First byte of an incomplete line, if one is pending."""
+        return self._partial_offset if self._partial_len else None
+
+    @property
+    def next_offset(self) -> int:
+        """The file offset the next chunk must start at."""
+        return self._next_offset
+
+    def feed(self, data: bytes, offset: int) -> list[Line]:
+        if offset != self._next_offset:
+            raise ValueError(f"chunk at offset {offset}, expected {self._next_offset}")
+        self._next_offset = offset + len(data)
+        out: list[Line] = []
+        start = 0
+        n = len(data)
+        if self._partial_len:
+            nl = data.find(b"\n")
+            if nl < 0:
+                self._keep(data)
+                return out
+            self._keep(data[:nl])
+            out.append(self._close_partial(offset + nl + 1))
+            start = nl + 1
+        last_nl = data.rfind(b"\n", start)
+        if last_nl >= 0:
+            pos = offset + start
+            body = data[start:last_nl]
+            limit = self.max_line_bytes
+            if body.isascii() and b"\x00" not in body:
+                for text in body.decode("ascii").split("\n"):
+                    end = pos + len(text) + 1
+                    if len(text) > limit:
+                        out.append(Line(text[:limit].rstrip("\r"), pos, end, (FLAG_TRUNCATED,)))
+                    else:
+                        out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
+                    pos = end
+            else:
+                for raw in body.split(b"\n"):
+                    end = pos + len(raw) + 1
+                    if len(raw) > limit:
+                        text, flags = _decode(raw[:limit])
+                        out.append(Line(text, pos, end, flags + (FLAG_TRUNCATED,)))
+                    else:
+                        text, flags = _decode(raw)
+                        out.append(Line(text, pos, end, flags))
+                    pos = end
+            start = last_nl + 1
+        if start < n:
+            self._partial_offset = offset + start
+            self._keep(data[start:])
+        return out
+
+    def finish(self) -> list[Line]:
+        """End of the file: the incomplete last line, if any, as a line."""
+        if not self._partial_len:
+            return []
+        return [self._close_partial(self._partial_offset + self._partial_len)]
+
+    def _keep(self, piece: bytes) -> None:
+        room = self.max_line_bytes - len(self._partial)
+        if room > 0:
+            self._partial += piece[:room]
+        self._partial_len += len(piece)
+
+    def _close_partial(self, end: int) -> Line:
+        text, flags = _decode(bytes(self._partial))
+        if self._partial_len > self.max_line_bytes:
+            flags = flags + (FLAG_TRUNCATED,)
+        line = Line(text, self._partial_offset, end, flags)
+        self._partial.clear()
+        self._partial_len = 0
+        self._partial_offset = end
+        return line
