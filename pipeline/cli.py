@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import asyncio
 import logging
 import os
 import sys
 from pathlib import Path
 
+from pipeline.config import ConfigError
 from pipeline.procs import StackError
+
+# Each module adds its sub-command with `add_parser(sub)`.
+COMMAND_MODULES = ("pipeline.cmd_scan", "pipeline.cmd_ship", "pipeline.cmd_index", "pipeline.cmd_alert",
+                   "pipeline.cmd_run", "pipeline.cmd_analyst")
 
 
 def _home(args: argparse.Namespace) -> Path:
@@ -48,6 +54,15 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--es-port", type=int, default=9200)
     st.add_argument("--timeout", type=float, default=180, help="seconds to wait for both to answer")
     st.set_defaults(func=cmd_stack)
+
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.add_parser(sub)
     return ap
 
 
@@ -56,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return args.func(args)
-    except StackError as exc:
+    except (StackError, ConfigError) as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -1,0 +1,43 @@
+"""`logpipe ship --config FILE`: follow the configured files and ship their events to Kafka."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+
+from pipeline.config import load_config, resolve_config_path
+from pipeline.metrics import Metrics
+from pipeline.ship import Shipper
+from pipeline.status_line import status_loop
+
+
+async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, shipper.stop)
+    status = asyncio.create_task(status_loop(shipper.metrics, lambda: shipper.tailer)) if show_status else None
+    try:
+        await shipper.run()
+    finally:
+        if status is not None:
+            status.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    if not cfg.inputs:
+        print("logpipe ship: the config has no [[inputs]]; nothing to follow")
+        return 2
+    asyncio.run(ship_until_signalled(Shipper(cfg, os.environ, Metrics()), show_status=not args.quiet))
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
+    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    p.add_argument("--quiet", action="store_true", help="no live status line")
+    p.set_defaults(func=run)

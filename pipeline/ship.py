@@ -1,0 +1,244 @@
+"""The shipper stage: files → events → Kafka, exactly once into Elasticsearch.
+
+    tailer ──chunks──▶ assembler (per file) ──events──▶ producer ──acks──▶ checkpoints
+
+* A file's checkpoint moves only to the offset before which Kafka acknowledged every
+  event (`AckTracker`); checkpoints are flushed every `checkpoint_interval_s` and on stop.
+* Back-pressure: the producer bounds bytes in flight; while it waits, no chunk is
+  pulled, so reading pauses and memory stays bounded.
+* Outage: a failed delivery is treated like a crash without the process dying: stop
+  reading, let in-flight sends settle, checkpoint what was acknowledged, close the
+  producer, probe Kafka with back-off (one log line when the outage starts, one when
+  it ends), then follow the files again from their checkpoints. Kafka may see an event
+  twice; Elasticsearch stores it once, because `_id = event.id`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parsers.assemble import Assembler, Source
+from parsers.event import Event
+from pipeline.acks import AckTracker
+from pipeline.checkpoints import CheckpointError, CheckpointStore
+from pipeline.config import service_of, to_parse_options, to_tail_inputs
+from pipeline.metrics import Metrics
+from pipeline.tail import Chunk, Tailer, TailerStopped
+from sinks.codec import encode_event, event_key
+from sinks.kafka import EventProducer, ensure_topics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _File:
+    assembler: Assembler
+    acks: AckTracker
+    key: bytes
+    final: bool = False
+
+
+class KafkaOutage(Exception):
+    """A delivery failed; the shipper recovers from its checkpoints."""
+
+
+class Shipper:
+    def __init__(self, cfg: Any, env: Mapping[str, str], metrics: Metrics | None = None, *,
+                 checkpoint_interval_s: float = 1.0, poll_interval_s: float = 0.2) -> None:
+        self.cfg = cfg
+        self.env = env
+        self.metrics = metrics or Metrics()
+        self.checkpoint_interval_s = checkpoint_interval_s
+        self.poll_interval_s = poll_interval_s
+        self.store = CheckpointStore(f"{cfg.state.dir}/checkpoints.json", metrics=self.metrics)
+        self.tail_inputs = to_tail_inputs(cfg)
+        self._options = {t.service: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
+        self._default_options = to_parse_options(cfg)
+        self._files: dict[str, _File] = {}
+        self._failure: BaseException | None = None
+        self._stopping = asyncio.Event()
+        self.tailer: Tailer | None = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def stop(self) -> None:
+        """Asks `run()` to flush, checkpoint and return (safe from a signal handler)."""
+        self._stopping.set()
+
+    async def run(self) -> None:
+        await self.store.load()
+        await self._ensure_topics()
+        backoff_s = 1.0
+        while not self._stopping.is_set():
+            try:
+                await self._run_once()
+                backoff_s = 1.0
+            except KafkaOutage as exc:
+                self.metrics.inc("ship_outages")
+                since = time.monotonic()
+                log.warning("kafka delivery failed (%s); reading paused, resuming from checkpoints when it answers",
+                            exc)
+                while not self._stopping.is_set():
+                    if await self._kafka_answers():
+                        log.warning("kafka answers again after %.1fs; resuming", time.monotonic() - since)
+                        break
+                    await self._sleep(backoff_s)
+                    backoff_s = min(backoff_s * 2, 30.0)
+
+    async def _ensure_topics(self) -> None:
+        k = self.cfg.kafka
+        while not self._stopping.is_set():
+            try:
+                await ensure_topics(k, self.env, {k.topic_events: {"partitions": 6}})
+                return
+            except Exception as exc:  # broker not there yet: wait, log once per attempt, and retry
+                self.metrics.inc("ship_connect_failures")
+                log.warning("kafka at %s not reachable yet (%r); retrying in 2s", k.bootstrap, exc)
+                await self._sleep(2.0)
+
+    async def _kafka_answers(self) -> bool:
+        probe = EventProducer(self.cfg.kafka, self.env)
+        try:
+            await asyncio.wait_for(probe.start(), 10)
+            return True
+        except Exception as exc:  # still down: the caller backs off and tries again
+            log.debug("kafka probe failed: %r", exc)
+            return False
+        finally:
+            await probe.stop()
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+        except TimeoutError:
+            pass
+
+    # -- one life of the pipeline, from the checkpoints to an outage or stop -------------
+    async def _run_once(self) -> None:
+        self._files.clear()
+        self._failure = None
+        producer = EventProducer(self.cfg.kafka, self.env, self.metrics)
+        await producer.start()
+        tailer = self.tailer = Tailer(self.tail_inputs, self.store, metrics=self.metrics)
+        queue: asyncio.Queue[Chunk] = asyncio.Queue(maxsize=4)
+        await tailer.start()
+        reader = asyncio.create_task(self._read(tailer, queue), name="ship-reader")
+        checkpointer = asyncio.create_task(self._checkpoint_loop(), name="ship-checkpoints")
+        try:
+            await self._ship(producer, queue, reader)
+        finally:
+            reader.cancel()
+            checkpointer.cancel()
+            await asyncio.gather(reader, checkpointer, return_exceptions=True)
+            await tailer.stop()
+            await self._drain(producer)
+            await self._checkpoint()
+
+    async def _read(self, tailer: Tailer, queue: asyncio.Queue[Chunk]) -> None:
+        while True:
+            try:
+                chunk = await tailer.next_chunk()
+            except TailerStopped:
+                return
+            await queue.put(chunk)
+
+    async def _ship(self, producer: EventProducer, queue: asyncio.Queue[Chunk], reader: asyncio.Task) -> None:
+        topic = self.cfg.kafka.topic_events
+        last_poll = time.monotonic()
+        while not self._stopping.is_set():
+            if self._failure is not None:
+                raise KafkaOutage(repr(self._failure))
+            if reader.done():
+                reader.result()  # surfaces a tailer failure
+                return
+            try:
+                chunk = await asyncio.wait_for(queue.get(), self.poll_interval_s)
+            except TimeoutError:
+                chunk = None
+            now_ms = int(time.time() * 1000)
+            if chunk is not None:
+                f = self._file_for(chunk)
+                events = f.assembler.feed(chunk.data, chunk.offset, now_ms) if chunk.data else []
+                if chunk.final:
+                    events += f.assembler.finish(now_ms)
+                    f.final = True
+                self.metrics.inc("ship_bytes_read", len(chunk.data))
+                await self._send(producer, topic, f, events)
+            if time.monotonic() - last_poll >= self.poll_interval_s:
+                last_poll = time.monotonic()
+                for f in list(self._files.values()):
+                    events = f.assembler.poll(now_ms)
+                    if events:
+                        await self._send(producer, topic, f, events)
+
+    def _file_for(self, chunk: Chunk) -> _File:
+        info = chunk.file
+        f = self._files.get(info.file_id)
+        if f is None:
+            options = self._options.get(info.service, self._default_options)
+            host = self.cfg.host.name
+            asm = Assembler(options, Source(host, info.service, info.path, info.file_id), chunk.offset)
+            f = self._files[info.file_id] = _File(asm, AckTracker(), event_key(host, info.path))
+        return f
+
+    async def _send(self, producer: EventProducer, topic: str, f: _File, events: list[Event]) -> None:
+        for ev in events:
+            value = encode_event(ev.to_ecs())
+            offset = ev.offset
+            f.acks.sent(offset)
+            try:
+                fut = await producer.send(topic, f.key, value)
+            except Exception as exc:  # metadata or buffer failure: an outage, recovered from checkpoints
+                self._failure = exc
+                raise KafkaOutage(repr(exc)) from exc
+            fut.add_done_callback(lambda fu, acks=f.acks, off=offset: self._delivered(fu, acks, off))
+            self.metrics.inc("ship_events_sent")
+            if ev.truncated:
+                self.metrics.inc("ship_events_truncated")
+
+    def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int) -> None:
+        if fut.cancelled():
+            self._failure = self._failure or asyncio.CancelledError("delivery cancelled")
+            return
+        exc = fut.exception()
+        if exc is not None:
+            self.metrics.inc("ship_delivery_failures", error=type(exc).__name__)
+            if self._failure is None:
+                self._failure = exc
+            return
+        acks.acked(offset)
+        self.metrics.inc("ship_events_acked")
+
+    async def _drain(self, producer: EventProducer, timeout_s: float = 60.0) -> None:
+        """Lets in-flight sends finish (acked or failed), then closes the producer."""
+        deadline = time.monotonic() + timeout_s
+        while producer.in_flight_bytes > 0 and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        try:
+            await asyncio.wait_for(producer.stop(), max(1.0, deadline - time.monotonic()))
+        except Exception as exc:  # a broker that is down cannot take the last batch; checkpoints cover it
+            log.warning("closing the kafka producer failed: %r", exc)
+
+    # -- checkpoints -------------------------------------------------------------------
+    async def _checkpoint_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.checkpoint_interval_s)
+            try:
+                await self._checkpoint()
+            except CheckpointError as exc:  # disk full, read-only: keep shipping; a crash now re-reads more
+                self.metrics.inc("ship_checkpoint_failures")
+                log.error("checkpoints not saved: %s (shipping goes on; a restart would re-send since the "
+                          "last saved checkpoint, which Elasticsearch deduplicates)", exc)
+
+    async def _checkpoint(self) -> None:
+        for file_id, f in list(self._files.items()):
+            offset = f.acks.safe_offset(f.assembler.resume_offset)
+            await self.store.commit(file_id, offset)
+            if f.final and f.acks.outstanding == 0:
+                del self._files[file_id]
+        await self.store.flush()
+        self.metrics.set("ship_files", len(self._files))
