@@ -166,7 +166,7 @@ def compute_signature(trace: StackTrace, in_app: tuple[str, ...] = ()) -> Signat
         comps.append(Component("in_app", [], False, "inferred: code outside site-packages and the standard library"))
     else:
         how = "configured" if in_app else "inferred"
-        comps.append(Component("in_app", list(app), False, f"{how} in-app packages (not hashed)"))
+        comps.append(Component("in_app", list(app), False, f"{how} in-app packages {list(app)} (not hashed)"))
     key = "\x1e".join(f"{c.name}={chr(0x1f).join(c.values)}" for c in comps if c.contributed)
     digest = hashlib.sha256(f"{VERSION}\x1e{key}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
     return Signature(digest, VERSION, [f"{c.name}: {'contributed' if c.contributed else 'ignored'} ({c.hint})"

@@ -1,0 +1,104 @@
+"""Stack traces: golden traces, where a trace starts, partial input, totality."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from parsers.stacktrace import ExceptionInfo, find_stack_start, parse_stack
+from tests.unit.workload import sample
+
+DATA = Path(__file__).parent / "data" / "stacktrace"
+TRACES = sorted(DATA.glob("*.txt"))
+
+
+def as_data(exc: ExceptionInfo) -> dict:
+    return {"type": exc.type, "message": exc.message,
+            "frames": [[f.module, f.function, f.file, f.line] + ([f.java_module] if f.java_module else [])
+                       for f in exc.frames],
+            "frames_omitted": exc.frames_omitted, "suppressed": [chain(s) for s in exc.suppressed]}
+
+
+def chain(exc: ExceptionInfo | None) -> list[dict]:
+    out = []
+    while exc is not None:
+        out.append(as_data(exc))
+        exc = exc.cause
+    return out
+
+
+@pytest.mark.parametrize("path", TRACES, ids=[p.stem for p in TRACES])
+def test_each_golden_trace_parses_to_its_expected_exceptions(path):
+    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
+    trace = parse_stack(path.read_text(encoding="utf-8").splitlines())
+    assert trace.language == expected["language"]
+    assert chain(trace.exceptions[0]) == expected["exceptions"]
+    assert [e.type for e in trace.exceptions] == [e["type"] for e in expected["exceptions"]]
+
+
+HEADER = "java.lang.IllegalStateException: Order ord_1 in unexpected state"
+FRAME = "\tat com.fpay.pay.domain.OrderStateMachine.transit(OrderStateMachine.java:77)"
+
+
+def test_the_trace_starts_on_the_line_after_a_log_message():
+    assert find_stack_start(["Confirm payment failed, orderNo=ord_1", HEADER, FRAME]) == 1
+
+
+def test_the_trace_starts_at_the_message_when_the_header_is_the_message():
+    assert find_stack_start([HEADER, FRAME]) == 0
+
+
+def test_a_trace_with_frames_but_no_header_starts_at_its_first_frame():
+    trace = parse_stack(["something odd happened", FRAME])
+    assert find_stack_start(["something odd happened", FRAME]) == 1
+    assert trace.outermost.type == "<unknown>" and len(trace.outermost.frames) == 1
+
+
+def test_a_header_without_frames_is_a_trace_only_when_it_is_unmistakable():
+    assert parse_stack(["java.util.ConcurrentModificationException"]).outermost.type == \
+        "java.util.ConcurrentModificationException"
+    assert parse_stack(["Result: OK"]) is None
+    assert parse_stack(["Order created: ord_1"]) is None
+
+
+def test_a_python_traceback_after_a_log_message_is_found():
+    lines = ["charge failed", "Traceback (most recent call last):", '  File "/app/a.py", line 3, in f', "KeyError: 'x'"]
+    trace = parse_stack(lines)
+    assert trace.language == "python" and trace.outermost.type == "KeyError" and trace.outermost.message == "'x'"
+
+
+def test_a_truncated_java_trace_keeps_what_it_has():
+    trace = parse_stack([HEADER, FRAME, "Caused by: java.net.SocketTimeoutException: Read ti"])
+    assert [e.type for e in trace.exceptions] == ["java.lang.IllegalStateException", "java.net.SocketTimeoutException"]
+    assert len(trace.outermost.frames) == 1 and trace.root_cause.frames == []
+
+
+def test_a_python_traceback_cut_before_its_exception_line_keeps_its_frames():
+    trace = parse_stack(["Traceback (most recent call last):", '  File "/app/a.py", line 3, in f'])
+    assert trace.outermost.type == "<unknown>" and trace.outermost.frames[0].function == "f"
+
+
+def test_every_workload_error_parses_with_all_its_frames(tmp_path):
+    records, truth = sample(tmp_path, events=6000)
+    frames_by_site = {s["throw_site"]: s["frames"] for s in truth["error_signatures"]}
+    errors = [r for r in records if r.continuation]
+    assert len(errors) == truth["categories"]["error"]
+    for rec in errors:
+        trace = parse_stack([rec.first.message, *rec.continuation])
+        top = trace.outermost.frames[0]
+        site = f"{top.module}.{top.function}({top.file}:{top.line})"
+        assert sum(len(e.frames) for e in trace.exceptions) == frames_by_site[site]
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.one_of(st.text(max_size=80), st.sampled_from([HEADER, FRAME, "\t... 3 more",
+       "Caused by: a.b.C: d", "\tSuppressed: x.Y", "Traceback (most recent call last):",
+       '  File "a.py", line 1, in f', "ValueError: v", "During handling of the above exception"])), max_size=30),
+       blob=st.binary(max_size=200))
+def test_parse_stack_is_total_on_arbitrary_text(lines, blob):
+    for candidate in (lines, blob.decode("utf-8", errors="replace").splitlines()):
+        trace = parse_stack(candidate)
+        assert trace is None or trace.exceptions
