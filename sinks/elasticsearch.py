@@ -1,0 +1,81 @@
+"""The Elasticsearch client of logpipe, built from `[elasticsearch]` config, and its health check.
+
+Secrets never live in the config file: `api_key_env` and `password_env` name
+environment variables, read from the mapping the caller passes. The local node has
+no `GET /` (it answers 405), so the health check is `GET /_cluster/health`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from elasticsearch import AsyncElasticsearch
+
+
+class EsSettings(Protocol):  # the fields of pipeline.config_schema.EsConfig used here
+    hosts: tuple[str, ...]
+    api_key_env: str
+    username: str
+    password_env: str
+    ca_certs: str
+    verify_certs: bool
+    request_timeout_s: float
+    max_retries: int
+
+
+class EsConfigError(ValueError):
+    """A connection setting that cannot work (a named environment variable is unset)."""
+
+
+def _secret(env: Mapping[str, str], name: str, key: str) -> str:
+    value = env.get(name, "")
+    if not value:
+        raise EsConfigError(f"elasticsearch.{key} names {name}, which is not set")
+    return value
+
+
+def client_kwargs(cfg: EsSettings, env: Mapping[str, str]) -> dict[str, Any]:
+    """Keyword arguments for `AsyncElasticsearch` (pure: no client, no IO)."""
+    if not cfg.hosts:
+        raise EsConfigError("elasticsearch.hosts is empty")
+    kw: dict[str, Any] = {
+        "hosts": list(cfg.hosts),
+        "request_timeout": cfg.request_timeout_s,
+        "max_retries": cfg.max_retries,
+        "retry_on_timeout": True,
+    }
+    if cfg.api_key_env:
+        kw["api_key"] = _secret(env, cfg.api_key_env, "api_key_env")
+    elif cfg.username:
+        password = _secret(env, cfg.password_env, "password_env") if cfg.password_env else ""
+        kw["basic_auth"] = (cfg.username, password)
+    if any(h.startswith("https:") for h in cfg.hosts):
+        kw["verify_certs"] = cfg.verify_certs
+        if cfg.ca_certs:
+            kw["ca_certs"] = cfg.ca_certs
+    return kw
+
+
+def make_client(cfg: EsSettings, env: Mapping[str, str]) -> AsyncElasticsearch:
+    """A client for the configured cluster; the caller owns it and must `await client.close()`."""
+    return AsyncElasticsearch(**client_kwargs(cfg, env))
+
+
+@dataclass(frozen=True, slots=True)
+class EsHealth:
+    status: str  # green | yellow | red
+    data_nodes: int
+    cluster_name: str
+
+    @property
+    def usable(self) -> bool:
+        return self.status in ("green", "yellow")
+
+
+async def health(client: AsyncElasticsearch, *, timeout_s: float = 5.0) -> EsHealth:
+    """`GET /_cluster/health`; raises the client's `ConnectionError`/`ApiError` when the node cannot answer."""
+    res = await client.options(request_timeout=timeout_s).cluster.health()
+    return EsHealth(status=str(res["status"]), data_nodes=int(res.get("number_of_data_nodes", 0)),
+                    cluster_name=str(res.get("cluster_name", "")))

@@ -1,0 +1,121 @@
+"""The index template of the daily event indices `<prefix>-YYYY.MM.DD`.
+
+Explicit mappings for every field `parsers.event.Event.to_ecs()` writes; ECS types
+where ECS has the field. Free text is `text` with a `keyword` subfield only where
+exact matching or aggregation makes sense (`message`, `error.message`); stack traces
+are text only. Table columns (`logpipe.table.fields.*`) are mapped by dynamic
+templates: strings keyword, numbers double. Date and numeric detection are off, so
+a column's type never depends on the first value that happened to arrive.
+
+The template carries `version`; `put_template` never replaces a newer one.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from elasticsearch import AsyncElasticsearch, NotFoundError
+
+log = logging.getLogger(__name__)
+
+TEMPLATE_VERSION = 1
+PRIORITY = 200  # above the built-in templates (100), so `<prefix>-*` is ours alone
+KEYWORD_MAX_CHARS = 8191  # 4 bytes/char stays under Lucene's 32766-byte term limit
+
+KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": KEYWORD_MAX_CHARS}
+LONG: dict[str, Any] = {"type": "long"}
+DATE: dict[str, Any] = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
+TEXT: dict[str, Any] = {"type": "text"}
+TEXT_AND_KEYWORD: dict[str, Any] = {"type": "text", "fields": {"keyword": KEYWORD}}
+KEYWORD_AND_TEXT: dict[str, Any] = {**KEYWORD, "fields": {"text": TEXT}}
+
+
+def _obj(**props: dict[str, Any]) -> dict[str, Any]:
+    return {"properties": props}
+
+
+def mappings() -> dict[str, Any]:
+    """The `mappings` of an event index."""
+    logpipe = _obj(
+        kind=KEYWORD, file_id=KEYWORD, end_offset=LONG,
+        signature=KEYWORD, signature_version=KEYWORD, signature_reasons=KEYWORD,
+        root_cause=_obj(type=KEYWORD, message=TEXT_AND_KEYWORD),
+        sql=_obj(statement=TEXT, fingerprint=KEYWORD_AND_TEXT, fingerprint_id=KEYWORD, params=TEXT, rows=LONG),
+        method=_obj(name=KEYWORD),
+        table={"properties": {"name": KEYWORD, "fields": {"type": "object", "dynamic": True}}},
+        trace_ids=KEYWORD, truncated={"type": "boolean"},
+        masked={"type": "object", "dynamic": True}, flags=KEYWORD,
+    )
+    return {
+        "dynamic": True,
+        "date_detection": False,
+        "numeric_detection": False,
+        "dynamic_templates": [
+            {"table_numbers": {"path_match": "logpipe.table.fields.*", "match_mapping_type": ["long", "double"],
+                               "mapping": {"type": "double", "ignore_malformed": True}}},
+            {"table_strings": {"path_match": "logpipe.table.fields.*", "match_mapping_type": "string",
+                               "mapping": KEYWORD}},
+            {"masked_counts": {"path_match": "logpipe.masked.*", "match_mapping_type": "long", "mapping": LONG}},
+            {"other_strings": {"match_mapping_type": "string", "mapping": KEYWORD}},
+        ],
+        "properties": {
+            "@timestamp": DATE,
+            "message": TEXT_AND_KEYWORD,
+            "event": _obj(id=KEYWORD, kind=KEYWORD, duration=LONG, created=DATE),
+            "log": _obj(level=KEYWORD, logger=KEYWORD, file=_obj(path=KEYWORD), offset=LONG),
+            "process": _obj(thread=_obj(name=KEYWORD)),
+            "host": _obj(name=KEYWORD),
+            "service": _obj(name=KEYWORD),
+            "error": _obj(type=KEYWORD, message=TEXT_AND_KEYWORD, stack_trace=TEXT),
+            "logpipe": logpipe,
+        },
+    }
+
+
+def settings(*, number_of_replicas: int | None = None, total_fields_limit: int = 2000) -> dict[str, Any]:
+    """Index settings. `number_of_replicas=None` lets Elasticsearch choose 0 on a single
+    node and 1 once there is a second (`auto_expand_replicas: 0-1`)."""
+    s: dict[str, Any] = {"index.mapping.total_fields.limit": total_fields_limit}
+    if number_of_replicas is None:
+        s["index.auto_expand_replicas"] = "0-1"
+    else:
+        s["index.number_of_replicas"] = number_of_replicas
+    return s
+
+
+def index_template(prefix: str, *, number_of_replicas: int | None = None) -> dict[str, Any]:
+    """The body of `PUT _index_template/<prefix>`, as keyword arguments of `put_index_template`."""
+    return {
+        "name": prefix,
+        "index_patterns": [f"{prefix}-*"],
+        "priority": PRIORITY,
+        "version": TEMPLATE_VERSION,
+        "template": {"settings": settings(number_of_replicas=number_of_replicas), "mappings": mappings()},
+        "meta": {"managed_by": "logpipe", "description": "logpipe daily event indices"},
+    }
+
+
+async def installed_version(client: AsyncElasticsearch, name: str) -> int | None:
+    """The `version` of template `name` in the cluster; None when absent or unversioned."""
+    try:
+        res = await client.indices.get_index_template(name=name)
+    except NotFoundError:
+        return None
+    for item in res.get("index_templates", []):
+        if item.get("name") == name:
+            version = item.get("index_template", {}).get("version")
+            return int(version) if version is not None else None
+    return None
+
+
+async def put_template(client: AsyncElasticsearch, prefix: str, *, number_of_replicas: int | None = None) -> bool:
+    """Install (or refresh) the template; idempotent. Returns False, leaving it alone,
+    when the cluster already has a newer version (an older indexer must not downgrade it)."""
+    current = await installed_version(client, prefix)
+    if current is not None and current > TEMPLATE_VERSION:
+        log.warning("index template %s has version %d, newer than ours (%d): left as it is",
+                    prefix, current, TEMPLATE_VERSION)
+        return False
+    await client.indices.put_index_template(**index_template(prefix, number_of_replicas=number_of_replicas))
+    return True
