@@ -80,6 +80,14 @@ def _date_option(opts: str) -> str:
     return body or "ISO8601"
 
 
+def _next_literal(toks: list[tuple[str, str, str | None, str]], i: int) -> str | None:
+    """The literal right after token i; a field right after it counts as a space; None at the end."""
+    if i + 1 >= len(toks):
+        return None
+    kind, value, _, _ = toks[i + 1]
+    return value if kind == "lit" else " "
+
+
 def _stop_class(next_lit: str | None, space_free: bool) -> str:
     """A char class that runs up to the next literal (never past it)."""
     if next_lit is None:
@@ -106,7 +114,7 @@ def compile_pattern(fmt: str) -> tuple[Alternative, Callable[[str], datetime] | 
         if kind == "lit":
             parts.append(_literal(word))
             continue
-        nxt = toks[i + 1][1] if i + 1 < len(toks) and toks[i + 1][0] == "lit" else (" " if i + 1 < len(toks) else None)
+        nxt = _next_literal(toks, i)
         if kind == "date":
             rx, to_dt_here = java_date_regex(_date_option(opts))
             to_dt = to_dt or to_dt_here

@@ -52,10 +52,13 @@ def java_date_regex(java_fmt: str) -> tuple[str, Callable[[str], datetime] | Non
     sec_rx, strp, tail_rx, in_seconds, has_date = [], [], [], True, False
     for tok in _TOKEN.finditer(java_fmt):
         text = tok.group(0)
-        if text.startswith("'"):
-            lit = text[1:-1].replace("''", "'") if len(text) > 1 else "'"
-            (sec_rx if in_seconds else tail_rx).append(re.escape(lit))
-            strp.append(lit.replace("%", "%%")) if in_seconds else None
+        if text.startswith("'") or not text[0].isalpha():
+            lit = (text[1:-1].replace("''", "'") if len(text) > 1 else "'") if text.startswith("'") else text
+            if in_seconds:
+                sec_rx.append(re.escape(lit))
+                strp.append(lit.replace("%", "%%"))
+            else:
+                tail_rx.append(re.escape(lit))
         elif text[0] == "S":
             in_seconds = False
             if sec_rx and sec_rx[-1] in (r"\.", ",", r"\,"):  # the fraction separator
@@ -73,11 +76,8 @@ def java_date_regex(java_fmt: str) -> tuple[str, Callable[[str], datetime] | Non
             sec_rx.append(rx)
             strp.append(directive)
             has_date = has_date or text[0] in "yMd"
-        elif text[0].isalpha():
-            raise ValueError(f"date pattern {java_fmt!r}: unsupported field {text!r}")
         else:
-            (sec_rx if in_seconds else tail_rx).append(re.escape(text))
-            strp.append(text.replace("%", "%%")) if in_seconds else None
+            raise ValueError(f"date pattern {java_fmt!r}: unsupported field {text!r}")
     regex = f"(?P<ts>(?P<ts_s>{''.join(sec_rx)}){''.join(tail_rx)})"
     if not has_date:
         return regex, None

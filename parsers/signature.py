@@ -24,7 +24,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from parsers.signature_message import message_template
 from parsers.stacktrace import ExceptionInfo, Frame, StackTrace
 
 __all__ = ["VERSION", "Component", "Signature", "compute_signature", "infer_in_app", "message_template"]
@@ -45,11 +44,11 @@ LIBRARY_PREFIXES = REFLECTION_PREFIXES + (
 _PY_LIBRARY = re.compile(r"(?:site-packages|dist-packages|/lib/python\d|<frozen |<string>)")
 _GENERATED = re.compile(r"\$\$(?:EnhancerBy\w*CGLIB|FastClassBy\w*CGLIB|SpringCGLIB)\$\$|\$Proxy<n>$|"
                         r"Generated(?:Serialization)?(?:Method|Constructor)Accessor<n>")
-_CLASS_NORMALIZERS = (
-    (re.compile(r"(\$\$(?:EnhancerBy\w*CGLIB|FastClassBy\w*CGLIB|SpringCGLIB)\$\$)\w+"), r"\1<gen>"),
-    (re.compile(r"\$\$Lambda(?:\$\d+)?(?:/0x[0-9a-fA-F]+)?"), "$$Lambda$<n>"),
-    (re.compile(r"(Generated(?:Serialization)?(?:Method|Constructor)Accessor)\d+"), r"\1<n>"),
-    (re.compile(r"\$Proxy\d+"), "$Proxy<n>"),
+_CLASS_NORMALIZERS = (  # (cheap substring trigger, pattern, replacement)
+    ("$$", re.compile(r"(\$\$(?:EnhancerBy\w*CGLIB|FastClassBy\w*CGLIB|SpringCGLIB)\$\$)\w+"), r"\1<gen>"),
+    ("$$Lambda", re.compile(r"\$\$Lambda(?:\$\d+)?(?:/0x[0-9a-fA-F]+)?"), "$$Lambda$<n>"),
+    ("Accessor", re.compile(r"(Generated(?:Serialization)?(?:Method|Constructor)Accessor)\d+"), r"\1<n>"),
+    ("$Proxy", re.compile(r"\$Proxy\d+"), "$Proxy<n>"),
 )
 _FUNCTION_NORMALIZERS = ((re.compile(r"^(lambda\$[\w$]*?)\$\d+$"), r"\1$<n>"), (re.compile(r"^access\$\d+$"), "access$<n>"))
 
@@ -72,31 +71,63 @@ class Signature:
 
 
 def normalize_class(name: str) -> str:
-    for rx, repl in _CLASS_NORMALIZERS:
-        name = rx.sub(repl, name)
+    for trigger, rx, repl in _CLASS_NORMALIZERS:
+        if trigger in name:  # most frames have none of the triggers: no regex runs
+            name = rx.sub(repl, name)
     return name
 
 
 def normalize_function(name: str) -> str:
+    if "$" not in name:
+        return name
     for rx, repl in _FUNCTION_NORMALIZERS:
         name = rx.sub(repl, name)
     return name
 
 
-def _is_python(frame: Frame) -> bool:
-    return frame.file is not None and frame.file.endswith(".py")
+_LIB_ROOTS = frozenset(p[:-1] for p in LIBRARY_PREFIXES if p.count(".") == 1)  # java, javax, sun, ...
+_LIB_PACKAGES = frozenset(p[:-1] for p in LIBRARY_PREFIXES if p.count(".") == 2)  # org.springframework, ...
 
 
-def _is_library(frame: Frame) -> bool:
-    if _is_python(frame):
-        return bool(_PY_LIBRARY.search(frame.file or ""))
-    return frame.module.startswith(LIBRARY_PREFIXES)
+def _java_library(module: str) -> bool:
+    """Set lookups on the first one and two package segments (cheaper than prefix scans)."""
+    first = module.find(".")
+    if first < 0:
+        return False
+    if module[:first] in _LIB_ROOTS:
+        return True
+    second = module.find(".", first + 1)
+    return second > 0 and module[:second] in _LIB_PACKAGES
 
 
-def _in_app(frame: Frame, module: str, app: tuple[str, ...]) -> bool:
+# A frame as grouping sees it, normalised and classified once:
+# (module, "module.function", proxy/reflection, library, python)
+_Prepared = tuple[str, str, bool, bool, bool]
+
+
+def _prepare(frames: list[Frame]) -> list[_Prepared]:
+    out: list[_Prepared] = []
+    for frame in frames:
+        raw = frame.module
+        module = normalize_class(raw)
+        fn = frame.function
+        if "$" in fn:
+            fn = normalize_function(fn)
+        file = frame.file
+        if file is not None and file.endswith(".py"):
+            out.append((module, f"{module}.{fn}", False, _PY_LIBRARY.search(file) is not None, True))
+            continue
+        library = _java_library(module)
+        proxy = (library and raw.startswith(REFLECTION_PREFIXES)) or (
+            module is not raw and _GENERATED.search(module) is not None)
+        out.append((module, f"{module}.{fn}", proxy, library, False))
+    return out
+
+
+def _in_app(frame: _Prepared, app: tuple[str, ...]) -> bool:
     if app == ("",):  # inferred for Python: anything outside site-packages and the stdlib
-        return not _is_library(frame)
-    return bool(app) and module.startswith(app)
+        return not frame[3]
+    return bool(app) and frame[0].startswith(app)
 
 
 def infer_in_app(trace: StackTrace) -> tuple[str, ...]:
@@ -105,35 +136,38 @@ def infer_in_app(trace: StackTrace) -> tuple[str, ...]:
     `com.fpay.`) that most of them share; a tie goes to the one seen first (nearest the
     throw). Python: every frame outside site-packages and the standard library, so the
     result is `("",)` (all) when such a frame exists. Empty when nothing qualifies."""
+    return _infer([_prepare(exc.frames) for exc in trace.exceptions])
+
+
+def _infer(prepared: list[list[_Prepared]]) -> tuple[str, ...]:
     counts: Counter[str] = Counter()
-    for exc in trace.exceptions:
-        for frame in exc.frames:
-            if _is_library(frame) or _GENERATED.search(normalize_class(frame.module)):
+    for frames in prepared:
+        for module, _, proxy, library, python in frames:
+            if library or proxy:
                 continue
-            if _is_python(frame):
+            if python:
                 return ("",)
-            counts[".".join(frame.module.split(".")[:2]) + "."] += 1
+            counts[".".join(module.split(".", 2)[:2]) + "."] += 1
     if not counts:
         return ()
     return (counts.most_common(1)[0][0],)
 
 
-def _frame_component(name: str, exc: ExceptionInfo, in_app: tuple[str, ...] | None) -> Component:
-    """Top in-app frames of `exc` (`in_app` None: system variant, any non-proxy frame)."""
+def _frame_component(name: str, frames: list[_Prepared], in_app: tuple[str, ...] | None) -> Component:
+    """Top in-app frames (`in_app` None: system variant, any non-proxy frame)."""
     values: list[str] = []
     ignored: Counter[str] = Counter()
-    for frame in exc.frames:
-        module, function = normalize_class(frame.module), normalize_function(frame.function)
-        if frame.module.startswith(REFLECTION_PREFIXES) or _GENERATED.search(module):
+    for frame in frames:
+        if frame[2]:
             ignored["reflection/proxy frame"] += 1
-        elif in_app is not None and not _in_app(frame, module, in_app):
+        elif in_app is not None and not _in_app(frame, in_app):
             ignored["not in-app"] += 1
         elif len(values) >= TOP_FRAMES:
             ignored[f"beyond top {TOP_FRAMES}"] += 1
         else:
-            values.append(f"{module}.{function}")
+            values.append(frame[1])
     notes = ", ".join(f"{n} ignored: {why}" for why, n in ignored.items())
-    if not exc.frames:
+    if not frames:
         return Component(name, [], False, "ignored: no frames")
     if not values:
         return Component(name, [], False, f"ignored: no {'in-app ' if in_app is not None else ''}frames ({notes})")
@@ -145,17 +179,18 @@ def compute_signature(trace: StackTrace, in_app: tuple[str, ...] = ()) -> Signat
     """The v1 signature of `trace`, with a reason for every component."""
     outer, root = trace.outermost, trace.root_cause
     chained = root is not outer
-    app = tuple(in_app) or infer_in_app(trace)
+    prepared = [_prepare(exc.frames) for exc in trace.exceptions]
+    app = tuple(in_app) or _infer(prepared)
     comps = [Component("outermost.type", [outer.type], True, "exception type")]
     comps.append(Component("root_cause.type", [root.type], True, "innermost cause") if chained
                  else Component("root_cause.type", [], False, "ignored: no cause (same as outermost)"))
-    frame_comps = [_frame_component("outermost.frames", outer, app)]
+    frame_comps = [_frame_component("outermost.frames", prepared[0], app)]
     if chained:
-        frame_comps.append(_frame_component("root_cause.frames", root, app))
+        frame_comps.append(_frame_component("root_cause.frames", prepared[-1], app))
     comps += frame_comps
     has_frames = any(exc.frames for exc in trace.exceptions)
     if has_frames and not any(c.contributed for c in frame_comps):
-        system = _frame_component("system.frames", root if root.frames else outer, None)
+        system = _frame_component("system.frames", prepared[-1] if root.frames else prepared[0], None)
         system.hint = "no in-app frames: " + system.hint
         comps.append(system)
     if has_frames:
@@ -183,3 +218,34 @@ def _title(outer: ExceptionInfo, root: ExceptionInfo, comps: list[Component]) ->
             top = by_name[name].values[0].rsplit(".", 2)
             return f"{title} at {'.'.join(top[-2:])}"
     return title
+
+
+# -- message templates ------------------------------------------------------------------
+# An ordered list of named patterns folded into one combined regex at import (as Sentry's
+# message parameterizer does); the first alternative that matches at a position wins.
+# Boundaries are ASCII-only lookarounds, not `\b`: in mixed Chinese/English text `\w`
+# also matches Chinese characters (`金额100元` must still give `金额<num>元`).
+
+_L = r"(?<![A-Za-z0-9_])"  # left boundary
+_R = r"(?![A-Za-z0-9_])"  # right boundary
+PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("uuid", rf"{_L}[0-9a-fA-F]{{8}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{4}}-[0-9a-fA-F]{{12}}{_R}"),
+    ("ts", rf"{_L}\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{2}}:\d{{2}}:\d{{2}}(?:[.,]\d+)?(?:Z|[+-]\d{{2}}:?\d{{2}})?)?{_R}"),
+    ("ip", rf"{_L}\d{{1,3}}(?:\.\d{{1,3}}){{3}}(?::\d{{1,5}})?{_R}"),
+    ("str", r"\"[^\"\n]*\"|(?<![A-Za-z0-9])'[^'\n]*'(?![A-Za-z0-9])|`[^`\n]*`"),
+    ("hex", rf"{_L}0[xX][0-9a-fA-F]+{_R}|{_L}(?=[0-9a-fA-F]*\d)(?=[0-9a-fA-F]*[a-fA-F])[0-9a-fA-F]{{8,}}{_R}"),
+    ("unit", rf"{_L}-?\d+(?:[.,]\d+)*(?=(?:ns|us|ms|s|m|h|d|[kKmMgG]?[bB]|%)(?![A-Za-z0-9_]))"),  # 30000ms
+    ("id", rf"{_L}(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)*{_R}"),
+    ("num", rf"{_L}-?\d+(?:[.,]\d+)*{_R}"),
+)
+_SHOWN = {"unit": "<num>"}
+_COMBINED = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in PARAMETERS))
+
+
+def _placeholder(m: re.Match[str]) -> str:
+    return _SHOWN.get(m.lastgroup, f"<{m.lastgroup}>")
+
+
+def message_template(msg: str) -> str:
+    """`Order ord_20261126_001001 not found, amount=12.50` -> `Order <id> not found, amount=<num>`."""
+    return _COMBINED.sub(_placeholder, msg)

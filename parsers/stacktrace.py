@@ -49,10 +49,7 @@ class StackTrace:
 _TYPE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
 HEADER = re.compile(rf"^(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?::\s?(?P<msg>.*?))?\s*$")
 CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by): (?P<rest>.*)$")
-FRAME = re.compile(
-    r"^[\t ]*at (?:(?P<jmod>[\w.@-]*)/{1,2})?(?P<cls>[^\s(/]+(?:/0x[0-9a-fA-F]+)?)\.(?P<fn>[^\s.(]+)"
-    r"\((?P<src>[^)]*)\)"
-)
+_NO_FILE = frozenset(("Native Method", "Unknown Source", ""))
 MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 _THROWABLE_SUFFIX = re.compile(r"(?:Exception|Error|Throwable|Fault)(?:\$\w+)?$")
@@ -79,7 +76,7 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
     for i, line in enumerate(lines):
         if PY_START.match(line):
             return i
-        if FRAME.match(line):
+        if java_frame(line) is not None:
             for j in range(i - 1, max(-1, i - 1 - max_message_lines), -1):  # nearest header above
                 if _is_header(lines[j], strict=False) or CHAINED.match(lines[j]):
                     return j
@@ -113,15 +110,15 @@ def _parse_java(lines: list[str]) -> list[ExceptionInfo]:
     first = lines[0]
     ch = CHAINED.match(first)
     top = _new(ch.group("rest") if ch else first)
-    if FRAME.match(first):  # frames without a header
+    if java_frame(first) is not None:  # frames without a header
         top = ExceptionInfo(type="<unknown>", message=None)
         lines = ["", *lines]
     chains: dict[int, list[ExceptionInfo]] = {0: [top]}  # indent depth -> its cause chain
     current, in_message = top, True
     for line in lines[1:]:
-        fm = FRAME.match(line)
-        if fm is not None:
-            current.frames.append(_frame(fm))
+        frame = java_frame(line)
+        if frame is not None:
+            current.frames.append(frame)
             in_message = False
             continue
         mm = MORE.match(line)
@@ -151,15 +148,30 @@ def _parse_java(lines: list[str]) -> list[ExceptionInfo]:
     return chains[0]
 
 
-def _frame(m: re.Match[str]) -> Frame:
-    src = m.group("src")
-    file, _, line = src.rpartition(":")
-    if not file:
-        file, line = src, ""
-    if file in ("Native Method", "Unknown Source", ""):
-        file = None
-    return Frame(module=m.group("cls"), function=m.group("fn"), file=file,
-                 line=int(line) if line.isdigit() and len(line) < 10 else None, java_module=m.group("jmod") or None)
+def java_frame(line: str) -> Frame | None:
+    """`\tat [module/]pkg.Class.method(File.java:123)[ ~[jar]]` as a Frame, else None.
+
+    String methods, not a regex: a frame regex backtracks over every dot of a long
+    class name, and frames are most of the lines of a trace.
+    """
+    s = line[1:] if line[:4] == "\tat " else line.lstrip(" \t")  # the usual tab first
+    if s[:3] != "at ":
+        return None
+    open_ = s.find("(", 3)
+    close = s.find(")", open_)
+    qual = s[3:open_]
+    if open_ < 0 or close < 0 or " " in qual or "\t" in qual:
+        return None
+    dot = qual.rfind(".")
+    if dot <= 0 or dot == len(qual) - 1:
+        return None
+    cls, fn, jmod = qual[:dot], qual[dot + 1:], None
+    slash = cls.find("/")
+    if slash >= 0 and not cls.startswith("0x", slash + 1):  # java.base/..., app//..., but not $$Lambda$1/0x..
+        jmod, cls = cls[:slash] or None, cls[slash + 1:].lstrip("/")
+    file, _, num = s[open_ + 1:close].partition(":")
+    return Frame(cls, fn, None if file in _NO_FILE else file,
+                 int(num) if num.isdecimal() and len(num) < 10 else None, jmod)
 
 
 PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
