@@ -26,18 +26,16 @@ from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError
 
 from pipeline.config_schema import Config
-from pipeline.deadletter import DeadLetter, DeadLetterWriter
-from pipeline.index_retention import retention_loop
+from pipeline.deadletter import DeadLetterWriter
+from pipeline.index_retention import apply_retention, retention_loop
 from pipeline.index_send import BulkSender, Counters
+from pipeline.index_work import Records, store_records
 from pipeline.metrics import Metrics
-from sinks.codec import UndecodableRecord, decode_event
 from sinks.elasticsearch import make_client
-from sinks.es_bulk import Batch, BulkBatcher, RecordRef
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
 
 log = logging.getLogger(__name__)
-Records = dict[TopicPartition, list[Any]]
 
 
 @dataclass(eq=False)
@@ -94,6 +92,9 @@ class Indexer:
             self._es = make_client(es_cfg, self.env)
             self._sender = BulkSender(self._es, self.metrics)
             await self._sender.call("put index template", lambda: put_template(self._es, es_cfg.index_prefix))
+            if self.options.retention_days is not None:
+                await apply_retention(self._es, self._sender, es_cfg.index_prefix, self.options.retention_days,
+                                      self.metrics)
             self._deadletters = DeadLetterWriter(kafka, self.env, kafka.topic_deadletter)
             await self._deadletters.start()
             self._consumer = AIOKafkaConsumer(
@@ -181,40 +182,9 @@ class Indexer:
         self._consumer.pause(*self._consumer.assignment())
         offsets = {tp: recs[-1].offset + 1 for tp, recs in records.items() if recs}
         count = sum(len(recs) for recs in records.values())
-        self._inflight = Inflight(asyncio.create_task(self._process(records)), offsets, count)
-
-    async def _process(self, records: Records) -> None:
         assert self._sender is not None and self._deadletters is not None
-        es = self.cfg.elasticsearch
-        batcher = BulkBatcher(es.index_prefix, max_docs=es.bulk_max_docs, max_bytes=es.bulk_max_bytes)
-        letters: list[DeadLetter] = []
-        for recs in records.values():
-            for r in recs:
-                ref = RecordRef(r.topic, r.partition, r.offset, r.timestamp, r.value)
-                try:
-                    doc = decode_event(r.value)
-                except UndecodableRecord as exc:
-                    letters.append(DeadLetter(ref, "undecodable", None, str(exc)))
-                    self.metrics.inc("index_rejected_total", reason="undecodable")
-                    continue
-                batch = batcher.feed(doc, ref, r.value)
-                if batch is not None:
-                    letters += await self._send(batch)
-        batch = batcher.flush()
-        if batch.items:
-            letters += await self._send(batch)
-        await self._deadletters.send_all(letters)
-        for letter in letters:
-            self.metrics.inc("index_deadletters_total", reason=letter.reason)
-
-    async def _send(self, batch: Batch) -> list[DeadLetter]:
-        assert self._sender is not None
-        self.metrics.inc("index_batches_total")
-        if batch.id_fallbacks:
-            self.metrics.inc("index_id_fallbacks_total", batch.id_fallbacks)
-        if batch.date_fallbacks:
-            self.metrics.inc("index_date_fallbacks_total", batch.date_fallbacks)
-        return await self._sender.send(batch)
+        work = store_records(records, self.cfg.elasticsearch, self._sender, self._deadletters, self.metrics)
+        self._inflight = Inflight(asyncio.create_task(work), offsets, count)
 
     async def _wait_inflight(self, inflight: Inflight) -> None:
         assert self._consumer is not None

@@ -49,19 +49,26 @@ async def delete_old_indices(client: AsyncElasticsearch, prefix: str, today: dat
     return doomed
 
 
+async def apply_retention(client: AsyncElasticsearch, sender: Any, prefix: str, keep_days: int,
+                          metrics: Any) -> bool:
+    """One retention pass. An outage is waited out by `sender.call`; any other failure is
+    logged and counted, and returns False (the next pass tries again)."""
+    today = datetime.now(timezone.utc).date()
+    try:
+        deleted = await sender.call("retention", lambda: delete_old_indices(client, prefix, today, keep_days))
+    except ApiError as exc:
+        log.error("retention of %s-* (keep %d days) failed: %s", prefix, keep_days, exc)
+        metrics.inc("index_retention_errors_total")
+        return False
+    metrics.inc("index_retention_deleted_total", len(deleted))
+    return True
+
+
 async def retention_loop(client: AsyncElasticsearch, sender: Any, prefix: str, keep_days: int,
                          metrics: Any, *, every_s: float = 86_400, after_error_s: float = 3_600) -> None:
-    """Apply retention now and then every `every_s`; an outage is waited out by `sender.call`,
-    any other failure is logged, counted and tried again after `after_error_s`."""
+    """Retention passes after the one on start: every `every_s`, or `after_error_s` after a failure."""
+    delay = every_s
     while True:
-        today = datetime.now(timezone.utc).date()
-        try:
-            deleted = await sender.call("retention", lambda: delete_old_indices(client, prefix, today, keep_days))
-        except ApiError as exc:
-            log.error("retention of %s-* (keep %d days) failed: %s; retrying in %.0f s",
-                      prefix, keep_days, exc, after_error_s)
-            metrics.inc("index_retention_errors_total")
-            await asyncio.sleep(after_error_s)
-            continue
-        metrics.inc("index_retention_deleted_total", len(deleted))
-        await asyncio.sleep(every_s)
+        await asyncio.sleep(delay)
+        ok = await apply_retention(client, sender, prefix, keep_days, metrics)
+        delay = every_s if ok else after_error_s

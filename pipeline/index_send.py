@@ -60,7 +60,9 @@ class OutageLog:
         if self._since is None:
             self._since = self._clock()
             wall = datetime.now(timezone.utc).isoformat(timespec="seconds")
-            log.warning("elasticsearch unreachable since %s (%s: %s), retrying", wall, type(exc).__name__, exc)
+            cause = getattr(exc, "errors", None) or ()
+            detail = f"{exc} ({cause[0]})" if cause else str(exc)
+            log.warning("elasticsearch unreachable since %s (%s: %s), retrying", wall, type(exc).__name__, detail)
             self._metrics.inc("index_es_outages_total")
 
     def succeeded(self) -> None:

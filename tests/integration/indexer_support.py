@@ -7,15 +7,31 @@ from dataclasses import replace
 from typing import Any
 
 import orjson
+import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from elasticsearch import AsyncElasticsearch
+from elasticsearch import AsyncElasticsearch, NotFoundError
 
 from parsers.event import Event, event_id
 from pipeline.config_schema import Config, EsConfig, KafkaConfig
 from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
 from sinks.codec import encode_event, event_key
+
+@pytest.fixture(autouse=True)
+async def drop_test_indices(es_url: str, unique_name: str):
+    """Leave the shared node as we found it: the test's daily indices and template go afterwards."""
+    yield
+    es = AsyncElasticsearch(es_url)
+    try:
+        await es.indices.delete(index=f"{unique_name}-*", ignore_unavailable=True, allow_no_indices=True)
+        try:
+            await es.indices.delete_index_template(name=unique_name)
+        except NotFoundError:
+            pass
+    finally:
+        await es.close()
+
 
 FAST = {"session_timeout_ms": 6000, "heartbeat_interval_ms": 500}
 

@@ -6,7 +6,8 @@ import orjson
 import pytest
 from elasticsearch import AsyncElasticsearch
 
-from tests.integration.indexer_support import (committed_total, create_topics, event_docs, index_until_caught_up,
+from tests.integration.indexer_support import (drop_test_indices,  # noqa: F401 (autouse fixture)
+                                               committed_total, create_topics, event_docs, index_until_caught_up,
                                                indexed_ids, make_config, produce, read_topic)
 
 pytestmark = pytest.mark.integration
@@ -71,3 +72,26 @@ async def test_rejected_and_undecodable_records_go_to_the_dead_letter_topic_and_
     assert by_offset[12]["reason"] == "undecodable" and "list" in by_offset[12]["error"]
     assert metrics.get("index_deadletters_total", reason="undecodable") == 2
     assert metrics.get("index_deadletters_total", reason="document_parsing_exception") == 1
+
+
+async def test_retention_deletes_daily_indices_older_than_n_days_on_start(kafka_bootstrap, es_url, unique_name):
+    from datetime import datetime, timedelta, timezone
+
+    from pipeline.index import Indexer, IndexerOptions
+
+    cfg = make_config(kafka_bootstrap, es_url, unique_name)
+    await create_topics(kafka_bootstrap, cfg.kafka.topic_events, cfg.kafka.topic_deadletter, partitions=1)
+    today = datetime.now(timezone.utc).date()
+    names = {d: f"{unique_name}-{(today - timedelta(days=d)).strftime('%Y.%m.%d')}" for d in (0, 7, 8, 400)}
+    es = AsyncElasticsearch(es_url)
+    try:
+        for name in names.values():
+            await es.indices.create(index=name)
+        await es.indices.create(index=f"{unique_name}-keep-me")
+        async with Indexer(cfg, {}, options=IndexerOptions(once=True, retention_days=7)):
+            pass
+        left = set((await es.indices.get(index=f"{unique_name}-*")).keys())
+        assert left == {names[0], names[7], f"{unique_name}-keep-me"}
+    finally:
+        await es.indices.delete(index=f"{unique_name}-*", ignore_unavailable=True, allow_no_indices=True)
+        await es.close()
