@@ -17,11 +17,12 @@ options say `auto`; until enough lines are seen (or the first poll), lines wait.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from parsers.classify import Classifier
-from parsers.event import Event, event_id
+from parsers.event import Event
 from parsers.lines import Line, LineSplitter
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
@@ -53,6 +54,9 @@ class Assembler:
         self._flags: dict[int, tuple[str, ...]] = {}  # line offset -> flags, for lines with flags
         self._read_second = -1
         self._read_iso = ""
+        # event_id(host, file_id, offset) with the constant part hashed once
+        key = f"{source.host}\x1f{source.file_id}\x1f".encode("utf-8", "surrogateescape")
+        self._id_base = hashlib.blake2b(key, digest_size=16)
 
     @property
     def resume_offset(self) -> int:
@@ -121,7 +125,9 @@ class Assembler:
                        offset=rec.offset, end_offset=rec.end_offset)
             ev.flags.append(f"parse_error:{type(exc).__name__}")
         src = self.source
-        ev.id = event_id(src.host, src.file_id, rec.offset)
+        h = self._id_base.copy()
+        h.update(b"%d" % rec.offset)
+        ev.id = h.hexdigest()  # == event_id(src.host, src.file_id, rec.offset)
         ev.host, ev.service, ev.file_path, ev.file_id = src.host, src.service, src.path, src.file_id
         ev.read_time = self._iso(now_ms)
         if self._flags:

@@ -16,14 +16,15 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.mybatis import CONSUMED, MybatisJoiner, is_mybatis
 from parsers.options import ParseOptions
-from parsers.signature import compute_signature
+from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
 from parsers.sql_timing import SqlTiming, SqlTimingParser
-from parsers.stacktrace import parse_stack
+from parsers.stacktrace import StackTrace, parse_stack
 from parsers.table import TableParser
 from parsers.timing import MethodTimingParser
 
 MAX_SAMPLE_CHARS = 32 * 1024
+SIGNATURE_CACHE_SIZE = 4096
 # A single line that is itself an exception header (`java.lang.IllegalStateException: x`)
 _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
 
@@ -33,6 +34,20 @@ def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
         return None
     alt = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
     return re.compile(rf"(?<![\w])(?:{alt})\s*[=:：]\s*[\"']?([A-Za-z0-9][\w\-.]{{2,63}})")
+
+
+def _signature_key(trace: StackTrace) -> tuple:
+    """What a signature is computed from: exception types and frames without line
+    numbers; messages only when there are no frames at all (then they are hashed)."""
+    has_frames = False
+    key: list = [trace.language]
+    for exc in trace.exceptions:
+        frames = tuple((f.module, f.function, f.file) for f in exc.frames)
+        has_frames = has_frames or bool(frames)
+        key.append((exc.type, frames))
+    if not has_frames:
+        key.append(trace.outermost.message)
+    return tuple(key)
 
 
 def _epoch_ms(iso: str | None) -> int | None:
@@ -57,6 +72,9 @@ class Classifier:
         self.mybatis = MybatisJoiner()
         self.trace_keys = _trace_key_regex(options.trace_keys)
         self.in_app = options.in_app
+        # The same throw site repeats: its signature is computed once (bounded LRU).
+        self._signatures: dict[tuple, Signature] = {}
+        self._trace_key_words = tuple(options.trace_keys)
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
@@ -66,7 +84,8 @@ class Classifier:
         else:
             ev = Event(rec.first_line)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
-        if rec.continuation or (_LONE_HEADER.match(ev.message) and ("Exception" in ev.message or "Error" in ev.message)):
+        msg = ev.message
+        if rec.continuation or (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             self._exception(ev, rec)
         if ev.kind == "line":
             self._single_line(ev)
@@ -90,8 +109,19 @@ class Classifier:
         ev.kind = "exception"
         ev.error_type, ev.error_message = outer.type, outer.message
         ev.root_cause_type, ev.root_cause_message = root.type, root.message
-        sig = compute_signature(trace, self.in_app)
-        ev.signature, ev.signature_version, ev.signature_reasons = sig.hash, sig.version, sig.reasons
+        sig = self._signature(trace)
+        ev.signature, ev.signature_version, ev.signature_reasons = sig.hash, sig.version, list(sig.reasons)
+
+    def _signature(self, trace: StackTrace) -> Signature:
+        key = _signature_key(trace)
+        cache = self._signatures
+        sig = cache.pop(key, None)
+        if sig is None:
+            sig = compute_signature(trace, self.in_app)
+            if len(cache) >= SIGNATURE_CACHE_SIZE:
+                del cache[next(iter(cache))]  # the least recently used
+        cache[key] = sig
+        return sig
 
     def _single_line(self, ev: Event) -> None:
         msg = ev.message
@@ -104,8 +134,8 @@ class Classifier:
             elif got is CONSUMED:
                 ev.flags.append("mybatis_part")
             return
-        if self.tables is not None and any(mark in msg for mark in self.table_marks):
-            row = self.tables.parse(msg)
+        if self.tables is not None:
+            row = self.tables.parse(msg)  # None unless a spec's mark is in the message
             if row is not None:
                 ev.kind, ev.table_name, ev.table_fields = "table", row.name, row.fields
                 ev.trace_ids.extend(row.trace_ids)
@@ -155,6 +185,12 @@ class Classifier:
 
     def _trace_ids(self, ev: Event) -> None:
         if self.trace_keys is None:
+            return
+        msg = ev.message
+        for word in self._trace_key_words:  # substring tests are cheaper than the regex scan
+            if word in msg:
+                break
+        else:
             return
         found = self.trace_keys.findall(ev.message)
         for value in found:
