@@ -1,0 +1,128 @@
+"""Crash windows of the alerter: a crash at each step of a batch's end (state written,
+alert produced, alert marked sent, offsets committed) and a restart give exactly one
+alert on the topic. Two alerters in one group share what they know."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from pipeline.alert import Alerter
+from sinks.alerts import FileOutput
+from tests.integration.test_alerter_support import config, exception_doc, make_topics, read_alerts, running
+
+pytestmark = pytest.mark.integration
+
+
+class Crash(Exception):
+    """Stands for the process dying at that point: nothing after it runs."""
+
+
+def _sent_marks(records) -> bool:
+    return any(isinstance(v, dict) and v.get("status") == "sent" for v in records.values())
+
+
+def before_state(alerter: Alerter) -> None:
+    write = alerter._store.write
+
+    async def crash(records):
+        if any(isinstance(v, dict) and v.get("status") == "pending" for v in records.values()):
+            raise Crash
+        await write(records)
+    alerter._store.write = crash
+
+
+def after_state(alerter: Alerter) -> None:
+    async def crash(*_, **__):
+        raise Crash
+    alerter._deliver = crash
+
+
+def after_alert(alerter: Alerter) -> None:
+    write = alerter._store.write
+
+    async def crash(records):
+        if _sent_marks(records):
+            raise Crash
+        await write(records)
+    alerter._store.write = crash
+
+
+def after_sent(alerter: Alerter) -> None:
+    async def crash(*_, **__):
+        raise Crash
+    alerter._consumer.commit = crash
+
+
+async def produce(bootstrap: str, topic: str, docs: list[dict]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    await producer.start()
+    try:
+        for i, doc in enumerate(docs):
+            await (await producer.send(topic, orjson.dumps(doc), key=f"host|file{i % 5}".encode()))
+    finally:
+        await producer.stop()
+
+
+@pytest.mark.parametrize("crash_at, replayed", [
+    (before_state, False), (after_state, True), (after_alert, True), (after_sent, True)])
+async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
+        kafka_bootstrap, unique_name, tmp_path, crash_at, replayed):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg)
+    docs = [exception_doc("sig-crash", offset=i) for i in range(5)]
+    await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+
+    doomed = Alerter(cfg, {}, outputs=[])
+    await doomed.start()
+    try:
+        crash_at(doomed)
+        with pytest.raises(Crash):
+            async with asyncio.timeout(15):
+                await doomed.run()
+    finally:
+        await doomed.stop()
+
+    side = tmp_path / "alerts.jsonl"
+    survivor = Alerter(cfg, {}, outputs=[FileOutput(str(side))])
+    async with survivor:
+        async with asyncio.timeout(15):
+            await survivor.run(once=True)
+        async with read_alerts(cfg) as reader:
+            await reader.quiet(1.0)
+    assert [a["rule"] for a in reader.alerts] == ["new_signature"]
+    assert (survivor.counts["events_already_in_state"] == len(docs)) is replayed
+    side_ids = [orjson.loads(line)["id"] for line in side.read_bytes().splitlines()]
+    if crash_at is after_sent:
+        assert side_ids == []  # everything was done before the crash: nothing to settle
+    else:
+        assert side_ids == [reader.alerts[0]["id"]]  # settled or replayed: side outputs get it too
+
+
+async def test_two_alerters_in_one_group_alert_each_signature_once_and_share_it_on_takeover(
+        kafka_bootstrap, unique_name):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg, partitions=3)
+    docs = [exception_doc(f"sig-pair-{i}", offset=i) for i in range(9)]
+    async with running(cfg) as first:
+        async with running(cfg) as second:
+            async with asyncio.timeout(15):
+                while not (first._consumer.assignment() and second._consumer.assignment()):
+                    await asyncio.sleep(0.05)
+            await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+            async with read_alerts(cfg) as reader:
+                await reader.wait(9, timeout_s=10)
+                await reader.quiet(0.5)
+        # `second` left: `first` owns every partition now and must know all nine signatures
+        async with asyncio.timeout(15):
+            while len(first._consumer.assignment()) < 3:
+                await asyncio.sleep(0.05)
+        await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+        async with read_alerts(cfg) as again:
+            await again.quiet(1.5)
+    ids = [a["id"] for a in reader.alerts]
+    assert len(ids) == 9 and len(set(ids)) == 9
+    assert len(again.alerts) == 9
