@@ -74,6 +74,7 @@ class Classifier:
         self.in_app = options.in_app
         # The same throw site repeats: its signature is computed once (bounded LRU).
         self._signatures: dict[tuple, Signature] = {}
+        self._frames: dict = {}  # frame line -> Frame, for parse_stack
         self._trace_key_words = tuple(options.trace_keys)
 
     def event(self, rec: RawRecord) -> Event:
@@ -96,7 +97,7 @@ class Classifier:
     # -- kinds ---------------------------------------------------------------------
     def _exception(self, ev: Event, rec: RawRecord) -> None:
         lines = [ev.message, *rec.continuation]
-        trace = parse_stack(lines)
+        trace = parse_stack(lines, self._frames)
         if trace is None:
             ev.message = "\n".join(lines)
             return
@@ -162,6 +163,10 @@ class Classifier:
 
     # -- cross-cutting ---------------------------------------------------------------
     def _mask(self, ev: Event) -> None:
+        if (ev.stack_trace is None and ev.sql_statement is None and ev.sql_params is None
+                and ev.error_message is None and ev.root_cause_message is None
+                and not self.masker.may_mask(ev.message)):
+            return  # table fields are cells of the message: nothing in them to mask either
         mask = self.masker.mask
         ev.message, counts = mask(ev.message)
         total = dict(counts)

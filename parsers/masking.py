@@ -106,6 +106,14 @@ class Masker:
                 raise ValueError(f"masking.patterns: {source!r} is not a regex: {e}") from None
         self._patterns = tuple(compiled)
 
+    def may_mask(self, text: str) -> bool:
+        """False when `mask(text)` certainly returns `text` unchanged, and so for every
+        substring of it (the fast-path test: no digit run, card group or `@`)."""
+        if self._patterns:
+            return True
+        shape = text.encode("utf-8", "surrogatepass").translate(_DIGIT_SHAPE)
+        return _RUN_OF_11 in shape or _GROUPS_OF_4 in shape or (self._options.emails and b"@" in shape)
+
     def mask(self, text: str) -> tuple[str, dict[str, int]]:
         opts = self._options
         if not self._patterns:

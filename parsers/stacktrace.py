@@ -87,16 +87,23 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
     return None
 
 
-def parse_stack(lines: list[str]) -> StackTrace | None:
-    """The trace in `lines` (a record's message line and continuation lines), or None."""
+def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> StackTrace | None:
+    """The trace in `lines` (a record's message line and continuation lines), or None.
+
+    `frame_cache` (optional, owned by the caller) maps Java frame lines to their parsed
+    `Frame`: the same throw site repeats, so its frame lines are parsed once. Frames
+    from the cache are shared between traces and must not be modified."""
     start = find_stack_start(lines)
     if start is None:
         return None
     if PY_START.match(lines[start]):
         excs = _parse_python(lines[start:])
         return StackTrace(excs, "python") if excs else None
-    excs = _parse_java(lines[start:])
+    excs = _parse_java(lines[start:], frame_cache)
     return StackTrace(excs, "java") if excs else None
+
+
+FRAME_CACHE_MAX = 20_000  # a frame cache that grows past this starts again
 
 
 def _new(rest: str) -> ExceptionInfo:
@@ -106,7 +113,7 @@ def _new(rest: str) -> ExceptionInfo:
     return ExceptionInfo(type=m.group("type"), message=m.group("msg"))
 
 
-def _parse_java(lines: list[str]) -> list[ExceptionInfo]:
+def _parse_java(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> list[ExceptionInfo]:
     first = lines[0]
     ch = CHAINED.match(first)
     top = _new(ch.group("rest") if ch else first)
@@ -115,8 +122,15 @@ def _parse_java(lines: list[str]) -> list[ExceptionInfo]:
         lines = ["", *lines]
     chains: dict[int, list[ExceptionInfo]] = {0: [top]}  # indent depth -> its cause chain
     current, in_message = top, True
+    cached = frame_cache.get if frame_cache is not None else None
     for line in lines[1:]:
-        frame = java_frame(line)
+        frame = cached(line) if cached is not None else None
+        if frame is None:
+            frame = java_frame(line)
+            if frame is not None and frame_cache is not None:
+                if len(frame_cache) >= FRAME_CACHE_MAX:
+                    frame_cache.clear()
+                frame_cache[line] = frame
         if frame is not None:
             current.frames.append(frame)
             in_message = False
