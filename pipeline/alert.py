@@ -7,16 +7,24 @@ Exactly-once alerts. State (signatures, alert ids, windows, and `pos/<topic>/<p>
 events offset the state includes) lives in the compacted topic `kafka.topic_signatures`
 and is rebuilt on start. Each batch of events ends with, in this order:
 
-  1. state records + `alert/<id>` = pending (with the alert) + `pos` -> state topic, acked
+  1. -> state topic, each step acked before the next (the state topic may have several
+     partitions, so order across records is only what we wait for):
+     a. `alert/<id>` = pending, with the alert
+     b. the rules' changed records (signatures, windows, alert-id expiries)
+     c. `pos/<events topic>/<partition>`
   2. the alerts -> alerts topic, acked; then console / webhook / file
   3. `alert/<id>` = sent -> state topic, acked
   4. commit the events offsets of the consumer group
 
 Crash windows (a restart rebuilds the state, then settles pending alerts):
-- before 1 acked: nothing of the batch is in the state or on the alerts topic; events
+- before 1a acked: nothing of the batch is in the state or on the alerts topic; events
   are replayed from the committed offset and give the same alerts (same ids, windows
   from `@timestamp`), emitted once now.
-- between 1 and 2: the alert is pending in the state; `pos` says its events are done,
+- between 1a and 1c: the alerts are pending (settled as below); the replayed events
+  find their alert ids known, so nothing is alerted twice. Rule state written in 1b is
+  counted again by the replay (window counts of that one batch may be inflated; a
+  signature's count too): figures, never a second alert of the same id.
+- between 1c and 2: the alert is pending in the state; `pos` says its events are done,
   so they are skipped. The pending alert is looked for on the alerts topic (records
   written since it was pending); it is absent, so it is produced now: not missed.
 - between 2 and 3: pending, but found on the alerts topic: not produced again. Side
@@ -32,7 +40,10 @@ on a partition assignment and keep merging signature and alert-id records of the
 (`poll`), so a signature alerted by one is known to the other. A signature first seen on
 two partitions owned by different alerters within one poll interval is alerted by both
 with the same id (ids do not depend on who saw it first); consumers drop repeated ids
-(`logpipe alerts follow` does). Window state (slow SQL, error rate, keywords) is per
+(`logpipe alerts follow` does). An alerter that dies and never comes back leaves its
+pending alerts to the others: one pending for `ORPHAN_PENDING_S` is settled by whoever
+sees it (a peer alive but stalled that long in one batch may then produce it too: the
+same id twice, never a missed alert). Window state (slow SQL, error rate, keywords) is per
 alerter between restarts: counts can be partial across a rebalance.
 """
 
@@ -48,7 +59,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError
 
-from pipeline.alert_state import StateStore, alert_ids_since, behind, ensure_topics
+from pipeline.alert_state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
 from pipeline.config_schema import Config
 from pipeline.rules import RuleEngine
 from pipeline.rules_alert import Alert
@@ -62,6 +73,7 @@ log = logging.getLogger(__name__)
 FETCH_MAX_WAIT_MS = 100
 MAX_RECORDS_PER_BATCH = 2000
 TICK_EVERY_S = 1.0
+ORPHAN_PENDING_S = 30.0  # a pending alert of another alerter this old is settled here
 
 
 def side_outputs(cfg: Config) -> list[AlertOutput]:
@@ -90,13 +102,15 @@ class _Assignments(ConsumerRebalanceListener):
 
 class Alerter:
     def __init__(self, cfg: Config, env: Mapping[str, str], *, outputs: list[AlertOutput] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, orphan_after_s: float = ORPHAN_PENDING_S) -> None:
         self.cfg = cfg
         self.conn = connection_kwargs(cfg.kafka, env)
         self.outputs = side_outputs(cfg) if outputs is None else outputs
         self.to_kafka = "kafka" in cfg.alerts.outputs
         self.clock = clock
         self.engine = RuleEngine(cfg.alerts, cfg.sql)
+        self.pending = PendingAlerts()
+        self.orphan_after_s = orphan_after_s
         self.positions: dict[int, int] = {}  # events partition -> next offset included in the state
         self.counts: Counter[str] = Counter()
         self._producer: AIOKafkaProducer | None = None
@@ -137,7 +151,7 @@ class Alerter:
         self._store = StateStore(self.conn, k.topic_signatures, self._producer)
         records = await self._store.load()
         self._apply(records, mergeable_only=False)
-        await self._settle_pending(records)
+        await self._settle(dict(self.pending.pending))  # ours from before a crash, or a dead peer's
         self._consumer = AIOKafkaConsumer(
             **self.conn, group_id=k.group_alert, enable_auto_commit=False, auto_offset_reset="earliest",
             fetch_max_wait_ms=FETCH_MAX_WAIT_MS)
@@ -178,6 +192,7 @@ class Alerter:
             if now_s - self._last_tick_s >= TICK_EVERY_S:
                 self._last_tick_s = now_s
                 alerts += self.engine.tick(now_s)
+                await self._settle(self.pending.older_than(int((now_s - self.orphan_after_s) * 1000)))
             await self._flush(alerts, offsets)
             if once and not batch and await self._caught_up():
                 return
@@ -204,21 +219,26 @@ class Alerter:
 
     async def _flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int]) -> None:
         assert self._store is not None and self._consumer is not None
-        records: dict[str, Any] = self.engine.take_dirty()
+        state: dict[str, Any] = self.engine.take_dirty()
+        pending: dict[str, Any] = {}
         wall_ms = int(self.clock() * 1000)
         for alert in alerts:
             key = f"alert/{alert.id}"
-            records[key] = {**(records.get(key) or {}), "status": "pending", "alert": alert.body, "wall_ms": wall_ms}
+            pending[key] = {**(state.pop(key, None) or {}), "status": "pending", "alert": alert.body,
+                            "wall_ms": wall_ms}
+        positions: dict[str, Any] = {}
         topic = self.cfg.kafka.topic_events
         for tp, offset in offsets.items():
             if offset > self.positions.get(tp.partition, -1):
                 self.positions[tp.partition] = offset
-                records[f"pos/{topic}/{tp.partition}"] = {"offset": offset}
-        if records:
-            await self._store.write(records)  # 1
+                positions[f"pos/{topic}/{tp.partition}"] = {"offset": offset}
+        for records in (pending, state, positions):  # 1a, 1b, 1c: each acked before the next
+            if records:
+                await self._store.write(records)
         if alerts:
             await self._deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
             await self._store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 3
+            self.pending.done([a.id for a in alerts])
         if offsets:
             try:
                 await self._consumer.commit(offsets)  # 4
@@ -244,29 +264,29 @@ class Alerter:
 
     def _apply(self, records: Mapping[str, Any], *, mergeable_only: bool) -> None:
         self.engine.restore(records, mergeable_only=mergeable_only)
+        self.pending.observe(records)
         prefix = f"pos/{self.cfg.kafka.topic_events}/"
         for key, value in records.items():
             if key.startswith(prefix) and isinstance(value, dict) and isinstance(value.get("offset"), int):
                 part = int(key[len(prefix):])
                 self.positions[part] = max(self.positions.get(part, -1), value["offset"])
 
-    async def _settle_pending(self, records: Mapping[str, Any]) -> None:
-        """Deliver the alerts a crash left pending; those already on the alerts topic only to side outputs."""
-        pending = {k[len("alert/"):]: v for k, v in records.items()
-                   if k.startswith("alert/") and isinstance(v, dict) and v.get("status") == "pending"
-                   and isinstance(v.get("alert"), dict)}
+    async def _settle(self, pending: Mapping[str, Any]) -> None:
+        """Deliver alerts left pending by a crash; those already on the alerts topic only to side outputs."""
         if not pending:
             return
         assert self._store is not None and self._producer is not None
         since_ms = min(int(v.get("wall_ms") or 0) for v in pending.values())
-        on_topic = await alert_ids_since(self.conn, self._producer, self.cfg.kafka.topic_alerts, since_ms) if self.to_kafka else set()
+        topic = self.cfg.kafka.topic_alerts
+        on_topic = await alert_ids_since(self.conn, self._producer, topic, since_ms) if self.to_kafka else set()
         missing = [v["alert"] for aid, v in pending.items() if aid not in on_topic]
         found = [v["alert"] for aid, v in pending.items() if aid in on_topic]
         log.warning("settling %d pending alerts: %d to produce, %d already on %s", len(pending), len(missing),
-                    len(found), self.cfg.kafka.topic_alerts)
+                    len(found), topic)
         await self._deliver(missing, to_kafka=self.to_kafka)
         await self._deliver(found, to_kafka=False)
         await self._store.write({f"alert/{aid}": self._sent(aid) for aid in pending})
+        self.pending.done(list(pending))
         self.counts["alerts_settled"] += len(pending)
 
     async def _caught_up(self) -> bool:

@@ -170,3 +170,43 @@ async def alert_ids_since(conn: Mapping[str, Any], producer: AIOKafkaProducer, t
         return ids
     finally:
         await consumer.stop()
+
+
+class PendingAlerts:
+    """Alerts written as pending to the state topic and not (yet) seen marked sent.
+
+    Fed with every state record read (`observe`); `done` records ids this process has
+    settled or sent, so their own pending echo is never taken for an orphan. An orphan
+    is pending longer than a grace period: its writer died before finishing it.
+    """
+
+    def __init__(self, max_done: int = 10_000) -> None:
+        self.pending: dict[str, Record] = {}
+        self._done: dict[str, None] = {}
+        self.max_done = max_done
+
+    def observe(self, records: Mapping[str, Record | None]) -> None:
+        for key, value in records.items():
+            if not key.startswith("alert/"):
+                continue
+            aid = key[len("alert/"):]
+            if (isinstance(value, dict) and value.get("status") == "pending" and isinstance(value.get("alert"), dict)
+                    and aid not in self._done):
+                self.pending[aid] = value
+            else:
+                self.pending.pop(aid, None)
+
+    def done(self, ids: list[str]) -> None:
+        for aid in ids:
+            self.pending.pop(aid, None)
+            self._done[aid] = None
+        while len(self._done) > self.max_done:
+            del self._done[next(iter(self._done))]
+
+    def older_than(self, wall_ms: int) -> dict[str, Record]:
+        return {aid: v for aid, v in self.pending.items() if _wall_ms(v) < wall_ms}
+
+
+def _wall_ms(value: Record) -> int:
+    wall = value.get("wall_ms")
+    return wall if isinstance(wall, int) and not isinstance(wall, bool) else 0

@@ -35,6 +35,23 @@ def before_state(alerter: Alerter) -> None:
     alerter._store.write = crash
 
 
+def _crash_on_write_of(prefix: str):
+    def patch(alerter: Alerter) -> None:
+        write = alerter._store.write
+
+        async def crash(records):
+            if any(k.startswith(prefix) for k in records):
+                raise Crash
+            await write(records)
+        alerter._store.write = crash
+    patch.__name__ = f"before_{prefix.strip('/')}_records"
+    return patch
+
+
+after_pending = _crash_on_write_of("sig/")  # 1a acked, 1b not
+before_positions = _crash_on_write_of("pos/")  # 1b acked, 1c not
+
+
 def after_state(alerter: Alerter) -> None:
     async def crash(*_, **__):
         raise Crash
@@ -68,7 +85,8 @@ async def produce(bootstrap: str, topic: str, docs: list[dict]) -> None:
 
 
 @pytest.mark.parametrize("crash_at, replayed", [
-    (before_state, False), (after_state, True), (after_alert, True), (after_sent, True)])
+    (before_state, False), (after_pending, False), (before_positions, False), (after_state, True),
+    (after_alert, True), (after_sent, True)])
 async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
         kafka_bootstrap, unique_name, tmp_path, crash_at, replayed):
     cfg = config(kafka_bootstrap, unique_name)
@@ -100,6 +118,31 @@ async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
         assert side_ids == []  # everything was done before the crash: nothing to settle
     else:
         assert side_ids == [reader.alerts[0]["id"]]  # settled or replayed: side outputs get it too
+
+
+async def test_a_pending_alert_of_an_alerter_that_died_is_settled_by_a_live_peer(kafka_bootstrap, unique_name):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg)
+    # the peer shares the state and alerts topics but reads other events: only the state links them
+    peer_cfg = config(kafka_bootstrap, unique_name, group=unique_name + "-peer", events=unique_name + ".other")
+    await make_topics(peer_cfg)
+    await produce(kafka_bootstrap, cfg.kafka.topic_events, [exception_doc("sig-orphan")])
+    peer = Alerter(peer_cfg, {}, orphan_after_s=1.0)
+    async with running(peer_cfg, peer):
+        doomed = Alerter(cfg, {}, outputs=[])
+        await doomed.start()
+        try:
+            after_state(doomed)
+            with pytest.raises(Crash):
+                async with asyncio.timeout(15):
+                    await doomed.run()
+        finally:
+            await doomed.stop()
+        async with read_alerts(cfg) as reader:
+            await reader.wait(1, timeout_s=10)
+            await reader.quiet(1.0)
+    assert [a["signature"] for a in reader.alerts] == ["sig-orphan"]
+    assert peer.counts["alerts_settled"] == 1
 
 
 async def test_two_alerters_in_one_group_alert_each_signature_once_and_share_it_on_takeover(

@@ -20,8 +20,8 @@ from pipeline.config_schema import AlertsConfig, Config, KafkaConfig
 from pipeline.rules_alert import iso
 
 
-def config(bootstrap: str, name: str, *, group: str | None = None) -> Config:
-    kafka = KafkaConfig(bootstrap=bootstrap, topic_events=f"{name}.events", topic_alerts=f"{name}.alerts",
+def config(bootstrap: str, name: str, *, group: str | None = None, events: str | None = None) -> Config:
+    kafka = KafkaConfig(bootstrap=bootstrap, topic_events=events or f"{name}.events", topic_alerts=f"{name}.alerts",
                         topic_signatures=f"{name}.signatures", group_alert=group or f"{name}-alert")
     return Config(kafka=kafka, alerts=AlertsConfig(outputs=("kafka",), keywords=()),
                   sql=SqlOptions(slow_ms=1000.0))
