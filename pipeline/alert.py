@@ -178,7 +178,9 @@ class Alerter:
             await producer.stop()
 
     async def run(self, *, once: bool = False) -> None:
-        """Consume events until `stop()`; with `once`, until every assigned partition is caught up."""
+        """Consume events until `request_stop()`; with `once`, until every assigned partition is caught up.
+        A Kafka error ends `run()` with that error: the engine in memory may then hold alerts that
+        were never written, so the stage is restarted (a new `Alerter` rebuilds its state)."""
         assert self._consumer is not None and self._store is not None, "start() first"
         while not self._stopping.is_set():
             batch = await self._consumer.getmany(timeout_ms=FETCH_MAX_WAIT_MS, max_records=MAX_RECORDS_PER_BATCH)

@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaConsumer
 from pipeline.alert import Alerter
 from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.config_schema import Config
-from sinks.alerts import format_line
+from sinks.alerts import ConsoleOutput, format_line
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
 
@@ -92,7 +92,9 @@ def cmd_alerts_follow(args: argparse.Namespace) -> int:
 
 async def follow(cfg: Config, stop: asyncio.Event, *, as_json: bool, from_beginning: bool,
                  write: Callable[[str], None] | None = None) -> int:
-    """Print every alert of the alerts topic until `stop` is set; an id seen before is not printed again."""
+    """Print every alert of the alerts topic until `stop` is set; an id seen before is not printed again.
+    Readable lines are coloured when stdout is a terminal (and `write` is not given)."""
+    console = ConsoleOutput() if write is None and not as_json and sys.stdout.isatty() else None
     write = write or _print
     consumer = AIOKafkaConsumer(cfg.kafka.topic_alerts, **connection_kwargs(cfg.kafka, os.environ),
                                 group_id=None, enable_auto_commit=False, fetch_max_wait_ms=200,
@@ -104,15 +106,21 @@ async def follow(cfg: Config, stop: asyncio.Event, *, as_json: bool, from_beginn
             batch = await consumer.getmany(timeout_ms=200)
             for records in batch.values():
                 for rec in records:
-                    line = _line(rec.value, seen, as_json)
-                    if line is not None:
+                    alert = _fresh(rec.value, seen)
+                    if alert is None:
+                        continue
+                    if console is not None:
+                        await console.emit(alert)
+                    else:
+                        line = rec.value.decode("utf-8", "replace") if as_json else format_line(alert)
                         await asyncio.to_thread(write, line)
     finally:
         await consumer.stop()
     return 0
 
 
-def _line(value: bytes | None, seen: OrderedDict[str, None], as_json: bool) -> str | None:
+def _fresh(value: bytes | None, seen: OrderedDict[str, None]) -> dict[str, Any] | None:
+    """The alert in `value`, or None when it is not an alert or its id was printed already."""
     try:
         alert = decode_event(value)
     except UndecodableRecord as exc:
@@ -124,7 +132,7 @@ def _line(value: bytes | None, seen: OrderedDict[str, None], as_json: bool) -> s
     seen[aid] = None
     if len(seen) > SEEN_IDS_MAX:
         seen.popitem(last=False)
-    return value.decode("utf-8", "replace") if as_json and value is not None else format_line(alert)
+    return alert
 
 
 def _print(line: str) -> None:

@@ -24,7 +24,7 @@ from pipeline.rules_alert import Alert, make_alert, number, text, window_start
 from pipeline.rules_state import KeyedState
 
 NS_PER_MS = 1_000_000
-WINDOW_MAX_SAMPLES = 1024
+WINDOW_MAX_SAMPLES = 256
 P95_MAX_SAMPLES = 256
 P95_MIN_SAMPLES = 5
 SAMPLE_MAX_CHARS = 1000
