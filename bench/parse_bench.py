@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import os
 import pstats
 import re
@@ -94,12 +95,16 @@ def main() -> int:
     ap.add_argument("--generator", default=str(REPO.parent / "shared" / "bench" / "gen_workload.py"))
     ap.add_argument("--config", default=str(REPO / "bench" / "workload.toml"))
     ap.add_argument("--profile", action="store_true", help="cProfile the assemble run, print the top 25")
+    ap.add_argument("--gc-threshold", type=int, help="generation-0 GC threshold (default: the interpreter's, "
+                    "700); `logpipe scan` runs with 100000")
     args = ap.parse_args()
+    if args.gc_threshold:
+        gc.set_threshold(args.gc_threshold, *gc.get_threshold()[1:])
     path = workload(args)
     cfg = load_config(args.config, os.environ, hostname="bench")
     options = to_parse_options(cfg, cfg.inputs[0] if cfg.inputs else None)
     size_mib = path.stat().st_size / 2**20
-    print(f"workload  {path}  {size_mib:,.0f} MiB  python {sys.version.split()[0]}")
+    print(f"workload  {path}  {size_mib:,.0f} MiB  python {sys.version.split()[0]}  gc {gc.get_threshold()}")
     if args.profile:
         prof = cProfile.Profile()
         prof.runcall(run_assemble, path, options, False)

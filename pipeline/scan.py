@@ -150,7 +150,8 @@ def read_events(f: ScanFile, host: str, now_ms: int,
     try:
         asm = Assembler(f.options, Source(host, f.service, f.path, file_id), 0)
         offset, seen = 0, 0
-        while chunk := stream.read(CHUNK_BYTES):
+        read = stream.read1 if raw is not None else stream.read  # read1: a truncated .gz still yields its head
+        while chunk := read(CHUNK_BYTES):
             yield from asm.feed(chunk, offset, now_ms)
             offset += len(chunk)
             if on_bytes is not None:

@@ -165,3 +165,12 @@ def test_the_text_report_names_the_sections(capsys: pytest.CaptureFixture[str]) 
     for title in ("Events by kind", "Events by level", "Exception signatures", "SQL by fingerprint",
                   "Slowest methods", "Table-format lines", "Masked values"):
         assert title in out
+
+
+def test_a_truncated_gz_reports_what_it_holds_and_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    gz = tmp_path / "cut.log.gz"
+    gz.write_bytes(gzip.compress(LOG.read_bytes())[:15000])
+    code, out, err = scan(capsys, "--config", str(CONFIG), "--json", str(gz))
+    report = json.loads(out)
+    assert code == 2 and "cut.log.gz" in err
+    assert report["flags"] == {"read_error": 1} and report["totals"]["events"] > 100
