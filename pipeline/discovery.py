@@ -73,6 +73,18 @@ def static_base_dir(pattern: str) -> str:
     return os.sep.join(plain) or (os.sep if pattern.startswith(os.sep) else ".")
 
 
+def glob_inputs(inputs: tuple[TailInput, ...]) -> dict[str, TailInput]:
+    """Blocking: every path the inputs match now (excludes applied), with its input."""
+    matched: dict[str, TailInput] = {}
+    for tail_input in inputs:
+        for pattern in tail_input.paths:
+            for path in glob.glob(pattern, recursive=True):
+                path = os.path.abspath(path)
+                if path not in matched and not tail_input.excludes(path):
+                    matched[path] = tail_input
+    return matched
+
+
 def scan_inputs(inputs: tuple[TailInput, ...]) -> ScanResult:
     """Blocking: glob every input, stat every match."""
     result = ScanResult()
@@ -81,11 +93,8 @@ def scan_inputs(inputs: tuple[TailInput, ...]) -> ScanResult:
             base = static_base_dir(pattern)
             if os.path.isdir(base):
                 result.watch_dirs.add(os.path.abspath(base))
-            for path in glob.glob(pattern, recursive=True):
-                path = os.path.abspath(path)
-                if path in result.found or path in result.errors or tail_input.excludes(path):
-                    continue
-                _stat_into(result, path, tail_input)
+    for path, tail_input in glob_inputs(inputs).items():
+        _stat_into(result, path, tail_input)
     return result
 
 

@@ -8,7 +8,8 @@ starve the others.
 
 Change detection: inotify on the watched directories when available (see
 `pipeline.inotify`), else polling with back-off from `poll_min_interval_ms` to
-`poll_max_interval_ms`. Globs are rescanned every `rescan_interval_ms` and on
+`poll_max_interval_ms` (250 ms by default, so an append is seen within 250 ms
+even when polling). Globs are rescanned every `rescan_interval_ms` and on
 directory events (`pipeline.watch`).
 
 File descriptors: a file is opened when it has unread data and stays open while
@@ -46,7 +47,7 @@ class Tailer:
     def __init__(self, inputs: list[TailInput] | tuple[TailInput, ...], checkpoints: CheckpointStore, *,
                  max_chunk_bytes: int = 256 * 1024, max_open_files: int = 256,
                  release_after_idle_ms: int = 1000, rescan_interval_ms: int = 1000,
-                 poll_min_interval_ms: int = 50, poll_max_interval_ms: int = 1000,
+                 poll_min_interval_ms: int = 50, poll_max_interval_ms: int = 250,
                  use_inotify: bool = True, metrics: Metrics | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.inputs = tuple(inputs)
@@ -151,7 +152,8 @@ class Tailer:
             due_s = min(f.last_data_s for f in self._waiting_release) + self.release_after_idle_ms / 1000
             timeout_s = max(0.0, due_s - self._clock())
         try:
-            await asyncio.wait_for(self._wakeup.wait(), timeout_s)
+            async with asyncio.timeout(timeout_s):
+                await self._wakeup.wait()
         except TimeoutError:
             pass
         for followed in list(self._waiting_release):
@@ -273,6 +275,7 @@ class Tailer:
         self.metrics.inc("tail_truncations")
         log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
+        self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)
         return final

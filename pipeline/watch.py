@@ -1,10 +1,12 @@
 """Noticing changes for the tailer: glob rescans, inotify events, polling.
 
-A scan (glob + stat, in a worker thread) runs every `rescan_interval_ms` with
-inotify, and with polling every `poll_min_interval_ms`, doubling up to
-`poll_max_interval_ms` while nothing changes. Directory events (create, move,
-delete, attrib) request a scan at once; IN_MODIFY of a followed path marks it ready
-without a scan. `_apply` reconciles a scan with the followed files: renamed files
+With inotify: IN_MODIFY of a followed path marks it ready without any scan;
+directory events (create, move, delete, attrib) request a full scan (glob + stat,
+in a worker thread) at once; every `rescan_interval_ms` a glob alone checks for new
+or vanished paths (new sub-directories of a wildcard pattern are not watched), and
+a full scan runs every `FULL_SCAN_INTERVAL_S` in case an event was lost. Without
+inotify: a full scan every `poll_min_interval_ms`, doubling up to
+`poll_max_interval_ms` while nothing changes. `_apply` reconciles a scan with the followed files: renamed files
 keep following under their new path, files whose path is gone start draining, new
 paths become PENDING files.
 
@@ -20,7 +22,7 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from pipeline.discovery import ScanResult, find_inode, scan_inputs
+from pipeline.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
 from pipeline.followed import FileState, Followed
 from pipeline.inotify import IN_CLOSE_WRITE, IN_MODIFY, IN_Q_OVERFLOW, STRUCTURE_MASK, DirWatcher, InotifyEvent
 
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 RESCAN_DEBOUNCE_S = 0.01  # coalesce a burst of directory events into one scan
+FULL_SCAN_INTERVAL_S = 10.0  # with inotify: glob + stat everything this often, as a safety net
 
 
 class Watch:
@@ -45,6 +48,8 @@ class Watch:
         self._task: asyncio.Task[None] | None = None
         self._failure: BaseException | None = None
         self._reported: set[tuple[str, int]] = set()
+        self._full_scan_interval_s = FULL_SCAN_INTERVAL_S
+        self._next_full_scan_s = 0.0
 
     @property
     def using_inotify(self) -> bool:
@@ -93,13 +98,17 @@ class Watch:
         interval_s = self._rescan_interval_s if self._inotify else self._poll_min_s
         try:
             while True:
-                try:
-                    await asyncio.wait_for(self._rescan.wait(), interval_s)
+                try:  # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancel
+                    async with asyncio.timeout(interval_s):
+                        await self._rescan.wait()
                     await asyncio.sleep(RESCAN_DEBOUNCE_S)
                 except TimeoutError:
                     pass
+                if await self._nothing_new():
+                    continue
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                self._next_full_scan_s = self._tailer._clock() + self._full_scan_interval_s
                 if self._inotify is None:
                     interval_s = self._poll_min_s if changed else min(interval_s * 2, self._poll_max_s)
         except asyncio.CancelledError:
@@ -109,6 +118,15 @@ class Watch:
             self._failure = exc
             self._tailer._wakeup.set()
             raise
+
+    async def _nothing_new(self) -> bool:
+        """With inotify and no event pending, a glob (no stat) tells whether a full scan
+        is due: new or vanished paths. Sizes are checked by a full scan every
+        `FULL_SCAN_INTERVAL_S` in case an event was missed."""
+        if self._inotify is None or self._rescan.is_set() or self._tailer._clock() >= self._next_full_scan_s:
+            return False
+        matched = await asyncio.to_thread(glob_inputs, self._tailer.inputs)
+        return matched.keys() == self._tailer._by_path.keys()
 
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
