@@ -201,9 +201,7 @@ class Tailer:
         chunk = Chunk(f.handle_info(), data, f.offset)
         f.offset += len(data)
         f.last_data_s = self._clock()
-        self._open_lru.pop(f, None)
-        if f.state is FileState.LIVE:
-            self._open_lru[f] = None
+        self._touch_open(f)
         self.metrics.inc("tail_bytes_read", len(data))
         self.metrics.inc("tail_chunks")
         self.mark_ready(f)  # more may follow; round robin puts it behind the others
@@ -239,6 +237,7 @@ class Tailer:
         f.offset = f.start_offset = offset
         f.size_bytes, f.truncated, f.state = size, False, FileState.LIVE
         f.last_data_s = self._clock()
+        self._touch_open(f)
         self.checkpoints.register(f.identity, f.path, offset)
         self._resume[f.identity.file_id] = offset
         self.metrics.inc("tail_files_identified")
@@ -269,6 +268,7 @@ class Tailer:
             f.state = FileState.DRAINING
             self._watch.request_rescan()  # the new file at this inode is found and followed
             return False
+        self._touch_open(f)
         return True
 
     def _truncated(self, f: Followed) -> Chunk:
@@ -304,7 +304,16 @@ class Tailer:
         if err is not None:
             self._io_error(f, "close", err)
 
+    def _touch_open(self, f: Followed) -> None:
+        """Most recently used live descriptors last; draining ones are not in the LRU
+        (they are never closed before they are drained)."""
+        self._open_lru.pop(f, None)
+        if f.state is FileState.LIVE and f.fd is not None:
+            self._open_lru[f] = None
+
     def _trim_open_files(self) -> None:
+        if len(self._open_lru) <= self.max_open_files:
+            return
         open_count = sum(1 for f in self._files.values() if f.fd is not None)
         for f in list(self._open_lru):
             if open_count <= self.max_open_files:

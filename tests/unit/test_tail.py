@@ -305,3 +305,51 @@ async def test_stop_is_idempotent_and_next_chunk_then_fails(tmp_path, logs) -> N
         await waiter
     with pytest.raises(TailerStopped):
         await tailer.next_chunk()
+
+
+async def test_a_file_rotated_while_its_descriptor_was_closed_is_found_by_inode(tmp_path, logs) -> None:
+    (logs / "app.log").write_bytes(b"one\n")
+    (logs / "other.log").write_bytes(b"other\n")
+    collector = Collector()
+    async with await make_tailer(tmp_path, max_open_files=1, use_inotify=False, poll_min_interval_ms=2000,
+                                 poll_max_interval_ms=2000) as tailer:
+        await collector.until(tailer, lambda: len(collector.data) == 2)
+        with pytest.raises(TimeoutError):
+            await pull(tailer, 0.1)  # both idle now: the budget closes one of them
+        closed = [name for name in ("app.log", "other.log") if tailer._by_path[str(logs / name)].fd is None]
+        assert closed
+        name = closed[0]
+        append(logs / name, b"written just before rotation\n")
+        os.rename(logs / name, logs / f"{name}.1")  # unmatched name; no descriptor held
+        tailer._watch.request_rescan()
+        await collector.until(tailer, lambda: collector.finals)
+    (file_id,) = collector.finals
+    assert collector.data[file_id].endswith(b"written just before rotation\n")
+    assert collector.starts[file_id] == 0
+
+
+async def test_a_file_renamed_to_a_matched_name_keeps_its_identity_and_offset(tmp_path, logs) -> None:
+    (logs / "app.log").write_bytes(b"one\n")
+    async with await make_tailer(tmp_path) as tailer:
+        first = await pull(tailer)
+        os.rename(logs / "app.log", logs / "app-renamed.log")
+        await asyncio.sleep(0.1)
+        append(logs / "app-renamed.log", b"two\n")
+        chunk = await pull(tailer)
+    assert (chunk.file.file_id, chunk.offset, chunk.data) == (first.file.file_id, 4, b"two\n")
+    assert chunk.file.path.endswith("app-renamed.log") and not chunk.final
+
+
+async def test_files_resumed_at_their_end_also_respect_the_descriptor_budget(tmp_path, logs) -> None:
+    for n in range(30):
+        (logs / f"f{n:02d}.log").write_bytes(b"line\n")
+    store = CheckpointStore(tmp_path / "cp.json")
+    collector = Collector()
+    async with await make_tailer(tmp_path, store=store) as tailer:
+        await collector.until(tailer, lambda: len(collector.data) == 30)
+    for file_id in collector.data:
+        await store.commit(file_id, 5)
+    async with await make_tailer(tmp_path, store=store, max_open_files=5) as tailer:
+        with pytest.raises(TimeoutError):
+            await pull(tailer, 0.3)
+        assert sum(f.fd is not None for f in tailer._files.values()) <= 5
