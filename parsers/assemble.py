@@ -7,9 +7,12 @@ One `Assembler` per followed file:
     events += asm.poll(now_ms)                             # idle: close the pending record
     events += asm.finish(now_ms)                           # file drained: flush everything
 
-`resume_offset` is the first byte not yet part of an emitted event: a reader that
-starts again there (after a crash, from a checkpoint) sees the same records at the
-same offsets, so each event gets the same deterministic `event.id`.
+`resume_offset` is the first byte not yet part of an emitted event, or earlier: the
+Preparing line of a MyBatis statement whose `<==` line has not come yet (its join
+state would be lost otherwise). A reader that starts again there (after a crash, from
+a checkpoint) sees the same records at the same offsets, so each event gets the same
+deterministic `event.id`; events re-emitted before the old position are duplicates by
+id, which the index stores once.
 
 The line format is detected from the first lines of the first chunk when the
 options say `auto`; until enough lines are seen (or the first poll), lines wait.
@@ -62,11 +65,13 @@ class Assembler:
     def resume_offset(self) -> int:
         if self._waiting:
             return self._waiting[0].offset
-        pending = self.multiline.pending_offset
-        if pending is not None:
-            return pending
-        partial = self.splitter.pending_offset
-        return partial if partial is not None else self.splitter.next_offset
+        offset = self.multiline.pending_offset
+        if offset is None:
+            offset = self.splitter.pending_offset
+        if offset is None:
+            offset = self.splitter.next_offset
+        join = self.classifier.pending_join_offset(offset)  # a MyBatis statement still open
+        return offset if join is None or join > offset else join
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
         lines = self.splitter.feed(data, offset)

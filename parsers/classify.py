@@ -9,6 +9,7 @@ Masking runs on every text field before the event leaves the parser.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from datetime import datetime
 
 from parsers.event import Event
@@ -70,6 +71,9 @@ class Classifier:
         self.methods = MethodTimingParser(options.methods)
         self.masker = Masker(options.masking)
         self.mybatis = MybatisJoiner()
+        # thread -> offset of its MyBatis Preparing line still waiting for `<==`, oldest first
+        self._joins: OrderedDict[str, int] = OrderedDict()
+        self._join_window_bytes = options.bounds.max_event_bytes
         self.trace_keys = _trace_key_regex(options.trace_keys)
         self.in_app = options.in_app
         # The same throw site repeats: its signature is computed once (bounded LRU).
@@ -128,6 +132,7 @@ class Classifier:
         msg = ev.message
         if is_mybatis(msg):
             got = self.mybatis.feed(ev.thread, msg, _epoch_ms(ev.timestamp))
+            self._track_join(ev, got)
             if isinstance(got, SqlTiming):
                 self._sql(ev, got)
                 if got.statement is None:
@@ -151,6 +156,31 @@ class Classifier:
         method = self.methods.parse(msg)
         if method is not None:
             ev.kind, ev.method_name, ev.duration_ns = "method", method.name, method.duration_ns
+
+    # -- MyBatis joins and restarts ---------------------------------------------------
+    def _track_join(self, ev: Event, got: object) -> None:
+        key = ev.thread or ""
+        if got is CONSUMED and "Preparing" in ev.message and ev.offset is not None:
+            self._joins[key] = ev.offset
+            self._joins.move_to_end(key)
+            while len(self._joins) > self.mybatis.max_threads:
+                self._joins.popitem(last=False)
+        elif isinstance(got, SqlTiming):
+            self._joins.pop(key, None)
+
+    def pending_join_offset(self, position: int) -> int | None:
+        """Offset of the oldest MyBatis Preparing line whose statement has not been closed
+        yet, if it lies within `max_event_bytes` before `position`: a reader restarting
+        there reads it again and joins the statement as a reader that never stopped did.
+        Older ones no longer hold restarts back (their join is lost on a restart, as a
+        record cut at a bound is)."""
+        joins = self._joins
+        while joins:
+            key, offset = next(iter(joins.items()))
+            if offset >= position - self._join_window_bytes:
+                return offset
+            del joins[key]
+        return None
 
     def _sql(self, ev: Event, timing: SqlTiming) -> None:
         ev.kind = "sql"

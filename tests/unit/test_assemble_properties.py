@@ -59,7 +59,21 @@ def test_restart_at_resume_offset_gives_the_remaining_events_with_the_same_ids(p
     resume = asm.resume_offset
     assert resume <= prefix
     rest = summary(run(CORPUS[resume:], [c - resume for c in cuts], start=resume))
-    assert first + rest == whole
+    assert first == whole[:len(first)]
+    assert rest == [ev for ev in whole if ev[1] >= resume]  # the same events, ids and contents
+    assert {ev[0] for ev in first} | {ev[0] for ev in rest} == {ev[0] for ev in whole}  # nothing lost
+
+
+def test_resume_offset_stays_at_an_open_mybatis_statement_so_a_restart_joins_it() -> None:
+    data = (DATA / "mybatis-three-lines-join-into-one-sql-event.log").read_bytes()
+    after_close = data.index(b"2026-11-26 10:00:00.052")
+    asm = Assembler(OPTIONS, SOURCE, 0)
+    emitted = asm.feed(data[:after_close], 0, NOW_MS)  # Preparing and Parameters out, `<==` pending
+    assert [ev.flags for ev in emitted] == [["mybatis_part"], ["mybatis_part"]]
+    assert asm.resume_offset == 0  # not past the Preparing line: a restart must see it again
+    (closed, _) = asm.feed(data[after_close:], after_close, NOW_MS) + asm.finish(NOW_MS)
+    assert closed.sql_statement.startswith("UPDATE t_order SET status = 'CLOSED'")
+    assert asm.resume_offset == len(data)
 
 
 def test_a_partial_last_line_is_only_emitted_at_finish() -> None:
