@@ -2,8 +2,9 @@
 
 Chunks may end mid-line: the partial line is kept (up to `max_line_bytes`) until
 its newline arrives. A line longer than the bound keeps its first
-`max_line_bytes` and is flagged `truncated`; the bytes past the bound are counted
-into its offsets but never held in memory. Invalid UTF-8 is decoded with U+FFFD
+`max_line_bytes` (less a UTF-8 sequence the bound cut in two) and is flagged
+`truncated`; the bytes past the bound are counted into its offsets but never held in
+memory. Invalid UTF-8 is decoded with U+FFFD
 and flagged; NUL bytes are removed and flagged. Nothing raises.
 """
 
@@ -37,6 +38,20 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     if text.endswith("\r"):
         text = text[:-1]
     return text, flags
+
+
+def _whole_chars(raw: bytes) -> bytes:
+    """`raw` without a UTF-8 sequence cut at its end (a line cut at the byte bound must
+    not look like invalid UTF-8)."""
+    n = len(raw)
+    for back in range(1, min(4, n) + 1):
+        b = raw[n - back]
+        if b < 0x80:
+            return raw
+        if b >= 0xC0:  # the lead byte of the last sequence
+            need = 2 if b < 0xE0 else 3 if b < 0xF0 else 4
+            return raw if need <= back else raw[: n - back]
+    return raw
 
 
 class LineSplitter:
@@ -93,7 +108,7 @@ class LineSplitter:
                 for raw in body.split(b"\n"):
                     end = pos + len(raw) + 1
                     if len(raw) > limit:
-                        text, flags = _decode(raw[:limit])
+                        text, flags = _decode(_whole_chars(raw[:limit]))
                         out.append(Line(text, pos, end, flags + (FLAG_TRUNCATED,)))
                     else:
                         text, flags = _decode(raw)
@@ -118,9 +133,11 @@ class LineSplitter:
         self._partial_len += len(piece)
 
     def _close_partial(self, end: int) -> Line:
-        text, flags = _decode(bytes(self._partial))
         if self._partial_len > self.max_line_bytes:
+            text, flags = _decode(_whole_chars(bytes(self._partial)))
             flags = flags + (FLAG_TRUNCATED,)
+        else:
+            text, flags = _decode(bytes(self._partial))
         line = Line(text, self._partial_offset, end, flags)
         self._partial.clear()
         self._partial_len = 0

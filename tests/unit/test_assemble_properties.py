@@ -119,3 +119,12 @@ def test_arbitrary_bytes_never_raise_and_offsets_cover_the_input_exactly_once(
         position = ev.end_offset
     assert position == len(data)
     assert not any(f.startswith("parse_error") for ev in events for f in ev.flags)
+
+
+def test_a_line_cut_inside_a_multibyte_character_is_truncated_not_invalid() -> None:
+    line = "2026-11-26 10:15:30.112 [main] INFO  c.f.pay.App - 订单不存在订单不存在\n".encode()
+    options = ParseOptions(format="logback", bounds=Bounds(max_line_bytes=len(line) - 6))
+    for cuts in ([], [len(line) - 8], list(range(1, len(line)))):
+        (ev,) = run(line, cuts, options)
+        assert ev.truncated and ev.flags == [] and ev.message == "订单不存在订单不"
+        assert ev.end_offset == len(line)
