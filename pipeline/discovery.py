@@ -129,3 +129,35 @@ def find_inode(directory: str, device: int, inode: int) -> str | None:
     except OSError:
         return None
     return None
+
+
+def input_of(path: str, inputs: tuple[TailInput, ...]) -> TailInput | None:
+    """The input whose globs match `path` (first wins), ignoring excludes."""
+    for tail_input in inputs:
+        if any(fnmatch.fnmatchcase(path, os.path.abspath(pattern)) for pattern in tail_input.paths):
+            return tail_input
+    return None
+
+
+def find_moved_while_away(wanted: list[tuple[str, int, int]]) -> dict[tuple[int, int], str]:
+    """Blocking: for (last path, device, inode) of checkpointed files not found by the
+    globs, where each lives now in its last directory (rotated while we were down)."""
+    by_dir: dict[str, set[tuple[int, int]]] = {}
+    for path, device, inode in wanted:
+        by_dir.setdefault(os.path.dirname(path), set()).add((device, inode))
+    found: dict[tuple[int, int], str] = {}
+    for directory, keys in by_dir.items():
+        inodes = {inode for _, inode in keys}
+        try:
+            with os.scandir(directory) as entries:
+                candidates = [entry for entry in entries if entry.inode() in inodes]
+        except OSError:
+            continue  # the directory is gone: so are the files (counted by the caller)
+        for entry in candidates:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if (st.st_dev, st.st_ino) in keys and stat_modes.S_ISREG(st.st_mode):
+                found[(st.st_dev, st.st_ino)] = entry.path
+    return found

@@ -48,6 +48,7 @@ class Followed:
     truncated: bool = False  # PENDING again after copytruncate: next generation
     last_data_s: float = 0.0  # monotonic: bytes read or the file seen growing
     info: FileHandleInfo | None = None
+    expect_key: str | None = None  # found by inode after a restart: must be this identity
     retry_at_s: float | None = None  # after an IO error: try again then (monotonic)
     reported_errnos: set[int] = field(default_factory=set)
 

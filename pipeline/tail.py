@@ -220,6 +220,9 @@ class Tailer:
                 f.start_at_end_offset = 0  # no complete line yet: when one comes, it is new
             self._close_fd(f)
             return False
+        if f.expect_key is not None and identity.key != f.expect_key:
+            self._release(f)  # the inode was reused by a file that is none of ours
+            return False
         entry = self.checkpoints.get(identity.key)
         generation, offset = 0, 0
         if f.truncated or (entry is not None and entry.released):
@@ -235,7 +238,8 @@ class Tailer:
             offset = min(f.start_at_end_offset, size)
         f.identity = identity.with_generation(generation)
         f.offset = f.start_offset = offset
-        f.size_bytes, f.truncated, f.state = size, False, FileState.LIVE
+        f.size_bytes, f.truncated = size, False
+        f.state = FileState.LIVE if f.expect_key is None else FileState.DRAINING  # outside the globs
         f.last_data_s = self._clock()
         self._touch_open(f)
         self.checkpoints.register(f.identity, f.path, offset)

@@ -22,7 +22,8 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from pipeline.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
+from pipeline.discovery import (ScanResult, find_inode, find_moved_while_away, glob_inputs, input_of,
+                                scan_inputs)
 from pipeline.followed import FileState, Followed
 from pipeline.inotify import IN_CLOSE_WRITE, IN_MODIFY, IN_Q_OVERFLOW, STRUCTURE_MASK, DirWatcher, InotifyEvent
 
@@ -61,7 +62,31 @@ class Watch:
             if watcher.start(asyncio.get_running_loop()):
                 self._inotify = watcher
         self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs), initial=True)
+        await self._follow_moved_while_away()
         self._task = asyncio.create_task(self._run(), name="logpipe-tail-watch")
+
+    async def _follow_moved_while_away(self) -> None:
+        """Checkpointed files rotated (renamed out of the globs) while we were down still
+        owe the bytes after their checkpoint: find them by inode in their directory and
+        drain them (the first scan after start sees them outside the globs)."""
+        tailer = self._tailer
+        wanted = {(entry.identity.device, entry.identity.inode): entry for entry in tailer.checkpoints.entries()
+                  if not entry.released and (entry.identity.device, entry.identity.inode) not in tailer._files}
+        if not wanted:
+            return
+        found = await asyncio.to_thread(
+            find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for e in wanted.values()])
+        for inode_key, path in found.items():
+            entry = wanted[inode_key]
+            tail_input = input_of(entry.path, tailer.inputs)
+            if tail_input is None:
+                continue  # its input is no longer configured
+            log.info("following a file rotated while we were away: %s (was %s)", path, entry.path)
+            tailer.metrics.inc("tail_files_moved_while_away")
+            f = Followed(path, tail_input, inode_key[0], inode_key[1], 0, None, expect_key=entry.identity.key,
+                         last_data_s=tailer._clock())
+            tailer._files[inode_key] = f
+            tailer.mark_ready(f)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -196,7 +221,7 @@ class Watch:
         tailer = self._tailer
         if tailer._by_path.get(f.path) is f:
             del tailer._by_path[f.path]
-        if f.state is FileState.PENDING:
+        if f.state is FileState.PENDING and f.expect_key is None:
             tailer._release(f)  # never identified: nothing was delivered
             return True
         if f.state is FileState.LIVE:

@@ -353,3 +353,21 @@ async def test_files_resumed_at_their_end_also_respect_the_descriptor_budget(tmp
         with pytest.raises(TimeoutError):
             await pull(tailer, 0.3)
         assert sum(f.fd is not None for f in tailer._files.values()) <= 5
+
+
+async def test_a_file_rotated_while_stopped_is_drained_from_its_checkpoint(tmp_path, logs) -> None:
+    path = logs / "app.log"
+    path.write_bytes(b"one\ntwo\n")
+    store = CheckpointStore(tmp_path / "cp.json")
+    async with await make_tailer(tmp_path, store=store) as tailer:
+        first = await pull(tailer)
+        await store.commit(first.file.file_id, 4)
+    append(path, b"three\n")
+    os.rename(path, logs / "app.log.1")  # logrotate ran while the shipper was down
+    path.write_bytes(b"fresh file\n")
+    collector = Collector()
+    async with await make_tailer(tmp_path, store=store) as tailer:
+        await collector.until(tailer, lambda: first.file.file_id in collector.finals and len(collector.data) == 2)
+    assert collector.starts[first.file.file_id] == 4
+    assert collector.data[first.file.file_id] == b"two\nthree\n"
+    assert b"fresh file\n" in collector.data.values()

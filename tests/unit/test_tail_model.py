@@ -121,6 +121,15 @@ class TailerMachine(RuleBasedStateMachine):
     @rule(fraction=st.floats(min_value=0, max_value=1))
     def restart_from_checkpoint(self, fraction: float) -> None:
         """Commit part of what was delivered, stop, and start a new tailer from disk."""
+        self.restart(fraction)
+
+    @precondition(lambda self: any(self.current.values()))
+    @rule(name=st.sampled_from(NAMES), fraction=st.floats(min_value=0, max_value=1))
+    def rotate_while_stopped(self, name: str, fraction: float) -> None:
+        """logrotate runs while the shipper is down: the rest is still delivered."""
+        self.restart(fraction, lambda: self.rotate(name))
+
+    def restart(self, fraction: float, while_stopped=lambda: None) -> None:
         for segment in self.segments:
             file_id = segment.file_id
             if file_id is None:
@@ -134,6 +143,7 @@ class TailerMachine(RuleBasedStateMachine):
         for segment in self.segments:
             if segment.file_id is not None and not segment.closed:  # delivered again from the checkpoint
                 del self.delivered[segment.file_id][self.committed[segment.file_id]:]
+        while_stopped()
         self.tailer = self.run(self.start_tailer())
 
     def close(self, name: str) -> None:
