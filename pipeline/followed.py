@@ -106,12 +106,14 @@ def open_verified(path: str, device: int, inode: int) -> int:
 def identify_open(path: str, device: int, inode: int, fd: int | None) -> tuple[int, FileIdentity | None, int]:
     """Blocking: (fd, identity with generation 0 or None, size) of a followed file,
     opening it if `fd` is None."""
+    opened = fd is None
     if fd is None:
         fd = open_verified(path, device, inode)
     try:
         identity, st = identify_fd(fd)
     except OSError:
-        os.close(fd)
+        if opened:
+            os.close(fd)
         raise
     return fd, identity, st.st_size
 

@@ -26,13 +26,14 @@ import asyncio
 import errno as errno_names
 import logging
 import time
-from collections import OrderedDict, deque
+from collections import deque
 from typing import Callable
 
 from pipeline.checkpoints import CheckpointStore
+from pipeline.descriptors import Descriptors
 from pipeline.discovery import TailInput
 from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
-                               TailerStopped, close_quietly, identify_open, read_at)
+                               TailerStopped, read_at)
 from pipeline.metrics import Metrics
 from pipeline.watch import Watch
 
@@ -63,9 +64,9 @@ class Tailer:
         self._ready_draining: deque[Followed] = deque()
         self._queued: set[Followed] = set()
         self._waiting_release: set[Followed] = set()
-        self._open_lru: OrderedDict[Followed, None] = OrderedDict()
         self._resume: dict[str, int] = {}
         self._wakeup = asyncio.Event()
+        self._descriptors = Descriptors(max_open_files, self.metrics, self._io_error)
         self._pull_lock = asyncio.Lock()
         self._state = "new"
         self._busy: Followed | None = None  # the file a worker thread is reading now
@@ -88,7 +89,7 @@ class Tailer:
         await self._watch.stop()
         async with self._pull_lock:  # let a read in a worker thread finish with its fd
             for followed in list(self._files.values()):
-                self._close_fd(followed)
+                self._descriptors.close(followed)
 
     async def __aenter__(self) -> Tailer:
         await self.start()
@@ -173,7 +174,7 @@ class Tailer:
         finally:
             self._busy = None
         if f.state is FileState.RELEASED and f.fd is not None:
-            self._close_fd(f)  # released by a scan while we were reading it
+            self._descriptors.close(f)  # released by a scan while we were reading it
         return chunk
 
     async def _read_step(self, f: Followed) -> Chunk | None:
@@ -194,14 +195,14 @@ class Tailer:
                 return self._release(f)
             self._waiting_release.add(f)
         elif f.state is FileState.LIVE:
-            self._trim_open_files()
+            self._descriptors.trim(self._files.values(), self._queued)
         return None
 
     def _deliver(self, f: Followed, data: bytes) -> Chunk:
         chunk = Chunk(f.handle_info(), data, f.offset)
         f.offset += len(data)
         f.last_data_s = self._clock()
-        self._touch_open(f)
+        self._descriptors.touch(f)
         self.metrics.inc("tail_bytes_read", len(data))
         self.metrics.inc("tail_chunks")
         self.mark_ready(f)  # more may follow; round robin puts it behind the others
@@ -209,7 +210,7 @@ class Tailer:
 
     async def _identify(self, f: Followed) -> bool:
         try:
-            f.fd, identity, size = await asyncio.to_thread(identify_open, f.path, f.device, f.inode, f.fd)
+            f.fd, identity, size = await self._descriptors.identify_open(f.path, f, f.fd)
         except NotThisFile:
             self._watch.request_rescan()
             return False
@@ -218,7 +219,7 @@ class Tailer:
         if identity is None:
             if f.start_at_end_offset is not None:
                 f.start_at_end_offset = 0  # no complete line yet: when one comes, it is new
-            self._close_fd(f)
+            self._descriptors.close(f)
             return False
         if f.expect_key is not None and identity.key != f.expect_key:
             self._release(f)  # the inode was reused by a file that is none of ours
@@ -241,7 +242,7 @@ class Tailer:
         f.size_bytes, f.truncated = size, False
         f.state = FileState.LIVE if f.expect_key is None else FileState.DRAINING  # outside the globs
         f.last_data_s = self._clock()
-        self._touch_open(f)
+        self._descriptors.touch(f)
         self.checkpoints.register(f.identity, f.path, offset)
         self._resume[f.identity.file_id] = offset
         self.metrics.inc("tail_files_identified")
@@ -258,7 +259,7 @@ class Tailer:
                     log.error("file gone before it was drained: path=%s unread_bytes=%d", f.path, f.bytes_behind)
                 return False
         try:
-            fd, identity, size = await asyncio.to_thread(identify_open, path, f.device, f.inode, None)
+            fd, identity, size = await self._descriptors.identify_open(path, f, None)
         except NotThisFile:
             self._watch.request_rescan()
             return False
@@ -268,11 +269,11 @@ class Tailer:
         if identity is None or identity.key != f.identity.key:
             self.metrics.inc("tail_inode_reused")
             log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
-            self._close_fd(f)
+            self._descriptors.close(f)
             f.state = FileState.DRAINING
             self._watch.request_rescan()  # the new file at this inode is found and followed
             return False
-        self._touch_open(f)
+        self._descriptors.touch(f)
         return True
 
     def _truncated(self, f: Followed) -> Chunk:
@@ -287,7 +288,7 @@ class Tailer:
     def _release(self, f: Followed) -> Chunk | None:
         """The file is drained (or cannot be): close it and tell the consumer."""
         if f is not self._busy:
-            self._close_fd(f)  # else _service closes it once its thread is done
+            self._descriptors.close(f)  # else _service closes it once its thread is done
         f.state = FileState.RELEASED
         self._waiting_release.discard(f)
         if self._files.get(f.inode_key) is f:
@@ -297,36 +298,11 @@ class Tailer:
         self.metrics.inc("tail_files_released")
         if f.identity is None:
             return None
+        self._resume.pop(f.identity.file_id, None)
         self.checkpoints.release(f.identity)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
 
-    # -- descriptors and errors ----------------------------------------------------
-    def _close_fd(self, f: Followed) -> None:
-        self._open_lru.pop(f, None)
-        fd, f.fd = f.fd, None
-        err = close_quietly(fd)
-        if err is not None:
-            self._io_error(f, "close", err)
-
-    def _touch_open(self, f: Followed) -> None:
-        """Most recently used live descriptors last; draining ones are not in the LRU
-        (they are never closed before they are drained)."""
-        self._open_lru.pop(f, None)
-        if f.state is FileState.LIVE and f.fd is not None:
-            self._open_lru[f] = None
-
-    def _trim_open_files(self) -> None:
-        if len(self._open_lru) <= self.max_open_files:
-            return
-        open_count = sum(1 for f in self._files.values() if f.fd is not None)
-        for f in list(self._open_lru):
-            if open_count <= self.max_open_files:
-                break
-            if f.state is FileState.LIVE and f.bytes_behind == 0 and f not in self._queued:
-                self._close_fd(f)
-                open_count -= 1
-        self.metrics.set("tail_open_files", open_count)
-
+    # -- errors ------------------------------------------------------------------
     def _io_error(self, f: Followed, operation: str, exc: OSError) -> None:
         code = errno_names.errorcode.get(exc.errno or 0, str(exc.errno))
         self.metrics.inc("tail_io_errors", op=operation, errno=code)
