@@ -1,0 +1,90 @@
+"""`logpipe run --config FILE`: ship, index and alert in one process (one host, a laptop, the demo).
+
+The three stages are the same supervised services as `ship`, `index` and `alert`: they
+only share the process and its signal handling. If one stage fails, the others are
+stopped cleanly and the failure is reported; SIGTERM/SIGINT stops all three, each
+checkpointing or committing what it has finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+
+from pipeline.alert import Alerter
+from pipeline.config import load_config, resolve_config_path
+from pipeline.index import Indexer, IndexerOptions
+from pipeline.metrics import Metrics
+from pipeline.ship import Shipper
+from pipeline.status_line import status_loop
+
+log = logging.getLogger(__name__)
+
+
+async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | None = None) -> None:
+    metrics = Metrics()
+    shipper = Shipper(cfg, env, metrics)
+    indexer = Indexer(cfg, env, metrics=metrics, options=IndexerOptions())
+    alerter = Alerter(cfg, env)
+    stop = stop or asyncio.Event()
+
+    def request_stop() -> None:
+        stop.set()
+        shipper.stop()
+        indexer.request_stop()
+        alerter.request_stop()
+
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, request_stop)
+
+    async def index_stage() -> None:
+        async with indexer:
+            await indexer.run()
+
+    async def alert_stage() -> None:
+        async with alerter:
+            await alerter.run()
+
+    stages = {asyncio.create_task(shipper.run(), name="ship"),
+              asyncio.create_task(index_stage(), name="index"),
+              asyncio.create_task(alert_stage(), name="alert")}
+    watcher = asyncio.create_task(stop.wait(), name="stop")
+    status = asyncio.create_task(status_loop(metrics, lambda: shipper.tailer)) if show_status else None
+    try:
+        done, _ = await asyncio.wait(stages | {watcher}, return_when=asyncio.FIRST_COMPLETED)
+        failed = [t for t in done if t is not watcher and not t.cancelled() and t.exception() is not None]
+        for t in failed:
+            log.error("stage %s failed: %r; stopping the others", t.get_name(), t.exception())
+        request_stop()
+        await asyncio.gather(*stages, return_exceptions=True)
+        if failed:
+            raise failed[0].exception()
+    finally:
+        watcher.cancel()
+        if status is not None:
+            status.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    if not cfg.inputs:
+        print("logpipe run: the config has no [[inputs]]; nothing to follow")
+        return 2
+    print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
+          f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
+          "alerts below (Ctrl-C stops)", flush=True)
+    asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet))
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="ship, index and alert in one process")
+    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    p.add_argument("--quiet", action="store_true", help="no live status line")
+    p.set_defaults(func=run)

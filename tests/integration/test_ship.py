@@ -1,0 +1,111 @@
+"""The shipper against the real broker: rotation while writing, kill -9 and restart.
+
+Every line carries a sequence number; the topic must hold every number, and a number
+seen twice must carry the same event id both times (so Elasticsearch stores it once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+from tests.integration.logwriter import LogWriter
+from tests.integration.topic_reader import has_all, read_events, seqs_by_id
+
+pytestmark = pytest.mark.integration
+
+
+def write_config(tmp: Path, topic: str, bootstrap: str, pattern: str = "*.log") -> Path:
+    cfg = tmp / "logpipe.toml"
+    cfg.write_text(f"""
+[host]
+name = "ship-test"
+[[inputs]]
+paths = ["logs/{pattern}"]
+service = "payments"
+[kafka]
+bootstrap = "{bootstrap}"
+topic_events = "{topic}"
+[state]
+dir = "state"
+""")
+    (tmp / "logs").mkdir(exist_ok=True)
+    return cfg
+
+
+def start_shipper(cfg: Path) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("LOGPIPE_KAFKA", None)
+    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--log-level", "INFO", "ship", "--config",
+                             str(cfg), "--quiet"], cwd=cfg.parent, env=env,
+                            stdout=open(cfg.parent / "ship.log", "ab"), stderr=subprocess.STDOUT)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def assert_exactly_once_by_id(docs: list[dict], total: int) -> None:
+    by_seq = seqs_by_id(docs)
+    missing = [s for s in range(total) if s not in by_seq]
+    assert not missing, f"{len(missing)} lines never reached Kafka, first {missing[:10]}"
+    doubled = {s: ids for s, ids in by_seq.items() if len(ids) > 1}
+    assert not doubled, f"lines shipped under two event ids (Elasticsearch would double them): {list(doubled)[:5]}"
+    assert len(by_seq) == total
+
+
+@pytest.mark.parametrize("rotation", ["rename", "copytruncate"])
+async def test_every_line_arrives_while_the_file_rotates_under_a_10k_lines_per_second_writer(
+        tmp_path, kafka_bootstrap, unique_name, rotation):
+    total = 40_000
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    shipper = start_shipper(cfg)
+    try:
+        writer = LogWriter(tmp_path / "logs" / "app.log", total, rate_per_s=10_000, rotate_every=8_000,
+                           rotation=rotation)
+        writer.start()
+        await asyncio.to_thread(writer.join, 60)
+        assert writer.error is None and writer.written == total and writer.rotations == 4
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(total), timeout_s=60)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, total)
+
+
+async def test_kill_9_at_random_moments_loses_nothing_and_repeats_only_under_the_same_id(
+        tmp_path, kafka_bootstrap, unique_name):
+    total = 30_000
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    writer = LogWriter(tmp_path / "logs" / "app.log", total, rate_per_s=5_000, rotate_every=10_000)
+    rng = random.Random(7)
+    shipper = start_shipper(cfg)
+    writer.start()
+    kills = 0
+    try:
+        while writer.is_alive() or kills < 3:
+            await asyncio.sleep(rng.uniform(0.7, 2.0))
+            shipper.send_signal(signal.SIGKILL)
+            shipper.wait()
+            kills += 1
+            shipper = start_shipper(cfg)
+        await asyncio.to_thread(writer.join, 60)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(total), timeout_s=90)
+    finally:
+        stop(shipper)
+    assert kills >= 3
+    assert_exactly_once_by_id(docs, total)
