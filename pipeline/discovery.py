@@ -22,7 +22,9 @@ START_AT_CHOICES = ("beginning", "end")
 class TailInput:
     """One `[[inputs]]` entry. `start_at` applies to files never seen before that are
     present when the tailer starts; files appearing later are read from the start
-    (they are new: skipping their head would lose the first lines after a rotation)."""
+    (they are new: skipping their head would lose the first lines after a rotation).
+    "end" is the size seen by the first scan, which may fall inside a line being
+    written; the consumer then sees that line's tail first."""
 
     paths: tuple[str, ...]
     service: str

@@ -371,3 +371,22 @@ async def test_a_file_rotated_while_stopped_is_drained_from_its_checkpoint(tmp_p
     assert collector.starts[first.file.file_id] == 4
     assert collector.data[first.file.file_id] == b"two\nthree\n"
     assert b"fresh file\n" in collector.data.values()
+
+
+def test_tail_input_rejects_an_unknown_start_at_and_empty_paths() -> None:
+    with pytest.raises(ValueError, match="start_at"):
+        TailInput(("*.log",), "payments", "middle")
+    with pytest.raises(ValueError, match="paths"):
+        TailInput((), "payments")
+    assert TailInput(["a.log"], "payments").paths == ("a.log",)  # lists from TOML become tuples
+
+
+async def test_excluded_files_are_not_followed(tmp_path, logs) -> None:
+    (logs / "app.log").write_bytes(b"kept\n")
+    (logs / "debug.log").write_bytes(b"excluded\n")
+    store = CheckpointStore(tmp_path / "cp.json")
+    inputs = [TailInput((str(logs / "*.log"),), "payments", exclude=("debug*",))]
+    async with Tailer(inputs, store) as tailer:
+        assert (await pull(tailer)).data == b"kept\n"
+        with pytest.raises(TimeoutError):
+            await pull(tailer, 0.2)
