@@ -18,7 +18,7 @@ stack: install
 	$(PY) -m pipeline.cli stack up
 
 demo: stack  ## the main job on its embedded default: the local stack and the pipeline on samples/
-	$(PY) -m pipeline.cli demo --config samples/logpipe.toml
+	$(PY) -m pipeline.cli run --config samples/logpipe.toml
 
 test: stack  ## every test, unit and integration, against the real local Kafka and Elasticsearch
 	$(PY) -m pytest -q -p no:cacheprovider
