@@ -14,8 +14,9 @@ system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java and
 install: system-deps
 	$(PY) -m pip install -q -e '.[test]'
 
-stack: install
-	$(PY) -m pipeline.cli stack up
+stack: install  ## the local Kafka and Elasticsearch, unless LOGPIPE_KAFKA and LOGPIPE_ES name others
+	@if [ -n "$$LOGPIPE_KAFKA" ] && [ -n "$$LOGPIPE_ES" ]; then echo "using Kafka $$LOGPIPE_KAFKA and Elasticsearch $$LOGPIPE_ES"; \
+	else $(PY) -m pipeline.cli stack up; fi
 
 demo: stack  ## the main job on its embedded default: the local stack and the pipeline on samples/
 	$(PY) -m pipeline.cli run --config samples/logpipe.toml
