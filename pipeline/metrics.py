@@ -8,7 +8,7 @@ metric name plus its sorted label pairs, as Prometheus would name it.
 from __future__ import annotations
 
 import threading
-from typing import Mapping
+from typing import Iterable, Mapping
 
 LabelPairs = tuple[tuple[str, str], ...]
 
@@ -39,6 +39,13 @@ class Metrics:
         pairs = _label_pairs(labels)
         with self._lock:
             self._series.setdefault(name, {})[pairs] = value
+
+    def replace(self, name: str, rows: Iterable[tuple[Mapping[str, object], float]]) -> None:
+        """Replace every series of gauge `name` with `rows` of (labels, value): series
+        not in `rows` disappear (a file no longer followed, a partition no longer ours)."""
+        series = {_label_pairs(labels): value for labels, value in rows}
+        with self._lock:
+            self._series[name] = series
 
     def get(self, name: str, **labels: object) -> float:
         """Current value of one series; 0 when it was never touched."""
