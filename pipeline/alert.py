@@ -61,6 +61,7 @@ from aiokafka.errors import CommitFailedError
 
 from pipeline.alert_state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
 from pipeline.config_schema import Config
+from pipeline.metrics import Metrics
 from pipeline.rules import RuleEngine
 from pipeline.rules_alert import Alert
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
@@ -102,8 +103,10 @@ class _Assignments(ConsumerRebalanceListener):
 
 class Alerter:
     def __init__(self, cfg: Config, env: Mapping[str, str], *, outputs: list[AlertOutput] | None = None,
-                 clock: Callable[[], float] = time.time, orphan_after_s: float = ORPHAN_PENDING_S) -> None:
+                 clock: Callable[[], float] = time.time, orphan_after_s: float = ORPHAN_PENDING_S,
+                 metrics: Metrics | None = None) -> None:
         self.cfg = cfg
+        self.metrics = metrics if metrics is not None else Metrics()
         self.conn = connection_kwargs(cfg.kafka, env)
         self.outputs = side_outputs(cfg) if outputs is None else outputs
         self.to_kafka = "kafka" in cfg.alerts.outputs
@@ -121,6 +124,11 @@ class Alerter:
         self._catch_up_needed = False
         self._started = False
         self._last_tick_s = 0.0
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer | None:
+        """The events consumer once started (for the lag gauge)."""
+        return self._consumer
 
     async def __aenter__(self) -> "Alerter":
         await self.start()
@@ -213,9 +221,11 @@ class Alerter:
                     doc = decode_event(rec.value)
                 except UndecodableRecord as exc:
                     self.counts["events_undecodable"] += 1
+                    self.metrics.inc("alert_events_undecodable")
                     log.warning("skipping undecodable event at %s:%d: %s", tp, rec.offset, exc)
                     continue
                 self.counts["events"] += 1
+                self.metrics.inc("alert_events")
                 alerts.extend(self.engine.feed(doc, self.clock()))
         return alerts, offsets
 
@@ -246,6 +256,7 @@ class Alerter:
                 await self._consumer.commit(offsets)  # 4
             except CommitFailedError as exc:  # a rebalance: `pos` in the state already covers these events
                 self.counts["commit_failed"] += 1
+                self.metrics.inc("alert_commit_failures")
                 log.warning("offset commit failed (%s); the state's positions cover the batch", exc)
 
     async def _deliver(self, bodies: list[dict[str, Any]], *, to_kafka: bool) -> None:
@@ -254,11 +265,13 @@ class Alerter:
             await self._kafka_out.emit_many(bodies)
         self.counts["alerts"] += len(bodies)
         for body in bodies:
+            self.metrics.inc("alert_alerts", rule=body.get("rule", ""))
             for out in self.outputs:
                 try:
                     await out.emit(body)
                 except OSError as exc:
                     self.counts[f"output_failed_{out.name}"] += 1
+                    self.metrics.inc("alert_output_failures", output=out.name)
                     log.error("alert %s not written to %s: %s", body.get("id"), out.name, exc)
 
     def _sent(self, aid: str) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from aiokafka import AIOKafkaConsumer
 from pipeline.alert import Alerter
 from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.config_schema import Config
+from pipeline.metrics import Metrics
+from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
 from sinks.alerts import ConsoleOutput, format_line
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
@@ -30,6 +32,7 @@ def add_parser(sub: Any) -> None:
     al = sub.add_parser("alert", help="the alerter stage: rules over the events topic, alerts out")
     al.add_argument("--config", help="config file (default: ./logpipe.toml if present)")
     al.add_argument("--once", action="store_true", help="exit when caught up with the events topic")
+    add_metrics_flag(al)
     al.set_defaults(func=cmd_alert)
 
     als = sub.add_parser("alerts", help="read the alerts topic")
@@ -64,7 +67,10 @@ def cmd_alert(args: argparse.Namespace) -> int:
         return 2
 
     async def go(stop: asyncio.Event) -> int:
-        async with Alerter(cfg, os.environ) as alerter:
+        metrics = Metrics()
+        alerter = Alerter(cfg, os.environ, metrics=metrics)
+        lag = consumer_lag_sampler(metrics, "alert_consumer_lag", lambda: alerter.consumer)
+        async with MetricsEndpoint(metrics, metrics_port(cfg, args), cfg.metrics.bind, samplers=[lag]), alerter:
             watcher = asyncio.create_task(_stop_on(stop, alerter.request_stop))
             try:
                 await alerter.run(once=args.once)

@@ -17,6 +17,7 @@ import sys
 from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
+from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--retention-days", type=int, default=None, metavar="N",
                    help="delete daily indices older than N days, on start and then daily")
     p.add_argument("--once", action="store_true", help="exit when every partition is caught up")
+    add_metrics_flag(p)
     p.set_defaults(func=cmd_index)
 
 
@@ -65,9 +67,17 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("logpipe: --retention-days must be >= 0", file=sys.stderr)
         return 2
     options = IndexerOptions(retention_days=args.retention_days, once=args.once)
-    indexer = Indexer(cfg, os.environ, metrics=Metrics(), options=options)
+    metrics = Metrics()
+    indexer = Indexer(cfg, os.environ, metrics=metrics, options=options)
+    endpoint = MetricsEndpoint(metrics, metrics_port(cfg, args), cfg.metrics.bind,
+                               samplers=[consumer_lag_sampler(metrics, "index_consumer_lag", lambda: indexer.consumer)])
+
+    async def main() -> None:
+        async with endpoint:
+            await run_indexer(indexer)
+
     try:
-        asyncio.run(run_indexer(indexer))
+        asyncio.run(main())
     except asyncio.CancelledError:
         return 130
     return 0

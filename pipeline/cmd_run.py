@@ -18,17 +18,24 @@ from pipeline.alert import Alerter
 from pipeline.config import load_config, resolve_config_path
 from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
+from pipeline.metrics_server import (MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, consumer_lag_sampler,
+                                     metrics_port)
 from pipeline.ship import Shipper
 from pipeline.status_line import status_loop
 
 log = logging.getLogger(__name__)
 
 
-async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | None = None) -> None:
+async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | None = None,
+                  metrics_port: int | None = None) -> None:
     metrics = Metrics()
     shipper = Shipper(cfg, env, metrics)
     indexer = Indexer(cfg, env, metrics=metrics, options=IndexerOptions())
-    alerter = Alerter(cfg, env)
+    alerter = Alerter(cfg, env, metrics=metrics)
+    endpoint = MetricsEndpoint(metrics, metrics_port, cfg.metrics.bind, samplers=[
+        bytes_behind_sampler(metrics, lambda: shipper.tailer),
+        consumer_lag_sampler(metrics, "index_consumer_lag", lambda: indexer.consumer),
+        consumer_lag_sampler(metrics, "alert_consumer_lag", lambda: alerter.consumer)])
     stop = stop or asyncio.Event()
 
     def request_stop() -> None:
@@ -37,6 +44,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
         indexer.request_stop()
         alerter.request_stop()
 
+    await endpoint.start()  # first: a port in use fails before anything else started
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, request_stop)
@@ -69,6 +77,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
             status.cancel()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.remove_signal_handler(sig)
+        await endpoint.stop()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -79,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
           f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
           "alerts below (Ctrl-C stops)", flush=True)
-    asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet))
+    asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet, metrics_port=metrics_port(cfg, args)))
     return 0
 
 
@@ -87,4 +96,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="ship, index and alert in one process")
     p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
     p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_metrics_flag(p)
     p.set_defaults(func=run)

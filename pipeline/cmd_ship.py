@@ -9,6 +9,7 @@ import signal
 
 from pipeline.config import load_config, resolve_config_path
 from pipeline.metrics import Metrics
+from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
 from pipeline.ship import Shipper
 from pipeline.status_line import status_loop
 
@@ -32,7 +33,14 @@ def run(args: argparse.Namespace) -> int:
     if not cfg.inputs:
         print("logpipe ship: the config has no [[inputs]]; nothing to follow")
         return 2
-    asyncio.run(ship_until_signalled(Shipper(cfg, os.environ, Metrics()), show_status=not args.quiet))
+    shipper = Shipper(cfg, os.environ, Metrics())
+
+    async def main() -> None:
+        async with MetricsEndpoint(shipper.metrics, metrics_port(cfg, args), cfg.metrics.bind,
+                                   samplers=[bytes_behind_sampler(shipper.metrics, lambda: shipper.tailer)]):
+            await ship_until_signalled(shipper, show_status=not args.quiet)
+
+    asyncio.run(main())
     return 0
 
 
@@ -40,4 +48,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
     p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
     p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_metrics_flag(p)
     p.set_defaults(func=run)

@@ -135,6 +135,11 @@ class Indexer:
         await self.stop()
 
     @property
+    def consumer(self) -> AIOKafkaConsumer | None:
+        """The events consumer once started (for the lag gauge)."""
+        return self._consumer
+
+    @property
     def stop_was_requested(self) -> bool:
         return self._stop_requested.is_set()
 

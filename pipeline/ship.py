@@ -167,6 +167,7 @@ class Shipper:
                     events += f.assembler.finish(now_ms)
                     f.final = True
                 self.metrics.inc("ship_bytes_read", len(chunk.data))
+                self.metrics.inc("ship_lines_read", chunk.data.count(b"\n"))
                 await self._send(producer, topic, f, events)
             if time.monotonic() - last_poll >= self.poll_interval_s:
                 last_poll = time.monotonic()
