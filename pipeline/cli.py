@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import asyncio
-import logging
 import os
 import sys
 from pathlib import Path
 
 from pipeline.config import ConfigError
+from pipeline.logsetup import LOG_FORMATS, setup_logging
 from pipeline.procs import StackError
 
 # Each module adds its sub-command with `add_parser(sub)`.
@@ -45,6 +45,8 @@ def cmd_stack(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="logpipe", description="Log pipeline and exception scanner")
     ap.add_argument("--log-level", default=os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING"))
+    ap.add_argument("--log-format", choices=LOG_FORMATS, default=os.environ.get("LOGPIPE_LOG_FORMAT", "text"),
+                    help="the tool's own logs: text, or one JSON object per line")
     sub = ap.add_subparsers(dest="command", required=True)
 
     st = sub.add_parser("stack", help="the local Kafka and Elasticsearch")
@@ -68,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    setup_logging(args.log_level, args.log_format)
     try:
         return args.func(args)
     except (StackError, ConfigError) as exc:
