@@ -46,15 +46,23 @@ def client_kwargs(cfg: EsSettings, env: Mapping[str, str]) -> dict[str, Any]:
         "max_retries": cfg.max_retries,
         "retry_on_timeout": True,
     }
+    if cfg.api_key_env and cfg.username:
+        raise EsConfigError("elasticsearch.api_key_env and elasticsearch.username are both set; choose one")
+    if cfg.password_env and not cfg.username:
+        raise EsConfigError("elasticsearch.password_env is set without elasticsearch.username")
     if cfg.api_key_env:
         kw["api_key"] = _secret(env, cfg.api_key_env, "api_key_env")
     elif cfg.username:
-        password = _secret(env, cfg.password_env, "password_env") if cfg.password_env else ""
-        kw["basic_auth"] = (cfg.username, password)
+        if not cfg.password_env:
+            raise EsConfigError("elasticsearch.username needs elasticsearch.password_env (the name of the "
+                                "environment variable holding the password)")
+        kw["basic_auth"] = (cfg.username, _secret(env, cfg.password_env, "password_env"))
     if any(h.startswith("https:") for h in cfg.hosts):
         kw["verify_certs"] = cfg.verify_certs
         if cfg.ca_certs:
             kw["ca_certs"] = cfg.ca_certs
+    elif cfg.ca_certs:
+        raise EsConfigError("elasticsearch.ca_certs is set but no elasticsearch.hosts entry uses https://")
     return kw
 
 
