@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 import os
+import stat as stat_modes
 from dataclasses import dataclass, field
 
 from pipeline.discovery import TailInput
@@ -91,13 +92,13 @@ TRUNCATED = object()
 
 
 def open_verified(path: str, device: int, inode: int) -> int:
-    """Blocking: open `path` read-only, checking it still is (device, inode)."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    """Blocking: open `path` read-only, checking it still is (device, inode) and a regular file."""
+    try:  # O_NONBLOCK: a FIFO put at the path since the scan must not block the open (no effect on files)
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
     except FileNotFoundError as exc:
         raise NotThisFile(path) from exc
     st = os.fstat(fd)
-    if (st.st_dev, st.st_ino) != (device, inode):
+    if (st.st_dev, st.st_ino) != (device, inode) or not stat_modes.S_ISREG(st.st_mode):  # inode reused by a FIFO
         os.close(fd)
         raise NotThisFile(path)
     return fd
