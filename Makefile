@@ -10,6 +10,7 @@ system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java and
 	@command -v kcat >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; \
 	  else echo "kcat is missing: sudo apt-get install kcat (its tests are skipped without it)"; fi; }
+	@command -v chromium >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; else echo "chromium is missing: sudo apt-get install chromium chromium-driver fonts-wqy-microhei (the report screenshot test needs it)"; fi; }
 
 install: system-deps
 	$(PY) -m pip install -q -e '.[test]'
