@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.checkpoints import CheckpointError
 from pipeline.config import ConfigError
 from pipeline.logsetup import LOG_FORMATS, setup_logging
 from pipeline.procs import StackError
@@ -73,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.log_level, args.log_format)
     try:
         return args.func(args)
-    except (StackError, ConfigError) as exc:
+    except (StackError, ConfigError, CheckpointError) as exc:  # the message names the file and the cause
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
