@@ -7,9 +7,51 @@ from typing import Any
 import orjson
 
 
-def encode_event(doc: dict[str, Any]) -> bytes:
-    """An ECS document (`Event.to_ecs()`) as the value of a Kafka record."""
-    return orjson.dumps(doc)
+# Kafka's default `message.max.bytes` is 1,048,588 per (compressed) batch; an uncompressed
+# record above it is refused on every retry, and the shipper, which resumes from its
+# checkpoint after a failed delivery, would send it again forever, holding back every
+# file. The parse bounds keep a record's text under 256 KiB, but JSON escapes a
+# control byte into six (`\u0001`), so a record of garbage can encode to ~1.5 MB.
+MAX_RECORD_BYTES = 1_000_000
+FLAG_RECORD_TOO_LARGE = "record_too_large"
+
+
+def encode_event(doc: dict[str, Any], max_bytes: int = MAX_RECORD_BYTES) -> bytes:
+    """An ECS document (`Event.to_ecs()`) as the value of a Kafka record, at most
+    `max_bytes`: a bigger one has its longest texts cut until it fits, and is marked
+    `logpipe.truncated` with the flag `record_too_large` (deterministic: the same
+    event encodes the same way when it is shipped again)."""
+    value = orjson.dumps(doc)
+    if len(value) <= max_bytes:
+        return value
+    return _shrink(doc, max_bytes)
+
+
+def _string_leaves(node: Any, out: list[tuple[Any, Any, str]]) -> list[tuple[Any, Any, str]]:
+    items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, value in items:
+        if isinstance(value, str):
+            out.append((node, key, value))
+        else:
+            _string_leaves(value, out)
+    return out
+
+
+def _shrink(doc: dict[str, Any], max_bytes: int) -> bytes:
+    doc = orjson.loads(orjson.dumps(doc))  # a deep copy: the caller's event stays whole
+    lp = doc.setdefault("logpipe", {})
+    lp["truncated"] = True
+    lp["flags"] = [*lp.get("flags", []), FLAG_RECORD_TOO_LARGE]
+    value = orjson.dumps(doc)
+    while len(value) > max_bytes:
+        node, key, text = max(_string_leaves(doc, []), key=lambda leaf: len(leaf[2]))
+        if not text:
+            raise ValueError(f"event cannot be encoded in {max_bytes} bytes")
+        encoded = len(orjson.dumps(text))
+        keep = len(text) * (encoded - (len(value) - max_bytes) - 64) // encoded
+        node[key] = text[:max(0, min(keep, len(text) - 1))]
+        value = orjson.dumps(doc)
+    return value
 
 
 def event_key(host: str, path: str) -> bytes:

@@ -38,7 +38,7 @@ MiB = 1024 * 1024
 
 
 # -- helpers ---------------------------------------------------------------------------
-def write_config(tmp: Path, topic: str, bootstrap: str, state_dir: str = "state") -> Path:
+def write_config(tmp: Path, topic: str, bootstrap: str, state_dir: str = "state", kafka_extra: str = "") -> Path:
     cfg = tmp / "logpipe.toml"
     cfg.write_text(f"""
 [host]
@@ -51,6 +51,7 @@ multiline = "java"
 [kafka]
 bootstrap = "{bootstrap}"
 topic_events = "{topic}"
+{kafka_extra}
 [state]
 dir = "{state_dir}"
 """)
@@ -148,7 +149,7 @@ async def test_invalid_utf8_nul_bytes_and_binary_garbage_are_shipped_flagged_bet
             + numbered(range(10, 20))
             + HEAD + b"NUL-BYTES \x00\x00 order\x00no\n"
             + numbered(range(20, 30))
-            # a record of control bytes up to max_event_bytes: its JSON is ~1.3 MB (\\u00XX each)
+            # a record of control bytes up to max_event_bytes: its JSON would be ~1.3 MB (\\u00XX each)
             + HEAD + b"CONTROL-GARBAGE\n" + b"".join(control * 8 + b"\n" for _ in range(2000))
             + numbered(range(30, 40))
             + HEAD + b"RANDOM-GARBAGE\n" + os.urandom(200_000).replace(b"\n", b" ") + b"\n"
@@ -169,12 +170,33 @@ async def test_invalid_utf8_nul_bytes_and_binary_garbage_are_shipped_flagged_bet
     assert "invalid_utf8" in flags(bad_utf8) and "\ufffd" in bad_utf8["message"]
     assert "nul_bytes" in flags(nul) and "\x00" not in nul["message"] and "order" in nul["message"]
     (control_doc,), (random_doc,) = by_marker(docs, "CONTROL-GARBAGE"), by_marker(docs, "RANDOM-GARBAGE")
-    assert truncated(control_doc) and len(json.dumps(control_doc)) > 1_000_000
+    assert truncated(control_doc) and 900_000 < len(json.dumps(control_doc)) <= 1_000_000  # sinks.codec bound
     assert truncated(random_doc) and "invalid_utf8" in flags(random_doc)
     # the events tile the file: every byte belongs to exactly one event
     spans = sorted((d["log"]["offset"], d["logpipe"]["end_offset"]) for d in docs)
     assert spans[0][0] == 0 and spans[-1][1] == len(data)
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))
+
+
+async def test_without_compression_a_record_above_the_broker_limit_is_cut_and_does_not_stall_the_file(
+        tmp_path, kafka_bootstrap, unique_name):
+    # JSON makes each control byte six bytes: this record encodes to ~1.3 MB, above the
+    # broker's default message.max.bytes, and "none" sends it as it is
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap, kafka_extra='compression = "none"')
+    control = bytes(c for c in range(1, 32) if c not in (9, 10, 13))
+    (tmp_path / "logs" / "app.log").write_bytes(
+        numbered(range(0, 5)) + HEAD + b"TOO-BIG\n" + b"".join(control * 8 + b"\n" for _ in range(2000))
+        + numbered(range(5, 10)))
+    shipper = start_shipper(cfg)
+    try:
+        docs = await read_events(kafka_bootstrap, unique_name, until_all(10, "TOO-BIG"), timeout_s=30)
+        assert shipper.poll() is None, ship_log(cfg)
+    finally:
+        stop(shipper)
+    assert_every_line_once(docs, 10)
+    (big,) = by_marker(docs, "TOO-BIG")
+    assert truncated(big) and "record_too_large" in flags(big)
+    assert "delivery failed" not in ship_log(cfg)
 
 
 async def test_a_50_mb_line_without_newline_is_cut_to_the_line_bound_and_the_next_line_arrives(
