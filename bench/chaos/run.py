@@ -1,0 +1,134 @@
+"""One chaos run from start to verdict: private services, stages, writer and chaos, catch-up,
+then the exact checks (`report.verdict`)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.chaos import check
+from bench.chaos.report import Result, verdict
+from bench.chaos.schedule import Chaos, Log, plan, run_chaos, supervise
+from bench.chaos.services import PrivateStack
+from bench.chaos.stages import make_stages, stage_env, stop_all, write_configs
+from bench.chaos.writer import Plan, Writer
+
+EVENTS_TOPIC, ALERTS_TOPIC = "logpipe.events", "logpipe.alerts"
+INDEX_GROUP, ALERT_GROUP = "logpipe-index", "logpipe-alert"
+
+
+@dataclass
+class Options:
+    plan: Plan
+    chaos: Chaos = field(default_factory=Chaos)
+    indexers: int = 2
+    alerters: int = 2
+    out_dir: Path = Path(__file__).resolve().parents[1] / "out"
+    kafka_port: int = 19092
+    es_port: int = 19200
+    quiet_s: float = 10.0  # nothing new for this long, lags 0 and N documents: caught up
+    stall_s: float = 90.0  # nothing new for this long: give up waiting (something is lost)
+    catch_up_max_s: float = 3600.0
+
+
+def say(msg: str) -> None:
+    print(f"[chaos {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+async def run(opts: Options) -> Result:
+    p = opts.plan
+    run_dir = (opts.out_dir / f"chaos-{p.events}-{time.strftime('%Y%m%d-%H%M%S')}").resolve()
+    (run_dir / "logs").mkdir(parents=True)
+    res = Result(plan=p, chaos=opts.chaos, run_dir=run_dir)
+    stack = PrivateStack.at(opts.out_dir, opts.kafka_port, opts.es_port)
+    stages: dict = {}
+    t_start = time.monotonic()
+    try:
+        say(f"starting private Kafka {stack.bootstrap} and Elasticsearch {stack.es_url}")
+        await stack.up()
+        res.phases["services up"] = time.monotonic() - t_start
+        configs = write_configs(run_dir, p.hosts, stack.bootstrap, stack.es_url)
+        res.expected_signatures = check.expected_signatures(configs[f"ship-{p.hosts[0]}"], p.signatures)
+        stages = make_stages(configs, p.hosts, stage_env(stack.bootstrap, stack.es_url), opts.indexers, opts.alerters)
+        for group in stages.values():
+            for s in group:
+                s.start()
+        rng = random.Random(opts.chaos.seed)
+        window_s = p.events / p.rate_per_s
+        actions = plan(opts.chaos, window_s, rng)
+        writer = Writer(run_dir / "logs", p)
+        say(f"writing {p.events} events at {p.rate_per_s:.0f}/s into {p.nfiles} files; {len(actions)} disturbances "
+            f"over {window_s:.0f}s")
+        t_write = time.monotonic()
+        writer.start()
+        stop_supervising = asyncio.Event()
+        supervisor = asyncio.create_task(supervise(stages, stop_supervising))
+        res.log = Log()
+        await run_chaos(actions, stages, stack, opts.chaos, rng, res.log)
+        await asyncio.to_thread(writer.join)
+        if writer.error is not None:
+            raise writer.error
+        res.phases["write (with chaos)"] = time.monotonic() - t_write
+        res.manifest, res.rotations = writer.manifest, writer.rotations
+        t_catch = time.monotonic()
+        say("writing and chaos done; waiting for the pipeline to catch up")
+        await catch_up(opts, res)
+        res.phases["catch-up after writing"] = time.monotonic() - t_catch
+        res.phases["end to end (first line to caught up)"] = time.monotonic() - t_write
+        stop_supervising.set()
+        await supervisor
+        res.stages = {s.name: (s.starts, s.kills, list(s.exits)) for g in stages.values() for s in g}
+        await asyncio.to_thread(stop_all, stages)
+        t_check = time.monotonic()
+        res.scan = await check.scan(stack.es_url)
+        alerts = await check.read_topic(stack.bootstrap, ALERTS_TOPIC)
+        res.alert_rules = {}
+        for a in alerts:
+            res.alert_rules[a.get("rule", "?")] = res.alert_rules.get(a.get("rule", "?"), 0) + 1
+        res.sig_alerts = check.signature_alerts(alerts)
+        res.phases["check"] = time.monotonic() - t_check
+    finally:
+        if stages:
+            await asyncio.to_thread(stop_all, stages)
+        await stack.down()
+        res.phases["total"] = time.monotonic() - t_start
+    verdict(res)
+    return res
+
+
+async def catch_up(opts: Options, res: Result) -> None:
+    """Polls the ES count and both groups' lag until N documents, lags 0 and a quiet spell."""
+    n = opts.plan.events
+    t0 = time.monotonic()
+    last, last_change = None, time.monotonic()
+    while time.monotonic() - t0 < opts.catch_up_max_s:
+        try:
+            ends = await check.end_offsets(res_bootstrap(opts), EVENTS_TOPIC)
+            ilag = await check.lag(res_bootstrap(opts), INDEX_GROUP, ends)
+            alag = await check.lag(res_bootstrap(opts), ALERT_GROUP, ends)
+        except Exception as exc:  # a broker hiccup while polling: try again
+            say(f"lag poll failed: {exc!r}")
+            await asyncio.sleep(2)
+            continue
+        count = await check.es_count(f"http://127.0.0.1:{opts.es_port}")
+        state = (count, sum(ends.values()), ilag, alag)
+        if state != last:
+            last, last_change = state, time.monotonic()
+            say(f"es docs {count}/{n}, events topic {sum(ends.values())}, index lag {ilag}, alert lag {alag}")
+        quiet = time.monotonic() - last_change
+        res.final_lags = (ilag, alag)
+        if count >= n and ilag == 0 and alag == 0 and quiet >= opts.quiet_s:
+            return
+        if quiet >= opts.stall_s:
+            say(f"no progress for {quiet:.0f}s: stop waiting")
+            res.stalled = True
+            return
+        await asyncio.sleep(2)
+    res.stalled = True
+
+
+def res_bootstrap(opts: Options) -> str:
+    return f"127.0.0.1:{opts.kafka_port}"

@@ -1,0 +1,169 @@
+"""The applications under test: numbered logback lines into several files per host, with
+rotation (rename and copytruncate alternating) and multi-line Java ERROR events from a
+fixed set of throw sites, written by one thread at a steady rate.
+
+Sequence number `s` goes to file `s % len(files)`; every event's first line carries
+`seq=NNNNNNNNN`. The writer keeps a manifest of which seqs went to which file
+generation and how that generation was rotated, so a loss or a duplicate can be
+placed precisely.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+SEQ_PATTERN = r"seq=(\d{9})"
+
+
+def signature_of(k: int) -> str:
+    """The throw site of signature number `k` (distinct types and frames per k)."""
+    return (f"com.fpay.chaos.Channel{k}Exception: channel {k} refused the request\n"
+            f"\tat com.fpay.chaos.route{k}.Gateway{k}.call(Gateway{k}.java:{40 + k})\n"
+            f"\tat com.fpay.chaos.route{k}.Router{k}.dispatch(Router{k}.java:{17 + k})\n"
+            f"\tat com.fpay.pay.PayService.pay(PayService.java:88)\n"
+            f"\tat java.base/java.lang.Thread.run(Thread.java:840)\n"
+            f"Caused by: java.net.SocketTimeoutException: Read timed out after {k}s\n"
+            f"\tat java.base/sun.nio.ch.NioSocketImpl.timedRead(NioSocketImpl.java:288)\n"
+            f"\tat com.fpay.chaos.route{k}.Gateway{k}.read(Gateway{k}.java:{90 + k})\n"
+            f"\t... 3 more\n")
+
+
+@dataclass(frozen=True)
+class Plan:
+    events: int
+    files_per_host: int = 4
+    hosts: tuple[str, ...] = ("a", "b")
+    rotate_every: int = 50_000  # events per file generation
+    signatures: int = 12
+    rate_per_s: float = 4000.0
+
+    @property
+    def nfiles(self) -> int:
+        return self.files_per_host * len(self.hosts)
+
+    @property
+    def error_every(self) -> int:
+        return max(50, self.events // 2000)
+
+    def signature_at(self, seq: int) -> int | None:
+        """Signature number of the ERROR event at `seq`, or None for an INFO line. Signature k is
+        first used at about k/K of the run, so first sightings are spread over the chaos."""
+        if seq % self.error_every != self.error_every // 2:
+            return None
+        introduced = min(self.signatures, 1 + seq * self.signatures // self.events)
+        return (seq // self.error_every) % introduced
+
+
+def render(seq: int, sig: int | None, now: datetime) -> str:
+    ts = now.strftime("%Y-%m-%d %H:%M:%S.") + f"{now.microsecond // 1000:03d}"
+    if sig is None:
+        return (f"{ts} [http-nio-8080-exec-{seq % 7}] INFO  c.f.pay.OrderService - seq={seq:09d} "
+                f"订单号=ord_{seq:09d} paid in {seq % 97}ms\n")
+    return (f"{ts} [pay-worker-{seq % 5}] ERROR c.f.pay.PayService - seq={seq:09d} payment failed "
+            f"订单号=ord_{seq:09d}\n" + signature_of(sig))
+
+
+@dataclass
+class Generation:
+    file: str  # live path
+    number: int  # 0 = first content of the file
+    first_seq: int
+    last_seq: int = -1
+    rotated_as: str = ""  # "", "rename", "copytruncate"
+    rotated_to: str = ""
+
+
+@dataclass
+class Manifest:
+    generations: list[Generation] = field(default_factory=list)
+
+    def where(self, seq: int, nfiles: int) -> Generation | None:
+        for g in self.generations:
+            if g.first_seq <= seq <= (g.last_seq if g.last_seq >= 0 else 1 << 62) and (seq - g.first_seq) % nfiles == 0:
+                return g
+        return None
+
+
+class Writer(threading.Thread):
+    def __init__(self, logs_dir: Path, plan: Plan) -> None:
+        super().__init__(daemon=True, name="chaos-writer")
+        self.plan = plan
+        self.paths = [logs_dir / h / f"app-{i}.log" for h in plan.hosts for i in range(plan.files_per_host)]
+        self.manifest = Manifest()
+        self.written = 0
+        self.rotations = {"rename": 0, "copytruncate": 0}
+        self.error: BaseException | None = None
+        self.stop_requested = threading.Event()
+
+    def run(self) -> None:
+        try:
+            self._write()
+        except BaseException as exc:  # surfaced by the run through .error
+            self.error = exc
+
+    def _write(self) -> None:
+        plan, n = self.plan, self.plan.nfiles
+        for p in self.paths:
+            p.parent.mkdir(parents=True, exist_ok=True)
+        handles = [open(p, "a", encoding="utf-8") for p in self.paths]
+        current = [Generation(str(p), 0, i) for i, p in enumerate(self.paths)]
+        self.manifest.generations.extend(current)
+        in_gen = [0] * n
+        batch = max(n, int(plan.rate_per_s / 50))  # 50 writes a second
+        started = time.monotonic()
+        seq = 0
+        try:
+            while seq < plan.events and not self.stop_requested.is_set():
+                now = datetime.now(timezone.utc)
+                end = min(plan.events, seq + batch)
+                chunks: list[list[str]] = [[] for _ in range(n)]
+                for s in range(seq, end):
+                    chunks[s % n].append(render(s, plan.signature_at(s), now))
+                for i, lines in enumerate(chunks):
+                    for line in lines:
+                        handles[i].write(line)
+                        in_gen[i] += 1
+                        if in_gen[i] == plan.rotate_every:
+                            handles[i].flush()
+                            handles[i] = self._rotate(i, handles[i], current, in_gen)
+                    handles[i].flush()
+                for i in range(n):
+                    last = end - 1 - ((end - 1 - i) % n)
+                    if last >= current[i].first_seq:
+                        current[i].last_seq = last
+                seq = end
+                self.written = seq
+                ahead = seq / plan.rate_per_s - (time.monotonic() - started)
+                if ahead > 0:
+                    time.sleep(ahead)
+        finally:
+            for h in handles:
+                h.close()
+
+    def _rotate(self, i: int, handle, current: list[Generation], in_gen: list[int]):
+        gen = current[i]
+        gen.last_seq = gen.first_seq + (in_gen[i] - 1) * self.plan.nfiles
+        number = gen.number + 1
+        path = self.paths[i]
+        rotated = path.with_name(f"{path.name}.{number}")
+        kind = "rename" if (number + i) % 2 == 1 else "copytruncate"
+        gen.rotated_as, gen.rotated_to = kind, str(rotated)
+        if kind == "rename":
+            os.rename(path, rotated)
+            handle.close()
+            handle = open(path, "a", encoding="utf-8")
+        else:  # as logrotate's copytruncate: the application keeps its descriptor
+            shutil.copyfile(path, rotated)
+            os.truncate(path, 0)
+        self.rotations[kind] += 1
+        in_gen[i] = 0
+        nxt = Generation(str(path), number, gen.last_seq + self.plan.nfiles)
+        current[i] = nxt
+        self.manifest.generations.append(nxt)
+        return handle
