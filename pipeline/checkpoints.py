@@ -67,13 +67,21 @@ class Checkpoint:
     offset: int
     path: str
     last_seen_s: float  # wall clock
-    released: bool = False  # drained after rotation/deletion: the same key again is a new life
+    released: bool = False  # its bytes are gone (truncated): the same key again is a new life
+    drained_at: int | None = None  # read to its end here after rotation/deletion
+
+    @property
+    def settled(self) -> bool:
+        """Nothing more is owed: released, or drained and acknowledged up to where it was drained.
+        A drained file whose last bytes were not yet acknowledged (a crash in between) is still
+        owed them: a restart finds it by inode and reads them again."""
+        return self.released or (self.drained_at is not None and self.offset >= self.drained_at)
 
     def to_json(self) -> dict[str, object]:
         ident = self.identity
         return {"device": ident.device, "inode": ident.inode, "fingerprint": ident.fingerprint,
                 "generation": ident.generation, "offset": self.offset, "path": self.path,
-                "last_seen_s": self.last_seen_s, "released": self.released}
+                "last_seen_s": self.last_seen_s, "released": self.released, "drained_at": self.drained_at}
 
     @classmethod
     def from_json(cls, item: dict[str, object]) -> Checkpoint:
@@ -85,7 +93,14 @@ class Checkpoint:
         released = item.get("released", False)
         if not isinstance(released, bool):
             raise ValueError("released is not a boolean")
-        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released)
+        drained_at = item.get("drained_at")
+        if drained_at is not None and (not isinstance(drained_at, int) or drained_at < 0):
+            raise ValueError("drained_at is not a non-negative integer")
+        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released, drained_at)
+
+
+def _rotated_name_of(name: str, original: str) -> bool:
+    return len(name) > len(original) + 1 and name.startswith(original) and name[len(original)] in ".-_"
 
 
 class CheckpointStore:
@@ -144,12 +159,35 @@ class CheckpointStore:
             return
         self._entries[identity.key] = Checkpoint(identity, offset, path, self._clock())
 
-    def release(self, identity: FileIdentity) -> None:
-        """The file was drained after rotation or deletion. Should the same key be seen
-        again (inode reused with an identical first line), it is a new generation."""
+    def release(self, identity: FileIdentity, drained_at: int | None = None) -> None:
+        """The file was drained to `drained_at` after rotation or deletion: settled once the
+        consumer has committed that far. Without `drained_at` (truncated: its bytes are
+        gone) it is settled now. Should the same key be seen again once settled (inode
+        reused with an identical first line), it is a new generation."""
         entry = self._entries.get(identity.key)
         if entry is not None and entry.identity.generation == identity.generation:
-            entry.released = True
+            if drained_at is None:
+                entry.released = True
+            else:
+                entry.drained_at = drained_at
+
+    def find_copy_source(self, identity: FileIdentity, path: str) -> Checkpoint | None:
+        """The file that the file at `path` is a rotated copy of (copytruncate), if any: an
+        entry of another inode on the same device with the same first line, whose name the
+        copy's name extends the way rotation names copies (`app.log` -> `app.log.1`,
+        `app.log-20261126`). Two unrelated files that merely start alike are not copies."""
+        name = os.path.basename(path)
+        for entry in self._entries.values():
+            known = entry.identity
+            if (known.fingerprint == identity.fingerprint and known.device == identity.device
+                    and known.inode != identity.inode and _rotated_name_of(name, os.path.basename(entry.path))):
+                return entry
+        return None
+
+    def adopt(self, key: str, path: str) -> None:
+        """A copy of the file `key` (now at `path`) carries on its delivery from its checkpoint."""
+        entry = self._entries[key]
+        entry.path, entry.last_seen_s, entry.released, entry.drained_at = path, self._clock(), False, None
 
     def touch(self, key: str, path: str) -> None:
         """The file is still there (at `path`): keep its entry alive."""

@@ -50,6 +50,8 @@ class Followed:
     last_data_s: float = 0.0  # monotonic: bytes read or the file seen growing
     info: FileHandleInfo | None = None
     expect_key: str | None = None  # found by inode after a restart: must be this identity
+    adopted: bool = False  # a copytruncate copy carrying on the identity of the file it copies
+    copy_of: str | None = None  # a copy waiting while the file it copies is still followed (identity key)
     retry_at_s: float | None = None  # after an IO error: try again then (monotonic)
     reported_errnos: set[int] = field(default_factory=set)
 

@@ -29,7 +29,8 @@ import time
 from collections import deque
 from typing import Callable
 
-from pipeline.checkpoints import CheckpointStore
+from pipeline.checkpoints import Checkpoint, CheckpointStore
+from pipeline.identity import FileIdentity
 from pipeline.descriptors import Descriptors
 from pipeline.discovery import TailInput
 from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
@@ -65,6 +66,7 @@ class Tailer:
         self._queued: set[Followed] = set()
         self._waiting_release: set[Followed] = set()
         self._resume: dict[str, int] = {}
+        self._copies_waiting: dict[str, set[Followed]] = {}  # identity key of an original -> its copies
         self._wakeup = asyncio.Event()
         self._descriptors = Descriptors(max_open_files, self.metrics, self._io_error)
         self._pull_lock = asyncio.Lock()
@@ -225,8 +227,12 @@ class Tailer:
             self._release(f)  # the inode was reused by a file that is none of ours
             return False
         entry = self.checkpoints.get(identity.key)
+        if entry is None and f.expect_key is None:
+            source = self.checkpoints.find_copy_source(identity, f.path)
+            if source is not None:
+                return self._copy_found(f, identity, source, size)
         generation, offset = 0, 0
-        if f.truncated or (entry is not None and entry.released):
+        if f.truncated or (entry is not None and entry.settled):
             generation = entry.identity.generation + 1 if entry else 0
         elif entry is not None and size >= entry.offset:
             generation, offset = entry.identity.generation, entry.offset
@@ -248,6 +254,40 @@ class Tailer:
         self.metrics.inc("tail_files_identified")
         return True
 
+    def _copy_found(self, f: Followed, identity: FileIdentity, source: Checkpoint, size: int) -> bool:
+        """`f` starts with the same line as a known file: a copytruncate copy. While the
+        original is still followed with that content, the copy waits (it repeats what is
+        read there); once the original was truncated or is gone, the copy carries on the
+        original's identity from its checkpoint, so the lines written between the last
+        read and the truncation are delivered, under the event ids they would have had."""
+        original = self._files.get((source.identity.device, source.identity.inode))
+        still_followed = (original is not None and original is not f and original.identity is not None
+                          and original.identity.key == source.identity.key)
+        if still_followed or size < source.offset:
+            f.copy_of = source.identity.key
+            self._copies_waiting.setdefault(source.identity.key, set()).add(f)
+            self._descriptors.close(f)
+            self.metrics.inc("tail_copies_waiting")
+            return False
+        self._copies_waiting.get(source.identity.key, set()).discard(f)
+        f.identity, f.adopted, f.copy_of = source.identity, True, None
+        f.offset = f.start_offset = source.offset
+        f.size_bytes, f.truncated = size, False
+        f.state = FileState.LIVE
+        f.last_data_s = self._clock()
+        self._descriptors.touch(f)
+        self.checkpoints.adopt(source.identity.key, f.path)
+        self._resume[f.identity.file_id] = source.offset
+        self.metrics.inc("tail_copies_adopted")
+        log.info("copy of a truncated file, delivering it from the checkpoint: path=%s copy_of=%s offset=%d",
+                 f.path, source.path, source.offset)
+        return True
+
+    def _wake_copies(self, key: str) -> None:
+        for copy in self._copies_waiting.pop(key, set()):
+            if copy.state is FileState.PENDING:
+                self.mark_ready(copy)
+
     async def _reopen(self, f: Followed) -> bool:
         """Open a known file again, checking it still is the same file (inode reuse)."""
         path = f.path
@@ -266,7 +306,9 @@ class Tailer:
         f.fd = fd
         if f.state is FileState.RELEASED:
             return False
-        if identity is None or identity.key != f.identity.key:
+        same = identity is not None and (identity.key == f.identity.key or (
+            f.adopted and identity.fingerprint == f.identity.fingerprint and identity.device == f.identity.device))
+        if not same:
             self.metrics.inc("tail_inode_reused")
             log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
             self._descriptors.close(f)
@@ -281,6 +323,7 @@ class Tailer:
         log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
         self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
+        self._wake_copies(f.identity.key)
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)
         return final
@@ -299,7 +342,8 @@ class Tailer:
         if f.identity is None:
             return None
         self._resume.pop(f.identity.file_id, None)
-        self.checkpoints.release(f.identity)
+        self.checkpoints.release(f.identity, drained_at=f.offset)
+        self._wake_copies(f.identity.key)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
 
     # -- errors ------------------------------------------------------------------

@@ -71,7 +71,7 @@ class Watch:
         drain them (the first scan after start sees them outside the globs)."""
         tailer = self._tailer
         wanted = {(entry.identity.device, entry.identity.inode): entry for entry in tailer.checkpoints.entries()
-                  if not entry.released and (entry.identity.device, entry.identity.inode) not in tailer._files}
+                  if not entry.settled and (entry.identity.device, entry.identity.inode) not in tailer._files}
         if not wanted:
             return
         found = await asyncio.to_thread(

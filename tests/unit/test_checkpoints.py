@@ -159,3 +159,17 @@ async def test_flush_into_a_path_that_cannot_be_a_directory_raises(tmp_path) -> 
     store.register(IDENT, "a.log", 0)
     with pytest.raises(CheckpointWriteError):
         await store.flush()
+
+
+async def test_a_drained_file_is_settled_only_once_acknowledged_to_where_it_was_drained(tmp_path) -> None:
+    store = CheckpointStore(tmp_path / "cp.json")
+    store.register(IDENT, "a.log", 0)
+    await store.commit(IDENT.file_id, 100)
+    store.release(IDENT, drained_at=250)  # read to its end, the last 150 bytes not acknowledged yet
+    await store.flush()
+    again = CheckpointStore(tmp_path / "cp.json")
+    await again.load()
+    entry = again.get(IDENT.key)
+    assert not entry.settled and entry.offset == 100, "a crash now still owes bytes 100..250"
+    await again.commit(IDENT.file_id, 250)
+    assert again.get(IDENT.key).settled
