@@ -73,6 +73,11 @@ class Assembler:
         join = self.classifier.pending_join_offset(offset)  # a MyBatis statement still open
         return offset if join is None or join > offset else join
 
+    @property
+    def next_offset(self) -> int:
+        """The file offset the next chunk must start at."""
+        return self.splitter.next_offset
+
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
         lines = self.splitter.feed(data, offset)
         if self.prefix is None:

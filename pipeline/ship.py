@@ -113,7 +113,8 @@ class Shipper:
 
     async def _sleep(self, seconds: float) -> None:
         try:
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
         except TimeoutError:
             pass
 
@@ -179,6 +180,11 @@ class Shipper:
     def _file_for(self, chunk: Chunk) -> _File:
         info = chunk.file
         f = self._files.get(info.file_id)
+        if f is not None and (chunk.offset != f.assembler.next_offset or (f.final and chunk.data)):
+            # the same identity delivered again from its checkpoint (a copytruncate copy carrying on
+            # a truncated file): start over there; re-sent events keep their ids
+            self.metrics.inc("ship_file_restarts")
+            f = None
         if f is None:
             options = self._options.get(info.service, self._default_options)
             host = self.cfg.host.name

@@ -50,6 +50,15 @@ def start_shipper(cfg: Path) -> subprocess.Popen:
                             stdout=open(cfg.parent / "ship.log", "ab"), stderr=subprocess.STDOUT)
 
 
+async def wait_until_following(cfg: Path, proc: subprocess.Popen, timeout_s: float = 30) -> None:
+    """The shipper writes its checkpoints once it follows the globs: the writer may start."""
+    deadline = time.monotonic() + timeout_s
+    while not (cfg.parent / "state" / "checkpoints.json").exists():
+        assert proc.poll() is None, (cfg.parent / "ship.log").read_text()
+        assert time.monotonic() < deadline, "the shipper did not start"
+        await asyncio.sleep(0.1)
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -73,9 +82,11 @@ def assert_exactly_once_by_id(docs: list[dict], total: int) -> None:
 async def test_every_line_arrives_while_the_file_rotates_under_a_10k_lines_per_second_writer(
         tmp_path, kafka_bootstrap, unique_name, rotation):
     total = 40_000
-    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    # copytruncate leaves the last lines before the truncation only in the copy: follow the copies too
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap, pattern="app.log*" if rotation == "copytruncate" else "*.log")
     shipper = start_shipper(cfg)
     try:
+        await wait_until_following(cfg, shipper)
         writer = LogWriter(tmp_path / "logs" / "app.log", total, rate_per_s=10_000, rotate_every=8_000,
                            rotation=rotation)
         writer.start()
@@ -90,10 +101,13 @@ async def test_every_line_arrives_while_the_file_rotates_under_a_10k_lines_per_s
 async def test_kill_9_at_random_moments_loses_nothing_and_repeats_only_under_the_same_id(
         tmp_path, kafka_bootstrap, unique_name):
     total = 30_000
-    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    # while the shipper is down, a file may be rotated before it was ever checkpointed:
+    # following the rotated names too (as the docs advise) keeps such a file in view
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap, pattern="app.log*")
     writer = LogWriter(tmp_path / "logs" / "app.log", total, rate_per_s=5_000, rotate_every=10_000)
     rng = random.Random(7)
     shipper = start_shipper(cfg)
+    await wait_until_following(cfg, shipper)
     writer.start()
     kills = 0
     try:
