@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import asyncio
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -13,6 +13,8 @@ from pipeline.checkpoints import CheckpointError
 from pipeline.config import ConfigError
 from pipeline.logsetup import LOG_FORMATS, setup_logging
 from pipeline.procs import StackError
+from sinks.elasticsearch import EsConfigError
+from sinks.kafka_client import KafkaConfigError
 
 # Each module adds its sub-command with `add_parser(sub)`.
 COMMAND_MODULES = ("pipeline.cmd_scan", "pipeline.cmd_ship", "pipeline.cmd_index", "pipeline.cmd_alert",
@@ -59,13 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_stack)
 
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.add_parser(sub)
+        importlib.import_module(name).add_parser(sub)
     return ap
 
 
@@ -74,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.log_level, args.log_format)
     try:
         return args.func(args)
-    except (StackError, ConfigError, CheckpointError) as exc:  # the message names the file and the cause
+    except (StackError, ConfigError, CheckpointError, KafkaConfigError, EsConfigError) as exc:  # names the cause
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
