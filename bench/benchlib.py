@@ -1,0 +1,96 @@
+"""Small helpers the benchmarks share: the workload file, /proc readings, Kafka topic
+end offsets, percentiles. No pipeline logic here."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_GENERATOR = REPO.parent / "shared" / "bench" / "gen_workload.py"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def workload(events: int, seed: int, generator: str | os.PathLike[str], path: str | None = None) -> Path:
+    """The generated workload (`bench/out/workload-<N>-<SEED>.log`), generated when missing."""
+    out = Path(path) if path else REPO / "bench" / "out" / f"workload-{events}-{seed}.log"
+    if not out.exists():
+        gen = Path(generator)
+        if not gen.is_file():
+            sys.exit(f"no workload at {out} and no generator at {gen} (--generator)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        print(f"generating {out} ({events:,} events, seed {seed}) ...", file=sys.stderr)
+        subprocess.run([sys.executable, str(gen), str(out), str(events), str(seed),
+                        "--truth", str(out.with_suffix(".truth.json"))], check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def proc_status_kib(pid: int, field: str) -> int:
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith(field + ":"):
+            return int(row.split()[1])
+    raise KeyError(field)
+
+
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def machine() -> dict[str, str]:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), "?")
+    mem_kib = int(next(ln.split()[1] for ln in Path("/proc/meminfo").read_text().splitlines()
+                       if ln.startswith("MemTotal:")))
+    return {"nproc": str(os.cpu_count()), "ram": f"{mem_kib / 2**20:.1f} GiB", "cpu": cpu,
+            "python": sys.version.split()[0]}
+
+
+def print_machine() -> None:
+    m = machine()
+    print(f"machine   nproc {m['nproc']}  RAM {m['ram']}  CPU {m['cpu']}  Python {m['python']}")
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100)."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+async def topic_end_total(consumer, topic: str) -> int:
+    """Sum of the end offsets of every partition of `topic` (records written, on a fresh topic)."""
+    from aiokafka import TopicPartition
+
+    parts = consumer.partitions_for_topic(topic)
+    if not parts:
+        await consumer._client.force_metadata_update()  # noqa: SLF001 (a fresh topic's metadata)
+        parts = consumer.partitions_for_topic(topic) or set()
+    if not parts:
+        return 0
+    ends = await consumer.end_offsets([TopicPartition(topic, p) for p in parts])
+    return sum(ends.values())
+
+
+async def delete_topics(bootstrap: str, topics: list[str]) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        gone = [t for t in topics if t in existing]
+        if gone:
+            await admin.delete_topics(gone)
+    finally:
+        await admin.close()
+
+
+def now() -> float:
+    return time.monotonic()

@@ -1,0 +1,263 @@
+"""End-to-end latency: `logpipe run` (ship, index and alert in one process) against the
+local Kafka and Elasticsearch, against a Kafka round trip measured in the same run.
+
+    python3 bench/latency_bench.py                  # 200 lines, one every 100 ms
+    python3 bench/latency_bench.py --lines 500 --interval-ms 50
+
+Each measured line is an ERROR line with a Java exception of its own class (so a new
+exception signature, hence one `new_signature` alert), followed in the same write by an
+INFO line that closes the multi-line record (without it the record would wait for the
+1 s flush timeout). Measured per line, from the write (after flush) to:
+  alert       the alert naming its exception class read from the alerts topic;
+  searchable  its event found by a search in Elasticsearch (polled every 50 ms; the
+              index refreshes every second, Elasticsearch's default);
+baseline: one record produced (acks=all, linger 5 ms, as the shipper's producer) and
+consumed from a fresh topic, same count and pace, after the pipeline run.
+Topics, consumer groups and indices are fresh and deleted afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
+from elasticsearch import AsyncElasticsearch  # noqa: E402
+
+from bench.benchlib import REPO, delete_topics, percentile, print_machine  # noqa: E402
+
+CLASS = re.compile(rb"LatProbe(\d{5})Exception")
+
+
+def record(i: int) -> bytes:
+    ts = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()) + ".000"
+    return (f"{ts} [main] ERROR com.fpay.pay.Probe - seq={i:08d} latency probe\n"
+            f"com.fpay.latency.LatProbe{i:05d}Exception: probe {i}\n"
+            f"\tat com.fpay.latency.Probe{i:05d}.run(Probe.java:{i + 1})\n"
+            f"\tat com.fpay.pay.Runner.loop(Runner.java:10)\n"
+            f"{ts} [main] INFO  com.fpay.pay.Probe - closes the record of {i}\n").encode()
+
+
+def write_config(tmp: Path, run_id: str, bootstrap: str, es_url: str) -> Path:
+    cfg = tmp / "logpipe.toml"
+    cfg.write_text(f"""[host]
+name = "latency"
+[[inputs]]
+paths = ["logs/*.log"]
+service = "pay"
+format = "logback"
+multiline = "java"
+[parse]
+in_app = ["com.fpay"]
+[kafka]
+bootstrap = "{bootstrap}"
+topic_events = "lat-{run_id}.events"
+topic_alerts = "lat-{run_id}.alerts"
+topic_signatures = "lat-{run_id}.signatures"
+topic_deadletter = "lat-{run_id}.deadletter"
+group_index = "lat-{run_id}-index"
+group_alert = "lat-{run_id}-alert"
+[elasticsearch]
+hosts = ["{es_url}"]
+index_prefix = "lat-{run_id}"
+[alerts]
+outputs = ["kafka"]
+[state]
+dir = "state"
+""")
+    (tmp / "logs").mkdir()
+    return cfg
+
+
+class Watchers:
+    """First time each probe number is seen as an alert and as a searchable document."""
+
+    def __init__(self, bootstrap: str, es: AsyncElasticsearch, alerts_topic: str, index: str) -> None:
+        self.bootstrap, self.es, self.alerts_topic, self.index = bootstrap, es, alerts_topic, index
+        self.alert_at: dict[int, float] = {}
+        self.search_at: dict[int, float] = {}
+        self._tasks: list[asyncio.Task] = []
+
+    async def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._alerts()), asyncio.create_task(self._search())]
+
+    async def stop(self) -> None:
+        for t in self._tasks:
+            t.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _alerts(self) -> None:
+        consumer = AIOKafkaConsumer(self.alerts_topic, bootstrap_servers=self.bootstrap, group_id=None,
+                                    auto_offset_reset="earliest", fetch_max_wait_ms=10, metadata_max_age_ms=1000)
+        await consumer.start()
+        try:
+            while True:
+                batch = await consumer.getmany(timeout_ms=50)
+                now = time.monotonic()
+                for records in batch.values():
+                    for r in records:
+                        m = CLASS.search(r.value or b"")
+                        if m:
+                            self.alert_at.setdefault(int(m.group(1)), now)
+        finally:
+            await consumer.stop()
+
+    async def _search(self) -> None:
+        while True:
+            try:
+                res = await self.es.search(index=self.index, size=1000, source=["error.type"],
+                                           query={"exists": {"field": "error.type"}}, filter_path="hits.hits._source",
+                                           ignore_unavailable=True, allow_no_indices=True)
+                now = time.monotonic()
+                for hit in res.get("hits", {}).get("hits", []):
+                    m = CLASS.search(hit["_source"]["error"]["type"].encode())
+                    if m:
+                        self.search_at.setdefault(int(m.group(1)), now)
+            except Exception as exc:  # the index does not exist yet, or a transient error: poll again
+                if not any(s in str(exc) for s in ("index_not_found", "no_shard_available")):  # a new index
+                    print(f"search poll: {exc!r}", file=sys.stderr)
+            await asyncio.sleep(0.05)
+
+
+async def wait_for(pred, timeout_s: float, what: str) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not pred():
+        if time.monotonic() > deadline:
+            sys.exit(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> tuple[list[float], list[float]]:
+    cfg = write_config(tmp, run_id, args.bootstrap, args.es)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("LOGPIPE_KAFKA", None)
+    env.pop("LOGPIPE_ES", None)
+    log = tmp / "logs" / "app.log"
+    log.write_bytes(b"")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--config", str(cfg), "--quiet"],
+                            cwd=tmp, env=env, stdout=open(tmp / "run.log", "wb"), stderr=subprocess.STDOUT)
+    es = AsyncElasticsearch(args.es)
+    watchers = Watchers(args.bootstrap, es, f"lat-{run_id}.alerts", f"lat-{run_id}-*")
+    written: dict[int, float] = {}
+    try:
+        await watchers.start()
+        with open(log, "ab") as f:
+            # warm-up: probe 0 goes through every stage before measuring
+            f.write(record(0))
+            f.flush()
+            await wait_for(lambda: 0 in watchers.alert_at and 0 in watchers.search_at, 120, "the warm-up probe")
+            for i in range(1, args.lines + 1):
+                f.write(record(i))
+                f.flush()
+                written[i] = time.monotonic()
+                await asyncio.sleep(args.interval_ms / 1000)
+        await wait_for(lambda: all(i in watchers.alert_at and i in watchers.search_at for i in written), 120,
+                       "every probe's alert and document")
+    finally:
+        await watchers.stop()
+        await es.close()
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    alert = [watchers.alert_at[i] - written[i] for i in written]
+    search = [watchers.search_at[i] - written[i] for i in written]
+    return alert, search
+
+
+async def kafka_round_trip(args: argparse.Namespace, topic: str) -> list[float]:
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=args.bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+    finally:
+        await admin.close()
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=args.bootstrap, group_id=None, auto_offset_reset="earliest",
+                                fetch_max_wait_ms=10)
+    producer = AIOKafkaProducer(bootstrap_servers=args.bootstrap, acks="all", enable_idempotence=True,
+                                linger_ms=5, compression_type="gzip")
+    await consumer.start()
+    await producer.start()
+    sent: dict[int, float] = {}
+    got: dict[int, float] = {}
+
+    async def consume() -> None:
+        while len(got) < args.lines:
+            batch = await consumer.getmany(timeout_ms=50)
+            now = time.monotonic()
+            for records in batch.values():
+                for r in records:
+                    if int(r.value) >= 0:
+                        got.setdefault(int(r.value), now)
+
+    try:
+        reader = asyncio.create_task(consume())
+        await producer.send_and_wait(topic, b"-1")  # warm-up (metadata, connection)
+        for i in range(args.lines):
+            sent[i] = time.monotonic()
+            await producer.send(topic, str(i).encode())
+            await asyncio.sleep(args.interval_ms / 1000)
+        await asyncio.wait_for(reader, 60)
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    return [got[i] - sent[i] for i in sent]
+
+
+def row(name: str, values: list[float], base: list[float] | None = None) -> str:
+    p50, p99 = percentile(values, 50) * 1000, percentile(values, 99) * 1000
+    text = f"{name:<11} p50 {p50:8.1f} ms  p99 {p99:8.1f} ms  max {max(values) * 1000:8.1f} ms"
+    if base:
+        text += f"  ({p50 / (percentile(base, 50) * 1000):6.1f}x / {p99 / (percentile(base, 99) * 1000):6.1f}x baseline)"
+    return text
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    print_machine()
+    run_id = uuid.uuid4().hex[:10]
+    with tempfile.TemporaryDirectory(prefix="latency-bench-") as d:
+        try:
+            alert, search = await pipeline_latency(args, run_id, Path(d))
+            base = await kafka_round_trip(args, f"lat-{run_id}.roundtrip")
+        finally:
+            if not args.keep:
+                es = AsyncElasticsearch(args.es)
+                await es.options(ignore_status=404).indices.delete(index=f"lat-{run_id}-*")
+                await es.options(ignore_status=404).indices.delete_index_template(name=f"lat-{run_id}")
+                await es.close()
+                await delete_topics(args.bootstrap, [f"lat-{run_id}.{t}" for t in
+                                                     ("events", "alerts", "signatures", "deadletter", "roundtrip")])
+    print(f"lines     {args.lines} probes, one every {args.interval_ms} ms")
+    print(row("baseline", base) + "  (Kafka produce -> consume, acks=all, linger 5 ms)")
+    print(row("alert", alert, base) + "  (line written -> new_signature alert on the alerts topic)")
+    print(row("searchable", search, base) + "  (line written -> found by an Elasticsearch search)")
+    return 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lines", type=int, default=200)
+    ap.add_argument("--interval-ms", type=int, default=100)
+    ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
+    ap.add_argument("--es", default=os.environ.get("LOGPIPE_ES", "http://127.0.0.1:9200"))
+    ap.add_argument("--keep", action="store_true")
+    return asyncio.run(main_async(ap.parse_args()))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""Shipper benchmark: `logpipe ship` on the generated 2,000,000-event workload into a
+fresh topic of the local broker, against a baseline measured in the same run.
+
+    python3 bench/ship_bench.py                       # 2,000,000 events, seed 1
+    python3 bench/ship_bench.py --events 200000 --generator ../shared/bench/gen_workload.py
+
+Figures:
+  baseline   read the file in 256 KiB chunks and split it into lines (`bytes.split`),
+             in this process: the floor of any shipper that looks at every line;
+  ship       `python -m pipeline.cli ship` (a subprocess, as deployed) following the
+             file, from its start until Kafka holds every event (sum of the topic's
+             end offsets == the events the parse stage makes of the file, counted
+             beforehand); events/s over that time, and also from the first record.
+  peak RSS   of the shipper process (VmHWM from /proc), while shipping.
+The file is hard-linked (or copied) into a temp directory the config globs. The topic
+(6 partitions, made by the shipper) is deleted afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aiokafka import AIOKafkaConsumer  # noqa: E402
+
+from bench.benchlib import (DEFAULT_GENERATOR, REPO, delete_topics, print_machine, proc_status_kib,  # noqa: E402
+                            topic_end_total, workload)
+from parsers.assemble import Assembler, Source  # noqa: E402
+from pipeline.config import load_config, to_parse_options  # noqa: E402
+
+CHUNK = 256 * 1024
+
+
+def baseline(path: Path) -> tuple[float, int]:
+    t0, lines = time.perf_counter(), 0
+    with open(path, "rb") as f:
+        tail = b""
+        while chunk := f.read(CHUNK):
+            parts = (tail + chunk).split(b"\n")
+            tail = parts.pop()
+            lines += len(parts)
+    return time.perf_counter() - t0, lines + (1 if tail else 0)
+
+
+def count_events(path: Path, cfg_path: Path) -> int:
+    cfg = load_config(str(cfg_path), os.environ, hostname="bench")
+    asm = Assembler(to_parse_options(cfg, cfg.inputs[0]), Source("bench", "pay", str(path), "f"), 0)
+    n, offset = 0, 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            n += len(asm.feed(chunk, offset, 0))
+            offset += len(chunk)
+    return n + len(asm.finish(0))
+
+
+def write_config(tmp: Path, topic: str, bootstrap: str) -> Path:
+    tables = (REPO / "bench" / "workload.toml").read_text().split("[[tables]]", 1)[1]
+    cfg = tmp / "logpipe.toml"
+    cfg.write_text(f"""[host]
+name = "bench"
+service = "pay"
+timezone = "Asia/Shanghai"
+[[inputs]]
+paths = ["logs/*.log"]
+format = "logback"
+multiline = "java"
+[parse]
+in_app = ["com.fpay"]
+[kafka]
+bootstrap = "{bootstrap}"
+topic_events = "{topic}"
+[state]
+dir = "state"
+[[tables]]{tables}""")
+    return cfg
+
+
+async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: float) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env.pop("LOGPIPE_KAFKA", None)
+    t0 = time.monotonic()
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ship", "--config", str(cfg), "--quiet"],
+                            cwd=cfg.parent, env=env, stdout=open(cfg.parent / "ship.log", "wb"),
+                            stderr=subprocess.STDOUT)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    first = None
+    peak_kib = 0
+    try:
+        while True:
+            await asyncio.sleep(0.25)
+            if proc.poll() is not None:
+                sys.exit(f"the shipper exited with {proc.returncode}: see {cfg.parent / 'ship.log'}")
+            peak_kib = proc_status_kib(proc.pid, "VmHWM")
+            total = await topic_end_total(consumer, topic)
+            if total and first is None:
+                first = time.monotonic()
+            if total >= expected:
+                done = time.monotonic()
+                break
+            if time.monotonic() - t0 > timeout_s:
+                sys.exit(f"only {total:,} of {expected:,} events in Kafka after {timeout_s:.0f}s")
+    finally:
+        await consumer.stop()
+        proc.terminate()
+        proc.wait(60)
+    return {"total_s": done - t0, "from_first_s": done - (first or t0), "peak_mib": peak_kib / 1024,
+            "records": total}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--events", type=int, default=2_000_000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--workload", help="a log file to use instead of the generated one")
+    ap.add_argument("--generator", default=str(DEFAULT_GENERATOR))
+    ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
+    ap.add_argument("--timeout", type=float, default=1800)
+    ap.add_argument("--keep", action="store_true", help="keep the topic")
+    args = ap.parse_args()
+    path = workload(args.events, args.seed, args.generator, args.workload)
+    size_mib = path.stat().st_size / 2**20
+    print_machine()
+    print(f"workload  {path}  {size_mib:,.0f} MiB")
+    topic = f"bench-ship-{uuid.uuid4().hex[:10]}"
+    with tempfile.TemporaryDirectory(prefix="ship-bench-") as d:
+        tmp = Path(d)
+        (tmp / "logs").mkdir()
+        try:
+            os.link(path, tmp / "logs" / "app.log")
+        except OSError:
+            shutil.copyfile(path, tmp / "logs" / "app.log")
+        cfg = write_config(tmp, topic, args.bootstrap)
+        base_s, lines = baseline(path)
+        expected = count_events(path, cfg)
+        try:
+            r = asyncio.run(ship(cfg, topic, args.bootstrap, expected, args.timeout))
+        finally:
+            if not args.keep:
+                asyncio.run(delete_topics(args.bootstrap, [topic]))
+    base_eps = expected / base_s
+    print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
+          f"(read 256 KiB chunks + split into {lines:,} lines)")
+    for name, secs in (("ship", r["total_s"]), ("ship*", r["from_first_s"])):
+        eps = expected / secs
+        print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
+              f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
+    print("          (ship: from process start; ship*: from the first record in Kafka)")
+    print(f"peak RSS  shipper {r['peak_mib']:,.0f} MiB (VmHWM)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
