@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 
 from parsers.classify import Classifier
 from parsers.event import Event
-from parsers.lines import Line, LineSplitter
+from parsers.lines import Line, LineSplitter, clean_lines
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix import PrefixParser, compile_format, detect
@@ -79,14 +79,21 @@ class Assembler:
         return self.splitter.next_offset
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
-        lines = self.splitter.feed(data, offset)
+        lines, clean, clean_offset = self.splitter.split(data, offset)
         if self.prefix is None:
             self._waiting.extend(lines)
+            self._waiting.extend(clean_lines(clean, clean_offset))
             if len(self._waiting) < DETECT_LINES:
                 return []
             self._detect()
             lines, self._waiting = self._waiting, []
-        return self._push(lines, now_ms)
+            return self._push(lines, now_ms)
+        out = self._push(lines, now_ms) if lines else []
+        if clean:  # lines without flags: no `Line` objects, the common cases inlined
+            prefix = self.prefix
+            for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms):
+                out.append(self._event(rec, now_ms))
+        return out
 
     def poll(self, now_ms: int) -> list[Event]:
         out: list[Event] = []

@@ -25,6 +25,17 @@ class Line:
     flags: tuple[str, ...] = ()
 
 
+def clean_lines(texts: list[str], offset: int) -> list[Line]:
+    """`Line`s of clean texts (see `LineSplitter.split`): consecutive from `offset`, each
+    `len(text) + 1` bytes long, without flags."""
+    out = []
+    for text in texts:
+        end = offset + len(text) + 1
+        out.append(Line(text, offset, end))
+        offset = end
+    return out
+
+
 def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     flags: tuple[str, ...] = ()
     if b"\x00" in raw:
@@ -77,17 +88,27 @@ class LineSplitter:
         return self._next_offset
 
     def feed(self, data: bytes, offset: int) -> list[Line]:
+        lines, clean, clean_offset = self.split(data, offset)
+        return lines + clean_lines(clean, clean_offset) if clean else lines
+
+    def split(self, data: bytes, offset: int) -> tuple[list[Line], list[str], int]:
+        """`feed()` in two parts: (lines, clean, clean_offset). `lines` come first; then
+        `clean` holds the texts of the lines after them when those need no `Line`: ASCII
+        without NUL or \r and within `max_line_bytes`, so none has flags and each is
+        `len(text) + 1` bytes long, the first starting at `clean_offset`."""
         if offset != self._next_offset:
             raise ValueError(f"chunk at offset {offset}, expected {self._next_offset}")
         self._next_offset = offset + len(data)
         out: list[Line] = []
+        clean: list[str] = []
+        clean_offset = offset
         start = 0
         n = len(data)
         if self._partial_len:
             nl = data.find(b"\n")
             if nl < 0:
                 self._keep(data)
-                return out
+                return out, clean, clean_offset
             self._keep(data[:nl])
             out.append(self._close_partial(offset + nl + 1))
             start = nl + 1
@@ -97,13 +118,17 @@ class LineSplitter:
             body = data[start:last_nl]
             limit = self.max_line_bytes
             if body.isascii() and b"\x00" not in body:
-                for text in body.decode("ascii").split("\n"):
-                    end = pos + len(text) + 1
-                    if len(text) > limit:
-                        out.append(Line(text[:limit].rstrip("\r"), pos, end, (FLAG_TRUNCATED,)))
-                    else:
-                        out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
-                    pos = end
+                texts = body.decode("ascii").split("\n")
+                if b"\r" not in body and max(map(len, texts)) <= limit:
+                    clean, clean_offset = texts, pos
+                else:
+                    for text in texts:
+                        end = pos + len(text) + 1
+                        if len(text) > limit:
+                            out.append(Line(text[:limit].rstrip("\r"), pos, end, (FLAG_TRUNCATED,)))
+                        else:
+                            out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
+                        pos = end
             else:
                 for raw in body.split(b"\n"):
                     end = pos + len(raw) + 1
@@ -118,7 +143,7 @@ class LineSplitter:
         if start < n:
             self._partial_offset = offset + start
             self._keep(data[start:])
-        return out
+        return out, clean, clean_offset
 
     def finish(self) -> list[Line]:
         """End of the file: the incomplete last line, if any, as a line."""

@@ -148,6 +148,44 @@ class Multiline:
         self._open(line, prefix, offset, end_offset)
         return pending
 
+    def push_clean(self, texts: list[str], offset: int, parse, first_chars: frozenset[str] | None,
+                   now_ms: int) -> list[RawRecord]:
+        """`push()` of each of `texts` in turn, returning the records they closed. The
+        lines are consecutive from `offset`, each `len(text) + 1` bytes long (what
+        `LineSplitter.split` calls clean). `parse` gives a line's prefix; a line whose
+        first character is not in `first_chars` (None: unknown) has none, the test
+        `parse` itself starts with, so such lines (stack frames) skip the call. The two
+        common cases are `push()`'s own first branches, inlined: a structured start
+        line, and a continuation of a record that the rules do not track."""
+        out: list[RawRecord] = []
+        if self._single:
+            for text in texts:
+                end = offset + len(text) + 1
+                out.append(RawRecord(parse(text), text, [], offset, end))
+                offset = end
+            if texts:
+                self._last_ms = now_ms
+            return out
+        for text in texts:
+            end = offset + len(text) + 1
+            prefix = None if first_chars is not None and text[:1] not in first_chars else parse(text)
+            pending = self._pending
+            if prefix is not None and prefix.format != "raw":  # push(): the 95% case
+                self._pending = RawRecord(prefix, text, [], offset, end)
+                self._n, self._bytes, self._ruled = 1, end - offset, False
+                if pending is not None:
+                    out.append(pending)
+            elif prefix is None and pending is not None and not self._ruled:  # push(): a continuation
+                self._append(pending, text, offset, end)
+            else:
+                rec = self.push(text, prefix, offset, end, now_ms)
+                if rec is not None:
+                    out.append(rec)
+            offset = end
+        if texts:
+            self._last_ms = now_ms
+        return out
+
     def poll(self, now_ms: int) -> RawRecord | None:
         """Close the pending record if nothing was pushed for `flush_after_ms`."""
         if self._pending is not None and now_ms - self._last_ms >= self._flush_ms:

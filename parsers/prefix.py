@@ -151,6 +151,11 @@ class PrefixParser:
         firsts = [a.first_chars for a in alternatives]
         self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
 
+    @property
+    def first_chars(self) -> frozenset[str] | None:
+        """Every line that starts a record begins with one of these (None: unknown)."""
+        return self._first
+
     def parse(self, line: str) -> Prefix | None:
         if self._first is not None and line[:1] not in self._first:  # stack frames etc.: one set lookup
             return None
