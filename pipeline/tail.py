@@ -67,6 +67,10 @@ class Tailer:
         self._waiting_release: set[Followed] = set()
         self._resume: dict[str, int] = {}
         self._copies_waiting: dict[str, set[Followed]] = {}  # identity key of an original -> its copies
+        # Keys drained and released by this tailer: the file was deleted or left the globs, so the same
+        # key again is a new life. A drained key from an earlier run that was not fully acknowledged
+        # is still owed its last bytes (a crash between the drain and the acks).
+        self._drained_here: set[str] = set()
         self._wakeup = asyncio.Event()
         self._descriptors = Descriptors(max_open_files, self.metrics, self._io_error)
         self._pull_lock = asyncio.Lock()
@@ -232,7 +236,7 @@ class Tailer:
             if source is not None:
                 return self._copy_found(f, identity, source, size)
         generation, offset = 0, 0
-        if f.truncated or (entry is not None and entry.settled):
+        if f.truncated or (entry is not None and (entry.settled or entry.identity.key in self._drained_here)):
             generation = entry.identity.generation + 1 if entry else 0
         elif entry is not None and size >= entry.offset:
             generation, offset = entry.identity.generation, entry.offset
@@ -343,6 +347,7 @@ class Tailer:
             return None
         self._resume.pop(f.identity.file_id, None)
         self.checkpoints.release(f.identity, drained_at=f.offset)
+        self._drained_here.add(f.identity.key)  # seen again in this run, it is a new file (inode reuse)
         self._wake_copies(f.identity.key)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
 
