@@ -23,6 +23,7 @@ from parsers.sql_timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
 from parsers.table import TableParser
 from parsers.timing import MethodTimingParser
+from parsers.units import MAX_DURATION_NS
 
 MAX_SAMPLE_CHARS = 32 * 1024
 SIGNATURE_CACHE_SIZE = 4096
@@ -60,6 +61,12 @@ def _epoch_ms(iso: str | None) -> int | None:
         return None
 
 
+def _bounded(ns: int | None) -> int | None:
+    """A duration a signed 64-bit field can hold (e.g. MyBatis timings between absurd
+    timestamps are not); others are dropped rather than failing the encoder downstream."""
+    return ns if ns is None or 0 <= ns <= MAX_DURATION_NS else None
+
+
 class Classifier:
     """Turns `RawRecord`s of one file into `Event`s. Holds the MyBatis join state."""
 
@@ -84,8 +91,8 @@ class Classifier:
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
         if first is not None and first.format != "raw":
-            ev = Event(first.message, timestamp=first.timestamp, level=first.level, logger=first.logger,
-                       thread=first.thread)
+            ev = Event(first.message)  # fields set after: twice as fast as keyword arguments
+            ev.timestamp, ev.level, ev.logger, ev.thread = first.timestamp, first.level, first.logger, first.thread
         else:
             ev = Event(rec.first_line)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
@@ -155,7 +162,7 @@ class Classifier:
             return
         method = self.methods.parse(msg)
         if method is not None:
-            ev.kind, ev.method_name, ev.duration_ns = "method", method.name, method.duration_ns
+            ev.kind, ev.method_name, ev.duration_ns = "method", method.name, _bounded(method.duration_ns)
 
     # -- MyBatis joins and restarts ---------------------------------------------------
     def _track_join(self, ev: Event, got: object) -> None:
@@ -184,7 +191,7 @@ class Classifier:
 
     def _sql(self, ev: Event, timing: SqlTiming) -> None:
         ev.kind = "sql"
-        ev.duration_ns = timing.duration_ns
+        ev.duration_ns = _bounded(timing.duration_ns)
         ev.sql_params, ev.sql_rows = timing.params, timing.rows
         if timing.statement:
             ev.sql_statement = timing.statement[:MAX_SAMPLE_CHARS]

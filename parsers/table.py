@@ -77,7 +77,10 @@ _DECIMAL = re.compile(r"\s*[+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?\s*")
 def _to_int(raw: str) -> Any:
     if raw.isascii() and raw.isdigit() and len(raw) <= 18:  # the common case, without a regex
         return int(raw)
-    return int(raw) if _INT.fullmatch(raw) else _BAD
+    if not _INT.fullmatch(raw):
+        return _BAD
+    value = int(raw)
+    return value if -2**63 <= value < 2**63 else _BAD  # beyond a signed 64-bit field: not an int here
 
 
 def _to_float(raw: str) -> Any:

@@ -39,17 +39,22 @@ _DURATION = re.compile(rf"\s*({NUMBER})\s*({UNIT})?\s*", re.IGNORECASE)
 _DECIMAL = re.compile(r"\s*([+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?)\s*")
 
 
+MAX_DURATION_NS = 2**63 - 1  # what a signed 64-bit field (Elasticsearch `long`, JSON encoders) holds
+
+
 def duration_ns(number: str, unit: str | None, default_unit: str = "ms") -> int | None:
-    """`number` (ASCII digits, optional fraction) in `unit` (or `default_unit`) as ns."""
+    """`number` (ASCII digits, optional fraction) in `unit` (or `default_unit`) as ns;
+    None when it is no duration, or too long for a signed 64-bit count of ns (~292 years)."""
     per_ns = UNIT_NS.get((unit or default_unit).lower()) or UNIT_NS.get(unit or default_unit)
     if per_ns is None:
         return None
     whole, _, frac = number.partition(".")
     if not whole.isdigit() or not whole.isascii() or (frac and not (frac.isdigit() and frac.isascii())):
         return None
-    if not frac:
-        return int(whole) * per_ns
-    return int(whole) * per_ns + (int(frac) * per_ns + 10 ** len(frac) // 2) // 10 ** len(frac)
+    ns = int(whole) * per_ns
+    if frac:
+        ns += (int(frac) * per_ns + 10 ** len(frac) // 2) // 10 ** len(frac)
+    return ns if ns <= MAX_DURATION_NS else None
 
 
 def parse_duration_ns(text: str, default_unit: str | None = None) -> int | None:

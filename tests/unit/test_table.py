@@ -169,3 +169,9 @@ def test_table_parser_is_total(message):
     specs = WORKLOAD_SPECS + (spec("ev", "|EV|", ["kind", "at:timestamp", "n:int", "weird:unknown"]),)
     row = TableParser(specs).parse(message)
     assert row is None or (isinstance(row, TableRow) and isinstance(row.fields, dict))
+
+
+def test_an_int_cell_beyond_64_bits_is_a_malformed_cell_not_a_huge_number() -> None:
+    spec = TableSpec("t", "|T|", "|", (ColumnSpec("kind"), ColumnSpec("n", "int")))
+    row = TableParser((spec,)).parse("|T|-99999999999999999999|")
+    assert row is not None and row.errors and row.fields["n"] == "-99999999999999999999"

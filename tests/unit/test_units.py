@@ -74,3 +74,12 @@ def test_unit_parsers_are_total_on_decoded_bytes(data, errors):
     text = data.decode("utf-8", errors)
     parse_duration_ns(text, "ms")
     assert parse_decimal(text) is None or isinstance(parse_decimal(text), Decimal)
+
+
+def test_a_duration_beyond_a_signed_64_bit_count_of_nanoseconds_is_no_duration() -> None:
+    from parsers.units import MAX_DURATION_NS
+
+    assert parse_duration_ns("9223372036s") == 9_223_372_036_000_000_000
+    assert parse_duration_ns("9223372037s") is None
+    assert parse_duration_ns("999999999999999ms") is None
+    assert MAX_DURATION_NS == 2**63 - 1
