@@ -194,7 +194,7 @@ class Shipper:
 
     async def _send(self, producer: EventProducer, topic: str, f: _File, events: list[Event]) -> None:
         for ev in events:
-            value = encode_event(ev.to_ecs())
+            value = self._encode(ev)
             offset = ev.offset
             f.acks.sent(offset)
             try:
@@ -206,6 +206,18 @@ class Shipper:
             self.metrics.inc("ship_events_sent")
             if ev.truncated:
                 self.metrics.inc("ship_events_truncated")
+
+    def _encode(self, ev: Event) -> bytes:
+        try:
+            return encode_event(ev.to_ecs())
+        except (TypeError, ValueError) as exc:  # a parser let through what JSON cannot hold: ship it raw, flagged
+            self.metrics.inc("ship_encode_errors", error=type(exc).__name__)
+            log.error("event at %s:%s cannot be encoded (%r); shipping its raw text flagged encode_error",
+                      ev.file_path, ev.offset, exc)
+            raw = Event(ev.message[:64 * 1024], id=ev.id, host=ev.host, service=ev.service, file_path=ev.file_path,
+                        file_id=ev.file_id, offset=ev.offset, end_offset=ev.end_offset, read_time=ev.read_time,
+                        timestamp=ev.timestamp, flags=[*ev.flags, "encode_error"])
+            return encode_event(raw.to_ecs())
 
     def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int) -> None:
         if fut.cancelled():
