@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.options import SqlOptions
-from parsers.units import NUMBER, UNIT, duration_ns
+from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,12 +140,7 @@ class SqlTimingParser:
     def _custom_timing(m: re.Match[str]) -> SqlTiming | None:
         groups = m.groupdict()
         statement = (groups.get("sql") or "").strip()
-        if groups.get("ms"):
-            ns = duration_ns(groups["ms"].strip(), "ms")
-        elif groups.get("s"):
-            ns = duration_ns(groups["s"].strip(), "s")
-        else:
-            ns = None
+        ns = groups_duration_ns(groups)
         if ns is None or not statement:
             return None
         return SqlTiming(ns, statement, source="custom")

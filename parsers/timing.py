@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.options import MethodOptions
-from parsers.units import NUMBER, UNIT, duration_ns
+from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,12 +86,7 @@ class MethodTimingParser:
 def _custom_timing(m: re.Match[str]) -> MethodTiming | None:
     groups = m.groupdict()
     name = (groups.get("method") or "").strip()
-    if groups.get("ms"):
-        ns = duration_ns(groups["ms"].strip(), "ms")
-    elif groups.get("s"):
-        ns = duration_ns(groups["s"].strip(), "s")
-    else:
-        ns = None
+    ns = groups_duration_ns(groups)
     if ns is None or not name:
         return None
     return MethodTiming(name, ns)

@@ -57,6 +57,15 @@ def duration_ns(number: str, unit: str | None, default_unit: str = "ms") -> int 
     return ns if ns <= MAX_DURATION_NS else None
 
 
+def groups_duration_ns(groups: dict[str, str | None]) -> int | None:
+    """The duration captured by a configured pattern: its `ms` group, else its `s` group."""
+    if groups.get("ms"):
+        return duration_ns(groups["ms"].strip(), "ms")
+    if groups.get("s"):
+        return duration_ns(groups["s"].strip(), "s")
+    return None
+
+
 def parse_duration_ns(text: str, default_unit: str | None = None) -> int | None:
     """`text` such as `35ms`, `35 ms`, `1.2s`, `350µs`, `12ns`, `35毫秒`, `1.5秒` as ns.
 
