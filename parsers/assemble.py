@@ -90,9 +90,9 @@ class Assembler:
             return self._push(lines, now_ms)
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
-            prefix = self.prefix
+            prefix, read_time = self.prefix, self._iso(now_ms)
             for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms):
-                out.append(self._event(rec, now_ms))
+                out.append(self._event(rec, read_time))
         return out
 
     def poll(self, now_ms: int) -> list[Event]:
@@ -103,7 +103,7 @@ class Assembler:
             out = self._push(lines, now_ms)
         rec = self.multiline.poll(now_ms)
         if rec is not None:
-            out.append(self._event(rec, now_ms))
+            out.append(self._event(rec, self._iso(now_ms)))
         return out
 
     def finish(self, now_ms: int) -> list[Event]:
@@ -115,7 +115,7 @@ class Assembler:
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
         if rec is not None:
-            out.append(self._event(rec, now_ms))
+            out.append(self._event(rec, self._iso(now_ms)))
         return out
 
     # ---------------------------------------------------------------------------------
@@ -126,15 +126,16 @@ class Assembler:
         out: list[Event] = []
         parse = self.prefix.parse  # type: ignore[union-attr]
         push = self.multiline.push
+        read_time = self._iso(now_ms)
         for line in lines:
             if line.flags:
                 self._flags[line.offset] = line.flags
             rec = push(line.text, parse(line.text), line.offset, line.end_offset, now_ms)
             if rec is not None:
-                out.append(self._event(rec, now_ms))
+                out.append(self._event(rec, read_time))
         return out
 
-    def _event(self, rec: RawRecord, now_ms: int) -> Event:
+    def _event(self, rec: RawRecord, read_time: str) -> Event:
         try:
             ev = self.classifier.event(rec)
         except Exception as exc:  # a parser bug must not lose the record: ship it raw, flagged
@@ -146,7 +147,7 @@ class Assembler:
         h.update(b"%d" % rec.offset)
         ev.id = h.hexdigest()  # == event_id(src.host, src.file_id, rec.offset)
         ev.host, ev.service, ev.file_path, ev.file_id = src.host, src.service, src.path, src.file_id
-        ev.read_time = self._iso(now_ms)
+        ev.read_time = read_time  # _iso(now_ms), once per call of feed/poll/finish
         if self._flags:
             for off in [o for o in self._flags if rec.offset <= o < rec.end_offset]:
                 for flag in self._flags.pop(off):
