@@ -58,6 +58,7 @@ class EsScan:
     ids: set[str] = field(default_factory=set)
     seq_docs: dict[int, list[tuple[str, str, int]]] = field(default_factory=lambda: defaultdict(list))
     no_seq: int = 0
+    no_seq_examples: list[str] = field(default_factory=list)  # id, path@offset, message head
 
 
 async def scan(es_url: str, page: int = 10_000) -> EsScan:
@@ -70,7 +71,7 @@ async def scan(es_url: str, page: int = 10_000) -> EsScan:
         after: list[Any] | None = None
         while True:
             body: dict[str, Any] = {"size": page, "sort": ["_shard_doc"], "pit": {"id": pit, "keep_alive": "5m"},
-                                    "_source": ["message", "event.id", "log.file.path", "log.offset"],
+                                    "_source": ["message", "event.id", "log.file.path", "log.offset", "@timestamp"],
                                     "track_total_hits": False}
             if after is not None:
                 body["search_after"] = after
@@ -83,10 +84,14 @@ async def scan(es_url: str, page: int = 10_000) -> EsScan:
                 eid = src.get("event", {}).get("id") or h["_id"]
                 out.ids.add(eid)
                 m = SEQ.search(src.get("message", ""))
+                log = src.get("log", {})
                 if m is None:
                     out.no_seq += 1
+                    if len(out.no_seq_examples) < 5:
+                        out.no_seq_examples.append(f"{eid} {log.get('file', {}).get('path', '?')}@"
+                                                   f"{log.get('offset', -1)} @timestamp {src.get('@timestamp')}: "
+                                                   f"{src.get('message', '')[:80]!r}")
                     continue
-                log = src.get("log", {})
                 out.seq_docs[int(m.group(1))].append((eid, log.get("file", {}).get("path", "?"), log.get("offset", -1)))
             after = hits[-1]["sort"]
         await es.close_point_in_time(id=pit)
@@ -145,12 +150,18 @@ async def read_topic(bootstrap: str, topic: str) -> list[dict[str, Any]]:
     return out
 
 
-def signature_alerts(alerts: list[dict[str, Any]]) -> dict[str, tuple[set[str], int]]:
-    """signature -> (distinct alert ids, raw records) of `new_signature` alerts."""
+def signature_alerts(alerts: list[dict[str, Any]], expected: dict[str, int] | None = None,
+                     unexpected: list[str] | None = None) -> dict[str, tuple[set[str], int]]:
+    """signature -> (distinct alert ids, raw records) of `new_signature` alerts; alerts for signatures
+    not in `expected` are described in `unexpected`."""
     by: dict[str, tuple[set[str], int]] = {}
     for a in alerts:
         if a.get("rule") != "new_signature":
             continue
+        if expected is not None and unexpected is not None and a.get("signature") not in expected:
+            unexpected.append(f"{a.get('signature')} id {a.get('id')} host {a.get('host')} @timestamp "
+                              f"{a.get('@timestamp')} {(a.get('error') or {}).get('type')} "
+                              f"sample event {a.get('sample_event_id')}")
         ids, raw = by.get(a.get("signature") or "?", (set(), 0))
         ids.add(a.get("id"))
         by[a.get("signature") or "?"] = (ids, raw + 1)

@@ -30,6 +30,7 @@ class Result:
     sig_alerts: dict[str, tuple[set[str], int]] = field(default_factory=dict)
     missing: list[int] = field(default_factory=list)
     doubled: dict[int, list[tuple[str, str, int]]] = field(default_factory=dict)
+    unexpected_alerts: list[str] = field(default_factory=list)  # new_signature alerts of no generated signature
     failures: list[str] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
 
@@ -92,6 +93,9 @@ def place(r: Result) -> list[str]:
         bad = sum(1 for g in gens if (g.file, g.number) in touched)
         out.append(f"generations {'rotated by ' + kind if kind else 'never rotated'}: {bad} of {len(gens)} "
                    "with a missing or doubled seq")
+    if r.scan is not None:
+        out += [f"document without a seq: {e}" for e in r.scan.no_seq_examples]
+    out += [f"new_signature alert of no generated signature: {u}" for u in r.unexpected_alerts]
     for sig, k in sorted(r.expected_signatures.items(), key=lambda kv: kv[1]):
         ids, raw = r.sig_alerts.get(sig, (set(), 0))
         out.append(f"signature #{k} {sig}: {len(ids)} alert id(s), {raw} record(s)")

@@ -88,7 +88,7 @@ async def run(opts: Options) -> Result:
         res.alert_rules = {}
         for a in alerts:
             res.alert_rules[a.get("rule", "?")] = res.alert_rules.get(a.get("rule", "?"), 0) + 1
-        res.sig_alerts = check.signature_alerts(alerts)
+        res.sig_alerts = check.signature_alerts(alerts, res.expected_signatures, res.unexpected_alerts)
         res.phases["check"] = time.monotonic() - t_check
     finally:
         if stages:

@@ -90,6 +90,11 @@ class Manifest:
         return None
 
 
+def _open(path: Path) -> int:
+    """O_APPEND, unbuffered: each write(2) lands whole at the end, after a copytruncate at 0."""
+    return os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+
+
 class Writer(threading.Thread):
     def __init__(self, logs_dir: Path, plan: Plan) -> None:
         super().__init__(daemon=True, name="chaos-writer")
@@ -111,7 +116,7 @@ class Writer(threading.Thread):
         plan, n = self.plan, self.plan.nfiles
         for p in self.paths:
             p.parent.mkdir(parents=True, exist_ok=True)
-        handles = [open(p, "a", encoding="utf-8") for p in self.paths]
+        handles = [_open(p) for p in self.paths]
         current = [Generation(str(p), 0, i) for i, p in enumerate(self.paths)]
         self.manifest.generations.extend(current)
         in_gen = [0] * n
@@ -126,13 +131,12 @@ class Writer(threading.Thread):
                 for s in range(seq, end):
                     chunks[s % n].append(render(s, plan.signature_at(s), now))
                 for i, lines in enumerate(chunks):
-                    for line in lines:
-                        handles[i].write(line)
-                        in_gen[i] += 1
+                    while lines:  # whole events in one write(2), up to the rotation point
+                        take = min(len(lines), plan.rotate_every - in_gen[i])
+                        os.write(handles[i], "".join(lines[:take]).encode())
+                        lines, in_gen[i] = lines[take:], in_gen[i] + take
                         if in_gen[i] == plan.rotate_every:
-                            handles[i].flush()
                             handles[i] = self._rotate(i, handles[i], current, in_gen)
-                    handles[i].flush()
                 for i in range(n):
                     last = end - 1 - ((end - 1 - i) % n)
                     if last >= current[i].first_seq:
@@ -144,9 +148,9 @@ class Writer(threading.Thread):
                     time.sleep(ahead)
         finally:
             for h in handles:
-                h.close()
+                os.close(h)
 
-    def _rotate(self, i: int, handle, current: list[Generation], in_gen: list[int]):
+    def _rotate(self, i: int, handle: int, current: list[Generation], in_gen: list[int]) -> int:
         gen = current[i]
         gen.last_seq = gen.first_seq + (in_gen[i] - 1) * self.plan.nfiles
         number = gen.number + 1
@@ -156,8 +160,8 @@ class Writer(threading.Thread):
         gen.rotated_as, gen.rotated_to = kind, str(rotated)
         if kind == "rename":
             os.rename(path, rotated)
-            handle.close()
-            handle = open(path, "a", encoding="utf-8")
+            os.close(handle)
+            handle = _open(path)
         else:  # as logrotate's copytruncate: the application keeps its descriptor
             shutil.copyfile(path, rotated)
             os.truncate(path, 0)
