@@ -23,13 +23,13 @@ SEQ = re.compile(SEQ_PATTERN)
 INDICES = f"{INDEX_PREFIX}-*"
 
 
-def expected_signatures(config: Path, k: int) -> dict[str, int]:
+def expected_signatures(config: Path, used: set[int]) -> dict[str, int]:
     """signature hash -> signature number, by the parsers themselves on one event of each throw site."""
     from datetime import datetime, timezone
 
     cfg = load_config(str(config), {})
     out: dict[str, int] = {}
-    for sig in range(k):
+    for sig in sorted(used):
         text = (render(0, sig, datetime.now(timezone.utc)) + render(1, None, datetime.now(timezone.utc))).encode()
         asm = Assembler(to_parse_options(cfg, cfg.inputs[0]), Source("h", "s", "/p", "f"))
         events = asm.feed(text, 0, 0) + asm.finish(0)
@@ -37,7 +37,7 @@ def expected_signatures(config: Path, k: int) -> dict[str, int]:
         if len(sigs) != 1:
             raise RuntimeError(f"throw site {sig} gave signatures {sigs}")
         out[sigs[0]] = sig
-    if len(out) != k:
+    if len(out) != len(used):
         raise RuntimeError("two generated throw sites share a signature")
     return out
 

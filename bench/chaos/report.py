@@ -84,7 +84,8 @@ def place(r: Result) -> list[str]:
             g = r.manifest.where(qs[0], nf)
             size = (g.last_seq - g.first_seq) // nf + 1 if g else 0
             how = (g.rotated_as or "not rotated") if g else "?"
-            out.append(f"{label}: {len(qs)} of {size} seqs of {short(f)} generation {num} (rotated by {how}), "
+            when = f" at {g.rotated_at_s:.1f}s" if g and g.rotated_at_s >= 0 else ""
+            out.append(f"{label}: {len(qs)} of {size} seqs of {short(f)} generation {num} (rotated by {how}{when}), "
                        f"seqs {qs[0]}..{qs[-1]}")
         for q in seqs[:4]:
             out.append(f"  e.g. seq {q}: " + ", ".join(f"{short(p)}@{off}" for _e, p, off in r.doubled.get(q, [])))
@@ -93,6 +94,10 @@ def place(r: Result) -> list[str]:
         bad = sum(1 for g in gens if (g.file, g.number) in touched)
         out.append(f"generations {'rotated by ' + kind if kind else 'never rotated'}: {bad} of {len(gens)} "
                    "with a missing or doubled seq")
+    if touched:
+        out.append("chaos (seconds after the first write): " + ", ".join(
+            f"{t:.1f} {kind[5:] if kind.startswith('kill:') else kind}{' ' + who if who else ''}"
+            for t, kind, who in r.log.done))
     if r.scan is not None:
         out += [f"document without a seq: {e}" for e in r.scan.no_seq_examples]
     out += [f"new_signature alert of no generated signature: {u}" for u in r.unexpected_alerts]

@@ -51,7 +51,7 @@ async def run(opts: Options) -> Result:
         await stack.up()
         res.phases["services up"] = time.monotonic() - t_start
         configs = write_configs(run_dir, p.hosts, stack.bootstrap, stack.es_url)
-        res.expected_signatures = check.expected_signatures(configs[f"ship-{p.hosts[0]}"], p.signatures)
+        res.expected_signatures = check.expected_signatures(configs[f"ship-{p.hosts[0]}"], p.signatures_used())
         stages = make_stages(configs, p.hosts, stage_env(stack.bootstrap, stack.es_url), opts.indexers, opts.alerters)
         for group in stages.values():
             for s in group:

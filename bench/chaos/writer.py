@@ -53,11 +53,18 @@ class Plan:
 
     def signature_at(self, seq: int) -> int | None:
         """Signature number of the ERROR event at `seq`, or None for an INFO line. Signature k is
-        first used at about k/K of the run, so first sightings are spread over the chaos."""
+        introduced at k/K of the run (its first ERROR event after that uses it), so first sightings
+        are spread over the chaos; later ERROR events cycle over the signatures introduced so far."""
         if seq % self.error_every != self.error_every // 2:
             return None
-        introduced = min(self.signatures, 1 + seq * self.signatures // self.events)
-        return (seq // self.error_every) % introduced
+        newest = min(self.signatures, 1 + seq * self.signatures // self.events) - 1
+        if seq - self.error_every < newest * self.events // self.signatures:
+            return newest
+        return (seq // self.error_every) % (newest + 1)
+
+    def signatures_used(self) -> set[int]:
+        return {k for s in range(self.error_every // 2, self.events, self.error_every)
+                if (k := self.signature_at(s)) is not None}
 
 
 def render(seq: int, sig: int | None, now: datetime) -> str:
@@ -77,6 +84,7 @@ class Generation:
     last_seq: int = -1
     rotated_as: str = ""  # "", "rename", "copytruncate"
     rotated_to: str = ""
+    rotated_at_s: float = -1.0  # seconds after the first write
 
 
 @dataclass
@@ -105,6 +113,7 @@ class Writer(threading.Thread):
         self.rotations = {"rename": 0, "copytruncate": 0}
         self.error: BaseException | None = None
         self.stop_requested = threading.Event()
+        self.started = time.monotonic()
 
     def run(self) -> None:
         try:
@@ -121,7 +130,7 @@ class Writer(threading.Thread):
         self.manifest.generations.extend(current)
         in_gen = [0] * n
         batch = max(n, int(plan.rate_per_s / 50))  # 50 writes a second
-        started = time.monotonic()
+        started = self.started = time.monotonic()
         seq = 0
         try:
             while seq < plan.events and not self.stop_requested.is_set():
@@ -158,6 +167,7 @@ class Writer(threading.Thread):
         rotated = path.with_name(f"{path.name}.{number}")
         kind = "rename" if (number + i) % 2 == 1 else "copytruncate"
         gen.rotated_as, gen.rotated_to = kind, str(rotated)
+        gen.rotated_at_s = time.monotonic() - self.started
         if kind == "rename":
             os.rename(path, rotated)
             os.close(handle)
