@@ -243,15 +243,26 @@ class Shipper:
             log.warning("closing the kafka producer failed: %r", exc)
 
     # -- checkpoints -------------------------------------------------------------------
-    async def _checkpoint_loop(self) -> None:
+    async def _checkpoint_loop(self, report_every_s: float = 60.0) -> None:
+        failing_since: float | None = None
+        reported = 0.0
         while True:
             await asyncio.sleep(self.checkpoint_interval_s)
             try:
                 await self._checkpoint()
             except CheckpointError as exc:  # disk full, read-only: keep shipping; a crash now re-reads more
                 self.metrics.inc("ship_checkpoint_failures")
-                log.error("checkpoints not saved: %s (shipping goes on; a restart would re-send since the "
-                          "last saved checkpoint, which Elasticsearch deduplicates)", exc)
+                now = time.monotonic()
+                failing_since = failing_since or now
+                if now - reported >= report_every_s:  # one line a minute while it lasts, not one a second
+                    reported = now
+                    log.error("checkpoints not saved for %.0fs: %s (shipping goes on; a restart would re-send "
+                              "since the last saved checkpoint, which Elasticsearch deduplicates)",
+                              now - failing_since, exc)
+                continue
+            if failing_since is not None:
+                log.warning("checkpoints saved again after %.0fs", time.monotonic() - failing_since)
+                failing_since, reported = None, 0.0
 
     async def _checkpoint(self) -> None:
         for file_id, f in list(self._files.items()):
