@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from pipeline.log_repeats import RepeatLimiter
+
 LOG_FORMATS = ("text", "json")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -49,4 +51,5 @@ def setup_logging(level: str, log_format: str = "text") -> None:
         raise ValueError(f"log format must be one of {', '.join(LOG_FORMATS)}, not {log_format!r}")
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
+    handler.addFilter(RepeatLimiter())
     logging.basicConfig(level=level.upper(), handlers=[handler])

@@ -49,12 +49,14 @@ class KafkaOutage(Exception):
 
 class Shipper:
     def __init__(self, cfg: Any, env: Mapping[str, str], metrics: Metrics | None = None, *,
-                 checkpoint_interval_s: float = 1.0, poll_interval_s: float = 0.2) -> None:
+                 checkpoint_interval_s: float = 1.0, poll_interval_s: float = 0.2,
+                 stall_timeout_s: float = 10.0) -> None:
         self.cfg = cfg
         self.env = env
         self.metrics = metrics or Metrics()
         self.checkpoint_interval_s = checkpoint_interval_s
         self.poll_interval_s = poll_interval_s
+        self.stall_timeout_s = stall_timeout_s
         self.store = CheckpointStore(f"{cfg.state.dir}/checkpoints.json", metrics=self.metrics)
         self.tail_inputs = to_tail_inputs(cfg)
         self._options = {t.service: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
@@ -129,14 +131,24 @@ class Shipper:
         await tailer.start()
         reader = asyncio.create_task(self._read(tailer, queue), name="ship-reader")
         checkpointer = asyncio.create_task(self._checkpoint_loop(), name="ship-checkpoints")
+        shipping = asyncio.create_task(self._ship(producer, queue, reader), name="ship-send")
+        watchdog = asyncio.create_task(self._stall_watch(producer, shipping), name="ship-stall-watch")
         try:
-            await self._ship(producer, queue, reader)
+            try:
+                await shipping
+            except asyncio.CancelledError:
+                if isinstance(self._failure, KafkaOutage) and not self._stopping.is_set():
+                    raise self._failure from None  # the watchdog stopped a send stuck on a dead broker
+                raise
         finally:
+            shipping.cancel()
             reader.cancel()
             checkpointer.cancel()
-            await asyncio.gather(reader, checkpointer, return_exceptions=True)
+            watchdog.cancel()
+            await asyncio.gather(reader, checkpointer, watchdog, shipping, return_exceptions=True)
             await tailer.stop()
-            await self._drain(producer)
+            # after a failure, what is still in flight will not be acknowledged: don't wait for it long
+            await self._drain(producer, timeout_s=60.0 if self._failure is None else 3.0)
             await self._checkpoint()
 
     async def _read(self, tailer: Tailer, queue: asyncio.Queue[Chunk]) -> None:
@@ -219,6 +231,20 @@ class Shipper:
                         timestamp=ev.timestamp, flags=[*ev.flags, "encode_error"])
             return encode_event(raw.to_ecs())
 
+    async def _stall_watch(self, producer: EventProducer, shipping: asyncio.Task) -> None:
+        """Records in flight and no acknowledgement for `stall_timeout_s`: the broker is gone.
+        Declaring the outage now (rather than when the client's own request timeout expires)
+        stops its reconnect storm sooner and starts the paced probing."""
+        while True:
+            await asyncio.sleep(1.0)
+            stalled = producer.stalled_for_s()
+            if stalled >= self.stall_timeout_s:
+                exc = KafkaOutage(f"no acknowledgement for {stalled:.0f}s with records in flight")
+                self._failure = exc
+                producer.fail_waiters(exc)
+                shipping.cancel()  # it may be waiting inside the client, which only times out later
+                return
+
     def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int) -> None:
         if fut.cancelled():
             self._failure = self._failure or asyncio.CancelledError("delivery cancelled")
@@ -237,10 +263,13 @@ class Shipper:
         deadline = time.monotonic() + timeout_s
         while producer.in_flight_bytes > 0 and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
+        # the client gives up on what it holds after its request timeout: let it, so it closes whole
+        stop_s = max(1.0, deadline - time.monotonic(), self.cfg.kafka.request_timeout_ms / 1000 + 5)
         try:
-            await asyncio.wait_for(producer.stop(), max(1.0, deadline - time.monotonic()))
+            await asyncio.wait_for(producer.stop(), stop_s)
         except Exception as exc:  # a broker that is down cannot take the last batch; checkpoints cover it
-            log.warning("closing the kafka producer failed: %r", exc)
+            self.metrics.inc("ship_producer_close_failures")
+            log.warning("closing the kafka producer failed after %.0fs: %r", stop_s, exc)
 
     # -- checkpoints -------------------------------------------------------------------
     async def _checkpoint_loop(self, report_every_s: float = 60.0) -> None:

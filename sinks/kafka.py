@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,6 +34,8 @@ class EventProducer:
         self._in_flight = 0
         self._room = asyncio.Event()
         self._room.set()
+        self._failed: BaseException | None = None
+        self.last_ack_s = time.monotonic()  # when Kafka last acknowledged a record (or the producer started)
 
     @property
     def in_flight_bytes(self) -> int:
@@ -74,21 +77,36 @@ class EventProducer:
             raise RuntimeError("EventProducer.send() before start()")
         size = len(value) + len(key)
         while self._in_flight + size > self.max_in_flight_bytes and self._in_flight > 0:
+            if self._failed is not None:
+                raise self._failed
             self._room.clear()
             if self.metrics is not None:
                 self.metrics.inc("ship_backpressure_waits")
             await self._room.wait()
+        if self._failed is not None:
+            raise self._failed
         self._in_flight += size
         try:
             fut = await self._producer.send(topic, value=value, key=key)
         except BaseException:
             self._release(size)
             raise
-        fut.add_done_callback(lambda _f, n=size: self._release(n))
+        fut.add_done_callback(lambda f, n=size: self._release(n, f))
         return fut
 
-    def _release(self, size: int) -> None:
+    def _release(self, size: int, fut: asyncio.Future | None = None) -> None:
         self._in_flight -= size
+        if fut is not None and not fut.cancelled() and fut.exception() is None:
+            self.last_ack_s = time.monotonic()
+        self._room.set()
+
+    def stalled_for_s(self) -> float:
+        """Seconds with records in flight and no acknowledgement (0 when nothing is in flight)."""
+        return time.monotonic() - self.last_ack_s if self._in_flight > 0 else 0.0
+
+    def fail_waiters(self, exc: BaseException) -> None:
+        """Every `send()` waiting for room, and every later one, raises `exc`: the caller recovers."""
+        self._failed = exc
         self._room.set()
 
 
