@@ -69,6 +69,7 @@ class Checkpoint:
     last_seen_s: float  # wall clock
     released: bool = False  # its bytes are gone (truncated): the same key again is a new life
     drained_at: int | None = None  # read to its end here after rotation/deletion
+    copy_inode: int | None = None  # a copytruncate copy that carries on this identity (adopted)
 
     @property
     def settled(self) -> bool:
@@ -81,7 +82,8 @@ class Checkpoint:
         ident = self.identity
         return {"device": ident.device, "inode": ident.inode, "fingerprint": ident.fingerprint,
                 "generation": ident.generation, "offset": self.offset, "path": self.path,
-                "last_seen_s": self.last_seen_s, "released": self.released, "drained_at": self.drained_at}
+                "last_seen_s": self.last_seen_s, "released": self.released, "drained_at": self.drained_at,
+                "copy_inode": self.copy_inode}
 
     @classmethod
     def from_json(cls, item: dict[str, object]) -> Checkpoint:
@@ -96,7 +98,10 @@ class Checkpoint:
         drained_at = item.get("drained_at")
         if drained_at is not None and (not isinstance(drained_at, int) or drained_at < 0):
             raise ValueError("drained_at is not a non-negative integer")
-        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released, drained_at)
+        copy_inode = item.get("copy_inode")
+        if copy_inode is not None and not isinstance(copy_inode, int):
+            raise ValueError("copy_inode is not an integer")
+        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released, drained_at, copy_inode)
 
 
 def _rotated_name_of(name: str, original: str) -> bool:
@@ -179,15 +184,18 @@ class CheckpointStore:
         name = os.path.basename(path)
         for entry in self._entries.values():
             known = entry.identity
-            if (known.fingerprint == identity.fingerprint and known.device == identity.device
-                    and known.inode != identity.inode and _rotated_name_of(name, os.path.basename(entry.path))):
-                return entry
+            if known.fingerprint != identity.fingerprint or known.device != identity.device or known.inode == identity.inode:
+                continue
+            if entry.copy_inode == identity.inode or _rotated_name_of(name, os.path.basename(entry.path)):
+                return entry  # adopted before (a restart, or the copy renamed since), or a fresh copy
         return None
 
-    def adopt(self, key: str, path: str) -> None:
-        """A copy of the file `key` (now at `path`) carries on its delivery from its checkpoint."""
+    def adopt(self, key: str, path: str, copy_inode: int) -> None:
+        """A copy of the file `key` (inode `copy_inode`, at `path`) carries on its delivery
+        from its checkpoint."""
         entry = self._entries[key]
         entry.path, entry.last_seen_s, entry.released, entry.drained_at = path, self._clock(), False, None
+        entry.copy_inode = copy_inode
 
     def touch(self, key: str, path: str) -> None:
         """The file is still there (at `path`): keep its entry alive."""

@@ -182,9 +182,14 @@ class Shipper:
                 self.metrics.inc("ship_bytes_read", len(chunk.data))
                 self.metrics.inc("ship_lines_read", chunk.data.count(b"\n"))
                 await self._send(producer, topic, f, events)
-            if time.monotonic() - last_poll >= self.poll_interval_s:
+            if time.monotonic() - last_poll >= self.poll_interval_s and queue.empty():
                 last_poll = time.monotonic()
-                for f in list(self._files.values()):
+                # a pending multi-line record closes on idle only when its file has nothing left to
+                # read: while catching up, the rest of a stack trace may be on disk, not yet read
+                unread = self.tailer.unread_file_ids() if self.tailer is not None else set()
+                for file_id, f in list(self._files.items()):
+                    if file_id in unread:
+                        continue
                     events = f.assembler.poll(now_ms)
                     if events:
                         await self._send(producer, topic, f, events)

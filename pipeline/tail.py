@@ -128,6 +128,11 @@ class Tailer:
         """Per path: last seen size minus read offset."""
         return {f.path: f.bytes_behind for f in self._files.values() if f.state is not FileState.RELEASED}
 
+    def unread_file_ids(self) -> set[str]:
+        """Identities with bytes on disk not read yet (by the last size seen)."""
+        return {f.identity.file_id for f in self._files.values()
+                if f.identity is not None and f.state is not FileState.RELEASED and f.bytes_behind > 0}
+
     def resume_offset(self, file_id: str) -> int | None:
         """Offset where this tailer began delivering `file_id` (its checkpoint, 0, or
         the end for start_at="end"); None for an identity it has not delivered."""
@@ -280,7 +285,7 @@ class Tailer:
         f.state = FileState.LIVE
         f.last_data_s = self._clock()
         self._descriptors.touch(f)
-        self.checkpoints.adopt(source.identity.key, f.path)
+        self.checkpoints.adopt(source.identity.key, f.path, f.inode)
         self._resume[f.identity.file_id] = source.offset
         self.metrics.inc("tail_copies_adopted")
         log.info("copy of a truncated file, delivering it from the checkpoint: path=%s copy_of=%s offset=%d",

@@ -117,3 +117,29 @@ async def test_a_rotated_file_drained_but_not_acknowledged_before_a_crash_is_rea
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         again = await pull(tailer)
     assert (again.file.file_id, again.offset, again.data) == (file_id, len(L1), L2)
+
+
+async def test_an_adopted_copy_is_not_delivered_again_after_a_restart(tmp_path, logs) -> None:
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2)
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "app.log*", store=store, max_chunk_bytes=len(L1)) as tailer:
+        first = await pull(tailer)
+        original = first.file.file_id
+        await store.commit(original, len(L1))
+        shutil.copyfile(log, logs / "app.log.1")
+        log.write_bytes(b"x\n")
+        chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L2)
+                               and any(c.data == b"x\n" for c in cs))
+        for c in chunks:
+            if c.data:
+                await store.commit(c.file.file_id, c.offset + len(c.data))
+        await store.flush()
+    (logs / "app.log.1").rename(logs / "app.log.2")  # logrotate shifts the copy on
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "app.log*", store=store) as tailer:
+        with pytest.raises(TimeoutError):
+            extra = await pull(tailer, 1.0)
+            pytest.fail(f"delivered again after the restart: {extra}")
