@@ -8,7 +8,6 @@ import math
 import os
 import shutil
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
+
+from tests.integration.stages import stop_stage
 
 from tests.conftest import REPO
 from tests.integration.png_pixels import distinct_colours, png_size
@@ -85,12 +86,7 @@ def loaded(tmp_path_factory, scanned, es_url, kafka_bootstrap) -> Path:
         subprocess.run(["curl", "-s", "-XPOST", f"{es_url}/{name}-*/_refresh"], capture_output=True, timeout=10)
         assert es_count(es_url, name) == expected, (tmp / "run.log").read_text()[-3000:]
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_stage(proc)
     return cfg
 
 

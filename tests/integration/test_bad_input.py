@@ -19,16 +19,14 @@ import errno
 import json
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.integration.logwriter import line
+from tests.integration.stages import start_stage, status_kib, stop_stage
 from tests.integration.topic_reader import has_all, read_events, seqs_by_id
 
 pytestmark = pytest.mark.integration
@@ -64,29 +62,10 @@ NO_DAC = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
 
 
 def start_shipper(cfg: Path, prefix: list[str] | None = None) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop("LOGPIPE_KAFKA", None)
-    return subprocess.Popen([*(prefix or []), sys.executable, "-m", "pipeline.cli", "--log-level", "INFO", "ship",
-                             "--config", str(cfg), "--quiet"], cwd=cfg.parent, env=env,
-                            stdout=open(cfg.parent / "ship.log", "ab"), stderr=subprocess.STDOUT)
+    return start_stage(cfg, "ship", "--quiet", log_name="ship.log", prefix=prefix)
 
 
-def stop(proc: subprocess.Popen) -> int:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    return proc.returncode
-
-
-def status_kib(pid: int, field: str) -> int:
-    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if row.startswith(field + ":"):
-            return int(row.split()[1])
-    raise KeyError(field)
+stop = stop_stage
 
 
 def bytes_read(pid: int) -> int:

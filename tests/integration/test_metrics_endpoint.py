@@ -3,20 +3,17 @@ its counters move by what was appended to the log."""
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.integration.stages import start_stage, stop_stage
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
 
@@ -79,11 +76,7 @@ topic_events = "{unique_name}"
 dir = "state"
 """)
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop("LOGPIPE_KAFKA", None)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ship", "--config", str(cfg),
-                             "--metrics-port", str(port), "--quiet"], cwd=tmp_path, env=env,
-                            stdout=open(tmp_path / "ship.log", "ab"), stderr=subprocess.STDOUT)
+    proc = start_stage(cfg, "ship", "--metrics-port", str(port), "--quiet", log_name="ship.log", log_level="WARNING")
     try:
         before = wait_for(port, lambda m: m.get("logpipe_ship_events_acked_total", 0) >= 50)
         assert before["logpipe_ship_lines_read_total"] == 50
@@ -99,10 +92,5 @@ dir = "state"
         caught_up = wait_for(port, lambda m: "logpipe_ship_behind_bytes" in m, timeout_s=15)
         assert caught_up["logpipe_ship_behind_bytes"] == 0
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_stage(proc)
     assert proc.returncode == 0, (tmp_path / "ship.log").read_text()

@@ -7,18 +7,16 @@ seen twice must carry the same event id both times (so Elasticsearch stores it o
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
 from tests.integration.logwriter import LogWriter
+from tests.integration.stages import start_stage, stop_stage
 from tests.integration.topic_reader import has_all, read_events, seqs_by_id
 
 pytestmark = pytest.mark.integration
@@ -43,11 +41,7 @@ dir = "state"
 
 
 def start_shipper(cfg: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop("LOGPIPE_KAFKA", None)
-    return subprocess.Popen([sys.executable, "-m", "pipeline.cli", "--log-level", "INFO", "ship", "--config",
-                             str(cfg), "--quiet"], cwd=cfg.parent, env=env,
-                            stdout=open(cfg.parent / "ship.log", "ab"), stderr=subprocess.STDOUT)
+    return start_stage(cfg, "ship", "--quiet", log_name="ship.log")
 
 
 async def wait_until_following(cfg: Path, proc: subprocess.Popen, timeout_s: float = 30) -> None:
@@ -60,13 +54,7 @@ async def wait_until_following(cfg: Path, proc: subprocess.Popen, timeout_s: flo
 
 
 def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    stop_stage(proc)
 
 
 def assert_exactly_once_by_id(docs: list[dict], total: int) -> None:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 
 from pipeline.stack import services_dir
 from pipeline.stack_kafka import KafkaService
 from tests.integration.logwriter import LogWriter
+from tests.integration.stages import status_kib
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following
 from tests.integration.topic_reader import has_all, read_events
 
@@ -36,10 +36,7 @@ async def private_broker(tmp_path_factory):
 
 
 def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    raise AssertionError("no VmRSS")
+    return status_kib(pid, "VmRSS")
 
 
 async def test_a_30_second_broker_outage_loses_nothing_and_memory_stays_bounded(tmp_path, private_broker, unique_name):
