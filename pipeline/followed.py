@@ -31,6 +31,7 @@ class FileHandleInfo:
     path: str
     service: str
     identity: FileIdentity
+    input: TailInput | None = None  # the configured input that follows it (its parse options)
 
 
 @dataclass(eq=False, slots=True)
@@ -66,7 +67,7 @@ class Followed:
     def handle_info(self) -> FileHandleInfo:
         assert self.identity is not None
         if self.info is None or self.info.path != self.path:
-            self.info = FileHandleInfo(self.identity.file_id, self.path, self.input.service, self.identity)
+            self.info = FileHandleInfo(self.identity.file_id, self.path, self.input.service, self.identity, self.input)
         return self.info
 
 

@@ -26,7 +26,7 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from pipeline.acks import AckTracker
 from pipeline.checkpoints import CheckpointError, CheckpointStore
-from pipeline.config import service_of, to_parse_options, to_tail_inputs
+from pipeline.config import to_parse_options, to_tail_inputs
 from pipeline.metrics import Metrics
 from pipeline.tail import Chunk, Tailer, TailerStopped
 from sinks.codec import encode_event, event_key
@@ -59,7 +59,7 @@ class Shipper:
         self.stall_timeout_s = stall_timeout_s
         self.store = CheckpointStore(f"{cfg.state.dir}/checkpoints.json", metrics=self.metrics)
         self.tail_inputs = to_tail_inputs(cfg)
-        self._options = {t.service: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
+        self._options = {t: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
         self._default_options = to_parse_options(cfg)
         self._files: dict[str, _File] = {}
         self._failure: BaseException | None = None
@@ -203,7 +203,7 @@ class Shipper:
             self.metrics.inc("ship_file_restarts")
             f = None
         if f is None:
-            options = self._options.get(info.service, self._default_options)
+            options = self._options.get(info.input, self._default_options)
             host = self.cfg.host.name
             asm = Assembler(options, Source(host, info.service, info.path, info.file_id), chunk.offset)
             f = self._files[info.file_id] = _File(asm, AckTracker(), event_key(host, info.path))
