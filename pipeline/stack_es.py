@@ -71,9 +71,10 @@ class ElasticsearchService:
 
     @property
     def runtime(self) -> Path:
-        """Where the distribution, data and logs live (the state dir, or a link from it when root
-        runs the stack from a folder the service user cannot enter)."""
-        return self.home
+        """Where the distribution, data and logs really live: the state dir, or where its link
+        points when root runs the stack from a folder the service user cannot enter. Every
+        path the service itself opens is given from here, never through the link."""
+        return self.home.resolve()
 
     @property
     def pid_file(self) -> Path:
@@ -106,7 +107,7 @@ class ElasticsearchService:
             (self.home / sub).mkdir(exist_ok=True)
         (dist / "config" / "elasticsearch.yml").write_text(render(
             self.templates / "elasticsearch.yml", port=self.port, transport_port=self.transport_port,
-            data_dir=self.home / "data", logs_dir=self.home / "logs"))
+            data_dir=self.runtime / "data", logs_dir=self.runtime / "logs"))
         if self.user:
             await asyncio.to_thread(subprocess.run, ["chown", "-R", self.user, str(self.home.resolve())], check=True)
 
@@ -154,10 +155,10 @@ class ElasticsearchService:
         env["ES_JAVA_HOME"] = str(java.parent.parent)
         env["ES_JAVA_OPTS"] = f"-Xms{self.heap_mb}m -Xmx{self.heap_mb}m"
         env.pop("JAVA_HOME", None)
-        dist = self.home / "dist"
+        dist = self.runtime / "dist"
         self.pid_file.unlink(missing_ok=True)
         argv = [str(dist / "bin" / "elasticsearch"), "-d", "-p", str(self.pid_file.resolve())]
-        await spawn(argv, self.home / "logs" / "launcher.log", env, dist, user=self.user)
+        await spawn(argv, self.runtime / "logs" / "launcher.log", env, dist, user=self.user)
         return None  # the daemon writes its pid file once it runs
 
     async def _health(self) -> dict | None:
