@@ -14,6 +14,8 @@ import os
 import signal
 import sys
 
+from aiokafka.errors import KafkaConnectionError
+
 from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
@@ -80,6 +82,9 @@ def cmd_index(args: argparse.Namespace) -> int:
         asyncio.run(main())
     except asyncio.CancelledError:
         return 130
+    except KafkaConnectionError as exc:  # stopped while still waiting for Kafka to answer
+        print(f"logpipe index: stopped before Kafka answered: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

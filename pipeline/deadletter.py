@@ -74,7 +74,11 @@ class DeadLetterWriter:
         self._stopped = False
 
     async def start(self) -> None:
-        await self._producer.start()
+        try:
+            await self._producer.start()
+        except BaseException:
+            await self._producer.stop()  # a producer whose start failed still holds its client
+            raise
         self._started = True
 
     async def stop(self) -> None:

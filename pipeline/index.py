@@ -18,12 +18,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, KafkaConnectionError
 
 from pipeline.config_schema import Config
 from pipeline.deadletter import DeadLetterWriter
@@ -87,7 +88,7 @@ class Indexer:
 
     async def start(self) -> None:
         """Connect, put the index template (waiting out an Elasticsearch outage), subscribe."""
-        es_cfg, kafka = self.cfg.elasticsearch, self.cfg.kafka
+        es_cfg = self.cfg.elasticsearch
         try:
             self._es = make_client(es_cfg, self.env)
             self._sender = BulkSender(self._es, self.metrics)
@@ -95,16 +96,48 @@ class Indexer:
             if self.options.retention_days is not None:
                 await apply_retention(self._es, self._sender, es_cfg.index_prefix, self.options.retention_days,
                                       self.metrics)
-            self._deadletters = DeadLetterWriter(kafka, self.env, kafka.topic_deadletter)
-            await self._deadletters.start()
-            self._consumer = AIOKafkaConsumer(
-                **connection_kwargs(kafka, self.env), group_id=kafka.group_index,
-                enable_auto_commit=False, auto_offset_reset="earliest", **self.options.consumer_extra)
-            self._consumer.subscribe(topics=[kafka.topic_events], listener=_Listener(self))
-            await self._consumer.start()
+            await self._until_kafka_answers(self._connect_kafka)
         except BaseException:
             await self.stop()
             raise
+
+    async def _connect_kafka(self) -> None:
+        kafka = self.cfg.kafka
+        self._deadletters = DeadLetterWriter(kafka, self.env, kafka.topic_deadletter)
+        await self._deadletters.start()
+        self._consumer = AIOKafkaConsumer(
+            **connection_kwargs(kafka, self.env), group_id=kafka.group_index,
+            enable_auto_commit=False, auto_offset_reset="earliest", **self.options.consumer_extra)
+        self._consumer.subscribe(topics=[kafka.topic_events], listener=_Listener(self))
+        try:
+            await self._consumer.start()
+        except BaseException:
+            await self._consumer.stop()
+            await self._deadletters.stop()
+            self._consumer = self._deadletters = None
+            raise
+
+    async def _until_kafka_answers(self, connect, max_backoff_s: float = 30.0) -> None:
+        """Kafka down when the indexer starts: wait for it (one log line), as the shipper does,
+        instead of exiting; a stop request ends the wait."""
+        backoff_s, since = 1.0, time.monotonic()
+        while True:
+            try:
+                await connect()
+                if backoff_s > 1.0:
+                    log.warning("kafka answers after %.0fs; indexing", time.monotonic() - since)
+                return
+            except KafkaConnectionError as exc:
+                if backoff_s == 1.0:
+                    log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
+                self.metrics.inc("index_connect_failures")
+                try:
+                    async with asyncio.timeout(backoff_s):
+                        await self._stop_requested.wait()
+                except TimeoutError:
+                    backoff_s = min(backoff_s * 2, max_backoff_s)
+                    continue
+                raise  # asked to stop while Kafka is away: give up with the connection error
 
     async def stop(self) -> None:
         """Idempotent: close everything. Work in flight was settled or abandoned by `run()`."""
