@@ -22,7 +22,7 @@ def test_the_parse_stage_survives_30_seconds_of_coverage_guided_fuzzing(tmp_path
     shutil.copytree(SEEDS, corpus, ignore=shutil.ignore_patterns("*.jsonl", "*.toml"))
     proc = subprocess.run(
         [sys.executable, str(REPO / "bench" / "fuzz_parse.py"), str(corpus), "-max_total_time=30",
-         "-max_len=8192", "-rss_limit_mb=1024", "-timeout=10", f"-artifact_prefix={tmp_path}/"],
+         "-max_len=8192", "-rss_limit_mb=2048", "-timeout=10", f"-artifact_prefix={tmp_path}/"],
         cwd=tmp_path, capture_output=True, text=True, timeout=180)
     crashes = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("crash-", "timeout-", "oom-")))
     assert proc.returncode == 0, f"{crashes}\n{proc.stderr[-4000:]}"
