@@ -122,7 +122,9 @@ class ElasticsearchService:
             return
         digest = hashlib.sha1(str(self.home.resolve()).encode()).hexdigest()[:10]
         target = Path("/var/lib/logpipe") / f"elasticsearch-{digest}"
-        target.mkdir(parents=True, exist_ok=True)
+        if target.exists():  # left by an earlier state dir at this path, which is gone: not ours to reuse
+            shutil.rmtree(target)
+        target.mkdir(parents=True)
         os.chmod(target.parent, 0o755)
         self.home.symlink_to(target)
         log.info("Elasticsearch state for %s lives in %s (the service user cannot enter the state dir)",
