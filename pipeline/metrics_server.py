@@ -86,7 +86,8 @@ class MetricsEndpoint:
     async def sample_once(self) -> None:
         for sampler in self.samplers:
             try:
-                await asyncio.wait_for(sampler(), self.sample_every_s)
+                async with asyncio.timeout(self.sample_every_s):  # not wait_for: in 3.11 it can swallow a cancel
+                    await sampler()
             except Exception as exc:  # a gauge left stale is counted and logged; the stage goes on
                 self.metrics.inc("metrics_sampler_errors", error=type(exc).__name__)
                 log.warning("metrics sample failed: %r", exc)

@@ -168,10 +168,12 @@ class Shipper:
             if reader.done():
                 reader.result()  # surfaces a tailer failure
                 return
+            chunk = None
             try:
-                chunk = await asyncio.wait_for(queue.get(), self.poll_interval_s)
+                async with asyncio.timeout(self.poll_interval_s):  # not wait_for: in 3.11 it can swallow a cancel
+                    chunk = await queue.get()
             except TimeoutError:
-                chunk = None
+                pass
             now_ms = int(time.time() * 1000)
             if chunk is not None:
                 f = self._file_for(chunk)
