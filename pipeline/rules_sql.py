@@ -64,6 +64,10 @@ def _sql_body(doc: dict[str, Any], fid: str, count: int, samples: list[float], m
             "sample": text(doc, "logpipe", "sql", "statement", max_chars=SAMPLE_MAX_CHARS)}
 
 
+def _new_window(start_s: float, ts_s: float) -> dict[str, Any]:
+    return {"start_s": start_s, "seen_s": ts_s, "slow": 0, "max_ms": 0.0, "samples": [], "alerted": False}
+
+
 class SlowSqlRule(KeyedState):
     prefix = "sql"
 
@@ -81,10 +85,9 @@ class SlowSqlRule(KeyedState):
         start = window_start(ts_s, self.width_s)
         win = self.get(fid)
         if win is None or float(win.get("start_s", -1)) < start:
-            win = {"start_s": start, "seen_s": ts_s, "slow": 0, "max_ms": 0.0, "samples": [], "alerted": False}
+            win = _new_window(start, ts_s)
         elif float(win["start_s"]) > start:  # a late statement of an older window: no state to keep
-            win = {"start_s": start, "seen_s": ts_s, "slow": 0, "max_ms": 0.0, "samples": [], "alerted": False}
-            return self._check(doc, fid, ms, threshold, win, ts_s)
+            return self._check(doc, fid, ms, threshold, _new_window(start, ts_s), ts_s)
         out = self._check(doc, fid, ms, threshold, win, ts_s)
         self.put(fid, win)
         return out
