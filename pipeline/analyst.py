@@ -14,11 +14,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from pipeline.analyst_query import DEFAULT_FIELDS, rewrite
 from pipeline.analyst_window import Window
 
 NS_PER_MS = 1_000_000
-HIGHLIGHT_FIELDS = ("message", "error.message")
-SEARCH_FIELDS = ["message", "error.message", "error.type", "logpipe.root_cause.message", "logpipe.sql.statement"]
+# a match found through a `parts` subfield is highlighted there (the renderers take either)
+HIGHLIGHT_FIELDS = ("message", "message.parts", "error.message", "error.message.parts")
+# where `trace` looks for a business id as a phrase (table cells are keywords: matched whole)
+TRACE_PHRASE_FIELDS = ("message", "logpipe.sql.params", "logpipe.sql.statement", "error.message",
+                       "error.stack_trace", "logpipe.root_cause.message")
 TERMINAL_TAGS = ("\ue000", "\ue001")  # highlight marks the terminal renderer turns into bold
 SAMPLE_SOURCE = ["@timestamp", "message", "service.name", "host.name", "log.level", "log.file.path", "log.offset",
                  "error.type", "error.message", "logpipe.root_cause", "logpipe.signature", "logpipe.sql",
@@ -38,7 +42,8 @@ def filtered_query(filters: list[dict[str, Any]], window: Window) -> dict[str, A
 def search_body(query: str, window: Window, *, service: str | None = None, level: str | None = None,
                 kind: str | None = None, size: int = 20,
                 tags: tuple[str, str] = ("<em>", "</em>")) -> dict[str, Any]:
-    """Query-string search, newest first, with `message`/`error.message` highlighted whole."""
+    """Query-string search (words widened by `pipeline.analyst_query.rewrite`), newest first,
+    with `message`/`error.message` highlighted whole."""
     filters: list[dict[str, Any]] = []
     if service:
         filters.append({"term": {"service.name": service}})
@@ -51,20 +56,21 @@ def search_body(query: str, window: Window, *, service: str | None = None, level
             "highlight": {"pre_tags": [tags[0]], "post_tags": [tags[1]], "require_field_match": False,
                           "fields": {f: {"number_of_fragments": 0} for f in HIGHLIGHT_FIELDS}}}
     if query.strip() and query.strip() != "*":
-        body["query"]["bool"]["must"] = [{"query_string": {"query": query, "fields": SEARCH_FIELDS,
-                                                            "default_operator": "AND"}}]
+        body["query"]["bool"]["must"] = [{"query_string": {"query": rewrite(query), "fields": DEFAULT_FIELDS,
+                                                            "default_operator": "AND", "lenient": True}}]
     return body
 
 
 def trace_body(trace_id: str, window: Window, *, size: int = 1000) -> dict[str, Any]:
-    """Every event carrying the business id: the `logpipe.trace_ids` term, or the id as a
-    phrase in `message` (lines whose key the config does not know) or in a SQL statement's
-    parameters or text, in time then file order."""
+    """Every event carrying the business id: the `logpipe.trace_ids` term, a table cell
+    holding it, or the id as a phrase in the message (lines whose key the config does not
+    know), a SQL statement's text or parameters, an exception's message, root cause or
+    stack trace; in time then file order."""
     query = filtered_query([], window)
     query["bool"]["should"] = [{"term": {"logpipe.trace_ids": trace_id}},
-                               {"match_phrase": {"message": trace_id}},
-                               {"match_phrase": {"logpipe.sql.params": trace_id}},
-                               {"match_phrase": {"logpipe.sql.statement": trace_id}}]
+                               {"multi_match": {"query": trace_id, "fields": ["logpipe.table.fields.*"],
+                                                "lenient": True}},
+                               *({"match_phrase": {f: trace_id}} for f in TRACE_PHRASE_FIELDS)]
     query["bool"]["minimum_should_match"] = 1
     return {"size": size, "query": query,
             "sort": [{"@timestamp": "asc"}, {"log.offset": {"order": "asc", "unmapped_type": "long"}}]}

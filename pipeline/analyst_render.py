@@ -42,9 +42,15 @@ def marked(text: str, style: str = "bold") -> Text:
     return out
 
 
+def is_exception(src: dict[str, Any]) -> bool:
+    return get(src, "logpipe.kind") == "exception" or (
+        get(src, "error.type") is not None and get(src, "logpipe.kind") not in ("sql", "method"))
+
+
 def describe(src: dict[str, Any]) -> str:
     """One line about an event for a trail: timings with ms and fingerprint, exceptions
-    with type and root cause, table rows with their fields, else the message."""
+    with class, message, first in-app frame and root cause, then the log message; table
+    rows and other lines: the message."""
     kind = get(src, "logpipe.kind")
     duration = get(src, "event.duration")
     took = ms(duration / NS_PER_MS) if isinstance(duration, (int, float)) else "?"
@@ -54,12 +60,16 @@ def describe(src: dict[str, Any]) -> str:
         return f"SQL {took}{rows} [{sql.get('fingerprint_id', '')}] {sql.get('fingerprint') or sql.get('statement') or ''}"
     if kind == "method":
         return f"{get(src, 'logpipe.method.name')} took {took}"
-    if kind == "exception":
+    if is_exception(src):
         text = f"{get(src, 'error.type')}: {get(src, 'error.message') or ''}"
+        frame = get(src, "logpipe.first_app_frame")
+        if frame:
+            text += f" at {frame}"
         cause = get(src, "logpipe.root_cause.type")
         if cause and cause != get(src, "error.type"):
             text += f"  ← root cause {cause}: {get(src, 'logpipe.root_cause.message') or ''}"
-        return f"{src.get('message', '')}  ⟶ {text}"
+        first_line = str(src.get("message", "")).split("\n", 1)[0]
+        return text if not first_line or first_line.startswith(str(get(src, "error.type"))) else f"{text}  — {first_line}"
     return str(src.get("message", ""))
 
 
@@ -89,9 +99,13 @@ def render_search(total: int, hits: list[dict[str, Any]], console: Console, zone
         src, hl = h["_source"], h.get("highlight", {})
         line = _head(src, zone, styler, width)
         line.append(f"{get(src, 'logpipe.kind') or '-':<9} ", style="dim")
-        line.append_text(marked(hl["message"][0]) if "message" in hl else Text(str(src.get("message", ""))))
-        if "error.message" in hl:
-            line.append("  ⟶ ").append_text(marked(hl["error.message"][0]))
+        message = hl.get("message") or hl.get("message.parts")
+        line.append_text(marked(message[0]) if message else Text(str(src.get("message", ""))))
+        error = hl.get("error.message") or hl.get("error.message.parts")
+        if error:
+            line.append("  ⟶ ").append_text(marked(error[0]))
+        elif get(src, "error.type"):
+            line.append(f"  ⟶ {get(src, 'error.type')}", style="red")
         console.print(line, soft_wrap=True, highlight=False)
     console.print(Text(f"{len(hits)} of {total:,} matching event(s), newest first", style="dim"))
 
@@ -105,7 +119,7 @@ def render_trace(trace_id: str, events: list[dict[str, Any]], console: Console, 
     for src in events:
         line = _head(src, zone, styler, width)
         kind = get(src, "logpipe.kind")
-        line.append(describe(src), style="red" if kind == "exception" else ("yellow" if kind == "sql" else ""))
+        line.append(describe(src), style="red" if is_exception(src) else ("yellow" if kind == "sql" else ""))
         console.print(line, soft_wrap=True, highlight=False)
 
 

@@ -25,6 +25,7 @@ from rich.console import Console
 
 from parsers.prefix_time import parse_timezone
 from pipeline import analyst
+from pipeline.analyst_frames import annotate_app_frames
 from pipeline.analyst_health import pipeline_health
 from pipeline.analyst_render import render_search, render_top, render_trace
 from pipeline.analyst_report import gather_report
@@ -97,6 +98,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     async def body(cfg: Config, window: Window, zone: Any, client: Any) -> int:
         req = analyst.trace_body(args.id, window, size=args.size)
         events = await analyst.trace(client, analyst.index_pattern(cfg.elasticsearch.index_prefix), req)
+        annotate_app_frames(events, cfg.parse.in_app)
         if args.json:
             _json_lines(events)
         else:

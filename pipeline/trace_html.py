@@ -3,8 +3,9 @@
 The timeline is one SVG: a lane per service (in order of first appearance), one row per
 event in time order, a marker in the event's lane (circle: line, square: SQL, diamond:
 method timing, red ring: exception) joined to the previous one, and the event's time
-and summary to the right. Below it, a table with every event's full text. All log text
-is escaped.
+and summary to the right (an exception: its class, message and first in-app frame).
+Below it, a table with every event's full text and, for exceptions, the stack trace
+folded. All log text is escaped.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import tzinfo
 from html import escape
 from typing import Any
 
-from pipeline.analyst_render import describe, get
+from pipeline.analyst_render import describe, get, is_exception
 from pipeline.report_charts import colour
 from pipeline.report_html import CSS, e, local_time, short
 
@@ -34,7 +35,8 @@ def lanes(events: list[dict[str, Any]]) -> list[str]:
     return out
 
 
-def _marker(kind: str | None, x: float, y: float, fill: str) -> str:
+def _marker(src: dict[str, Any], x: float, y: float, fill: str) -> str:
+    kind = "exception" if is_exception(src) else get(src, "logpipe.kind")
     if kind == "sql":
         return f'<rect x="{x - 5:g}" y="{y - 5:g}" width="10" height="10" rx="2" fill="{fill}"/>'
     if kind == "method":
@@ -69,7 +71,7 @@ def timeline_svg(events: list[dict[str, Any]], zone: tzinfo) -> str:
                         f'fill-opacity="0.7"/>')
         rows.append(f'<text x="4" y="{y + 4:g}" class="row-time">'
                     f'{escape(local_time(src.get("@timestamp"), zone, "%H:%M:%S.%f")[:-3])}</text>'
-                    f'<g>{_marker(get(src, "logpipe.kind"), x, y, colour(names.index(svc)))}'
+                    f'<g>{_marker(src, x, y, colour(names.index(svc)))}'
                     f'<title>{escape(text)}</title></g>'
                     f'<text x="{text_x}" y="{y + 4:g}" class="row-text">{escape(short(text, 92))}</text>')
     parts.extend(rows[i] for i in range(len(rows)) if rows[i].startswith("<rect"))
@@ -81,6 +83,13 @@ def timeline_svg(events: list[dict[str, Any]], zone: tzinfo) -> str:
     return "".join(parts)
 
 
+def _stack(src: dict[str, Any]) -> str:
+    trace = get(src, "error.stack_trace")
+    if not trace:
+        return ""
+    return f'<details class="stack"><summary>stack trace</summary><pre>{e(trace)}</pre></details>'
+
+
 def render_trace_html(trace_id: str, events: list[dict[str, Any]], zone: tzinfo, zone_name: str) -> str:
     names = lanes(events)
     span = ""
@@ -90,7 +99,7 @@ def render_trace_html(trace_id: str, events: list[dict[str, Any]], zone: tzinfo,
     rows = "".join(
         f'<tr><td class="time">{e(local_time(s.get("@timestamp"), zone, "%H:%M:%S.%f")[:-3])}</td>'
         f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
-        f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}</td>'
+        f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}{_stack(s)}</td>'
         f'<td class="sig mono">{e(get(s, "host.name"))}:{e(get(s, "log.offset"))}</td></tr>' for s in events)
     body = (f'<section><h2>Timeline</h2><p class="why">One lane per service; ○ line, ■ SQL, ◆ method timing, '
             f'red ring: exception. Hover a marker for the full text.</p>'

@@ -7,6 +7,16 @@ are text only. Table columns (`logpipe.table.fields.*`) are mapped by dynamic
 templates: strings keyword, numbers double. Date and numeric detection are off, so
 a column's type never depends on the first value that happened to arrive.
 
+Search by the parts of dotted names (v2): the standard analyzer keeps
+`com.acme.pay.ChannelTimeoutException` (and `at com.acme.Foo.bar(Foo.java:42)`) as one
+token, so class names, logger names, paths, method names and the free text that quotes
+them (messages, stack traces, SQL) also get a `parts` subfield analyzed with the built-in
+`simple` analyzer: letters only, split on everything else (`.`, `$`, `/`, digits),
+lowercased. `pipeline.analyst_query` decides which words go to it (words of letters
+only, and dotted names as phrases), since it would read `ord_2026` as `ord`. Only
+built-in analysis is used (the node may have no analysis module), so the subfields can
+be added to an existing index with a mapping update (`upgrade_index`).
+
 The template carries `version`; `put_template` never replaces a newer one.
 """
 
@@ -19,7 +29,7 @@ from elasticsearch import AsyncElasticsearch, NotFoundError
 
 log = logging.getLogger(__name__)
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 2  # 2: `parts` subfields
 PRIORITY = 200  # above the built-in templates (100), so `<prefix>-*` is ours alone
 KEYWORD_MAX_CHARS = 8191  # 4 bytes/char stays under Lucene's 32766-byte term limit
 
@@ -27,8 +37,11 @@ KEYWORD: dict[str, Any] = {"type": "keyword", "ignore_above": KEYWORD_MAX_CHARS}
 LONG: dict[str, Any] = {"type": "long"}
 DATE: dict[str, Any] = {"type": "date", "format": "strict_date_optional_time||epoch_millis"}
 TEXT: dict[str, Any] = {"type": "text"}
-TEXT_AND_KEYWORD: dict[str, Any] = {"type": "text", "fields": {"keyword": KEYWORD}}
+PARTS: dict[str, Any] = {"type": "text", "analyzer": "simple"}  # letters only: com.acme.Foo -> com acme foo
 KEYWORD_AND_TEXT: dict[str, Any] = {**KEYWORD, "fields": {"text": TEXT}}
+NAME: dict[str, Any] = {**KEYWORD, "fields": {"parts": PARTS}}  # class, logger, method names, paths
+TEXT_PARTS: dict[str, Any] = {"type": "text", "fields": {"parts": PARTS}}
+TEXT_KEYWORD_PARTS: dict[str, Any] = {"type": "text", "fields": {"keyword": KEYWORD, "parts": PARTS}}
 
 
 def _obj(**props: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +53,9 @@ def mappings() -> dict[str, Any]:
     logpipe = _obj(
         kind=KEYWORD, file_id=KEYWORD, end_offset=LONG,
         signature=KEYWORD, signature_version=KEYWORD, signature_reasons=KEYWORD,
-        root_cause=_obj(type=KEYWORD, message=TEXT_AND_KEYWORD),
-        sql=_obj(statement=TEXT, fingerprint=KEYWORD_AND_TEXT, fingerprint_id=KEYWORD, params=TEXT, rows=LONG),
-        method=_obj(name=KEYWORD),
+        root_cause=_obj(type=NAME, message=TEXT_KEYWORD_PARTS),
+        sql=_obj(statement=TEXT_PARTS, fingerprint=KEYWORD_AND_TEXT, fingerprint_id=KEYWORD, params=TEXT, rows=LONG),
+        method=_obj(name=NAME),
         table={"properties": {"name": KEYWORD, "fields": {"type": "object", "dynamic": True}}},
         trace_ids=KEYWORD, truncated={"type": "boolean"},
         masked={"type": "object", "dynamic": True}, flags=KEYWORD,
@@ -61,13 +74,13 @@ def mappings() -> dict[str, Any]:
         ],
         "properties": {
             "@timestamp": DATE,
-            "message": TEXT_AND_KEYWORD,
+            "message": TEXT_KEYWORD_PARTS,
             "event": _obj(id=KEYWORD, kind=KEYWORD, duration=LONG, created=DATE),
-            "log": _obj(level=KEYWORD, logger=KEYWORD, file=_obj(path=KEYWORD), offset=LONG),
+            "log": _obj(level=KEYWORD, logger=NAME, file=_obj(path=NAME), offset=LONG),
             "process": _obj(thread=_obj(name=KEYWORD)),
             "host": _obj(name=KEYWORD),
             "service": _obj(name=KEYWORD),
-            "error": _obj(type=KEYWORD, message=TEXT_AND_KEYWORD, stack_trace=TEXT),
+            "error": _obj(type=NAME, message=TEXT_KEYWORD_PARTS, stack_trace=TEXT_PARTS),
             "logpipe": logpipe,
         },
     }
@@ -119,3 +132,15 @@ async def put_template(client: AsyncElasticsearch, prefix: str, *, number_of_rep
         return False
     await client.indices.put_index_template(**index_template(prefix, number_of_replicas=number_of_replicas))
     return True
+
+
+async def upgrade_index(client: AsyncElasticsearch, index: str) -> int:
+    """Give existing indices (a name or pattern) this version's fields, then re-index their
+    documents in place so the new subfields are filled; returns the documents updated.
+    Only adds: a mapping update may add subfields, never change a field's type."""
+    await client.indices.put_mapping(index=index, properties=mappings()["properties"])
+    res = await client.update_by_query(index=index, conflicts="proceed", refresh=True, wait_for_completion=True)
+    failures = res.get("failures") or []
+    if failures:
+        raise RuntimeError(f"update_by_query on {index}: {len(failures)} failure(s), first: {failures[0]}")
+    return int(res.get("updated", 0))

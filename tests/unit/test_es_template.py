@@ -38,8 +38,20 @@ def test_each_event_field_has_an_explicit_type(path, kind):
 def test_free_text_has_a_keyword_subfield_but_stack_traces_do_not():
     assert field("message")["fields"]["keyword"]["type"] == "keyword"
     assert field("error.message")["fields"]["keyword"]["type"] == "keyword"
-    assert "fields" not in field("error.stack_trace")
+    assert "keyword" not in field("error.stack_trace").get("fields", {})
     assert field("logpipe.sql.fingerprint")["fields"]["text"]["type"] == "text"
+
+
+@pytest.mark.parametrize("path", ["message", "error.type", "error.message", "error.stack_trace", "log.logger",
+                                  "log.file.path", "logpipe.root_cause.type", "logpipe.root_cause.message",
+                                  "logpipe.sql.statement", "logpipe.method.name"])
+def test_names_and_the_text_quoting_them_have_a_parts_subfield_with_a_built_in_analyzer(path):
+    assert field(path)["fields"]["parts"] == {"type": "text", "analyzer": "simple"}
+
+
+def test_ids_are_never_split_into_parts():
+    for path in ("logpipe.trace_ids", "logpipe.sql.params", "event.id", "logpipe.signature"):
+        assert "parts" not in field(path).get("fields", {})
 
 
 def test_every_field_an_event_writes_is_mapped_explicitly():
