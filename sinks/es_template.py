@@ -26,6 +26,7 @@ import logging
 from typing import Any
 
 from elasticsearch import AsyncElasticsearch, NotFoundError
+from elasticsearch.helpers import async_bulk, async_scan
 
 log = logging.getLogger(__name__)
 
@@ -134,13 +135,19 @@ async def put_template(client: AsyncElasticsearch, prefix: str, *, number_of_rep
     return True
 
 
-async def upgrade_index(client: AsyncElasticsearch, index: str) -> int:
-    """Give existing indices (a name or pattern) this version's fields, then re-index their
-    documents in place so the new subfields are filled; returns the documents updated.
-    Only adds: a mapping update may add subfields, never change a field's type."""
+async def upgrade_index(client: AsyncElasticsearch, index: str, *, chunk_size: int = 500) -> int:
+    """Give existing indices (a name or pattern) this version's fields, then index their
+    documents again, same `_id` and `_source`, so the new subfields are filled; returns the
+    documents written. A mapping update may add subfields, never change a field's type.
+    Done with scroll + bulk because `_update_by_query` and `_reindex` live in a module a
+    minimal node does not have."""
     await client.indices.put_mapping(index=index, properties=mappings()["properties"])
-    res = await client.update_by_query(index=index, conflicts="proceed", refresh=True, wait_for_completion=True)
-    failures = res.get("failures") or []
-    if failures:
-        raise RuntimeError(f"update_by_query on {index}: {len(failures)} failure(s), first: {failures[0]}")
-    return int(res.get("updated", 0))
+
+    async def again():
+        async for hit in async_scan(client, index=index, query={"query": {"match_all": {}}}, size=chunk_size):
+            yield {"_op_type": "index", "_index": hit["_index"], "_id": hit["_id"], "_source": hit["_source"]}
+
+    written, errors = await async_bulk(client, again(), chunk_size=chunk_size, raise_on_error=False, refresh=True)
+    if errors:
+        raise RuntimeError(f"re-indexing {index}: {len(errors)} document(s) refused, first: {errors[0]}")
+    return int(written)
