@@ -4,6 +4,7 @@
     logpipe trace ord_20261126_000123 --html trail.html
     logpipe top exceptions|sql|methods --from 2026-11-26 --to 2026-11-27 --json
     logpipe report --from 2026-11-26 --to 2026-11-27 --out report.html
+    logpipe report --serve 8765 --since 1h        (live, on http://127.0.0.1:8765/)
 
 Every command takes `--since` (relative to now) or `--from/--to` (ISO 8601; without an
 offset, in the config's `host.timezone`). Exit codes: 0 done, 1 nothing matched (search,
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import sys
 from datetime import datetime, timezone
 from typing import Any
@@ -33,6 +35,7 @@ from pipeline.analyst_window import Window, WindowError, window_from
 from pipeline.config import load_config, resolve_config_path
 from pipeline.config_schema import Config
 from pipeline.report_html import render_report
+from pipeline.report_live import LiveReport, serve
 from pipeline.trace_html import render_trace_html
 from sinks.elasticsearch import make_client
 
@@ -129,6 +132,12 @@ def _write(path: str, text: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    if args.serve is not None:
+        return cmd_report_serve(args)
+    if not args.out:
+        print("logpipe report: give --out FILE, or --serve [PORT] for the live page", file=sys.stderr)
+        return 2
+
     async def body(cfg: Config, window: Window, zone: Any, client: Any) -> int:
         report, health = await asyncio.gather(
             gather_report(client, analyst.index_pattern(cfg.elasticsearch.index_prefix), window,
@@ -144,6 +153,36 @@ def cmd_report(args: argparse.Namespace) -> int:
               f"{sum(r['slow_count'] for r in report['slow_sql'])} slow SQL statement(s)", file=sys.stderr)
         return 0
     return _execute(args, body)
+
+
+def cmd_report_serve(args: argparse.Namespace) -> int:
+    """The live report until SIGTERM/SIGINT; the window is computed again at each refresh."""
+    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    zone = parse_timezone(cfg.host.timezone)
+
+    def window_at(now: datetime) -> Window:
+        return window_from(since=args.since, start=args.start, end=args.end, now=now, zone=zone,
+                           default_since=args.default_since)
+    try:
+        window_at(datetime.now(timezone.utc))
+    except WindowError as exc:
+        print(f"logpipe report: {exc}", file=sys.stderr)
+        return 2
+
+    async def main() -> int:
+        stop = asyncio.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            asyncio.get_running_loop().add_signal_handler(sig, stop.set)
+        client = make_client(cfg.elasticsearch, os.environ)
+        try:
+            live = LiveReport(cfg, os.environ, client, window_at, zone, size=args.size, refresh_s=args.refresh_s)
+            await serve(live, bind=args.bind, port=args.serve, stop=stop,
+                        on_ready=lambda url: print(f"live report on {url} (Ctrl-C stops)", file=sys.stderr,
+                                                   flush=True))
+        finally:
+            await client.close()
+        return 0
+    return asyncio.run(main())
 
 
 def add_parser(sub: Any) -> None:
@@ -172,8 +211,12 @@ def add_parser(sub: Any) -> None:
     _common(p, "24h")
     p.set_defaults(func=cmd_top)
 
-    p = sub.add_parser("report", help="the daily log inspection as one self-contained HTML file")
-    p.add_argument("--out", required=True, metavar="FILE", help="the HTML file to write")
+    p = sub.add_parser("report", help="the daily log inspection as one self-contained HTML file, or served live")
+    p.add_argument("--out", metavar="FILE", help="the HTML file to write")
+    p.add_argument("--serve", nargs="?", type=int, const=8765, metavar="PORT",
+                   help="serve the report live instead, refreshing by itself, with the latest alerts (port 8765)")
+    p.add_argument("--bind", default="127.0.0.1", help="address --serve listens on (default: loopback only)")
+    p.add_argument("--refresh-s", type=float, default=5.0, help="seconds between refreshes of --serve (default 5)")
     p.add_argument("--size", type=int, default=10, help="rows per section (default 10)")
     p.add_argument("--json", action="store_true", help="also print the report's data as JSON")
     _common(p, "24h")
