@@ -18,7 +18,7 @@ from sinks.kafka_client import KafkaConfigError
 
 # Each module adds its sub-command with `add_parser(sub)`.
 COMMAND_MODULES = ("pipeline.cmd_scan", "pipeline.cmd_ship", "pipeline.cmd_index", "pipeline.cmd_alert",
-                   "pipeline.cmd_run", "pipeline.cmd_analyst")
+                   "pipeline.cmd_run", "pipeline.cmd_analyst", "pipeline.cmd_template")
 
 
 def _home(args: argparse.Namespace) -> Path:

@@ -4,6 +4,7 @@ searched and traced with the CLI; each search has a near miss that must stay out
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import os
 
@@ -97,8 +98,10 @@ def _without_parts(node):
     return node
 
 
-async def test_an_index_made_before_the_parts_subfields_finds_dotted_parts_after_upgrade_index(es_url, unique_name):
+async def test_an_index_made_before_the_parts_subfields_finds_dotted_parts_after_template_upgrade(
+        es_url, kafka_bootstrap, unique_name, tmp_path):
     index = f"{unique_name}-2026.11.19"
+    cfg = write_trail(tmp_path, unique_name, kafka_bootstrap, es_url)
     es = AsyncElasticsearch(es_url)
     try:
         await es.indices.create(index=index, settings=settings(number_of_replicas=0),
@@ -108,8 +111,11 @@ async def test_an_index_made_before_the_parts_subfields_finds_dotted_parts_after
             "error": {"type": "com.acme.pay.ChannelTimeoutException"}})
         body = analyst.search_body("com.acme.pay", Window())
         assert (await analyst.search(es, f"{unique_name}-*", body))[0] == 0
-        assert await upgrade_index(es, index) == 1
+        done = await asyncio.to_thread(cli, "template", "upgrade", "--config", str(cfg))
+        assert "1 document(s) written again" in done.stderr
         assert (await analyst.search(es, f"{unique_name}-*", body))[0] == 1
+        assert await upgrade_index(es, index) == 1  # again: nothing changes, nothing fails
     finally:
         await es.indices.delete(index=index, ignore_unavailable=True)
+        await es.options(ignore_status=404).indices.delete_index_template(name=unique_name)
         await es.close()
