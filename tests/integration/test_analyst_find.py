@@ -58,6 +58,8 @@ def test_an_exception_is_found_by_its_simple_name_and_not_its_neighbours(trail):
     assert hit["error"]["type"] == "com.acme.pay.ChannelTimeoutException"
     assert search(trail, "ReadTimeoutException")[0]["error"]["type"] == "com.acme.paygate.ReadTimeoutException"
     assert search(trail, "ChannelTimeoutExceptions") == []
+    shown = cli("search", "ChannelTimeoutException", "--config", str(trail)).stdout
+    assert "支付渠道调用失败  ⟶ com.acme.pay.ChannelTimeoutException" in shown and "1 of 1 matching" in shown
 
 
 def test_a_package_is_found_as_consecutive_parts_not_as_a_prefix_of_another(trail):
