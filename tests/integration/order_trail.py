@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -150,3 +151,13 @@ def run_until_indexed(cfg: Path, es_url: str, prefix: str, expected: int, timeou
         assert es_count(es_url, prefix) == expected, log.read_text()[-3000:]
     finally:
         stop_stage(proc)
+
+
+def delete_indices(es_url: str, prefix: str) -> None:
+    """The prefix's indices and index template, off the shared node."""
+    for path in (f"{prefix}-*?allow_no_indices=true&expand_wildcards=all", f"_index_template/{prefix}"):
+        try:
+            urllib.request.urlopen(urllib.request.Request(f"{es_url}/{path}", method="DELETE"), timeout=20)
+        except urllib.error.HTTPError as exc:
+            if exc.code != 404:
+                raise

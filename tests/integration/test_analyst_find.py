@@ -14,7 +14,7 @@ from elasticsearch import AsyncElasticsearch
 from pipeline import analyst
 from pipeline.analyst_window import Window
 from sinks.es_template import mappings, settings, upgrade_index
-from tests.integration.order_trail import ORDER, cli, json_lines, run_until_indexed, write_trail
+from tests.integration.order_trail import ORDER, cli, delete_indices, json_lines, run_until_indexed, write_trail
 
 pytestmark = pytest.mark.integration
 EVENTS = 10  # lines and records in order_trail's two logs
@@ -25,8 +25,11 @@ def trail(tmp_path_factory, es_url, kafka_bootstrap):
     tmp = tmp_path_factory.mktemp("find")
     name = f"t-find-{os.urandom(5).hex()}"
     cfg = write_trail(tmp, name, kafka_bootstrap, es_url)
-    run_until_indexed(cfg, es_url, name, EVENTS)
-    return cfg
+    try:
+        run_until_indexed(cfg, es_url, name, EVENTS)
+        yield cfg
+    finally:
+        delete_indices(es_url, name)
 
 
 def search(cfg, query: str) -> list[dict]:
