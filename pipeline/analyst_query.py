@@ -43,7 +43,7 @@ _TOKEN = re.compile(r'''
   | (?P<punct>[()]|^[+\-!]|(?<=[\s(])[+\-!])
   | (?P<word>[^\s()"\[{]+)
 ''', re.X)
-_LETTERS = re.compile(r"[A-Za-z]{2,}")
+_LETTERS = re.compile(r"[A-Za-z]{2,100}")  # longer: past Elasticsearch's max_regex_length
 _DOTTED = re.compile(r"[A-Za-z$][A-Za-z$]*(?:\.[A-Za-z$]+)+")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SYNTAX = re.compile(r'[*?~^\\:/<>=]')

@@ -52,7 +52,7 @@ def test_cjk_words_become_phrases():
 
 @pytest.mark.parametrize("query", ["ord_20261126_000123", "pay*", "service.name:pay-gateway", "5000ms",
                                    'error.type:"com.acme.X"', "service.name:(pay OR order)", "/time.*/",
-                                   "amount:[10 TO 20]", "AND", '"two words"', "x~2"])
+                                   "amount:[10 TO 20]", "AND", '"two words"', "x~2", "A" * 101])
 def test_ids_wildcards_fields_ranges_and_regexps_pass_through(query):
     assert rewrite(query) == query
 
