@@ -82,6 +82,7 @@ class LiveReport:
     async def run(self) -> None:
         async with self.alerts:
             while True:
+                self.alerts.check()
                 await self.refresh()
                 await asyncio.sleep(self.refresh_s)
 

@@ -37,6 +37,11 @@ class LatestAlerts:
         self.undecodable = 0
         self.error: str | None = None  # the last reason the topic could not be read, shown on the page
 
+    def check(self) -> None:
+        """Raise what ended the reading task, if something did (it only ends by failing)."""
+        if self._task is not None and self._task.done() and not self._task.cancelled():
+            self._task.result()
+
     def latest(self) -> list[dict[str, Any]]:
         return list(reversed(self._alerts.values()))
 

@@ -1,6 +1,7 @@
 """`logpipe report --serve`: the live page in headless Chromium against the real
 Elasticsearch and Kafka (unique index prefix and topics). The page loads and shows the
-seeded events; a new event and a new alert appear on it without a reload."""
+seeded events; a new event and a new alert appear on it without a reload. An
+Elasticsearch that does not answer is shown and counted, the last panels stay."""
 
 from __future__ import annotations
 
@@ -15,7 +16,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 from aiokafka import AIOKafkaProducer
+from elasticsearch import AsyncElasticsearch
 
+from parsers.prefix_time import parse_timezone
+from pipeline.analyst_window import Window
+from pipeline.config import load_config
+from pipeline.report_live import LiveReport
 from sinks.es_template import index_template
 from tests.conftest import REPO
 from tests.integration.order_trail import write_trail
@@ -110,3 +116,19 @@ def test_the_live_page_shows_the_window_and_updates_itself(served, tmp_path, es_
 def test_the_live_server_listens_on_loopback_only_by_default(served):
     out = subprocess.run(["ss", "-ltnH", f"sport = :{served['port']}"], capture_output=True, text=True).stdout
     assert out.strip() and all("127.0.0.1:" in line for line in out.strip().splitlines()), out
+
+
+async def test_an_elasticsearch_that_does_not_answer_is_shown_and_counted_and_the_last_panels_stay(
+        tmp_path, es_url, kafka_bootstrap, unique_name):
+    cfg = load_config(write_trail(tmp_path, unique_name, kafka_bootstrap, es_url), {})
+    nobody = AsyncElasticsearch(f"http://127.0.0.1:{free_port()}", max_retries=0, request_timeout=5)
+    live = LiveReport(cfg, {}, nobody, lambda now: Window(now - timedelta(hours=1), now),
+                      parse_timezone("Asia/Shanghai"))
+    live.panels["report"] = "<p>the last report</p>"
+    try:
+        await live.refresh()
+    finally:
+        await nobody.close()
+    assert live.panels["error"].startswith("Elasticsearch did not answer: ConnectionError")
+    assert live.failures == 1 and live.panels["report"] == "<p>the last report</p>"
+    assert live.health["error"] is None  # Kafka answered: its panel is still current
