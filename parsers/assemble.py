@@ -14,8 +14,10 @@ a checkpoint) sees the same records at the same offsets, so each event gets the 
 deterministic `event.id`; events re-emitted before the old position are duplicates by
 id, which the index stores once.
 
-The line format is detected from the first lines of the first chunk when the
-options say `auto`; until enough lines are seen (or the first poll), lines wait.
+With the format `auto` (the default), each line's layout is recognised on its own
+(`prefix_auto`): files mix layouts, and no line waits for a detection. A time without a
+date takes the date from `Source.date_hint` (the caller's: a date in the file name, else
+the file's modification day).
 """
 
 from __future__ import annotations
@@ -26,12 +28,11 @@ from datetime import datetime, timezone
 
 from parsers.classify import Classifier
 from parsers.event import Event
-from parsers.lines import Line, LineSplitter, clean_lines
+from parsers.lines import Line, LineSplitter
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
-from parsers.prefix import PrefixParser, compile_format, detect
-
-DETECT_LINES = 20
+from parsers.prefix import PrefixParser, compile_format
+from parsers.prefix_auto import AutoParser
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,7 @@ class Source:
     service: str
     path: str
     file_id: str
+    date_hint: str | None = None  # YYYY-MM-DD for timestamps without a date
 
 
 class Assembler:
@@ -50,10 +52,10 @@ class Assembler:
         self.splitter = LineSplitter(options.bounds.max_line_bytes, start_offset)
         self.multiline = Multiline(options.multiline, options.bounds)
         self.classifier = Classifier(options)
-        if prefix is None and options.format != "auto":
-            prefix = compile_format(options.format, options.timezone)
+        if prefix is None:
+            prefix = (AutoParser(options.timezone, source.date_hint) if options.format == "auto"
+                      else compile_format(options.format, options.timezone))
         self.prefix = prefix
-        self._waiting: list[Line] = []  # lines read before the format is known
         self._flags: dict[int, tuple[str, ...]] = {}  # line offset -> flags, for lines with flags
         self._read_second = -1
         self._read_iso = ""
@@ -63,8 +65,6 @@ class Assembler:
 
     @property
     def resume_offset(self) -> int:
-        if self._waiting:
-            return self._waiting[0].offset
         offset = self.multiline.pending_offset
         if offset is None:
             offset = self.splitter.pending_offset
@@ -80,14 +80,6 @@ class Assembler:
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
         lines, clean, clean_offset = self.splitter.split(data, offset)
-        if self.prefix is None:
-            self._waiting.extend(lines)
-            self._waiting.extend(clean_lines(clean, clean_offset))
-            if len(self._waiting) < DETECT_LINES:
-                return []
-            self._detect()
-            lines, self._waiting = self._waiting, []
-            return self._push(lines, now_ms)
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
@@ -97,10 +89,6 @@ class Assembler:
 
     def poll(self, now_ms: int) -> list[Event]:
         out: list[Event] = []
-        if self.prefix is None and self._waiting:
-            self._detect()
-            lines, self._waiting = self._waiting, []
-            out = self._push(lines, now_ms)
         rec = self.multiline.poll(now_ms)
         if rec is not None:
             out.append(self._event(rec, self._iso(now_ms)))
@@ -108,10 +96,6 @@ class Assembler:
 
     def finish(self, now_ms: int) -> list[Event]:
         lines = self.splitter.finish()
-        if self.prefix is None:
-            self._waiting.extend(lines)
-            self._detect()
-            lines, self._waiting = self._waiting, []
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
         if rec is not None:
@@ -119,9 +103,6 @@ class Assembler:
         return out
 
     # ---------------------------------------------------------------------------------
-    def _detect(self) -> None:
-        self.prefix = detect([ln.text for ln in self._waiting[:DETECT_LINES]], self.options.timezone)
-
     def _push(self, lines: list[Line], now_ms: int) -> list[Event]:
         out: list[Event] = []
         parse = self.prefix.parse  # type: ignore[union-attr]

@@ -5,11 +5,16 @@ The caller parses each line's prefix once and pushes it here:
 * a line with a structured prefix (any format but `raw`) starts a record;
 * a line without a prefix (`None`: a stack frame, a `Caused by:`, a traceback line,
   any line the format does not recognise) continues the pending record;
-* a `raw` prefix (no known layout: every non-indented line is a candidate start) is
-  where the dialect's rule table decides, as in Fluent Bit's `flb_ml_rule.c`: rows of
+* a `raw` prefix (a non-indented line without a timestamp or known layout) is where
+  the dialect's rule table decides, as in Fluent Bit's `flb_ml_rule.c`: rows of
   (state, regex, next state); a line that matches a row from the current state
-  continues the record, any other line starts a new one, whose first state comes
-  from the `start_state` rows.
+  continues the record. After a record that started without a prefix, any other line
+  starts a new one, whose first state comes from the `start_state` rows. After a
+  structured start line (zero-configuration files mix both), a raw line continues the
+  record (`ERROR ...` + `java.lang.X: msg`, a message over several lines), unless a
+  trace in the record has ended and the line starts another one (`java.lang.Y: ...` or
+  `Traceback ...` after frames): the rules follow the lines of a structured record too
+  once it holds a trace.
 
 Records close on the next start line, at `poll()` after `flush_after_ms` idle, or at
 `finish()`. Bounds: lines past `max_event_lines` / `max_event_bytes` are dropped and
@@ -27,7 +32,7 @@ from parsers.prefix import Prefix
 
 START = "start_state"
 _JAVA_HEADER = (r"^(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
-                r"(?:Exception|Error|Throwable)(?:\$\w+)?(?::|\s*$)")
+                r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?(?:[:;]|\s*$)")
 _JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
 _JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
 
@@ -50,6 +55,9 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", r"^\s*$", "python_chain"),
     ("python_chain", _PY_TRACEBACK, "python"),
 )
+# States in which a trace has ended (frames seen, or Python's exception line): a new
+# exception header there starts a new record even after a structured start line.
+TRACE_ENDED = frozenset(("java", "python_exc"))
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 
@@ -130,13 +138,13 @@ class Multiline:
             return RawRecord(prefix, line, [], offset, end_offset)
         if prefix is not None and prefix.format != "raw":  # the 95% case
             self._pending = RawRecord(prefix, line, [], offset, end_offset)
-            self._n, self._bytes, self._ruled = 1, end_offset - offset, False
+            self._n, self._bytes, self._ruled, self._state = 1, end_offset - offset, False, START
             return pending
         if pending is None:
             self._open(line, prefix, offset, end_offset)
             return None
         if prefix is None:
-            if self._ruled:
+            if self._ruled or self._state != START:
                 self._state = self._rules.step(self._state, line) or self._state
             self._append(pending, line, offset, end_offset)
             return None
@@ -145,6 +153,13 @@ class Multiline:
             self._state = nxt
             self._append(pending, line, offset, end_offset)
             return None
+        if not self._ruled:  # after a structured start line
+            first = self._rules.first_state(line)
+            if first == START or self._state not in TRACE_ENDED:
+                if self._state == START:
+                    self._state = first
+                self._append(pending, line, offset, end_offset)
+                return None
         self._open(line, prefix, offset, end_offset)
         return pending
 
@@ -172,10 +187,11 @@ class Multiline:
             pending = self._pending
             if prefix is not None and prefix.format != "raw":  # push(): the 95% case
                 self._pending = RawRecord(prefix, text, [], offset, end)
-                self._n, self._bytes, self._ruled = 1, end - offset, False
+                self._n, self._bytes, self._ruled, self._state = 1, end - offset, False, START
                 if pending is not None:
                     out.append(pending)
-            elif prefix is None and pending is not None and not self._ruled:  # push(): a continuation
+            elif prefix is None and pending is not None and not self._ruled and self._state == START:
+                # push(): a continuation of a record whose lines the rules do not follow
                 self._append(pending, text, offset, end)
             else:
                 rec = self.push(text, prefix, offset, end, now_ms)

@@ -8,7 +8,8 @@ grammar is consulted only for lines that pass a cheap first-character pre-filter
 miss the fast path (it agrees with it; a property test checks this).
 
 `compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
-logback `%` syntax (see `prefix_pattern`); `detect()` picks a built-in from sample lines.
+logback `%` syntax (see `prefix_pattern`); `prefix_auto` recognises layouts per line with no
+configuration.
 """
 
 from __future__ import annotations
@@ -216,15 +217,3 @@ def compile_format(fmt: str, timezone: str = "UTC") -> PrefixParser:
 
     alt, to_dt = compile_pattern(fmt)
     return PrefixParser("pattern", (alt,), timezone, to_dt)
-
-
-def detect(lines: list[str], timezone: str = "UTC") -> PrefixParser:
-    """The built-in parser that recognises the most of `lines` (first wins a tie), or
-    the raw parser when none recognises any."""
-    best, best_n = None, 0
-    for name in BUILTINS:
-        parser = compile_format(name, timezone)
-        n = sum(1 for line in lines if parser.parse(line) is not None)
-        if n > best_n:
-            best, best_n = parser, n
-    return best if best is not None else RawParser()

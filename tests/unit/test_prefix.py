@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from parsers.prefix import BUILTINS, compile_format, detect
+from parsers.prefix import BUILTINS, compile_format
+from parsers.prefix_auto import AutoParser
 
 DATA = Path(__file__).parent / "data" / "prefix"
 CASES = json.loads((DATA / "lines-and-their-fields.json").read_text(encoding="utf-8"))
@@ -72,24 +73,6 @@ def test_an_unknown_timezone_is_a_value_error():
         compile_format("logback", "Mars/Olympus")
 
 
-def test_detect_picks_logback_for_logback_lines():
-    lines = ["2026-11-26 10:15:30.123 [main] INFO  c.f.A - x", "\tat a.B.c(B.java:1)",
-             "2026-11-26 10:15:30.124 [main] ERROR c.f.A - y"]
-    assert detect(lines).name == "logback"
-
-
-def test_detect_picks_python_for_python_logging_lines():
-    lines = ["2026-11-26 10:15:30,123 - pay - INFO - x", "2026-11-26 10:15:30,124 - pay - ERROR - y"]
-    assert detect(lines, "Asia/Shanghai").name == "python"
-
-
-def test_detect_falls_back_to_raw_which_starts_records_at_non_indented_lines():
-    parser = detect(["plain text", "no layout here"])
-    assert parser.name == "raw"
-    assert parser.parse("plain text").message == "plain text"
-    assert parser.parse("\tindented") is None and parser.parse("") is None
-
-
 _FIELD_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=30)
 _LINES = st.one_of(
     st.text(max_size=120),
@@ -112,8 +95,7 @@ def test_the_fast_path_and_the_grammar_agree_on_every_layout(line):
 @given(text=st.text(), blob=st.binary())
 def test_every_prefix_parser_is_total_on_arbitrary_input(text, blob):
     decoded = blob.decode("utf-8", errors="replace")
-    for fmt in FORMATS:
-        parser = compile_format(fmt, "Asia/Shanghai")
+    for parser in [compile_format(fmt, "Asia/Shanghai") for fmt in FORMATS] + [AutoParser("Asia/Shanghai", "2026-11-26")]:
         for line in (text, decoded, "2026-11-26 10:15:30.123 [x] INFO  y - " + text):
             result = parser.parse(line)
             assert result is None or isinstance(result.message, str)

@@ -1,0 +1,143 @@
+"""Zero-configuration record starts: the layout is found per line, not per file.
+
+`AutoParser.parse(line)` tries, in this order, the layout that matched the previous
+line, the built-in layouts (`prefix.BUILTINS`: exact fields), then a timestamp in
+any common form (`prefix_time_forms`) at the start of the line, optionally behind a
+level word or a bracket, with the fields after it read by `prefix_fields`. A line
+that starts with none of these is a `raw` candidate (the multi-line rules decide),
+and an indented line continues the record before it. A file may mix layouts.
+
+A timestamp without a date (`03:04:05.678`) or without a year (`Nov 26 10:15:30`)
+takes them from the date hint: a date in the file's name or its modification day,
+which the caller passes in (parsers do no IO).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from parsers.prefix import BUILTINS, Alternative, Prefix, PrefixParser, normalize_level
+from parsers.prefix_fields import LEVELS, POSITION, split_fields
+from parsers.prefix_time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
+
+# Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an
+# opening bracket; after it: the closing bracket.
+_LEAD = rf"(?:\[?(?P<lead_level>(?i:{LEVELS}))\]?[ \t:|]+)?[\[(<]?[ \t]?"
+_CLOSE = r"[\])>]?"
+_STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
+# A first character a timestamp, bracket or level word may have; other lines are raw at once.
+_MAYBE = frozenset("0123456789[(<#") | frozenset("ADEFIJMNOSTWCacdefijmnostw")
+_FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "FATAL", "CRITICAL",
+                          "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                          "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
+_WORD = re.compile(r"[A-Za-z]+")
+MAX_NORMALIZED_CACHE = 4096
+
+
+def _builtin_alternatives() -> tuple[Alternative, ...]:
+    seen: dict[int, Alternative] = {}
+    for alts in BUILTINS.values():
+        for alt in alts:
+            seen.setdefault(id(alt.fast.pattern), alt)
+    unique: dict[str, Alternative] = {}
+    for alt in seen.values():
+        unique.setdefault(alt.fast.pattern, alt)
+    return tuple(unique.values())
+
+
+class AutoParser(PrefixParser):
+    __slots__ = ("_hint", "_last", "_norm")
+
+    def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
+        hint = Hint(date_hint)
+
+        def to_dt(s: str) -> datetime:  # built-in layouts: a time-only stamp takes the hint's date
+            if len(s) <= 8 and hint.date is not None:
+                return datetime.fromisoformat(f"{hint.date} {s.zfill(8)}")
+            return datetime.fromisoformat(s)
+
+        super().__init__("auto", _builtin_alternatives(), timezone, to_dt)
+        self._first = None
+        self._hint = hint
+        self._last: Alternative | int | None = None  # what matched the previous start line
+        self._norm: dict[str, str | None] = {}
+
+    def parse(self, line: str) -> Prefix | None:
+        c = line[:1]
+        if not c or c in " \t":
+            return None  # indented or empty: continues the record before it
+        last = self._last
+        if last is not None:
+            p = self._try_builtin(last, line) if isinstance(last, Alternative) else self._try_form(last, line)
+            if p is not None:
+                return p
+        if c in "0123456789[":
+            for alt in self._alts:
+                if alt is not last and (p := self._try_builtin(alt, line)) is not None:
+                    self._last = alt
+                    return p
+        if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)):
+            for i in range(len(_STARTS)):
+                if i is not last and (p := self._try_form(i, line)) is not None:
+                    self._last = i
+                    return p
+        if c == "#" and line[1:2].isdigit():
+            line_ = line[1:]
+        else:
+            line_ = line
+        m = EPOCH_MS.match(line_)
+        if m is not None:
+            return self._epoch(line, m)
+        return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
+
+    # ---------------------------------------------------------------------------
+    @staticmethod
+    def _starts_with_word(line: str) -> bool:
+        m = _WORD.match(line)
+        return m is not None and m.group(0)[:3].upper() in _FIRST_WORDS or (
+            m is not None and m.group(0).upper() in _FIRST_WORDS)
+
+    def _try_builtin(self, alt: Alternative, line: str) -> Prefix | None:
+        m = alt.fast.match(line)
+        if m is None:
+            return None
+        p = self._build(m.group("ts", "ts_s", "ts_f", "ts_z", "level", "logger", "thread", "pid", "message"), alt, m)
+        p.format = "auto"
+        if p.message[:1] == "[" and (pm := POSITION.match(p.message)) is not None:  # RuoYi: [method,line] - msg
+            p.extra = dict(p.extra or {}, method=pm.group("method"), line=pm.group("line"))
+            p.message = p.message[pm.end():]
+        return p
+
+    def _try_form(self, i: int, line: str) -> Prefix | None:
+        name, rx, conv = _STARTS[i]
+        m = rx.match(line)
+        if m is None:
+            return None
+        rest = line[m.end():]
+        if rest[:1].isdigit() or rest[:1].isalpha() and name != "time" and m.group(0)[-1:].isdigit():
+            return None  # `2019-01-02 03:04:05123`, `10:11:12abc`: not a timestamp followed by fields
+        ts_text = m.group(0)
+        key = f"{name}\x1f{ts_text}"
+        norm = self._norm.get(key, False)
+        if norm is False:
+            g = m.groupdict()
+            norm = conv(g, self._hint) if self._valid(g) else None
+            if len(self._norm) >= MAX_NORMALIZED_CACHE:
+                self._norm.clear()
+            self._norm[key] = norm
+        f = split_fields(rest)
+        gd = m.groupdict()
+        level = f.level or gd.get("lead_level")
+        iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
+        return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
+                      normalize_level(level) if level else None, f.logger, f.thread, f.pid, None, f.extra, "auto")
+
+    @staticmethod
+    def _valid(g: dict) -> bool:
+        return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
+
+    def _epoch(self, line: str, m: re.Match[str]) -> Prefix:
+        seconds, frac = epoch_ms_text(int(m.group("epoch")))
+        iso = self._conv.iso(seconds, frac, "Z")
+        return Prefix(line[:-1] if line[-1:] == "\r" else line, iso, m.group("epoch"), format="auto")

@@ -1,0 +1,151 @@
+"""The fields between a zero-configuration timestamp and the message.
+
+Real layouts put level, thread, pid, logger and source position after the
+timestamp in every order and bracketing:
+
+    ERROR [main] c.f.p.OrderService - msg             [main] INFO  c.f.Foo:42 - msg
+    SEVERE [http-nio-8080-exec-1] org.apache.Foo.bar msg (Tomcat)
+    [pid] [tid] [File.java: 42] [ERROR ] msg           : ERROR/MainProcess] msg (celery)
+    :INFO main (Foo.java:42)msg                        |DEBUG|main|c.f.Mapper[42]|msg
+    INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
+
+`split_fields(rest)` reads such tokens from the start of `rest` while they look like
+prefix fields and returns them with the message. It never fails: what it does not
+recognise is message. RuoYi's `[method,line] - ` after the logger is read as the
+position too.
+"""
+
+from __future__ import annotations
+
+import re
+
+LEVELS = r"TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|FINEST|FINER|FINE|CONFIG"
+_LEVEL_SET = frozenset(LEVELS.split("|"))
+_TOKEN = re.compile(
+    r"[ \t]*(?:"
+    rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
+    r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
+    r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
+    r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
+    r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
+    r"|(?P<logger>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
+    r"(?=[ \t]*(?:$|[:|]|-+ |\[[\w$<>]+,\d+\]))(?P<k_logger>)"
+    r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
+    r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
+    r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
+    r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
+    r"|-{2,3}(?= )(?P<k_skip>)"  # Spring Boot's ---
+    r"|\|(?P<k_pipe>)"
+    r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
+    r")")
+_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.]*?)\s*(?::\s*(?P<line>\d+))?")
+POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
+_MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
+MAX_TOKENS = 10
+
+
+class Fields:
+    __slots__ = ("level", "thread", "logger", "pid", "extra", "message")
+
+    def __init__(self) -> None:
+        self.level = self.thread = self.logger = self.pid = None
+        self.extra: dict[str, str] | None = None
+        self.message = ""
+
+
+def _bracket(f: Fields, content: str) -> bool:
+    """Assign a `[...]` group; False when it is not a prefix field (the message starts)."""
+    inner = content.strip()
+    up = inner.upper()
+    if up in _LEVEL_SET:
+        if f.level is not None:
+            return False
+        f.level = up
+        return True
+    if inner.isdigit():
+        if f.pid is None:
+            f.pid = inner
+        elif f.thread is None:
+            f.thread = inner
+        return True
+    if f.logger is None and ("." in inner or ":" in inner):
+        m = _BR_LOGGER.fullmatch(inner)
+        if m is not None:
+            f.logger = m.group("name")
+            if m.group("line"):
+                f.extra = {"line": m.group("line")}
+            return True
+    if f.thread is None and f.logger is None:
+        f.thread = inner
+        return True
+    return False
+
+
+def split_fields(rest: str) -> Fields:
+    f = Fields()
+    pos, end = 0, len(rest)
+    for _ in range(MAX_TOKENS):
+        if pos >= end:
+            break
+        m = _TOKEN.match(rest, pos)
+        if m is None:
+            break
+        kind = m.lastgroup
+        if kind == "k_level":
+            if f.level is not None:
+                break
+            f.level = m.group("level").upper()
+            f.thread = m.group("proc") or f.thread
+        elif kind == "k_br":
+            if not _bracket(f, m.group("br")):
+                break
+        elif kind == "k_src":
+            f.extra = {"source": m.group("src")}
+        elif kind == "k_wsrc":
+            f.thread = f.thread or m.group("word")
+            f.extra = {"source": m.group("wsrc")}
+        elif kind == "k_django":
+            f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
+        elif kind == "k_logger":
+            if f.logger is not None:
+                break
+            f.logger = m.group("logger")
+            line = m.group("lline") or m.group("bline")
+            if line:
+                f.extra = {"line": line}
+            pos = m.end()
+            break
+        elif kind == "k_logger2":
+            if f.logger is not None:
+                break
+            f.logger = m.group("logger2")
+            pos = m.end()
+            break
+        elif kind == "k_logger3":
+            if f.logger is not None:
+                break
+            f.logger, f.extra = m.group("lname"), {"line": m.group("nline")}
+            pos = m.end()
+            break
+        elif kind == "k_pword":
+            if f.thread is None:
+                f.thread = m.group("pword")
+            elif f.logger is None:
+                f.logger = m.group("pword")
+            else:
+                break
+        elif kind == "k_num":
+            if f.pid is None:
+                f.pid = m.group("num")
+            elif f.thread is None:
+                f.thread = m.group("num")
+            else:
+                break
+        pos = m.end()
+    pos = _MSG_SEP.match(rest, pos).end()
+    pm = POSITION.match(rest, pos)
+    if pm is not None:
+        f.extra = {"method": pm.group("method"), "line": pm.group("line")}
+        pos = pm.end()
+    f.message = rest[pos:]
+    return f

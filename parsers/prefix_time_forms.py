@@ -1,0 +1,119 @@
+"""Timestamps as real logs write them, for zero-configuration record starts.
+
+Each form is a regex fragment with named groups and a function that turns a match
+into `YYYY-MM-DD HH:MM:SS` (the text `TimeConverter` takes) plus the fraction and
+the line's own UTC offset. A form without a year or without a date takes them from
+the date hint (a date in the file name, else the file's modification day).
+
+    ISO          2019-01-02 03:04:05,678  2019/01/02T03:04:05.678+08:00  2019-1-2 3:04:05
+    day-month    02-Jan-2019 03:04:05.678 (Tomcat)   02/Jan/2019:03:04:05 +0800 (access logs)
+    JUL          Jan 2, 2019 3:04:05 PM
+    syslog       Nov 26 10:15:30
+    java date    Tue Jan 02 03:04:05 CST 2019
+    numeric      01/02/2019 03:04:05 (US; day first when the first number is > 12),
+                 02.01.2019 03:04:05, 19/01/02 03:04:05 (yy/MM/dd), 01-02 03:04:05.678 (MM-dd)
+    time only    03:04:05.678
+    epoch ms     1546398245678| (p6spy and other `|`-delimited lines)
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from typing import Callable
+
+MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MON = r"(?P<mon>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)"
+_HMS = r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})"
+_FRAC = r"(?:[.,:](?P<f>\d{1,9}))?"
+_ZONE = r"(?:\s?(?P<z>Z|[+-]\d{2}:?\d{2}(?!\d)))?"
+
+
+class Hint:
+    """Where a timestamp without a date (or year) takes it from: `YYYY-MM-DD` or None."""
+
+    __slots__ = ("date", "year")
+
+    def __init__(self, date: str | None) -> None:
+        self.date = date if date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
+        self.year = int(self.date[:4]) if self.date else None
+
+
+def _text(y: int | None, mo: int | None, d: int | None, g: dict, hint: Hint) -> str | None:
+    if y is None:
+        if hint.year is None:
+            return None
+        y = hint.year
+    if mo is None or d is None:
+        if hint.date is None:
+            return None
+        return f"{hint.date} {int(g['h']):02d}:{g['mi']}:{g['s']}"
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d} {int(g['h']):02d}:{g['mi']}:{g['s']}"
+
+
+def _month(g: dict) -> int | None:
+    return MONTHS.get(g["mon"][:3].lower())
+
+
+def _iso(g, hint):
+    return _text(int(g["y"]), int(g["mo"]), int(g["d"]), g, hint)
+
+
+def _day_month(g, hint):
+    return _text(int(g["y"]), _month(g), int(g["d"]), g, hint)
+
+
+def _jul(g, hint):
+    h = int(g["h"]) % 12 + (12 if g["ampm"].upper() == "PM" else 0)
+    return _text(int(g["y"]), _month(g), int(g["d"]), dict(g, h=str(h)), hint)
+
+
+def _syslog(g, hint):
+    return _text(None, _month(g), int(g["d"]), g, hint)
+
+
+def _java_date(g, hint):
+    return _text(int(g["y"]), _month(g), int(g["d"]), g, hint)
+
+
+def _numeric(g, hint):
+    a, b, c = int(g["a"]), int(g["b"]), g["c"]
+    if g["sep"] == ".":  # 02.01.2019: day first
+        return _text(int(c), b, a, g, hint) if len(c) == 4 else None
+    if len(c) == 2:  # 19/01/02: yy/MM/dd (Hadoop, Spark)
+        return _text(2000 + a, b, int(c), g, hint)
+    return _text(int(c), b, a, g, hint) if a > 12 else _text(int(c), a, b, g, hint)
+
+
+def _month_day(g, hint):
+    return _text(None, int(g["mo"]), int(g["d"]), g, hint)
+
+
+def _time_only(g, hint):
+    return _text(None, None, None, g, hint)
+
+
+# (name, regex fragment, to "YYYY-MM-DD HH:MM:SS"); order matters only for speed.
+FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
+    ("iso", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[ T]|T? +){_HMS}{_FRAC}{_ZONE}", _iso),
+    ("time", rf"{_HMS}{_FRAC}(?![\d:/-])", _time_only),
+    ("day_month", rf"(?P<d>\d{{1,2}})[-/ ]{_MON}[-/ ](?P<y>\d{{4}})[: ]{_HMS}{_FRAC}{_ZONE}", _day_month),
+    ("jul", rf"{_MON} (?P<d>\d{{1,2}}), (?P<y>\d{{4}}),? {_HMS} (?P<ampm>[AaPp][Mm])", _jul),
+    ("java_date", rf"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]* {_MON} (?P<d>\d{{1,2}}) {_HMS} (?:[A-Z]{{2,5}} )?(?P<y>\d{{4}})",
+     _java_date),
+    ("syslog", rf"{_MON} {{1,2}}(?P<d>\d{{1,2}}) {_HMS}{_FRAC}(?![\d,])", _syslog),
+    ("numeric", rf"(?P<a>\d{{2}})(?P<sep>[/.])(?P<b>\d{{2}})(?P=sep)(?P<c>\d{{4}}|\d{{2}})[ T]{_HMS}{_FRAC}{_ZONE}",
+     _numeric),
+    ("month_day", rf"(?P<mo>\d{{2}})-(?P<d>\d{{2}}) {_HMS}{_FRAC}(?![\d:])", _month_day),
+)
+
+EPOCH_MS = re.compile(r"(?P<epoch>1\d{12})\|")
+
+
+def epoch_ms_text(ms: int) -> tuple[str, str]:
+    """`YYYY-MM-DD HH:MM:SS` in UTC and the fraction, for an epoch in milliseconds."""
+    dt = datetime.fromtimestamp(ms // 1000, timezone.utc)
+    return dt.strftime("%Y-%m-%d %H:%M:%S"), f"{ms % 1000:03d}"
