@@ -50,7 +50,7 @@ class Assembler:
         self.options = options
         self.source = source
         self.splitter = LineSplitter(options.bounds.max_line_bytes, start_offset)
-        self.multiline = Multiline(options.multiline, options.bounds)
+        self.multiline = Multiline(options.multiline, options.bounds, track_structured=options.format == "auto")
         self.classifier = Classifier(options)
         if prefix is None:
             prefix = (AutoParser(options.timezone, source.date_hint) if options.format == "auto"
@@ -90,6 +90,7 @@ class Assembler:
     def poll(self, now_ms: int) -> list[Event]:
         out: list[Event] = []
         rec = self.multiline.poll(now_ms)
+        out += self._take_ready(self._iso(now_ms))
         if rec is not None:
             out.append(self._event(rec, self._iso(now_ms)))
         return out
@@ -98,6 +99,7 @@ class Assembler:
         lines = self.splitter.finish()
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
+        out += self._take_ready(self._iso(now_ms))
         if rec is not None:
             out.append(self._event(rec, self._iso(now_ms)))
         return out
@@ -112,8 +114,19 @@ class Assembler:
             if line.flags:
                 self._flags[line.offset] = line.flags
             rec = push(line.text, parse(line.text), line.offset, line.end_offset, now_ms)
+            if self.multiline.ready:
+                out += self._take_ready(read_time)
             if rec is not None:
                 out.append(self._event(rec, read_time))
+        return out
+
+    def _take_ready(self, read_time: str) -> list[Event]:
+        """Events of the records the assembler closed beside the one a call returned."""
+        ready = self.multiline.ready
+        if not ready:
+            return []
+        out = [self._event(rec, read_time) for rec in ready]
+        ready.clear()
         return out
 
     def _event(self, rec: RawRecord, read_time: str) -> Event:

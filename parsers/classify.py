@@ -31,6 +31,10 @@ SIGNATURE_CACHE_SIZE = 4096
 _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
 
 
+_JUL_LEVEL = re.compile(r"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (.*)$", re.DOTALL)
+_JUL_LEVELS = {"WARNING": "WARN"}
+
+
 def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     if not keys:
         return None
@@ -96,6 +100,8 @@ class Classifier:
         else:
             ev = Event(rec.first_line)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
+        if rec.continuation and ev.level is None and first is not None and first.format == "auto":
+            self._jul_second_line(ev, rec)
         msg = ev.message
         if rec.continuation or (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             self._exception(ev, rec)
@@ -104,6 +110,19 @@ class Classifier:
         self._mask(ev)
         self._trace_ids(ev)
         return ev
+
+    @staticmethod
+    def _jul_second_line(ev: Event, rec: RawRecord) -> None:
+        """java.util.logging writes `Jan 2, 2019 3:04:05 PM pkg.Class method` and then
+        `SEVERE: msg`: the level and the message are on the second line."""
+        m = _JUL_LEVEL.match(rec.continuation[0])
+        if m is None:
+            return
+        ev.level = _JUL_LEVELS.get(m.group(1), m.group(1))
+        if ev.logger and ev.message and " " not in ev.message:
+            ev.logger = f"{ev.logger}.{ev.message}"  # class and method, as Tomcat's one-line format has it
+        ev.message = m.group(2)
+        del rec.continuation[0]
 
     # -- kinds ---------------------------------------------------------------------
     def _exception(self, ev: Event, rec: RawRecord) -> None:

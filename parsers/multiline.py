@@ -31,7 +31,7 @@ from parsers.options import Bounds
 from parsers.prefix import Prefix
 
 START = "start_state"
-_JAVA_HEADER = (r"^(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
+_JAVA_HEADER = (r"^[\t ]?(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
                 r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?(?:[:;]|\s*$)")
 _JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
 _JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
@@ -55,6 +55,11 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", r"^\s*$", "python_chain"),
     ("python_chain", _PY_TRACEBACK, "python"),
 )
+# A raw record in this state (an exception line, no frame yet) holds the raw lines after
+# it, up to MAX_HELD, until a frame shows they belong to its message.
+HOLD_STATE = "java_after_exception"
+MAX_HELD = 50
+_CAUSE_RX = re.compile(_JAVA_CAUSE)
 # States in which a trace has ended (frames seen, or Python's exception line): a new
 # exception header there starts a new record even after a structured start line.
 TRACE_ENDED = frozenset(("java", "python_exc"))
@@ -109,9 +114,9 @@ class Multiline:
     """Streaming assembler. `push()` returns the record a line closed, if any."""
 
     __slots__ = ("_rules", "_single", "_max_lines", "_max_bytes", "_flush_ms",
-                 "_pending", "_state", "_ruled", "_n", "_bytes", "_last_ms")
+                 "_pending", "_state", "_ruled", "_track", "_n", "_bytes", "_last_ms", "_held", "ready")
 
-    def __init__(self, dialect: str, bounds: Bounds) -> None:
+    def __init__(self, dialect: str, bounds: Bounds, track_structured: bool = False) -> None:
         if dialect not in DIALECTS:
             raise ValueError(f"multiline dialect {dialect!r}: use one of {', '.join(DIALECTS)}")
         self._rules = RuleTable(DIALECTS[dialect])
@@ -122,9 +127,17 @@ class Multiline:
         self._pending: RawRecord | None = None
         self._state = START
         self._ruled = False  # pending record started without a structured prefix: rules track it
+        # Zero configuration (raw lines mixed with structured ones): the rules also follow the
+        # lines of a structured record, so that a trace after a finished one starts a record.
+        self._track = track_structured
         self._n = 0
         self._bytes = 0
         self._last_ms = 0
+        # Raw lines after an exception line whose frames have not come yet (a message over
+        # several lines, as JUnit prints `expected:<...>`): held until a frame makes them
+        # part of the record, or anything else makes them records of their own.
+        self._held: list[tuple[str, Prefix | None, int, int]] = []
+        self.ready: list[RawRecord] = []  # records closed beside the one a call returns: take them first
 
     @property
     def pending_offset(self) -> int | None:
@@ -136,6 +149,9 @@ class Multiline:
         pending = self._pending
         if self._single:
             return RawRecord(prefix, line, [], offset, end_offset)
+        if self._held:
+            self._push_held(line, prefix, offset, end_offset, now_ms)
+            return None
         if prefix is not None and prefix.format != "raw":  # the 95% case
             self._pending = RawRecord(prefix, line, [], offset, end_offset)
             self._n, self._bytes, self._ruled, self._state = 1, end_offset - offset, False, START
@@ -146,12 +162,17 @@ class Multiline:
         if prefix is None:
             if self._ruled or self._state != START:
                 self._state = self._rules.step(self._state, line) or self._state
+            elif self._track:
+                self._state = self._rules.first_state(line)
             self._append(pending, line, offset, end_offset)
             return None
         nxt = self._rules.step(self._state, line)  # a raw candidate start: the rules decide
         if nxt is not None:
             self._state = nxt
             self._append(pending, line, offset, end_offset)
+            return None
+        if self._ruled and self._state == HOLD_STATE and self._rules.first_state(line) == START:
+            self._held.append((line, prefix, offset, end_offset))
             return None
         if not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
@@ -185,16 +206,21 @@ class Multiline:
             end = offset + len(text) + 1
             prefix = None if first_chars is not None and text[:1] not in first_chars else parse(text)
             pending = self._pending
-            if prefix is not None and prefix.format != "raw":  # push(): the 95% case
+            if prefix is not None and prefix.format != "raw" and not self._held:  # push(): the 95% case
                 self._pending = RawRecord(prefix, text, [], offset, end)
                 self._n, self._bytes, self._ruled, self._state = 1, end - offset, False, START
                 if pending is not None:
                     out.append(pending)
-            elif prefix is None and pending is not None and not self._ruled and self._state == START:
-                # push(): a continuation of a record whose lines the rules do not follow
+            elif prefix is None and pending is not None and not self._ruled:  # push(): a continuation
+                if self._track:  # zero configuration: follow the trace in a structured record
+                    st = self._state
+                    self._state = self._rules.first_state(text) if st == START else self._rules.step(st, text) or st
                 self._append(pending, text, offset, end)
             else:
                 rec = self.push(text, prefix, offset, end, now_ms)
+                if self.ready:
+                    out += self.ready
+                    self.ready.clear()
                 if rec is not None:
                     out.append(rec)
             offset = end
@@ -209,10 +235,49 @@ class Multiline:
         return None
 
     def finish(self) -> RawRecord | None:
-        """End of input: close the pending record."""
+        """End of input: close the pending record (and the held lines' records, in `ready`)."""
+        while self._held:
+            self._release(self._last_ms)
         pending, self._pending = self._pending, None
         self._state = START
         return pending
+
+    # -- held lines -------------------------------------------------------------------
+    def _push_held(self, line: str, prefix: Prefix | None, offset: int, end_offset: int, now_ms: int) -> None:
+        """A line after held ones: a frame (or cause) makes them message lines of the
+        pending record; another raw line is held too (up to `MAX_HELD`); anything else
+        releases them, and the line is pushed after."""
+        structured = prefix is not None and prefix.format != "raw"
+        nxt = None if structured else self._rules.step(self._state, line)
+        if nxt is not None and nxt != HOLD_STATE or nxt == HOLD_STATE and _CAUSE_RX.match(line):
+            pending = self._pending
+            for held in self._held:
+                self._append(pending, held[0], held[2], held[3])
+            self._held.clear()
+            self._state = nxt
+            self._append(pending, line, offset, end_offset)
+            return
+        if not structured and len(self._held) < MAX_HELD and (
+                nxt is not None or self._rules.first_state(line) == START):
+            self._held.append((line, prefix, offset, end_offset))
+            return
+        self._release(now_ms)
+        rec = self.push(line, prefix, offset, end_offset, now_ms)
+        if rec is not None:
+            self.ready.append(rec)
+
+    def _release(self, now_ms: int) -> None:
+        """Close the pending record without its held lines, then push those again: they
+        start records of their own, as if nothing had been held."""
+        held, self._held = self._held, []
+        pending, self._pending = self._pending, None
+        self._state = START
+        if pending is not None:
+            self.ready.append(pending)
+        for line, prefix, offset, end_offset in held:
+            rec = self.push(line, prefix, offset, end_offset, now_ms)
+            if rec is not None:
+                self.ready.append(rec)
 
     def _open(self, line: str, prefix: Prefix | None, offset: int, end_offset: int) -> None:
         self._pending = RawRecord(prefix, line, [], offset, end_offset)

@@ -47,7 +47,9 @@ class StackTrace:
 
 
 _TYPE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
-HEADER = re.compile(rf"^(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?::\s?(?P<msg>.*?))?\s*$")
+# `pkg.Type: msg`, `pkg.Type; msg` (SAXParseException), `pkg.Type` alone, at any indentation
+# (Tomcat's formatter indents them).
+HEADER = re.compile(rf"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?:[:;]\s?(?P<msg>.*?))?\s*$")
 CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by): (?P<rest>.*)$")
 _NO_FILE = frozenset(("Native Method", "Unknown Source", ""))
 MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")

@@ -128,3 +128,38 @@ def test_a_line_cut_inside_a_multibyte_character_is_truncated_not_invalid() -> N
         (ev,) = run(line, cuts, options)
         assert ev.truncated and ev.flags == [] and ev.message == "订单不存在订单不"
         assert ev.end_offset == len(line)
+
+
+# Zero configuration over the real-world layouts: raw lines mixed with structured ones,
+# JUL two-line records, held lines of multi-line exception messages.
+AUTO_CORPUS = b"".join((DATA / f"{name}.log").read_bytes() for name in (
+    "tomcat-jul-records-and-indented-exceptions-keep-their-header-lines",
+    "django-and-celery-tracebacks-stay-with-their-header-lines",
+    "junit-assertion-message-over-several-lines-belongs-to-its-trace",
+    "ruoyi-time-only-layout-keeps-error-lines-with-their-traces"))
+AUTO = ParseOptions()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=len(AUTO_CORPUS)), max_size=40))
+def test_zero_configuration_chunk_boundaries_anywhere_give_the_same_events(cuts: list[int]) -> None:
+    assert summary(run(AUTO_CORPUS, cuts, AUTO)) == summary(run(AUTO_CORPUS, [], AUTO))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=len(AUTO_CORPUS)))
+def test_zero_configuration_restart_at_resume_offset_gives_the_same_remaining_events(prefix: int) -> None:
+    whole = summary(run(AUTO_CORPUS, [], AUTO))
+    asm = Assembler(AUTO, SOURCE, 0)
+    first = summary(asm.feed(AUTO_CORPUS[:prefix], 0, NOW_MS)) if prefix else []
+    resume = asm.resume_offset
+    assert resume <= prefix
+    rest = summary(run(AUTO_CORPUS[resume:], [], AUTO, start=resume))
+    assert first == whole[:len(first)]
+    assert rest == [ev for ev in whole if ev[1] >= resume]
+
+
+def test_zero_configuration_events_tile_the_input() -> None:
+    events = run(AUTO_CORPUS, [], AUTO)
+    assert events[0].offset == 0 and events[-1].end_offset == len(AUTO_CORPUS)
+    assert all(a.end_offset == b.offset for a, b in zip(events, events[1:]))
