@@ -11,7 +11,9 @@ are decompressed as a stream and offsets are positions in the decompressed bytes
 
 Each file gets the parse options of the first `[[inputs]]` entry whose globs match
 it (a rotated `x.log.gz` also matches through `x.log`), else the defaults (`auto`
-format and multiline) with `host.service`. Regular files get the same `file_id` as
+format and multiline) with `host.service`, or with no configuration at all a service
+named after the file or its folder (`service_name`). Times written without a date take
+it from the file's name or modification day (`date_hint`). Regular files get the same `file_id` as
 the shipper gives them (device, inode, first-line fingerprint), so `--events` ids
 equal the ids the pipeline would ship.
 """
@@ -33,7 +35,9 @@ from parsers.event import Event
 from parsers.options import ParseOptions
 from pipeline.config import to_parse_options
 from pipeline.config_schema import Config, InputConfig
+from pipeline.date_hint import date_hint
 from pipeline.identity import identify_fd
+from pipeline.service_name import service_from_path
 
 CHUNK_BYTES = 256 * 1024
 STDIN = "-"
@@ -119,7 +123,12 @@ def plan_files(paths: list[str], cfg: Config) -> list[ScanFile]:
         key = -1 if inp is None else cfg.inputs.index(inp)
         if key not in options:
             options[key] = to_parse_options(cfg, inp)
-        service = inp.service or cfg.host.service if inp is not None else cfg.host.service
+        if inp is not None:
+            service = inp.service or cfg.host.service
+        elif cfg.source is None and path != STDIN:  # no configuration: name it after the file or folder
+            service = service_from_path(path) or cfg.host.service
+        else:
+            service = cfg.host.service
         size = None if path == STDIN else os.path.getsize(path)
         out.append(ScanFile(path, service, options[key], size))
     return out
@@ -148,7 +157,9 @@ def read_events(f: ScanFile, host: str, now_ms: int,
     stream, file_id = _open(f)
     raw = getattr(stream, "fileobj", None)
     try:
-        asm = Assembler(f.options, Source(host, f.service, f.path, file_id), 0)
+        mtime = None if f.path == STDIN else os.stat(f.path).st_mtime
+        hint = date_hint(f.path[:-3] if f.gzipped else f.path, mtime, f.options.timezone)
+        asm = Assembler(f.options, Source(host, f.service, f.path, file_id, hint), 0)
         offset, seen = 0, 0
         read = stream.read1 if raw is not None else stream.read  # read1: a truncated .gz still yields its head
         while chunk := read(CHUNK_BYTES):

@@ -26,6 +26,7 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from pipeline.acks import AckTracker
 from pipeline.checkpoints import CheckpointError, CheckpointStore
+from pipeline.date_hint import date_hint
 from pipeline.config import to_parse_options, to_tail_inputs
 from pipeline.metrics import Metrics
 from pipeline.tail import Chunk, Tailer, TailerStopped
@@ -207,7 +208,9 @@ class Shipper:
         if f is None:
             options = self._options.get(info.input, self._default_options)
             host = self.cfg.host.name
-            asm = Assembler(options, Source(host, info.service, info.path, info.file_id), chunk.offset)
+            # a followed file is being written now: its day is today's unless its name says otherwise
+            hint = date_hint(info.path, time.time(), options.timezone)
+            asm = Assembler(options, Source(host, info.service, info.path, info.file_id, hint), chunk.offset)
             f = self._files[info.file_id] = _File(asm, AckTracker(), event_key(host, info.path))
         return f
 

@@ -174,3 +174,19 @@ def test_a_truncated_gz_reports_what_it_holds_and_exits_2(capsys: pytest.Capture
     report = json.loads(out)
     assert code == 2 and "cut.log.gz" in err
     assert report["flags"] == {"read_error": 1} and report["totals"]["events"] > 100
+
+
+def test_without_a_config_a_time_only_file_gets_its_date_from_its_name_and_its_service_from_its_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no ./logpipe.toml here
+    logs = tmp_path / "ruoyi-admin" / "logs"
+    logs.mkdir(parents=True)
+    path = logs / "sys-error.2019-01-02.log"
+    path.write_text("10:15:30.456 [http-nio-8080-exec-2] ERROR c.r.f.w.e.GlobalExceptionHandler - boom\n"
+                    "java.lang.NullPointerException: null\n\tat com.ruoyi.A.b(A.java:1)\n", encoding="utf-8")
+    code, out, _ = scan(capsys, "--events", str(path))
+    docs = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(docs) == 1
+    assert docs[0]["@timestamp"].startswith("2019-01-02T10:15:30.456")
+    assert docs[0]["service"]["name"] == "ruoyi-admin"
+    assert docs[0]["error"]["type"] == "java.lang.NullPointerException"
