@@ -16,15 +16,21 @@ DATA = Path(__file__).parent / "data" / "multiline"
 LOGS = sorted(DATA.glob("*.log"))
 
 
+def closed(ml: Multiline, rec: RawRecord | None) -> list[RawRecord]:
+    """The records a call closed: those it left in `ready` first, then the one it returned."""
+    out = [*ml.ready, *([rec] if rec is not None else [])]
+    ml.ready.clear()
+    return out
+
+
 def feed(data: bytes, fmt: str, dialect: str, bounds: Bounds = Bounds()) -> list[RawRecord]:
     """Push every line of `data` with its byte offsets, the way the pipeline does."""
     parser, ml, out, offset = compile_format(fmt), Multiline(dialect, bounds), [], 0
     for raw in data.splitlines(keepends=True):
         line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        rec = ml.push(line, parser.parse(line), offset, offset + len(raw), 0)
-        out += [rec] if rec else []
+        out += closed(ml, ml.push(line, parser.parse(line), offset, offset + len(raw), 0))
         offset += len(raw)
-    return out + ([rec] if (rec := ml.finish()) else [])
+    return out + closed(ml, ml.finish())
 
 
 @pytest.mark.parametrize("log", LOGS, ids=[p.stem for p in LOGS])
@@ -104,18 +110,18 @@ _TEXT = st.sampled_from(["x", "\tat a.B.c(B.java:1)", "Caused by: a.B: c", "java
 @settings(max_examples=200, deadline=None)
 @given(lines=st.lists(st.tuples(_KINDS, _TEXT, st.integers(1, 300)), max_size=60),
        dialect=st.sampled_from(["auto", "java", "python", "none"]),
-       max_lines=st.integers(1, 8), max_bytes=st.integers(1, 2000), polls=st.lists(st.booleans(), max_size=60))
-def test_records_cover_every_pushed_byte_once_and_in_order(lines, dialect, max_lines, max_bytes, polls):
-    ml = Multiline(dialect, Bounds(max_event_lines=max_lines, max_event_bytes=max_bytes, flush_after_ms=10))
+       max_lines=st.integers(1, 8), max_bytes=st.integers(1, 2000), polls=st.lists(st.booleans(), max_size=60),
+       track=st.booleans())
+def test_records_cover_every_pushed_byte_once_and_in_order(lines, dialect, max_lines, max_bytes, polls, track):
+    ml = Multiline(dialect, Bounds(max_event_lines=max_lines, max_event_bytes=max_bytes, flush_after_ms=10), track)
     records, offset = [], 0
     for i, (kind, text, size) in enumerate(lines):
         prefix = {"prefix": Prefix(text, format="logback"), "raw": Prefix(text, format="raw"), "none": None}[kind]
-        records.append(ml.push(text, prefix, offset, offset + size, now_ms=i * 100))
+        records += closed(ml, ml.push(text, prefix, offset, offset + size, now_ms=i * 100))
         offset += size
         if i < len(polls) and polls[i]:
-            records.append(ml.poll(i * 100 + 10))
-    records.append(ml.finish())
-    records = [r for r in records if r is not None]
+            records += closed(ml, ml.poll(i * 100 + 10))
+    records += closed(ml, ml.finish())
     assert ml.pending_offset is None
     spans = [(r.offset, r.end_offset) for r in records]
     assert [s for s, _ in spans] == [0, *(e for _, e in spans)][:len(spans)]  # contiguous: nothing lost or doubled
