@@ -83,7 +83,8 @@ class Assembler:
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
-            for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms):
+            for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms,
+                                                 prefix.indented_continue):
                 out.append(self._event(rec, read_time))
         return out
 

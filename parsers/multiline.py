@@ -55,6 +55,7 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", r"^\s*$", "python_chain"),
     ("python_chain", _PY_TRACEBACK, "python"),
 )
+_INDENT = frozenset(" \t")
 # A raw record in this state (an exception line, no frame yet) holds the raw lines after
 # it, up to MAX_HELD, until a frame shows they belong to its message.
 HOLD_STATE = "java_after_exception"
@@ -185,12 +186,13 @@ class Multiline:
         return pending
 
     def push_clean(self, texts: list[str], offset: int, parse, first_chars: frozenset[str] | None,
-                   now_ms: int) -> list[RawRecord]:
+                   now_ms: int, indented_continue: bool = False) -> list[RawRecord]:
         """`push()` of each of `texts` in turn, returning the records they closed. The
         lines are consecutive from `offset`, each `len(text) + 1` bytes long (what
         `LineSplitter.split` calls clean). `parse` gives a line's prefix; a line whose
         first character is not in `first_chars` (None: unknown) has none, the test
-        `parse` itself starts with, so such lines (stack frames) skip the call. The two
+        `parse` itself starts with, so such lines (stack frames) skip the call; with
+        `indented_continue`, an indented line (the parser says so) skips it too. The two
         common cases are `push()`'s own first branches, inlined: a structured start
         line, and a continuation of a record that the rules do not track."""
         out: list[RawRecord] = []
@@ -204,7 +206,12 @@ class Multiline:
             return out
         for text in texts:
             end = offset + len(text) + 1
-            prefix = None if first_chars is not None and text[:1] not in first_chars else parse(text)
+            if first_chars is not None:
+                prefix = parse(text) if text[:1] in first_chars else None
+            elif indented_continue and text[:1] in _INDENT:
+                prefix = None
+            else:
+                prefix = parse(text)
             pending = self._pending
             if prefix is not None and prefix.format != "raw" and not self._held:  # push(): the 95% case
                 self._pending = RawRecord(prefix, text, [], offset, end)

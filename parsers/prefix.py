@@ -152,6 +152,9 @@ class PrefixParser:
         firsts = [a.first_chars for a in alternatives]
         self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
 
+    # True when an indented line never starts a record (zero configuration)
+    indented_continue = False
+
     @property
     def first_chars(self) -> frozenset[str] | None:
         """Every line that starts a record begins with one of these (None: unknown)."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from parsers.prefix import BUILTINS, Alternative, Prefix, PrefixParser, normalize_level
+from parsers.prefix import _GROUPS, BUILTINS, Alternative, Prefix, PrefixParser, normalize_level
 from parsers.prefix_fields import LEVELS, POSITION, split_fields
 from parsers.prefix_time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
@@ -48,6 +48,7 @@ def _builtin_alternatives() -> tuple[Alternative, ...]:
 
 class AutoParser(PrefixParser):
     __slots__ = ("_hint", "_last", "_norm")
+    indented_continue = True
 
     def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
         hint = Hint(date_hint)
@@ -68,10 +69,15 @@ class AutoParser(PrefixParser):
         if not c or c in " \t":
             return None  # indented or empty: continues the record before it
         last = self._last
-        if last is not None:
-            p = self._try_builtin(last, line) if isinstance(last, Alternative) else self._try_form(last, line)
-            if p is not None:
+        if last.__class__ is Alternative:  # the common case: the layout of the line before
+            m = last.fast.match(line)  # type: ignore[union-attr]
+            if m is not None:
+                p = self._build(m.group(*_GROUPS), last, m)
+                if p.message[:1] == "[":
+                    self._position(p)
                 return p
+        elif last is not None and (p := self._try_form(last, line)) is not None:
+            return p
         if c in "0123456789[":
             for alt in self._alts:
                 if alt is not last and (p := self._try_builtin(alt, line)) is not None:
@@ -102,12 +108,18 @@ class AutoParser(PrefixParser):
         m = alt.fast.match(line)
         if m is None:
             return None
-        p = self._build(m.group("ts", "ts_s", "ts_f", "ts_z", "level", "logger", "thread", "pid", "message"), alt, m)
-        p.format = "auto"
-        if p.message[:1] == "[" and (pm := POSITION.match(p.message)) is not None:  # RuoYi: [method,line] - msg
+        p = self._build(m.group(*_GROUPS), alt, m)
+        if p.message[:1] == "[":
+            self._position(p)
+        return p
+
+    @staticmethod
+    def _position(p: Prefix) -> None:
+        """RuoYi-style `[method,line] - msg`: the position goes to `extra`."""
+        pm = POSITION.match(p.message)
+        if pm is not None:
             p.extra = dict(p.extra or {}, method=pm.group("method"), line=pm.group("line"))
             p.message = p.message[pm.end():]
-        return p
 
     def _try_form(self, i: int, line: str) -> Prefix | None:
         name, rx, conv = _STARTS[i]
