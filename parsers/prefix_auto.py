@@ -32,6 +32,12 @@ _FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN",
                           "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
 _WORD = re.compile(r"[A-Za-z]+")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
+# `LEVEL: msg`, which is java.util.logging's second line.
+_LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
+                          r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
+_LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 MAX_NORMALIZED_CACHE = 4096
 
 
@@ -47,7 +53,7 @@ def _builtin_alternatives() -> tuple[Alternative, ...]:
 
 
 class AutoParser(PrefixParser):
-    __slots__ = ("_hint", "_last", "_norm")
+    __slots__ = ("_hint", "_last", "_norm", "_builtin_first")
     indented_continue = True
 
     def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
@@ -60,6 +66,7 @@ class AutoParser(PrefixParser):
 
         super().__init__("auto", _builtin_alternatives(), timezone, to_dt)
         self._first = None
+        self._builtin_first = frozenset().union(*(a.first_chars for a in self._alts))
         self._hint = hint
         self._last: Alternative | int | None = None  # what matched the previous start line
         self._norm: dict[str, str | None] = {}
@@ -78,9 +85,9 @@ class AutoParser(PrefixParser):
                 return p
         elif last is not None and (p := self._try_form(last, line)) is not None:
             return p
-        if c in "0123456789[":
+        if c in self._builtin_first:
             for alt in self._alts:
-                if alt is not last and (p := self._try_builtin(alt, line)) is not None:
+                if alt is not last and c in alt.first_chars and (p := self._try_builtin(alt, line)) is not None:
                     self._last = alt
                     return p
         if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)):
@@ -88,6 +95,12 @@ class AutoParser(PrefixParser):
                 if i is not last and (p := self._try_form(i, line)) is not None:
                     self._last = i
                     return p
+        if c == "\x1b" or c == "\ufeff":  # colours of a console layout saved to a file; a byte-order mark
+            clean = _ANSI.sub("", line).lstrip("\ufeff")
+            if clean != line and clean:
+                return self.parse(clean)
+        if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
+            return self._level_first(line, m)
         if c == "#" and line[1:2].isdigit():
             line_ = line[1:]
         else:
@@ -148,6 +161,13 @@ class AutoParser(PrefixParser):
     @staticmethod
     def _valid(g: dict) -> bool:
         return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
+
+    @staticmethod
+    def _level_first(line: str, m: re.Match[str]) -> Prefix:
+        f = split_fields(line[m.end():])
+        level = m.group("blevel") or m.group("level")
+        msg = f.message[:-1] if f.message[-1:] == "\r" else f.message
+        return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "auto")
 
     def _epoch(self, line: str, m: re.Match[str]) -> Prefix:
         seconds, frac = epoch_ms_text(int(m.group("epoch")))

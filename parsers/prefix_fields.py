@@ -34,7 +34,7 @@ _TOKEN = re.compile(
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
-    r"|-{2,3}(?= )(?P<k_skip>)"  # Spring Boot's ---
+    r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
     r"|\|(?P<k_pipe>)"
     r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
     r")")

@@ -93,3 +93,27 @@ def test_the_auto_parser_is_total(text):
     for line in (text, "2026-11-26 10:15:30.123 " + text, "[" + text, "10:15:30 " + text):
         p = AutoParser("Asia/Shanghai", "2026-11-26").parse(line)
         assert p is None or isinstance(p.message, str)
+
+
+@pytest.mark.parametrize("line,level,message", [
+    ("INFO  [main] c.f.Foo - started", "INFO", "started"),
+    ("[ERROR] Tests run: 1, Failures: 1", "ERROR", "Tests run: 1, Failures: 1"),
+    ("ERROR:pay.order:boom", "ERROR", "boom"),
+])
+def test_a_level_first_line_without_a_time_starts_a_record(line, level, message):
+    p = AutoParser().parse(line)
+    assert p is not None and p.format == "auto" and (p.level, p.message) == (level, message)
+
+
+@pytest.mark.parametrize("line", ["SEVERE: Error listenerStart", "INFO: Server startup", "ERRORS found", "Information"])
+def test_java_util_loggings_second_line_and_words_that_begin_with_a_level_are_not_starts(line):
+    assert AutoParser().parse(line).format == "raw"
+
+
+def test_console_colours_and_a_byte_order_mark_do_not_hide_the_timestamp():
+    coloured = ("\x1b[2m2019-01-02 03:04:05.678\x1b[0;39m \x1b[32m INFO\x1b[0;39m \x1b[35m1234\x1b[0;39m \x1b[2m---"
+                "\x1b[0;39m \x1b[2m[           main]\x1b[0;39m \x1b[36mc.f.Foo\x1b[0;39m \x1b[2m:\x1b[0;39m Started")
+    p = AutoParser().parse(coloured)
+    assert (p.timestamp, p.level, p.thread, p.logger, p.message) == (
+        "2019-01-02T03:04:05.678+00:00", "INFO", "main", "c.f.Foo", "Started")
+    assert AutoParser().parse("\ufeff2019-01-02 03:04:05 INFO x").timestamp == "2019-01-02T03:04:05+00:00"
