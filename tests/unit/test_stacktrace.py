@@ -102,3 +102,39 @@ def test_parse_stack_is_total_on_arbitrary_text(lines, blob):
     for candidate in (lines, blob.decode("utf-8", errors="replace").splitlines()):
         trace = parse_stack(candidate)
         assert trace is None or trace.exceptions
+
+
+def test_causes_suppressed_at_depth_circular_references_and_jar_suffixes_are_read():
+    lines = ["Exception in thread \"main\" java.lang.RuntimeException: outer",
+             "\tat com.acme.A.run(A.java:10) ~[app.jar:?]",
+             "\tat com.acme.B.run(B.java:20) [app-1.0.jar:1.0]",
+             "\tSuppressed: java.io.IOException: close failed",
+             "\t\tat com.acme.C.close(C.java:5)",
+             "\t\tCaused by: java.io.EOFException: eof",
+             "\t\t\tat com.acme.D.read(D.java:7)",
+             "\t\t\t... 3 more",
+             "Caused by: java.lang.IllegalStateException: middle",
+             "\tat com.acme.E.go(E.java:1)",
+             "\t[CIRCULAR REFERENCE: java.lang.RuntimeException: outer]",
+             "Caused by: org.xml.sax.SAXParseException; lineNumber: 3; columnNumber: 7; bad markup",
+             "\tat com.sun.X.parse(X.java:1)",
+             "\t... 12 common frames omitted"]
+    trace = parse_stack(lines)
+    assert [(e.type, len(e.frames)) for e in trace.exceptions] == [
+        ("java.lang.RuntimeException", 2), ("java.lang.IllegalStateException", 1), ("org.xml.sax.SAXParseException", 1)]
+    assert trace.root_cause.message == "lineNumber: 3; columnNumber: 7; bad markup"
+    suppressed = trace.outermost.suppressed[0]
+    assert (suppressed.type, suppressed.cause.type) == ("java.io.IOException", "java.io.EOFException")
+    assert trace.outermost.frames[0].file == "A.java" and trace.outermost.frames[1].line == 20
+
+
+def test_an_indented_exception_line_heads_its_frames_and_its_message_may_span_lines():
+    lines = ["Failed to start connector",
+             " org.apache.catalina.LifecycleException: Failed to start component",
+             "\tat org.apache.catalina.util.LifecycleBase.start(LifecycleBase.java:167)"]
+    assert parse_stack(lines).outermost.type == "org.apache.catalina.LifecycleException"
+    lines = ["org.junit.ComparisonFailure: expected:<[PAID", "order 1]> but was:<[NEW", "order 1]>",
+             "\tat org.junit.Assert.assertEquals(Assert.java:115)"]
+    trace = parse_stack(lines)
+    assert trace.outermost.type == "org.junit.ComparisonFailure"
+    assert trace.outermost.message == "expected:<[PAID\norder 1]> but was:<[NEW\norder 1]>"
