@@ -31,8 +31,10 @@ SIGNATURE_CACHE_SIZE = 4096
 _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
 
 
-_JUL_LEVEL = re.compile(r"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST): (.*)$", re.DOTALL)
-_JUL_LEVELS = {"WARNING": "WARN"}
+_JUL_LEVEL = re.compile(r"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST|严重|警告|信息|配置|详细|较详细|非常详细)[:：] ?(.*)$",
+                        re.DOTALL)
+_JUL_LEVELS = {"WARNING": "WARN", "严重": "SEVERE", "警告": "WARN", "信息": "INFO", "配置": "CONFIG", "详细": "FINE",
+               "较详细": "FINER", "非常详细": "FINEST"}  # a JVM in a Chinese locale names them in Chinese
 
 
 def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:

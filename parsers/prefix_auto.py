@@ -32,6 +32,7 @@ _FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN",
                           "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
 _WORD = re.compile(r"[A-Za-z]+")
+_CN_MONTH_FIRST = frozenset("一二三四五六七八九十")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
 # `LEVEL: msg`, which is java.util.logging's second line.
@@ -90,7 +91,7 @@ class AutoParser(PrefixParser):
                 if alt is not last and c in alt.first_chars and (p := self._try_builtin(alt, line)) is not None:
                     self._last = alt
                     return p
-        if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)):
+        if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)) or c in _CN_MONTH_FIRST:
             for i in range(len(_STARTS)):
                 if i is not last and (p := self._try_form(i, line)) is not None:
                     self._last = i

@@ -7,7 +7,7 @@ the date hint (a date in the file name, else the file's modification day).
 
     ISO          2019-01-02 03:04:05,678  2019/01/02T03:04:05.678+08:00  2019-1-2 3:04:05
     day-month    02-Jan-2019 03:04:05.678 (Tomcat)   02/Jan/2019:03:04:05 +0800 (access logs)
-    JUL          Jan 2, 2019 3:04:05 PM
+    JUL          Jan 2, 2019 3:04:05 PM, 八月 20, 2013 7:33:01 下午 (a Chinese locale)
     syslog       Nov 26 10:15:30
     java date    Tue Jan 02 03:04:05 CST 2019
     numeric      01/02/2019 03:04:05 (US; day first when the first number is > 12),
@@ -25,6 +25,10 @@ from typing import Callable
 MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _MON = r"(?P<mon>(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*)"
+# A JVM in a Chinese locale: `八月 20, 2013 7:33:01 下午` (java.util.logging's SimpleFormatter)
+CN_MONTHS = {m: i for i, m in enumerate(
+    ("一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"), 1)}
+_CN_MON = r"(?P<cmon>十[一二]?月|[一二三四五六七八九]月)"
 _HMS = r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})"
 _FRAC = r"(?:[.,:](?P<f>\d{1,9}))?"
 _ZONE = r"(?:\s?(?P<z>Z|[+-]\d{2}:?\d{2}(?!\d)))?"
@@ -67,8 +71,9 @@ def _day_month(g, hint):
 
 
 def _jul(g, hint):
-    h = int(g["h"]) % 12 + (12 if g["ampm"].upper() == "PM" else 0)
-    return _text(int(g["y"]), _month(g), int(g["d"]), dict(g, h=str(h)), hint)
+    h = int(g["h"]) % 12 + (12 if g["ampm"].upper() in ("PM", "下午") else 0)
+    month = _month(g) if g.get("mon") else CN_MONTHS.get(g["cmon"])
+    return _text(int(g["y"]), month, int(g["d"]), dict(g, h=str(h)), hint)
 
 
 def _syslog(g, hint):
@@ -101,7 +106,7 @@ FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
     ("iso", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[ T]|T? +){_HMS}{_FRAC}{_ZONE}", _iso),
     ("time", rf"{_HMS}{_FRAC}(?![\d:/-])", _time_only),
     ("day_month", rf"(?P<d>\d{{1,2}})[-/ ]{_MON}[-/ ](?P<y>\d{{4}})[: ]{_HMS}{_FRAC}{_ZONE}", _day_month),
-    ("jul", rf"{_MON} (?P<d>\d{{1,2}}), (?P<y>\d{{4}}),? {_HMS} (?P<ampm>[AaPp][Mm])", _jul),
+    ("jul", rf"(?:{_MON}|{_CN_MON}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}),? {_HMS} (?P<ampm>[AaPp][Mm]|上午|下午)", _jul),
     ("java_date", rf"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]* {_MON} (?P<d>\d{{1,2}}) {_HMS} (?:[A-Z]{{2,5}} )?(?P<y>\d{{4}})",
      _java_date),
     ("syslog", rf"{_MON} {{1,2}}(?P<d>\d{{1,2}}) {_HMS}{_FRAC}(?![\d,])", _syslog),

@@ -90,3 +90,12 @@ def test_golden_file_fed_one_byte_at_a_time_gives_the_same_events(case: str) -> 
     data = (DATA / f"{case}.log").read_bytes()
     options = options_for(case)
     assert render(assemble(data, options, 1)) == render(assemble(data, options))
+
+
+@pytest.mark.parametrize("second,level", [("SEVERE: Failed to init", "SEVERE"), ("严重: Failed to init", "SEVERE"),
+                                          ("警告: Failed to init", "WARN"), ("INFO: Failed to init", "INFO")])
+def test_a_java_util_logging_record_takes_its_level_and_message_from_its_second_line(second, level):
+    data = f"八月 20, 2013 7:33:01 下午 org.apache.coyote.AbstractProtocol init\n{second}\n".encode()
+    (ev,) = assemble(data, ParseOptions())
+    assert (ev.level, ev.message, ev.logger) == (level, "Failed to init", "org.apache.coyote.AbstractProtocol.init")
+    assert ev.timestamp == "2013-08-20T19:33:01+00:00"
