@@ -1,0 +1,126 @@
+"""SQL and timing rules for the real-world ground truth (no import from `parsers/`).
+
+- Druid StatFilter: `slow sql N millis. SQL[params]`, the SQL may run over several lines
+  up to the next record; the trailing `[params]` is not part of the statement.
+- MyBatis: `==>  Preparing: SQL`, then on the same thread and logger `==> Parameters:`,
+  `<==    Columns:`/`<==        Row:` and `<==      Total: N` (or `Updates: N`).
+- p6spy: `now|elapsed|category|connection N|url ...|prepared|sql` (3.x) and
+  `now|elapsed|connection|category|prepared|sql` (1.x); categories statement/batch/query/update.
+- timings: Chinese `耗时` lines and the common English forms (`took N ms`, `in N ms`,
+  `Time elapsed: N sec`, `Started X in N seconds`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from truth_rules import is_header, line_millis, thread_of
+
+DRUID_RE = re.compile(r"slow sql (\d+) millis\. ?(.*)$")
+PARAMS_TAIL_RE = re.compile(r"\[[^\[\]]*\]\s*$")
+PREP_RE = re.compile(r"==>\s+Preparing: ?(.*)$")
+MYBATIS_TAIL_RE = re.compile(r"(==> Parameters:|<==\s+(Columns|Row|Total|Updates):)")
+MYBATIS_END_RE = re.compile(r"<==\s+(Total|Updates): ?\d+")
+LOGGER_RE = re.compile(r"\]\s+(?:DEBUG|TRACE|INFO)\s+(\S+)")
+P6SPY3_RE = re.compile(r"^\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$")
+P6SPY1_RE = re.compile(r"^\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$")
+P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
+
+TIMING_RES = [
+    # [PLUS]结束请求 => URL[GET /path],耗时:[29]毫秒
+    (re.compile(r"URL\[([^\]]*)\][,，]\s*耗时[:：]\s*\[(\d+(?:\.\d+)?)\]\s*(毫秒|ms|秒|s)\b"), 1, 2, 3),
+    # 重连耗时:35 ms / xxx耗时 35ms / 耗时：1.2秒
+    (re.compile(r"([^\s,，:：\]]*)耗时[:：]?\s*\[?(\d+(?:\.\d+)?)\]?\s*(毫秒|ms|秒|s)\b"), 1, 2, 3),
+    (re.compile(r"(\S[^\]]{0,80}?)\s+took\s+(\d+(?:\.\d+)?)\s*(ms|milliseconds|s|seconds|sec)\b"), 1, 2, 3),
+    (re.compile(r"(?:Tests run:.*?|^(\S.*?)\s+)Time elapsed:\s*(\d+(?:\.\d+)?)\s*(sec|s)\b"), 1, 2, 3),
+    (re.compile(r"Started (\S+) in (\d+(?:\.\d+)?) (seconds)"), 1, 2, 3),
+    (re.compile(r"(\S[^\]]{0,80}?)\s+(?:in|after)\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds)\b"), 1, 2, 3),
+]
+TIMING_HINT_RE = re.compile(r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b")
+UNIT_MS = {"ms": 1.0, "毫秒": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0, "seconds": 1000.0, "秒": 1000.0}
+
+
+def druid(lines: list[str]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        m = DRUID_RE.search(line)
+        if not m:
+            continue
+        j = i + 1
+        while j < len(lines) and lines[j] != "" and not is_header(lines[j]):
+            j += 1
+        text = "\n".join([m.group(2)] + lines[i + 1:j])
+        text = PARAMS_TAIL_RE.sub("", text.rstrip())
+        out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(m.group(1)),
+                    "statement": text, "source": "druid"})
+    return out
+
+
+def mybatis(lines: list[str]) -> list[dict]:
+    out, used = [], set()
+    for i, line in enumerate(lines):
+        m = PREP_RE.search(line)
+        if not m:
+            continue
+        thread, logger = thread_of(line), _logger(line)
+        mine = [i]
+        for j in range(i + 1, min(len(lines), i + 400)):
+            other = lines[j]
+            if PREP_RE.search(other) and thread_of(other) == thread and _logger(other) == logger:
+                break  # the next statement of this mapper on this thread
+            if j in used or not MYBATIS_TAIL_RE.search(other):
+                continue
+            if thread_of(other) != thread or _logger(other) != logger:
+                continue
+            mine.append(j)
+            if MYBATIS_END_RE.search(other):
+                break
+        used.update(mine)
+        end = mine[-1]
+        t0, t1 = line_millis(line), line_millis(lines[end])
+        dur = float(t1 - t0) if (t0 is not None and t1 is not None and MYBATIS_END_RE.search(lines[end])
+                                 and thread is not None and t1 >= t0) else None
+        out.append({"lines": [k + 1 for k in mine], "duration_ms": dur,
+                    "statement": m.group(1).rstrip("\r"), "source": "mybatis"})
+    return out
+
+
+def _logger(line: str) -> str | None:
+    m = LOGGER_RE.search(line)
+    return m.group(1) if m else None
+
+
+def p6spy(lines: list[str]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        m = P6SPY3_RE.match(line) or P6SPY1_RE.match(line)
+        if not m or m.group(2) not in P6SPY_CATEGORIES:
+            continue
+        j = i + 1  # a statement with newlines runs on until the next p6spy line
+        while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
+            j += 1
+        sql = m.group(4) if m.group(4).strip() else m.group(3)
+        if j > i + 1:
+            sql = "\n".join([sql] + lines[i + 1:j])
+        elapsed = int(m.group(1))
+        out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(elapsed) if elapsed >= 0 else None,
+                    "statement": sql, "source": "p6spy"})
+    return out
+
+
+def timings(lines: list[str], sql_lines: set[int]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        if i + 1 in sql_lines:
+            continue
+        if not TIMING_HINT_RE.search(line):
+            continue
+        text = line[:2000]
+        for rx, subj, num, unit in TIMING_RES:
+            m = rx.search(text)
+            if m:
+                value = float(m.group(num).replace(",", "")) * UNIT_MS[m.group(unit)]
+                subject = (m.group(subj) or "").strip() or None
+                out.append({"line": i + 1, "duration_ms": round(value, 3), "subject": subject})
+                break
+    return out
