@@ -1,0 +1,151 @@
+"""The real-world corpus: truth rules on hand-written lines, and the scorer on the committed files.
+
+The truth rules are the yardstick the parser is measured with, so they get their own
+tests; the scorer test asserts that every committed source gets a figure, with no
+threshold (the parser it measures is changing).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+RW = ROOT / "bench" / "realworld"
+sys.path.insert(0, str(RW))
+
+import truth  # noqa: E402
+import truth_rules  # noqa: E402
+import truth_sql  # noqa: E402
+
+LOGBACK_TRACE = """\
+14:49:20.866 [http-nio-8088-exec-14] ERROR o.a.c.h.Http11NioProtocol - [log,175] - Failed to complete
+com.mysql.cj.jdbc.exceptions.CommunicationsException: Communications link failure
+
+The last packet sent successfully to the server was 0 milliseconds ago.
+\tat com.mysql.cj.jdbc.exceptions.SQLError.createCommunicationsException(SQLError.java:174)
+\tat com.mysql.cj.jdbc.ConnectionImpl.createNewIO(ConnectionImpl.java:835)
+Caused by: java.net.ConnectException: Connection refused (Connection refused)
+\tat java.net.PlainSocketImpl.socketConnect(Native Method)
+\t... 12 common frames omitted
+14:49:21.001 [main] INFO  c.r.RuoYiApplication - [logStarted,61] - Started RuoYiApplication in 7.5 seconds
+""".splitlines()
+
+PYTHON_CHAIN = """\
+ERROR 2024-09-13 14:21:33,234 log:224 Internal Server Error: /api/v1/host/
+Traceback (most recent call last):
+  File "/app/rest_framework/request.py", line 227, in user
+    self._authenticate()
+AttributeError: 'MultiPartParser' object has no attribute 'authenticate'
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File "/app/django/core/handlers/exception.py", line 47, in inner
+    response = get_response(request)
+rest_framework.request.WrappedAttributeError: 'MultiPartParser' object has no attribute 'authenticate'
+ERROR 2024-09-13 14:21:33,241 basehttp:161 "GET /api/v1/host/ HTTP/1.1" 500 145
+""".splitlines()
+
+
+def test_java_trace_spans_blank_message_lines_and_causes_and_belongs_to_its_record():
+    [t] = truth_rules.java_traces(LOGBACK_TRACE)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 9)
+    assert t["outer"] == "com.mysql.cj.jdbc.exceptions.CommunicationsException"
+    assert t["root"] == "java.net.ConnectException"
+
+
+def test_print_stack_trace_output_after_an_info_line_has_no_header():
+    lines = ["23-Mar-2016 18:12:11.101 INFO [main] o.a.c.s.Catalina.load Initialization processed in 1624 ms",
+             "some output of the application", "java.lang.IllegalStateException: boom",
+             "\tat com.example.App.main(App.java:10)"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"], t["outer"]) == (None, 3, 4, "java.lang.IllegalStateException")
+
+
+def test_python_chain_is_one_trace_whose_root_is_the_first_printed_exception():
+    [t] = truth_rules.python_traces(PYTHON_CHAIN)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 12)
+    assert t["outer"] == "rest_framework.request.WrappedAttributeError"
+    assert t["root"] == "AttributeError"
+
+
+def test_druid_statement_runs_over_lines_and_drops_its_parameters():
+    lines = ["10:39:06.678 [exec-22] ERROR c.a.d.f.s.StatFilter - [internalAfterStatementExecute,504] - "
+             "slow sql 1001 millis. update sys_user", " \t\t SET login_ip = ?", " \t\t\t", " \t\twhere user_id = ?[\"1.2.3.4\",1]",
+             "10:39:07.056 [main] INFO  c.r.App - next record"]
+    [s] = truth_sql.druid(lines)
+    assert s["lines"] == [1, 2, 3, 4] and s["duration_ms"] == 1001.0
+    assert s["statement"] == "update sys_user\n \t\t SET login_ip = ?\n \t\t\t\n \t\twhere user_id = ?"
+
+
+def test_mybatis_joins_its_own_thread_and_times_preparing_to_total():
+    lines = ["2025-02-16 21:06:26.804 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - ==>  Preparing: SELECT * FROM board",
+             "2025-02-16 21:06:26.805 [exec-7] DEBUG i.g.m.DynamicMapper.selectAll - ==> Parameters: 2(Integer)",
+             "2025-02-16 21:06:26.819 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - ==> Parameters: ",
+             "2025-02-16 21:06:26.835 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - <==      Total: 4"]
+    [s] = truth_sql.mybatis(lines)
+    assert s["lines"] == [1, 3, 4] and s["duration_ms"] == 31.0 and s["statement"] == "SELECT * FROM board"
+
+
+def test_p6spy_both_layouts_and_only_statement_categories():
+    lines = ["1674912754358|2|statement|connection 0|url jdbc:p6spy:h2:mem:x|select ?|select 1",
+             "1400000009010|51|0|statement||Select sysdate from dual",
+             "1400000009011|-1||info||No value in environment for: getFilter, using: false",
+             "1400000009012|0|0|resultset|select 1|"]
+    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.p6spy(lines)]
+    assert got == [([1], 2.0, "select 1"), ([2], 51.0, "Select sysdate from dual")]
+
+
+@pytest.mark.parametrize("line, ms, subject", [
+    ("2025-05-28 13:31:01 [XNIO-1 task-2] INFO  c.r.c.w.i.PlusWebInvokeTimeInterceptor - "
+     "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
+    ("2023-01-01 10:00:00.000 INFO  c.x.Redis - 重连耗时:35 ms", 35.0, "重连"),
+    ("Tests run: 1, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.156 sec <<< FAILURE!", 156.0, None),
+])
+def test_timing_lines(line, ms, subject):
+    [t] = truth_sql.timings([line], set())
+    assert (t["duration_ms"], t["subject"]) == (ms, subject)
+
+
+def test_truth_imports_nothing_of_the_parser():
+    for path in (RW / "truth.py", RW / "truth_rules.py", RW / "truth_sql.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not any(n.split(".")[0] in ("parsers", "pipeline", "sinks") for n in names), path
+
+
+def test_committed_truth_matches_its_rules_and_overrides():
+    """truth/*.json is what truth.py writes today (fingerprints aside)."""
+    sys.path.insert(0, str(RW))
+    from collect import load_manifest, present
+    for src in load_manifest():
+        path = RW / "truth" / f"{src['name']}.json"
+        if not present(src) or not path.exists():
+            continue
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        fresh = truth.build(src, truth.Fingerprints(False))
+        for kind in ("traces", "timings"):
+            assert fresh[kind] == saved[kind], (src["name"], kind)
+        assert [s["lines"] for s in fresh["sql"]] == [s["lines"] for s in saved["sql"]], src["name"]
+
+
+def test_scorer_gives_a_figure_for_every_committed_source(capsys):
+    spec = importlib.util.spec_from_file_location("realworld_bench", ROOT / "bench" / "realworld.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    committed = [s["name"] for s in bench.load_manifest() if s["committed"]]
+    assert committed
+    assert bench.main(["--json"] + [a for n in committed for a in ("--source", n)]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert sorted(r["source"] for r in report["sources"]) == sorted(committed)
+    assert report["missing"] == []
+    for row in report["sources"]:
+        assert row["events"] > 0
+        assert any(row[k][1] for k in bench.RATIOS) or row["false_exc"] is not None, row["source"]
