@@ -27,7 +27,7 @@ MS_TIME_RE = re.compile(r"(?:^|[ T\[])(\d{2}):(\d{2}):(\d{2})[.,](\d{3})\b")
 THREAD_RE = re.compile(r"\[([^\]]+)\]")
 
 # Java
-FRAME_RE = re.compile(r"^\s+at [\w$.<>/\-]+(\(.*\))?\s*$")
+FRAME_RE = re.compile(r"^\s+at [\w$.<>/\-]+(\(.*\))?(\s+~?\[[^\]]*\])?\s*$")
 MORE_RE = re.compile(r"^\s+\.\.\. \d+ (more|common frames omitted)\s*$")
 CAUSE_RE = re.compile(r"^(\s*)(Caused by|Suppressed): ((?:[\w$]+\.)*[\w$]+)")
 EXC_LINE_RE = re.compile(
@@ -52,6 +52,9 @@ def _is_frame(line: str) -> bool:
 def _header_of(lines: list[str], first: int, floor: int) -> int | None:
     """The record (header line index) a trace starting at index `first` belongs to."""
     h = first - 1
+    if h > floor and not lines[h].strip():
+        h -= 1  # Spring Boot's %wEx puts one blank line between the message and the trace
+        first -= 1
     while h > floor and not is_header(lines[h]):
         if not lines[h].strip() or _is_frame(lines[h]) or h < first - 20:
             return None

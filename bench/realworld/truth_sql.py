@@ -24,6 +24,11 @@ MYBATIS_END_RE = re.compile(r"<==\s+(Total|Updates): ?\d+")
 LOGGER_RE = re.compile(r"\]\s+(?:DEBUG|TRACE|INFO)\s+(\S+)")
 P6SPY3_RE = re.compile(r"^\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$")
 P6SPY1_RE = re.compile(r"^\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$")
+# a project's own p6spy MessageFormattingStrategy: "date | OperationTime{ms}ms|", ":", indented SQL
+P6SPY_CUSTOM_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| OperationTime(\d+)ms\|$")
+# p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
+# then the prepared statement and the executed one (each may run over lines), ";" at the end
+P6SPY_MULTI_RE = re.compile(r"#\d{13} \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|")
 P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
 
 TIMING_RES = [
@@ -93,6 +98,25 @@ def _logger(line: str) -> str | None:
 def p6spy(lines: list[str]) -> list[dict]:
     out = []
     for i, line in enumerate(lines):
+        c = P6SPY_CUSTOM_RE.match(line)
+        if c and i + 2 < len(lines) and lines[i + 1] == ":":
+            j = i + 2
+            while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
+                j += 1
+            out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(c.group(1)),
+                        "statement": "\n".join(lines[i + 2:j]), "source": "p6spy"})
+            continue
+        c = P6SPY_MULTI_RE.search(line)
+        if c and c.group(2) in P6SPY_CATEGORIES:
+            j = i + 1
+            while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
+                j += 1
+            block = lines[i + 1:j]
+            half = block[len(block) // 2:] if len(block) % 2 == 0 else block  # prepared, then executed
+            elapsed = int(c.group(1))
+            out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(elapsed) if elapsed >= 0 else None,
+                        "statement": "\n".join(half).removesuffix(";"), "source": "p6spy"})
+            continue
         m = P6SPY3_RE.match(line) or P6SPY1_RE.match(line)
         if not m or m.group(2) not in P6SPY_CATEGORIES:
             continue
@@ -113,8 +137,8 @@ def timings(lines: list[str], sql_lines: set[int]) -> list[dict]:
     for i, line in enumerate(lines):
         if i + 1 in sql_lines:
             continue
-        if not TIMING_HINT_RE.search(line):
-            continue
+        if not TIMING_HINT_RE.search(line) or P6SPY_MULTI_RE.search(line):
+            continue  # p6spy's own lines (commit, debug) are SQL-layer records, not timings
         text = line[:2000]
         for rx, subj, num, unit in TIMING_RES:
             m = rx.search(text)

@@ -75,6 +75,18 @@ def test_python_chain_is_one_trace_whose_root_is_the_first_printed_exception():
     assert t["root"] == "AttributeError"
 
 
+def test_spring_boot_blank_line_before_the_trace_and_frames_with_packaging_data():
+    lines = ["2022-01-17 11:08:58.527 ERROR 1543 --- [restartedMain] o.s.boot.SpringApplication : Application run failed",
+             "", "java.lang.IllegalStateException: Error processing condition",
+             "\tat o.s.b.a.c.SpringBootCondition.matches(SpringBootCondition.java:60) ~[spring-boot-2.6.2.jar:2.6.2]",
+             "Caused by: java.lang.ClassNotFoundException: com.example.Missing",
+             "\tat java.base/java.net.URLClassLoader.findClass(URLClassLoader.java:476) ~[na:na]",
+             "\t... 42 common frames omitted", ""]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 7)
+    assert t["root"] == "java.lang.ClassNotFoundException"
+
+
 def test_druid_statement_runs_over_lines_and_drops_its_parameters():
     lines = ["10:39:06.678 [exec-22] ERROR c.a.d.f.s.StatFilter - [internalAfterStatementExecute,504] - "
              "slow sql 1001 millis. update sys_user", " \t\t SET login_ip = ?", " \t\t\t", " \t\twhere user_id = ?[\"1.2.3.4\",1]",
@@ -100,6 +112,16 @@ def test_p6spy_both_layouts_and_only_statement_categories():
              "1400000009012|0|0|resultset|select 1|"]
     got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.p6spy(lines)]
     assert got == [([1], 2.0, "select 1"), ([2], 51.0, "Select sysdate from dual")]
+
+
+def test_p6spy_multiline_format_keeps_the_executed_statement_and_skips_commits():
+    lines = ["2026-03-14 09:48:53.079 INFO  [exec-1] p6spy : #1773449333079 | took 5ms | statement | connection 5| url jdbc:h2:x",
+             "select id", "  from app_user where id = ?", "select id", "  from app_user where id = 1;",
+             "2026-03-14 09:48:53.106 INFO  [exec-1] p6spy : #1773449333106 | took 1ms | commit | connection 5| url jdbc:h2:x",
+             "2026-03-14 12:41:48.554 DEBUG [main] p6spy : #1773459708553 | took 0ms | debug | connection -1| url jdbc:h2:x"]
+    [s] = truth_sql.p6spy(lines)
+    assert (s["lines"], s["duration_ms"], s["statement"]) == ([1, 2, 3, 4, 5], 5.0, "select id\n  from app_user where id = 1")
+    assert truth_sql.timings(lines, set()) == []
 
 
 @pytest.mark.parametrize("line, ms, subject", [
