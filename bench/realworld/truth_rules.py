@@ -19,6 +19,7 @@ HEADER_RE = re.compile(
     r"|\d{2}:\d{2}:\d{2}[.,]\d{3}"                      # 14:39:38.397 (logback short)
     r"|\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}"     # 23-Mar-2016 18:12:11 (Tomcat 8)
     r"|[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M"  # Jan 12, 2012 3:53:59 PM (JUL)
+    r"|[一二三四五六七八九十]{1,3}月 \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [上下]午"  # 八月 20, 2013 7:33:01 下午 (JUL, zh)
     r"|#?\d{13}\s*\|)"                                  # p6spy epoch millis
 )
 JUL_LEVEL_RE = re.compile(r"^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST):\s")

@@ -60,6 +60,17 @@ def test_java_trace_spans_blank_message_lines_and_causes_and_belongs_to_its_reco
     assert t["root"] == "java.net.ConnectException"
 
 
+@pytest.mark.parametrize("date_line", [
+    "Aug 20, 2013 6:07:04 PM org.apache.coyote.AbstractProtocol init",
+    "八月 20, 2013 7:33:01 下午 org.apache.catalina.core.StandardService initInternal",
+])
+def test_tomcat7_two_line_record_heads_its_trace_in_english_and_chinese_locales(date_line):
+    lines = [date_line, "SEVERE: Failed to initialize end point", "java.net.BindException: Permission denied <null>:80",
+             "\tat org.apache.tomcat.util.net.JIoEndpoint.bind(JIoEndpoint.java:406)", ""]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 4)
+
+
 def test_print_stack_trace_output_after_an_info_line_has_no_header():
     lines = ["23-Mar-2016 18:12:11.101 INFO [main] o.a.c.s.Catalina.load Initialization processed in 1624 ms",
              "some output of the application", "java.lang.IllegalStateException: boom",
