@@ -11,6 +11,9 @@ line's first byte lies in the event's [offset, end_offset).
 Per source, per family and macro-averaged over sources (a ratio counts only where its
 denominator is not 0):
   trace_whole     one event covers the trace's first..last line
+  trace_exact     ... and no more: it starts at the header line and ends with the last
+                  line (blank lines after it allowed), so nothing else was merged in;
+                  a trace without header (JUnit) may keep a line before it
   header_attached that event also covers the header line (traces that have one)
   outer_ok        the event's error_type is the outermost class
   root_java/root_python  root_cause_type (or error_type when the parser gives no
@@ -43,7 +46,7 @@ from parsers.options import ParseOptions  # noqa: E402
 
 CHUNK = 256 * 1024
 NOW_MS = 1_764_547_200_000
-RATIOS = ("trace_whole", "header_attached", "outer_ok", "root_java", "root_python",
+RATIOS = ("trace_whole", "trace_exact", "header_attached", "outer_ok", "root_java", "root_python",
           "sql_detected", "sql_duration_ok", "fingerprint_ok", "timing_ok")
 
 
@@ -61,6 +64,7 @@ class Coverage:
     """Which event covers the first byte of line k (1-based)."""
 
     def __init__(self, data: bytes, events: list) -> None:
+        self.data, self.size = data, len(data)
         self.starts = [0]
         pos = data.find(b"\n")
         while pos != -1:
@@ -68,6 +72,14 @@ class Coverage:
             pos = data.find(b"\n", pos + 1)
         self.events = sorted((e for e in events if e.offset is not None), key=lambda e: e.offset)
         self.offsets = [e.offset for e in self.events]
+
+    def span(self, first: int, last: int) -> tuple[int, int, int]:
+        """Byte range of lines first..last, and how far blank lines after it reach."""
+        end = self.starts[last] if last < len(self.starts) else self.size
+        blank_end = end
+        while blank_end < self.size and self.data[blank_end:blank_end + 1] in (b"\n", b"\r"):
+            blank_end += 1
+        return self.starts[first - 1], end, blank_end
 
     def event(self, line: int):
         at = self.starts[line - 1]
@@ -92,6 +104,9 @@ def score(truth: dict, cov: Coverage, events: list) -> dict[str, list[int]]:
         ev = cov.event(t["first_line"])
         whole = ev is not None and cov.event(t["last_line"]) is ev
         tally("trace_whole", whole)
+        start, end, blank_end = cov.span(t["header_line"] or t["first_line"], t["last_line"])
+        starts_ok = ev is not None and (ev.offset == start if t["header_line"] else ev.offset <= start)
+        tally("trace_exact", whole and starts_ok and end - 2 <= (ev.end_offset or 0) <= blank_end)
         if t["header_line"] is not None:
             tally("header_attached", whole and cov.event(t["header_line"]) is ev)
         if t["outer"]:
