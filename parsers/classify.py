@@ -96,7 +96,7 @@ class Classifier:
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
-        if first is not None and first.format != "raw":
+        if first is not None and (first.format != "raw" or first.level is not None):  # raw: a level, no time
             ev = Event(first.message)  # fields set after: twice as fast as keyword arguments
             ev.timestamp, ev.level, ev.logger, ev.thread = first.timestamp, first.level, first.logger, first.thread
         else:

@@ -12,9 +12,9 @@ The caller parses each line's prefix once and pushes it here:
   starts a new one, whose first state comes from the `start_state` rows. After a
   structured start line (zero-configuration files mix both), a raw line continues the
   record (`ERROR ...` + `java.lang.X: msg`, a message over several lines), unless a
-  trace in the record has ended and the line starts another one (`java.lang.Y: ...` or
-  `Traceback ...` after frames): the rules follow the lines of a structured record too
-  once it holds a trace.
+  trace in the record has ended: after Java frames any such line starts a record, after
+  Python's exception line one that starts another trace does; the rules follow the
+  lines of a structured record too once it holds a trace.
 
 Records close on the next start line, at `poll()` after `flush_after_ms` idle, or at
 `finish()`. Bounds: lines past `max_event_lines` / `max_event_bytes` are dropped and
@@ -64,6 +64,10 @@ _CAUSE_RX = re.compile(_JAVA_CAUSE)
 # States in which a trace has ended (frames seen, or Python's exception line): a new
 # exception header there starts a new record even after a structured start line.
 TRACE_ENDED = frozenset(("java", "python_exc"))
+# After a Java trace's frames, a non-indented line that is no `Caused by:` is not the
+# trace's (System.out output in catalina.out); Python's exception line may be followed by
+# more lines of its message, so python_exc does not end a record this way.
+AFTER_FRAMES = "java"
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 
@@ -177,9 +181,15 @@ class Multiline:
             return None
         if not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
-            if first == START or self._state not in TRACE_ENDED:
+            if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED):
                 if self._state == START:
                     self._state = first
+                self._append(pending, line, offset, end_offset)
+                return None
+        elif self._state == START and pending.first is not None and pending.first.level is not None:
+            first = self._rules.first_state(line)  # `ERROR [main] Foo - failed` + the exception it logged
+            if first != START:
+                self._state = first
                 self._append(pending, line, offset, end_offset)
                 return None
         self._open(line, prefix, offset, end_offset)

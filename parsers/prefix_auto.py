@@ -168,7 +168,9 @@ class AutoParser(PrefixParser):
         f = split_fields(line[m.end():])
         level = m.group("blevel") or m.group("level")
         msg = f.message[:-1] if f.message[-1:] == "\r" else f.message
-        return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "auto")
+        # format `raw`: with no time it is weaker evidence of a record start than a timestamp
+        # (Maven's [INFO] lines among plain output); the rules decide what follows it
+        return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "raw")
 
     def _epoch(self, line: str, m: re.Match[str]) -> Prefix:
         seconds, frac = epoch_ms_text(int(m.group("epoch")))

@@ -104,9 +104,9 @@ def test_the_auto_parser_is_total(text):
     ("[ERROR] Tests run: 1, Failures: 1", "ERROR", "Tests run: 1, Failures: 1"),
     ("ERROR:pay.order:boom", "ERROR", "boom"),
 ])
-def test_a_level_first_line_without_a_time_starts_a_record(line, level, message):
+def test_a_level_first_line_without_a_time_is_a_record_start_with_its_fields(line, level, message):
     p = AutoParser().parse(line)
-    assert p is not None and p.format == "auto" and (p.level, p.message) == (level, message)
+    assert p is not None and (p.level, p.message) == (level, message)
 
 
 @pytest.mark.parametrize("line", ["SEVERE: Error listenerStart", "INFO: Server startup", "ERRORS found", "Information"])
