@@ -131,11 +131,11 @@ class Classifier:
         lines = [ev.message, *rec.continuation]
         trace = parse_stack(lines, self._frames)
         if trace is None:
-            ev.message = "\n".join(lines)
+            ev.message = "\n".join(lines if lines[0] else lines[1:])  # a layout may put the message on the next line
             return
         start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(
             (trace.outermost.type, "Traceback", "Exception in thread"))), 0)
-        head = "\n".join(lines[:start]) if start else ev.message
+        head = "\n".join(lines[:start] if lines[0] else lines[1:start]) if start else ev.message
         ev.message = head
         ev.stack_trace = "\n".join(lines[start:])[:MAX_SAMPLE_CHARS]
         outer, root = trace.outermost, trace.root_cause

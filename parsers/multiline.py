@@ -38,6 +38,7 @@ _JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
 
 JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _JAVA_HEADER, "java_after_exception"),
+    (START, _JAVA_FRAME, "java"),  # frames under a line the header rule missed: a trace all the same
     ("java_after_exception", _JAVA_FRAME, "java"),
     ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
     ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
@@ -165,10 +166,10 @@ class Multiline:
             self._open(line, prefix, offset, end_offset)
             return None
         if prefix is None:
-            if self._ruled or self._state != START:
+            if self._state != START:
                 self._state = self._rules.step(self._state, line) or self._state
-            elif self._track:
-                self._state = self._rules.first_state(line)
+            elif self._ruled or self._track:
+                self._state = self._rules.first_state(line)  # an indented header, or frames: a trace
             self._append(pending, line, offset, end_offset)
             return None
         nxt = self._rules.step(self._state, line)  # a raw candidate start: the rules decide
@@ -218,7 +219,7 @@ class Multiline:
             end = offset + len(text) + 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
-            elif indented_continue and text[:1] in _INDENT:
+            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[":
                 prefix = None
             else:
                 prefix = parse(text)

@@ -23,8 +23,9 @@ from parsers.prefix_time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an
 # opening bracket; after it: the closing bracket.
-_LEAD = rf"(?:\[?(?P<lead_level>(?i:{LEVELS}))\]?[ \t:|]+)?[\[(<]?[ \t]?"
-_CLOSE = r"[\])>]?"
+_LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+)?"
+         r"[\[(<]?[ \t]?")
+_CLOSE = r"(?:[ \t]*[\])>])?"
 _STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
 # A first character a timestamp, bracket or level word may have; other lines are raw at once.
 _MAYBE = frozenset("0123456789[(<#") | frozenset("ADEFIJMNOSTWCacdefijmnostw")
@@ -75,6 +76,10 @@ class AutoParser(PrefixParser):
     def parse(self, line: str) -> Prefix | None:
         c = line[:1]
         if not c or c in " \t":
+            if c == " " and line[1:2] == "[":  # ` [INFO ][2016/07/02 ...]`: a layout that starts with a space
+                p = self.parse(line[1:])
+                if p is not None and (p.format == "auto" or p.level is not None):
+                    return p
             return None  # indented or empty: continues the record before it
         last = self._last
         if last.__class__ is Alternative:  # the common case: the layout of the line before
@@ -154,7 +159,7 @@ class AutoParser(PrefixParser):
             self._norm[key] = norm
         f = split_fields(rest)
         gd = m.groupdict()
-        level = f.level or gd.get("lead_level")
+        level = f.level or gd.get("lead_level") or gd.get("lead_blevel")
         iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
         return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
                       normalize_level(level) if level else None, f.logger, f.thread, f.pid, None, f.extra, "auto")

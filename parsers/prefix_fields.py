@@ -38,7 +38,8 @@ _TOKEN = re.compile(
     r"|\|(?P<k_pipe>)"
     r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
     r")")
-_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.]*?)\s*(?::\s*(?P<line>\d+))?")
+# [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)]
+_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+))?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
@@ -74,6 +75,8 @@ def _bracket(f: Fields, content: str) -> bool:
             f.logger = m.group("name")
             if m.group("line"):
                 f.extra = {"line": m.group("line")}
+            elif m.group("src"):
+                f.extra = {"source": m.group("src")}
             return True
     if f.thread is None and f.logger is None:
         f.thread = inner

@@ -11,7 +11,8 @@ the date hint (a date in the file name, else the file's modification day).
     syslog       Nov 26 10:15:30
     java date    Tue Jan 02 03:04:05 CST 2019
     numeric      01/02/2019 03:04:05 (US; day first when the first number is > 12),
-                 02.01.2019 03:04:05, 19/01/02 03:04:05 (yy/MM/dd), 01-02 03:04:05.678 (MM-dd)
+                 02.01.2019 03:04:05, 16-02-2024 03:04:05, 19/01/02 03:04:05 (yy/MM/dd),
+                 01-02 03:04:05.678 (MM-dd)
     time only    03:04:05.678
     epoch ms     1546398245678| (p6spy and other `|`-delimited lines)
 """
@@ -30,7 +31,7 @@ CN_MONTHS = {m: i for i, m in enumerate(
     ("一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"), 1)}
 _CN_MON = r"(?P<cmon>十[一二]?月|[一二三四五六七八九]月)"
 _HMS = r"(?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2})"
-_FRAC = r"(?:[.,:](?P<f>\d{1,9}))?"
+_FRAC = r"(?:[.,:]?(?P<f>\d{1,9}))?"  # `:ss.SSS`, `:ss,SSS`, `:ss:SSS`, and `:ssSSS` (a pattern without the dot)
 _ZONE = r"(?:\s?(?P<z>Z|[+-]\d{2}:?\d{2}(?!\d)))?"
 
 
@@ -88,7 +89,7 @@ def _numeric(g, hint):
     a, b, c = int(g["a"]), int(g["b"]), g["c"]
     if g["sep"] == ".":  # 02.01.2019: day first
         return _text(int(c), b, a, g, hint) if len(c) == 4 else None
-    if len(c) == 2:  # 19/01/02: yy/MM/dd (Hadoop, Spark)
+    if len(c) == 2:  # 19/01/02: yy/MM/dd (Hadoop, Spark); 16-02-2024 and 02/16/2024 below
         return _text(2000 + a, b, int(c), g, hint)
     return _text(int(c), b, a, g, hint) if a > 12 else _text(int(c), a, b, g, hint)
 
@@ -103,14 +104,14 @@ def _time_only(g, hint):
 
 # (name, regex fragment, to "YYYY-MM-DD HH:MM:SS"); order matters only for speed.
 FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
-    ("iso", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[ T]|T? +){_HMS}{_FRAC}{_ZONE}", _iso),
+    ("iso", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?:[ T_-]|T? +){_HMS}{_FRAC}{_ZONE}", _iso),
     ("time", rf"{_HMS}{_FRAC}(?![\d:/-])", _time_only),
     ("day_month", rf"(?P<d>\d{{1,2}})[-/ ]{_MON}[-/ ](?P<y>\d{{4}})[: ]{_HMS}{_FRAC}{_ZONE}", _day_month),
     ("jul", rf"(?:{_MON}|{_CN_MON}) (?P<d>\d{{1,2}}), (?P<y>\d{{4}}),? {_HMS} (?P<ampm>[AaPp][Mm]|上午|下午)", _jul),
     ("java_date", rf"(?i:mon|tue|wed|thu|fri|sat|sun)[a-z]* {_MON} (?P<d>\d{{1,2}}) {_HMS} (?:[A-Z]{{2,5}} )?(?P<y>\d{{4}})",
      _java_date),
     ("syslog", rf"{_MON} {{1,2}}(?P<d>\d{{1,2}}) {_HMS}{_FRAC}(?![\d,])", _syslog),
-    ("numeric", rf"(?P<a>\d{{2}})(?P<sep>[/.])(?P<b>\d{{2}})(?P=sep)(?P<c>\d{{4}}|\d{{2}})[ T]{_HMS}{_FRAC}{_ZONE}",
+    ("numeric", rf"(?P<a>\d{{2}})(?P<sep>[/.-])(?P<b>\d{{2}})(?P=sep)(?P<c>\d{{4}}|\d{{2}})[ T]{_HMS}{_FRAC}{_ZONE}",
      _numeric),
     ("month_day", rf"(?P<mo>\d{{2}})-(?P<d>\d{{2}}) {_HMS}{_FRAC}(?![\d:])", _month_day),
 )

@@ -53,6 +53,10 @@ HEADER = re.compile(rf"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYP
 CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by): (?P<rest>.*)$")
 _NO_FILE = frozenset(("Native Method", "Unknown Source", ""))
 MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")
+# A qualified exception class inside a line, followed by its message or the line's end:
+# `SysLogServiceImpl.saveLog Error：org.springframework.dao.XException: msg`
+EMBEDDED = re.compile(r"(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*"
+                      r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?)(?:[:;]|\s*$)")
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 _THROWABLE_SUFFIX = re.compile(r"(?:Exception|Error|Throwable|Fault)(?:\$\w+)?$")
 
@@ -79,8 +83,12 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
         if PY_START.match(line):
             return i
         if java_frame(line) is not None:
-            for j in range(i - 1, max(-1, i - 1 - max_message_lines), -1):  # nearest header above
+            lowest = max(-1, i - 1 - max_message_lines)
+            for j in range(i - 1, lowest, -1):  # nearest header above
                 if _is_header(lines[j], strict=False) or CHAINED.match(lines[j]):
+                    return j
+            for j in range(i - 1, lowest, -1):  # else a class inside a line: `... failed: java.io.IOException: x`
+                if EMBEDDED.search(lines[j]):
                     return j
             return i
     for i, line in enumerate(lines):  # no frames at all: only an unmistakable header counts
@@ -101,7 +109,13 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
     if PY_START.match(lines[start]):
         excs = _parse_python(lines[start:])
         return StackTrace(excs, "python") if excs else None
-    excs = _parse_java(lines[start:], frame_cache)
+    lines = lines[start:]
+    first = lines[0]
+    if not (HEADER.match(first) or CHAINED.match(first) or java_frame(first)):
+        m = EMBEDDED.search(first)  # the exception after the message text on the header line
+        if m is not None:
+            lines = [first[m.start(1):], *lines[1:]]
+    excs = _parse_java(lines, frame_cache)
     return StackTrace(excs, "java") if excs else None
 
 
