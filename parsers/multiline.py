@@ -57,6 +57,9 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", _PY_TRACEBACK, "python"),
 )
 _INDENT = frozenset(" \t")
+_CONT_FIRST = frozenset("\t CS")  # first characters of the messages _PREFIXED_CONTINUATION matches
+_PREFIXED_CONTINUATION = re.compile(
+    r"[\t ]+(?:at [\w$.<>/]+\(|\.\.\. \d+ (?:more|common frames omitted)|File \")|(?:Caused by|Suppressed): ")
 # A raw record in this state (an exception line, no frame yet) holds the raw lines after
 # it, up to MAX_HELD, until a frame shows they belong to its message.
 HOLD_STATE = "java_after_exception"
@@ -159,6 +162,9 @@ class Multiline:
             self._push_held(line, prefix, offset, end_offset, now_ms)
             return None
         if prefix is not None and prefix.format != "raw":  # the 95% case
+            if self._track and pending is not None and self._prefixed_continuation(prefix, pending):
+                self._append(pending, prefix.message, offset, end_offset)
+                return None
             self._pending = RawRecord(prefix, line, [], offset, end_offset)
             self._n, self._bytes, self._ruled, self._state = 1, end_offset - offset, False, START
             return pending
@@ -225,6 +231,11 @@ class Multiline:
                 prefix = parse(text)
             pending = self._pending
             if prefix is not None and prefix.format != "raw" and not self._held:  # push(): the 95% case
+                if self._track and pending is not None and (prefix.message[:1] in _CONT_FIRST or self._state != START) \
+                        and self._prefixed_continuation(prefix, pending):
+                    self._append(pending, prefix.message, offset, end)
+                    offset = end
+                    continue
                 self._pending = RawRecord(prefix, text, [], offset, end)
                 self._n, self._bytes, self._ruled, self._state = 1, end - offset, False, START
                 if pending is not None:
@@ -259,6 +270,26 @@ class Multiline:
         pending, self._pending = self._pending, None
         self._state = START
         return pending
+
+    def _prefixed_continuation(self, prefix: Prefix, pending: RawRecord) -> bool:
+        """A layout that writes its prefix on every line of a trace (Android's logcat, a
+        logger per line): a frame, `Caused by:` or `... N more` after the prefix, or a line
+        the rules follow inside a trace, with the thread and logger of the record's first
+        line, continues it (its message part is the continuation line)."""
+        first = pending.first
+        if first is None or first.thread != prefix.thread or first.logger != prefix.logger:
+            return False
+        msg = prefix.message
+        state = self._state
+        if state != START:
+            nxt = self._rules.step(state, msg)
+            if nxt is not None:
+                self._state = nxt
+                return True
+        if _PREFIXED_CONTINUATION.match(msg) is None:
+            return False
+        self._state = self._rules.first_state(msg) if state == START else self._rules.step(state, msg) or state
+        return True
 
     # -- held lines -------------------------------------------------------------------
     def _push_held(self, line: str, prefix: Prefix | None, offset: int, end_offset: int, now_ms: int) -> None:

@@ -32,6 +32,7 @@ _TOKEN = re.compile(
     r"(?=[ \t]*(?:$|[:|]|-+ |\[[\w$<>]+,\d+\]))(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
+    r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
     r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
@@ -43,6 +44,7 @@ _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
+_LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL", "A": "FATAL"}
 
 
 class Fields:
@@ -137,6 +139,12 @@ def split_fields(rest: str) -> Fields:
                 f.logger = m.group("pword")
             else:
                 break
+        elif kind == "k_logcat":
+            if f.level is not None or f.logger is not None:
+                break
+            f.level, f.logger = _LOGCAT_LEVELS[m.group("lc")], m.group("tag")
+            f.message = rest[m.end():]
+            return f
         elif kind == "k_num":
             if f.pid is None:
                 f.pid = m.group("num")
