@@ -32,6 +32,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
     if args.action == "up":
         timings = asyncio.run(stack.up(timeout_s=args.timeout))
         print(f"kafka          {stack.kafka.address}  (logs: {stack.kafka.logs_dir})")
+        print(f"kafka SASL_SSL {stack.kafka.secure.address}  (CA, users, passwords: {stack.kafka.secure.client_file})")
         print(f"elasticsearch  {stack.elasticsearch.url}  (logs: {stack.elasticsearch.home / 'logs'})")
         print(f"ready in {timings['total_s']:.1f}s (prepare {timings['prepare_s']:.1f}s, "
               f"start {timings['start_s']:.1f}s)")

@@ -37,7 +37,8 @@ class Stack:
         svc = services_dir()
         stack_home = home.resolve() / "stack"
         return cls(
-            KafkaService(svc, stack_home / "kafka", port=kafka_port, controller_port=kafka_port + 1),
+            KafkaService(svc, stack_home / "kafka", port=kafka_port, controller_port=kafka_port + 1,
+                         secure_port=kafka_port + 2),
             ElasticsearchService(svc, stack_home / "elasticsearch", port=es_port, transport_port=es_port + 100),
         )
 

@@ -1,4 +1,7 @@
-"""A local single-node Apache Kafka (KRaft, broker + controller) from Maven artifacts."""
+"""A local single-node Apache Kafka (KRaft, broker + controller) from Maven artifacts.
+
+Two client listeners: PLAINTEXT on `port`, open to all, and SASL_SSL on `secure_port`
+(`pipeline.stack_kafka_secure`: its CA, users and ACLs)."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import time
 from pathlib import Path
 
 from pipeline.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, read_pid, render, run_maven, spawn, terminate
+from pipeline.stack_kafka_secure import SecureListener
 
 log = logging.getLogger(__name__)
 
@@ -19,7 +23,7 @@ class KafkaService:
     name = "kafka"
 
     def __init__(self, services_dir: Path, home: Path, port: int = 9092, controller_port: int = 9093,
-                 heap_mb: int = 512):
+                 secure_port: int = 9094, heap_mb: int = 512):
         self.pom = services_dir / "kafka" / "pom.xml"
         self.templates = services_dir / "kafka"
         self.home = home
@@ -31,6 +35,7 @@ class KafkaService:
         self.pid_file = home / "kafka.pid"
         self.classpath_file = home / "classpath.txt"
         self.properties = home / "server.properties"
+        self.secure = SecureListener(home, secure_port, port)
 
     @property
     def address(self) -> str:
@@ -43,9 +48,11 @@ class KafkaService:
         pom_mtime = self.pom.stat().st_mtime
         if not self.classpath_file.exists() or self.classpath_file.stat().st_mtime < pom_mtime:
             await run_maven(self.pom, "dependency:build-classpath", f"-Dmdep.outputFile={self.classpath_file}")
+        await self.secure.prepare(find_java(17))
         self.properties.write_text(render(
             self.templates / "server.properties",
             port=self.port, controller_port=self.controller_port, data_dir=self.data_dir,
+            **self.secure.template_values(),
         ))
         if not (self.data_dir / "meta.properties").exists():
             await self._format_storage()
@@ -66,6 +73,14 @@ class KafkaService:
             raise StackError(f"formatting Kafka storage in {self.data_dir} failed:\n{proc.stdout}{proc.stderr}")
         log.info("formatted Kafka storage in %s (cluster id %s)", self.data_dir, cluster_id)
 
+    def cluster_id(self) -> str:
+        try:
+            text = (self.data_dir / "meta.properties").read_text()
+        except FileNotFoundError:
+            return ""
+        m = re.search(r"^cluster\.id=(\S+)", text, re.M)
+        return m.group(1) if m else ""
+
     def version(self) -> str | None:
         try:
             cp = self.classpath_file.read_text()
@@ -81,8 +96,9 @@ class KafkaService:
     async def start(self) -> int:
         if self.pid():
             return self.pid()  # type: ignore[return-value]
-        if await port_open("127.0.0.1", self.port):
-            raise StackError(f"port {self.port} is taken by another process; stop it or choose another port")
+        for port in (self.port, self.secure.port):
+            if await port_open("127.0.0.1", port):
+                raise StackError(f"port {port} is taken by another process; stop it or choose another port")
         java = find_java(17)
         cp = self.classpath_file.read_text().strip()
         argv = [str(java), f"-Xms{self.heap_mb}m", f"-Xmx{self.heap_mb}m", "-XX:+UseG1GC",
@@ -116,6 +132,8 @@ class KafkaService:
             if not self.pid():
                 raise StackError(f"Kafka exited during start; see {self.logs_dir / 'server.log'} and stdout.log")
             if await self.healthy():
+                await self.secure.grant(find_java(17), self.classpath_file.read_text().strip(), self.logs_dir,
+                                        self.templates / "log4j2.properties", self.cluster_id())
                 return
             await asyncio.sleep(0.5)
         raise StackError(f"Kafka did not answer within {timeout_s:.0f}s; see {self.logs_dir / 'server.log'}")
