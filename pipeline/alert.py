@@ -57,7 +57,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, KafkaConnectionError
 
 from pipeline.alert_state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
 from pipeline.config_schema import Config
@@ -67,6 +67,7 @@ from pipeline.rules_alert import Alert
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
+from sinks.kafka_errors import check_access
 from sinks.webhook import WebhookOutput
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ class Alerter:
                  metrics: Metrics | None = None) -> None:
         self.cfg = cfg
         self.metrics = metrics if metrics is not None else Metrics()
+        self.env = env
         self.conn = connection_kwargs(cfg.kafka, env)
         self.outputs = side_outputs(cfg) if outputs is None else outputs
         self.to_kafka = "kafka" in cfg.alerts.outputs
@@ -148,8 +150,32 @@ class Alerter:
             await self.stop()
             raise
 
+    async def _wait_for_kafka(self, max_backoff_s: float = 30.0) -> None:
+        """Kafka down at start: wait with back-off (one log line when it starts, one when it ends).
+        Settings the broker refuses (TLS, SASL) raise `KafkaConfigError` at once."""
+        backoff_s, since = 1.0, time.monotonic()
+        while True:
+            try:
+                await check_access(self.cfg.kafka, self.env)
+            except KafkaConnectionError as exc:
+                if backoff_s == 1.0:
+                    log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
+                self.metrics.inc("alert_connect_failures")
+                if self._stopping.is_set():
+                    raise
+                try:
+                    async with asyncio.timeout(backoff_s):
+                        await self._stopping.wait()
+                except TimeoutError:
+                    backoff_s = min(backoff_s * 2, max_backoff_s)
+                continue
+            if backoff_s > 1.0:
+                log.warning("kafka answers after %.0fs; alerting", time.monotonic() - since)
+            return
+
     async def _start(self) -> None:
         k = self.cfg.kafka
+        await self._wait_for_kafka()
         await ensure_topics(self.conn, k.topic_signatures, k.topic_alerts)
         self._producer = AIOKafkaProducer(**self.conn, enable_idempotence=True, acks="all", linger_ms=0)
         await self._producer.start()

@@ -26,6 +26,7 @@ from typing import Any
 import orjson
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import for_code
 
 Record = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -51,8 +52,8 @@ async def ensure_topics(conn: Mapping[str, Any], state_topic: str, alerts_topic:
             return
         resp = await admin.create_topics(wanted)
         for topic, code, *rest in resp.topic_errors:
-            if code not in (0, TOPIC_ALREADY_EXISTS):
-                raise RuntimeError(f"cannot create Kafka topic {topic}: error {code} {rest[0] if rest else ''}")
+            if code not in (0, TOPIC_ALREADY_EXISTS):  # as aiokafka's class: callers tell ACL denials apart
+                raise for_code(code)(topic)
             log.info("created topic %s", topic)
     finally:
         await admin.close()

@@ -20,9 +20,11 @@ from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.config_schema import Config
 from pipeline.metrics import Metrics
 from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
+from pipeline.preflight import check_settings
 from sinks.alerts import ConsoleOutput, format_line
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
+from sinks.kafka_errors import config_faults_named
 
 log = logging.getLogger(__name__)
 SEEN_IDS_MAX = 10_000
@@ -65,6 +67,7 @@ def cmd_alert(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
+    check_settings(cfg, os.environ)
 
     async def go(stop: asyncio.Event) -> int:
         metrics = Metrics()
@@ -79,7 +82,8 @@ def cmd_alert(args: argparse.Namespace) -> int:
             log.info("alerter done: %s", dict(alerter.counts))
         return 0
 
-    return _run_until_signal(go)
+    with config_faults_named(cfg.kafka):
+        return _run_until_signal(go)
 
 
 async def _stop_on(stop: asyncio.Event, action: Callable[[], None]) -> None:
@@ -93,7 +97,9 @@ def cmd_alerts_follow(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
-    return _run_until_signal(lambda stop: follow(cfg, stop, as_json=args.json, from_beginning=args.from_beginning))
+    check_settings(cfg, os.environ)
+    with config_faults_named(cfg.kafka):
+        return _run_until_signal(lambda stop: follow(cfg, stop, as_json=args.json, from_beginning=args.from_beginning))
 
 
 async def follow(cfg: Config, stop: asyncio.Event, *, as_json: bool, from_beginning: bool,

@@ -20,6 +20,10 @@ from pipeline.config import ConfigError, load_config, resolve_config_path
 from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
 from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
+from pipeline.preflight import check_settings
+from sinks.elasticsearch import EsConfigError
+from sinks.kafka_client import KafkaConfigError
+from sinks.kafka_errors import config_faults_named
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +66,8 @@ async def run_indexer(indexer: Indexer) -> None:
 def cmd_index(args: argparse.Namespace) -> int:
     try:
         cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
-    except ConfigError as exc:
+        check_settings(cfg, os.environ, es=True)
+    except (ConfigError, KafkaConfigError, EsConfigError) as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
     if args.retention_days is not None and args.retention_days < 0:
@@ -79,7 +84,11 @@ def cmd_index(args: argparse.Namespace) -> int:
             await run_indexer(indexer)
 
     try:
-        asyncio.run(main())
+        with config_faults_named(cfg.kafka):
+            asyncio.run(main())
+    except KafkaConfigError as exc:  # the broker refused these settings: no retry can help
+        print(f"logpipe: {exc}", file=sys.stderr)
+        return 2
     except asyncio.CancelledError:
         return 130
     except KafkaConnectionError as exc:  # stopped while still waiting for Kafka to answer

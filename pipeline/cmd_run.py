@@ -20,8 +20,10 @@ from pipeline.index import Indexer, IndexerOptions
 from pipeline.metrics import Metrics
 from pipeline.metrics_server import (MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, consumer_lag_sampler,
                                      metrics_port)
+from pipeline.preflight import check_settings
 from pipeline.ship import Shipper
 from pipeline.status_line import status_loop
+from sinks.kafka_errors import config_faults_named, is_config_fault
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +68,8 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
         done, _ = await asyncio.wait(stages | {watcher}, return_when=asyncio.FIRST_COMPLETED)
         failed = [t for t in done if t is not watcher and not t.cancelled() and t.exception() is not None]
         for t in failed:
-            log.error("stage %s failed: %r; stopping the others", t.get_name(), t.exception())
+            if not is_config_fault(t.exception(), cfg.kafka):  # those are printed once, by the command
+                log.error("stage %s failed: %r; stopping the others", t.get_name(), t.exception())
         request_stop()
         await asyncio.gather(*stages, return_exceptions=True)
         if failed:
@@ -85,10 +88,12 @@ def run(args: argparse.Namespace) -> int:
     if not cfg.inputs:
         print("logpipe run: the config has no [[inputs]]; nothing to follow")
         return 2
+    check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
           f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
           "alerts below (Ctrl-C stops)", flush=True)
-    asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet, metrics_port=metrics_port(cfg, args)))
+    with config_faults_named(cfg.kafka):
+        asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet, metrics_port=metrics_port(cfg, args)))
     return 0
 
 

@@ -10,8 +10,10 @@ import signal
 from pipeline.config import load_config, resolve_config_path
 from pipeline.metrics import Metrics
 from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
+from pipeline.preflight import check_settings
 from pipeline.ship import Shipper
 from pipeline.status_line import status_loop
+from sinks.kafka_errors import config_faults_named
 
 
 async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> None:
@@ -33,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if not cfg.inputs:
         print("logpipe ship: the config has no [[inputs]]; nothing to follow")
         return 2
+    check_settings(cfg, os.environ)
     shipper = Shipper(cfg, os.environ, Metrics())
 
     async def main() -> None:
@@ -40,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
                                    samplers=[bytes_behind_sampler(shipper.metrics, lambda: shipper.tailer)]):
             await ship_until_signalled(shipper, show_status=not args.quiet)
 
-    asyncio.run(main())
+    with config_faults_named(cfg.kafka):
+        asyncio.run(main())
     return 0
 
 

@@ -35,6 +35,7 @@ from pipeline.metrics import Metrics
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
+from sinks.kafka_errors import check_access
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class Indexer:
         backoff_s, since = 1.0, time.monotonic()
         while True:
             try:
+                await check_access(self.cfg.kafka, self.env)  # refused settings raise KafkaConfigError: no retry
                 await connect()
                 if backoff_s > 1.0:
                     log.warning("kafka answers after %.0fs; indexing", time.monotonic() - since)

@@ -32,6 +32,8 @@ from pipeline.metrics import Metrics
 from pipeline.tail import Chunk, Tailer, TailerStopped
 from sinks.codec import encode_event, event_key
 from sinks.kafka import EventProducer, ensure_topics
+from sinks.kafka_client import KafkaConfigError
+from sinks.kafka_errors import check_access, config_fault
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,9 @@ class Shipper:
                 await self._run_once()
                 backoff_s = 1.0
             except KafkaOutage as exc:
+                fault = config_fault(exc, self.cfg.kafka) or config_fault(self._failure, self.cfg.kafka)
+                if fault is not None:  # refused by the broker (TLS, SASL, ACLs): a retry cannot help
+                    raise fault from None
                 self.metrics.inc("ship_outages")
                 since = time.monotonic()
                 log.warning("kafka delivery failed (%s); reading paused, resuming from checkpoints when it answers",
@@ -96,9 +101,15 @@ class Shipper:
         k = self.cfg.kafka
         while not self._stopping.is_set():
             try:
+                await check_access(k, self.env)
                 await ensure_topics(k, self.env, {k.topic_events: {"partitions": 6}})
                 return
+            except KafkaConfigError:
+                raise
             except Exception as exc:  # broker not there yet: wait, log once per attempt, and retry
+                fault = config_fault(exc, k)
+                if fault is not None:
+                    raise fault from None
                 self.metrics.inc("ship_connect_failures")
                 log.warning("kafka at %s not reachable yet (%r); retrying in 2s", k.bootstrap, exc)
                 await self._sleep(2.0)
@@ -106,8 +117,11 @@ class Shipper:
     async def _kafka_answers(self) -> bool:
         probe = EventProducer(self.cfg.kafka, self.env)
         try:
+            await check_access(self.cfg.kafka, self.env)
             await asyncio.wait_for(probe.start(), 10)
             return True
+        except KafkaConfigError:  # answers, but refuses these settings: the caller stops
+            raise
         except Exception as exc:  # still down: the caller backs off and tries again
             log.debug("kafka probe failed: %r", exc)
             return False

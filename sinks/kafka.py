@@ -17,7 +17,7 @@ from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import TopicAlreadyExistsError, for_code
 
 from sinks.kafka_client import connection_kwargs
 
@@ -122,8 +122,12 @@ async def ensure_topics(cfg: Any, env: Mapping[str, str], topics: Mapping[str, d
                for name, spec in topics.items() if name not in existing]
         if new:
             try:
-                await admin.create_topics(new)
+                resp = await admin.create_topics(new)
             except TopicAlreadyExistsError:
                 log.debug("topics created concurrently: %s", [t.name for t in new])
+                return
+            for topic, code, *rest in resp.topic_errors:  # an ACL denial, a bad config: aiokafka's error class
+                if code not in (0, TopicAlreadyExistsError.errno):
+                    raise for_code(code)(topic)
     finally:
         await admin.close()
