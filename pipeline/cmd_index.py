@@ -22,6 +22,7 @@ from pipeline.metrics import Metrics
 from pipeline.metrics_server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
 from pipeline.preflight import check_settings
 from sinks.elasticsearch import EsConfigError
+from sinks.es_errors import check_tls, es_faults_named
 from sinks.kafka_client import KafkaConfigError
 from sinks.kafka_errors import config_faults_named
 
@@ -80,13 +81,14 @@ def cmd_index(args: argparse.Namespace) -> int:
                                samplers=[consumer_lag_sampler(metrics, "index_consumer_lag", lambda: indexer.consumer)])
 
     async def main() -> None:
+        await check_tls(cfg.elasticsearch)
         async with endpoint:
             await run_indexer(indexer)
 
     try:
-        with config_faults_named(cfg.kafka):
+        with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
             asyncio.run(main())
-    except KafkaConfigError as exc:  # the broker refused these settings: no retry can help
+    except (KafkaConfigError, EsConfigError) as exc:  # refused settings: no retry can help
         print(f"logpipe: {exc}", file=sys.stderr)
         return 2
     except asyncio.CancelledError:

@@ -23,6 +23,7 @@ from pipeline.metrics_server import (MetricsEndpoint, add_metrics_flag, bytes_be
 from pipeline.preflight import check_settings
 from pipeline.ship import Shipper
 from pipeline.status_line import status_loop
+from sinks.es_errors import check_tls, es_config_fault, es_faults_named
 from sinks.kafka_errors import config_faults_named, is_config_fault
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
         done, _ = await asyncio.wait(stages | {watcher}, return_when=asyncio.FIRST_COMPLETED)
         failed = [t for t in done if t is not watcher and not t.cancelled() and t.exception() is not None]
         for t in failed:
-            if not is_config_fault(t.exception(), cfg.kafka):  # those are printed once, by the command
+            exc = t.exception()
+            if not (is_config_fault(exc, cfg.kafka) or es_config_fault(exc, cfg.elasticsearch)):  # printed by run()
                 log.error("stage %s failed: %r; stopping the others", t.get_name(), t.exception())
         request_stop()
         await asyncio.gather(*stages, return_exceptions=True)
@@ -92,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
           f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
           "alerts below (Ctrl-C stops)", flush=True)
-    with config_faults_named(cfg.kafka):
+    with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
+        asyncio.run(check_tls(cfg.elasticsearch))
         asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet, metrics_port=metrics_port(cfg, args)))
     return 0
 

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
 from typing import Any, Protocol, TypeVar
 
+from elastic_transport import TlsError
 from elasticsearch import ApiError, AsyncElasticsearch, ConnectionError as EsConnectionError, ConnectionTimeout
 
 from pipeline.deadletter import DeadLetter, reason_of
@@ -77,6 +78,7 @@ class BulkSender:
         self._client, self._metrics = client, metrics
         self._base_s, self._cap_s = backoff_base_s, backoff_cap_s
         self.outage = OutageLog(metrics)
+        self._answered = False  # a request succeeded once: TLS settings work
 
     async def call(self, what: str, fn: Callable[[], Awaitable[T]]) -> T:
         """`fn()` retried while Elasticsearch is unreachable or answers 429/5xx; other errors propagate."""
@@ -84,17 +86,24 @@ class BulkSender:
         while True:
             try:
                 result = await fn()
+            except TlsError as exc:
+                if not self._answered:  # TLS that never worked is the configuration's fault: the caller stops
+                    raise
+                self.outage.failed(exc)
+                cause = "unreachable"
             except (EsConnectionError, ConnectionTimeout) as exc:
                 self.outage.failed(exc)
                 cause = "unreachable"
             except ApiError as exc:
                 if not retriable_status(exc.status_code):
-                    log.error("elasticsearch %s failed with %s: %s", what, exc.status_code, exc)
+                    if exc.status_code not in (401, 403):  # refused credentials: the command prints one line
+                        log.error("elasticsearch %s failed with %s: %s", what, exc.status_code, exc)
                     raise
                 if exc.status_code >= 500:
                     self.outage.failed(exc)
                 cause = str(exc.status_code)
             else:
+                self._answered = True
                 self.outage.succeeded()
                 return result
             self._metrics.inc("index_retries_total", cause=cause, scope="request")

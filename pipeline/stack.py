@@ -58,7 +58,7 @@ class Stack:
         await asyncio.gather(self.elasticsearch.stop(), self.kafka.stop())
 
     async def status(self) -> list[ServiceStatus]:
-        return list(await asyncio.gather(self.kafka.status(), self.elasticsearch.status()))
+        return list(await asyncio.gather(self.kafka.status(), self.kafka.secure_status(), self.elasticsearch.status()))
 
 
 def format_status(rows: list[ServiceStatus]) -> str:

@@ -23,7 +23,7 @@ class KafkaService:
     name = "kafka"
 
     def __init__(self, services_dir: Path, home: Path, port: int = 9092, controller_port: int = 9093,
-                 secure_port: int = 9094, heap_mb: int = 512):
+                 secure_port: int | None = None, heap_mb: int = 512):
         self.pom = services_dir / "kafka" / "pom.xml"
         self.templates = services_dir / "kafka"
         self.home = home
@@ -35,7 +35,7 @@ class KafkaService:
         self.pid_file = home / "kafka.pid"
         self.classpath_file = home / "classpath.txt"
         self.properties = home / "server.properties"
-        self.secure = SecureListener(home, secure_port, port)
+        self.secure = SecureListener(home, port + 2 if secure_port is None else secure_port, port)
 
     @property
     def address(self) -> str:
@@ -132,11 +132,23 @@ class KafkaService:
             if not self.pid():
                 raise StackError(f"Kafka exited during start; see {self.logs_dir / 'server.log'} and stdout.log")
             if await self.healthy():
-                await self.secure.grant(find_java(17), self.classpath_file.read_text().strip(), self.logs_dir,
-                                        self.templates / "log4j2.properties", self.cluster_id())
+                await self._grant_when_listening(deadline)
                 return
             await asyncio.sleep(0.5)
         raise StackError(f"Kafka did not answer within {timeout_s:.0f}s; see {self.logs_dir / 'server.log'}")
+
+    async def _grant_when_listening(self, deadline: float) -> None:
+        """Users and ACLs for the SASL_SSL listener. A broker started by an earlier version has no such
+        listener: it keeps running as it is (a warning says how to get the listener), nothing fails."""
+        give_up = min(deadline, time.monotonic() + 15)
+        while not await port_open("127.0.0.1", self.secure.port):
+            if time.monotonic() >= give_up:
+                log.warning("Kafka (pid %s) has no SASL_SSL listener on %s: it was started with an earlier "
+                            "config; `logpipe stack down` then `up` adds it", self.pid(), self.secure.address)
+                return
+            await asyncio.sleep(0.2)
+        await self.secure.grant(find_java(17), self.classpath_file.read_text().strip(), self.logs_dir,
+                                self.templates / "log4j2.properties", self.cluster_id())
 
     async def stop(self) -> None:
         pid = read_pid(self.pid_file)
@@ -153,3 +165,12 @@ class KafkaService:
         else:
             health = "up" if await self.healthy() else "starting"
         return ServiceStatus(self.name, self.version(), pid, self.address, health)
+
+    async def secure_status(self) -> ServiceStatus:
+        """The SASL_SSL listener: up when it accepts connections and its users and ACLs are set."""
+        pid = self.pid()
+        if not pid or not await port_open("127.0.0.1", self.secure.port):
+            health = "down"
+        else:
+            health = "up" if self.secure.granted_file.exists() else "no users"
+        return ServiceStatus("kafka-sasl_ssl", self.version(), pid, self.secure.address, health)

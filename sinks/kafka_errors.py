@@ -36,12 +36,13 @@ class KafkaAccessDenied(KafkaConfigError):
     """The broker refused these settings (TLS, SASL or ACLs); trying again cannot help."""
 
 
-def _chain(exc: BaseException):
+def _chain(exc: BaseException | None):
+    """`exc` and its explicit causes (`raise ... from`), not what it was raised while handling."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
         yield exc
-        exc = exc.__cause__ or exc.__context__
+        exc = exc.__cause__
 
 
 def _subject(exc: ke.KafkaError) -> str:
@@ -64,7 +65,7 @@ def config_fault(exc: BaseException, cfg: KafkaSettings) -> KafkaConfigError | N
                                      f"against {trust} ({e.verify_message})")
         if isinstance(e, ssl.SSLError) and not isinstance(e, NETWORK_SSL):
             return KafkaAccessDenied(f"kafka.security_protocol {cfg.security_protocol}: the TLS handshake with "
-                                     f"{cfg.bootstrap} failed ({e.reason or type(e).__name__})")
+                                     f"{cfg.bootstrap} failed ({getattr(e, 'reason', None) or type(e).__name__})")
         if isinstance(e, AUTHENTICATION):
             return KafkaAccessDenied(f"kafka.sasl_username / kafka.sasl_password_env: {cfg.bootstrap} refused the "
                                      f"credentials of user {cfg.sasl_username!r} (the password in "

@@ -120,3 +120,26 @@ async def test_a_broker_that_is_not_there_is_a_connection_error_to_retry(monkeyp
 async def test_an_unset_password_is_named_before_any_connection_is_tried():
     with pytest.raises(KafkaConfigError, match="LP_TEST_KAFKA_PW, which is not set"):
         await check_access(SASL, {}, timeout_s=3)
+
+
+def _api_error(cls, status: int):
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+    meta = ApiResponseMeta(status=status, http_version="1.1", headers=HttpHeaders(), duration=0.0,
+                           node=NodeConfig("https", "es-1", 9200))
+    return cls(message="security_exception", meta=meta, body={})
+
+
+def test_elasticsearch_refusals_name_the_credential_keys_and_outages_are_left_to_retries():
+    from elastic_transport import ConnectionError as TransportConnectionError, TlsError
+    from elasticsearch import AuthenticationException, AuthorizationException, ConflictError
+
+    from pipeline.config_schema import EsConfig
+    from sinks.es_errors import es_config_fault
+
+    cfg = EsConfig(hosts=("https://es-1:9200",), api_key_env="LP_ES_KEY", ca_certs=CA)
+    assert "elasticsearch.api_key_env (the key in LP_ES_KEY)" in str(
+        es_config_fault(_api_error(AuthenticationException, 401), cfg))
+    assert "(403)" in str(es_config_fault(_api_error(AuthorizationException, 403), cfg))
+    assert f"elasticsearch.ca_certs {CA}" in str(es_config_fault(TlsError("certificate verify failed"), cfg))
+    assert es_config_fault(TransportConnectionError("refused"), cfg) is None
+    assert es_config_fault(_api_error(ConflictError, 409), cfg) is None
