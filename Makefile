@@ -6,6 +6,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK = 1
 
 system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java and Maven must be present
 	@command -v java >/dev/null || { echo "Java is missing: install a JDK 17+ (Debian: openjdk-17-jdk)"; exit 2; }
+	@command -v javac >/dev/null || { echo "javac is missing: install a JDK 17+, not only a JRE (Debian: openjdk-17-jdk-headless)"; exit 2; }
 	@command -v mvn >/dev/null || { echo "Maven is missing: install Maven 3.8+ (Debian: maven)"; exit 2; }
 	@command -v kcat >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; \

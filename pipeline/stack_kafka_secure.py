@@ -134,6 +134,9 @@ class SecureListener:
         stamp = f"{cluster_id} {hashlib.sha256(spec.encode()).hexdigest()}"
         if self.granted_file.exists() and self.granted_file.read_text() == stamp:
             return False
+        if not (java.parent / "javac").exists():  # the source launcher compiles SecureSetup.java in memory
+            raise StackError(f"{java} is a JRE: the Kafka users and ACLs are set by a Java source file, which "
+                             "needs a JDK (Debian: openjdk-17-jdk-headless); or point JAVA_HOME at a JDK")
         spec_file = self.dir / "spec.txt"
         fd = os.open(spec_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:

@@ -28,3 +28,10 @@ def test_stack_up_is_idempotent_when_already_running(local_stack):
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "127.0.0.1:9092" in out.stdout and "ready in" in out.stdout
+
+
+def test_stack_status_shows_the_sasl_ssl_listener_up_with_its_users_set(local_stack):
+    out = subprocess.run([sys.executable, "-m", "pipeline.cli", "stack", "status"], cwd=REPO,
+                         capture_output=True, text=True, timeout=60)
+    secure = next(line for line in out.stdout.splitlines() if line.startswith("kafka-sasl_ssl"))
+    assert re.search(r"127\.0\.0\.1:9094\s+up$", secure), secure
