@@ -35,7 +35,7 @@ def cmd_stack(args: argparse.Namespace) -> int:
         print(f"kafka SASL_SSL {stack.kafka.secure.address}  (CA, users, passwords: {stack.kafka.secure.client_file})")
         print(f"elasticsearch  {stack.elasticsearch.url}  (logs: {stack.elasticsearch.home / 'logs'})")
         print(f"ready in {timings['total_s']:.1f}s (prepare {timings['prepare_s']:.1f}s, "
-              f"start {timings['start_s']:.1f}s)")
+              f"start {timings['start_s']:.1f}s, Kafka users and ACLs {timings['secure_s']:.1f}s)")
         return 0
     if args.action == "down":
         asyncio.run(stack.down())

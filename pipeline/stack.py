@@ -38,7 +38,7 @@ class Stack:
         stack_home = home.resolve() / "stack"
         return cls(
             KafkaService(svc, stack_home / "kafka", port=kafka_port, controller_port=kafka_port + 1,
-                         secure_port=kafka_port + 2),
+                         secure_port=kafka_port + 2, secure=True),
             ElasticsearchService(svc, stack_home / "elasticsearch", port=es_port, transport_port=es_port + 100),
         )
 
@@ -52,13 +52,16 @@ class Stack:
         await self.elasticsearch.start()
         await asyncio.gather(self.kafka.wait_ready(timeout_s), self.elasticsearch.wait_ready(timeout_s))
         t2 = time.monotonic()
-        return {"prepare_s": t1 - t0, "start_s": t2 - t1, "total_s": t2 - t0}
+        await self.kafka.set_up_secure_listener()
+        t3 = time.monotonic()
+        return {"prepare_s": t1 - t0, "start_s": t2 - t1, "secure_s": t3 - t2, "total_s": t3 - t0}
 
     async def down(self) -> None:
         await asyncio.gather(self.elasticsearch.stop(), self.kafka.stop())
 
     async def status(self) -> list[ServiceStatus]:
-        return list(await asyncio.gather(self.kafka.status(), self.kafka.secure_status(), self.elasticsearch.status()))
+        rows = await asyncio.gather(self.kafka.status(), self.kafka.secure_status(), self.elasticsearch.status())
+        return [r for r in rows if r is not None]
 
 
 def format_status(rows: list[ServiceStatus]) -> str:

@@ -1,7 +1,8 @@
 """A local single-node Apache Kafka (KRaft, broker + controller) from Maven artifacts.
 
-Two client listeners: PLAINTEXT on `port`, open to all, and SASL_SSL on `secure_port`
-(`pipeline.stack_kafka_secure`: its CA, users and ACLs)."""
+A PLAINTEXT client listener on `port`, open to all; with `secure=True` (as `logpipe stack up`
+has it) also SASL_SSL on `secure_port` (`pipeline.stack_kafka_secure`: its CA, users and
+ACLs). Private brokers of tests and benchmarks leave it out and start as fast as before."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ class KafkaService:
     name = "kafka"
 
     def __init__(self, services_dir: Path, home: Path, port: int = 9092, controller_port: int = 9093,
-                 secure_port: int | None = None, heap_mb: int = 512):
+                 secure_port: int | None = None, heap_mb: int = 512, secure: bool = False):
         self.pom = services_dir / "kafka" / "pom.xml"
         self.templates = services_dir / "kafka"
         self.home = home
@@ -35,7 +36,9 @@ class KafkaService:
         self.pid_file = home / "kafka.pid"
         self.classpath_file = home / "classpath.txt"
         self.properties = home / "server.properties"
-        self.secure = SecureListener(home, port + 2 if secure_port is None else secure_port, port)
+        self.secure: SecureListener | None = None
+        if secure:
+            self.secure = SecureListener(home, port + 2 if secure_port is None else secure_port, port)
 
     @property
     def address(self) -> str:
@@ -48,12 +51,17 @@ class KafkaService:
         pom_mtime = self.pom.stat().st_mtime
         if not self.classpath_file.exists() or self.classpath_file.stat().st_mtime < pom_mtime:
             await run_maven(self.pom, "dependency:build-classpath", f"-Dmdep.outputFile={self.classpath_file}")
-        await self.secure.prepare(find_java(17))
+        secure_listener = secure_settings = ""
+        if self.secure is not None:
+            await self.secure.prepare(find_java(17))
+            secure_listener = f",SASL_SSL://{self.secure.address}"
+            secure_settings = render(self.templates / "secure.properties", **self.secure.template_values())
         self.properties.write_text(render(
             self.templates / "server.properties",
             port=self.port, controller_port=self.controller_port, data_dir=self.data_dir,
-            **self.secure.template_values(),
+            secure_listener=secure_listener, secure_settings=secure_settings,
         ))
+        os.chmod(self.properties, 0o600)  # it holds the keystore's password
         if not (self.data_dir / "meta.properties").exists():
             await self._format_storage()
 
@@ -96,7 +104,7 @@ class KafkaService:
     async def start(self) -> int:
         if self.pid():
             return self.pid()  # type: ignore[return-value]
-        for port in (self.port, self.secure.port):
+        for port in (self.port, *([self.secure.port] if self.secure else [])):
             if await port_open("127.0.0.1", port):
                 raise StackError(f"port {port} is taken by another process; stop it or choose another port")
         java = find_java(17)
@@ -132,15 +140,17 @@ class KafkaService:
             if not self.pid():
                 raise StackError(f"Kafka exited during start; see {self.logs_dir / 'server.log'} and stdout.log")
             if await self.healthy():
-                await self._grant_when_listening(deadline)
                 return
             await asyncio.sleep(0.5)
         raise StackError(f"Kafka did not answer within {timeout_s:.0f}s; see {self.logs_dir / 'server.log'}")
 
-    async def _grant_when_listening(self, deadline: float) -> None:
-        """Users and ACLs for the SASL_SSL listener. A broker started by an earlier version has no such
-        listener: it keeps running as it is (a warning says how to get the listener), nothing fails."""
-        give_up = min(deadline, time.monotonic() + 15)
+    async def set_up_secure_listener(self, timeout_s: float = 15) -> None:
+        """Users and ACLs for the SASL_SSL listener, once Kafka answers (after Elasticsearch started too,
+        so the two JVMs do not compete). A broker started by an earlier version has no such listener:
+        it keeps running as it is (a warning says how to get the listener), nothing fails."""
+        if self.secure is None:
+            return
+        give_up = time.monotonic() + timeout_s
         while not await port_open("127.0.0.1", self.secure.port):
             if time.monotonic() >= give_up:
                 log.warning("Kafka (pid %s) has no SASL_SSL listener on %s: it was started with an earlier "
@@ -166,8 +176,10 @@ class KafkaService:
             health = "up" if await self.healthy() else "starting"
         return ServiceStatus(self.name, self.version(), pid, self.address, health)
 
-    async def secure_status(self) -> ServiceStatus:
+    async def secure_status(self) -> ServiceStatus | None:
         """The SASL_SSL listener: up when it accepts connections and its users and ACLs are set."""
+        if self.secure is None:
+            return None
         pid = self.pid()
         if not pid or not await port_open("127.0.0.1", self.secure.port):
             health = "down"

@@ -21,6 +21,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -117,8 +118,10 @@ class SecureListener:
         for args, output, returncode in results:
             if returncode != 0:
                 raise StackError(f"keytool {args[0]} failed in {work}:\n{output}")
+        os.chmod(work / "broker.p12", 0o600)  # the broker's private key
         os.replace(work / "broker.p12", self.keystore)
         os.replace(work / "ca.pem", self.ca_file)
+        shutil.rmtree(work)  # the CA's private key included: nothing is signed after this
         log.info("made a CA (%s) and a broker certificate for %s", self.ca_file, self.address)
 
     def spec(self) -> str:
