@@ -64,6 +64,7 @@ class ElasticsearchService:
         self.transport_port = transport_port
         self.heap_mb = heap_mb
         self.user: str | None = RUN_AS if os.geteuid() == 0 else None
+        self._launcher_pid: int | None = None  # `bin/elasticsearch -d`, while it starts the node
 
     @property
     def url(self) -> str:
@@ -160,7 +161,7 @@ class ElasticsearchService:
         dist = self.runtime / "dist"
         self.pid_file.unlink(missing_ok=True)
         argv = [str(dist / "bin" / "elasticsearch"), "-d", "-p", str(self.pid_file.resolve())]
-        await spawn(argv, self.runtime / "logs" / "launcher.log", env, dist, user=self.user)
+        self._launcher_pid = await spawn(argv, self.runtime / "logs" / "launcher.log", env, dist, user=self.user)
         return None  # the daemon writes its pid file once it runs
 
     async def _health(self) -> dict | None:
@@ -202,7 +203,9 @@ class ElasticsearchService:
         while time.monotonic() < deadline:
             if await self.healthy():
                 return
-            if time.monotonic() - started > 15 and not self.pid():
+            # the launcher runs until the node has started (slow on a busy machine): only its end without a
+            # running node means the start failed
+            if time.monotonic() - started > 15 and not self.pid() and not pid_alive(self._launcher_pid):
                 raise StackError(f"Elasticsearch is not running; see {self.home / 'logs'}")
             await asyncio.sleep(0.5)
         raise StackError(f"Elasticsearch did not answer within {timeout_s:.0f}s; see {self.home / 'logs'}")
