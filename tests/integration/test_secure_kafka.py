@@ -150,3 +150,23 @@ async def test_a_refused_alerter_stops_with_one_line_and_loses_nothing(secure_ka
     assert alerted.returncode == 0, alerted.stderr
     alerts = await topic_docs(secure_kafka, f"logpipe.alerts.{unique_name}", 1)
     assert [a["rule"] for a in alerts] == ["new_signature"]
+
+
+async def test_run_with_a_user_the_acls_do_not_cover_stops_every_stage_with_one_line(secure_kafka, es_url, tmp_path,
+                                                                                   unique_name):
+    log = tmp_path / "logs" / "pay.log"
+    write_log(log, N)
+    cfg = write_config(tmp_path, "run", secure_kafka, es_url, unique_name, user="shipper")
+    refused = run_stage(cfg, "run", secure_kafka.env(), "--quiet", timeout_s=90)
+    assert refused.returncode == 2
+    assert "deny user 'shipper'" in one_line(refused.stderr)
+    # the shipper may have run a moment before the alerter was refused: what it checkpointed, Kafka has
+    checkpoint = checkpointed_offset(cfg, log)
+    offsets, at = [], 0
+    for raw in log.read_bytes().splitlines(keepends=True):
+        if raw.startswith(b"2026-"):
+            offsets.append(at)
+        at += len(raw)
+    expected = sum(1 for o in offsets if o < checkpoint)
+    docs = await topic_docs(secure_kafka, f"logpipe.events.{unique_name}", expected, timeout_s=10) if expected else []
+    assert {d["log"]["offset"] for d in docs} >= {o for o in offsets if o < checkpoint}
