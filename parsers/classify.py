@@ -15,7 +15,8 @@ from datetime import datetime
 from parsers.event import Event
 from parsers.masking import Masker
 from parsers.multiline import RawRecord
-from parsers.mybatis import CONSUMED, MybatisJoiner, is_mybatis
+from parsers.prefix import Prefix
+from parsers.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.options import ParseOptions
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
@@ -108,7 +109,7 @@ class Classifier:
         if rec.continuation or (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             self._exception(ev, rec)
         if ev.kind == "line":
-            self._single_line(ev)
+            self._single_line(ev, first)
         self._mask(ev)
         self._trace_ids(ev)
         return ev
@@ -156,18 +157,22 @@ class Classifier:
         cache[key] = sig
         return sig
 
-    def _single_line(self, ev: Event) -> None:
+    def _single_line(self, ev: Event, first: Prefix | None) -> None:
         msg = ev.message
         if is_mybatis(msg):
-            got = self.mybatis.feed(ev.thread, msg, _epoch_ms(ev.timestamp))
-            self._track_join(ev, got)
-            if isinstance(got, SqlTiming):
-                self._sql(ev, got)
-                if got.statement is None:
-                    ev.flags.append("mybatis_unjoined")
-            elif got is CONSUMED:
-                ev.flags.append("mybatis_part")
-            return
+            ts_ms = _epoch_ms(ev.timestamp)
+            if ts_ms is None and first is not None and first.raw_time:  # a time without a date
+                ts_ms = time_of_day_ms(first.raw_time)
+            got = self.mybatis.feed(ev.thread, msg, ts_ms)
+            if got is not None:
+                self._track_join(ev, got)
+                if isinstance(got, SqlTiming):
+                    self._sql(ev, got)
+                    if got.statement is None:
+                        ev.flags.append("mybatis_unjoined")
+                elif got is CONSUMED:
+                    ev.flags.append("mybatis_part")
+                return
         if self.tables is not None:
             row = self.tables.parse(msg)  # None unless a spec's mark is in the message
             if row is not None:
@@ -187,7 +192,7 @@ class Classifier:
 
     # -- MyBatis joins and restarts ---------------------------------------------------
     def _track_join(self, ev: Event, got: object) -> None:
-        key = ev.thread or ""
+        key = self.mybatis.last_key
         if got is CONSUMED and "Preparing" in ev.message and ev.offset is not None:
             self._joins[key] = ev.offset
             self._joins.move_to_end(key)

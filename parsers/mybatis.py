@@ -4,11 +4,19 @@
     ==> Parameters: 12(Long), 张三(String), null
     <==      Total: 1            (or `<==    Updates: 1`)
 
+The markers may follow any text a layout writes first: `[debug,137] - ==>  Preparing: ...`,
+`... [BaseJdbcLogger.java:137] - ==>  Preparing: ...`, or a whole unrecognised line
+`2026-11-26 10:15:30,123|DEBUG|exec-1|c.f.OrderMapper.select:137|==>  Preparing: ...`.
+
 `MybatisJoiner.feed()` remembers Preparing/Parameters per thread and, on the `<==`
 line, returns one `SqlTiming`: the statement with the parameters written in place
 of `?` (strings quoted), the row count, and the time between the Preparing and
-the `<==` records when both timestamps are known. State is bounded: at most
-`max_threads` threads are remembered, the least recently seen is forgotten.
+the `<==` records when both timestamps are known. When the caller knows no thread
+(the line's prefix was not recognised), the text before the marker stands for it,
+its date and time left out (`|DEBUG|exec-1|c.f.OrderMapper.select:137|`), so
+interleaved threads still join apart; failing that, records join in order (the
+latest open statement). The time then comes from that text too. State is bounded:
+at most `max_threads` threads are remembered, the least recently seen is forgotten.
 
 The joiner is pure in the sense the parsers need: no clock, no IO; its only state
 is what it was fed.
@@ -22,12 +30,18 @@ from collections import OrderedDict
 
 from parsers.sql_timing import SqlTiming
 
+_MARKER = re.compile(r"(?:==>|<==)[ \t]*(?:Preparing|Parameters|Total|Updates|Columns|Row)[ \t]*:")
 _PREPARING = re.compile(r"==>\s*Preparing:\s?(?P<sql>.*)", re.DOTALL)
 _PARAMETERS = re.compile(r"==>\s*Parameters:\s?(?P<params>.*)", re.DOTALL)
 _CLOSE = re.compile(r"<==\s*(?P<what>Total|Updates):\s*(?P<rows>-?[0-9]{1,18})\s*$")
 _TRACE_ROW = re.compile(r"<==\s*(?:Columns|Row):")
 # One parameter: `null`, or `value(Type)` up to the `, ` before the next one.
 _PARAM = re.compile(r"\s*(?:(?P<null>null)|(?P<value>.*?)\((?P<type>[A-Za-z][\w.$]*)\))\s*(?:,|\Z)", re.DOTALL)
+# What varies between the lines of one thread in the text before the marker: date and time.
+_DATE_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8}(?=[ T])|\d{1,2}:\d{2}:\d{2}(?:[.,:]\d{1,9})?|^\s*\d+\s")
+_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?![\d:])")
+DAY_MS = 86_400_000
+_UNKNOWN = "\x00"  # key prefix of records whose thread the caller did not know
 _UNQUOTED_TYPES = frozenset(
     {"Integer", "Long", "Short", "Byte", "Double", "Float", "BigDecimal", "BigInteger", "Boolean", "int", "long"})
 
@@ -42,8 +56,27 @@ CONSUMED = Consumed.CONSUMED
 
 
 def is_mybatis(message: str) -> bool:
-    """True if `message` is a MyBatis `==>`/`<==` debug record (cheap test)."""
-    return message.startswith(("==>", "<==", " ==>", " <=="))
+    """True if `message` may hold a MyBatis `==>`/`<==` debug record (cheap test)."""
+    return "==>" in message or "<==" in message
+
+
+def time_of_day_ms(text: str) -> int | None:
+    """Milliseconds since midnight of the first `HH:mm:ss[.SSS]` in `text`, else None."""
+    m = _TIME_OF_DAY.search(text)
+    if m is None:
+        return None
+    h, mi, sec, frac = m.groups()
+    if int(h) > 23 or int(mi) > 59 or int(sec) > 60:
+        return None
+    ms = int((frac or "0")[:3].ljust(3, "0"))
+    return ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1000 + ms
+
+
+def elapsed_ms(start_ms: int, end_ms: int) -> int | None:
+    """`end_ms - start_ms`; two times of day across midnight count forward."""
+    if end_ms < start_ms and start_ms < DAY_MS and start_ms - end_ms > DAY_MS // 2:
+        end_ms += DAY_MS
+    return end_ms - start_ms if end_ms >= start_ms else None
 
 
 def substitute_params(statement: str, params: str) -> str:
@@ -74,12 +107,13 @@ def substitute_params(statement: str, params: str) -> str:
 class MybatisJoiner:
     """Joins MyBatis Preparing / Parameters / `<==` records per thread."""
 
-    __slots__ = ("max_threads", "_pending")
+    __slots__ = ("max_threads", "_pending", "last_key")
 
     def __init__(self, max_threads: int = 1024) -> None:
         self.max_threads = max(1, max_threads)
         # thread -> [prepared statement, parameters or None, ts_ms of Preparing or None]
         self._pending: OrderedDict[str, list] = OrderedDict()
+        self.last_key = ""  # the join key of the record fed last
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -87,17 +121,25 @@ class MybatisJoiner:
     def feed(self, thread: str | None, message: str, ts_ms: int | None) -> SqlTiming | Consumed | None:
         """None: not a MyBatis record. CONSUMED: remembered (Preparing, Parameters,
         or a TRACE `Columns`/`Row` line). SqlTiming: a `<==` record closed a
-        statement; its `statement` is None when no Preparing was seen on `thread`."""
-        if not is_mybatis(message):
+        statement; its `statement` is None when no Preparing was seen on `thread`.
+        `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
+        text before the marker."""
+        if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
             return None
-        key = thread or ""
-        text = message.lstrip()
+        text, before = message[mark.start():], message[:mark.start()]
+        if thread:
+            key = thread
+        else:
+            key = _UNKNOWN + " ".join(_DATE_TIME.sub(" ", before).split())
+        if ts_ms is None and before:
+            ts_ms = time_of_day_ms(before)
+        self.last_key = key
         if text.startswith("==>"):
             if (m := _PREPARING.match(text)) is not None:
                 self._remember(key, [m.group("sql").strip(), None, ts_ms])
                 return CONSUMED
             if (m := _PARAMETERS.match(text)) is not None:
-                entry = self._pending.get(key)
+                entry = self._entry(key)
                 if entry is not None:
                     entry[1] = m.group("params").strip()
                 return CONSUMED
@@ -108,6 +150,18 @@ class MybatisJoiner:
             return CONSUMED
         return None
 
+    def _entry(self, key: str) -> list | None:
+        """The open statement of `key`; for a record of unknown thread whose text matches
+        no open statement, the latest open statement of unknown thread (join in order)."""
+        pending = self._pending
+        entry = pending.get(key)
+        if entry is None and key.startswith(_UNKNOWN):
+            for other in reversed(pending):
+                if other.startswith(_UNKNOWN):
+                    self.last_key = other
+                    return pending[other]
+        return entry
+
     def _remember(self, key: str, entry: list) -> None:
         pending = self._pending
         pending[key] = entry
@@ -116,13 +170,14 @@ class MybatisJoiner:
             pending.popitem(last=False)
 
     def _close(self, key: str, rows: int, ts_ms: int | None) -> SqlTiming:
-        entry = self._pending.pop(key, None)
+        entry = self._entry(key)
         if entry is None:
             return SqlTiming(None, None, None, rows, source="mybatis")
+        del self._pending[self.last_key]
         statement, params, started_ms = entry
         duration = None
-        if ts_ms is not None and started_ms is not None and ts_ms >= started_ms:
-            duration = (ts_ms - started_ms) * 1_000_000
+        if ts_ms is not None and started_ms is not None and (ms := elapsed_ms(started_ms, ts_ms)) is not None:
+            duration = ms * 1_000_000
         if params:
             statement = substitute_params(statement, params)
         return SqlTiming(duration, statement, params, rows, source="mybatis")

@@ -1,10 +1,12 @@
 """SQL timing lines: how long a statement took, recognised in a log message.
 
-`SqlTimingParser(options).parse(message)` understands
-  * Alibaba Druid's slow-SQL log: `slow sql 1234 millis. SELECT ... id=?["p1",2]`
-  * p6spy single line: `1700000000000|35|statement|connection 7|[url ...|]prepared|sql`
-    and its multi-line header `#1700000000000 | took 35ms | statement | connection 7| url ...`
-  * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`
+`SqlTimingParser(options).parse(message)` understands, wherever they sit in the message
+(after a `[method,line] - ` or any other text a layout puts first):
+  * Alibaba Druid's slow-SQL log: `slow sql 1234 millis. SELECT ... id=?["p1",2]`, the
+    statement possibly continuing on the record's following lines, and Druid's statement
+    log `{conn-10001, pstmt-20000} executed. 5.11 millis. INSERT ...`
+  * p6spy, in its default and custom layouts (`p6spy.py`)
+  * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
     `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
     `SQL: SELECT ... 耗时: 35ms`
@@ -23,6 +25,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.options import SqlOptions
+from parsers.p6spy import find_p6spy, may_be_p6spy
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
@@ -44,13 +47,9 @@ _DUR = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?"  # unit optional: milliseconds
 _DUR_UNIT = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})"
 _VERB = r"(?:select|insert|update|delete|replace|merge|with|call|create|alter|drop|truncate)\b"
 
-_DRUID = re.compile(r"slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>.*)", re.DOTALL)
-_P6SPY_LINE = re.compile(
-    r"(?P<epoch>[0-9]{10,13})\|(?P<num>[0-9]{1,15})\|(?P<cat>\w+)\|connection ?[0-9]*\|"
-    r"(?:url [^|]*\|)?(?P<rest>.*)", re.DOTALL)
-_P6SPY_HEADER = re.compile(
-    r"#(?P<epoch>[0-9]{10,13}) ?\| ?took (?P<num>[0-9]{1,15}) ?ms ?\| ?(?P<cat>\w+) ?\| ?connection ?[0-9]*"
-    r" ?\|(?: ?url [^|\n]*)?(?P<rest>.*)", re.DOTALL)
+_DRUID = re.compile(r"(?<![\w])slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>.*)", re.DOTALL | re.IGNORECASE)
+# Druid's Slf4jLogFilter / Log4jFilter statement log
+_DRUID_EXECUTED = re.compile(rf"\bexecuted\. (?P<num>{NUMBER}) (?P<unit>millis)\.\s*(?P<sql>{_VERB}.*)", _F)
 _GENERIC_SQL_WORD = (
     ("generic", re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)", re.DOTALL)),
     ("generic", re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
@@ -60,7 +59,6 @@ _GENERIC_SQL_WORD = (
     ("mybatis-plus", re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
 )
 _TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _F)
-_P6SPY_TIMED = frozenset({"statement", "batch"})
 
 
 def _druid_params(text: str) -> tuple[str, str | None]:
@@ -78,16 +76,6 @@ def _druid_params(text: str) -> tuple[str, str | None]:
         except ValueError:
             continue
     return text, None
-
-
-def _p6spy(m: re.Match[str]) -> SqlTiming | None:
-    if m.group("cat").lower() not in _P6SPY_TIMED:
-        return None
-    rest = m.group("rest").strip().strip("|;").strip()
-    sep = "\n" if "\n" in rest else "|"
-    prepared, _, effective = rest.partition(sep)
-    statement = effective.strip().rstrip(";").strip() or prepared.strip() or None
-    return SqlTiming(int(m.group("num")) * 1_000_000, statement, source="p6spy")
 
 
 def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
@@ -121,19 +109,18 @@ class SqlTimingParser:
             if (m := rx.search(message)) is not None and (t := self._custom_timing(m)) is not None:
                 return t
         if "SQL" in message or "sql" in message or "Sql" in message:
-            if (m := _DRUID.match(message)) is not None:
+            if "millis." in message and (m := _DRUID.search(message)) is not None:
                 statement, params = _druid_params(m.group("sql").strip())
-                return SqlTiming(int(m.group("num")) * 1_000_000, statement, params, source="druid")
+                return SqlTiming(int(m.group("num")) * 1_000_000, statement or None, params, source="druid")
             for source, rx in _GENERIC_SQL_WORD:
                 if (m := rx.search(message)) is not None and (t := _timing(m, source)) is not None:
                     return t
-        if "took" in message:
-            if (m := _P6SPY_HEADER.match(message)) is not None:
-                return _p6spy(m)
-            if (m := _TOOK_VERB.search(message)) is not None:
-                return _timing(m, "generic")
-        if message[:1].isdigit() and "|" in message and (m := _P6SPY_LINE.match(message)) is not None:
-            return _p6spy(m)
+        if may_be_p6spy(message) and (found := find_p6spy(message)) is not None:
+            return SqlTiming(found[0], found[1], source="p6spy")
+        if "took" in message and (m := _TOOK_VERB.search(message)) is not None:
+            return _timing(m, "generic")
+        if "millis." in message and (m := _DRUID_EXECUTED.search(message)) is not None:
+            return _timing(m, "druid")
         return None
 
     @staticmethod

@@ -7,12 +7,14 @@
     方法 OrderService.pay 耗时: 35 ms
     execute OrderService.pay cost 35ms
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
-tried first.
+tried first, and last any other timing written in free text (`free_timing.py`:
+`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`), named by what it
+timed (`timing_subject.py`: a method, a request, or the normalised text before it).
 
-A method name is always qualified (`Class.method`, `Class#method`, optionally with
-`()`), which keeps these patterns off SQL timing lines such as `SQL[cost=12ms] ...`
-and off sentences such as `payment took 3 s`. Each form is one regex built from
-named fragments; a cheap substring test rejects the ordinary message first.
+In the forms above a method name is always qualified (`Class.method`, `Class#method`,
+optionally with `()`). Each form is one regex built from named fragments; a cheap
+substring test rejects the ordinary message first. SQL timing lines never get here:
+the classifier tries the SQL recognisers first.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.free_timing import find_timing, may_have_timing
 from parsers.options import MethodOptions
+from parsers.timing_subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
@@ -72,14 +76,16 @@ class MethodTimingParser:
         for rx in self._custom:
             if (m := rx.search(message)) is not None and (t := _custom_timing(m)) is not None:
                 return t
-        if not ("cost" in message or "took" in message or "耗时" in message
+        if ("cost" in message or "took" in message or "耗时" in message
                 or "elapsed" in message or "用时" in message):
-            return None
-        for rx in _FORMS:
-            if (m := rx.search(message)) is not None:
-                ns = duration_ns(m.group("num"), m.group("unit"))
-                if ns is not None:
-                    return MethodTiming(m.group("method"), ns)
+            for rx in _FORMS:
+                if (m := rx.search(message)) is not None:
+                    ns = duration_ns(m.group("num"), m.group("unit"))
+                    if ns is not None:
+                        return MethodTiming(m.group("method"), ns)
+        if may_have_timing(message) and (found := find_timing(message)) is not None:
+            start, end, ns = found
+            return MethodTiming(subject(message, start, end), ns)
         return None
 
 

@@ -18,22 +18,34 @@ from decimal import Decimal, InvalidOperation
 # Nanoseconds per unit, keyed by the unit as written (lower-cased for ASCII units).
 UNIT_NS: dict[str, int] = {
     "ns": 1,
+    "nanos": 1,
+    "nanoseconds": 1,
     "纳秒": 1,
     "us": 1_000,
+    "micros": 1_000,
+    "microseconds": 1_000,
     "µs": 1_000,  # U+00B5 MICRO SIGN
     "μs": 1_000,  # U+03BC GREEK SMALL LETTER MU
     "微秒": 1_000,
     "ms": 1_000_000,
     "毫秒": 1_000_000,
     "millis": 1_000_000,
+    "msec": 1_000_000,
+    "msecs": 1_000_000,
+    "millisecond": 1_000_000,
+    "milliseconds": 1_000_000,
     "s": 1_000_000_000,
     "sec": 1_000_000_000,
+    "secs": 1_000_000_000,
+    "second": 1_000_000_000,
+    "seconds": 1_000_000_000,
     "秒": 1_000_000_000,
 }
 
 # Regex fragments (no groups) for embedding; longest units first so `ms` wins over `s`.
 NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,9})?"
-UNIT = r"(?:millis|纳秒|微秒|毫秒|[nuµμm]s|sec|秒|s)(?![A-Za-z])"
+UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|[nuµμm]s|secs?|seconds?|秒|s)"
+        r"(?![A-Za-z])")
 
 _DURATION = re.compile(rf"\s*({NUMBER})\s*({UNIT})?\s*", re.IGNORECASE)
 _DECIMAL = re.compile(r"\s*([+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?)\s*")

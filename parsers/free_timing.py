@@ -1,0 +1,110 @@
+"""Timings written in free text, wherever they sit in a message:
+
+    [127.0.0.1]结束请求 => URL[GET /pay/query],耗时:[35]毫秒
+    重连耗时:12 ms        Indexing took 1.2 s        任务执行成功，任务名称：settle, 执行时间：812毫秒
+    loaded config, elapsed=35ms        EXIT :: save | executionTime=12ms | status=OK
+
+`find_timing(message)` returns `(start, end, duration_ns)` of the first timing in the
+message, or None; `timing_subject.subject()` names what was timed.
+
+A timing is a timing word, then separators (`=`, `:`, `：`, brackets, `is`, `为`), then a
+number and a unit. The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
+their compounds such as `costTime`, `timeCost`, `elapsed_ms`); `time`, `duration`,
+`latency` and their compounds (`responseTime`, `exec_time`) only with a unit, since a
+bare number after them is as often a timestamp or a setting. Without a unit, a whole
+number is milliseconds, and only when nothing word-like follows it (`took 3 attempts`,
+`cost 12 CNY`, `耗时 5分钟`, `执行时间：2019-01-02` are not timings).
+
+Not timings: settings and waits (`timeout=30s`, `sleep 5 s`, `retry in 2s`,
+`expires in 3600s`, `wait time: 5s`, `maxTime=3000ms`), dates, versions, sizes,
+percentages. A duration longer than `MAX_TIMING_NS` is taken for something else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.units import NUMBER, UNIT, duration_ns
+
+MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are ids or dates
+
+_WORD = (r"(?P<word>(?i:took|cost|elapsed|time|duration|latency)|耗时|用时|执行时间|执行时长|响应时间|处理时间"
+         r"|运行时间|花费时间)")
+_TIMING = re.compile(
+    rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})"
+    r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<])?[ \t]*)"
+    rf"(?P<num>{NUMBER})(?P<close>[ \t]*[\])）】}}>])?"
+    rf"(?:[ \t]*(?P<unit>{UNIT}))?")
+# Words that can be used with a bare number (milliseconds).
+_BARE_OK = frozenset({"took", "cost", "elapsed", "耗时", "用时", "执行时间"})
+# Compound tails: `costTime`, `elapsed_ms`, `timeCost`; the unit a tail names.
+_TAILS = {"": None, "time": None, "_time": None, "ms": "ms", "_ms": "ms", "millis": "ms", "_millis": "ms",
+          "inms": "ms", "_in_ms": "ms", "s": None, "secs": "s", "_s": "s", "_secs": "s", "seconds": "s",
+          "_seconds": "s", "cost": None, "_cost": None, "elapsed": None, "_elapsed": None, "used": None,
+          "_used": None, "taken": None, "_taken": None, "timems": "ms", "_time_ms": "ms"}
+# Compound heads (`responseTime`) allowed before `time` and `duration`.
+_TIME_HEADS = frozenset({
+    "", "exec", "execute", "execution", "executed", "response", "resp", "elapsed", "cost", "spend", "spent",
+    "use", "used", "total", "run", "running", "process", "processing", "handle", "handling", "query", "request",
+    "req", "call", "invoke", "invocation", "sql", "db", "rt", "avg", "average", "consume", "consumed", "took",
+    "render", "load", "loading", "parse", "parsing", "task", "job", "method", "api", "http", "rpc", "step"})
+# A word just before the timing word that makes it a setting or a wait.
+_NOT_TIMING_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?i:sleep|sleeping|wait|waiting|retry|retrying|timeout|expire|expires|expiry|delay|interval|"
+    r"idle|ttl|keepalive|max|min|limit|threshold|slow|warn|default|next|up|lock|hold|poll|backoff)"
+    r"[\s_\-=:]*$|(?:等待|超时|间隔|延迟|过期|重试|最大|最小|阈值|下次)\s*$")
+_WORD_BEFORE = re.compile(r"[A-Za-z_]+$")
+_AFTER_BARE = re.compile(r"[ \t]*[\w%.:/\-]|,\d")
+
+
+def may_have_timing(message: str) -> bool:
+    """Cheap test: a timing word is in `message` (ASCII words in any case of their first letter)."""
+    return ("耗时" in message or "用时" in message or "时间" in message or "时长" in message
+            or "ook" in message or "ost" in message or "lapsed" in message or "ime" in message
+            or "uration" in message or "atency" in message)
+
+
+def find_timing(message: str) -> tuple[int, int, int] | None:
+    """(start of the timing word, end of the duration, duration in ns) of the first
+    timing in `message`, or None."""
+    for m in _TIMING.finditer(message):
+        found = _duration(message, m)
+        if found is not None:
+            return found[0], m.end(), found[1]
+    return None
+
+
+def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
+    """(start of the timing word with its compound head, duration ns) if `m` is a timing."""
+    word, tail = m.group("word"), m.group("tail")
+    lower = word.lower()
+    tail_unit = _TAILS.get(tail.lower(), "?")
+    if tail_unit == "?":
+        return None  # `timeout`, `timestamp`, `costs`, `Timer`
+    head, hm = "", None
+    start = m.start()
+    if start and lower.isascii():
+        if message[start - 1].isdigit():
+            return None
+        hm = _WORD_BEFORE.search(message, max(0, start - 24), start)
+        head = hm.group().lower().rstrip("_") if hm is not None else ""
+        if lower == "took" and head:
+            return None  # `overtook`
+        if lower in ("time", "duration") and head not in _TIME_HEADS:
+            return None  # `uptime`, `wait_time`, `sessionDuration`
+    if _NOT_TIMING_BEFORE.search(message, max(0, start - 24), start):
+        return None
+    unit = m.group("unit")
+    num = m.group("num")
+    if unit is None:
+        unit = tail_unit
+        if unit is None:
+            if lower not in _BARE_OK or "." in num:
+                return None  # a bare `time=1700000000` or `cost=12.50` (an amount)
+            if m.group("close") is None and _AFTER_BARE.match(message, m.end()):
+                return None  # `took 3 attempts`, `cost 12 CNY`, `执行时间：2019-01-02`
+            unit = "ms"
+    ns = duration_ns(num, unit)
+    if ns is None or ns > MAX_TIMING_NS:
+        return None
+    return start - (len(hm.group()) if head else 0), ns
