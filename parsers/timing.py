@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.free_timing import find_timing, may_have_timing
+from parsers.free_timing import find_timing
 from parsers.options import MethodOptions
 from parsers.timing_subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
@@ -83,7 +83,7 @@ class MethodTimingParser:
                     ns = duration_ns(m.group("num"), m.group("unit"))
                     if ns is not None:
                         return MethodTiming(m.group("method"), ns)
-        if may_have_timing(message) and (found := find_timing(message)) is not None:
+        if (found := find_timing(message)) is not None:
             start, end, ns = found
             return MethodTiming(subject(message, start, end), ns)
         return None

@@ -20,20 +20,27 @@ import re
 
 MAX_CHARS = 120
 
-_METHOD = re.compile(
-    r"(?<![\w$.#/])(?:[a-z_$][\w$]*\.)*[A-Z][\w$]*(?:\.[A-Z][\w$]*)*[.#][a-z_$][\w$]*(?:\(\))?(?![\w$.(])")
+# A dotted identifier chain starting at a token boundary; `_method()` decides whether it
+# names a method (a class segment, then a lower-case method segment).
+_CHAIN = re.compile(r"(?<![\w$.#/])[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)+")
 _FILE_EXT = frozenset({"java", "kt", "scala", "groovy", "py", "go", "js", "ts", "xml", "json", "yml", "yaml",
                        "properties", "log", "txt", "html", "htm", "class", "jar", "war", "sql", "csv", "conf",
                        "png", "jpg", "gif", "pdf", "zip", "gz", "sh", "do", "action", "jsp", "php", "com", "cn",
                        "net", "org", "io"})
-_VERB_PATH = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:https?://[^/\s\]]*)?(/[^\s\],，;；|?#\"')]*)?")
-_PATH = re.compile(r"(?:(?<=[\s=:：\[(（【<>\"'])|^)(?:https?://[^/\s\]]+)?(/[A-Za-z_][^\s\],，;；|?#\"')]*)")
+_VERB_PATH = re.compile(
+    r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:https?://[^/\s\]]*)?(/[^\s\],，;；|?#\"')]*)?")
+_PATH = re.compile(r"(?:https?://[^/\s\]]+)?(/[A-Za-z_][^\s\],，;；|?#\"')]*)")
+_PATH_AFTER = frozenset(" \t=:：[(（【<>\"'")
 _ID_SEGMENT = re.compile(r"\d+|[0-9a-fA-F-]{8,}|(?=[A-Za-z_\-]*\d)[\w\-]{6,}|.*[=,].*")
 _RUOYI = re.compile(r"^\s*\[([\w$]+),\d+\]\s*-?\s*")
-_KEY_VALUE = re.compile(r"(?<=[A-Za-z_\]])(\s*=\s*)(?:\"[^\"]*\"|'[^']*'|\[[^\]]*\]|\{[^}]*\}|[^\s,，;；|)\]}]+)")
-_DIGITS = re.compile(r"[A-Za-z0-9_.\-]*\d[A-Za-z0-9_.\-]*")
-_FILLER = re.compile(r"(?:[\s,，;；:：=\-|>\[(（【{<]|总共|共计|一共|总|共|全部|\btotal|\band|\bit|\bwhich)+$", re.IGNORECASE)
-_LEAD = re.compile(r"^[\s,，;；:：=\-|>\])）】}]+")
+# `key=value`: the value (quoted, bracketed, or up to a separator); `=` first, for speed.
+_KEY_VALUE = re.compile(r"=(?<=[A-Za-z_\]]=)[ \t]*(?:\"[^\"]*\"|'[^']*'|\[[^\]]*\]|\{[^}]*\}|[^\s,，;；|)\]}]+)")
+# A token holding a digit, from its start (the look-behind keeps the scan linear).
+_DIGITS = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_.\-]*\d[A-Za-z0-9_.\-]*")
+_TRAIL = " \t,，;；:：=-|>[(（【{<"
+_LEAD = " \t,，;；:：=-|>])）】}"
+_FILLERS = ("总共", "共计", "一共", "全部", "总", "共")
+_FILLER_WORDS = frozenset({"total", "and", "it", "which"})
 _WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d]*")
 _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"})
 
@@ -43,15 +50,15 @@ def subject(message: str, start: int, end: int) -> str:
     method = _last_method(before)
     if method is not None:
         return method
-    request = _request(before)
+    request = _request(before) if "/" in before else None
     if request is not None:
         return request
-    ruoyi = _RUOYI.match(before)
+    ruoyi = _RUOYI.match(before) if before[:1] == "[" else None
     if ruoyi is not None:
         before = before[ruoyi.end():]
     text = _text(_cell(before))
     if not text:
-        text = _text(_LEAD.sub("", message[end:]).split("|", 1)[0])
+        text = _text(message[end:].lstrip(_LEAD).split("|", 1)[0])
     if not text:
         text = ruoyi.group(1) if ruoyi is not None else _WORD_ONLY.match(message, start, end).group()
     return text[:MAX_CHARS].rstrip()
@@ -59,12 +66,12 @@ def subject(message: str, start: int, end: int) -> str:
 
 def _last_method(text: str) -> str | None:
     found = None
-    for m in _METHOD.finditer(text):
-        name = m.group()
-        if name.endswith("()"):
-            name = name[:-2]
-        if name.rsplit(".", 1)[-1].lower() not in _FILE_EXT:
-            found = name
+    for m in _CHAIN.finditer(text):
+        parts = re.split(r"[.#]", m.group())
+        last = parts[-1]
+        if (last[:1].islower() or last[:1] in "_$") and last.lower() not in _FILE_EXT \
+                and any(p[:1].isupper() for p in parts[:-1]):
+            found = m.group()
     return found
 
 
@@ -75,7 +82,8 @@ def _request(text: str) -> str | None:
     if found is not None:
         return found
     for m in _PATH.finditer(text):
-        found = _path(m.group(1))
+        if m.start() == 0 or text[m.start() - 1] in _PATH_AFTER:
+            found = _path(m.group(1))
     return found
 
 
@@ -100,7 +108,20 @@ def _cell(text: str) -> str:
 
 
 def _text(text: str) -> str:
-    text = _KEY_VALUE.sub(r"\1*", text)
+    if "=" in text:
+        text = _KEY_VALUE.sub("=*", text)
     text = _DIGITS.sub("*", text)
     text = " ".join(text.split())
-    return _LEAD.sub("", _FILLER.sub("", text))
+    while True:  # drop the filler and punctuation between the subject and the timing word
+        text = text.rstrip(_TRAIL)
+        for filler in _FILLERS:
+            if text.endswith(filler):
+                text = text[:-len(filler)]
+                break
+        else:
+            head, _, last = text.rpartition(" ")
+            if last.lower() in _FILLER_WORDS:
+                text = head
+                continue
+            break
+    return text.lstrip(_LEAD)

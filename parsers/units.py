@@ -1,6 +1,6 @@
 """Durations and decimal amounts as they appear in log text.
 
-`parse_duration_ns("35ms")`, `"1.2 s"`, `"350µs"`, `"35毫秒"`, `"1.5秒"` -> nanoseconds
+`parse_duration_ns("35ms")`, `"1.2 s"`, `"350µs"`, `"35毫秒"`, `"1.5秒"`, `"2 seconds"` -> nanoseconds
 (int). Minutes are deliberately not understood: `2m` is minutes to some teams and
 milliseconds to others, and a wrong guess is worse than no value.
 
@@ -44,8 +44,8 @@ UNIT_NS: dict[str, int] = {
 
 # Regex fragments (no groups) for embedding; longest units first so `ms` wins over `s`.
 NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,9})?"
-UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|[nuµμm]s|secs?|seconds?|秒|s)"
-        r"(?![A-Za-z])")
+UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|[nuµμm]s"
+        r"|secs?|seconds?|秒|s)(?![A-Za-z])")
 
 _DURATION = re.compile(rf"\s*({NUMBER})\s*({UNIT})?\s*", re.IGNORECASE)
 _DECIMAL = re.compile(r"\s*([+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?)\s*")

@@ -187,3 +187,77 @@ def test_mybatis_joiner_is_total(records):
         result = j.feed(thread, message, ts)
         assert result is None or result is CONSUMED or isinstance(result, SqlTiming)
     assert len(j) <= 2
+
+
+@pytest.mark.parametrize(
+    "message, ns, statement, params",
+    [
+        ("[internalAfterStatementExecute,487] - slow sql 3012 millis. SELECT * FROM t_order WHERE id = ?[12]",
+         3012 * MS, "SELECT * FROM t_order WHERE id = ?", "[12]"),
+        ("c.a.druid.filter.stat.StatFilter - slow sql 4698 millis. SELECT id, name FROM t_user[]",
+         4698 * MS, "SELECT id, name FROM t_user", "[]"),
+        ("慢SQL告警 slow sql 1030 millis. select BAR from FOO for update[]", 1030 * MS, "select BAR from FOO for update", "[]"),
+        ("slow sql 14 millis. select\n  id, phone\nfrom t_user\n WHERE ( phone = ? )[\"13800000000\"]",
+         14 * MS, "select\n  id, phone\nfrom t_user\n WHERE ( phone = ? )", '["13800000000"]'),
+    ],
+)
+def test_druid_slow_sql_is_found_after_any_text_and_over_several_lines(parser, message, ns, statement, params):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.params, t.source) == (ns, statement, params, "druid")
+
+
+def test_druid_statement_log_gives_fractional_millis(parser):
+    t = parser.parse("{conn-10001, pstmt-20000} executed. 5.113815 millis. INSERT INTO city (id, name) VALUES (?, ?)")
+    assert (t.duration_ns, t.statement, t.source) == (5_113_815, "INSERT INTO city (id, name) VALUES (?, ?)", "druid")
+
+
+@pytest.mark.parametrize(
+    "message, ms, statement",
+    [
+        # default logMessageFormat with a formatted time and an `ms` suffix
+        ("2026-06-29 15:22:24|1ms|statement|connection0|select 1 from t_cfg where name = 'x'",
+         1, "select 1 from t_cfg where name = 'x'"),
+        # a `|` inside a literal does not split the statement
+        ("2026-06-29 15:22:24|0ms|statement|connection0|select * from t where k = lower('|meta|admin.xml')",
+         0, "select * from t where k = lower('|meta|admin.xml')"),
+        # custom format with url, prepared and effective statement
+        ("2019-12-03 10:28:55|13|statement|connection 0|url jdbc:p6spy:mysql://db:3306/pay?useSSL=false|"
+         "UPDATE t_user SET name=? WHERE (id = ?)|UPDATE t_user SET name='张三' WHERE (id = 7)",
+         13, "UPDATE t_user SET name='张三' WHERE (id = 7)"),
+        # inside a logback line, after other fields
+        ("[monitor.sql] [TID: N/A] - autocommit(true)|readonly(false)|REPEATABLE_READ|36ms|statement|connection50128|"
+         "UPDATE t_account SET balance = 38.0 WHERE id = 3", 36, "UPDATE t_account SET balance = 38.0 WHERE id = 3"),
+        # effective statement empty: the prepared one
+        ("1448443164955|45|statement|connection 1|select user, host from mysql.user|", 45, "select user, host from mysql.user"),
+        # `took` separator of a custom format
+        ("took 12ms | statement | connection 4 | SELECT 1", 12, "SELECT 1"),
+        ("p6spy - 1700000000000|7|batch|connection 9|url jdbc:mysql://db/pay|INSERT INTO t VALUES (?)|INSERT INTO t VALUES (1)",
+         7, "INSERT INTO t VALUES (1)"),
+    ],
+)
+def test_p6spy_layouts_give_elapsed_and_effective_statement(parser, message, ms, statement):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.source) == (ms * MS, statement, "p6spy")
+
+
+def test_mybatis_plus_performance_line_after_a_prefix(parser):
+    t = parser.parse("p6spy -  Consume Time：23 ms 2019-01-02 10:15:30\n Execute SQL：SELECT id FROM t_user WHERE id = 1")
+    assert (t.duration_ns, t.statement, t.source) == (23 * MS, "SELECT id FROM t_user WHERE id = 1", "mybatis-plus")
+    t = parser.parse(" Time：142 ms - ID：com.x.mapper.DeptMapper.insert\n Execute SQL：INSERT INTO tbl_dept (name) VALUES ('开发部')")
+    assert (t.duration_ns, t.statement) == (142 * MS, "INSERT INTO tbl_dept (name) VALUES ('开发部')")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "1700000000000|0|rollback|connection 7||",
+        "2026-06-29 15:22:24|3ms|resultset|connection0|select 1|",
+        "HikariPool-1 - Added connection com.mysql.cj.jdbc.ConnectionImpl@57ea113a",
+        "closing connection | pool=main | active=3",
+        "slow sql threshold set to 1000 millis",
+        "druid slow-sql-millis: 2000",
+        "query executed in background",
+    ],
+)
+def test_near_misses_are_not_sql_timings(parser, message):
+    assert parser.parse(message) is None
