@@ -7,9 +7,10 @@
     log `{conn-10001, pstmt-20000} executed. 5.11 millis. INSERT ...`
   * p6spy, in its default and custom layouts (`p6spy.py`)
   * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
+  * GORM: `[4.757ms] [rows:1] SELECT ...`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
     `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
-    `SQL: SELECT ... 耗时: 35ms`
+    `SQL: SELECT ... 耗时: 35ms`, `time = 4.7ms, db = pay, sql = SELECT ...`
   * the regexes in `SqlOptions.patterns` (named groups `sql` and `ms` or `s`), tried first.
 
 Each format is one regex built from the shared `units.NUMBER`/`units.UNIT`
@@ -39,7 +40,7 @@ class SqlTiming:
     statement: str | None
     params: str | None = None
     rows: int | None = None
-    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | generic | custom
+    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | generic | custom
 
 
 _F = re.IGNORECASE | re.DOTALL
@@ -57,7 +58,13 @@ _GENERIC_SQL_WORD = (
     ("generic", re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
     ("generic", re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
     ("mybatis-plus", re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
+    # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement)
+    ("generic", re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
+                           rf"[^\n]{{0,160}}?[\s,;|，]sql\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
+# GORM's logger: `[4.757ms] [rows:1] SELECT ...`
+_GORM = re.compile(rf"\[(?P<num>{NUMBER})(?P<unit>ms|s|µs|us|ns)\]\s*\[rows:(?P<rows>-|-?[0-9]{{1,18}})\]\s*(?P<sql>.+)",
+                   re.DOTALL)
 _TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _F)
 
 
@@ -121,6 +128,9 @@ class SqlTimingParser:
             return _timing(m, "generic")
         if "millis." in message and (m := _DRUID_EXECUTED.search(message)) is not None:
             return _timing(m, "druid")
+        if "[rows:" in message and (m := _GORM.search(message)) is not None and (t := _timing(m, "gorm")) is not None:
+            rows = m.group("rows")
+            return SqlTiming(t.duration_ns, t.statement, None, None if rows == "-" else int(rows), "gorm")
         return None
 
     @staticmethod

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.free_timing import find_timing
+from parsers.free_timing import find_timing, may_have_timing
 from parsers.options import MethodOptions
 from parsers.timing_subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
@@ -76,6 +76,8 @@ class MethodTimingParser:
         for rx in self._custom:
             if (m := rx.search(message)) is not None and (t := _custom_timing(m)) is not None:
                 return t
+        if not may_have_timing(message):  # every form holds a timing word
+            return None
         if ("cost" in message or "took" in message or "耗时" in message
                 or "elapsed" in message or "用时" in message):
             for rx in _FORMS:

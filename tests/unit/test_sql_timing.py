@@ -168,7 +168,10 @@ text_inputs = st.one_of(
     st.builds(lambda b, e: b.decode("utf-8", e), st.binary(), st.sampled_from(["replace", "surrogateescape"])),
     st.builds(lambda prefix, rest: prefix + rest,
               st.sampled_from(["SQL[cost=", "slow sql 1 millis. ", "1700000000000|", "#1700000000000 | took ", "==> Parameters: ",
-                               "<==      Total: ", "==>  Preparing: ", "SQL: ", "took 3 ms: select"]), st.text()),
+                               "<==      Total: ", "==>  Preparing: ", "SQL: ", "took 3 ms: select",
+                               "x - 12|statement|connection 3|", "2026-01-02 10:00:00|7ms|batch|connection0|",
+                               "[1.5ms] [rows:", "executed. 1.5 millis. ", "time = 3ms, sql = select",
+                               "[debug,137] - ==>  Preparing: ", "t|DEBUG|x|<==    Updates: "]), st.text()),
 )
 
 
@@ -245,6 +248,21 @@ def test_mybatis_plus_performance_line_after_a_prefix(parser):
     assert (t.duration_ns, t.statement, t.source) == (23 * MS, "SELECT id FROM t_user WHERE id = 1", "mybatis-plus")
     t = parser.parse(" Time：142 ms - ID：com.x.mapper.DeptMapper.insert\n Execute SQL：INSERT INTO tbl_dept (name) VALUES ('开发部')")
     assert (t.duration_ns, t.statement) == (142 * MS, "INSERT INTO tbl_dept (name) VALUES ('开发部')")
+
+
+@pytest.mark.parametrize(
+    "message, ns, statement, rows",
+    [
+        ("[slow sql][gorm:row] err = <nil>, time = 4.757043ms, db = mysql, table = , sql = SELECT id FROM t WHERE id = 3",
+         4_757_043, "SELECT id FROM t WHERE id = 3", None),
+        ("批量同步完成 耗时 35ms, sql: update t_account set frozen = 0", 35 * MS, "update t_account set frozen = 0", None),
+        ("/app/repo/user.go:42 [0.527ms] [rows:1] SELECT * FROM `users` WHERE id = 7", 527_000,
+         "SELECT * FROM `users` WHERE id = 7", 1),
+    ],
+)
+def test_timing_and_statement_apart_in_one_line(parser, message, ns, statement, rows):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.rows) == (ns, statement, rows)
 
 
 @pytest.mark.parametrize(
