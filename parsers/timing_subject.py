@@ -3,6 +3,8 @@
 `subject(message, start, end)`: `start`/`end` bound the timing (`耗时:[35]毫秒`) in the
 message. In order of preference, from the text before the timing:
 
+0. a log line's own prefix still in the message (`2026-11-26 10:15:30 [main] INFO  x.Y - `) is
+   left out;
 1. a qualified method: `OrderService.pay`, `c.f.pay.OrderService#pay()`;
 2. a request: `GET /pay/{id}` from `URL[GET /pay/123]`, `POST http://h/pay?x=1`, or a bare
    path `/pay/notify`; path segments that are ids (digits, hex, long mixed tokens) become `*`;
@@ -32,6 +34,10 @@ _VERB_PATH = re.compile(
 _PATH = re.compile(r"(?:https?://[^/\s\]]+)?(/[A-Za-z_][^\s\],，;；|?#\"')]*)")
 _PATH_AFTER = frozenset(" \t=:：[(（【<>\"'")
 _ID_SEGMENT = re.compile(r"\d+|[0-9a-fA-F-]{8,}|(?=[A-Za-z_\-]*\d)[\w\-]{6,}|.*[=,].*")
+# A log line's own prefix left in the message (its layout was not recognised): a time or a
+# bracket first, a level, then the separator before the message.
+_LAYOUT = re.compile(r"[\d\[][^\n]{0,160}?\b(?:TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)\b[^\n]{0,200}?(?: - | : |\]: )")
+_LAYOUT_FIRST = frozenset("0123456789[")
 _RUOYI = re.compile(r"^\s*\[([\w$]+),\d+\]\s*-?\s*")
 # `key=value`: the value (quoted, bracketed, or up to a separator); `=` first, for speed.
 _KEY_VALUE = re.compile(r"=(?<=[A-Za-z_\]]=)[ \t]*(?:\"[^\"]*\"|'[^']*'|\[[^\]]*\]|\{[^}]*\}|[^\s,，;；|)\]}]+)")
@@ -47,6 +53,8 @@ _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATA
 
 def subject(message: str, start: int, end: int) -> str:
     before = message[:start]
+    if before[:1] in _LAYOUT_FIRST and (layout := _LAYOUT.match(before)) is not None:
+        before = before[layout.end():]
     method = _last_method(before)
     if method is not None:
         return method

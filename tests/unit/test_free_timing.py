@@ -52,6 +52,11 @@ def parser():
         # nothing before the timing: the text after it, or the timing word
         ("took 12 ms to warm the channel cache", "to warm the channel cache", 12 * MS),
         ("耗时 35ms", "耗时", 35 * MS),
+        # a whole line whose layout was not recognised: its prefix (and logger) is no subject
+        ("2026-11-26 10:00:03,093 INFO  [Dubbo-thread-9] AccountService:112 - 扣款成功 orderNo=ord_1 耗时 11ms",
+         "扣款成功 orderNo=*", 11 * MS),
+        ("15:33:21.917 [exec-3] DEBUG c.r.s.m.S.selectDictDataByType - [afterCompletion,52] - 总耗时 12ms",
+         "afterCompletion", 12 * MS),
         # a timing in a `|` cell of its own: the first cell that names something
         ("|ORDER|ord_1|merchant=M1|amount=12.50|channel=ALIPAY|status=SUCCESS|cost=35ms|", "ORDER", 35 * MS),
     ],
