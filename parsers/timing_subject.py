@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 MAX_CHARS = 120
+MAX_BEFORE_CHARS = 400  # of the text before the timing, what is read for its subject
 
 # A dotted identifier chain starting at a token boundary; `_method()` decides whether it
 # names a method (a class segment, then a lower-case method segment).
@@ -46,13 +47,13 @@ _DIGITS = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_.\-]*\d[A-Za-z0-9_.\-]*")
 _TRAIL = " \t,，;；:：=-|>[(（【{<"
 _LEAD = " \t,，;；:：=-|>])）】}"
 _FILLERS = ("总共", "共计", "一共", "全部", "总", "共")
-_FILLER_WORDS = frozenset({"total", "and", "it", "which"})
+_FILLER_WORDS = frozenset({"total", "and", "it", "which", "time", "the", "in"})
 _WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d]*")
 _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"})
 
 
 def subject(message: str, start: int, end: int) -> str:
-    before = message[:start]
+    before = message[max(0, start - MAX_BEFORE_CHARS):start]  # bounded work on a huge message
     if before[:1] in _LAYOUT_FIRST and (layout := _LAYOUT.match(before)) is not None:
         before = before[layout.end():]
     method = _last_method(before)
@@ -66,7 +67,7 @@ def subject(message: str, start: int, end: int) -> str:
         before = before[ruoyi.end():]
     text = _text(_cell(before))
     if not text:
-        text = _text(message[end:].lstrip(_LEAD).split("|", 1)[0])
+        text = _text(message[end:end + MAX_BEFORE_CHARS].lstrip(_LEAD).split("|", 1)[0])
     if not text:
         text = ruoyi.group(1) if ruoyi is not None else _WORD_ONLY.match(message, start, end).group()
     return text[:MAX_CHARS].rstrip()
