@@ -15,6 +15,8 @@ MS = 1_000_000
         ("35ms", 35 * MS), ("35 ms", 35 * MS), ("35MS", 35 * MS), ("1.2s", 1_200_000_000), ("1.2 s", 1_200_000_000),
         ("350us", 350_000), ("350µs", 350_000), ("350μs", 350_000), ("12ns", 12), ("35毫秒", 35 * MS),
         ("1.5秒", 1_500_000_000), ("20微秒", 20_000), ("0.0005ms", 500), (" 7 ms ", 7 * MS),
+        ("35 seconds", 35_000_000_000), ("1 second", 1_000_000_000), ("3 secs", 3_000_000_000),
+        ("12 milliseconds", 12 * MS), ("5 msec", 5 * MS), ("7 micros", 7_000), ("9 nanoseconds", 9),
     ],
 )
 def test_duration_with_unit_is_read_in_nanoseconds(text, ns):
@@ -36,7 +38,7 @@ def test_an_explicit_unit_wins_over_the_default():
     assert parse_duration_ns("2s", "ms") == 2_000_000_000
 
 
-@pytest.mark.parametrize("text", ["", "ms", "-5ms", "1e3ms", "35 seconds", "three ms", "３５ms", "1.2.3s"])
+@pytest.mark.parametrize("text", ["", "ms", "-5ms", "1e3ms", "35 secondsx", "three ms", "３５ms", "1.2.3s", "2 mins"])
 def test_text_that_is_not_a_duration_gives_none(text):
     assert parse_duration_ns(text, "ms") is None
 
