@@ -34,9 +34,9 @@ _WORD = (r"(?P<word>took|Took|TOOK|cost|Cost|COST|elapsed|Elapsed|ELAPSED|time|T
          r"|duration|Duration|DURATION|latency|Latency|LATENCY"
          r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间)")
 _TIMING = re.compile(
-    rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})"
-    r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<])?[ \t]*)"
-    rf"(?P<num>{NUMBER})(?P<close>[ \t]*[\])）】}}>])?"
+    rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
+    r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<\"'])?[ \t]*)"
+    rf"(?P<num>{NUMBER})(?P<close>[ \t]*[\])）】}}>\"'])?"
     rf"(?:[ \t]*(?P<unit>{UNIT}))?")
 # Words that can be used with a bare number (milliseconds).
 _BARE_OK = frozenset({"took", "cost", "elapsed", "耗时", "用时", "执行时间"})

@@ -44,11 +44,11 @@ _RUOYI = re.compile(r"^\s*\[([\w$]+),\d+\]\s*-?\s*")
 _KEY_VALUE = re.compile(r"=(?<=[A-Za-z_\]]=)[ \t]*(?:\"[^\"]*\"|'[^']*'|\[[^\]]*\]|\{[^}]*\}|[^\s,，;；|)\]}]+)")
 # A token holding a digit, from its start (the look-behind keeps the scan linear).
 _DIGITS = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_.\-]*\d[A-Za-z0-9_.\-]*")
-_TRAIL = " \t,，;；:：=-|>[(（【{<"
-_LEAD = " \t,，;；:：=-|>])）】}"
+_TRAIL = " \t,，;；:：=-|>[(（【{<\"'"
+_LEAD = " \t,，;；:：=-|>])）】}{\"'"
 _FILLERS = ("总共", "共计", "一共", "全部", "总", "共")
 _FILLER_WORDS = frozenset({"total", "and", "it", "which", "time", "the", "in"})
-_WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d]*")
+_WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d\"']*")
 _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"})
 
 
@@ -117,6 +117,8 @@ def _cell(text: str) -> str:
 
 
 def _text(text: str) -> str:
+    if '"' in text:  # JSON: `{"event":"settle",` reads `event:settle`
+        text = text.replace('"', "")
     if "=" in text:
         text = _KEY_VALUE.sub("=*", text)
     text = _DIGITS.sub("*", text)

@@ -49,6 +49,9 @@ def parser():
         ("ledger flush elapsed_ms=40", "ledger flush", 40 * MS),
         ("[afterCompletion,52] - 总耗时 12ms", "afterCompletion", 12 * MS),
         ("[refresh,88] - cache warm-up took 300 ms", "cache warm-up", 300 * MS),
+        # JSON messages
+        ('{"event":"settle","cost":35,"ok":true}', "event:settle", 35 * MS),
+        ('{"elapsed_ms": 12}', "elapsed_ms", 12 * MS),
         # nothing before the timing: the text after it, or the timing word
         ("took 12 ms to warm the channel cache", "to warm the channel cache", 12 * MS),
         ("耗时 35ms", "耗时", 35 * MS),
