@@ -57,6 +57,12 @@ _NOT_TIMING_HEADS = frozenset({
     "sleep", "sleeping", "wait", "waiting", "retry", "retrying", "timeout", "expire", "expires", "expiry", "delay",
     "interval", "idle", "ttl", "keepalive", "max", "min", "limit", "threshold", "slow", "warn", "default", "next",
     "lock", "hold", "poll", "backoff"})
+# Nouns that make a following `time`/`duration` a setting or a point in time (`lease duration 30s`).
+_NOT_TIME_NOUNS = frozenset({
+    "lease", "session", "cache", "token", "window", "period", "retention", "grace", "heartbeat", "refresh",
+    "expiration", "validity", "valid", "life", "lifetime", "cooldown", "block", "ban", "schedule", "scheduled",
+    "cron", "trigger", "fire", "start", "end", "create", "created", "update", "updated", "login", "logout", "last",
+    "first", "server", "local", "current", "system", "wall", "up", "boot", "sync", "offset", "zone", "keep"})
 _NOT_TIMING_CJK = ("等待", "超时", "间隔", "延迟", "过期", "重试", "最大", "最小", "阈值", "下次")
 _FRAGMENTS = ("ime", "ost", "ook", "lapsed", "uration", "atency")  # each word less its first character
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
@@ -136,6 +142,8 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
         word = gap[len(gap.rstrip(_LETTERS)):].lower() if gap else ""
         if word in _NOT_TIMING_HEADS or gap.endswith(_NOT_TIMING_CJK):
             return None  # `wait time: 5s`, `max cost=3000ms`, `超时耗时`
+        if not head and word in _NOT_TIME_NOUNS and lower in ("time", "duration"):
+            return None  # `lease duration 30s`, `session time: 30 s`
     unit = m.group("unit")
     num = m.group("num")
     if unit is None:

@@ -78,6 +78,7 @@ def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
         "wait time: 5s",
         "maxTime=3000ms, maxCost=200ms",
         "uptime=12345ms",
+        "lease duration 30s, session time: 1800 s",
         "datetime=12ms",
         "time=2019-01-02 10:00:00",
         "time=1700000000",
