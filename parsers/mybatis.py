@@ -136,7 +136,8 @@ class MybatisJoiner:
         self.last_key = key
         if text.startswith("==>"):
             if (m := _PREPARING.match(text)) is not None:
-                self._remember(key, [m.group("sql").strip(), None, ts_ms])
+                # as logged, trailing space included: pt-fingerprint keeps it
+                self._remember(key, [m.group("sql").lstrip().rstrip("\r\n"), None, ts_ms])
                 return CONSUMED
             if (m := _PARAMETERS.match(text)) is not None:
                 entry = self._entry(key)

@@ -8,6 +8,7 @@ and the custom ones teams configure all keep the same core,
     autocommit(true)|readonly(false)|REPEATABLE_READ|12ms|statement|connection5|UPDATE ...
     #1700000000000 | took 35ms | statement | connection 7| url jdbc:...      (multi-line: SQL below)
 The core may sit anywhere in a message (after a logback prefix, after other fields).
+p6spy 1.x wrote `now|elapsed|connection id|category|prepared|sql`, without the word.
 
 After the core come, optionally, `url ...|`, then either the prepared and the
 effective statement (`prepared|effective`, or on two lines), or one statement. A
@@ -25,24 +26,31 @@ import re
 
 _CORE = re.compile(
     r"(?<![\w.:\-])(?:took\s*)?(?P<num>[0-9]{1,15})\s*(?:ms)?\s*\|\s*"
-    r"(?P<cat>statement|batch|commit|rollback|resultset|result)\s*\|\s*"
+    r"(?P<cat>statement|batch|query|update|commit|rollback|resultset|result)\s*\|\s*"
     r"connection\s*-?[0-9]{0,19}[ \t]*(?:\||(?=\n)|\Z)(?P<rest>.*)",
     re.DOTALL | re.IGNORECASE)
+# p6spy 1.x: `now|elapsed|connection id|category|prepared|sql` (no `connection` word)
+_CORE_1X = re.compile(
+    r"(?<![\w.:\-])[0-9]{10,13}\|(?P<num>[0-9]{1,15})\|-?[0-9]{0,19}\|"
+    r"(?P<cat>statement|batch|query|update|commit|rollback|resultset|result)\|(?P<rest>.*)", re.DOTALL)
 _URL = re.compile(r"\s*url[ =:][^|\n]*(?:\||(?=\n)|\Z)", re.IGNORECASE)
 _VERB = re.compile(
     r"\s*\(?\s*(?:select|insert|update|delete|replace|merge|with|call|exec|create|alter|drop|truncate|"
     r"show|set|begin|declare|upsert|\{\s*call)\b", re.IGNORECASE)
-_TIMED = frozenset({"statement", "batch"})
+_TIMED = frozenset({"statement", "batch", "query", "update"})
 MS = 1_000_000
 
 
 def may_be_p6spy(message: str) -> bool:
-    """Cheap test: the core always holds `|` and the word `connection`."""
-    return "|" in message and ("connection" in message or "CONNECTION" in message)
+    """Cheap test: the core holds `|` and the word `connection`, or (1.x) `|statement|`."""
+    return "|" in message and ("connection" in message or "CONNECTION" in message or "|statement|" in message
+                               or "|batch|" in message)
 
 
 def find_p6spy(message: str) -> tuple[int, str | None] | None:
     m = _CORE.search(message)
+    if m is None:
+        m = _CORE_1X.search(message)
     if m is None or m.group("cat").lower() not in _TIMED:
         return None
     rest = m.group("rest")
@@ -52,19 +60,21 @@ def find_p6spy(message: str) -> tuple[int, str | None] | None:
 
 
 def _statement(rest: str) -> str | None:
-    """The effective statement of `prepared|effective`, `prepared\\neffective`, or the one
-    statement there is; None when there is none."""
-    text = rest.strip().strip("|;").strip()
-    if not text:
+    """The effective statement of `prepared|effective`, `prepared\neffective`, or the one
+    statement there is; None when there is none. A one-line statement is kept as logged,
+    trailing spaces included: pt-fingerprint keeps them, and so must its fingerprint."""
+    text = rest.strip()
+    if not text.strip("|;"):
         return None
     if "\n" in text:
-        prepared, _, effective = text.partition("\n")
+        prepared, _, effective = text.strip("|;").strip().partition("\n")
         return _clean(effective) or _clean(prepared)
+    text = rest.lstrip().rstrip("\r\n")
     split = _split_at(text)
     if split is None:
-        return _clean(text)
+        return _verbatim(text)
     prepared, effective = text[:split], text[split + 1:]
-    return _clean(effective) or _clean(prepared)
+    return _verbatim(effective) or _clean(prepared)
 
 
 def _split_at(text: str) -> int | None:
@@ -82,3 +92,8 @@ def _split_at(text: str) -> int | None:
 
 def _clean(statement: str) -> str | None:
     return statement.strip().rstrip(";|").strip() or None
+
+
+def _verbatim(statement: str) -> str | None:
+    statement = statement.lstrip()
+    return statement if statement.strip() else None

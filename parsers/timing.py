@@ -8,8 +8,9 @@
     execute OrderService.pay cost 35ms
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
 tried first, and last any other timing written in free text (`free_timing.py`:
-`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`), named by what it
-timed (`timing_subject.py`: a method, a request, or the normalised text before it).
+`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `timing_in.py`:
+`initialization completed in 110 ms`), named by what it timed (`timing_subject.py`: a
+method, a request, or the normalised text before it).
 
 In the forms above a method name is always qualified (`Class.method`, `Class#method`,
 optionally with `()`). Each form is one regex built from named fragments; a cheap
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 
 from parsers.free_timing import find_timing, may_have_timing
 from parsers.options import MethodOptions
+from parsers.timing_in import find_in_timing, may_have_in_timing
 from parsers.timing_subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
@@ -76,19 +78,22 @@ class MethodTimingParser:
         for rx in self._custom:
             if (m := rx.search(message)) is not None and (t := _custom_timing(m)) is not None:
                 return t
-        if not may_have_timing(message):  # every form holds a timing word
+        found = None
+        if may_have_timing(message):  # every form but `... in 12 ms` holds a timing word
+            if ("cost" in message or "took" in message or "耗时" in message
+                    or "elapsed" in message or "用时" in message):
+                for rx in _FORMS:
+                    if (m := rx.search(message)) is not None:
+                        ns = duration_ns(m.group("num"), m.group("unit"))
+                        if ns is not None:
+                            return MethodTiming(m.group("method"), ns)
+            found = find_timing(message)
+        if found is None and may_have_in_timing(message):
+            found = find_in_timing(message)
+        if found is None:
             return None
-        if ("cost" in message or "took" in message or "耗时" in message
-                or "elapsed" in message or "用时" in message):
-            for rx in _FORMS:
-                if (m := rx.search(message)) is not None:
-                    ns = duration_ns(m.group("num"), m.group("unit"))
-                    if ns is not None:
-                        return MethodTiming(m.group("method"), ns)
-        if (found := find_timing(message)) is not None:
-            start, end, ns = found
-            return MethodTiming(subject(message, start, end), ns)
-        return None
+        start, end, ns = found
+        return MethodTiming(subject(message, start, end), ns)
 
 
 def _custom_timing(m: re.Match[str]) -> MethodTiming | None:

@@ -47,7 +47,7 @@ _DIGITS = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z_.\-]*\d[A-Za-z0-9_.\-]*")
 _TRAIL = " \t,，;；:：=-|>[(（【{<\"'"
 _LEAD = " \t,，;；:：=-|>])）】}{\"'"
 _FILLERS = ("总共", "共计", "一共", "全部", "总", "共")
-_FILLER_WORDS = frozenset({"total", "and", "it", "which", "time", "the", "in"})
+_FILLER_WORDS = frozenset({"total", "and", "it", "which", "time", "the", "in", "after"})
 _WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d\"']*")
 _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"})
 

@@ -91,7 +91,6 @@ def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
         "took 3 attempts",
         "cache size 35 MB, hit ratio 35%",
         "upgraded to version 1.2.3",
-        "Started PayApplication in 5.3 seconds (JVM running for 6.1)",
         "Released lock pay:lock:ord_1 held=3ms",
         "超时时间 30s",
         "",

@@ -1,0 +1,71 @@
+"""English `... in 12 ms` / `... after 12 ms` timings (`timing_in.py`), through
+`MethodTimingParser`, and the waits and settings that read the same way."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.free_timing import MAX_TIMING_NS
+from parsers.timing import MethodTiming, MethodTimingParser
+from parsers.timing_in import find_in_timing
+
+MS = 1_000_000
+
+
+@pytest.fixture(scope="module")
+def parser():
+    return MethodTimingParser()
+
+
+@pytest.mark.parametrize(
+    "message, name, ns",
+    [
+        ("Root WebApplicationContext: initialization completed in 1303 ms",
+         "Root WebApplicationContext: initialization completed", 1303 * MS),
+        ("Completed initialization in 110 ms", "Completed initialization", 110 * MS),
+        ("Finished Spring Data repository scanning in 29ms. Found 0 repository interfaces.",
+         "Finished Spring Data repository scanning", 29 * MS),
+        ("Started PayApplication in 6.476 seconds (process running for 6.879)", "Started PayApplication", 6_476 * MS),
+        ("[logStarted,61] - Started RuoYiApplication in 6.192 seconds (JVM running for 7.501)",
+         "Started RuoYiApplication", 6_192 * MS),
+        ("settlement file parsed in [812] ms", "settlement file parsed", 812 * MS),
+        ("channel answered after 1,204 ms", "channel answered", 1_204 * MS),
+        ("ledger query completed in 110 ms and returned 3 rows", "ledger query completed", 110 * MS),
+        ("signature verified in 350 µs", "signature verified", 350_000),
+    ],
+)
+def test_sentence_closing_with_a_duration_is_a_timing(parser, message, name, ns):
+    assert parser.parse(message) == MethodTiming(name, ns)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "connect failed, retry in 2000 ms",
+        "token expires in 3600s",
+        "Connection timed out after 3000 ms",
+        "will be retried in 5 seconds",
+        "job scheduled to run in 500 ms",
+        "next poll in 250 ms",
+        "sleeping, wake up in 5 s",
+        "counted in 5 ms buckets",
+        "User logged in successfully",
+        "The last packet was received 4,123 milliseconds ago",
+        "reconnecting in 3000 ms",
+    ],
+)
+def test_waits_plans_and_measures_are_not_timings(parser, message):
+    assert parser.parse(message) is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.builds(lambda a, w, n, u, b: a + w + n + u + b, st.text(max_size=40),
+                 st.sampled_from([" in ", " after ", " in [", "ed in "]),
+                 st.from_regex(r"[0-9]{1,20}(,[0-9]{3})*(\.[0-9]{1,12})?", fullmatch=True),
+                 st.sampled_from(["", " ms", "ms]", " seconds", "s", " µs", " min"]), st.text(max_size=20)))
+def test_in_timing_never_raises_and_stays_in_bounds(message):
+    found = find_in_timing(message)
+    if found is not None:
+        start, end, ns = found
+        assert 0 <= start < end <= len(message)
+        assert 0 <= ns <= MAX_TIMING_NS
