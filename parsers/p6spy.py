@@ -67,14 +67,30 @@ def _statement(rest: str) -> str | None:
     if not text.strip("|;"):
         return None
     if "\n" in text:
-        prepared, _, effective = text.strip("|;").strip().partition("\n")
-        return _clean(effective) or _clean(prepared)
+        return _effective_of_block(text.strip("|;").strip().split("\n"))
     text = rest.lstrip().rstrip("\r\n")
     split = _split_at(text)
     if split is None:
         return _verbatim(text)
     prepared, effective = text[:split], text[split + 1:]
     return _verbatim(effective) or _clean(prepared)
+
+
+def _effective_of_block(lines: list[str]) -> str | None:
+    """MultiLineFormat writes the prepared statement, then the effective one, each over as
+    many lines as it has: the effective one is the second half when both halves start a
+    statement, else from the last line starting with the first line's verb."""
+    n = len(lines)
+    if n % 2 == 0 and _VERB.match(lines[n // 2]) and _VERB.match(lines[0]):
+        return _clean("\n".join(lines[n // 2:]))
+    first = _VERB.match(lines[0])
+    if first is not None:
+        verb = first.group().strip().lower()
+        for k in range(n - 1, 0, -1):
+            m = _VERB.match(lines[k])
+            if m is not None and m.group().strip().lower() == verb:
+                return _clean("\n".join(lines[k:]))
+    return _clean("\n".join(lines))
 
 
 def _split_at(text: str) -> int | None:

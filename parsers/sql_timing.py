@@ -62,6 +62,12 @@ _GENERIC_SQL_WORD = (
     ("generic", re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
                            rf"[^\n]{{0,160}}?[\s,;|，]sql\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
+# A record whose first line holds a timing and whose next lines are the statement (a p6spy
+# MessageFormattingStrategy of a project's own: `2023-01-28 22:45:17 | OperationTime2ms|`, `:`,
+# then the formatted SQL).
+_HEAD_TIMING = re.compile(rf"(?i:time|took|cost|elapsed|duration|耗时|用时)[^\n]*?(?<![0-9.])(?P<num>{NUMBER})[ \t]*"
+                          r"(?P<unit>ms|millis|milliseconds|毫秒|s|秒)(?![A-Za-z0-9])")
+_STATEMENT_LINE = re.compile(rf"[ \t]*\(?{_VERB}", re.IGNORECASE)
 # GORM's logger: `[4.757ms] [rows:1] SELECT ...`
 _GORM = re.compile(rf"\[(?P<num>{NUMBER})(?P<unit>ms|s|µs|us|ns)\]\s*\[rows:(?P<rows>-|-?[0-9]{{1,18}})\]\s*(?P<sql>.+)",
                    re.DOTALL)
@@ -91,6 +97,26 @@ def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
     if ns is None or not statement:
         return None
     return SqlTiming(ns, statement, source=source)
+
+
+def _timing_then_statement(message: str) -> SqlTiming | None:
+    head, _, rest = message.partition("\n")
+    m = _HEAD_TIMING.search(head)
+    if m is None:
+        return None
+    lines = rest.split("\n")
+    k = 0
+    while k < len(lines) and not lines[k].strip(" \t:：-=>|#*"):
+        k += 1  # separator lines (`:`) between the timing and the statement
+    if k == len(lines) or not _STATEMENT_LINE.match(lines[k]):
+        return None
+    body = lines[k:]
+    while not body[-1].strip():
+        body.pop()  # blank lines after it; the statement's own trailing space stays (pt-fingerprint keeps it)
+    statement = "\n".join(body).rstrip("\r")
+    statement = statement[:-1] if statement.endswith(";") else statement
+    ns = duration_ns(m.group("num"), m.group("unit"))
+    return None if ns is None else SqlTiming(ns, statement, source="generic")
 
 
 class SqlTimingParser:
@@ -131,7 +157,17 @@ class SqlTimingParser:
         if "[rows:" in message and (m := _GORM.search(message)) is not None and (t := _timing(m, "gorm")) is not None:
             rows = m.group("rows")
             return SqlTiming(t.duration_ns, t.statement, None, None if rows == "-" else int(rows), "gorm")
+        if "\n" in message:
+            return _timing_then_statement(message)
         return None
+
+    @staticmethod
+    def parse_record(first_line: str, message: str) -> SqlTiming | None:
+        """A timing on the record's first line (`first_line`, prefix included) and the
+        statement on the lines after it (`message`'s lines after its first): for layouts
+        whose prefix fields took the whole first line (`2023-01-28 22:45:17 | OperationTime2ms|`)."""
+        _, _, rest = message.partition("\n")
+        return _timing_then_statement(first_line + "\n" + rest) if rest else None
 
     @staticmethod
     def _custom_timing(m: re.Match[str]) -> SqlTiming | None:

@@ -279,3 +279,35 @@ def test_timing_and_statement_apart_in_one_line(parser, message, ns, statement, 
 )
 def test_near_misses_are_not_sql_timings(parser, message):
     assert parser.parse(message) is None
+
+
+def test_p6spy_multi_line_format_with_statements_over_several_lines(parser):
+    message = ("#1773449333079 | took 5ms | statement | connection 5| url jdbc:h2:tcp://localhost/~/pay\n"
+               "select\n        id,\n        amount\n        from t_order\n        where id = ?\n"
+               "select\n        id,\n        amount\n        from t_order\n        where id = 1;")
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement) == (5 * MS, "select\n        id,\n        amount\n        from t_order\n        where id = 1")
+
+
+def test_p6spy_one_line_statement_keeps_its_trailing_space_as_pt_fingerprint_does(parser):
+    t = parser.parse("1674913487550|0|statement|connection 0|url jdbc:p6spy:h2:mem:pay|drop table if exists t cascade |"
+                     "drop table if exists t cascade ")
+    assert t.statement == "drop table if exists t cascade "
+
+
+def test_p6spy_1x_layout_without_the_connection_word(parser):
+    t = parser.parse("1400000271444|16|0|statement|{call PKG.SEARCH(?,?)}|{call PKG.SEARCH('EVS',null)}")
+    assert (t.duration_ns, t.statement) == (16 * MS, "{call PKG.SEARCH('EVS',null)}")
+    assert parser.parse("1400000271444|16|0|resultset|x|y") is None
+
+
+def test_timing_on_the_first_line_and_the_statement_below(parser):
+    t = parser.parse("2023-01-28 22:45:17 | OperationTime2ms|\n:\n    update t_account\n    set frozen = 0 \n\n")
+    assert (t.duration_ns, t.statement) == (2 * MS, "    update t_account\n    set frozen = 0 ")
+    assert parser.parse("Request took 5 ms\nDetails follow") is None
+    assert parser.parse("cache refreshed, took 5 ms\n:\n  3 entries") is None
+
+
+def test_record_whose_prefix_fields_took_the_timing_reads_it_from_the_first_line(parser):
+    t = parser.parse_record("2023-01-28 22:45:17 | OperationTime0ms|", "\n:\n    drop table if exists t cascade ")
+    assert (t.duration_ns, t.statement) == (0, "    drop table if exists t cascade ")
