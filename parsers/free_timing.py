@@ -64,6 +64,7 @@ _NOT_TIME_NOUNS = frozenset({
     "cron", "trigger", "fire", "start", "end", "create", "created", "update", "updated", "login", "logout", "last",
     "first", "server", "local", "current", "system", "wall", "up", "boot", "sync", "offset", "zone", "keep"})
 _NOT_TIMING_CJK = ("等待", "超时", "间隔", "延迟", "过期", "重试", "最大", "最小", "阈值", "下次")
+_NEVER_AFTER = ("out", "Out", "stamp", "Stamp", "zone", "Zone", "r ", "rs")  # `time`+these is no timing word
 _FRAGMENTS = ("ime", "ost", "ook", "lapsed", "uration", "atency")  # each word less its first character
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 _GAP = " \t_-=:"
@@ -84,8 +85,11 @@ def find_timing(message: str) -> tuple[int, int, int] | None:
     is a flag read, so ASCII messages skip the CJK test) reject them. Else `str.find` (a C
     loop) locates the words and the timing regex runs anchored at each: a regex scan of
     every position costs ~0.1 µs a character, milliseconds on a 64 KiB line."""
-    if not may_have_timing(message):
-        return None
+    return find_timing_unfiltered(message) if may_have_timing(message) else None
+
+
+def find_timing_unfiltered(message: str) -> tuple[int, int, int] | None:
+    """`find_timing` for a caller that ran the `may_have_timing` test itself."""
     match = _TIMING.match
     for pos in _candidates(message):
         m = match(message, pos)
@@ -99,10 +103,12 @@ def _candidates(message: str) -> list[int]:
     one and two before each `时` (`耗时`, `执行时间`)."""
     out: list[int] = []
     find = message.find
+    startswith = message.startswith
     for fragment in _FRAGMENTS:
         pos = find(fragment, 1)
         while pos != -1:
-            out.append(pos - 1)
+            if not startswith(_NEVER_AFTER, pos + len(fragment)):  # `timeout`, `timestamp`: no match call
+                out.append(pos - 1)
             pos = find(fragment, pos + 1)
     if not message.isascii():
         pos = find("时", 1)
