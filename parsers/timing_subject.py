@@ -6,14 +6,16 @@ message. In order of preference, from the text before the timing:
 0. a log line's own prefix still in the message (`2026-11-26 10:15:30 [main] INFO  x.Y - `) is
    left out;
 1. a qualified method: `OrderService.pay`, `c.f.pay.OrderService#pay()`;
-2. a request: `GET /pay/{id}` from `URL[GET /pay/123]`, `POST http://h/pay?x=1`, or a bare
-   path `/pay/notify`; path segments that are ids (digits, hex, long mixed tokens) become `*`;
+2. a request: `GET /pay/*` from `URL[GET /pay/123]`, `POST /pay` from `POST http://h/pay?x=1`,
+   or a bare path `/pay/notify`; path segments that are ids (digits, hex, long mixed tokens)
+   become `*`;
 3. the text itself: the `|` cell it sits in, a leading `[method,line] - ` left out, values of
    `key=value` pairs and every token holding a digit replaced by `*`, filler words before the
    timing word (`总`, `共`, `total`) and trailing punctuation dropped, at most `MAX_CHARS`;
    when nothing precedes the timing, the text after it (`took 3 ms to warm the cache`).
 
-Digits never survive in a subject, so neither ids nor card or phone numbers reach it.
+Ids, card and phone numbers never reach a subject: digits survive only inside a method name
+or a short path segment (`v1`), never five in a row.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import re
 MAX_CHARS = 120
 MAX_BEFORE_CHARS = 400  # of the text before the timing, what is read for its subject
 
-# A dotted identifier chain starting at a token boundary; `_method()` decides whether it
-# names a method (a class segment, then a lower-case method segment).
+# A dotted identifier chain starting at a token boundary; `_last_method()` decides whether
+# it names a method (a class segment, then a lower-case method segment).
 _CHAIN = re.compile(r"(?<![\w$.#/])[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)+")
 _FILE_EXT = frozenset({"java", "kt", "scala", "groovy", "py", "go", "js", "ts", "xml", "json", "yml", "yaml",
                        "properties", "log", "txt", "html", "htm", "class", "jar", "war", "sql", "csv", "conf",
@@ -49,6 +51,7 @@ _LEAD = " \t,，;；:：=-|>])）】}{\"'"
 _FILLERS = ("总共", "共计", "一共", "全部", "总", "共")
 _FILLER_WORDS = frozenset({"total", "and", "it", "which", "time", "the", "in", "after"})
 _WORD_ONLY = re.compile(r"[^\s=:：\[(（【{<\d\"']*")
+_LONG_DIGITS = re.compile(r"\d{5}")
 _LEVELS = frozenset({"TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL"})
 
 
@@ -69,7 +72,7 @@ def subject(message: str, start: int, end: int) -> str:
     if not text:
         text = _text(message[end:end + MAX_BEFORE_CHARS].lstrip(_LEAD).split("|", 1)[0])
     if not text:
-        text = ruoyi.group(1) if ruoyi is not None else _WORD_ONLY.match(message, start, end).group()
+        text = _text(ruoyi.group(1)) if ruoyi is not None else _WORD_ONLY.match(message, start, end).group()
     return text[:MAX_CHARS].rstrip()
 
 
@@ -79,7 +82,7 @@ def _last_method(text: str) -> str | None:
         parts = re.split(r"[.#]", m.group())
         last = parts[-1]
         if (last[:1].islower() or last[:1] in "_$") and last.lower() not in _FILE_EXT \
-                and any(p[:1].isupper() for p in parts[:-1]):
+                and any(p[:1].isupper() for p in parts[:-1]) and not _LONG_DIGITS.search(m.group()):
             found = m.group()
     return found
 
