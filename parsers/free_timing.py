@@ -29,9 +29,9 @@ from parsers.units import NUMBER, UNIT, duration_ns
 
 MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are ids or dates
 
-# Case variants spelled out: faster than `(?i:...)`, and `_candidates` finds them by their tails.
-_WORD = (r"(?P<word>took|Took|TOOK|cost|Cost|COST|elapsed|Elapsed|ELAPSED|time|Time|TIME"
-         r"|duration|Duration|DURATION|latency|Latency|LATENCY"
+# Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
+# finds them by their lower-case tails.
+_WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|time|Time|duration|Duration|latency|Latency"
          r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间)")
 _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
