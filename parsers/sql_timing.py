@@ -8,6 +8,7 @@
   * p6spy, in its default and custom layouts (`p6spy.py`)
   * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
   * GORM: `[4.757ms] [rows:1] SELECT ...`
+  * log4jdbc's jdbc.sqltiming: `41. select 1\n {executed in 2 msec}`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
     `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
     `SQL: SELECT ... 耗时: 35ms`, `time = 4.7ms, db = pay, sql = SELECT ...`
@@ -40,7 +41,7 @@ class SqlTiming:
     statement: str | None
     params: str | None = None
     rows: int | None = None
-    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | generic | custom
+    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | log4jdbc | generic | custom
 
 
 _F = re.IGNORECASE | re.DOTALL
@@ -68,6 +69,9 @@ _GENERIC_SQL_WORD = (
 _HEAD_TIMING = re.compile(rf"(?i:time|took|cost|elapsed|duration|耗时|用时)[^\n]*?(?<![0-9.])(?P<num>{NUMBER})[ \t]*"
                           r"(?P<unit>ms|millis|milliseconds|毫秒|s|秒)(?![A-Za-z0-9])")
 _STATEMENT_LINE = re.compile(rf"[ \t]*\(?{_VERB}", re.IGNORECASE)
+# log4jdbc's jdbc.sqltiming: `[caller line]\n41. select 1\n {executed in 2 msec}` or one line
+_LOG4JDBC = re.compile(r"\{executed in (?P<num>[0-9]{1,15}) ?(?P<unit>msec|ms|nanoSec)\}")
+_NUMBERED = re.compile(rf"[ \t]*(?:[0-9]{{1,9}}[.:][ \t]*)?(?={_VERB}|\(|\{{\s*call)", re.IGNORECASE)
 # GORM's logger: `[4.757ms] [rows:1] SELECT ...`
 _GORM = re.compile(rf"\[(?P<num>{NUMBER})(?P<unit>ms|s|µs|us|ns)\]\s*\[rows:(?P<rows>-|-?[0-9]{{1,18}})\]\s*(?P<sql>.+)",
                    re.DOTALL)
@@ -97,6 +101,26 @@ def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
     if ns is None or not statement:
         return None
     return SqlTiming(ns, statement, source=source)
+
+
+def _log4jdbc(message: str) -> SqlTiming | None:
+    m = _LOG4JDBC.search(message)
+    if m is None:
+        return None
+    before = message[:m.start()]
+    lines = before.split("\n")
+    for k, line in enumerate(lines):  # the statement starts at the first line that starts one
+        if (s := _NUMBERED.match(line)) is not None:
+            lines = [line[s.end():], *lines[k + 1:]]
+            break
+        if (s := _NUMBERED.search(line)) is not None and k == len(lines) - 1 and s.start() > 0:
+            lines = [line[s.end():]]  # one line: `... select 1 {executed in 2 msec}`
+            break
+    else:
+        return None
+    statement = "\n".join(lines).strip()
+    ns = duration_ns(m.group("num"), "ns" if m.group("unit") == "nanoSec" else "ms")
+    return SqlTiming(ns, statement, source="log4jdbc") if statement and ns is not None else None
 
 
 def _timing_then_statement(message: str) -> SqlTiming | None:
@@ -157,6 +181,8 @@ class SqlTimingParser:
         if "[rows:" in message and (m := _GORM.search(message)) is not None and (t := _timing(m, "gorm")) is not None:
             rows = m.group("rows")
             return SqlTiming(t.duration_ns, t.statement, None, None if rows == "-" else int(rows), "gorm")
+        if "{executed in" in message:
+            return _log4jdbc(message)
         if "\n" in message:
             return _timing_then_statement(message)
         return None

@@ -311,3 +311,22 @@ def test_timing_on_the_first_line_and_the_statement_below(parser):
 def test_record_whose_prefix_fields_took_the_timing_reads_it_from_the_first_line(parser):
     t = parser.parse_record("2023-01-28 22:45:17 | OperationTime0ms|", "\n:\n    drop table if exists t cascade ")
     assert (t.duration_ns, t.statement) == (0, "    drop table if exists t cascade ")
+
+
+@pytest.mark.parametrize(
+    "message, ns, statement",
+    [
+        (" com.zaxxer.hikari.pool.PoolBase.isConnectionAlive(PoolBase.java:165)\n41. select 1\n {executed in 2 msec}",
+         2 * MS, "select 1"),
+        ("SELECT order_no FROM t_order WHERE id = 7\n {executed in 6 msec}", 6 * MS, "SELECT order_no FROM t_order WHERE id = 7"),
+        ("Slf4jSpyLogDelegator: 373] update t_account set frozen = 0 {executed in 12 msec}", 12 * MS,
+         "update t_account set frozen = 0"),
+    ],
+)
+def test_log4jdbc_sqltiming_records(parser, message, ns, statement):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.source) == (ns, statement, "log4jdbc")
+
+
+def test_log4jdbc_marker_without_a_statement_is_no_sql_timing(parser):
+    assert parser.parse("connection pool check {executed in 3 msec}") is None
