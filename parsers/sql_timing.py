@@ -9,6 +9,7 @@
   * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
   * GORM: `[4.757ms] [rows:1] SELECT ...`
   * log4jdbc's jdbc.sqltiming: `41. select 1\n {executed in 2 msec}`
+  * Hibernate's slow query log: `SlowQuery: 6 milliseconds. SQL: '... select ...'`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
     `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
     `SQL: SELECT ... 耗时: 35ms`, `time = 4.7ms, db = pay, sql = SELECT ...`
@@ -41,7 +42,7 @@ class SqlTiming:
     statement: str | None
     params: str | None = None
     rows: int | None = None
-    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | log4jdbc | generic | custom
+    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | log4jdbc | hibernate | generic | custom
 
 
 _F = re.IGNORECASE | re.DOTALL
@@ -69,6 +70,11 @@ _GENERIC_SQL_WORD = (
 _HEAD_TIMING = re.compile(rf"(?i:time|took|cost|elapsed|duration|耗时|用时)[^\n]*?(?<![0-9.])(?P<num>{NUMBER})[ \t]*"
                           r"(?P<unit>ms|millis|milliseconds|毫秒|s|秒)(?![A-Za-z0-9])")
 _STATEMENT_LINE = re.compile(rf"[ \t]*\(?{_VERB}", re.IGNORECASE)
+# Hibernate's org.hibernate.SQL_SLOW: `SlowQuery: 6 milliseconds. SQL: 'HikariProxyPreparedStatement@1
+# wrapping com.mysql.cj.jdbc.ClientPreparedStatement: select ...'` (H2: `'prep1: select ... {1: 'x'}'`)
+_HIBERNATE_SLOW = re.compile(r"SlowQuery: (?P<num>[0-9]{1,15}) milliseconds\. SQL:\s*'(?P<sql>.*)'", re.DOTALL)
+_STATEMENT_START = re.compile(rf"(?<![\w.]){_VERB}", re.IGNORECASE)
+_H2_PARAMS = re.compile(r"\s*\{[0-9]+: .*\}\s*$", re.DOTALL)
 # log4jdbc's jdbc.sqltiming: `[caller line]\n41. select 1\n {executed in 2 msec}` or one line
 _LOG4JDBC = re.compile(r"\{executed in (?P<num>[0-9]{1,15}) ?(?P<unit>msec|ms|nanoSec)\}")
 _NUMBERED = re.compile(rf"[ \t]*(?:[0-9]{{1,9}}[.:][ \t]*)?(?={_VERB}|\(|\{{\s*call)", re.IGNORECASE)
@@ -101,6 +107,13 @@ def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
     if ns is None or not statement:
         return None
     return SqlTiming(ns, statement, source=source)
+
+
+def _hibernate_slow(m: re.Match[str]) -> SqlTiming | None:
+    sql = m.group("sql")
+    start = _STATEMENT_START.search(sql)  # after a driver's `... wrapping x.y.Statement: ` or `prep1: `
+    statement = _H2_PARAMS.sub("", sql[start.start():] if start is not None else sql).strip()
+    return SqlTiming(int(m.group("num")) * 1_000_000, statement or None, source="hibernate")
 
 
 def _log4jdbc(message: str) -> SqlTiming | None:
@@ -169,6 +182,8 @@ class SqlTimingParser:
             if "millis." in message and (m := _DRUID.search(message)) is not None:
                 statement, params = _druid_params(m.group("sql").strip())
                 return SqlTiming(int(m.group("num")) * 1_000_000, statement or None, params, source="druid")
+            if "SlowQuery:" in message and (m := _HIBERNATE_SLOW.search(message)) is not None:
+                return _hibernate_slow(m)
             for source, rx in _GENERIC_SQL_WORD:
                 if (m := rx.search(message)) is not None and (t := _timing(m, source)) is not None:
                     return t

@@ -330,3 +330,19 @@ def test_log4jdbc_sqltiming_records(parser, message, ns, statement):
 
 def test_log4jdbc_marker_without_a_statement_is_no_sql_timing(parser):
     assert parser.parse("connection pool check {executed in 3 msec}") is None
+
+
+@pytest.mark.parametrize(
+    "message, ms, statement",
+    [
+        ("SlowQuery: 2896 milliseconds. SQL: 'HikariProxyPreparedStatement@803096561 wrapping "
+         "com.mysql.cj.jdbc.ClientPreparedStatement: select o.id from t_order o where o.id=7'", 2896,
+         "select o.id from t_order o where o.id=7"),
+        ("SlowQuery: 4 milliseconds. SQL: 'prep1: insert into t_user (name, pwd) values (?, ?) {1: 'ask', 2: 'x'}'", 4,
+         "insert into t_user (name, pwd) values (?, ?)"),
+        ("SlowQuery: 6 milliseconds. SQL:\n\t\t 'select a1_0.id from author a1_0'", 6, "select a1_0.id from author a1_0"),
+    ],
+)
+def test_hibernate_slow_query_log(parser, message, ms, statement):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.source) == (ms * MS, statement, "hibernate")
