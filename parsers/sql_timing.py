@@ -138,6 +138,9 @@ def _log4jdbc(message: str) -> SqlTiming | None:
 
 def _timing_then_statement(message: str) -> SqlTiming | None:
     head, _, rest = message.partition("\n")
+    if not ("ime" in head or "IME" in head or "ook" in head or "ost" in head or "lapsed" in head
+            or "uration" in head or "时" in head):
+        return None  # no timing word: skip the case-insensitive scan of the line
     m = _HEAD_TIMING.search(head)
     if m is None:
         return None
