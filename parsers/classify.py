@@ -109,7 +109,7 @@ class Classifier:
         if rec.continuation or (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             self._exception(ev, rec)
         if ev.kind == "line":
-            self._single_line(ev, first, rec.first_line)
+            self._single_line(ev, first, rec)
         self._mask(ev)
         self._trace_ids(ev)
         return ev
@@ -157,7 +157,7 @@ class Classifier:
         cache[key] = sig
         return sig
 
-    def _single_line(self, ev: Event, first: Prefix | None, first_line: str) -> None:
+    def _single_line(self, ev: Event, first: Prefix | None, rec: RawRecord) -> None:
         msg = ev.message
         if is_mybatis(msg):
             ts_ms = _epoch_ms(ev.timestamp)
@@ -183,8 +183,9 @@ class Classifier:
                     ev.table_fields = dict(row.fields, _errors=row.errors)
                 return
         timing = self.sql.parse(msg)
-        if timing is None and msg[:1] == "\n":  # the first line's text all went to prefix fields
-            timing = self.sql.parse_record(first_line, msg)
+        if timing is None and rec.continuation and first is not None and not first.message.strip():
+            # the first line's text all went to prefix fields: read the timing from the line itself
+            timing = self.sql.parse_record(rec.first_line, "\n".join(rec.continuation))
         if timing is not None:
             self._sql(ev, timing)
             return

@@ -206,12 +206,11 @@ class SqlTimingParser:
         return None
 
     @staticmethod
-    def parse_record(first_line: str, message: str) -> SqlTiming | None:
+    def parse_record(first_line: str, continuation: str) -> SqlTiming | None:
         """A timing on the record's first line (`first_line`, prefix included) and the
-        statement on the lines after it (`message`'s lines after its first): for layouts
-        whose prefix fields took the whole first line (`2023-01-28 22:45:17 | OperationTime2ms|`)."""
-        _, _, rest = message.partition("\n")
-        return _timing_then_statement(first_line + "\n" + rest) if rest else None
+        statement on its continuation lines: for layouts whose prefix fields took the whole
+        first line (`2023-01-28 22:45:17 | OperationTime2ms|`)."""
+        return _timing_then_statement(first_line + "\n" + continuation) if continuation else None
 
     @staticmethod
     def _custom_timing(m: re.Match[str]) -> SqlTiming | None:

@@ -79,3 +79,23 @@ def test_logback_layout_keeps_sql_and_method_lines_and_adds_free_text_timings():
         ("method", 7 * MS, "Alipay notify verified"),
     ]
     assert [ev.kind for ev in evs[-2:]] == ["line", "line"]
+
+
+OWN_P6SPY_FORMAT = """\
+2023-01-28 22:45:17 | OperationTime2ms|
+:
+    create table t_order (
+       id uuid not null,
+        primary key (id)
+    )
+2023-01-28 22:45:18 | OperationTime0ms|
+:
+    drop table if exists t_refund cascade 
+"""
+
+
+def test_a_projects_own_p6spy_format_timing_line_then_statement():
+    assert timed(events(OWN_P6SPY_FORMAT)) == [
+        ("sql", 2 * MS, "    create table t_order (\n       id uuid not null,\n        primary key (id)\n    )"),
+        ("sql", 0, "    drop table if exists t_refund cascade "),
+    ]

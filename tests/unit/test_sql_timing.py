@@ -309,7 +309,7 @@ def test_timing_on_the_first_line_and_the_statement_below(parser):
 
 
 def test_record_whose_prefix_fields_took_the_timing_reads_it_from_the_first_line(parser):
-    t = parser.parse_record("2023-01-28 22:45:17 | OperationTime0ms|", "\n:\n    drop table if exists t cascade ")
+    t = parser.parse_record("2023-01-28 22:45:17 | OperationTime0ms|", ":\n    drop table if exists t cascade ")
     assert (t.duration_ns, t.statement) == (0, "    drop table if exists t cascade ")
 
 
