@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import importlib
+import importlib.metadata
 import os
 import sys
 from pathlib import Path
@@ -46,11 +47,45 @@ def cmd_stack(args: argparse.Namespace) -> int:
     return 0 if all(r.health in ("up", "green", "yellow") for r in rows) else 3
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class Parser(argparse.ArgumentParser):
+    """A usage error is one line on stderr and exit 2 (sub-command parsers are of this class too)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"invalid log level {value!r}: use one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def _add_global_options(p: argparse.ArgumentParser, defaults: bool) -> None:
+    """The options every command takes, before or after its name. Given after it, they
+    override those before it; a sub-command parser has no defaults of its own."""
+    def default(value):
+        return value if defaults else argparse.SUPPRESS
+    p.add_argument("--log-level", type=log_level, default=default(os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING")),
+                   help=f"the tool's own logs: {', '.join(LOG_LEVELS)} (default $LOGPIPE_LOG_LEVEL or WARNING)")
+    p.add_argument("--log-format", choices=LOG_FORMATS, default=default(os.environ.get("LOGPIPE_LOG_FORMAT", "text")),
+                   help="the tool's own logs: text, or one JSON object per line")
+
+
+def version() -> str:
+    try:
+        return importlib.metadata.version("logpipe")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="logpipe", description="Log pipeline and exception scanner")
-    ap.add_argument("--log-level", default=os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING"))
-    ap.add_argument("--log-format", choices=LOG_FORMATS, default=os.environ.get("LOGPIPE_LOG_FORMAT", "text"),
-                    help="the tool's own logs: text, or one JSON object per line")
+    ap = Parser(prog="logpipe", description="Log pipeline and exception scanner")
+    ap.add_argument("--version", action="version", version=f"logpipe {version()}")
+    _add_global_options(ap, defaults=True)
     sub = ap.add_subparsers(dest="command", required=True)
 
     st = sub.add_parser("stack", help="the local Kafka and Elasticsearch")
@@ -63,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
+    for command in sub.choices.values():
+        _add_global_options(command, defaults=False)
     return ap
 
 

@@ -38,6 +38,7 @@ from pipeline.report_html import render_report
 from pipeline.report_live import LiveReport, serve
 from pipeline.trace_html import render_trace_html
 from sinks.elasticsearch import make_client
+from pipeline.cli_args import positive_int
 
 
 def _common(p: argparse.ArgumentParser, default_since: str | None) -> None:
@@ -191,7 +192,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--service")
     p.add_argument("--level", help="ERROR, WARN, INFO, ...")
     p.add_argument("--kind", choices=["line", "table", "sql", "method", "exception"])
-    p.add_argument("--size", type=int, default=20, help="hits to show (default 20)")
+    p.add_argument("--size", type=positive_int, default=20, help="hits to show (default 20)")
     p.add_argument("--json", action="store_true", help="raw hits as JSON lines")
     _common(p, None)
     p.set_defaults(func=cmd_search)
@@ -199,14 +200,14 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("trace", help="every event of a business id (order number...) across services, in time order")
     p.add_argument("id", help="the business id, e.g. ord_20261126_000123")
     p.add_argument("--html", metavar="FILE", help="also write the trail as a self-contained HTML timeline")
-    p.add_argument("--size", type=int, default=1000, help="at most this many events (default 1000)")
+    p.add_argument("--size", type=positive_int, default=1000, help="at most this many events (default 1000)")
     p.add_argument("--json", action="store_true", help="the events as JSON lines")
     _common(p, None)
     p.set_defaults(func=cmd_trace)
 
     p = sub.add_parser("top", help="top exception signatures, SQL fingerprints or slowest methods")
     p.add_argument("what", choices=["exceptions", "sql", "methods"])
-    p.add_argument("--size", type=int, default=10, help="rows (default 10)")
+    p.add_argument("--size", type=positive_int, default=10, help="rows (default 10)")
     p.add_argument("--json", action="store_true", help="rows as JSON lines")
     _common(p, "24h")
     p.set_defaults(func=cmd_top)
@@ -217,7 +218,7 @@ def add_parser(sub: Any) -> None:
                    help="serve the report live instead, refreshing by itself, with the latest alerts (port 8765)")
     p.add_argument("--bind", default="127.0.0.1", help="address --serve listens on (default: loopback only)")
     p.add_argument("--refresh-s", type=float, default=5.0, help="seconds between refreshes of --serve (default 5)")
-    p.add_argument("--size", type=int, default=10, help="rows per section (default 10)")
+    p.add_argument("--size", type=positive_int, default=10, help="rows per section (default 10)")
     p.add_argument("--json", action="store_true", help="also print the report's data as JSON")
     _common(p, "24h")
     p.set_defaults(func=cmd_report)

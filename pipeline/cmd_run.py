@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import logging
 import os
+import sys
 import signal
 
 from pipeline.alert import Alerter
@@ -88,7 +89,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
 def run(args: argparse.Namespace) -> int:
     cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
     if not cfg.inputs:
-        print("logpipe run: the config has no [[inputs]]; nothing to follow")
+        print("logpipe run: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
         return 2
     check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "

@@ -30,6 +30,7 @@ from pipeline.scan_progress import progress_for
 from pipeline.scan_report import render
 from pipeline.scan_stats import ScanStats
 from pipeline.scan_summary import baseline_hashes, build_report, signature_hashes
+from pipeline.cli_args import positive_int
 
 
 def fail_on(text: str) -> tuple[str, str]:
@@ -61,7 +62,7 @@ def add_parser(sub: Any) -> None:
                    help="exit 1 if new-signature:BASELINE.json (signatures not in a previous --json report or "
                         "list of hashes) or slow-sql:MS (a statement took >= MS); repeatable")
     p.add_argument("--baseline-out", metavar="FILE", help="write the signature hashes seen (a JSON list)")
-    p.add_argument("--top", type=int, default=15, help="rows per section in the report (default 15)")
+    p.add_argument("--top", type=positive_int, default=15, help="rows per section in the report (default 15)")
     p.set_defaults(func=run)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import sys
 import signal
 
 from pipeline.config import load_config, resolve_config_path
@@ -33,7 +34,7 @@ async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> No
 def run(args: argparse.Namespace) -> int:
     cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
     if not cfg.inputs:
-        print("logpipe ship: the config has no [[inputs]]; nothing to follow")
+        print("logpipe ship: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
         return 2
     check_settings(cfg, os.environ)
     shipper = Shipper(cfg, os.environ, Metrics())

@@ -58,7 +58,7 @@ def test_a_traceback_is_text_inside_the_one_line():
 
 def test_the_cli_takes_log_format_next_to_log_level():
     args = build_parser().parse_args(["--log-format", "json", "--log-level", "info", "scan", "x.log"])
-    assert args.log_format == "json" and args.log_level == "info"
+    assert args.log_format == "json" and args.log_level == "INFO"  # checked and upper-cased
     assert build_parser().parse_args(["scan", "x.log"]).log_format == "text"
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--log-format", "xml", "scan", "x.log"])

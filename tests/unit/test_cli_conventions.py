@@ -1,0 +1,47 @@
+"""CLI conventions: --version, global options before or after the command, a bad value
+is one line on stderr and exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import build_parser, main
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_version_prints_the_package_version_and_exits_0(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0 and capsys.readouterr().out.startswith("logpipe ")
+
+
+@pytest.mark.parametrize("argv,level", [
+    (["--log-level", "debug", "scan", "x"], "DEBUG"),
+    (["scan", "x", "--log-level", "ERROR"], "ERROR"),
+    (["--log-level", "INFO", "scan", "--log-level", "error", "x"], "ERROR"),
+    (["scan", "x"], None),
+])
+def test_global_options_go_before_or_after_the_command_and_after_wins(argv, level, monkeypatch):
+    monkeypatch.delenv("LOGPIPE_LOG_LEVEL", raising=False)
+    args = build_parser().parse_args(argv)
+    assert args.log_level == (level or "WARNING")
+
+
+@pytest.mark.parametrize("argv,needle", [
+    (["--log-level", "bogus", "scan", "x"], "invalid log level 'bogus'"),
+    (["scan", "--top", "-1", "x"], "-1 must be at least 1"),
+    (["search", "--size", "0", "x"], "0 must be at least 1"),
+    (["top", "sql", "--size", "many"], "'many' is not a whole number"),
+    (["scan", "--no-such-option"], "unrecognized arguments"),
+])
+def test_a_bad_value_is_one_line_on_stderr_and_exit_2(argv, needle):
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *argv], cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and lines[0].startswith("logpipe")
