@@ -1,7 +1,8 @@
 """The workload generator's sample, assembled into records, for parser tests.
 
-The generator is looked up at `samples/gen_workload.py` or at `$LOGPIPE_GEN_WORKLOAD`;
-tests that need it are skipped when it is in neither place.
+The generator is looked up at `$LOGPIPE_GEN_WORKLOAD`, `samples/gen_workload.py` or
+`../shared/bench/gen_workload.py` beside the checkout (where the benchmarks find it);
+tests that need it are skipped when it is in none of these places.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def generator() -> Path | None:
-    for candidate in (REPO / "samples" / "gen_workload.py", Path(os.environ.get("LOGPIPE_GEN_WORKLOAD", ""))):
+    env = os.environ.get("LOGPIPE_GEN_WORKLOAD")
+    for candidate in ([Path(env)] if env else []) + [REPO / "samples" / "gen_workload.py",
+                                                     REPO.parent / "shared" / "bench" / "gen_workload.py"]:
         if candidate.is_file():
             return candidate
     return None
@@ -32,7 +35,7 @@ def sample(tmp: Path, events: int = 20000, seed: int = 1) -> tuple[list[RawRecor
     """Records of a generated log (logback layout, java dialect) and the generator's truth."""
     gen = generator()
     if gen is None:
-        pytest.skip("workload generator not found (samples/gen_workload.py or $LOGPIPE_GEN_WORKLOAD)")
+        pytest.skip("workload generator not found ($LOGPIPE_GEN_WORKLOAD, samples/ or ../shared/bench/)")
     log, truth = tmp / f"w{seed}.log", tmp / f"w{seed}.json"
     subprocess.run([sys.executable, str(gen), str(log), str(events), str(seed), "--truth", str(truth)],
                    check=True, capture_output=True)
