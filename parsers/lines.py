@@ -4,17 +4,20 @@ Chunks may end mid-line: the partial line is kept (up to `max_line_bytes`) until
 its newline arrives. A line longer than the bound keeps its first
 `max_line_bytes` (less a UTF-8 sequence the bound cut in two) and is flagged
 `truncated`; the bytes past the bound are counted into its offsets but never held in
-memory. Invalid UTF-8 is decoded with U+FFFD
+memory. A line that is not UTF-8 but GBK/GB18030 Chinese text (Chinese Windows
+servers) is decoded so and flagged `gb18030`; other invalid UTF-8 is decoded with U+FFFD
 and flagged; NUL bytes are removed and flagged. Nothing raises.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 FLAG_TRUNCATED = "line_truncated"
 FLAG_INVALID_UTF8 = "invalid_utf8"
 FLAG_NUL = "nul_bytes"
+FLAG_GB18030 = "gb18030"  # not UTF-8, decoded as GBK/GB18030 Chinese text
 
 
 @dataclass(slots=True)
@@ -36,6 +39,19 @@ def clean_lines(texts: list[str], offset: int) -> list[Line]:
     return out
 
 
+_CJK = re.compile("[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _gb18030(raw: bytes) -> str | None:
+    """A line a Chinese Windows JVM or console wrote in GBK/GB18030 (`耗时`, `订单不存在`), or
+    None: it must decode strictly and hold Chinese text, so binary garbage stays invalid UTF-8."""
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return text if _CJK.search(text) else None
+
+
 def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     flags: tuple[str, ...] = ()
     if b"\x00" in raw:
@@ -44,8 +60,12 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = raw.decode("utf-8", "replace")
-        flags = flags + (FLAG_INVALID_UTF8,)
+        text = _gb18030(raw)
+        if text is not None:
+            flags = flags + (FLAG_GB18030,)
+        else:
+            text = raw.decode("utf-8", "replace")
+            flags = flags + (FLAG_INVALID_UTF8,)
     if text.endswith("\r"):
         text = text[:-1]
     return text, flags

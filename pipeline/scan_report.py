@@ -38,6 +38,7 @@ def _time(ts: str | None) -> str:
 FLAG_NOTES = {
     "truncated": "cut at a size bound (line or event)",
     "invalid_utf8": "bytes that are not UTF-8 (shown as U+FFFD)",
+    "gb18030": "a line in GBK/GB18030, not UTF-8 (Chinese Windows servers): decoded as such",
     "nul_bytes": "NUL bytes removed",
     "malformed_row": "table line that does not fit its columns",
     "mybatis_part": "MyBatis Preparing/Parameters line, joined into its SQL event (informational)",

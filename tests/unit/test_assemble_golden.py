@@ -99,3 +99,12 @@ def test_a_java_util_logging_record_takes_its_level_and_message_from_its_second_
     (ev,) = assemble(data, ParseOptions())
     assert (ev.level, ev.message, ev.logger) == (level, "Failed to init", "org.apache.coyote.AbstractProtocol.init")
     assert ev.timestamp == "2013-08-20T19:33:01+00:00"
+
+
+def test_a_gbk_line_of_a_chinese_windows_server_is_read_as_chinese_and_flagged():
+    data = "2019-01-02 03:04:05.678 [main] INFO  c.f.PayService - 订单 20190102 支付完成 耗时 35ms\n".encode("gbk")
+    data += b"2019-01-02 03:04:05.679 [main] INFO  c.f.PayService - bad \xff\xfe bytes\n"
+    first, second = assemble(data, ParseOptions())
+    assert first.message == "订单 20190102 支付完成 耗时 35ms" and first.flags == ["gb18030"]
+    assert first.kind == "method" and first.duration_ns == 35_000_000
+    assert second.flags == ["invalid_utf8"] and "\ufffd" in second.message
