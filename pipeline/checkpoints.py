@@ -176,19 +176,33 @@ class CheckpointStore:
             else:
                 entry.drained_at = drained_at
 
-    def find_copy_source(self, identity: FileIdentity, path: str) -> Checkpoint | None:
+    def find_copy_source(self, identity: FileIdentity, path: str,
+                         size_bytes: int | None = None) -> Checkpoint | None:
         """The file that the file at `path` is a rotated copy of (copytruncate), if any: an
         entry of another inode on the same device with the same first line, whose name the
         copy's name extends the way rotation names copies (`app.log` -> `app.log.1`,
-        `app.log-20261126`). Two unrelated files that merely start alike are not copies."""
+        `app.log-20261126`). Two unrelated files that merely start alike are not copies, and a file
+        drained to its end (renamed or deleted, not truncated) is nobody's copy source.
+
+        Should several files have started with the same line under that name, the one adopted
+        before wins, else, with `size_bytes` (a copy found after the fact), one that was read
+        at least that far (the copy owes nothing), else the one seen last."""
         name = os.path.basename(path)
+        candidates: list[Checkpoint] = []
         for entry in self._entries.values():
             known = entry.identity
             if known.fingerprint != identity.fingerprint or known.device != identity.device or known.inode == identity.inode:
                 continue
-            if entry.copy_inode == identity.inode or _rotated_name_of(name, os.path.basename(entry.path)):
-                return entry  # adopted before (a restart, or the copy renamed since), or a fresh copy
-        return None
+            if entry.drained_at is not None and entry.offset >= entry.drained_at:
+                continue  # read to its end after a rename or deletion: a copy of it owes nothing
+            if entry.copy_inode == identity.inode:
+                return entry  # adopted before (a restart, or the copy renamed since)
+            if _rotated_name_of(name, os.path.basename(entry.path)):
+                candidates.append(entry)
+        if size_bytes is not None:
+            covered = [entry for entry in candidates if entry.offset >= size_bytes]
+            candidates = covered or candidates
+        return max(candidates, key=lambda entry: entry.last_seen_s, default=None)
 
     def adopt(self, key: str, path: str, copy_inode: int) -> None:
         """A copy of the file `key` (inode `copy_inode`, at `path`) carries on its delivery

@@ -15,6 +15,8 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass, field
 
+from pipeline.rotation_names import live_names_of
+
 START_AT_CHOICES = ("beginning", "end")
 
 
@@ -139,6 +141,18 @@ def input_of(path: str, inputs: tuple[TailInput, ...]) -> TailInput | None:
         if any(fnmatch.fnmatchcase(path, os.path.abspath(pattern)) for pattern in tail_input.paths):
             return tail_input
     return None
+
+
+def input_of_rotated(path: str, inputs: tuple[TailInput, ...]) -> TailInput | None:
+    """The input of `path`, or of the live file it is a rotation of (`app.log.1` -> `app.log`):
+    a file read to its end outside the globs still belongs to the input that followed it."""
+    found = input_of(path, inputs)
+    directory = os.path.dirname(path)
+    for live in live_names_of(os.path.basename(path)):
+        if found is not None:
+            break
+        found = input_of(os.path.join(directory, live), inputs)
+    return found
 
 
 def find_moved_while_away(wanted: list[tuple[str, int, int]]) -> dict[tuple[int, int], str]:

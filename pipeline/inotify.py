@@ -48,8 +48,9 @@ STRUCTURE_MASK = IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE | IN_DELETE
 _HEADER = struct.Struct("iIII")  # wd, mask, cookie, len
 READ_BUFFER_BYTES = 64 * 1024
 
-# (directory, name or "", mask); IN_Q_OVERFLOW arrives as ("", "", IN_Q_OVERFLOW)
-InotifyEvent = tuple[str, str, int]
+# (directory, name or "", mask, cookie); IN_Q_OVERFLOW arrives as ("", "", IN_Q_OVERFLOW, 0). The cookie
+# pairs an IN_MOVED_FROM with its IN_MOVED_TO (a rename); it is 0 for other events.
+InotifyEvent = tuple[str, str, int, int]
 
 
 def _libc() -> ctypes.CDLL | None:
@@ -118,11 +119,11 @@ class DirWatcher:
         events: list[InotifyEvent] = []
         pos = 0
         while pos + _HEADER.size <= len(buf):
-            wd, mask, _cookie, name_len = _HEADER.unpack_from(buf, pos)
+            wd, mask, cookie, name_len = _HEADER.unpack_from(buf, pos)
             raw_name = buf[pos + _HEADER.size: pos + _HEADER.size + name_len].rstrip(b"\0")
             pos += _HEADER.size + name_len
             if mask & IN_Q_OVERFLOW:
-                events.append(("", "", IN_Q_OVERFLOW))
+                events.append(("", "", IN_Q_OVERFLOW, 0))
                 continue
             directory = self._dir_by_wd.get(wd)
             if mask & IN_IGNORED and directory is not None:
@@ -130,7 +131,7 @@ class DirWatcher:
                 self._dir_by_wd.pop(wd, None)
                 self._wd_by_dir.pop(directory, None)
             if directory is not None:
-                events.append((directory, os.fsdecode(raw_name), mask))
+                events.append((directory, os.fsdecode(raw_name), mask, cookie))
         return events
 
     def close(self) -> None:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import errno as errno_names
 import logging
+import os
 import time
 from collections import deque
 from typing import Callable
@@ -74,7 +75,9 @@ class Tailer:
         self._wakeup = asyncio.Event()
         self._descriptors = Descriptors(max_open_files, self.metrics, self._io_error)
         self._pull_lock = asyncio.Lock()
+        self._io_lock = asyncio.Lock()  # one file step at a time: the consumer's reads, the watch's identifications
         self._state = "new"
+        self.chunks_handed_out = 0
         self._busy: Followed | None = None  # the file a worker thread is reading now
         self._watch = Watch(self, rescan_interval_ms=rescan_interval_ms, use_inotify=use_inotify,
                             poll_min_interval_ms=poll_min_interval_ms,
@@ -120,8 +123,10 @@ class Tailer:
                 if followed is None:
                     await self._wait_for_work()
                     continue
-                chunk = await self._service(followed)
+                async with self._io_lock:
+                    chunk = await self._service(followed)
                 if chunk is not None:
+                    self.chunks_handed_out += 1
                     return chunk
 
     def bytes_behind(self) -> dict[str, int]:
@@ -170,6 +175,44 @@ class Tailer:
             pass
         for followed in list(self._waiting_release):
             self.mark_ready(followed)
+
+    # -- identifying files whether or not the consumer pulls ----------------------------
+    async def identify_found(self) -> None:
+        """Identify the files found and not identified yet, even while the consumer does not
+        pull (back-pressure, a Kafka outage): their identity goes into the checkpoints, so a
+        rename out of the globs cannot hide them and a restart finds them by inode. Within
+        `max_open_files` they stay open; beyond it they are closed and found again by inode
+        (or through inotify's move events) when they are read."""
+        waiting = [f for f in self._files.values()
+                   if f.state is FileState.PENDING and f.copy_of is None]
+        if not waiting:
+            return
+        open_count = sum(1 for f in self._files.values() if f.fd is not None)
+        for f in waiting:
+            if f.retry_at_s is not None and self._clock() < f.retry_at_s:
+                continue
+            async with self._io_lock:
+                if f.state is not FileState.PENDING or self._state != "running":
+                    continue
+                had_fd = f.fd is not None
+                self._busy = f
+                try:
+                    identified = await self._identify(f)
+                except OSError as exc:
+                    self._io_error(f, "open", exc)
+                    identified = False
+                finally:
+                    self._busy = None
+                if f.state is FileState.RELEASED and f.fd is not None:
+                    self._descriptors.close(f)
+                if not identified:
+                    continue
+                self.metrics.inc("tail_files_identified_unread")
+                open_count += 0 if had_fd else 1
+                if open_count > self.max_open_files and f.fd is not None:
+                    self._descriptors.close(f)  # remembered by path and identity; reopened when read
+                    open_count -= 1
+                self.mark_ready(f)
 
     # -- reading one file ----------------------------------------------------------
     async def _service(self, f: Followed) -> Chunk | None:
@@ -220,6 +263,8 @@ class Tailer:
         return chunk
 
     async def _identify(self, f: Followed) -> bool:
+        if f.fd is None and f.outside_globs and not await self._locate(f):
+            return False
         try:
             f.fd, identity, size = await self._descriptors.identify_open(f.path, f, f.fd)
         except NotThisFile:
@@ -230,14 +275,14 @@ class Tailer:
         if identity is None:
             if f.start_at_end_offset is not None:
                 f.start_at_end_offset = 0  # no complete line yet: when one comes, it is new
-            self._descriptors.close(f)
+            await self._keep_unidentified(f)
             return False
         if f.expect_key is not None and identity.key != f.expect_key:
             self._release(f)  # the inode was reused by a file that is none of ours
             return False
         entry = self.checkpoints.get(identity.key)
         if entry is None and f.expect_key is None:
-            source = self.checkpoints.find_copy_source(identity, f.path)
+            source = self.checkpoints.find_copy_source(identity, f.path, size if f.outside_globs else None)
             if source is not None:
                 return self._copy_found(f, identity, source, size)
         generation, offset = 0, 0
@@ -255,7 +300,7 @@ class Tailer:
         f.identity = identity.with_generation(generation)
         f.offset = f.start_offset = offset
         f.size_bytes, f.truncated = size, False
-        f.state = FileState.LIVE if f.expect_key is None else FileState.DRAINING  # outside the globs
+        f.state = FileState.DRAINING if f.expect_key is not None or f.outside_globs else FileState.LIVE
         f.last_data_s = self._clock()
         self._descriptors.touch(f)
         self.checkpoints.register(f.identity, f.path, offset)
@@ -269,6 +314,9 @@ class Tailer:
         read there); once the original was truncated or is gone, the copy carries on the
         original's identity from its checkpoint, so the lines written between the last
         read and the truncation are delivered, under the event ids they would have had."""
+        if f.outside_globs and size <= source.offset:
+            self._release(f)  # a copy found beside its file holding nothing past the checkpoint: nothing owed
+            return False
         original = self._files.get((source.identity.device, source.identity.inode))
         still_followed = (original is not None and original is not f and original.identity is not None
                           and original.identity.key == source.identity.key)
@@ -282,7 +330,7 @@ class Tailer:
         f.identity, f.adopted, f.copy_of = source.identity, True, None
         f.offset = f.start_offset = source.offset
         f.size_bytes, f.truncated = size, False
-        f.state = FileState.LIVE
+        f.state = FileState.DRAINING if f.outside_globs else FileState.LIVE
         f.last_data_s = self._clock()
         self._descriptors.touch(f)
         self.checkpoints.adopt(source.identity.key, f.path, f.inode)
@@ -296,6 +344,31 @@ class Tailer:
         for copy in self._copies_waiting.pop(key, set()):
             if copy.state is FileState.PENDING:
                 self.mark_ready(copy)
+
+    async def _keep_unidentified(self, f: Followed) -> None:
+        """A file without a complete first line keeps its descriptor within the budget: renamed
+        or deleted, it is still the same file (its inode cannot be reused while we hold it).
+        Deleted outside the globs, it is released: its partial line will never be complete."""
+        if f.outside_globs and (await asyncio.to_thread(os.fstat, f.fd)).st_nlink == 0:
+            self.metrics.inc("tail_files_gone_unidentified")
+            log.info("file deleted before its first line was complete: path=%s", f.path)
+            self._release(f)
+            if f.fd is not None:
+                self._descriptors.close(f)
+        elif sum(1 for other in self._files.values() if other.fd is not None) > self.max_open_files:
+            self._descriptors.close(f)
+
+    async def _locate(self, f: Followed) -> bool:
+        """Where a file no glob names lives now (it may have been renamed again); False, and the
+        file is released, if it is gone."""
+        path = await asyncio.to_thread(self._watch.find_rotated, f)
+        if path is None:  # identification was tried as soon as it was found: no complete first line
+            self.metrics.inc("tail_files_gone_unidentified")
+            log.info("file gone before its first line was complete: path=%s size=%d", f.path, f.size_bytes)
+            self._release(f)
+            return False
+        f.path = path
+        return True
 
     async def _reopen(self, f: Followed) -> bool:
         """Open a known file again, checking it still is the same file (inode reuse)."""

@@ -22,10 +22,12 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from pipeline.discovery import (ScanResult, find_inode, find_moved_while_away, glob_inputs, input_of,
+from pipeline.discovery import (ScanResult, find_inode, find_moved_while_away, glob_inputs, input_of_rotated,
                                 scan_inputs)
 from pipeline.followed import FileState, Followed
-from pipeline.inotify import IN_CLOSE_WRITE, IN_MODIFY, IN_Q_OVERFLOW, STRUCTURE_MASK, DirWatcher, InotifyEvent
+from pipeline.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
+                              DirWatcher, InotifyEvent)
+from pipeline.rotated import find_rotations, reference_times
 
 if TYPE_CHECKING:
     from pipeline.tail import Tailer
@@ -51,6 +53,7 @@ class Watch:
         self._reported: set[tuple[str, int]] = set()
         self._full_scan_interval_s = FULL_SCAN_INTERVAL_S
         self._next_full_scan_s = 0.0
+        self._moved_from: dict[int, str] = {}  # inotify cookie -> the path a rename started from
 
     @property
     def using_inotify(self) -> bool:
@@ -63,6 +66,8 @@ class Watch:
                 self._inotify = watcher
         self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs), initial=True)
         await self._follow_moved_while_away()
+        await self._follow_unknown_rotations()
+        await self._tailer.identify_found()
         self._task = asyncio.create_task(self._run(), name="logpipe-tail-watch")
 
     async def _follow_moved_while_away(self) -> None:
@@ -78,7 +83,7 @@ class Watch:
             find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for e in wanted.values()])
         for inode_key, path in found.items():
             entry = wanted[inode_key]
-            tail_input = input_of(entry.path, tailer.inputs)
+            tail_input = input_of_rotated(entry.path, tailer.inputs)
             if tail_input is None:
                 continue  # its input is no longer configured
             log.info("following a file rotated while we were away: %s (was %s)", path, entry.path)
@@ -86,6 +91,37 @@ class Watch:
             f = Followed(path, tail_input, inode_key[0], inode_key[1], 0, None, expect_key=entry.identity.key,
                          last_data_s=tailer._clock())
             tailer._files[inode_key] = f
+            tailer.mark_ready(f)
+
+    async def _follow_unknown_rotations(self) -> None:
+        """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
+        last saw that path, whose identity no checkpoint knows: generations born and rotated out
+        of the globs while we were away (`pipeline.rotated`). Each is read to its end, once."""
+        tailer = self._tailer
+        seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()])
+        since = {path: seen[path] for path in tailer._by_path if path in seen}
+        if not since:
+            return
+        found, errors = await asyncio.to_thread(find_rotations, since, set(tailer._files))
+        for path, err in errors.items():
+            self._report_error(path, err, "tail_rotation_scan_errors")
+        for item in found:
+            if item.identity is None and item.size_bytes == 0:
+                continue  # an empty rotation (a copy of an empty file): nothing to read
+            if item.identity is None:
+                reason = "compressed" if item.path.endswith(".gz") else "no_complete_line"
+                tailer.metrics.inc("tail_rotations_unread", reason=reason)
+                log.warning("rotated file written while we were away left unread (%s): %s", reason, item.path)
+                continue
+            if tailer.checkpoints.get(item.identity.key) is not None or (item.device, item.inode) in tailer._files:
+                continue  # known: its checkpoint says what is owed
+            live = tailer._by_path[item.live_path]
+            log.info("reading a rotated generation written while we were away: %s (rotation of %s)",
+                     item.path, item.live_path)
+            tailer.metrics.inc("tail_rotations_found")
+            f = Followed(item.path, live.input, item.device, item.inode, item.size_bytes, None,
+                         outside_globs=True, last_data_s=tailer._clock())
+            tailer._files[f.inode_key] = f
             tailer.mark_ready(f)
 
     async def stop(self) -> None:
@@ -110,7 +146,15 @@ class Watch:
         self._rescan.set()
 
     def find_rotated(self, f: Followed) -> str | None:
-        """Blocking: where a file rotated away while closed lives now (same directory)."""
+        """Blocking: where a file rotated away while closed lives now: where inotify saw it
+        renamed to, else its path, else a search of its directory by inode."""
+        if f.moved_to is not None:
+            try:
+                st = os.stat(f.moved_to)
+                if (st.st_dev, st.st_ino) == f.inode_key:
+                    return f.moved_to
+            except OSError:
+                pass  # renamed again or deleted: look for the inode below
         try:
             st = os.stat(f.path)
             if (st.st_dev, st.st_ino) == f.inode_key:
@@ -130,9 +174,11 @@ class Watch:
                 except TimeoutError:
                     pass
                 if await self._nothing_new():
+                    await self._tailer.identify_found()
                     continue
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                await self._tailer.identify_found()
                 self._next_full_scan_s = self._tailer._clock() + self._full_scan_interval_s
                 if self._inotify is None:
                     interval_s = self._poll_min_s if changed else min(interval_s * 2, self._poll_max_s)
@@ -155,7 +201,9 @@ class Watch:
 
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
-        for directory, name, mask in batch:
+        for directory, name, mask, cookie in batch:
+            if mask & (IN_MOVED_FROM | IN_MOVED_TO) and cookie:
+                self._note_move(os.path.join(directory, name), mask, cookie)
             if mask & IN_Q_OVERFLOW:
                 tailer.metrics.inc("tail_inotify_overflows")
                 self._rescan.set()
@@ -166,10 +214,28 @@ class Watch:
                 f = tailer._by_path.get(os.path.join(directory, name))
                 if f is not None:
                     tailer.mark_ready(f)
+                    if f.state is FileState.PENDING:
+                        self._rescan.set()  # its first line may be complete now: identify it
                 else:
                     tailer._wakeup.set()  # may be a draining file under a new name
             if mask & STRUCTURE_MASK:
                 self._rescan.set()
+
+    def _note_move(self, path: str, mask: int, cookie: int) -> None:
+        """Pairs a rename's two events; a followed file renamed (even out of the globs, or while
+        closed beyond the descriptor budget) is looked for at its new name first."""
+        if mask & IN_MOVED_FROM:
+            if len(self._moved_from) > 1024:
+                self._moved_from.clear()  # a rename's other half outside our directories never comes
+            self._moved_from[cookie] = path
+            return
+        old = self._moved_from.pop(cookie, None)
+        if old is None:
+            return
+        for f in self._tailer._files.values():
+            if f.path == old or f.moved_to == old:
+                f.moved_to = path
+                self._tailer.metrics.inc("tail_renames_seen")
 
     def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
         """Reconcile a scan with the followed files; True if anything changed."""
@@ -221,8 +287,15 @@ class Watch:
         tailer = self._tailer
         if tailer._by_path.get(f.path) is f:
             del tailer._by_path[f.path]
-        if f.state is FileState.PENDING and f.expect_key is None:
-            tailer._release(f)  # never identified: nothing was delivered
+        if f.state is FileState.PENDING and f.copy_of is not None:
+            tailer._release(f)  # a copytruncate copy waiting on its original: it repeats what is read there
+            return True
+        if f.state is FileState.PENDING and not f.outside_globs and f.expect_key is None:
+            # not identified yet (no complete first line, or not reached): renamed out of the globs,
+            # it is still read to its end; deleted, it is released when it cannot be found
+            log.info("file left the globs before it was identified, still following it: path=%s", f.path)
+            f.outside_globs = True
+            tailer.mark_ready(f)
             return True
         if f.state is FileState.LIVE:
             log.info("file rotated away or deleted, draining it: path=%s offset=%d", f.path, f.offset)
@@ -234,11 +307,14 @@ class Watch:
 
     def _report_errors(self, scan: ScanResult) -> None:
         for path, err in scan.errors.items():
-            code = errno_names.errorcode.get(err, str(err))
-            self._tailer.metrics.inc("tail_stat_errors", errno=code)
-            if (path, err) not in self._reported:
-                self._reported.add((path, err))
-                log.error("cannot stat %s: errno=%s", path, code)
+            self._report_error(path, err, "tail_stat_errors")
+
+    def _report_error(self, path: str, err: int, metric: str) -> None:
+        code = errno_names.errorcode.get(err, str(err))
+        self._tailer.metrics.inc(metric, errno=code)
+        if (path, err) not in self._reported:
+            self._reported.add((path, err))
+            log.error("cannot stat %s: errno=%s", path, code)
 
     def _update_watches(self, scan: ScanResult) -> None:
         if self._inotify is None:
