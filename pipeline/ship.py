@@ -11,6 +11,10 @@
   producer, probe Kafka with back-off (one log line when the outage starts, one when
   it ends), then follow the files again from their checkpoints. Kafka may see an event
   twice; Elasticsearch stores it once, because `_id = event.id`.
+* Discovery never pauses: the tailer starts before Kafka answers, and the tailer of a
+  life ended by an outage keeps watching (finding, identifying, recording identities in
+  the checkpoints, flushed while we wait) until the next life's tailer has started, so a
+  file born and rotated out of the globs while Kafka is away is still read, once.
 """
 
 from __future__ import annotations
@@ -68,6 +72,7 @@ class Shipper:
         self._failure: BaseException | None = None
         self._stopping = asyncio.Event()
         self.tailer: Tailer | None = None
+        self._watching: Tailer | None = None  # discovering while no life runs (Kafka not there yet, or away)
 
     # -- lifecycle -------------------------------------------------------------------
     def stop(self) -> None:
@@ -76,7 +81,20 @@ class Shipper:
 
     async def run(self) -> None:
         await self.store.load()
-        await self._ensure_topics()
+        self._watching = self._new_tailer()
+        await self._watching.start()
+        try:
+            await self._ensure_topics()
+            await self._lives()
+        finally:
+            if self._watching is not None:
+                await self._watching.stop()
+                self._watching = None
+
+    def _new_tailer(self) -> Tailer:
+        return Tailer(self.tail_inputs, self.store, metrics=self.metrics)
+
+    async def _lives(self) -> None:
         backoff_s = 1.0
         while not self._stopping.is_set():
             try:
@@ -91,6 +109,7 @@ class Shipper:
                 log.warning("kafka delivery failed (%s); reading paused, resuming from checkpoints when it answers",
                             exc)
                 while not self._stopping.is_set():
+                    await self._save_identities()
                     if await self._kafka_answers():
                         log.warning("kafka answers again after %.1fs; resuming", time.monotonic() - since)
                         break
@@ -112,7 +131,17 @@ class Shipper:
                     raise fault from None
                 self.metrics.inc("ship_connect_failures")
                 log.warning("kafka at %s not reachable yet (%r); retrying in 2s", k.bootstrap, exc)
+                await self._save_identities()
                 await self._sleep(2.0)
+
+    async def _save_identities(self) -> None:
+        """While Kafka is away, the identities discovery records are flushed, so a restart
+        finds a file rotated out of the globs by its inode (offsets move only after acks)."""
+        try:
+            await self.store.flush()
+        except CheckpointError as exc:  # reported by the checkpoint loop too once shipping runs again
+            self.metrics.inc("ship_checkpoint_failures")
+            log.error("checkpoints not saved while waiting for kafka: %s", exc)
 
     async def _kafka_answers(self) -> bool:
         probe = EventProducer(self.cfg.kafka, self.env)
@@ -141,9 +170,20 @@ class Shipper:
         self._failure = None
         producer = EventProducer(self.cfg.kafka, self.env, self.metrics)
         await producer.start()
-        tailer = self.tailer = Tailer(self.tail_inputs, self.store, metrics=self.metrics)
+        watching, self._watching = self._watching, None
+        if watching is not None and watching.chunks_handed_out == 0:
+            tailer = watching  # it has only discovered: its offsets are the checkpoints'
+        else:
+            tailer = self._new_tailer()
+            try:
+                await tailer.start()  # before the old one stops: no moment without discovery
+            except BaseException:
+                self._watching = watching  # still the one discovering; stopped by run()
+                raise
+            if watching is not None:
+                await watching.stop()
+        self.tailer = tailer
         queue: asyncio.Queue[Chunk] = asyncio.Queue(maxsize=4)
-        await tailer.start()
         reader = asyncio.create_task(self._read(tailer, queue), name="ship-reader")
         checkpointer = asyncio.create_task(self._checkpoint_loop(), name="ship-checkpoints")
         shipping = asyncio.create_task(self._ship(producer, queue, reader), name="ship-send")
@@ -161,7 +201,10 @@ class Shipper:
             checkpointer.cancel()
             watchdog.cancel()
             await asyncio.gather(reader, checkpointer, watchdog, shipping, return_exceptions=True)
-            await tailer.stop()
+            if self._failure is not None and not self._stopping.is_set():
+                self._watching = tailer  # not read any more, but it goes on discovering until the next life
+            else:
+                await tailer.stop()
             # after a failure, what is still in flight will not be acknowledged: don't wait for it long
             await self._drain(producer, timeout_s=60.0 if self._failure is None else 3.0)
             await self._checkpoint()
