@@ -12,8 +12,9 @@ Change detection: inotify on the watched directories when available (see
 even when polling). Globs are rescanned every `rescan_interval_ms` and on
 directory events (`pipeline.watch`).
 
-File descriptors: a file is opened when it has unread data and stays open while
-it does; idle live files beyond `max_open_files` are closed, least recently read
+Identification (`pipeline.identification`) does not wait for the consumer: a file
+is identified and its identity recorded as soon as the watch finds it. File
+descriptors: a file is opened when it has unread data and stays open while it does; idle live files beyond `max_open_files` are closed, least recently read
 first. A rotated or deleted file that is not drained keeps its descriptor (its
 path is gone) whatever the budget. A file rotated while it had no descriptor is
 looked for by inode in its directory; a file deleted in that window is lost and
@@ -25,14 +26,13 @@ from __future__ import annotations
 import asyncio
 import errno as errno_names
 import logging
-import os
 import time
 from collections import deque
 from typing import Callable
 
-from pipeline.checkpoints import Checkpoint, CheckpointStore
-from pipeline.identity import FileIdentity
+from pipeline.checkpoints import CheckpointStore
 from pipeline.descriptors import Descriptors
+from pipeline.identification import Identification
 from pipeline.discovery import TailInput
 from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
                                TailerStopped, read_at)
@@ -79,6 +79,7 @@ class Tailer:
         self._state = "new"
         self.chunks_handed_out = 0
         self._busy: Followed | None = None  # the file a worker thread is reading now
+        self._identification = Identification(self)
         self._watch = Watch(self, rescan_interval_ms=rescan_interval_ms, use_inotify=use_inotify,
                             poll_min_interval_ms=poll_min_interval_ms,
                             poll_max_interval_ms=poll_max_interval_ms)
@@ -176,43 +177,9 @@ class Tailer:
         for followed in list(self._waiting_release):
             self.mark_ready(followed)
 
-    # -- identifying files whether or not the consumer pulls ----------------------------
     async def identify_found(self) -> None:
-        """Identify the files found and not identified yet, even while the consumer does not
-        pull (back-pressure, a Kafka outage): their identity goes into the checkpoints, so a
-        rename out of the globs cannot hide them and a restart finds them by inode. Within
-        `max_open_files` they stay open; beyond it they are closed and found again by inode
-        (or through inotify's move events) when they are read."""
-        waiting = [f for f in self._files.values()
-                   if f.state is FileState.PENDING and f.copy_of is None]
-        if not waiting:
-            return
-        open_count = sum(1 for f in self._files.values() if f.fd is not None)
-        for f in waiting:
-            if f.retry_at_s is not None and self._clock() < f.retry_at_s:
-                continue
-            async with self._io_lock:
-                if f.state is not FileState.PENDING or self._state != "running":
-                    continue
-                had_fd = f.fd is not None
-                self._busy = f
-                try:
-                    identified = await self._identify(f)
-                except OSError as exc:
-                    self._io_error(f, "open", exc)
-                    identified = False
-                finally:
-                    self._busy = None
-                if f.state is FileState.RELEASED and f.fd is not None:
-                    self._descriptors.close(f)
-                if not identified:
-                    continue
-                self.metrics.inc("tail_files_identified_unread")
-                open_count += 0 if had_fd else 1
-                if open_count > self.max_open_files and f.fd is not None:
-                    self._descriptors.close(f)  # remembered by path and identity; reopened when read
-                    open_count -= 1
-                self.mark_ready(f)
+        """Identify the files found and not identified yet, whether or not the consumer pulls."""
+        await self._identification.identify_found()
 
     # -- reading one file ----------------------------------------------------------
     async def _service(self, f: Followed) -> Chunk | None:
@@ -232,7 +199,7 @@ class Tailer:
         return chunk
 
     async def _read_step(self, f: Followed) -> Chunk | None:
-        if f.state is FileState.PENDING and not await self._identify(f):
+        if f.state is FileState.PENDING and not await self._identification.identify(f):
             return None
         if f.fd is None and not await self._reopen(f):
             return self._release(f) if f.state is FileState.DRAINING else None
@@ -261,114 +228,6 @@ class Tailer:
         self.metrics.inc("tail_chunks")
         self.mark_ready(f)  # more may follow; round robin puts it behind the others
         return chunk
-
-    async def _identify(self, f: Followed) -> bool:
-        if f.fd is None and f.outside_globs and not await self._locate(f):
-            return False
-        try:
-            f.fd, identity, size = await self._descriptors.identify_open(f.path, f, f.fd)
-        except NotThisFile:
-            self._watch.request_rescan()
-            return False
-        if f.state is FileState.RELEASED:
-            return False
-        if identity is None:
-            if f.start_at_end_offset is not None:
-                f.start_at_end_offset = 0  # no complete line yet: when one comes, it is new
-            await self._keep_unidentified(f)
-            return False
-        if f.expect_key is not None and identity.key != f.expect_key:
-            self._release(f)  # the inode was reused by a file that is none of ours
-            return False
-        entry = self.checkpoints.get(identity.key)
-        if entry is None and f.expect_key is None:
-            source = self.checkpoints.find_copy_source(identity, f.path, size if f.outside_globs else None)
-            if source is not None:
-                return self._copy_found(f, identity, source, size)
-        generation, offset = 0, 0
-        if f.truncated or (entry is not None and (entry.settled or entry.identity.key in self._drained_here)):
-            generation = entry.identity.generation + 1 if entry else 0
-        elif entry is not None and size >= entry.offset:
-            generation, offset = entry.identity.generation, entry.offset
-        elif entry is not None:
-            generation = entry.identity.generation + 1
-            self.metrics.inc("tail_truncated_while_away")
-            log.warning("file shorter than its checkpoint, reading it again from 0: path=%s size=%d checkpoint=%d",
-                        f.path, size, entry.offset)
-        elif f.start_at_end_offset is not None:
-            offset = min(f.start_at_end_offset, size)
-        f.identity = identity.with_generation(generation)
-        f.offset = f.start_offset = offset
-        f.size_bytes, f.truncated = size, False
-        f.state = FileState.DRAINING if f.expect_key is not None or f.outside_globs else FileState.LIVE
-        f.last_data_s = self._clock()
-        self._descriptors.touch(f)
-        self.checkpoints.register(f.identity, f.path, offset)
-        self._resume[f.identity.file_id] = offset
-        self.metrics.inc("tail_files_identified")
-        return True
-
-    def _copy_found(self, f: Followed, identity: FileIdentity, source: Checkpoint, size: int) -> bool:
-        """`f` starts with the same line as a known file: a copytruncate copy. While the
-        original is still followed with that content, the copy waits (it repeats what is
-        read there); once the original was truncated or is gone, the copy carries on the
-        original's identity from its checkpoint, so the lines written between the last
-        read and the truncation are delivered, under the event ids they would have had."""
-        if f.outside_globs and size <= source.offset:
-            self._release(f)  # a copy found beside its file holding nothing past the checkpoint: nothing owed
-            return False
-        original = self._files.get((source.identity.device, source.identity.inode))
-        still_followed = (original is not None and original is not f and original.identity is not None
-                          and original.identity.key == source.identity.key)
-        if still_followed or size < source.offset:
-            f.copy_of = source.identity.key
-            self._copies_waiting.setdefault(source.identity.key, set()).add(f)
-            self._descriptors.close(f)
-            self.metrics.inc("tail_copies_waiting")
-            return False
-        self._copies_waiting.get(source.identity.key, set()).discard(f)
-        f.identity, f.adopted, f.copy_of = source.identity, True, None
-        f.offset = f.start_offset = source.offset
-        f.size_bytes, f.truncated = size, False
-        f.state = FileState.DRAINING if f.outside_globs else FileState.LIVE
-        f.last_data_s = self._clock()
-        self._descriptors.touch(f)
-        self.checkpoints.adopt(source.identity.key, f.path, f.inode)
-        self._resume[f.identity.file_id] = source.offset
-        self.metrics.inc("tail_copies_adopted")
-        log.info("copy of a truncated file, delivering it from the checkpoint: path=%s copy_of=%s offset=%d",
-                 f.path, source.path, source.offset)
-        return True
-
-    def _wake_copies(self, key: str) -> None:
-        for copy in self._copies_waiting.pop(key, set()):
-            if copy.state is FileState.PENDING:
-                self.mark_ready(copy)
-
-    async def _keep_unidentified(self, f: Followed) -> None:
-        """A file without a complete first line keeps its descriptor within the budget: renamed
-        or deleted, it is still the same file (its inode cannot be reused while we hold it).
-        Deleted outside the globs, it is released: its partial line will never be complete."""
-        if f.outside_globs and (await asyncio.to_thread(os.fstat, f.fd)).st_nlink == 0:
-            self.metrics.inc("tail_files_gone_unidentified")
-            log.info("file deleted before its first line was complete: path=%s", f.path)
-            self._release(f)
-            if f.fd is not None:
-                self._descriptors.close(f)
-        elif sum(1 for other in self._files.values() if other.fd is not None) > self.max_open_files:
-            self._descriptors.close(f)
-
-    async def _locate(self, f: Followed) -> bool:
-        """Where a file no glob names lives now (it may have been renamed again); False, and the
-        file is released, if it is gone."""
-        path = await asyncio.to_thread(self._watch.find_rotated, f)
-        if path is None:  # identification was tried as soon as it was found: no complete first line
-            self.metrics.inc("tail_files_gone_unidentified")
-            log.info("file gone before its first line was complete: path=%s size=%d", f.path, f.size_bytes)
-            self._release(f)
-            return False
-        f.path = path
-        return True
 
     async def _reopen(self, f: Followed) -> bool:
         """Open a known file again, checking it still is the same file (inode reuse)."""
@@ -405,7 +264,7 @@ class Tailer:
         log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
         self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
-        self._wake_copies(f.identity.key)
+        self._identification.wake_copies(f.identity.key)
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)
         return final
@@ -426,7 +285,7 @@ class Tailer:
         self._resume.pop(f.identity.file_id, None)
         self.checkpoints.release(f.identity, drained_at=f.offset)
         self._drained_here.add(f.identity.key)  # seen again in this run, it is a new file (inode reuse)
-        self._wake_copies(f.identity.key)
+        self._identification.wake_copies(f.identity.key)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
 
     # -- errors ------------------------------------------------------------------

@@ -8,7 +8,9 @@ a full scan runs every `FULL_SCAN_INTERVAL_S` in case an event was lost. Without
 inotify: a full scan every `poll_min_interval_ms`, doubling up to
 `poll_max_interval_ms` while nothing changes. `_apply` reconciles a scan with the followed files: renamed files
 keep following under their new path, files whose path is gone start draining, new
-paths become PENDING files.
+paths become PENDING files, identified at once (`Tailer.identify_found`), whether or
+not the consumer pulls. A rename's IN_MOVED_FROM/IN_MOVED_TO pair (same cookie) tells
+where a followed file went, even out of the globs or while it is closed.
 
 The background task is supervised: if it dies, `raise_if_failed()` makes the
 consumer's `next_chunk()` fail loudly instead of waiting forever.
@@ -22,12 +24,11 @@ import logging
 import os
 from typing import TYPE_CHECKING
 
-from pipeline.discovery import (ScanResult, find_inode, find_moved_while_away, glob_inputs, input_of_rotated,
-                                scan_inputs)
+from pipeline.away import follow_moved_while_away, follow_unknown_rotations
+from pipeline.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
 from pipeline.followed import FileState, Followed
 from pipeline.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
                               DirWatcher, InotifyEvent)
-from pipeline.rotated import find_rotations, reference_times
 
 if TYPE_CHECKING:
     from pipeline.tail import Tailer
@@ -65,64 +66,10 @@ class Watch:
             if watcher.start(asyncio.get_running_loop()):
                 self._inotify = watcher
         self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs), initial=True)
-        await self._follow_moved_while_away()
-        await self._follow_unknown_rotations()
+        await follow_moved_while_away(self._tailer)
+        await follow_unknown_rotations(self._tailer, self._report_error)
         await self._tailer.identify_found()
         self._task = asyncio.create_task(self._run(), name="logpipe-tail-watch")
-
-    async def _follow_moved_while_away(self) -> None:
-        """Checkpointed files rotated (renamed out of the globs) while we were down still
-        owe the bytes after their checkpoint: find them by inode in their directory and
-        drain them (the first scan after start sees them outside the globs)."""
-        tailer = self._tailer
-        wanted = {(entry.identity.device, entry.identity.inode): entry for entry in tailer.checkpoints.entries()
-                  if not entry.settled and (entry.identity.device, entry.identity.inode) not in tailer._files}
-        if not wanted:
-            return
-        found = await asyncio.to_thread(
-            find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for e in wanted.values()])
-        for inode_key, path in found.items():
-            entry = wanted[inode_key]
-            tail_input = input_of_rotated(entry.path, tailer.inputs)
-            if tail_input is None:
-                continue  # its input is no longer configured
-            log.info("following a file rotated while we were away: %s (was %s)", path, entry.path)
-            tailer.metrics.inc("tail_files_moved_while_away")
-            f = Followed(path, tail_input, inode_key[0], inode_key[1], 0, None, expect_key=entry.identity.key,
-                         last_data_s=tailer._clock())
-            tailer._files[inode_key] = f
-            tailer.mark_ready(f)
-
-    async def _follow_unknown_rotations(self) -> None:
-        """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
-        last saw that path, whose identity no checkpoint knows: generations born and rotated out
-        of the globs while we were away (`pipeline.rotated`). Each is read to its end, once."""
-        tailer = self._tailer
-        seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()])
-        since = {path: seen[path] for path in tailer._by_path if path in seen}
-        if not since:
-            return
-        found, errors = await asyncio.to_thread(find_rotations, since, set(tailer._files))
-        for path, err in errors.items():
-            self._report_error(path, err, "tail_rotation_scan_errors")
-        for item in found:
-            if item.identity is None and item.size_bytes == 0:
-                continue  # an empty rotation (a copy of an empty file): nothing to read
-            if item.identity is None:
-                reason = "compressed" if item.path.endswith(".gz") else "no_complete_line"
-                tailer.metrics.inc("tail_rotations_unread", reason=reason)
-                log.warning("rotated file written while we were away left unread (%s): %s", reason, item.path)
-                continue
-            if tailer.checkpoints.get(item.identity.key) is not None or (item.device, item.inode) in tailer._files:
-                continue  # known: its checkpoint says what is owed
-            live = tailer._by_path[item.live_path]
-            log.info("reading a rotated generation written while we were away: %s (rotation of %s)",
-                     item.path, item.live_path)
-            tailer.metrics.inc("tail_rotations_found")
-            f = Followed(item.path, live.input, item.device, item.inode, item.size_bytes, None,
-                         outside_globs=True, last_data_s=tailer._clock())
-            tailer._files[f.inode_key] = f
-            tailer.mark_ready(f)
 
     async def stop(self) -> None:
         if self._task is not None:
@@ -253,6 +200,7 @@ class Watch:
                     del tailer._by_path[f.path]
                 f.path = found.path
             tailer._by_path[f.path] = f
+            f.outside_globs = False  # a glob names it (again)
             if f.state is FileState.DRAINING:
                 f.state = FileState.LIVE
             if found.size_bytes != f.size_bytes:
