@@ -13,7 +13,7 @@ import stat as stat_modes
 from dataclasses import dataclass, field
 
 from pipeline.discovery import TailInput
-from pipeline.identity import FileIdentity, identify_fd
+from pipeline.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify_fd
 
 
 class FileState(enum.Enum):
@@ -124,14 +124,18 @@ def identify_open(path: str, device: int, inode: int, fd: int | None) -> tuple[i
     return fd, identity, st.st_size
 
 
-def read_at(fd: int, offset: int, max_bytes: int) -> tuple[bytes, int] | object:
+def read_at(fd: int, offset: int, max_bytes: int, fingerprint: str | None = None) -> tuple[bytes, int] | object:
     """Blocking: (data, size) from `offset`, or TRUNCATED when the file is now shorter
-    than `offset` (copytruncate)."""
+    than `offset` (copytruncate), or when it no longer starts with the line of
+    `fingerprint`: truncated and written again past `offset` since it was last read (a
+    file identified while nothing was read, e.g. during a Kafka outage)."""
     size = os.fstat(fd).st_size
     if size < offset:
         return TRUNCATED
     if size == offset:
         return b"", size
+    if fingerprint is not None and fingerprint_of(os.pread(fd, FINGERPRINT_MAX_BYTES, 0)) != fingerprint:
+        return TRUNCATED
     data = os.pread(fd, max_bytes, offset)
     return data, max(size, offset + len(data))
 

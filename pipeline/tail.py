@@ -205,7 +205,7 @@ class Tailer:
             return self._release(f) if f.state is FileState.DRAINING else None
         if f.state is FileState.RELEASED:
             return None
-        result = await asyncio.to_thread(read_at, f.fd, f.offset, self.max_chunk_bytes)
+        result = await asyncio.to_thread(read_at, f.fd, f.offset, self.max_chunk_bytes, f.identity.fingerprint)
         if result is TRUNCATED:
             return self._truncated(f)
         data, f.size_bytes = result

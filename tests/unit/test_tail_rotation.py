@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -138,3 +139,23 @@ async def test_rotations_older_than_the_checkpoint_or_on_a_first_start_are_not_r
         assert tailer.metrics.get("tail_rotations_found") == 0
     finally:
         await tailer.stop()
+
+
+async def test_a_file_truncated_and_written_past_its_offset_while_nobody_pulls_keeps_each_content_under_its_own_id(
+        tmp_path, logs) -> None:
+    async with await make_tailer(tmp_path, "app.log*") as tailer:
+        append(logs / "app.log", lines(0, 10))
+        await until_identified(tailer, logs / "app.log")  # identified at offset 0, nothing read
+        first_id = next(e.identity.file_id for e in tailer.checkpoints.entries())
+        shutil.copyfile(logs / "app.log", logs / "app.log.1")  # copytruncate, then more than before
+        os.truncate(logs / "app.log", 0)
+        append(logs / "app.log", lines(10, 30))
+        by_id: dict[str, bytearray] = {}
+        deadline = time.monotonic() + WAIT_S
+        while sorted(b"".join(by_id.values()).splitlines()) != sorted(lines(0, 40).splitlines()):
+            chunk = await asyncio.wait_for(tailer.next_chunk(), deadline - time.monotonic())
+            data = by_id.setdefault(chunk.file.file_id, bytearray())
+            del data[chunk.offset:]  # the copy carries on its original from the checkpoint (as the shipper does)
+            data += chunk.data
+        assert bytes(by_id[first_id]) == lines(0, 10), "the old identity holds the old content only"
+        assert len(by_id) == 2
