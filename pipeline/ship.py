@@ -84,6 +84,7 @@ class Shipper:
         self._watching = self._new_tailer()
         await self._watching.start()
         try:
+            await self._save_identities()  # what the first scan identified survives a kill from now on
             await self._ensure_topics()
             await self._lives()
         finally:
