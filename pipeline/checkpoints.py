@@ -29,6 +29,7 @@ from typing import Callable
 
 from pipeline.identity import FileIdentity
 from pipeline.metrics import Metrics
+from pipeline.rotation_names import same_live_file
 
 log = logging.getLogger(__name__)
 
@@ -181,7 +182,8 @@ class CheckpointStore:
         """The file that the file at `path` is a rotated copy of (copytruncate), if any: an
         entry of another inode on the same device with the same first line, whose name the
         copy's name extends the way rotation names copies (`app.log` -> `app.log.1`,
-        `app.log-20261126`). Two unrelated files that merely start alike are not copies, and a file
+        `app.log-20261126`), or a rotation of the same live file (the original renamed
+        along the rotation chain since: copy `app.log.2`, original now `app.log.3`). Two unrelated files that merely start alike are not copies, and a file
         drained to its end (renamed or deleted, not truncated) is nobody's copy source.
 
         Should several files have started with the same line under that name, the one adopted
@@ -197,7 +199,8 @@ class CheckpointStore:
                 continue  # read to its end after a rename or deletion: a copy of it owes nothing
             if entry.copy_inode == identity.inode:
                 return entry  # adopted before (a restart, or the copy renamed since)
-            if _rotated_name_of(name, os.path.basename(entry.path)):
+            known_name = os.path.basename(entry.path)
+            if _rotated_name_of(name, known_name) or same_live_file(name, known_name):
                 candidates.append(entry)
         if size_bytes is not None:
             covered = [entry for entry in candidates if entry.offset >= size_bytes]

@@ -56,6 +56,15 @@ def is_rotation_of(name: str, live_name: str) -> bool:
     return bool(extension) and _counter_after(plain, stem, extension)
 
 
+def same_live_file(name: str, other: str) -> bool:
+    """Both names are rotations of one live name (`app.log.2` and `app.log.3`), or one is a
+    rotation of the other: a file renamed along a rotation chain is still the same file's
+    generation (logrotate renames `.1` to `.2` at every rotation)."""
+    if is_rotation_of(name, other) or is_rotation_of(other, name):
+        return True
+    return bool(set(live_names_of(name)) & set(live_names_of(other)))
+
+
 def live_names_of(name: str) -> list[str]:
     """The names `name` may be a rotation of (the inverse of `is_rotation_of`), longest first:
     how a rotated file found after a restart is matched back to the input that followed it."""

@@ -13,8 +13,10 @@ even when polling). Globs are rescanned every `rescan_interval_ms` and on
 directory events (`pipeline.watch`).
 
 Identification (`pipeline.identification`) does not wait for the consumer: a file
-is identified and its identity recorded as soon as the watch finds it. File
-descriptors: a file is opened when it has unread data and stays open while it does; idle live files beyond `max_open_files` are closed, least recently read
+is identified and its identity recorded as soon as the watch finds it.
+
+File descriptors: a file is opened when it has unread data and stays open while
+it does; idle live files beyond `max_open_files` are closed, least recently read
 first. A rotated or deleted file that is not drained keeps its descriptor (its
 path is gone) whatever the budget. A file rotated while it had no descriptor is
 looked for by inode in its directory; a file deleted in that window is lost and

@@ -21,7 +21,8 @@ import pytest
 from pipeline.stack import services_dir
 from pipeline.stack_kafka import KafkaService
 from tests.integration.logwriter import line
-from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, write_config
+from tests.integration.test_ship import (assert_exactly_once_by_id, start_shipper, stop, wait_until_following,
+                                         write_config)
 from tests.integration.topic_reader import has_all, read_events
 
 pytestmark = pytest.mark.integration

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.rotation_names import is_rotation_of, live_names_of
+from pipeline.rotation_names import is_rotation_of, live_names_of, same_live_file
 
 ROTATIONS_OF_APP_LOG = [
     "app.log.1", "app.log.12", "app.log-20261126", "app.log.2026-11-26", "app.log.2026-11-26.3",
@@ -73,3 +73,11 @@ def test_the_rule_is_total_and_a_name_is_never_its_own_rotation(name: str, live:
     assert not is_rotation_of(live, live)
     for candidate in live_names_of(name):
         assert is_rotation_of(name, candidate)
+
+
+def test_generations_renamed_along_a_rotation_chain_belong_to_the_same_live_file() -> None:
+    assert same_live_file("app.log.2", "app.log.3")
+    assert same_live_file("app.log.1", "app.log")
+    assert same_live_file("app.2026-11-26.1.log", "app.log.2")
+    assert not same_live_file("app.log.2", "other.log.3")
+    assert not same_live_file("app.log.bak", "app.log.1")

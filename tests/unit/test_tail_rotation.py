@@ -88,12 +88,12 @@ async def test_a_file_renamed_before_its_first_line_was_complete_is_still_read(t
         assert len(got.data) == 1
 
 
-async def restart(tmp_path: Path, tailer: Tailer) -> Tailer:
+async def restart(tmp_path: Path, tailer: Tailer, pattern: str = "*.log") -> Tailer:
     await tailer.checkpoints.flush()
     await tailer.stop()
     store = CheckpointStore(tmp_path / "state" / "cp.json")
     await store.load()
-    return await make_tailer(tmp_path, store=store)
+    return await make_tailer(tmp_path, pattern, store=store)
 
 
 async def commit_all(tailer: Tailer, got: Collector) -> None:
@@ -159,3 +159,26 @@ async def test_a_file_truncated_and_written_past_its_offset_while_nobody_pulls_k
             data += chunk.data
         assert bytes(by_id[first_id]) == lines(0, 10), "the old identity holds the old content only"
         assert len(by_id) == 2
+
+
+async def test_a_copy_is_recognised_after_its_original_was_renamed_along_the_rotation_chain(tmp_path, logs) -> None:
+    tailer = await make_tailer(tmp_path, "app.log*")
+    append(logs / "app.log", lines(0, 10))
+    await until_identified(tailer, logs / "app.log")  # nothing read: shipping waits
+    first_id = next(e.identity.file_id for e in tailer.checkpoints.entries())
+    shutil.copyfile(logs / "app.log", logs / "app.log.1")  # copytruncate
+    os.truncate(logs / "app.log", 0)
+    append(logs / "app.log", lines(10, 5))
+    os.rename(logs / "app.log", logs / "app.log.2")  # the next rotation renames the original
+    await asyncio.sleep(0.5)  # seen there by the waiting tailer, under the identity it knew
+    tailer = await restart(tmp_path, tailer, "app.log*")
+    try:
+        by_id: dict[str, bytearray] = {}
+        deadline = time.monotonic() + WAIT_S
+        while sorted(b"".join(by_id.values()).splitlines()) != sorted(lines(0, 15).splitlines()):
+            chunk = await asyncio.wait_for(tailer.next_chunk(), deadline - time.monotonic())
+            by_id.setdefault(chunk.file.file_id, bytearray())[chunk.offset:] = chunk.data
+        assert bytes(by_id[first_id]) == lines(0, 10), "the copy carries on its original's identity"
+        assert len(by_id) == 2
+    finally:
+        await tailer.stop()
