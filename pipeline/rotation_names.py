@@ -57,10 +57,11 @@ def is_rotation_of(name: str, live_name: str) -> bool:
 
 
 def same_live_file(name: str, other: str) -> bool:
-    """Both names are rotations of one live name (`app.log.2` and `app.log.3`), or one is a
-    rotation of the other: a file renamed along a rotation chain is still the same file's
-    generation (logrotate renames `.1` to `.2` at every rotation)."""
-    if is_rotation_of(name, other) or is_rotation_of(other, name):
+    """`name` is a rotation of `other`, or both are rotations of one live name (`app.log.2`
+    and `app.log.3`): a file renamed along a rotation chain is still a generation of the same
+    live file (logrotate renames `.1` to `.2` at every rotation). The live name itself is
+    nobody's rotation."""
+    if is_rotation_of(name, other):
         return True
     return bool(set(live_names_of(name)) & set(live_names_of(other)))
 

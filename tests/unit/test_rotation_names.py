@@ -78,6 +78,7 @@ def test_the_rule_is_total_and_a_name_is_never_its_own_rotation(name: str, live:
 def test_generations_renamed_along_a_rotation_chain_belong_to_the_same_live_file() -> None:
     assert same_live_file("app.log.2", "app.log.3")
     assert same_live_file("app.log.1", "app.log")
+    assert not same_live_file("app.log", "app.log.1"), "the live file is not a copy of its rotation"
     assert same_live_file("app.2026-11-26.1.log", "app.log.2")
     assert not same_live_file("app.log.2", "other.log.3")
     assert not same_live_file("app.log.bak", "app.log.1")
