@@ -2,6 +2,10 @@
 outage, then an exact check. Exits 1 unless Elasticsearch holds exactly N documents,
 every sequence number once, and every new signature was alerted under one alert id.
 
+Host b's shipper follows `app-*.log` only (rotated names unmatched, rename rotation); at
+every broker restart each of its files gets a generation born, written and renamed away
+while Kafka is down. Host a follows `app-*.log*` with rename and copytruncate alternating.
+
     python3 bench/chaos.py --events 1000000          # the full run (about 4,000 events/s)
     python3 bench/chaos.py --events 20000 --small    # the test suite's variant
 

@@ -94,6 +94,10 @@ def place(r: Result) -> list[str]:
         bad = sum(1 for g in gens if (g.file, g.number) in touched)
         out.append(f"generations {'rotated by ' + kind if kind else 'never rotated'}: {bad} of {len(gens)} "
                    "with a missing or doubled seq")
+    during = [g for g in r.manifest.generations if g.born_and_rotated_on_request]
+    bad = sum(1 for g in during if (g.file, g.number) in touched)
+    out.append(f"generations born and rotated during a Kafka outage: {bad} of {len(during)} with a missing or "
+               "doubled seq")
     if touched:
         out.append("chaos (seconds after the first write): " + ", ".join(
             f"{t:.1f} {kind[5:] if kind.startswith('kill:') else kind}{' ' + who if who else ''}"
@@ -115,7 +119,10 @@ def table(r: Result) -> str:
         ("ERROR events / signatures", f"every {p.error_every}th event, {p.signatures} throw sites"),
         ("kill -9", f"shipper {count(r, 'kill:shipper')}/{c.shipper_kills}, indexer {count(r, 'kill:indexer')}/"
                     f"{c.indexer_kills}, alerter {count(r, 'kill:alerter')}/{c.alerter_kills}"),
-        ("Kafka restarts", f"{len(r.log.kafka_down_s)} ({', '.join(f'{d:.0f}s' for d in r.log.kafka_down_s)} down)"),
+        ("Kafka restarts", f"{len(r.log.kafka_down_s)} ({', '.join(f'{d:.0f}s' for d in r.log.kafka_down_s)} down); "
+                           f"meanwhile {sum(g.born_and_rotated_on_request for g in r.manifest.generations)} "
+                           "generations born and renamed out of the globs "
+                           f"(hosts {', '.join(p.narrow_hosts) or 'none'} follow app-*.log only)"),
         ("Elasticsearch outage", ", ".join(f"{d:.0f}s down (stopped {c.es_down_s:.0f}s + start)" for d in r.log.es_down_s)
          or "none"),
         ("stage exits not caused by the run",

@@ -45,17 +45,20 @@ async def run(opts: Options) -> Result:
     res = Result(plan=p, chaos=opts.chaos, run_dir=run_dir)
     stack = PrivateStack.at(opts.out_dir, opts.kafka_port, opts.es_port)
     stages: dict = {}
+    writer: Writer | None = None
+    supervisor: asyncio.Task | None = None
     t_start = time.monotonic()
     try:
         say(f"starting private Kafka {stack.bootstrap} and Elasticsearch {stack.es_url}")
         await stack.up()
         res.phases["services up"] = time.monotonic() - t_start
-        configs = write_configs(run_dir, p.hosts, stack.bootstrap, stack.es_url)
+        configs = write_configs(run_dir, p.hosts, stack.bootstrap, stack.es_url, p.narrow_hosts)
         res.expected_signatures = check.expected_signatures(configs[f"ship-{p.hosts[0]}"], p.signatures_used())
         stages = make_stages(configs, p.hosts, stage_env(stack.bootstrap, stack.es_url), opts.indexers, opts.alerters)
         for group in stages.values():
             for s in group:
                 s.start()
+        await shippers_following(run_dir, p.hosts)
         rng = random.Random(opts.chaos.seed)
         window_s = p.events / p.rate_per_s
         actions = plan(opts.chaos, window_s, rng)
@@ -67,7 +70,7 @@ async def run(opts: Options) -> Result:
         stop_supervising = asyncio.Event()
         supervisor = asyncio.create_task(supervise(stages, stop_supervising))
         res.log = Log()
-        await run_chaos(actions, stages, stack, opts.chaos, rng, res.log)
+        await run_chaos(actions, stages, stack, opts.chaos, rng, res.log, writer)
         await asyncio.to_thread(writer.join)
         if writer.error is not None:
             raise writer.error
@@ -91,12 +94,28 @@ async def run(opts: Options) -> Result:
         res.sig_alerts = check.signature_alerts(alerts, res.expected_signatures, res.unexpected_alerts)
         res.phases["check"] = time.monotonic() - t_check
     finally:
+        if writer is not None:
+            writer.stop_requested.set()
+        if supervisor is not None and not supervisor.done():
+            supervisor.cancel()  # else it revives the stages stopped below
+            await asyncio.gather(supervisor, return_exceptions=True)
         if stages:
             await asyncio.to_thread(stop_all, stages)
         await stack.down()
         res.phases["total"] = time.monotonic() - t_start
     verdict(res)
     return res
+
+
+async def shippers_following(run_dir: Path, hosts: tuple[str, ...], timeout_s: float = 120.0) -> None:
+    """Deployed shippers run before the applications write: wait until each has saved its
+    checkpoints once (it follows its globs), as an operator's rollout would."""
+    deadline = time.monotonic() + timeout_s
+    for h in hosts:
+        while not (run_dir / "state" / f"ship-{h}" / "checkpoints.json").exists():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"shipper of host {h} did not start within {timeout_s:.0f}s")
+            await asyncio.sleep(0.2)
 
 
 async def catch_up(opts: Options, res: Result) -> None:

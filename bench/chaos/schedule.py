@@ -10,6 +10,13 @@ from dataclasses import dataclass, field
 
 from bench.chaos.services import PrivateStack
 from bench.chaos.stages import Stage
+from bench.chaos.writer import Writer
+
+# into a Kafka outage, once the shippers have declared it (10 s without acknowledgements): a
+# generation born, written for a while, then renamed away
+BORN_AFTER_S, WRITTEN_FOR_S = 11.0, 3.0
+# a broker restart begins at least this long before writing ends (stopping the broker takes a while)
+KAFKA_DOWN_WRITING_S = BORN_AFTER_S + WRITTEN_FOR_S + 12.0
 
 
 @dataclass(frozen=True)
@@ -45,18 +52,32 @@ def plan(chaos: Chaos, window_s: float, rng: random.Random) -> list[Action]:
     rng.shuffle(slow)
     for i, kind in enumerate(slow):
         lo = (i + 0.15) / len(slow)
-        acts.append(Action(rng.uniform(lo, lo + 0.5 / len(slow)) * window_s, kind))
+        at_s = rng.uniform(lo, lo + 0.5 / len(slow)) * window_s
+        if kind == "kafka_restart":  # early enough for its generations to be born while the writer writes
+            at_s = min(at_s, max(0.05 * window_s, window_s - KAFKA_DOWN_WRITING_S))
+        acts.append(Action(at_s, kind))
     return sorted(acts)
 
 
 async def run_chaos(actions: list[Action], stages: dict[str, list[Stage]], stack: PrivateStack,
-                    chaos: Chaos, rng: random.Random, log: Log) -> None:
-    """Executes `actions` on time; the slow ones (restart, outage) run beside the kills."""
+                    chaos: Chaos, rng: random.Random, log: Log, writer: Writer | None = None) -> None:
+    """Executes `actions` on time; the slow ones (restart, outage) run beside the kills. While
+    the broker is down, every file of the writer's narrow hosts is rotated twice: a generation
+    is born at its path, written, and renamed to a name its shipper's glob does not match."""
     t0 = time.monotonic()
     slow: list[asyncio.Task] = []
 
+    async def born_and_rotated_away() -> None:
+        if writer is None:
+            return
+        await asyncio.sleep(BORN_AFTER_S)
+        writer.rotate_now()
+        await asyncio.sleep(WRITTEN_FOR_S)
+        writer.rotate_now()
+        await asyncio.sleep(1.0)
+
     async def kafka_restart() -> None:
-        log.kafka_down_s.append(await stack.restart_kafka())
+        log.kafka_down_s.append(await stack.restart_kafka(born_and_rotated_away))
 
     async def es_outage() -> None:
         log.es_down_s.append(await stack.es_outage(chaos.es_down_s))

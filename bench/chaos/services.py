@@ -13,6 +13,7 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Awaitable, Callable
 
 from pipeline.procs import port_open
 from pipeline.stack import services_dir
@@ -57,16 +58,27 @@ class PrivateStack:
                 shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink()
         await asyncio.gather(self.kafka.prepare(), self.es.prepare())
         await self.kafka.start()
-        await self.es.start()
+        await self._start_es(timeout_s)
         await asyncio.gather(self.kafka.wait_ready(timeout_s), self.es.wait_ready(timeout_s))
+
+    async def _start_es(self, timeout_s: float) -> None:
+        """Start Elasticsearch and wait for its pid file: on a busy machine the daemon may take
+        longer than `wait_ready`'s 15 s to write it, and `down()` cannot stop it before it has."""
+        await self.es.start()
+        deadline = time.monotonic() + timeout_s
+        while self.es.pid() is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.5)
 
     async def down(self) -> None:
         await asyncio.gather(self.es.stop(), self.kafka.stop())
 
-    async def restart_kafka(self) -> float:
-        """Stop (SIGTERM, controlled shutdown) then start; returns seconds without a broker."""
+    async def restart_kafka(self, while_down: Callable[[], Awaitable[None]] | None = None) -> float:
+        """Stop (SIGTERM, controlled shutdown), run `while_down`, then start; returns seconds
+        without a broker."""
         t0 = time.monotonic()
         await self.kafka.stop()
+        if while_down is not None:
+            await while_down()
         await self.kafka.start()
         await self.kafka.wait_ready(180)
         return time.monotonic() - t0
@@ -76,6 +88,6 @@ class PrivateStack:
         t0 = time.monotonic()
         await self.es.stop()
         await asyncio.sleep(down_s)
-        await self.es.start()
+        await self._start_es(240)
         await self.es.wait_ready(240)
         return time.monotonic() - t0

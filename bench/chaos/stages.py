@@ -31,11 +31,14 @@ keywords = []
 """
 
 
-def write_configs(run_dir: Path, hosts: tuple[str, ...], bootstrap: str, es_url: str) -> dict[str, Path]:
+def write_configs(run_dir: Path, hosts: tuple[str, ...], bootstrap: str, es_url: str,
+                  narrow_hosts: tuple[str, ...] = ()) -> dict[str, Path]:
     """`ship-<host>.toml` per host (its own files and state) and `consume.toml` for index and alert.
-    The input globs match rotated files too (`app-*.log*`), as the docs advise for copytruncate."""
+    The input globs match rotated files too (`app-*.log*`), as the docs advise for copytruncate,
+    except on `narrow_hosts` (`app-*.log`: live files only, their rotations go unmatched)."""
     out: dict[str, Path] = {}
     for h in hosts:
+        glob = "app-*.log" if h in narrow_hosts else "app-*.log*"
         p = run_dir / f"ship-{h}.toml"
         p.write_text(f"""
 [host]
@@ -43,7 +46,7 @@ name = "chaos-{h}"
 service = "payments"
 timezone = "UTC"
 [[inputs]]
-paths = ["logs/{h}/app-*.log*"]
+paths = ["logs/{h}/{glob}"]
 format = "logback"
 multiline = "java"
 [state]

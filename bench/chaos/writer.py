@@ -2,6 +2,11 @@
 rotation (rename and copytruncate alternating) and multi-line Java ERROR events from a
 fixed set of throw sites, written by one thread at a steady rate.
 
+On `narrow_hosts` the shipper's glob matches the live files only (`app-*.log`, not the
+rotated `app-0.log.3`), the most common configuration: their files rotate by rename only
+(a copytruncate copy no glob names is never read), and `rotate_now()` rotates them at
+once, so a run can have a generation born and rotated away while Kafka is down.
+
 Sequence number `s` goes to file `s % len(files)`; every event's first line carries
 `seq=NNNNNNNNN`. The writer keeps a manifest of which seqs went to which file
 generation and how that generation was rotated, so a loss or a duplicate can be
@@ -42,6 +47,7 @@ class Plan:
     rotate_every: int = 50_000  # events per file generation
     signatures: int = 12
     rate_per_s: float = 4000.0
+    narrow_hosts: tuple[str, ...] = ("b",)  # their globs do not match rotated names
 
     @property
     def nfiles(self) -> int:
@@ -85,6 +91,13 @@ class Generation:
     rotated_as: str = ""  # "", "rename", "copytruncate"
     rotated_to: str = ""
     rotated_at_s: float = -1.0  # seconds after the first write
+    on_request: bool = False  # rotated by rotate_now() (during a Kafka outage)
+    born_on_request: bool = False  # begun by a rotate_now() rotation
+
+    @property
+    def born_and_rotated_on_request(self) -> bool:
+        """Born, written and rotated away while Kafka was down."""
+        return self.born_on_request and self.on_request
 
 
 @dataclass
@@ -108,12 +121,29 @@ class Writer(threading.Thread):
         super().__init__(daemon=True, name="chaos-writer")
         self.plan = plan
         self.paths = [logs_dir / h / f"app-{i}.log" for h in plan.hosts for i in range(plan.files_per_host)]
+        self.narrow = [h in plan.narrow_hosts for h in plan.hosts for _ in range(plan.files_per_host)]
+        self._rotate_requests: set[int] = set()
+        self._requests_lock = threading.Lock()
         self.manifest = Manifest()
         self.written = 0
-        self.rotations = {"rename": 0, "copytruncate": 0}
+        self.rotations = {"rename": 0, "copytruncate": 0, "rename during a Kafka outage": 0}
         self.error: BaseException | None = None
         self.stop_requested = threading.Event()
         self.started = time.monotonic()
+
+    def rotate_now(self) -> int:
+        """Asks the writer to rotate (rename) every file of the narrow hosts before its next
+        write; returns how many files that is. Thread-safe."""
+        with self._requests_lock:
+            self._rotate_requests |= {i for i, narrow in enumerate(self.narrow) if narrow}
+            return len(self._rotate_requests)
+
+    def _requested(self, in_gen: list[int]) -> list[int]:
+        """Files asked to rotate that hold at least one event (an empty file is not a generation)."""
+        with self._requests_lock:
+            due = [i for i in self._rotate_requests if in_gen[i] > 0]
+            self._rotate_requests -= set(due)
+        return due
 
     def run(self) -> None:
         try:
@@ -139,6 +169,8 @@ class Writer(threading.Thread):
                 chunks: list[list[str]] = [[] for _ in range(n)]
                 for s in range(seq, end):
                     chunks[s % n].append(render(s, plan.signature_at(s), now))
+                for i in self._requested(in_gen):
+                    handles[i] = self._rotate(i, handles[i], current, in_gen, on_request=True)
                 for i, lines in enumerate(chunks):
                     while lines:  # whole events in one write(2), up to the rotation point
                         take = min(len(lines), plan.rotate_every - in_gen[i])
@@ -159,14 +191,15 @@ class Writer(threading.Thread):
             for h in handles:
                 os.close(h)
 
-    def _rotate(self, i: int, handle: int, current: list[Generation], in_gen: list[int]) -> int:
+    def _rotate(self, i: int, handle: int, current: list[Generation], in_gen: list[int],
+                on_request: bool = False) -> int:
         gen = current[i]
         gen.last_seq = gen.first_seq + (in_gen[i] - 1) * self.plan.nfiles
         number = gen.number + 1
         path = self.paths[i]
         rotated = path.with_name(f"{path.name}.{number}")
-        kind = "rename" if (number + i) % 2 == 1 else "copytruncate"
-        gen.rotated_as, gen.rotated_to = kind, str(rotated)
+        kind = "rename" if self.narrow[i] or (number + i) % 2 == 1 else "copytruncate"
+        gen.rotated_as, gen.rotated_to, gen.on_request = kind, str(rotated), on_request
         gen.rotated_at_s = time.monotonic() - self.started
         if kind == "rename":
             os.rename(path, rotated)
@@ -175,9 +208,9 @@ class Writer(threading.Thread):
         else:  # as logrotate's copytruncate: the application keeps its descriptor
             shutil.copyfile(path, rotated)
             os.truncate(path, 0)
-        self.rotations[kind] += 1
+        self.rotations["rename during a Kafka outage" if on_request else kind] += 1
         in_gen[i] = 0
-        nxt = Generation(str(path), number, gen.last_seq + self.plan.nfiles)
+        nxt = Generation(str(path), number, gen.last_seq + self.plan.nfiles, born_on_request=on_request)
         current[i] = nxt
         self.manifest.generations.append(nxt)
         return handle
