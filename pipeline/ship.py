@@ -22,9 +22,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from parsers.assemble import Assembler, Source
 from parsers.event import Event
@@ -40,6 +40,7 @@ from sinks.kafka_client import KafkaConfigError
 from sinks.kafka_errors import check_access, config_fault
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -48,6 +49,7 @@ class _File:
     acks: AckTracker
     key: bytes
     final: bool = False
+    partition: int | None = None  # where `key` goes, asked once per producer life
 
 
 class KafkaOutage(Exception):
@@ -273,19 +275,37 @@ class Shipper:
         return f
 
     async def _send(self, producer: EventProducer, topic: str, f: _File, events: list[Event]) -> None:
-        for ev in events:
+        """Events of one file, in offset order, in as few batches as fit, each acknowledged as a whole."""
+        if not events:
+            return
+        if f.partition is None:
+            f.partition = await self._kafka(producer.partition_for(topic, f.key))
+        batch, first, count = producer.new_batch(), 0, 0
+        for i, ev in enumerate(events):
             value = self._encode(ev)
-            offset = ev.offset
-            f.acks.sent(offset)
-            try:
-                fut = await producer.send(topic, f.key, value)
-            except Exception as exc:  # metadata or buffer failure: an outage, recovered from checkpoints
-                self._failure = exc
-                raise KafkaOutage(repr(exc)) from exc
-            fut.add_done_callback(lambda fu, acks=f.acks, off=offset: self._delivered(fu, acks, off))
-            self.metrics.inc("ship_events_sent")
+            if batch.append(key=f.key, value=value, timestamp=None) is None:  # full: send it, start the next
+                await self._send_batch(producer, topic, f, batch, events[first].offset, count)
+                batch, first, count = producer.new_batch(), i, 0
+                batch.append(key=f.key, value=value, timestamp=None)  # an empty batch takes any record
+            count += 1
             if ev.truncated:
                 self.metrics.inc("ship_events_truncated")
+        await self._send_batch(producer, topic, f, batch, events[first].offset, count)
+
+    async def _send_batch(self, producer: EventProducer, topic: str, f: _File, batch: Any, offset: int,
+                          count: int) -> None:
+        """The batch's first event is at `offset`: the checkpoint stays there until Kafka acknowledged it."""
+        f.acks.sent(offset)
+        fut = await self._kafka(producer.send_batch(topic, f.partition, batch))
+        fut.add_done_callback(lambda fu, acks=f.acks, off=offset, n=count: self._delivered(fu, acks, off, n))
+        self.metrics.inc("ship_events_sent", count)
+
+    async def _kafka(self, call: Awaitable[_T]) -> _T:
+        try:
+            return await call
+        except Exception as exc:  # metadata or buffer failure: an outage, recovered from checkpoints
+            self._failure = exc
+            raise KafkaOutage(repr(exc)) from exc
 
     def _encode(self, ev: Event) -> bytes:
         try:
@@ -313,7 +333,8 @@ class Shipper:
                 shipping.cancel()  # it may be waiting inside the client, which only times out later
                 return
 
-    def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int) -> None:
+    def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int, count: int) -> None:
+        """A batch whose first event is at `offset`, of `count` events, was acknowledged or failed."""
         if fut.cancelled():
             self._failure = self._failure or asyncio.CancelledError("delivery cancelled")
             return
@@ -324,7 +345,7 @@ class Shipper:
                 self._failure = exc
             return
         acks.acked(offset)
-        self.metrics.inc("ship_events_acked")
+        self.metrics.inc("ship_events_acked", count)
 
     async def _drain(self, producer: EventProducer, timeout_s: float = 60.0) -> None:
         """Lets in-flight sends finish (acked or failed), then closes the producer."""

@@ -1,10 +1,18 @@
 """The event producer: idempotent, `acks=all`, compressed, batched, with a bound on
 bytes in flight.
 
-`send()` waits while `max_in_flight_bytes` are unacknowledged: that wait is the
+`send()` (one record) and `send_batch()` (a batch the caller filled, for one
+partition) wait while `max_in_flight_bytes` are unacknowledged: that wait is the
 shipper's back-pressure (it stops pulling from the tailer, nothing is dropped).
-Each send returns a future that resolves when Kafka has acknowledged the record,
-or fails with aiokafka's error (`retriable` says whether trying again can help).
+Each returns a future that resolves when Kafka has acknowledged the record or the
+whole batch, or fails with aiokafka's error (`retriable` says whether trying again
+can help).
+
+The shipper fills batches itself (`new_batch()`, `batch.append(...)`): aiokafka's
+builder writes records in its C extension, and one future per batch replaces one
+per record. Records of a key go to `partition_for(topic, key)`, the partition
+aiokafka's default partitioner gives that key (murmur2, as the Java client), worked
+out once per file instead of once per record.
 """
 
 from __future__ import annotations
@@ -12,12 +20,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
+from aiokafka.partitioner import DefaultPartitioner
+from aiokafka.producer.message_accumulator import BatchBuilder
 
 from sinks.kafka_client import connection_kwargs
 
@@ -73,9 +83,47 @@ class EventProducer:
 
     async def send(self, topic: str, key: bytes, value: bytes) -> asyncio.Future:
         """Queues one record; waits first while the in-flight bound is reached."""
-        if self._producer is None:
-            raise RuntimeError("EventProducer.send() before start()")
+        producer = self._started()
         size = len(value) + len(key)
+        await self._reserve(size)
+        try:
+            fut = await producer.send(topic, value=value, key=key)
+        except BaseException:
+            self._release(size)
+            raise
+        fut.add_done_callback(lambda f, n=size: self._release(n, f))
+        return fut
+
+    async def partition_for(self, topic: str, key: bytes) -> int:
+        """The partition aiokafka's default partitioner sends `key` to (waits for the topic's metadata)."""
+        return default_partition(key, await self._started().partitions_for(topic))
+
+    def new_batch(self) -> BatchBuilder:
+        """An empty batch: `append(key=, value=, timestamp=None)` returns None once it is full
+        (a first record always goes in, whatever its size)."""
+        return self._started().create_batch()
+
+    async def send_batch(self, topic: str, partition: int, batch: BatchBuilder) -> asyncio.Future:
+        """Closes `batch` and queues it for `partition`; waits first while the in-flight bound
+        is reached, and while the partition still has a batch waiting to go out."""
+        producer = self._started()
+        batch.close()
+        size = batch.size()
+        await self._reserve(size)
+        try:
+            fut = await producer.send_batch(batch, topic, partition=partition)
+        except BaseException:
+            self._release(size)
+            raise
+        fut.add_done_callback(lambda f, n=size: self._release(n, f))
+        return fut
+
+    def _started(self) -> AIOKafkaProducer:
+        if self._producer is None:
+            raise RuntimeError("EventProducer used before start()")
+        return self._producer
+
+    async def _reserve(self, size: int) -> None:
         while self._in_flight + size > self.max_in_flight_bytes and self._in_flight > 0:
             if self._failed is not None:
                 raise self._failed
@@ -86,13 +134,6 @@ class EventProducer:
         if self._failed is not None:
             raise self._failed
         self._in_flight += size
-        try:
-            fut = await self._producer.send(topic, value=value, key=key)
-        except BaseException:
-            self._release(size)
-            raise
-        fut.add_done_callback(lambda f, n=size: self._release(n, f))
-        return fut
 
     def _release(self, size: int, fut: asyncio.Future | None = None) -> None:
         self._in_flight -= size
@@ -108,6 +149,15 @@ class EventProducer:
         """Every `send()` waiting for room, and every later one, raises `exc`: the caller recovers."""
         self._failed = exc
         self._room.set()
+
+
+def default_partition(key: bytes, partitions: Iterable[int]) -> int:
+    """aiokafka's `DefaultPartitioner` for a key that is not None: murmur2 of the key over the
+    topic's partitions in id order, so a key lands where a keyed `send()` would put it."""
+    ordered = sorted(partitions)
+    if not ordered:
+        raise ValueError("a topic without partitions")
+    return DefaultPartitioner()(key, ordered, ordered)
 
 
 async def ensure_topics(cfg: Any, env: Mapping[str, str], topics: Mapping[str, dict[str, Any]]) -> None:
