@@ -78,6 +78,17 @@ async def topic_end_total(consumer, topic: str) -> int:
     return sum(ends.values())
 
 
+async def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
+    from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        await admin.create_topics([NewTopic(topic, num_partitions=partitions, replication_factor=1)])
+    finally:
+        await admin.close()
+
+
 async def delete_topics(bootstrap: str, topics: list[str]) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 

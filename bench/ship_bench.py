@@ -1,19 +1,26 @@
 """Shipper benchmark: `logpipe ship` on the generated 2,000,000-event workload into a
-fresh topic of the local broker, against a baseline measured in the same run.
+fresh topic of the local broker, against baselines measured in the same run.
 
     python3 bench/ship_bench.py                       # 2,000,000 events, seed 1
-    python3 bench/ship_bench.py --events 200000 --generator ../shared/bench/gen_workload.py
+    python3 bench/ship_bench.py --events 300000 --seed 11 --runs 3
+    python3 bench/ship_bench.py --compression zstd --kcat-codecs gzip,zstd
 
 Figures:
   baseline   read the file in 256 KiB chunks and split it into lines (`bytes.split`),
              in this process: the floor of any shipper that looks at every line;
+  kcat       librdkafka's producer (`kcat -P -l`, idempotent, acks=all) sending the
+             file's raw lines to a fresh 6-partition topic, once per codec of
+             --kcat-codecs: what a C producer does with the same bytes, no parsing;
   ship       `python -m pipeline.cli ship` (a subprocess, as deployed) following the
              file, from its start until Kafka holds every event (sum of the topic's
              end offsets == the events the parse stage makes of the file, counted
              beforehand); events/s over that time, and also from the first record.
   peak RSS   of the shipper process (VmHWM from /proc), while shipping.
-The file is hard-linked (or copied) into a temp directory the config globs. The topic
-(6 partitions, made by the shipper) is deleted afterwards unless --keep.
+The file is hard-linked (or copied) into a temp directory the config globs. The topics
+(6 partitions) are deleted afterwards unless --keep. With --runs N, kcat and the
+shipper run N times in turn, and the ratio ship / kcat is printed for each run and
+as min / median / max: on a shared machine, only a ratio to a baseline of the same
+run means something.
 """
 
 from __future__ import annotations
@@ -33,8 +40,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaConsumer  # noqa: E402
 
-from bench.benchlib import (DEFAULT_GENERATOR, REPO, delete_topics, print_machine, proc_status_kib,  # noqa: E402
-                            topic_end_total, workload)
+from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, print_machine,  # noqa: E402
+                            proc_status_kib, topic_end_total, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config import load_config, to_parse_options  # noqa: E402
 
@@ -63,7 +70,26 @@ def count_events(path: Path, cfg_path: Path) -> int:
     return n + len(asm.finish(0))
 
 
-def write_config(tmp: Path, topic: str, bootstrap: str) -> Path:
+async def kcat(path: Path, bootstrap: str, topic: str, codec: str) -> dict[str, float]:
+    """`kcat -P -l` of the raw file into a fresh 6-partition topic; it exits once every line is acknowledged."""
+    await create_topic(bootstrap, topic, partitions=6)
+    t0 = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        "kcat", "-P", "-b", bootstrap, "-t", topic, "-z", codec, "-X", "enable.idempotence=true",
+        "-X", "acks=all", "-l", str(path))
+    if await proc.wait() != 0:
+        sys.exit(f"kcat exited with {proc.returncode}")
+    secs = time.monotonic() - t0
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        records = await topic_end_total(consumer, topic)
+    finally:
+        await consumer.stop()
+    return {"total_s": secs, "records": records}
+
+
+def write_config(tmp: Path, topic: str, bootstrap: str, compression: str | None) -> Path:
     tables = (REPO / "bench" / "workload.toml").read_text().split("[[tables]]", 1)[1]
     cfg = tmp / "logpipe.toml"
     cfg.write_text(f"""[host]
@@ -79,6 +105,7 @@ in_app = ["com.fpay"]
 [kafka]
 bootstrap = "{bootstrap}"
 topic_events = "{topic}"
+{f'compression = "{compression}"' if compression else ""}
 [state]
 dir = "state"
 [[tables]]{tables}""")
@@ -125,14 +152,18 @@ def main() -> int:
     ap.add_argument("--workload", help="a log file to use instead of the generated one")
     ap.add_argument("--generator", default=str(DEFAULT_GENERATOR))
     ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
+    ap.add_argument("--compression", help="kafka.compression of the shipper (default: the config's default)")
+    ap.add_argument("--kcat-codecs", default="gzip", help="comma-separated codecs of the kcat baselines")
+    ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=1800)
-    ap.add_argument("--keep", action="store_true", help="keep the topic")
+    ap.add_argument("--keep", action="store_true", help="keep the topics")
     args = ap.parse_args()
     path = workload(args.events, args.seed, args.generator, args.workload)
     size_mib = path.stat().st_size / 2**20
+    codecs = [c for c in args.kcat_codecs.split(",") if c]
     print_machine()
-    print(f"workload  {path}  {size_mib:,.0f} MiB")
-    topic = f"bench-ship-{uuid.uuid4().hex[:10]}"
+    print(f"workload  {path}  {size_mib:,.0f} MiB  shipper compression {args.compression or 'default'}")
+    ratios: dict[str, list[float]] = {c: [] for c in codecs}
     with tempfile.TemporaryDirectory(prefix="ship-bench-") as d:
         tmp = Path(d)
         (tmp / "logs").mkdir()
@@ -140,23 +171,42 @@ def main() -> int:
             os.link(path, tmp / "logs" / "app.log")
         except OSError:
             shutil.copyfile(path, tmp / "logs" / "app.log")
-        cfg = write_config(tmp, topic, args.bootstrap)
         base_s, lines = baseline(path)
-        expected = count_events(path, cfg)
-        try:
-            r = asyncio.run(ship(cfg, topic, args.bootstrap, expected, args.timeout))
-        finally:
-            if not args.keep:
-                asyncio.run(delete_topics(args.bootstrap, [topic]))
-    base_eps = expected / base_s
-    print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
-          f"(read 256 KiB chunks + split into {lines:,} lines)")
-    for name, secs in (("ship", r["total_s"]), ("ship*", r["from_first_s"])):
-        eps = expected / secs
-        print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
-              f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
+        expected = count_events(path, write_config(tmp, "unused", args.bootstrap, args.compression))
+        base_eps = expected / base_s
+        print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
+              f"(read 256 KiB chunks + split into {lines:,} lines)")
+        for run in range(1, args.runs + 1):
+            topics: list[str] = []
+            try:
+                k: dict[str, dict[str, float]] = {}
+                for codec in codecs:
+                    topics.append(f"bench-kcat-{uuid.uuid4().hex[:10]}")
+                    k[codec] = asyncio.run(kcat(path, args.bootstrap, topics[-1], codec))
+                topics.append(f"bench-ship-{uuid.uuid4().hex[:10]}")
+                shutil.rmtree(tmp / "state", ignore_errors=True)  # each run ships the file from its start
+                cfg = write_config(tmp, topics[-1], args.bootstrap, args.compression)
+                r = asyncio.run(ship(cfg, topics[-1], args.bootstrap, expected, args.timeout))
+            finally:
+                if not args.keep:
+                    asyncio.run(delete_topics(args.bootstrap, topics))
+            print(f"run {run}")
+            for codec, kr in k.items():
+                print(f"kcat {codec:<4} {kr['total_s']:7.2f} s  {size_mib / kr['total_s']:8,.1f} MiB/s  "
+                      f"{lines / kr['total_s']:>10,.0f} lines/s  ({kr['records']:,} records in Kafka)")
+            for name, secs in (("ship", r["total_s"]), ("ship*", r["from_first_s"])):
+                eps = expected / secs
+                print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
+                      f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
+            for codec, kr in k.items():
+                ratios[codec].append(r["total_s"] / kr["total_s"])
+                print(f"ratio     ship / kcat {codec}: {ratios[codec][-1]:.2f}x")
+            print(f"peak RSS  shipper {r['peak_mib']:,.0f} MiB (VmHWM)")
     print("          (ship: from process start; ship*: from the first record in Kafka)")
-    print(f"peak RSS  shipper {r['peak_mib']:,.0f} MiB (VmHWM)")
+    for codec, values in ratios.items():
+        values.sort()
+        print(f"ship / kcat {codec} over {len(values)} run(s): min {values[0]:.2f}x  "
+              f"median {values[len(values) // 2]:.2f}x  max {values[-1]:.2f}x")
     return 0
 
 
