@@ -8,6 +8,8 @@ fresh topic of the local broker, against baselines measured in the same run.
 Figures:
   baseline   read the file in 256 KiB chunks and split it into lines (`bytes.split`),
              in this process: the floor of any shipper that looks at every line;
+  parse      the shipper's parse and encode (`Assembler.feed`, `to_ecs`, `encode_event`)
+             of the file in this process, with no Kafka: the floor of the shipper;
   kcat       librdkafka's producer (`kcat -P -l`, idempotent, acks=all) sending the
              file's raw lines to a fresh 6-partition topic, once per codec of
              --kcat-codecs: what a C producer does with the same bytes, no parsing;
@@ -15,6 +17,8 @@ Figures:
              file, from its start until Kafka holds every event (sum of the topic's
              end offsets == the events the parse stage makes of the file, counted
              beforehand); events/s over that time, and also from the first record.
+  CPU        of the shipper (utime + stime from /proc) and of kcat (rusage), and the
+             shipper's CPU per event above the parse floor: its Kafka side;
   peak RSS   of the shipper process (VmHWM from /proc), while shipping.
 The file is hard-linked (or copied) into a temp directory the config globs. The topics
 (6 partitions) are deleted afterwards unless --keep. With --runs N, kcat and the
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -41,9 +46,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaConsumer  # noqa: E402
 
 from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, print_machine,  # noqa: E402
-                            proc_status_kib, topic_end_total, workload)
+                            proc_cpu_s, proc_status_kib, topic_end_total, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config import load_config, to_parse_options  # noqa: E402
+from sinks.codec import encode_event  # noqa: E402
 
 CHUNK = 256 * 1024
 
@@ -59,20 +65,29 @@ def baseline(path: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, lines + (1 if tail else 0)
 
 
-def count_events(path: Path, cfg_path: Path) -> int:
+def parse_encode(path: Path, cfg_path: Path) -> tuple[float, float, int]:
+    """Seconds (wall, CPU) to parse the file and encode its events as the shipper does (in this
+    process), and how many events it makes: the shipper's floor before any Kafka work."""
     cfg = load_config(str(cfg_path), os.environ, hostname="bench")
     asm = Assembler(to_parse_options(cfg, cfg.inputs[0]), Source("bench", "pay", str(path), "f"), 0)
-    n, offset = 0, 0
+    t0, cpu0, n, offset = time.perf_counter(), time.process_time(), 0, 0
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
-            n += len(asm.feed(chunk, offset, 0))
+            for ev in asm.feed(chunk, offset, 0):
+                encode_event(ev.to_ecs())
+                n += 1
             offset += len(chunk)
-    return n + len(asm.finish(0))
+    for ev in asm.finish(0):
+        encode_event(ev.to_ecs())
+        n += 1
+    return time.perf_counter() - t0, time.process_time() - cpu0, n
 
 
 async def kcat(path: Path, bootstrap: str, topic: str, codec: str) -> dict[str, float]:
     """`kcat -P -l` of the raw file into a fresh 6-partition topic; it exits once every line is acknowledged."""
     await create_topic(bootstrap, topic, partitions=6)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu_s = children.ru_utime + children.ru_stime
     t0 = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
         "kcat", "-P", "-b", bootstrap, "-t", topic, "-z", codec, "-X", "enable.idempotence=true",
@@ -80,13 +95,15 @@ async def kcat(path: Path, bootstrap: str, topic: str, codec: str) -> dict[str, 
     if await proc.wait() != 0:
         sys.exit(f"kcat exited with {proc.returncode}")
     secs = time.monotonic() - t0
+    cpu_s = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu_s = cpu_s.ru_utime + cpu_s.ru_stime - children_cpu_s
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     try:
         records = await topic_end_total(consumer, topic)
     finally:
         await consumer.stop()
-    return {"total_s": secs, "records": records}
+    return {"total_s": secs, "cpu_s": cpu_s, "records": records}
 
 
 def write_config(tmp: Path, topic: str, bootstrap: str, compression: str | None) -> Path:
@@ -122,13 +139,14 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     first = None
-    peak_kib = 0
+    peak_kib, cpu_s = 0, 0.0
     try:
         while True:
             await asyncio.sleep(0.25)
             if proc.poll() is not None:
                 sys.exit(f"the shipper exited with {proc.returncode}: see {cfg.parent / 'ship.log'}")
             peak_kib = proc_status_kib(proc.pid, "VmHWM")
+            cpu_s = proc_cpu_s(proc.pid)
             total = await topic_end_total(consumer, topic)
             if total and first is None:
                 first = time.monotonic()
@@ -141,7 +159,7 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
         await consumer.stop()
         proc.terminate()
         proc.wait(60)
-    return {"total_s": done - t0, "from_first_s": done - (first or t0), "peak_mib": peak_kib / 1024,
+    return {"total_s": done - t0, "from_first_s": done - (first or t0), "peak_mib": peak_kib / 1024, "cpu_s": cpu_s,
             "records": total}
 
 
@@ -172,10 +190,12 @@ def main() -> int:
         except OSError:
             shutil.copyfile(path, tmp / "logs" / "app.log")
         base_s, lines = baseline(path)
-        expected = count_events(path, write_config(tmp, "unused", args.bootstrap, args.compression))
+        parse_s, parse_cpu_s, expected = parse_encode(path, write_config(tmp, "unused", args.bootstrap, args.compression))
         base_eps = expected / base_s
         print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
               f"(read 256 KiB chunks + split into {lines:,} lines)")
+        print(f"parse     {parse_s:7.2f} s  {size_mib / parse_s:8,.1f} MiB/s  {expected / parse_s:>10,.0f} events/s  "
+              f"CPU {parse_cpu_s:.2f} s  (Assembler.feed + to_ecs + encode_event: the shipper's floor)")
         for run in range(1, args.runs + 1):
             topics: list[str] = []
             try:
@@ -193,7 +213,8 @@ def main() -> int:
             print(f"run {run}")
             for codec, kr in k.items():
                 print(f"kcat {codec:<4} {kr['total_s']:7.2f} s  {size_mib / kr['total_s']:8,.1f} MiB/s  "
-                      f"{lines / kr['total_s']:>10,.0f} lines/s  ({kr['records']:,} records in Kafka)")
+                      f"{lines / kr['total_s']:>10,.0f} lines/s  CPU {kr['cpu_s']:.2f} s  "
+                      f"({kr['records']:,} records in Kafka)")
             for name, secs in (("ship", r["total_s"]), ("ship*", r["from_first_s"])):
                 eps = expected / secs
                 print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
@@ -201,7 +222,8 @@ def main() -> int:
             for codec, kr in k.items():
                 ratios[codec].append(r["total_s"] / kr["total_s"])
                 print(f"ratio     ship / kcat {codec}: {ratios[codec][-1]:.2f}x")
-            print(f"peak RSS  shipper {r['peak_mib']:,.0f} MiB (VmHWM)")
+            print(f"CPU       shipper {r['cpu_s']:.2f} s ({(r['cpu_s'] - parse_cpu_s) * 1e6 / expected:.1f} us/event "
+                  f"over the parse floor); peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
     print("          (ship: from process start; ship*: from the first record in Kafka)")
     for codec, values in ratios.items():
         values.sort()
