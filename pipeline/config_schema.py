@@ -57,7 +57,7 @@ class KafkaConfig:
     group_index: str = "logpipe-index"
     group_alert: str = "logpipe-alert"
     client_id: str = "logpipe"
-    compression: str = "gzip"  # snappy, lz4 and zstd need aiokafka's optional libraries
+    compression: str = "zstd"  # snappy, lz4 and zstd: aiokafka[zstd,lz4] (cramjam)
     linger_ms: int = 5
     max_batch_bytes: int = 1024 * 1024
     max_in_flight_bytes: int = 32 * 1024 * 1024  # back-pressure: reading stops above this

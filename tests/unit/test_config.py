@@ -27,7 +27,7 @@ def test_built_in_defaults_match_the_design():
     assert cfg.inputs == () and cfg.source is None
     assert cfg.sql.slow_ms == 1000
     assert (cfg.masking.cards, cfg.masking.cn_id, cfg.masking.phones) == (True, True, True)
-    assert cfg.kafka.bootstrap == "127.0.0.1:9092" and cfg.kafka.compression == "gzip"
+    assert cfg.kafka.bootstrap == "127.0.0.1:9092" and cfg.kafka.compression == "zstd"
     assert (cfg.kafka.topic_events, cfg.kafka.topic_alerts) == ("logpipe.events", "logpipe.alerts")
     assert (cfg.kafka.topic_signatures, cfg.kafka.topic_deadletter) == ("logpipe.signatures", "logpipe.deadletter")
     assert cfg.elasticsearch.hosts == ("http://127.0.0.1:9200",)
