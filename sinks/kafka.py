@@ -29,6 +29,7 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
+from sinks.kafka_batches import BatchQueues
 from sinks.kafka_client import connection_kwargs
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class EventProducer:
         self.metrics = metrics
         self._kwargs = connection_kwargs(cfg, env)
         self._producer: AIOKafkaProducer | None = None
+        self._batches: BatchQueues | None = None
         self._in_flight = 0
         self._room = asyncio.Event()
         self._room.set()
@@ -67,10 +69,15 @@ class EventProducer:
             await producer.stop()
             raise
         self._producer = producer
+        self._batches = BatchQueues(producer)
 
     async def stop(self) -> None:
-        """Flushes what is buffered and closes; idempotent."""
+        """Flushes what is buffered and closes; idempotent. Batches still queued here (not yet
+        handed to the client) fail their futures."""
         producer, self._producer = self._producer, None
+        batches, self._batches = self._batches, None
+        if batches is not None:
+            await batches.close()
         if producer is not None:
             await producer.stop()
 
@@ -104,17 +111,14 @@ class EventProducer:
         return self._started().create_batch()
 
     async def send_batch(self, topic: str, partition: int, batch: BatchBuilder) -> asyncio.Future:
-        """Closes `batch` and queues it for `partition`; waits first while the in-flight bound
-        is reached, and while the partition still has a batch waiting to go out."""
-        producer = self._started()
+        """Closes `batch` and queues it for `partition` behind the partition's earlier batches
+        (`BatchQueues`); waits only while the in-flight bound is reached."""
+        self._started()
+        assert self._batches is not None
         batch.close()
         size = batch.size()
         await self._reserve(size)
-        try:
-            fut = await producer.send_batch(batch, topic, partition=partition)
-        except BaseException:
-            self._release(size)
-            raise
+        fut = self._batches.submit(topic, partition, batch)
         fut.add_done_callback(lambda f, n=size: self._release(n, f))
         return fut
 

@@ -19,7 +19,7 @@ from pipeline.config import load_config
 from pipeline.metrics import Metrics
 from pipeline.ship import Shipper
 from sinks.codec import event_key
-from sinks.kafka import default_partition
+from sinks.kafka import default_partition, ensure_topics
 
 pytestmark = pytest.mark.integration
 
@@ -77,6 +77,7 @@ max_batch_bytes = 16384
 dir = "{tmp_path}/state"
 """)
     cfg = load_config(str(cfg_path), {}, hostname="batch-test")
+    await ensure_topics(cfg.kafka, {}, {unique_name: {"partitions": 6}})  # before the reader below makes it
     metrics = Metrics()
     shipper = Shipper(cfg, {}, metrics, checkpoint_interval_s=0.2)
     task = asyncio.create_task(shipper.run())

@@ -1,0 +1,85 @@
+"""EventProducer's batches against the real broker: the caller does not wait for a
+partition's earlier batches, the batches of a partition keep their order, and a batch
+that cannot be submitted fails with every batch behind it, never letting a later one
+through ahead of it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from pipeline.config import load_config
+from sinks.kafka import EventProducer, ensure_topics
+
+pytestmark = pytest.mark.integration
+
+
+async def producer_for(bootstrap: str, topic: str) -> EventProducer:
+    cfg = load_config(None, {"LOGPIPE_KAFKA": bootstrap}, hostname="batches-test")
+    kafka = replace(cfg.kafka, topic_events=topic)
+    await ensure_topics(kafka, {}, {topic: {"partitions": 2}})
+    producer = EventProducer(kafka, {})
+    await producer.start()
+    return producer
+
+
+def batch_of(producer: EventProducer, first: int, n: int):
+    batch = producer.new_batch()
+    for i in range(first, first + n):
+        assert batch.append(key=b"k", value=b"%d" % i, timestamp=None) is not None
+    return batch
+
+
+async def test_batches_of_a_partition_are_queued_at_once_and_arrive_in_order(kafka_bootstrap, unique_name):
+    producer = await producer_for(kafka_bootstrap, unique_name)
+    try:
+        futures = []
+        for b in range(20):  # aiokafka itself holds one batch a partition: the rest wait in our queue
+            futures.append(await producer.send_batch(unique_name, 1, batch_of(producer, b * 50, 50)))
+        assert not any(f.done() for f in futures), "send_batch waited for a batch of the partition to be acknowledged"
+        metas = await asyncio.gather(*futures)
+    finally:
+        await producer.stop()
+    assert [m.offset for m in metas] == sorted(m.offset for m in metas)
+    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition(unique_name, 1)
+        consumer.assign([tp])
+        await consumer.seek_to_beginning(tp)
+        values: list[int] = []
+        while len(values) < 1000:
+            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
+                values.extend(int(r.value) for r in records)
+    finally:
+        await consumer.stop()
+    assert values == list(range(1000))
+
+
+async def test_a_batch_that_cannot_be_submitted_fails_with_every_later_one_of_its_partition(
+        kafka_bootstrap, unique_name):
+    producer = await producer_for(kafka_bootstrap, unique_name)
+    try:
+        bad = [await producer.send_batch(unique_name, 7, batch_of(producer, i, 1)) for i in range(3)]  # no partition 7
+        for fut in bad:
+            with pytest.raises(Exception):
+                await fut
+        later = await producer.send_batch(unique_name, 7, batch_of(producer, 3, 1))
+        with pytest.raises(Exception):
+            await later
+        assert (await (await producer.send_batch(unique_name, 0, batch_of(producer, 0, 1)))).partition == 0
+        assert producer.in_flight_bytes == 0
+    finally:
+        await producer.stop()
+
+
+async def test_batches_still_queued_when_the_producer_stops_fail_instead_of_hanging(kafka_bootstrap, unique_name):
+    producer = await producer_for(kafka_bootstrap, unique_name)
+    futures = [await producer.send_batch(unique_name, 0, batch_of(producer, i * 10, 10)) for i in range(30)]
+    await producer.stop()
+    done, pending = await asyncio.wait(futures, timeout=30)
+    assert not pending
+    assert all(f.cancelled() or f.exception() is not None or f.result().partition == 0 for f in done)
