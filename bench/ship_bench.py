@@ -129,8 +129,9 @@ dir = "state"
     return cfg
 
 
-async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: float) -> dict[str, float]:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: float,
+               repo: Path = REPO) -> dict[str, float]:
+    env = dict(os.environ, PYTHONPATH=str(repo))
     env.pop("LOGPIPE_KAFKA", None)
     t0 = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ship", "--config", str(cfg), "--quiet"],
@@ -163,6 +164,27 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
             "records": total}
 
 
+def one_run(args: argparse.Namespace, path: Path, tmp: Path, codecs: list[str], shippers: dict[str, Path],
+            expected: int) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, float]]]:
+    """kcat once per codec, then each shipper, each into a fresh topic; the topics are deleted after."""
+    topics: list[str] = []
+    try:
+        k: dict[str, dict[str, float]] = {}
+        for codec in codecs:
+            topics.append(f"bench-kcat-{uuid.uuid4().hex[:10]}")
+            k[codec] = asyncio.run(kcat(path, args.bootstrap, topics[-1], codec))
+        r: dict[str, dict[str, float]] = {}
+        for name, repo in shippers.items():
+            topics.append(f"bench-ship-{uuid.uuid4().hex[:10]}")
+            shutil.rmtree(tmp / "state", ignore_errors=True)  # each run ships the file from its start
+            cfg = write_config(tmp, topics[-1], args.bootstrap, args.compression)
+            r[name] = asyncio.run(ship(cfg, topics[-1], args.bootstrap, expected, args.timeout, repo))
+    finally:
+        if not args.keep:
+            asyncio.run(delete_topics(args.bootstrap, topics))
+    return k, r
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--events", type=int, default=2_000_000)
@@ -172,6 +194,8 @@ def main() -> int:
     ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
     ap.add_argument("--compression", help="kafka.compression of the shipper (default: the config's default)")
     ap.add_argument("--kcat-codecs", default="gzip", help="comma-separated codecs of the kcat baselines")
+    ap.add_argument("--compare", metavar="DIR", help="also run the shipper of the source tree DIR (e.g. an export "
+                    "of another commit), in the same runs, against the same baselines")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--keep", action="store_true", help="keep the topics")
@@ -179,9 +203,11 @@ def main() -> int:
     path = workload(args.events, args.seed, args.generator, args.workload)
     size_mib = path.stat().st_size / 2**20
     codecs = [c for c in args.kcat_codecs.split(",") if c]
+    shippers = {"ship": REPO, **({"ship@cmp": Path(args.compare).resolve()} if args.compare else {})}
     print_machine()
-    print(f"workload  {path}  {size_mib:,.0f} MiB  shipper compression {args.compression or 'default'}")
-    ratios: dict[str, list[float]] = {c: [] for c in codecs}
+    print(f"workload  {path}  {size_mib:,.0f} MiB  shipper compression {args.compression or 'default'}"
+          + (f"  ship@cmp: {shippers['ship@cmp']}" if args.compare else ""))
+    ratios: dict[tuple[str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="ship-bench-") as d:
         tmp = Path(d)
         (tmp / "logs").mkdir()
@@ -197,37 +223,26 @@ def main() -> int:
         print(f"parse     {parse_s:7.2f} s  {size_mib / parse_s:8,.1f} MiB/s  {expected / parse_s:>10,.0f} events/s  "
               f"CPU {parse_cpu_s:.2f} s  (Assembler.feed + to_ecs + encode_event: the shipper's floor)")
         for run in range(1, args.runs + 1):
-            topics: list[str] = []
-            try:
-                k: dict[str, dict[str, float]] = {}
-                for codec in codecs:
-                    topics.append(f"bench-kcat-{uuid.uuid4().hex[:10]}")
-                    k[codec] = asyncio.run(kcat(path, args.bootstrap, topics[-1], codec))
-                topics.append(f"bench-ship-{uuid.uuid4().hex[:10]}")
-                shutil.rmtree(tmp / "state", ignore_errors=True)  # each run ships the file from its start
-                cfg = write_config(tmp, topics[-1], args.bootstrap, args.compression)
-                r = asyncio.run(ship(cfg, topics[-1], args.bootstrap, expected, args.timeout))
-            finally:
-                if not args.keep:
-                    asyncio.run(delete_topics(args.bootstrap, topics))
+            k, results = one_run(args, path, tmp, codecs, shippers, expected)
             print(f"run {run}")
             for codec, kr in k.items():
                 print(f"kcat {codec:<4} {kr['total_s']:7.2f} s  {size_mib / kr['total_s']:8,.1f} MiB/s  "
                       f"{lines / kr['total_s']:>10,.0f} lines/s  CPU {kr['cpu_s']:.2f} s  "
                       f"({kr['records']:,} records in Kafka)")
-            for name, secs in (("ship", r["total_s"]), ("ship*", r["from_first_s"])):
-                eps = expected / secs
-                print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
-                      f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
-            for codec, kr in k.items():
-                ratios[codec].append(r["total_s"] / kr["total_s"])
-                print(f"ratio     ship / kcat {codec}: {ratios[codec][-1]:.2f}x")
-            print(f"CPU       shipper {r['cpu_s']:.2f} s ({(r['cpu_s'] - parse_cpu_s) * 1e6 / expected:.1f} us/event "
-                  f"over the parse floor); peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
+            for ship_name, r in results.items():
+                for name, secs in ((ship_name, r["total_s"]), (ship_name + "*", r["from_first_s"])):
+                    eps = expected / secs
+                    print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
+                          f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
+                print(f"CPU       {ship_name} {r['cpu_s']:.2f} s ({(r['cpu_s'] - parse_cpu_s) * 1e6 / expected:.1f} "
+                      f"us/event over the parse floor); peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
+                for codec, kr in k.items():
+                    ratios.setdefault((ship_name, codec), []).append(r["total_s"] / kr["total_s"])
+                    print(f"ratio     {ship_name} / kcat {codec}: {ratios[ship_name, codec][-1]:.2f}x")
     print("          (ship: from process start; ship*: from the first record in Kafka)")
-    for codec, values in ratios.items():
+    for (ship_name, codec), values in ratios.items():
         values.sort()
-        print(f"ship / kcat {codec} over {len(values)} run(s): min {values[0]:.2f}x  "
+        print(f"{ship_name} / kcat {codec} over {len(values)} run(s): min {values[0]:.2f}x  "
               f"median {values[len(values) // 2]:.2f}x  max {values[-1]:.2f}x")
     return 0
 

@@ -112,13 +112,16 @@ class EventProducer:
 
     async def send_batch(self, topic: str, partition: int, batch: BatchBuilder) -> asyncio.Future:
         """Closes `batch` and queues it for `partition` behind the partition's earlier batches
-        (`BatchQueues`); waits only while the in-flight bound is reached."""
+        (`BatchQueues`); waits while the partition has its most batches queued or the in-flight
+        bound is reached, not for an acknowledgement."""
         self._started()
-        assert self._batches is not None
+        batches = self._batches
+        assert batches is not None
+        await batches.wait_room(topic, partition)
         batch.close()
         size = batch.size()
         await self._reserve(size)
-        fut = self._batches.submit(topic, partition, batch)
+        fut = batches.submit(topic, partition, batch)
         fut.add_done_callback(lambda f, n=size: self._release(n, f))
         return fut
 

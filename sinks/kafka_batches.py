@@ -6,8 +6,10 @@ not taken, and the sender takes it only once the request before it is answered. 
 caller that awaited it would stop reading and parsing for a broker round trip per
 batch. Here the caller gets the batch's delivery future at once; a task per partition
 submits the batches of that partition in the order they came, so the records of a
-key keep their order. The caller bounds what waits here (the producer's bytes in
-flight).
+key keep their order. At most `max_queued` batches a partition wait here
+(`wait_room()`), beside the one aiokafka holds and the one it is sending: enough to
+keep reading while the broker answers, without holding megabytes the broker is not
+ready for.
 
 A batch that cannot be submitted fails its future, and so does every batch queued
 behind it and every later one of that partition: the shipper treats that as an
@@ -24,16 +26,31 @@ log = logging.getLogger(__name__)
 
 
 class BatchQueues:
-    def __init__(self, producer: Any) -> None:
+    def __init__(self, producer: Any, max_queued: int = 2) -> None:
         self._producer = producer  # an AIOKafkaProducer (started)
+        self.max_queued = max(1, max_queued)
+        self._room: dict[tuple[str, int], asyncio.Event] = {}
         self._queues: dict[tuple[str, int], asyncio.Queue[tuple[Any, asyncio.Future]]] = {}
         self._tasks: dict[tuple[str, int], asyncio.Task] = {}
         self._failed: dict[tuple[str, int], BaseException] = {}
+        self._closed = False
+
+    async def wait_room(self, topic: str, partition: int) -> None:
+        """Returns once the partition has fewer than `max_queued` batches waiting (or has failed)."""
+        tp = (topic, partition)
+        while (queue := self._queues.get(tp)) is not None and queue.qsize() >= self.max_queued \
+                and tp not in self._failed:
+            room = self._room.setdefault(tp, asyncio.Event())
+            room.clear()
+            await room.wait()
 
     def submit(self, topic: str, partition: int, batch: Any) -> asyncio.Future:
         """The future resolves with the batch's metadata once Kafka acknowledged it, or fails."""
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
         tp = (topic, partition)
+        if self._closed:
+            fut.set_exception(ConnectionAbortedError(f"producer closed before {tp} was sent"))
+            return fut
         if tp in self._failed:
             fut.set_exception(self._failed[tp])
             return fut
@@ -48,6 +65,7 @@ class BatchQueues:
         topic, partition = tp
         while True:
             batch, fut = await queue.get()
+            self._wake(tp)
             try:
                 delivery = await self._producer.send_batch(batch, topic, partition=partition)
             except asyncio.CancelledError:
@@ -64,10 +82,17 @@ class BatchQueues:
         _set_exception(fut, exc)
         while not queue.empty():
             _set_exception(queue.get_nowait()[1], exc)
+        self._wake(tp)
+
+    def _wake(self, tp: tuple[str, int]) -> None:
+        room = self._room.get(tp)
+        if room is not None:
+            room.set()
 
     async def close(self) -> None:
         """Stops the tasks; batches not yet submitted fail their futures (the caller's checkpoints
         never passed them)."""
+        self._closed = True
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
@@ -75,6 +100,7 @@ class BatchQueues:
         for tp, queue in self._queues.items():
             while not queue.empty():
                 _set_exception(queue.get_nowait()[1], ConnectionAbortedError(f"producer closed before {tp} was sent"))
+            self._wake(tp)
         self._tasks.clear()
         self._queues.clear()
 
