@@ -64,7 +64,8 @@ MEANINGS = {
     "kafka.group_index": "consumer group of the indexers",
     "kafka.group_alert": "consumer group of the alerters",
     "kafka.client_id": "client id sent to the broker",
-    "kafka.linger_ms": "producer batching delay",
+    "kafka.linger_ms": "how long records sent one by one wait to fill a batch; the shipper's own batches (a file's "
+                       "events of one read, up to `max_batch_bytes`) go out without waiting",
     "kafka.max_batch_bytes": "producer batch size bound",
     "kafka.request_timeout_ms": "timeout of one Kafka request",
     "kafka.security_protocol": f"{' | '.join(schema.SECURITY_PROTOCOLS)}",
