@@ -1,4 +1,4 @@
-"""Indexer benchmark: `pipeline.index.Indexer` from a prepared topic into the local
+"""Indexer benchmark: `pipeline.index.stage.Indexer` from a prepared topic into the local
 Elasticsearch, against the raw `async_bulk` of the same documents in the same run.
 
     python3 bench/index_bench.py                     # the first 200,000 events of the workload
@@ -35,9 +35,9 @@ from elasticsearch.helpers import async_bulk  # noqa: E402
 
 from bench.benchlib import DEFAULT_GENERATOR, REPO, delete_topics, print_machine, workload  # noqa: E402
 from parsers.assemble import Assembler, Source  # noqa: E402
-from pipeline.config import load_config, parse_config, to_parse_options  # noqa: E402
-from pipeline.index import Indexer, IndexerOptions  # noqa: E402
-from pipeline.metrics import Metrics  # noqa: E402
+from pipeline.config.load import load_config, parse_config, to_parse_options  # noqa: E402
+from pipeline.index.stage import Indexer, IndexerOptions  # noqa: E402
+from pipeline.metrics.registry import Metrics  # noqa: E402
 from sinks.codec import encode_event, event_key  # noqa: E402
 from sinks.es_bulk import daily_index, utc_date  # noqa: E402
 from sinks.es_template import put_template  # noqa: E402

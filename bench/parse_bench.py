@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from parsers.assemble import Assembler, Source  # noqa: E402
-from pipeline.config import load_config, to_parse_options  # noqa: E402
+from pipeline.config.load import load_config, to_parse_options  # noqa: E402
 
 CHUNK_BYTES = 256 * 1024
 BASELINE_RX = re.compile(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}) \[([^\]]*)\] (\w+)\s+(\S+) - (.*)")

@@ -31,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.benchlib import DEFAULT_GENERATOR, workload  # noqa: E402
 from parsers.assemble import Assembler, Source  # noqa: E402
-from pipeline.config import load_config, service_of, to_parse_options  # noqa: E402
+from pipeline.config.load import load_config, service_of, to_parse_options  # noqa: E402
 
 NOW_MS = 1_790_000_000_123  # a fixed read time: event.created never varies between runs
 WORKLOAD_EVENTS = 200_000

@@ -48,7 +48,7 @@ from aiokafka import AIOKafkaConsumer  # noqa: E402
 from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, print_machine,  # noqa: E402
                             proc_cpu_s, proc_status_kib, topic_end_total, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
-from pipeline.config import load_config, to_parse_options  # noqa: E402
+from pipeline.config.load import load_config, to_parse_options  # noqa: E402
 from sinks.codec import encode_event  # noqa: E402
 
 CHUNK = 256 * 1024
@@ -134,7 +134,7 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
     env = dict(os.environ, PYTHONPATH=str(repo))
     env.pop("LOGPIPE_KAFKA", None)
     t0 = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "ship", "--config", str(cfg), "--quiet"],
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli.app", "ship", "--config", str(cfg), "--quiet"],
                             cwd=cfg.parent, env=env, stdout=open(cfg.parent / "ship.log", "wb"),
                             stderr=subprocess.STDOUT)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)

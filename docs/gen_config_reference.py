@@ -1,4 +1,4 @@
-"""Writes docs/configuration.md from the config dataclasses (`pipeline.config_schema`,
+"""Writes docs/configuration.md from the config dataclasses (`pipeline.config.schema`,
 `parsers.options`): every key with its type, default and meaning.
 
     python3 docs/gen_config_reference.py          # rewrite docs/configuration.md
@@ -23,7 +23,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from parsers import options  # noqa: E402
-from pipeline import config_schema as schema  # noqa: E402
+from pipeline.config import schema as schema  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "configuration.md"
 ARRAYS_OF_TABLES = ("inputs", "tables")

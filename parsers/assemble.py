@@ -31,8 +31,8 @@ from parsers.event import Event
 from parsers.lines import Line, LineSplitter
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
-from parsers.prefix import PrefixParser, compile_format
-from parsers.prefix_auto import AutoParser
+from parsers.prefix.layouts import PrefixParser, compile_format
+from parsers.prefix.auto import AutoParser
 
 
 @dataclass(frozen=True, slots=True)

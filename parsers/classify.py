@@ -15,15 +15,15 @@ from datetime import datetime
 from parsers.event import Event
 from parsers.masking import Masker
 from parsers.multiline import RawRecord
-from parsers.prefix import Prefix
-from parsers.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
+from parsers.prefix.grammar import Prefix
+from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.options import ParseOptions
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
-from parsers.sql_timing import SqlTiming, SqlTimingParser
+from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
 from parsers.table import TableParser
-from parsers.timing import MethodTimingParser
+from parsers.timing.method import MethodTimingParser
 from parsers.units import MAX_DURATION_NS
 
 MAX_SAMPLE_CHARS = 32 * 1024

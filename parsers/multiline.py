@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.options import Bounds
-from parsers.prefix import Prefix
+from parsers.prefix.grammar import Prefix
 
 START = "start_state"
 _JAVA_HEADER = (r"^[\t ]?(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"

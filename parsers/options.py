@@ -1,4 +1,4 @@
-"""Frozen options the parsers take. `pipeline.config` builds them from TOML;
+"""Frozen options the parsers take. `pipeline.config.load` builds them from TOML;
 tests build them directly. Parsers never read files or the environment."""
 
 from __future__ import annotations

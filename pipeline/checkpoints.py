@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.identity import FileIdentity
-from pipeline.metrics import Metrics
+from pipeline.metrics.registry import Metrics
 from pipeline.rotation_names import same_live_file
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import os
 import re
 from datetime import date, datetime
 
-from parsers.prefix_time import parse_timezone
+from parsers.prefix.time import parse_timezone
 
 _DATE_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})([-_.]?)(0[1-9]|1[0-2])\2(0[1-9]|[12]\d|3[01])(?!\d)")
 

@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 from pipeline.followed import FileState, Followed, close_quietly, identify_open
 from pipeline.identity import FileIdentity
-from pipeline.metrics import Metrics
+from pipeline.metrics.registry import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -31,8 +31,8 @@ from parsers.event import Event
 from pipeline.acks import AckTracker
 from pipeline.checkpoints import CheckpointError, CheckpointStore
 from pipeline.date_hint import date_hint
-from pipeline.config import to_parse_options, to_tail_inputs
-from pipeline.metrics import Metrics
+from pipeline.config.load import to_parse_options, to_tail_inputs
+from pipeline.metrics.registry import Metrics
 from pipeline.tail import Chunk, Tailer, TailerStopped
 from sinks.codec import encode_event, event_key
 from sinks.kafka import EventProducer, ensure_topics

@@ -38,7 +38,7 @@ from pipeline.identification import Identification
 from pipeline.discovery import TailInput
 from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
                                TailerStopped, read_at)
-from pipeline.metrics import Metrics
+from pipeline.metrics.registry import Metrics
 from pipeline.watch import Watch
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from elasticsearch import AsyncElasticsearch
 
 
-class EsSettings(Protocol):  # the fields of pipeline.config_schema.EsConfig used here
+class EsSettings(Protocol):  # the fields of pipeline.config.schema.EsConfig used here
     hosts: tuple[str, ...]
     api_key_env: str
     username: str

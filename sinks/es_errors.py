@@ -22,7 +22,7 @@ from sinks.elasticsearch import EsConfigError
 log = logging.getLogger(__name__)
 
 
-class EsSettings(Protocol):  # the fields of pipeline.config_schema.EsConfig used here
+class EsSettings(Protocol):  # the fields of pipeline.config.schema.EsConfig used here
     hosts: tuple[str, ...]
     api_key_env: str
     username: str

@@ -12,7 +12,7 @@ Search by the parts of dotted names (v2): the standard analyzer keeps
 token, so class names, logger names, paths, method names and the free text that quotes
 them (messages, stack traces, SQL) also get a `parts` subfield analyzed with the built-in
 `simple` analyzer: letters only, split on everything else (`.`, `$`, `/`, digits),
-lowercased. `pipeline.analyst_query` decides which words go to it (words of letters
+lowercased. `pipeline.analyst.query` decides which words go to it (words of letters
 only, and dotted names as phrases), since it would read `ord_2026` as `ord`. Only
 built-in analysis is used (the node may have no analysis module), so the subfields can
 be added to an existing index with a mapping update (`upgrade_index`).

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 
-class KafkaSettings(Protocol):  # the fields of pipeline.config_schema.KafkaConfig used here
+class KafkaSettings(Protocol):  # the fields of pipeline.config.schema.KafkaConfig used here
     bootstrap: str
     client_id: str
     request_timeout_ms: int

@@ -17,7 +17,7 @@ from elasticsearch import AsyncElasticsearch
 from bench.chaos.stages import INDEX_PREFIX
 from bench.chaos.writer import SEQ_PATTERN, render
 from parsers.assemble import Assembler, Source
-from pipeline.config import load_config, to_parse_options
+from pipeline.config.load import load_config, to_parse_options
 
 SEQ = re.compile(SEQ_PATTERN)
 INDICES = f"{INDEX_PREFIX}-*"

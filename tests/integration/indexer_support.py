@@ -13,9 +13,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from elasticsearch import AsyncElasticsearch, NotFoundError
 
 from parsers.event import Event, event_id
-from pipeline.config_schema import Config, EsConfig, KafkaConfig
-from pipeline.index import Indexer, IndexerOptions
-from pipeline.metrics import Metrics
+from pipeline.config.schema import Config, EsConfig, KafkaConfig
+from pipeline.index.stage import Indexer, IndexerOptions
+from pipeline.metrics.registry import Metrics
 from sinks.codec import encode_event, event_key
 
 @pytest.fixture(autouse=True)

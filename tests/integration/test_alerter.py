@@ -18,7 +18,7 @@ import pytest
 from aiokafka import AIOKafkaProducer
 from jsonschema import Draft202012Validator
 
-from pipeline.cmd_alert import follow
+from pipeline.cli.alert import follow
 from tests.integration.test_alerter_support import (
     config, exception_doc, make_topics, read_alerts, running, slow_sql_doc)
 
@@ -124,7 +124,7 @@ async def test_kcat_prints_plain_json_alerts_that_follow_the_schema_and_alerts_f
     assert any("new_signature" in line for line in lines) and any("slow_sql" in line for line in lines)
 
 
-CLI = ("import argparse, sys; from pipeline.cmd_alert import add_parser; p = argparse.ArgumentParser(); "
+CLI = ("import argparse, sys; from pipeline.cli.alert import add_parser; p = argparse.ArgumentParser(); "
        "add_parser(p.add_subparsers(dest='command')); a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))")
 
 

@@ -10,7 +10,7 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from pipeline.alert import Alerter
+from pipeline.alert.stage import Alerter
 from sinks.alerts import FileOutput
 from tests.integration.test_alerter_support import config, exception_doc, make_topics, read_alerts, running
 

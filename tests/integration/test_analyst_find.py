@@ -11,8 +11,8 @@ import os
 import pytest
 from elasticsearch import AsyncElasticsearch
 
-from pipeline import analyst
-from pipeline.analyst_window import Window
+from pipeline.analyst import queries as analyst
+from pipeline.analyst.window import Window
 from sinks.es_template import mappings, settings, upgrade_index
 from tests.integration.order_trail import ORDER, cli, delete_indices, json_lines, run_until_indexed, write_trail
 

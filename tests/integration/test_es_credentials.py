@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.config_schema import EsConfig
+from pipeline.config.schema import EsConfig
 from sinks.elasticsearch import EsConfigError, make_client
 from sinks.es_errors import check_tls
 from tests.conftest import REPO

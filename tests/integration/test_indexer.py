@@ -77,7 +77,7 @@ async def test_rejected_and_undecodable_records_go_to_the_dead_letter_topic_and_
 async def test_retention_deletes_daily_indices_older_than_n_days_on_start(kafka_bootstrap, es_url, unique_name):
     from datetime import datetime, timedelta, timezone
 
-    from pipeline.index import Indexer, IndexerOptions
+    from pipeline.index.stage import Indexer, IndexerOptions
 
     cfg = make_config(kafka_bootstrap, es_url, unique_name)
     await create_topics(kafka_bootstrap, cfg.kafka.topic_events, cfg.kafka.topic_deadletter, partitions=1)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.index import Indexer, IndexerOptions
-from pipeline.metrics import Metrics
+from pipeline.index.stage import Indexer, IndexerOptions
+from pipeline.metrics.registry import Metrics
 from tests.integration.indexer_support import (drop_test_indices,  # noqa: F401 (autouse fixture)
                                                FAST, committed_total, config_toml, create_topics, event_docs,
                                                index_until_caught_up, indexed_ids, make_config, produce)
@@ -67,7 +67,7 @@ async def test_an_indexer_process_killed_with_sigkill_loses_and_doubles_nothing(
     await produce(kafka_bootstrap, cfg.kafka.topic_events, docs[: N // 2])
 
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "pipeline.cmd_index", "--config", str(config), cwd=REPO,
+        sys.executable, "-m", "pipeline.cli.index", "--config", str(config), cwd=REPO,
         env={**{k: v for k, v in os.environ.items() if k not in ("LOGPIPE_KAFKA", "LOGPIPE_ES")},
              "LOGPIPE_LOG_LEVEL": "WARNING"})
     try:

@@ -10,8 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from pipeline.index import Indexer, IndexerOptions
-from pipeline.metrics import Metrics
+from pipeline.index.stage import Indexer, IndexerOptions
+from pipeline.metrics.registry import Metrics
 from tests.integration.indexer_support import (drop_test_indices,  # noqa: F401 (autouse fixture)
                                                FAST, committed_total, create_topics, event_docs, indexed_ids,
                                                make_config, produce)
@@ -69,7 +69,7 @@ async def test_nothing_is_lost_or_committed_while_elasticsearch_is_unreachable(
     await create_topics(kafka_bootstrap, cfg.kafka.topic_events, cfg.kafka.topic_deadletter)
     docs = event_docs(N)
     await produce(kafka_bootstrap, cfg.kafka.topic_events, docs[:1000])
-    caplog.set_level(logging.WARNING, logger="pipeline.index_send")
+    caplog.set_level(logging.WARNING, logger="pipeline.index.send")
 
     metrics = Metrics()
     indexer = Indexer(cfg, {}, metrics=metrics, options=IndexerOptions(consumer_extra=FAST))

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from pipeline.index import Indexer, IndexerOptions
-from pipeline.metrics import Metrics
+from pipeline.index.stage import Indexer, IndexerOptions
+from pipeline.metrics.registry import Metrics
 from tests.integration.indexer_support import (drop_test_indices,  # noqa: F401 (autouse fixture)
                                                FAST, committed_total, create_topics, event_docs,
                                                index_until_caught_up, indexed_ids, make_config, produce)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from parsers.prefix_time import parse_timezone
-from pipeline.analyst_frames import annotate_app_frames, app_frame_of
-from pipeline.analyst_render import describe, render_trace
-from pipeline.trace_html import render_trace_html
+from parsers.prefix.time import parse_timezone
+from pipeline.analyst.frames import annotate_app_frames, app_frame_of
+from pipeline.analyst.render import describe, render_trace
+from pipeline.analyst.trace_html import render_trace_html
 
 ZONE = parse_timezone("Asia/Shanghai")
 JAVA = ("com.acme.pay.ChannelTimeoutException: channel timeout for ord_1\n"

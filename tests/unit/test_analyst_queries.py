@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from parsers.prefix_time import parse_timezone
-from pipeline import analyst
-from pipeline.analyst_health import group_lag, topic_size
-from pipeline.analyst_query import rewrite
-from pipeline.analyst_report import errors_by_service_body, interval_for, new_signatures, slow_sql_body
-from pipeline.analyst_window import Window, WindowError, window_from
+from parsers.prefix.time import parse_timezone
+from pipeline.analyst import queries as analyst
+from pipeline.analyst.health import group_lag, topic_size
+from pipeline.analyst.query import rewrite
+from pipeline.analyst.report import errors_by_service_body, interval_for, new_signatures, slow_sql_body
+from pipeline.analyst.window import Window, WindowError, window_from
 from aiokafka import TopicPartition
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)

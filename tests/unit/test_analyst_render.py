@@ -6,12 +6,12 @@ import re
 
 from rich.console import Console
 
-from parsers.prefix_time import parse_timezone
-from pipeline.analyst import TERMINAL_TAGS
-from pipeline.analyst_render import marked, render_search, render_top, render_trace
-from pipeline.report_charts import nice_top, scale_points, sparkline, stacked_bars
-from pipeline.report_html import render_report
-from pipeline.trace_html import render_trace_html
+from parsers.prefix.time import parse_timezone
+from pipeline.analyst.queries import TERMINAL_TAGS
+from pipeline.analyst.render import marked, render_search, render_top, render_trace
+from pipeline.analyst.charts import nice_top, scale_points, sparkline, stacked_bars
+from pipeline.analyst.html import render_report
+from pipeline.analyst.trace_html import render_trace_html
 
 ZONE = parse_timezone("Asia/Shanghai")
 SCRIPT = "<script>alert('x')</script>"

@@ -9,9 +9,9 @@ import re
 import pytest
 from hypothesis import given, strategies as st
 
-from pipeline import analyst
-from pipeline.analyst_query import DEFAULT_FIELDS, PARTS, camel_part_regex, rewrite
-from pipeline.analyst_window import Window
+from pipeline.analyst import queries as analyst
+from pipeline.analyst.query import DEFAULT_FIELDS, PARTS, camel_part_regex, rewrite
+from pipeline.analyst.window import Window
 
 
 @pytest.mark.parametrize("word, value", [

@@ -18,7 +18,7 @@ import pytest
 from parsers.assemble import Assembler, Source
 from parsers.event import Event, event_id
 from parsers.options import ParseOptions
-from pipeline.config import parse_config, to_parse_options
+from pipeline.config.load import parse_config, to_parse_options
 
 DATA = Path(__file__).parent / "data" / "assemble"
 CASES = sorted(p.stem for p in DATA.glob("*.log"))

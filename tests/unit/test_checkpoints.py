@@ -12,7 +12,7 @@ from pipeline import checkpoints as checkpoints_module
 from pipeline.checkpoints import (CheckpointCorruptError, CheckpointReadError, CheckpointStore,
                                   CheckpointWriteError, UnknownFileIdError)
 from pipeline.identity import FileIdentity
-from pipeline.metrics import Metrics
+from pipeline.metrics.registry import Metrics
 
 IDENT = FileIdentity(0xFE00, 42, 0, "ab" * 16)
 

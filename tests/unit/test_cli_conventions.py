@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli import build_parser, main
+from pipeline.cli.app import build_parser, main
 
 REPO = Path(__file__).resolve().parents[2]
 

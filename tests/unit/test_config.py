@@ -1,4 +1,4 @@
-"""pipeline.config: defaults, line-precise errors, environment overrides, adapters."""
+"""pipeline.config.load: defaults, line-precise errors, environment overrides, adapters."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from parsers.options import ColumnSpec, ParseOptions
-from pipeline.config import ConfigError, load_config, parse_config, resolve_config_path, to_parse_options, to_tail_inputs
+from pipeline.config.load import ConfigError, load_config, parse_config, resolve_config_path, to_parse_options, to_tail_inputs
 
 SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "samples")
 

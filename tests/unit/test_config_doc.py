@@ -7,7 +7,7 @@ import importlib.util
 import re
 
 from parsers import options
-from pipeline import config_schema as schema
+from pipeline.config import schema as schema
 from tests.conftest import REPO
 
 DOC = REPO / "docs" / "configuration.md"

@@ -1,4 +1,4 @@
-"""pipeline.config is total: any text, any value for any known key, gives a Config
+"""pipeline.config.load is total: any text, any value for any known key, gives a Config
 or a ConfigError with a line number, never another exception."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.config import ConfigError, parse_config
+from pipeline.config.load import ConfigError, parse_config
 
 KEYS = [
     ("host", "name"), ("host", "service"), ("host", "timezone"),

@@ -9,10 +9,10 @@ import orjson
 import pytest
 
 from parsers.event import Event, event_id
-from pipeline.config_schema import EsConfig
-from pipeline.deadletter import DeadLetter, encode, reason_of
-from pipeline.index_retention import index_date, indices_to_delete
-from pipeline.index_send import backoff_s
+from pipeline.config.schema import EsConfig
+from pipeline.index.deadletter import DeadLetter, encode, reason_of
+from pipeline.index.retention import index_date, indices_to_delete
+from pipeline.index.send import backoff_s
 from sinks.elasticsearch import EsConfigError, client_kwargs
 from sinks.es_bulk import RecordRef
 from sinks.es_template import TEMPLATE_VERSION, index_template, mappings

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.free_timing import MAX_TIMING_NS, find_timing
+from parsers.timing.free import MAX_TIMING_NS, find_timing
 from parsers.options import MethodOptions
-from parsers.timing import MethodTiming, MethodTimingParser
-from parsers.timing_subject import subject
+from parsers.timing.method import MethodTiming, MethodTimingParser
+from parsers.timing.subject import subject
 
 MS = 1_000_000
 S = 1_000_000_000

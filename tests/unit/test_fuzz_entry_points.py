@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parsers.assemble import Assembler, Source
-from parsers.prefix import compile_format
-from pipeline.config import ConfigError, load_config, parse_config, to_parse_options
+from parsers.prefix.layouts import compile_format
+from pipeline.config.load import ConfigError, load_config, parse_config, to_parse_options
 
 text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40)
 env_value = st.one_of(text, st.sampled_from(["k:9092", "a:1,b:2", " , ", "http://es:9200", "https://a,  ,http://b",

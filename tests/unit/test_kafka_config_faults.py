@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from aiokafka import errors as ke
 
-from pipeline.cli import main
-from pipeline.config_schema import KafkaConfig
+from pipeline.cli.app import main
+from pipeline.config.schema import KafkaConfig
 from sinks.kafka_client import KafkaConfigError
 from sinks.kafka_errors import check_access, config_fault, config_faults_named
 
@@ -133,7 +133,7 @@ def test_elasticsearch_refusals_name_the_credential_keys_and_outages_are_left_to
     from elastic_transport import ConnectionError as TransportConnectionError, TlsError
     from elasticsearch import AuthenticationException, AuthorizationException, ConflictError
 
-    from pipeline.config_schema import EsConfig
+    from pipeline.config.schema import EsConfig
     from sinks.es_errors import es_config_fault
 
     cfg = EsConfig(hosts=("https://es-1:9200",), api_key_env="LP_ES_KEY", ca_certs=CA)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from pipeline.log_repeats import RepeatLimiter
+from pipeline.cli.log_repeats import RepeatLimiter
 
 
 def record(msg: str, *args: object, name: str = "aiokafka") -> logging.LogRecord:

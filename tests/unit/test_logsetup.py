@@ -8,8 +8,8 @@ import logging
 
 import pytest
 
-from pipeline.cli import build_parser
-from pipeline.logsetup import JsonFormatter, setup_logging
+from pipeline.cli.app import build_parser
+from pipeline.cli.logsetup import JsonFormatter, setup_logging
 
 
 def record_line(log_call, **kwargs) -> dict:

@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.options import MethodOptions
-from parsers.timing import MethodTiming, MethodTimingParser
+from parsers.timing.method import MethodTiming, MethodTimingParser
 
 MS = 1_000_000
 

@@ -12,9 +12,9 @@ from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from pipeline.metrics import Metrics
-from pipeline.metrics_export import EXPORTS, MetricsCollector
-from pipeline.metrics_server import MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler
+from pipeline.metrics.registry import Metrics
+from pipeline.metrics.export import EXPORTS, MetricsCollector
+from pipeline.metrics.server import MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler
 
 
 def exposition(metrics: Metrics) -> str:

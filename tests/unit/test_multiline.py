@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import Bounds
-from parsers.prefix import Prefix, compile_format
+from parsers.prefix.layouts import Prefix, compile_format
 
 DATA = Path(__file__).parent / "data" / "multiline"
 LOGS = sorted(DATA.glob("*.log"))

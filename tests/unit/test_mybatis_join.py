@@ -3,8 +3,8 @@ by the text before the marker when the thread is unknown, else in order."""
 
 import pytest
 
-from parsers.mybatis import CONSUMED, MybatisJoiner, elapsed_ms, time_of_day_ms
-from parsers.sql_timing import SqlTiming
+from parsers.sql.mybatis import CONSUMED, MybatisJoiner, elapsed_ms, time_of_day_ms
+from parsers.sql.timing import SqlTiming
 
 MS = 1_000_000
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from parsers.prefix_auto import AutoParser
+from parsers.prefix.auto import AutoParser
 
 CASES = [
     # (line, timestamp, level, thread, logger, message)

@@ -3,10 +3,10 @@ refreshes by fetching panels, alerts are kept newest first without duplicates.""
 
 from __future__ import annotations
 
-from parsers.prefix_time import parse_timezone
-from pipeline.config_schema import KafkaConfig
-from pipeline.report_live_alerts import LatestAlerts
-from pipeline.report_live_page import alerts_panel, events_panel, page, report_sections
+from parsers.prefix.time import parse_timezone
+from pipeline.config.schema import KafkaConfig
+from pipeline.analyst.live_alerts import LatestAlerts
+from pipeline.analyst.live_page import alerts_panel, events_panel, page, report_sections
 from tests.unit.test_analyst_render import SCRIPT, _report
 
 ZONE = parse_timezone("Asia/Shanghai")

@@ -8,8 +8,8 @@ import random
 import pytest
 
 from parsers.event import Event
-from pipeline.scan_stats import MAX_SAMPLES, Durations, ScanStats
-from pipeline.scan_summary import baseline_hashes, build_report
+from pipeline.scan.stats import MAX_SAMPLES, Durations, ScanStats
+from pipeline.scan.summary import baseline_hashes, build_report
 
 
 def test_p95_is_exact_below_the_cap() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from pipeline.config_schema import EsConfig, KafkaConfig
+from pipeline.config.schema import EsConfig, KafkaConfig
 from sinks.elasticsearch import EsConfigError, client_kwargs, make_client
 from sinks.kafka_client import KafkaConfigError, connection_kwargs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.date_hint import date_hint, date_in_name
-from pipeline.service_name import service_from_path
+from pipeline.scan.service_name import service_from_path
 
 
 @pytest.mark.parametrize("path,service", [

@@ -15,7 +15,7 @@ import pytest
 
 from pipeline.checkpoints import CheckpointStore
 from pipeline.identity import FileIdentity
-from pipeline.metrics import Metrics
+from pipeline.metrics.registry import Metrics
 from pipeline.tail import Chunk, Tailer, TailerStopped, TailInput
 
 WAIT_S = 3.0

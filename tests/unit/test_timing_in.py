@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.free_timing import MAX_TIMING_NS
-from parsers.timing import MethodTiming, MethodTimingParser
-from parsers.timing_in import find_in_timing
+from parsers.timing.free import MAX_TIMING_NS
+from parsers.timing.method import MethodTiming, MethodTimingParser
+from parsers.timing.in_sentence import find_in_timing
 
 MS = 1_000_000
 

@@ -1,10 +1,10 @@
-"""pipeline.toml_positions: every key path maps to the line it is written on."""
+"""pipeline.config.toml_positions: every key path maps to the line it is written on."""
 
 from __future__ import annotations
 
 import tomllib
 
-from pipeline.toml_positions import key_lines, line_of
+from pipeline.config.toml_positions import key_lines, line_of
 
 DOC = '''\
 # comment [not.a.table]

@@ -17,7 +17,7 @@ import pytest
 
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import Bounds
-from parsers.prefix import compile_format
+from parsers.prefix.layouts import compile_format
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,0 +1,184 @@
+"""Zero-configuration record starts: the layout is found per line, not per file.
+
+`AutoParser.parse(line)` tries, in this order, the layout that matched the previous
+line, the built-in layouts (`prefix.BUILTINS`: exact fields), then a timestamp in
+any common form (`prefix_time_forms`) at the start of the line, optionally behind a
+level word or a bracket, with the fields after it read by `prefix_fields`. A line
+that starts with none of these is a `raw` candidate (the multi-line rules decide),
+and an indented line continues the record before it. A file may mix layouts.
+
+A timestamp without a date (`03:04:05.678`) or without a year (`Nov 26 10:15:30`)
+takes them from the date hint: a date in the file's name or its modification day,
+which the caller passes in (parsers do no IO).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
+from parsers.prefix.layouts import BUILTINS, PrefixParser
+from parsers.prefix.fields import LEVELS, POSITION, split_fields
+from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
+
+# Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an
+# opening bracket; after it: the closing bracket.
+_LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+)?"
+         r"[\[(<]?[ \t]?")
+_CLOSE = r"(?:[ \t]*[\])>])?"
+_STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
+# A first character a timestamp, bracket or level word may have; other lines are raw at once.
+_MAYBE = frozenset("0123456789[(<#") | frozenset("ADEFIJMNOSTWCacdefijmnostw")
+_FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "FATAL", "CRITICAL",
+                          "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
+                          "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
+_WORD = re.compile(r"[A-Za-z]+")
+_CN_MONTH_FIRST = frozenset("一二三四五六七八九十")
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+# A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
+# `LEVEL: msg`, which is java.util.logging's second line.
+_LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
+                          r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
+_LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
+MAX_NORMALIZED_CACHE = 4096
+
+
+def _builtin_alternatives() -> tuple[Alternative, ...]:
+    seen: dict[int, Alternative] = {}
+    for alts in BUILTINS.values():
+        for alt in alts:
+            seen.setdefault(id(alt.fast.pattern), alt)
+    unique: dict[str, Alternative] = {}
+    for alt in seen.values():
+        unique.setdefault(alt.fast.pattern, alt)
+    return tuple(unique.values())
+
+
+class AutoParser(PrefixParser):
+    __slots__ = ("_hint", "_last", "_norm", "_builtin_first")
+    indented_continue = True
+
+    def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
+        hint = Hint(date_hint)
+
+        def to_dt(s: str) -> datetime:  # built-in layouts: a time-only stamp takes the hint's date
+            if len(s) <= 8 and hint.date is not None:
+                return datetime.fromisoformat(f"{hint.date} {s.zfill(8)}")
+            return datetime.fromisoformat(s)
+
+        super().__init__("auto", _builtin_alternatives(), timezone, to_dt)
+        self._first = None
+        self._builtin_first = frozenset().union(*(a.first_chars for a in self._alts))
+        self._hint = hint
+        self._last: Alternative | int | None = None  # what matched the previous start line
+        self._norm: dict[str, str | None] = {}
+
+    def parse(self, line: str) -> Prefix | None:
+        c = line[:1]
+        if not c or c in " \t":
+            if c == " " and line[1:2] == "[":  # ` [INFO ][2016/07/02 ...]`: a layout that starts with a space
+                p = self.parse(line[1:])
+                if p is not None and (p.format == "auto" or p.level is not None):
+                    return p
+            return None  # indented or empty: continues the record before it
+        last = self._last
+        if last.__class__ is Alternative:  # the common case: the layout of the line before
+            m = last.fast.match(line)  # type: ignore[union-attr]
+            if m is not None:
+                p = self._build(m.group(*_GROUPS), last, m)
+                if p.message[:1] == "[":
+                    self._position(p)
+                return p
+        elif last is not None and (p := self._try_form(last, line)) is not None:
+            return p
+        if c in self._builtin_first:
+            for alt in self._alts:
+                if alt is not last and c in alt.first_chars and (p := self._try_builtin(alt, line)) is not None:
+                    self._last = alt
+                    return p
+        if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)) or c in _CN_MONTH_FIRST:
+            for i in range(len(_STARTS)):
+                if i is not last and (p := self._try_form(i, line)) is not None:
+                    self._last = i
+                    return p
+        if c == "\x1b" or c == "\ufeff":  # colours of a console layout saved to a file; a byte-order mark
+            clean = _ANSI.sub("", line).lstrip("\ufeff")
+            if clean != line and clean:
+                return self.parse(clean)
+        if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
+            return self._level_first(line, m)
+        if c == "#" and line[1:2].isdigit():
+            line_ = line[1:]
+        else:
+            line_ = line
+        m = EPOCH_MS.match(line_)
+        if m is not None:
+            return self._epoch(line, m)
+        return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
+
+    # ---------------------------------------------------------------------------
+    @staticmethod
+    def _starts_with_word(line: str) -> bool:
+        m = _WORD.match(line)
+        return m is not None and m.group(0)[:3].upper() in _FIRST_WORDS or (
+            m is not None and m.group(0).upper() in _FIRST_WORDS)
+
+    def _try_builtin(self, alt: Alternative, line: str) -> Prefix | None:
+        m = alt.fast.match(line)
+        if m is None:
+            return None
+        p = self._build(m.group(*_GROUPS), alt, m)
+        if p.message[:1] == "[":
+            self._position(p)
+        return p
+
+    @staticmethod
+    def _position(p: Prefix) -> None:
+        """RuoYi-style `[method,line] - msg`: the position goes to `extra`."""
+        pm = POSITION.match(p.message)
+        if pm is not None:
+            p.extra = dict(p.extra or {}, method=pm.group("method"), line=pm.group("line"))
+            p.message = p.message[pm.end():]
+
+    def _try_form(self, i: int, line: str) -> Prefix | None:
+        name, rx, conv = _STARTS[i]
+        m = rx.match(line)
+        if m is None:
+            return None
+        rest = line[m.end():]
+        if rest[:1].isdigit() or rest[:1].isalpha() and name != "time" and m.group(0)[-1:].isdigit():
+            return None  # `2019-01-02 03:04:05123`, `10:11:12abc`: not a timestamp followed by fields
+        ts_text = m.group(0)
+        key = f"{name}\x1f{ts_text}"
+        norm = self._norm.get(key, False)
+        if norm is False:
+            g = m.groupdict()
+            norm = conv(g, self._hint) if self._valid(g) else None
+            if len(self._norm) >= MAX_NORMALIZED_CACHE:
+                self._norm.clear()
+            self._norm[key] = norm
+        f = split_fields(rest)
+        gd = m.groupdict()
+        level = f.level or gd.get("lead_level") or gd.get("lead_blevel")
+        iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
+        return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
+                      normalize_level(level) if level else None, f.logger, f.thread, f.pid, None, f.extra, "auto")
+
+    @staticmethod
+    def _valid(g: dict) -> bool:
+        return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
+
+    @staticmethod
+    def _level_first(line: str, m: re.Match[str]) -> Prefix:
+        f = split_fields(line[m.end():])
+        level = m.group("blevel") or m.group("level")
+        msg = f.message[:-1] if f.message[-1:] == "\r" else f.message
+        # format `raw`: with no time it is weaker evidence of a record start than a timestamp
+        # (Maven's [INFO] lines among plain output); the rules decide what follows it
+        return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "raw")
+
+    def _epoch(self, line: str, m: re.Match[str]) -> Prefix:
+        seconds, frac = epoch_ms_text(int(m.group("epoch")))
+        iso = self._conv.iso(seconds, frac, "Z")
+        return Prefix(line[:-1] if line[-1:] == "\r" else line, iso, m.group("epoch"), format="auto")

@@ -1,0 +1,96 @@
+"""The pieces every line-prefix grammar is built from: the `Prefix` a line yields, the
+named `Regex` terminals (timestamp, thread, level, logger...), and `Alternative`, one
+layout's grammar with the fast `re` derived from it (see `layouts`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import pyparsing as pp
+
+from parsers.prefix.time import DATETIME_PATTERN
+
+@dataclass(slots=True)
+class Prefix:
+    """The fields in front of a record's first line. `format` names the parser that
+    produced it (`raw` = a record start without fields)."""
+
+    message: str
+    timestamp: str | None = None  # ISO 8601 with UTC offset
+    raw_time: str | None = None  # timestamp text as written (the only time when it has no date)
+    level: str | None = None  # upper-case; WARNING -> WARN
+    logger: str | None = None
+    thread: str | None = None
+    pid: str | None = None
+    mdc: dict[str, str] | None = None  # %X{key} values
+    extra: dict[str, str] | None = None  # %L line, %M method, %C class, %F file
+    format: str = "raw"
+
+
+LEVEL_RX = r"(?P<level>(?i:TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE))(?![\w-])"
+_LEVEL_NORM = {"WARNING": "WARN"}
+
+
+def normalize_level(raw: str) -> str:
+    up = raw.upper()
+    return _LEVEL_NORM.get(up, up)
+
+
+_GROUPS = ("ts", "ts_s", "ts_f", "ts_z", "level", "logger", "thread", "pid", "message")
+_LEVEL_CACHE = {w: normalize_level(w) for w in ("TRACE", "DEBUG", "INFO", "WARN", "WARNING", "ERROR", "FATAL",
+                                                 "CRITICAL", "NOTICE", "SEVERE")}
+
+
+def _groups(gd: Mapping[str, Any]) -> tuple:
+    return tuple(gd.get(k) for k in _GROUPS)
+
+
+def _rx(pattern: str) -> pp.Regex:
+    return pp.Regex(pattern).leave_whitespace()
+
+
+# Named sub-expressions shared by the built-in formats.
+TIMESTAMP = _rx(DATETIME_PATTERN)
+TIME_ONLY = _rx(r"(?P<ts>(?P<ts_s>\d{2}:\d{2}:\d{2})(?:[.,](?P<ts_f>\d{1,9}))?)")
+SPACES = _rx(r" +")
+THREAD = _rx(r"\[(?P<thread>[^\]]*)\]")
+LEVEL = _rx(LEVEL_RX)
+LOGGER = _rx(r"(?P<logger>[^\s:]+)")
+LOGGER_LINE = _rx(r"(?P<logger>[^\s:]+)(?::(?P<L>\d+|\?))?")
+DASH = _rx(r" +- ")
+COLON = _rx(r" *: ")
+PID = _rx(r"(?P<pid>\d+)")
+MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dropped in _build
+
+
+class Alternative:
+    """One line layout: its grammar, the fast `re` derived from it, and how groups map to fields."""
+
+    __slots__ = ("grammar", "fast", "first_chars", "mdc_groups", "extra_groups")
+
+    def __init__(self, parts: list[pp.Regex], first_chars: str,
+                 mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
+        self.grammar = pp.And(parts).leave_whitespace().parse_with_tabs()  # pyparsing expands tabs unless told
+        joined = "".join(p.pattern for p in parts)
+        # Groups the layout lacks are appended as never-matching optional groups, so the
+        # fast path can read all fields with one `m.group(*_GROUPS)`.
+        missing = [g for g in _GROUPS if f"(?P<{g}>" not in joined]
+        self.fast = re.compile(joined + "".join(f"(?P<{g}>(?!))?" for g in missing))
+        self.first_chars = frozenset(first_chars)
+        self.mdc_groups = dict(mdc_groups or {})
+        extra = dict(extra_groups or {"L": "line"})
+        self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
+
+    def grammar_groups(self, line: str) -> dict[str, Any] | None:
+        try:
+            res = self.grammar.parse_string(line)
+        except pp.ParseBaseException:
+            return None
+        return {k: v for k, v in res.as_dict().items() if isinstance(v, str)}
+
+
+def _alts(*layouts: tuple[list[pp.Regex], str]) -> tuple[Alternative, ...]:
+    return tuple(Alternative(parts, first) for parts, first in layouts)

@@ -1,0 +1,140 @@
+"""Line prefixes: which lines start a log record, and the fields in front of the message.
+
+Every format is a pyparsing grammar built from named `Regex` sub-expressions (the
+definition). Each grammar's terminals are written so that matching them one after the
+other never needs backtracking between them, so the concatenation of their `.pattern`s
+is one compiled `re` that accepts exactly the same lines: that is the fast path. The
+grammar is consulted only for lines that pass a cheap first-character pre-filter but
+miss the fast path (it agrees with it; a property test checks this).
+
+`compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
+logback `%` syntax (see `pattern`); `auto` recognises layouts per line with no
+configuration.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from parsers.prefix.grammar import (_GROUPS, _LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LOGGER_LINE, MESSAGE, PID,
+                                   SPACES, THREAD, TIME_ONLY, TIMESTAMP, Alternative, Prefix, _alts, _groups,
+                                   _rx, normalize_level)
+from parsers.prefix.pattern import compile_pattern
+from parsers.prefix.time import TimeConverter, iso_seconds, parse_timezone
+
+
+
+
+DIGITS = "0123456789"
+# logback default: 2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
+LOGBACK_DEFAULT = [TIMESTAMP, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
+# %d %-5p [%t] %c{1}:%L - %m  (log4j 1.x habit, common with log4j2 too)
+LEVEL_FIRST = [TIMESTAMP, SPACES, LEVEL, SPACES, THREAD, SPACES, LOGGER_LINE, DASH, MESSAGE]
+# Spring Boot: 2026-11-26 10:15:30.123  INFO 12345 --- [  main] c.f.p.OrderService  : msg
+# (Spring Boot 3.2+ adds "[app-name] " before the thread)
+SPRING_BOOT = [TIMESTAMP, SPACES, LEVEL, SPACES, PID, _rx(r" +--- +(?:\[[^\]]*\] +)?"), THREAD, SPACES,
+               LOGGER, COLON, MESSAGE]
+# log4j2 PatternLayout default: 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
+LOG4J2_DEFAULT = [TIME_ONLY, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
+# python: %(asctime)s - %(name)s - %(levelname)s - %(message)s
+PY_DASHES = [TIMESTAMP, _rx(r" - (?P<logger>\S+) - "), LEVEL, _rx(" - "), MESSAGE]
+# python: %(asctime)s %(levelname)s %(name)s: %(message)s
+PY_LEVEL_NAME = [TIMESTAMP, SPACES, LEVEL, SPACES, LOGGER, _rx(": ?"), MESSAGE]
+# Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
+PY_FLASK = [_rx(r"\["), TIMESTAMP, _rx(r"\] "), LEVEL, _rx(r" in "), LOGGER, _rx(": ?"), MESSAGE]
+# gunicorn: [2026-11-26 10:15:30 +0800] [12345] [INFO] msg
+PY_GUNICORN = [_rx(r"\[(?P<ts>(?P<ts_s>\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?: (?P<ts_z>[+-]\d{4}))?)\] \["),
+               PID, _rx(r"\] \["), LEVEL, _rx(r"\] "), MESSAGE]
+# logging.basicConfig default: ERROR:pay.order:msg
+PY_BASIC = [_rx(r"(?P<level>DEBUG|INFO|WARNING|ERROR|CRITICAL):(?P<logger>[^\s:]*):"), MESSAGE]
+
+BUILTINS: dict[str, tuple[Alternative, ...]] = {
+    "logback": _alts((LOGBACK_DEFAULT, DIGITS), (SPRING_BOOT, DIGITS), (LEVEL_FIRST, DIGITS)),
+    "log4j2": _alts((LOG4J2_DEFAULT, DIGITS), (LEVEL_FIRST, DIGITS), (SPRING_BOOT, DIGITS), (LOGBACK_DEFAULT, DIGITS)),
+    "python": _alts((PY_DASHES, DIGITS), (PY_LEVEL_NAME, DIGITS), (PY_FLASK, "["), (PY_GUNICORN, "["),
+                    (PY_BASIC, "DIWEC")),
+}
+
+
+class PrefixParser:
+    """Parses the prefix of one line: `parse(line) -> Prefix | None` (None: the line does
+    not start a record). Holds a per-second timestamp cache; no other state."""
+
+    __slots__ = ("name", "_alts", "_conv", "_first")
+
+    def __init__(self, name: str, alternatives: tuple[Alternative, ...], timezone: str = "UTC",
+                 to_dt=iso_seconds) -> None:
+        self.name = name
+        self._alts = alternatives
+        self._conv = TimeConverter(parse_timezone(timezone), to_dt)
+        # Characters a record start may begin with; None = unknown (a user pattern may start anywhere).
+        firsts = [a.first_chars for a in alternatives]
+        self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
+
+    # True when an indented line never starts a record (zero configuration)
+    indented_continue = False
+
+    @property
+    def first_chars(self) -> frozenset[str] | None:
+        """Every line that starts a record begins with one of these (None: unknown)."""
+        return self._first
+
+    def parse(self, line: str) -> Prefix | None:
+        if self._first is not None and line[:1] not in self._first:  # stack frames etc.: one set lookup
+            return None
+        for alt in self._alts:
+            m = alt.fast.match(line)
+            if m is not None:
+                return self._build(m.group(*_GROUPS), alt, m)
+        if self._first is not None:  # passed the pre-filter: consult the grammar (the definition)
+            for alt in self._alts:
+                gd = alt.grammar_groups(line)
+                if gd is not None:
+                    return self._build(_groups(gd), alt, gd)
+        return None
+
+    def _build(self, g: tuple, alt: Alternative, gd: Any) -> Prefix:
+        ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g
+        if message is None:
+            message = ""
+        elif message[-1:] == "\r":
+            message = message[:-1]
+        if level is not None:
+            level = _LEVEL_CACHE.get(level) or normalize_level(level)
+        if thread and (thread[0] == " " or thread[-1] == " "):
+            thread = thread.strip()
+        p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
+                   logger or None, thread, pid, None, None, self.name)
+        if alt.mdc_groups or alt.extra_groups:
+            get = gd.get if isinstance(gd, dict) else gd.groupdict().get
+            if alt.mdc_groups:
+                p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
+            extra = {key: get(grp) for grp, key in alt.extra_groups.items() if get(grp)}
+            p.extra = extra or None
+        return p
+
+
+class RawParser(PrefixParser):
+    """No known layout: every non-empty, non-indented line starts a record without fields."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        super().__init__("raw", ())
+
+    def parse(self, line: str) -> Prefix | None:
+        if not line or line[0] in " \t\r\n":
+            return None
+        return Prefix(message=line.rstrip("\r\n"), format="raw")
+
+
+def compile_format(fmt: str, timezone: str = "UTC") -> PrefixParser:
+    """A parser for `logback`, `log4j2`, `python`, `raw`, or a logback `%` pattern.
+    Raises ValueError (naming the problem) for an unsupported pattern or time zone."""
+    if fmt in BUILTINS:
+        return PrefixParser(fmt, BUILTINS[fmt], timezone)
+    if fmt == "raw":
+        return RawParser()
+    alt, to_dt = compile_pattern(fmt)
+    return PrefixParser("pattern", (alt,), timezone, to_dt)

@@ -1,0 +1,184 @@
+"""MyBatis debug logging: one statement spread over three records of one thread.
+
+    ==>  Preparing: SELECT * FROM t WHERE id = ? AND name = ?
+    ==> Parameters: 12(Long), 张三(String), null
+    <==      Total: 1            (or `<==    Updates: 1`)
+
+The markers may follow any text a layout writes first: `[debug,137] - ==>  Preparing: ...`,
+`... [BaseJdbcLogger.java:137] - ==>  Preparing: ...`, or a whole unrecognised line
+`2026-11-26 10:15:30,123|DEBUG|exec-1|c.f.OrderMapper.select:137|==>  Preparing: ...`.
+
+`MybatisJoiner.feed()` remembers Preparing/Parameters per thread and, on the `<==`
+line, returns one `SqlTiming`: the statement with the parameters written in place
+of `?` (strings quoted), the row count, and the time between the Preparing and
+the `<==` records when both timestamps are known. When the caller knows no thread
+(the line's prefix was not recognised), the text before the marker stands for it,
+its date and time left out (`|DEBUG|exec-1|c.f.OrderMapper.select:137|`), so
+interleaved threads still join apart; failing that, records join in order (the
+latest open statement). The time then comes from that text too. State is bounded:
+at most `max_threads` threads are remembered, the least recently seen is forgotten.
+
+The joiner is pure in the sense the parsers need: no clock, no IO; its only state
+is what it was fed.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections import OrderedDict
+
+from parsers.sql.timing import SqlTiming
+
+_MARKER = re.compile(r"(?:==>|<==)[ \t]*(?:Preparing|Parameters|Total|Updates|Columns|Row)[ \t]*:")
+_PREPARING = re.compile(r"==>\s*Preparing:\s?(?P<sql>.*)", re.DOTALL)
+_PARAMETERS = re.compile(r"==>\s*Parameters:\s?(?P<params>.*)", re.DOTALL)
+_CLOSE = re.compile(r"<==\s*(?P<what>Total|Updates):\s*(?P<rows>-?[0-9]{1,18})\s*$")
+_TRACE_ROW = re.compile(r"<==\s*(?:Columns|Row):")
+# One parameter: `null`, or `value(Type)` up to the `, ` before the next one.
+_PARAM = re.compile(r"\s*(?:(?P<null>null)|(?P<value>.*?)\((?P<type>[A-Za-z][\w.$]*)\))\s*(?:,|\Z)", re.DOTALL)
+# What varies between the lines of one thread in the text before the marker: date and time.
+_DATE_TIME = re.compile(r"\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{8}(?=[ T])|\d{1,2}:\d{2}:\d{2}(?:[.,:]\d{1,9})?|^\s*\d+\s")
+_TIME_OF_DAY = re.compile(r"(?<!\d)(\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(?![\d:])")
+DAY_MS = 86_400_000
+_UNKNOWN = "\x00"  # key prefix of records whose thread the caller did not know
+_UNQUOTED_TYPES = frozenset(
+    {"Integer", "Long", "Short", "Byte", "Double", "Float", "BigDecimal", "BigInteger", "Boolean", "int", "long"})
+
+
+class Consumed(enum.Enum):
+    """`feed()` kept the record (a Preparing or Parameters line): nothing to emit yet."""
+
+    CONSUMED = "consumed"
+
+
+CONSUMED = Consumed.CONSUMED
+
+
+def is_mybatis(message: str) -> bool:
+    """True if `message` may hold a MyBatis `==>`/`<==` debug record (cheap test)."""
+    return "==>" in message or "<==" in message
+
+
+def time_of_day_ms(text: str) -> int | None:
+    """Milliseconds since midnight of the first `HH:mm:ss[.SSS]` in `text`, else None."""
+    m = _TIME_OF_DAY.search(text)
+    if m is None:
+        return None
+    h, mi, sec, frac = m.groups()
+    if int(h) > 23 or int(mi) > 59 or int(sec) > 60:
+        return None
+    ms = int((frac or "0")[:3].ljust(3, "0"))
+    return ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1000 + ms
+
+
+def elapsed_ms(start_ms: int, end_ms: int) -> int | None:
+    """`end_ms - start_ms`; two times of day across midnight count forward."""
+    if end_ms < start_ms and start_ms < DAY_MS and start_ms - end_ms > DAY_MS // 2:
+        end_ms += DAY_MS
+    return end_ms - start_ms if end_ms >= start_ms else None
+
+
+def substitute_params(statement: str, params: str) -> str:
+    """`statement` with MyBatis' `12(Long), 张三(String), null` written in place of
+    the `?`s: numbers and booleans bare, everything else single-quoted, null as NULL.
+    Placeholders without a parameter stay `?`; surplus parameters are ignored."""
+    values: list[str] = []
+    pos, end = 0, len(params)
+    while pos < end:
+        m = _PARAM.match(params, pos)
+        if m is None or m.end() == pos:
+            break
+        pos = m.end()
+        if m.group("null") is not None:
+            values.append("NULL")
+        elif m.group("type") in _UNQUOTED_TYPES:
+            values.append(m.group("value"))
+        else:
+            values.append("'" + m.group("value").replace("'", "''") + "'")
+    pieces = statement.split("?")
+    out = [pieces[0]]
+    for i, piece in enumerate(pieces[1:]):
+        out.append(values[i] if i < len(values) else "?")
+        out.append(piece)
+    return "".join(out)
+
+
+class MybatisJoiner:
+    """Joins MyBatis Preparing / Parameters / `<==` records per thread."""
+
+    __slots__ = ("max_threads", "_pending", "last_key")
+
+    def __init__(self, max_threads: int = 1024) -> None:
+        self.max_threads = max(1, max_threads)
+        # thread -> [prepared statement, parameters or None, ts_ms of Preparing or None]
+        self._pending: OrderedDict[str, list] = OrderedDict()
+        self.last_key = ""  # the join key of the record fed last
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def feed(self, thread: str | None, message: str, ts_ms: int | None) -> SqlTiming | Consumed | None:
+        """None: not a MyBatis record. CONSUMED: remembered (Preparing, Parameters,
+        or a TRACE `Columns`/`Row` line). SqlTiming: a `<==` record closed a
+        statement; its `statement` is None when no Preparing was seen on `thread`.
+        `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
+        text before the marker."""
+        if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
+            return None
+        text, before = message[mark.start():], message[:mark.start()]
+        if thread:
+            key = thread
+        else:
+            key = _UNKNOWN + " ".join(_DATE_TIME.sub(" ", before).split())
+        if ts_ms is None and before:
+            ts_ms = time_of_day_ms(before)
+        self.last_key = key
+        if text.startswith("==>"):
+            if (m := _PREPARING.match(text)) is not None:
+                # as logged, trailing space included: pt-fingerprint keeps it
+                self._remember(key, [m.group("sql").lstrip().rstrip("\r\n"), None, ts_ms])
+                return CONSUMED
+            if (m := _PARAMETERS.match(text)) is not None:
+                entry = self._entry(key)
+                if entry is not None:
+                    entry[1] = m.group("params").strip()
+                return CONSUMED
+            return None
+        if (m := _CLOSE.match(text)) is not None:
+            return self._close(key, int(m.group("rows")), ts_ms)
+        if _TRACE_ROW.match(text):
+            return CONSUMED
+        return None
+
+    def _entry(self, key: str) -> list | None:
+        """The open statement of `key`; for a record of unknown thread whose text matches
+        no open statement, the latest open statement of unknown thread (join in order)."""
+        pending = self._pending
+        entry = pending.get(key)
+        if entry is None and key.startswith(_UNKNOWN):
+            for other in reversed(pending):
+                if other.startswith(_UNKNOWN):
+                    self.last_key = other
+                    return pending[other]
+        return entry
+
+    def _remember(self, key: str, entry: list) -> None:
+        pending = self._pending
+        pending[key] = entry
+        pending.move_to_end(key)
+        while len(pending) > self.max_threads:
+            pending.popitem(last=False)
+
+    def _close(self, key: str, rows: int, ts_ms: int | None) -> SqlTiming:
+        entry = self._entry(key)
+        if entry is None:
+            return SqlTiming(None, None, None, rows, source="mybatis")
+        del self._pending[self.last_key]
+        statement, params, started_ms = entry
+        duration = None
+        if ts_ms is not None and started_ms is not None and (ms := elapsed_ms(started_ms, ts_ms)) is not None:
+            duration = ms * 1_000_000
+        if params:
+            statement = substitute_params(statement, params)
+        return SqlTiming(duration, statement, params, rows, source="mybatis")

@@ -1,0 +1,72 @@
+"""English timings told by `in` or `after`, the duration closing a sentence:
+
+    Root WebApplicationContext: initialization completed in 1303 ms
+    Completed initialization in 110 ms          Finished Spring Data repository scanning in 29ms.
+    Started PayApplication in 6.476 seconds (process running for 6.879)
+    Cache warmed in 294 ms                       Response received after 1,204 ms
+
+`find_in_timing(message)` returns `(start of in/after, end of the duration, duration ns)`
+or None. `in` is an ordinary word, so these are held to more than the timing words of
+`free_timing.py`:
+  * the unit is written (`ms`, `milliseconds`, `µs`, `ns`; seconds only after a verb in the
+    past tense or `done`: `Started X in 6.4 seconds`, not `expires in 3600s`);
+  * no wait, retry or setting is near before it: `retry in 2000 ms`, `expires in 3600s`,
+    `timed out after 3000 ms`, `scheduled to run in 500 ms`, `sleep for ... in 5 s` are no timings.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.timing.free import MAX_TIMING_NS
+from parsers.units import duration_ns
+
+_IN = re.compile(
+    r"(?P<word>in|after)[ \t]+\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,9})?)[ \t]*\]?"
+    r"[ \t]*(?P<unit>milliseconds?|millis|msecs?|ms|µs|μs|us|ns|seconds?|secs?|s)(?![A-Za-z0-9])")
+_SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
+# Before `in`/`after` within this window, these make the duration a wait or a setting.
+_NOT_NEAR = re.compile(
+    r"(?<![A-Za-z])(?i:retr(?:y|ies|ying|ied)|again|expir|sleep|wait|timeout|timed out|time out|delay|schedul|"
+    r"poll|backoff|interval|idle|refresh|reconnect|ttl\b|every\b|keepalive|heartbeat|valid|will\b|next\b)")
+_NEAR_CHARS = 40
+_LAST_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z]*(?:([A-Za-z]+)[^A-Za-z]*)?$")
+_WORD_AFTER = re.compile(r"[ \t]*([A-Za-z]+)")
+# Words that may follow the duration: anything else makes it a measure (`in 5 ms buckets`).
+_AFTER_OK = frozenset({"and", "with", "for", "at", "on", "to", "from", "by", "total", "overall", "while", "when",
+                       "via", "using", "of", "status", "result"})
+
+
+def may_have_in_timing(message: str) -> bool:
+    """Cheap test: ` in ` or ` after ` is in `message`."""
+    return " in " in message or " after " in message
+
+
+def find_in_timing(message: str) -> tuple[int, int, int] | None:
+    for word in (" in ", " after "):
+        pos = message.find(word)
+        while pos != -1:
+            m = _IN.match(message, pos + 1)
+            if m is not None and (ns := _duration(message, m)) is not None:
+                return m.start(), m.end(), ns
+            pos = message.find(word, pos + 1)
+    return None
+
+
+def _duration(message: str, m: re.Match[str]) -> int | None:
+    start = m.start()
+    near = message[max(0, start - _NEAR_CHARS):start]
+    if _NOT_NEAR.search(near):
+        return None
+    unit = m.group("unit").lower()
+    if (a := _WORD_AFTER.match(message, m.end())) is not None and a.group(1).lower() not in _AFTER_OK:
+        return None  # `in 5 ms buckets`
+    if unit in _SECONDS:
+        w = _LAST_WORDS.search(near)
+        words = [g.lower() for g in w.groups() if g] if w is not None else []
+        if not any(v.endswith("ed") or v == "done" for v in words):
+            return None  # `expires in 3600s`, `in 5 s` of a plan; `Started App in 6.4 seconds` is one
+    ns = duration_ns(m.group("num").replace(",", ""), unit)
+    if ns is None or ns > MAX_TIMING_NS:
+        return None
+    return ns

@@ -1,0 +1,108 @@
+"""Method timing lines: which method ran and for how long.
+
+`MethodTimingParser(options).parse(message)` understands
+    method=OrderService.pay cost=35ms        (the AOP timer's key=value form)
+    OrderService.pay took 35 ms
+    [OrderService.pay] 耗时 35ms
+    方法 OrderService.pay 耗时: 35 ms
+    execute OrderService.pay cost 35ms
+plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
+tried first, and last any other timing written in free text (`free_timing.py`:
+`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `timing_in.py`:
+`initialization completed in 110 ms`), named by what it timed (`timing_subject.py`: a
+method, a request, or the normalised text before it).
+
+In the forms above a method name is always qualified (`Class.method`, `Class#method`,
+optionally with `()`). Each form is one regex built from named fragments; a cheap
+substring test rejects the ordinary message first. SQL timing lines never get here:
+the classifier tries the SQL recognisers first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.timing.free import find_timing_unfiltered
+from parsers.options import MethodOptions
+from parsers.timing.in_sentence import find_in_timing
+from parsers.timing.subject import subject
+from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
+
+
+@dataclass(frozen=True, slots=True)
+class MethodTiming:
+    name: str  # e.g. "OrderService.pay"
+    duration_ns: int
+
+
+_IDENT = r"[A-Za-z_$][\w$]*"
+_METHOD = rf"(?P<method>{_IDENT}(?:\.{_IDENT})*[.#]{_IDENT})(?:\(\))?"
+_DUR = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?"  # bare number: milliseconds
+_DUR_UNIT = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})"
+_COST_WORD = r"(?:cost|took|elapsed|耗时|用时)"
+
+_FORMS = (
+    # method=OrderService.pay cost=35ms
+    re.compile(rf"(?<![\w.])method\s*[=:]\s*{_METHOD}[\s,;]+{_COST_WORD}\s*[=:]\s*{_DUR}(?![\w.])"),
+    # [OrderService.pay] 耗时 35ms / [OrderService.pay] cost=35ms
+    re.compile(rf"\[{_METHOD}\]\s*{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}"),
+    # 方法 OrderService.pay 耗时: 35 ms
+    re.compile(rf"方法\s*[:：]?\s*{_METHOD}\s*(?:执行)?{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}"),
+    # execute OrderService.pay cost 35ms
+    re.compile(rf"(?<![\w.])(?:execute|executed|invoke|invoked)\s+{_METHOD}\s+{_COST_WORD}\s*[=:]?\s*{_DUR_UNIT}"),
+    # OrderService.pay took 35 ms
+    re.compile(rf"(?<![\w.$#]){_METHOD}\s+(?:took|cost|耗时)\s*[=:：]?\s*{_DUR_UNIT}"),
+)
+
+
+class MethodTimingParser:
+    """Recognises method timing lines; `parse(message)` returns a `MethodTiming` or None."""
+
+    __slots__ = ("_custom",)
+
+    def __init__(self, options: MethodOptions = MethodOptions()) -> None:
+        custom = []
+        for source in options.patterns:
+            try:
+                rx = re.compile(source)
+            except re.error as e:
+                raise ValueError(f"methods.patterns: {source!r} is not a regex: {e}") from None
+            names = rx.groupindex
+            if "method" not in names or not ("ms" in names or "s" in names):
+                raise ValueError(f"methods.patterns: {source!r} needs named groups 'method' and 'ms' or 's'")
+            custom.append(rx)
+        self._custom = tuple(custom)
+
+    def parse(self, message: str) -> MethodTiming | None:
+        for rx in self._custom:
+            if (m := rx.search(message)) is not None and (t := _custom_timing(m)) is not None:
+                return t
+        found = None
+        # free_timing.may_have_timing, inline (this runs on every message): every form but
+        # `... in 12 ms` holds a timing word
+        if ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message
+                or "uration" in message or "atency" in message or (not message.isascii() and "时" in message)):
+            if ("cost" in message or "took" in message or "耗时" in message
+                    or "elapsed" in message or "用时" in message):
+                for rx in _FORMS:
+                    if (m := rx.search(message)) is not None:
+                        ns = duration_ns(m.group("num"), m.group("unit"))
+                        if ns is not None:
+                            return MethodTiming(m.group("method"), ns)
+            found = find_timing_unfiltered(message)
+        if found is None and (" in " in message or " after " in message):  # timing_in.may_have_in_timing
+            found = find_in_timing(message)
+        if found is None:
+            return None
+        start, end, ns = found
+        return MethodTiming(subject(message, start, end), ns)
+
+
+def _custom_timing(m: re.Match[str]) -> MethodTiming | None:
+    groups = m.groupdict()
+    name = (groups.get("method") or "").strip()
+    ns = groups_duration_ns(groups)
+    if ns is None or not name:
+        return None
+    return MethodTiming(name, ns)

@@ -1,0 +1,339 @@
+"""The alerter stage: events topic -> rules -> alerts topic (+ console, webhook, file).
+
+    async with Alerter(cfg, os.environ) as alerter:
+        await alerter.run()            # until stop(); run(once=True) returns when caught up
+
+Exactly-once alerts. State (signatures, alert ids, windows, and `pos/<topic>/<p>`, the
+events offset the state includes) lives in the compacted topic `kafka.topic_signatures`
+and is rebuilt on start. Each batch of events ends with, in this order:
+
+  1. -> state topic, each step acked before the next (the state topic may have several
+     partitions, so order across records is only what we wait for):
+     a. `alert/<id>` = pending, with the alert
+     b. the rules' changed records (signatures, windows, alert-id expiries)
+     c. `pos/<events topic>/<partition>`
+  2. the alerts -> alerts topic, acked; then console / webhook / file
+  3. `alert/<id>` = sent -> state topic, acked
+  4. commit the events offsets of the consumer group
+
+Crash windows (a restart rebuilds the state, then settles pending alerts):
+- before 1a acked: nothing of the batch is in the state or on the alerts topic; events
+  are replayed from the committed offset and give the same alerts (same ids, windows
+  from `@timestamp`), emitted once now.
+- between 1a and 1c: the alerts are pending (settled as below); the replayed events
+  find their alert ids known, so nothing is alerted twice. Rule state written in 1b is
+  counted again by the replay (window counts of that one batch may be inflated; a
+  signature's count too): figures, never a second alert of the same id.
+- between 1c and 2: the alert is pending in the state; `pos` says its events are done,
+  so they are skipped. The pending alert is looked for on the alerts topic (records
+  written since it was pending); it is absent, so it is produced now: not missed.
+- between 2 and 3: pending, but found on the alerts topic: not produced again. Side
+  outputs are delivered again (at least once: a console line or webhook call may repeat
+  in this window, the topic never does).
+- between 3 and 4: the committed offset is old, `pos` is new: replayed events below
+  `pos` are skipped (no second count, no second alert).
+Replaying events on purpose (offsets reset) is also safe: below `pos` they are skipped;
+above it, known signatures and known alert ids produce nothing.
+
+Two alerters in one group: each owns some events partitions. Both read the state topic
+on a partition assignment and keep merging signature and alert-id records of the other
+(`poll`), so a signature alerted by one is known to the other. A signature first seen on
+two partitions owned by different alerters within one poll interval is alerted by both
+with the same id (ids do not depend on who saw it first); consumers drop repeated ids
+(`logpipe alerts follow` does). An alerter that dies and never comes back leaves its
+pending alerts to the others: one pending for `ORPHAN_PENDING_S` is settled by whoever
+sees it (a peer alive but stalled that long in one batch may then produce it too: the
+same id twice, never a missed alert). Window state (slow SQL, error rate, keywords) is per
+alerter between restarts: counts can be partial across a rebalance.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import CommitFailedError, KafkaConnectionError
+
+from pipeline.alert.state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
+from pipeline.config.schema import Config
+from pipeline.metrics.registry import Metrics
+from pipeline.alert.rules.engine import RuleEngine
+from pipeline.alert.rules.alert import Alert
+from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
+from sinks.codec import UndecodableRecord, decode_event
+from sinks.kafka_client import connection_kwargs
+from sinks.kafka_errors import check_access
+from sinks.webhook import WebhookOutput
+
+log = logging.getLogger(__name__)
+
+FETCH_MAX_WAIT_MS = 100
+MAX_RECORDS_PER_BATCH = 2000
+TICK_EVERY_S = 1.0
+ORPHAN_PENDING_S = 30.0  # a pending alert of another alerter this old is settled here
+
+
+def side_outputs(cfg: Config) -> list[AlertOutput]:
+    """The outputs besides the alerts topic, from `alerts.outputs`."""
+    outs: list[AlertOutput] = []
+    for name in cfg.alerts.outputs:
+        if name == "console":
+            outs.append(ConsoleOutput())
+        elif name == "webhook":
+            outs.append(WebhookOutput(cfg.alerts.webhook_url))
+        elif name == "file":
+            outs.append(FileOutput(cfg.alerts.file_path))
+    return outs
+
+
+class _Assignments(ConsumerRebalanceListener):
+    def __init__(self, alerter: "Alerter") -> None:
+        self.alerter = alerter
+
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        return None
+
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        self.alerter._catch_up_needed = True
+
+
+class Alerter:
+    def __init__(self, cfg: Config, env: Mapping[str, str], *, outputs: list[AlertOutput] | None = None,
+                 clock: Callable[[], float] = time.time, orphan_after_s: float = ORPHAN_PENDING_S,
+                 metrics: Metrics | None = None) -> None:
+        self.cfg = cfg
+        self.metrics = metrics if metrics is not None else Metrics()
+        self.env = env
+        self.conn = connection_kwargs(cfg.kafka, env)
+        self.outputs = side_outputs(cfg) if outputs is None else outputs
+        self.to_kafka = "kafka" in cfg.alerts.outputs
+        self.clock = clock
+        self.engine = RuleEngine(cfg.alerts, cfg.sql)
+        self.pending = PendingAlerts()
+        self.orphan_after_s = orphan_after_s
+        self.positions: dict[int, int] = {}  # events partition -> next offset included in the state
+        self.counts: Counter[str] = Counter()
+        self._producer: AIOKafkaProducer | None = None
+        self._consumer: AIOKafkaConsumer | None = None
+        self._store: StateStore | None = None
+        self._kafka_out: KafkaAlertOutput | None = None
+        self._stopping = asyncio.Event()
+        self._catch_up_needed = False
+        self._started = False
+        self._last_tick_s = 0.0
+
+    @property
+    def consumer(self) -> AIOKafkaConsumer | None:
+        """The events consumer once started (for the lag gauge)."""
+        return self._consumer
+
+    async def __aenter__(self) -> "Alerter":
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    async def start(self) -> None:
+        """Create topics if missing, rebuild the state, settle pending alerts, join the group."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _wait_for_kafka(self, max_backoff_s: float = 30.0) -> None:
+        """Kafka down at start: wait with back-off (one log line when it starts, one when it ends).
+        Settings the broker refuses (TLS, SASL) raise `KafkaConfigError` at once."""
+        backoff_s, since = 1.0, time.monotonic()
+        while True:
+            try:
+                await check_access(self.cfg.kafka, self.env)
+            except KafkaConnectionError as exc:
+                if backoff_s == 1.0:
+                    log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
+                self.metrics.inc("alert_connect_failures")
+                if self._stopping.is_set():
+                    raise
+                try:
+                    async with asyncio.timeout(backoff_s):
+                        await self._stopping.wait()
+                except TimeoutError:
+                    backoff_s = min(backoff_s * 2, max_backoff_s)
+                continue
+            if backoff_s > 1.0:
+                log.warning("kafka answers after %.0fs; alerting", time.monotonic() - since)
+            return
+
+    async def _start(self) -> None:
+        k = self.cfg.kafka
+        await self._wait_for_kafka()
+        await ensure_topics(self.conn, k.topic_signatures, k.topic_alerts)
+        self._producer = AIOKafkaProducer(**self.conn, enable_idempotence=True, acks="all", linger_ms=0)
+        await self._producer.start()
+        self._kafka_out = KafkaAlertOutput(self._producer, k.topic_alerts)
+        for out in self.outputs:
+            await out.start()
+        self._store = StateStore(self.conn, k.topic_signatures, self._producer)
+        records = await self._store.load()
+        self._apply(records, mergeable_only=False)
+        await self._settle(dict(self.pending.pending))  # ours from before a crash, or a dead peer's
+        self._consumer = AIOKafkaConsumer(
+            **self.conn, group_id=k.group_alert, enable_auto_commit=False, auto_offset_reset="earliest",
+            fetch_max_wait_ms=FETCH_MAX_WAIT_MS)
+        self._consumer.subscribe([k.topic_events], listener=_Assignments(self))
+        await self._consumer.start()
+
+    def request_stop(self) -> None:
+        """Ask `run()` to return after the batch in hand (signal handlers call this)."""
+        self._stopping.set()
+
+    async def stop(self) -> None:
+        """Idempotent: leave the group, close Kafka clients and outputs."""
+        self._stopping.set()
+        consumer, self._consumer = self._consumer, None
+        store, self._store = self._store, None
+        producer, self._producer = self._producer, None
+        if consumer is not None:
+            await consumer.stop()
+        if store is not None:
+            await store.stop()
+        for out in self.outputs:
+            await out.stop()
+        if producer is not None:
+            await producer.stop()
+
+    async def run(self, *, once: bool = False) -> None:
+        """Consume events until `request_stop()`; with `once`, until every assigned partition is caught up.
+        A Kafka error ends `run()` with that error: the engine in memory may then hold alerts that
+        were never written, so the stage is restarted (a new `Alerter` rebuilds its state)."""
+        assert self._consumer is not None and self._store is not None, "start() first"
+        while not self._stopping.is_set():
+            batch = await self._consumer.getmany(timeout_ms=FETCH_MAX_WAIT_MS, max_records=MAX_RECORDS_PER_BATCH)
+            if self._catch_up_needed:
+                self._catch_up_needed = False
+                self._apply(await self._store.catch_up(), mergeable_only=True)
+            else:
+                self._apply(await self._store.poll(), mergeable_only=True)
+            alerts, offsets = self._feed(batch)
+            now_s = self.clock()
+            if now_s - self._last_tick_s >= TICK_EVERY_S:
+                self._last_tick_s = now_s
+                alerts += self.engine.tick(now_s)
+                await self._settle(self.pending.older_than(int((now_s - self.orphan_after_s) * 1000)))
+            await self._flush(alerts, offsets)
+            if once and not batch and await self._caught_up():
+                return
+
+    def _feed(self, batch: Mapping[TopicPartition, list[Any]]) -> tuple[list[Alert], dict[TopicPartition, int]]:
+        alerts: list[Alert] = []
+        offsets: dict[TopicPartition, int] = {}
+        for tp, records in batch.items():
+            done = self.positions.get(tp.partition, -1)
+            for rec in records:
+                offsets[tp] = rec.offset + 1
+                if rec.offset < done:
+                    self.counts["events_already_in_state"] += 1
+                    continue
+                try:
+                    doc = decode_event(rec.value)
+                except UndecodableRecord as exc:
+                    self.counts["events_undecodable"] += 1
+                    self.metrics.inc("alert_events_undecodable")
+                    log.warning("skipping undecodable event at %s:%d: %s", tp, rec.offset, exc)
+                    continue
+                self.counts["events"] += 1
+                self.metrics.inc("alert_events")
+                alerts.extend(self.engine.feed(doc, self.clock()))
+        return alerts, offsets
+
+    async def _flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int]) -> None:
+        assert self._store is not None and self._consumer is not None
+        state: dict[str, Any] = self.engine.take_dirty()
+        pending: dict[str, Any] = {}
+        wall_ms = int(self.clock() * 1000)
+        for alert in alerts:
+            key = f"alert/{alert.id}"
+            pending[key] = {**(state.pop(key, None) or {}), "status": "pending", "alert": alert.body,
+                            "wall_ms": wall_ms}
+        positions: dict[str, Any] = {}
+        topic = self.cfg.kafka.topic_events
+        for tp, offset in offsets.items():
+            if offset > self.positions.get(tp.partition, -1):
+                self.positions[tp.partition] = offset
+                positions[f"pos/{topic}/{tp.partition}"] = {"offset": offset}
+        for records in (pending, state, positions):  # 1a, 1b, 1c: each acked before the next
+            if records:
+                await self._store.write(records)
+        if alerts:
+            await self._deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
+            await self._store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 3
+            self.pending.done([a.id for a in alerts])
+        if offsets:
+            try:
+                await self._consumer.commit(offsets)  # 4
+            except CommitFailedError as exc:  # a rebalance: `pos` in the state already covers these events
+                self.counts["commit_failed"] += 1
+                self.metrics.inc("alert_commit_failures")
+                log.warning("offset commit failed (%s); the state's positions cover the batch", exc)
+
+    async def _deliver(self, bodies: list[dict[str, Any]], *, to_kafka: bool) -> None:
+        assert self._kafka_out is not None
+        if to_kafka:
+            await self._kafka_out.emit_many(bodies)
+        self.counts["alerts"] += len(bodies)
+        for body in bodies:
+            self.metrics.inc("alert_alerts", rule=body.get("rule", ""))
+            for out in self.outputs:
+                try:
+                    await out.emit(body)
+                except OSError as exc:
+                    self.counts[f"output_failed_{out.name}"] += 1
+                    self.metrics.inc("alert_output_failures", output=out.name)
+                    log.error("alert %s not written to %s: %s", body.get("id"), out.name, exc)
+
+    def _sent(self, aid: str) -> dict[str, Any]:
+        return {"expires_s": self.engine.emitted.get(aid, self.clock()), "status": "sent"}
+
+    def _apply(self, records: Mapping[str, Any], *, mergeable_only: bool) -> None:
+        self.engine.restore(records, mergeable_only=mergeable_only)
+        self.pending.observe(records)
+        prefix = f"pos/{self.cfg.kafka.topic_events}/"
+        for key, value in records.items():
+            if key.startswith(prefix) and isinstance(value, dict) and isinstance(value.get("offset"), int):
+                part = int(key[len(prefix):])
+                self.positions[part] = max(self.positions.get(part, -1), value["offset"])
+
+    async def _settle(self, pending: Mapping[str, Any]) -> None:
+        """Deliver alerts left pending by a crash; those already on the alerts topic only to side outputs."""
+        if not pending:
+            return
+        assert self._store is not None and self._producer is not None
+        since_ms = min(int(v.get("wall_ms") or 0) for v in pending.values())
+        topic = self.cfg.kafka.topic_alerts
+        on_topic = await alert_ids_since(self.conn, self._producer, topic, since_ms) if self.to_kafka else set()
+        missing = [v["alert"] for aid, v in pending.items() if aid not in on_topic]
+        found = [v["alert"] for aid, v in pending.items() if aid in on_topic]
+        log.warning("settling %d pending alerts: %d to produce, %d already on %s", len(pending), len(missing),
+                    len(found), topic)
+        await self._deliver(missing, to_kafka=self.to_kafka)
+        await self._deliver(found, to_kafka=False)
+        await self._store.write({f"alert/{aid}": self._sent(aid) for aid in pending})
+        self.pending.done(list(pending))
+        self.counts["alerts_settled"] += len(pending)
+
+    async def _caught_up(self) -> bool:
+        assert self._consumer is not None
+        assigned = list(self._consumer.assignment())
+        if not assigned:
+            return False
+        ends = await self._consumer.end_offsets(assigned)
+        return not await behind(self._consumer, ends)

@@ -1,0 +1,7 @@
+"""`python3 -m pipeline.cli ...`: the `logpipe` command."""
+
+import sys
+
+from pipeline.cli.app import main
+
+sys.exit(main())

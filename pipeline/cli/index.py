@@ -1,0 +1,112 @@
+"""`logpipe index`: run the indexer stage until SIGTERM/SIGINT (or, with `--once`, until caught up).
+
+On a signal the work in flight is finished (up to its grace time), its offsets are
+committed, and the process exits 0; a second signal abandons it without committing.
+Also runnable alone: `python -m pipeline.cli.index --config FILE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+
+from aiokafka.errors import KafkaConnectionError
+
+from pipeline.config.load import ConfigError, load_config, resolve_config_path
+from pipeline.index.stage import Indexer, IndexerOptions
+from pipeline.metrics.registry import Metrics
+from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
+from pipeline.cli.preflight import check_settings
+from sinks.elasticsearch import EsConfigError
+from sinks.es_errors import check_tls, es_faults_named
+from sinks.kafka_client import KafkaConfigError
+from sinks.kafka_errors import config_faults_named
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    """Add the `index` sub-command to `logpipe`'s sub-parsers."""
+    p = sub.add_parser("index", help="index events from Kafka into Elasticsearch")
+    p.add_argument("--config", help="config file (default: ./logpipe.toml if present, else built-in defaults)")
+    p.add_argument("--retention-days", type=int, default=None, metavar="N",
+                   help="delete daily indices older than N days, on start and then daily")
+    p.add_argument("--once", action="store_true", help="exit when every partition is caught up")
+    add_metrics_flag(p)
+    p.set_defaults(func=cmd_index)
+
+
+async def run_indexer(indexer: Indexer) -> None:
+    """Start, run and stop `indexer`, with SIGTERM/SIGINT asking it to stop cleanly."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    signals = (signal.SIGTERM, signal.SIGINT)
+
+    def on_signal(signum: int) -> None:
+        if indexer.stop_was_requested and main is not None:
+            log.warning("second %s: stopping now, work in flight is not committed", signal.Signals(signum).name)
+            main.cancel()
+            return
+        log.warning("%s: finishing the work in flight, then stopping", signal.Signals(signum).name)
+        indexer.request_stop()
+
+    for sig in signals:
+        loop.add_signal_handler(sig, on_signal, sig)
+    try:
+        async with indexer:
+            await indexer.run()
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    try:
+        cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+        check_settings(cfg, os.environ, es=True)
+    except (ConfigError, KafkaConfigError, EsConfigError) as exc:
+        print(f"logpipe: {exc}", file=sys.stderr)
+        return 2
+    if args.retention_days is not None and args.retention_days < 0:
+        print("logpipe: --retention-days must be >= 0", file=sys.stderr)
+        return 2
+    options = IndexerOptions(retention_days=args.retention_days, once=args.once)
+    metrics = Metrics()
+    indexer = Indexer(cfg, os.environ, metrics=metrics, options=options)
+    endpoint = MetricsEndpoint(metrics, metrics_port(cfg, args), cfg.metrics.bind,
+                               samplers=[consumer_lag_sampler(metrics, "index_consumer_lag", lambda: indexer.consumer)])
+
+    async def main() -> None:
+        await check_tls(cfg.elasticsearch)
+        async with endpoint:
+            await run_indexer(indexer)
+
+    try:
+        with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
+            asyncio.run(main())
+    except (KafkaConfigError, EsConfigError) as exc:  # refused settings: no retry can help
+        print(f"logpipe: {exc}", file=sys.stderr)
+        return 2
+    except asyncio.CancelledError:
+        return 130
+    except KafkaConnectionError as exc:  # stopped while still waiting for Kafka to answer
+        print(f"logpipe index: stopped before Kafka answered: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="logpipe")
+    ap.add_argument("--log-level", default=os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING"))
+    add_parser(ap.add_subparsers(dest="command", required=True))
+    args = ap.parse_args(["index", *(sys.argv[1:] if argv is None else argv)])
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""`logpipe ship --config FILE`: follow the configured files and ship their events to Kafka."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import signal
+
+from pipeline.config.load import load_config, resolve_config_path
+from pipeline.metrics.registry import Metrics
+from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
+from pipeline.cli.preflight import check_settings
+from pipeline.ship import Shipper
+from pipeline.cli.status_line import status_loop
+from sinks.kafka_errors import config_faults_named
+
+
+async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, shipper.stop)
+    status = asyncio.create_task(status_loop(shipper.metrics, lambda: shipper.tailer)) if show_status else None
+    try:
+        await shipper.run()
+    finally:
+        if status is not None:
+            status.cancel()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
+
+
+def run(args: argparse.Namespace) -> int:
+    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    if not cfg.inputs:
+        print("logpipe ship: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
+        return 2
+    check_settings(cfg, os.environ)
+    shipper = Shipper(cfg, os.environ, Metrics())
+
+    async def main() -> None:
+        async with MetricsEndpoint(shipper.metrics, metrics_port(cfg, args), cfg.metrics.bind,
+                                   samplers=[bytes_behind_sampler(shipper.metrics, lambda: shipper.tailer)]):
+            await ship_until_signalled(shipper, show_status=not args.quiet)
+
+    with config_faults_named(cfg.kafka):
+        asyncio.run(main())
+    return 0
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
+    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_metrics_flag(p)
+    p.set_defaults(func=run)
