@@ -15,7 +15,7 @@ deterministic `event.id`; events re-emitted before the old position are duplicat
 id, which the index stores once.
 
 With the format `auto` (the default), each line's layout is recognised on its own
-(`prefix_auto`): files mix layouts, and no line waits for a detection. A time without a
+(`prefix.auto`): files mix layouts, and no line waits for a detection. A time without a
 date takes the date from `Source.date_hint` (the caller's: a date in the file name, else
 the file's modification day).
 """
@@ -31,8 +31,8 @@ from parsers.event import Event
 from parsers.lines import Line, LineSplitter
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
-from parsers.prefix.layouts import PrefixParser, compile_format
 from parsers.prefix.auto import AutoParser
+from parsers.prefix.layouts import PrefixParser, compile_format
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,11 @@ from datetime import datetime
 from parsers.event import Event
 from parsers.masking import Masker
 from parsers.multiline import RawRecord
-from parsers.prefix.grammar import Prefix
-from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.options import ParseOptions
+from parsers.prefix.grammar import Prefix
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
+from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
 from parsers.table import TableParser

@@ -11,24 +11,14 @@ import logging
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Protocol
 from urllib.parse import urlsplit
 
 from elastic_transport import TlsError
 from elasticsearch import AuthenticationException, AuthorizationException
 
-from sinks.elasticsearch import EsConfigError
+from sinks.elasticsearch import EsConfigError, EsSettings
 
 log = logging.getLogger(__name__)
-
-
-class EsSettings(Protocol):  # the fields of pipeline.config.schema.EsConfig used here
-    hosts: tuple[str, ...]
-    api_key_env: str
-    username: str
-    password_env: str
-    ca_certs: str
-    verify_certs: bool
 
 
 def _credentials(cfg: EsSettings) -> str:

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Awaitable, Callable
 
-from pipeline.stack.procs import port_open
-from pipeline.stack.local import services_dir
 from pipeline.stack.elasticsearch import ElasticsearchService
 from pipeline.stack.kafka import KafkaService
+from pipeline.stack.local import services_dir
+from pipeline.stack.procs import port_open
 
 SHARED_PORTS = {9092, 9093, 9200, 9300}
 

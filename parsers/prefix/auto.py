@@ -1,9 +1,9 @@
 """Zero-configuration record starts: the layout is found per line, not per file.
 
 `AutoParser.parse(line)` tries, in this order, the layout that matched the previous
-line, the built-in layouts (`prefix.BUILTINS`: exact fields), then a timestamp in
-any common form (`prefix_time_forms`) at the start of the line, optionally behind a
-level word or a bracket, with the fields after it read by `prefix_fields`. A line
+line, the built-in layouts (`layouts.BUILTINS`: exact fields), then a timestamp in
+any common form (`time_forms`) at the start of the line, optionally behind a
+level word or a bracket, with the fields after it read by `fields`. A line
 that starts with none of these is a `raw` candidate (the multi-line rules decide),
 and an indented line continues the record before it. A file may mix layouts.
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from parsers.prefix.fields import LEVELS, POSITION, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
-from parsers.prefix.fields import LEVELS, POSITION, split_fields
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an

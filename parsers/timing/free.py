@@ -6,7 +6,7 @@
     loaded config, elapsed=35ms        EXIT :: save | executionTime=12ms | status=OK
 
 `find_timing(message)` returns `(start, end, duration_ns)` of the first timing in the
-message, or None; `timing_subject.subject()` names what was timed.
+message, or None; `subject.subject()` names what was timed.
 
 A timing is a timing word, then separators (`=`, `:`, `：`, brackets, `is`, `为`), then a
 number and a unit. The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and

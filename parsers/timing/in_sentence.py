@@ -7,7 +7,7 @@
 
 `find_in_timing(message)` returns `(start of in/after, end of the duration, duration ns)`
 or None. `in` is an ordinary word, so these are held to more than the timing words of
-`free_timing.py`:
+`free.py`:
   * the unit is written (`ms`, `milliseconds`, `µs`, `ns`; seconds only after a verb in the
     past tense or `done`: `Started X in 6.4 seconds`, not `expires in 3600s`);
   * no wait, retry or setting is near before it: `retry in 2000 ms`, `expires in 3600s`,

@@ -7,9 +7,9 @@
     方法 OrderService.pay 耗时: 35 ms
     execute OrderService.pay cost 35ms
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
-tried first, and last any other timing written in free text (`free_timing.py`:
-`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `timing_in.py`:
-`initialization completed in 110 ms`), named by what it timed (`timing_subject.py`: a
+tried first, and last any other timing written in free text (`free.py`:
+`结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `in_sentence.py`:
+`initialization completed in 110 ms`), named by what it timed (`subject.py`: a
 method, a request, or the normalised text before it).
 
 In the forms above a method name is always qualified (`Class.method`, `Class#method`,
@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.timing.free import find_timing_unfiltered
 from parsers.options import MethodOptions
+from parsers.timing.free import find_timing_unfiltered
 from parsers.timing.in_sentence import find_in_timing
 from parsers.timing.subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
@@ -79,7 +79,7 @@ class MethodTimingParser:
             if (m := rx.search(message)) is not None and (t := _custom_timing(m)) is not None:
                 return t
         found = None
-        # free_timing.may_have_timing, inline (this runs on every message): every form but
+        # free.may_have_timing, inline (this runs on every message): every form but
         # `... in 12 ms` holds a timing word
         if ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message
                 or "uration" in message or "atency" in message or (not message.isascii() and "时" in message)):
@@ -91,7 +91,7 @@ class MethodTimingParser:
                         if ns is not None:
                             return MethodTiming(m.group("method"), ns)
             found = find_timing_unfiltered(message)
-        if found is None and (" in " in message or " after " in message):  # timing_in.may_have_in_timing
+        if found is None and (" in " in message or " after " in message):  # in_sentence.may_have_in_timing
             found = find_in_timing(message)
         if found is None:
             return None

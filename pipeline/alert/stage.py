@@ -59,11 +59,11 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, KafkaConnectionError
 
+from pipeline.alert.rules.alert import Alert
+from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
-from pipeline.alert.rules.engine import RuleEngine
-from pipeline.alert.rules.alert import Alert
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs

@@ -26,11 +26,11 @@ from elasticsearch import ApiError, TransportError
 
 from pipeline.analyst import queries as analyst
 from pipeline.analyst.health import pipeline_health
+from pipeline.analyst.live_alerts import LatestAlerts
+from pipeline.analyst.live_page import alerts_panel, events_panel, page, report_sections
 from pipeline.analyst.report import gather_report
 from pipeline.analyst.window import Window
 from pipeline.config.schema import Config
-from pipeline.analyst.live_alerts import LatestAlerts
-from pipeline.analyst.live_page import alerts_panel, events_panel, page, report_sections
 
 log = logging.getLogger(__name__)
 LATEST_EVENTS = 20

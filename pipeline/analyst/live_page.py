@@ -14,8 +14,8 @@ from datetime import tzinfo
 from html import escape
 from typing import Any
 
-from pipeline.analyst.render import describe, get, is_exception
 from pipeline.analyst.html import CSS, e, local_time, render_report, short
+from pipeline.analyst.render import describe, get, is_exception
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.S)
 LIVE_CSS = """

@@ -12,8 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.analyst.queries import TERMINAL_TAGS, NS_PER_MS
 from pipeline.analyst.html import local_time, ms
+from pipeline.analyst.queries import TERMINAL_TAGS, NS_PER_MS
 
 SERVICE_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 LEVEL_STYLES = {"ERROR": "bold red", "FATAL": "bold red", "CRITICAL": "bold red", "WARN": "yellow",

@@ -14,9 +14,9 @@ from datetime import tzinfo
 from html import escape
 from typing import Any
 
-from pipeline.analyst.render import describe, get, is_exception
 from pipeline.analyst.charts import colour
 from pipeline.analyst.html import CSS, e, local_time, short
+from pipeline.analyst.render import describe, get, is_exception
 
 ROW_H = 26
 LANE_W = 118

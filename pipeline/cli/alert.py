@@ -16,11 +16,13 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from pipeline.alert.stage import Alerter
-from pipeline.config.load import ConfigError, load_config, resolve_config_path
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option
+from pipeline.cli.preflight import check_settings
+from pipeline.config.load import load_config, resolve_config_path
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
-from pipeline.cli.preflight import check_settings
 from sinks.alerts import ConsoleOutput, format_line
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
@@ -32,7 +34,7 @@ SEEN_IDS_MAX = 10_000
 
 def add_parser(sub: Any) -> None:
     al = sub.add_parser("alert", help="the alerter stage: rules over the events topic, alerts out")
-    al.add_argument("--config", help="config file (default: ./logpipe.toml if present)")
+    add_config_option(al)
     al.add_argument("--once", action="store_true", help="exit when caught up with the events topic")
     add_metrics_flag(al)
     al.set_defaults(func=cmd_alert)
@@ -40,7 +42,7 @@ def add_parser(sub: Any) -> None:
     als = sub.add_parser("alerts", help="read the alerts topic")
     als_sub = als.add_subparsers(dest="alerts_action", required=True)
     fo = als_sub.add_parser("follow", help="print alerts as they arrive")
-    fo.add_argument("--config", help="config file (default: ./logpipe.toml if present)")
+    add_config_option(fo)
     fo.add_argument("--json", action="store_true", help="raw JSON lines instead of readable lines")
     fo.add_argument("--from-beginning", action="store_true", help="start at the oldest alert, not the newest")
     fo.set_defaults(func=cmd_alerts_follow)
@@ -62,11 +64,7 @@ def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, int]])
 
 
 def cmd_alert(args: argparse.Namespace) -> int:
-    try:
-        cfg = _config(args)
-    except ConfigError as exc:
-        print(f"logpipe: {exc}", file=sys.stderr)
-        return 2
+    cfg = _config(args)  # a ConfigError is one line on stderr and exit 2 (cli.app.main)
     check_settings(cfg, os.environ)
 
     async def go(stop: asyncio.Event) -> int:
@@ -80,7 +78,7 @@ def cmd_alert(args: argparse.Namespace) -> int:
             finally:
                 watcher.cancel()
             log.info("alerter done: %s", dict(alerter.counts))
-        return 0
+        return exits.OK
 
     with config_faults_named(cfg.kafka):
         return _run_until_signal(go)
@@ -92,11 +90,7 @@ async def _stop_on(stop: asyncio.Event, action: Callable[[], None]) -> None:
 
 
 def cmd_alerts_follow(args: argparse.Namespace) -> int:
-    try:
-        cfg = _config(args)
-    except ConfigError as exc:
-        print(f"logpipe: {exc}", file=sys.stderr)
-        return 2
+    cfg = _config(args)  # a ConfigError is one line on stderr and exit 2 (cli.app.main)
     check_settings(cfg, os.environ)
     with config_faults_named(cfg.kafka):
         return _run_until_signal(lambda stop: follow(cfg, stop, as_json=args.json, from_beginning=args.from_beginning))
@@ -128,7 +122,7 @@ async def follow(cfg: Config, stop: asyncio.Event, *, as_json: bool, from_beginn
                         await asyncio.to_thread(write, line)
     finally:
         await consumer.stop()
-    return 0
+    return exits.OK
 
 
 def _fresh(value: bytes | None, seen: OrderedDict[str, None]) -> dict[str, Any] | None:

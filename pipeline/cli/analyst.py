@@ -29,20 +29,21 @@ from parsers.prefix.time import parse_timezone
 from pipeline.analyst import queries as analyst
 from pipeline.analyst.frames import annotate_app_frames
 from pipeline.analyst.health import pipeline_health
-from pipeline.analyst.render import render_search, render_top, render_trace
-from pipeline.analyst.report import gather_report
-from pipeline.analyst.window import Window, WindowError, window_from
-from pipeline.config.load import load_config, resolve_config_path
-from pipeline.config.schema import Config
 from pipeline.analyst.html import render_report
 from pipeline.analyst.live import LiveReport, serve
+from pipeline.analyst.render import render_search, render_top, render_trace
+from pipeline.analyst.report import gather_report
 from pipeline.analyst.trace_html import render_trace_html
+from pipeline.analyst.window import Window, WindowError, window_from
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option, positive_int
+from pipeline.config.load import load_config, resolve_config_path
+from pipeline.config.schema import Config
 from sinks.elasticsearch import make_client
-from pipeline.cli.args import positive_int
 
 
 def _common(p: argparse.ArgumentParser, default_since: str | None) -> None:
-    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    add_config_option(p)
     p.add_argument("--since", help=f"window relative to now: 30m, 1h, 24h, 7d (default: "
                                    f"{default_since or 'all time'})")
     p.add_argument("--from", dest="start", metavar="TIME", help="window start, ISO 8601 (e.g. 2026-11-26T00:00)")
@@ -76,12 +77,12 @@ def _execute(args: argparse.Namespace, body: Any) -> int:
                              zone=zone, default_since=args.default_since)
     except WindowError as exc:
         print(f"logpipe {args.command}: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     try:
         return asyncio.run(_with_client(cfg, lambda client: body(cfg, window, zone, client)))
     except (ApiError, TransportError) as exc:
         print(f"logpipe {args.command}: Elasticsearch at {', '.join(cfg.elasticsearch.hosts)}: {exc}", file=sys.stderr)
-        return 3
+        return exits.UNAVAILABLE
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -94,7 +95,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             _json_lines(hits)
         else:
             render_search(total, hits, _console(), zone)
-        return 0 if hits else 1
+        return exits.OK if hits else exits.NOTHING_FOUND
     return _execute(args, body)
 
 
@@ -111,7 +112,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
             page = render_trace_html(args.id, events, zone, cfg.host.timezone)
             await asyncio.to_thread(_write, args.html, page)
             print(f"timeline written to {args.html}", file=sys.stderr)
-        return 0 if events else 1
+        return exits.OK if events else exits.NOTHING_FOUND
     return _execute(args, body)
 
 
@@ -123,7 +124,7 @@ def cmd_top(args: argparse.Namespace) -> int:
             _json_lines(rows)
         else:
             render_top(args.what, rows, _console(), zone)
-        return 0
+        return exits.OK
     return _execute(args, body)
 
 
@@ -137,7 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         return cmd_report_serve(args)
     if not args.out:
         print("logpipe report: give --out FILE, or --serve [PORT] for the live page", file=sys.stderr)
-        return 2
+        return exits.USAGE
 
     async def body(cfg: Config, window: Window, zone: Any, client: Any) -> int:
         report, health = await asyncio.gather(
@@ -152,7 +153,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"report written to {args.out}: {report['totals']['events']:,} events, "
               f"{report['signature_count']} signature(s), {len(report['new_signatures'])} new, "
               f"{sum(r['slow_count'] for r in report['slow_sql'])} slow SQL statement(s)", file=sys.stderr)
-        return 0
+        return exits.OK
     return _execute(args, body)
 
 
@@ -168,7 +169,7 @@ def cmd_report_serve(args: argparse.Namespace) -> int:
         window_at(datetime.now(timezone.utc))
     except WindowError as exc:
         print(f"logpipe report: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
 
     async def main() -> int:
         stop = asyncio.Event()
@@ -182,7 +183,7 @@ def cmd_report_serve(args: argparse.Namespace) -> int:
                                                    flush=True))
         finally:
             await client.close()
-        return 0
+        return exits.OK
     return asyncio.run(main())
 
 

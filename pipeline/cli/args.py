@@ -1,8 +1,13 @@
-"""Argument types shared by the sub-commands: a bad value is a usage error (exit 2)."""
+"""Options and argument types shared by the commands: a bad value is a usage error (exit 2)."""
 
 from __future__ import annotations
 
 import argparse
+import os
+
+from pipeline.cli.logsetup import LOG_FORMATS
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def positive_int(value: str) -> int:
@@ -14,3 +19,26 @@ def positive_int(value: str) -> int:
     if n < 1:
         raise argparse.ArgumentTypeError(f"{value} must be at least 1")
     return n
+
+
+def log_level(value: str) -> str:
+    level = value.upper()
+    if level not in LOG_LEVELS:
+        raise argparse.ArgumentTypeError(f"invalid log level {value!r}: use one of {', '.join(LOG_LEVELS)}")
+    return level
+
+
+def add_global_options(p: argparse.ArgumentParser, defaults: bool) -> None:
+    """The options every command takes, before or after its name. Given after it, they
+    override those before it; a sub-command parser has no defaults of its own."""
+    def default(value):
+        return value if defaults else argparse.SUPPRESS
+    p.add_argument("--log-level", type=log_level, default=default(os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING")),
+                   help=f"the tool's own logs: {', '.join(LOG_LEVELS)} (default $LOGPIPE_LOG_LEVEL or WARNING)")
+    p.add_argument("--log-format", choices=LOG_FORMATS, default=default(os.environ.get("LOGPIPE_LOG_FORMAT", "text")),
+                   help="the tool's own logs: text, or one JSON object per line")
+
+
+def add_config_option(p: argparse.ArgumentParser) -> None:
+    """`--config FILE`, the option of every command that reads the configuration."""
+    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present, else built-in defaults)")

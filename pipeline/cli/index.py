@@ -16,11 +16,13 @@ import sys
 
 from aiokafka.errors import KafkaConnectionError
 
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option
+from pipeline.cli.preflight import check_settings
 from pipeline.config.load import ConfigError, load_config, resolve_config_path
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
-from pipeline.cli.preflight import check_settings
 from sinks.elasticsearch import EsConfigError
 from sinks.es_errors import check_tls, es_faults_named
 from sinks.kafka_client import KafkaConfigError
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add the `index` sub-command to `logpipe`'s sub-parsers."""
     p = sub.add_parser("index", help="index events from Kafka into Elasticsearch")
-    p.add_argument("--config", help="config file (default: ./logpipe.toml if present, else built-in defaults)")
+    add_config_option(p)
     p.add_argument("--retention-days", type=int, default=None, metavar="N",
                    help="delete daily indices older than N days, on start and then daily")
     p.add_argument("--once", action="store_true", help="exit when every partition is caught up")
@@ -70,10 +72,10 @@ def cmd_index(args: argparse.Namespace) -> int:
         check_settings(cfg, os.environ, es=True)
     except (ConfigError, KafkaConfigError, EsConfigError) as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     if args.retention_days is not None and args.retention_days < 0:
         print("logpipe: --retention-days must be >= 0", file=sys.stderr)
-        return 2
+        return exits.USAGE
     options = IndexerOptions(retention_days=args.retention_days, once=args.once)
     metrics = Metrics()
     indexer = Indexer(cfg, os.environ, metrics=metrics, options=options)
@@ -90,13 +92,13 @@ def cmd_index(args: argparse.Namespace) -> int:
             asyncio.run(main())
     except (KafkaConfigError, EsConfigError) as exc:  # refused settings: no retry can help
         print(f"logpipe: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     except asyncio.CancelledError:
-        return 130
+        return exits.INTERRUPTED
     except KafkaConnectionError as exc:  # stopped while still waiting for Kafka to answer
         print(f"logpipe index: stopped before Kafka answered: {exc}", file=sys.stderr)
-        return 1
-    return 0
+        return exits.NEVER_CONNECTED
+    return exits.OK
 
 
 def main(argv: list[str] | None = None) -> int:

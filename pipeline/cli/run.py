@@ -16,14 +16,16 @@ import sys
 import signal
 
 from pipeline.alert.stage import Alerter
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option
 from pipeline.config.load import load_config, resolve_config_path
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import (MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, consumer_lag_sampler,
                                      metrics_port)
 from pipeline.cli.preflight import check_settings
-from pipeline.ship import Shipper
 from pipeline.cli.status_line import status_loop
+from pipeline.ship import Shipper
 from sinks.es_errors import check_tls, es_config_fault, es_faults_named
 from sinks.kafka_errors import config_faults_named, is_config_fault
 
@@ -90,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
     if not cfg.inputs:
         print("logpipe run: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
-        return 2
+        return exits.USAGE
     check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
           f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
@@ -98,12 +100,12 @@ def run(args: argparse.Namespace) -> int:
     with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
         asyncio.run(check_tls(cfg.elasticsearch))
         asyncio.run(run_all(cfg, os.environ, show_status=not args.quiet, metrics_port=metrics_port(cfg, args)))
-    return 0
+    return exits.OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="ship, index and alert in one process")
-    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    add_config_option(p)
     p.add_argument("--quiet", action="store_true", help="no live status line")
     add_metrics_flag(p)
     p.set_defaults(func=run)

@@ -24,13 +24,14 @@ from typing import Any
 import orjson
 from rich.console import Console
 
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option, positive_int
 from pipeline.config.load import load_config, resolve_config_path
-from pipeline.scan.read import MissingInput, plan_files, read_events
 from pipeline.scan.progress import progress_for
+from pipeline.scan.read import MissingInput, plan_files, read_events
 from pipeline.scan.report import render
 from pipeline.scan.stats import ScanStats
 from pipeline.scan.summary import baseline_hashes, build_report, signature_hashes
-from pipeline.cli.args import positive_int
 
 
 def fail_on(text: str) -> tuple[str, str]:
@@ -54,7 +55,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH",
                    help="files, directories (*.log* inside, recursively), globs, .gz files, - for stdin; "
                         "none: the config's inputs")
-    p.add_argument("--config", help="config file (default: ./logpipe.toml if present, else built-in defaults)")
+    add_config_option(p)
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print the report as one JSON document")
     out.add_argument("--events", action="store_true", help="print every event as a JSON line instead of a report")
@@ -88,13 +89,13 @@ def run(args: argparse.Namespace) -> int:
         baselines = _load_baselines(args.fail_on)
     except MissingInput as exc:
         print(f"logpipe scan: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     except (OSError, ValueError) as exc:
         print(f"logpipe scan: baseline: {exc}", file=sys.stderr)
-        return 2
+        return exits.USAGE
     if not files:
         print("logpipe scan: nothing to scan (give PATHs, or a config with [[inputs]])", file=sys.stderr)
-        return 2
+        return exits.USAGE
     stats = ScanStats(cfg.sql.slow_ms, dict(cfg.sql.slow_ms_by_fingerprint), cfg.parse.in_app)
     now_ms = int(time.time() * 1000)
     write = sys.stdout.buffer.write if args.events else None
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
         with open(args.baseline_out, "wb") as out:
             out.write(orjson.dumps(signature_hashes(report), option=orjson.OPT_INDENT_2) + b"\n")
     code = _check(report, args.fail_on, baselines)
-    return 2 if unreadable and code == 0 else code
+    return exits.USAGE if unreadable and code == exits.OK else code
 
 
 def _check(report: dict[str, Any], conds: list[tuple[str, str]], baselines: dict[str, set[str]]) -> int:
@@ -142,4 +143,4 @@ def _check(report: dict[str, Any], conds: list[tuple[str, str]], baselines: dict
                 for r in slow:
                     print(f"  {r['fingerprint_id']}  max {r['max_ms']:g} ms  {r['fingerprint'][:120]}",
                           file=sys.stderr)
-    return 1 if failed else 0
+    return exits.CONDITION_HELD if failed else exits.OK

@@ -8,12 +8,14 @@ import os
 import sys
 import signal
 
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option
+from pipeline.cli.preflight import check_settings
+from pipeline.cli.status_line import status_loop
 from pipeline.config.load import load_config, resolve_config_path
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
-from pipeline.cli.preflight import check_settings
 from pipeline.ship import Shipper
-from pipeline.cli.status_line import status_loop
 from sinks.kafka_errors import config_faults_named
 
 
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
     if not cfg.inputs:
         print("logpipe ship: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
-        return 2
+        return exits.USAGE
     check_settings(cfg, os.environ)
     shipper = Shipper(cfg, os.environ, Metrics())
 
@@ -46,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
 
     with config_faults_named(cfg.kafka):
         asyncio.run(main())
-    return 0
+    return exits.OK
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
-    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    add_config_option(p)
     p.add_argument("--quiet", action="store_true", help="no live status line")
     add_metrics_flag(p)
     p.set_defaults(func=run)

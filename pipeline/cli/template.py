@@ -20,6 +20,8 @@ from typing import Any
 
 from elasticsearch import ApiError, TransportError
 
+from pipeline.cli import exits
+from pipeline.cli.args import add_config_option
 from pipeline.config.load import load_config, resolve_config_path
 from sinks.elasticsearch import make_client
 from sinks.es_template import TEMPLATE_VERSION, put_template, upgrade_index
@@ -35,7 +37,7 @@ def cmd_template(args: argparse.Namespace) -> int:
             if not await put_template(client, prefix):
                 print(f"logpipe template: the cluster has a newer template {prefix} than ours "
                       f"(v{TEMPLATE_VERSION}): nothing done", file=sys.stderr)
-                return 3
+                return exits.UNAVAILABLE
             print(f"index template {prefix} v{TEMPLATE_VERSION} installed (applies to new indices {prefix}-*)",
                   file=sys.stderr)
             if args.action == "upgrade":
@@ -43,7 +45,7 @@ def cmd_template(args: argparse.Namespace) -> int:
                 written = await upgrade_index(client, index)
                 print(f"{index}: fields of v{TEMPLATE_VERSION} added, {written:,} document(s) written again",
                       file=sys.stderr)
-            return 0
+            return exits.OK
         finally:
             await client.close()
 
@@ -51,12 +53,12 @@ def cmd_template(args: argparse.Namespace) -> int:
         return asyncio.run(work())
     except (ApiError, TransportError, RuntimeError) as exc:
         print(f"logpipe template {args.action}: {exc}", file=sys.stderr)
-        return 3
+        return exits.UNAVAILABLE
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("template", help="install the index template, or upgrade indices made under an older one")
     p.add_argument("action", choices=["install", "upgrade"])
     p.add_argument("--index", metavar="PATTERN", help="upgrade: the indices (default: every <index_prefix>-*)")
-    p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present)")
+    add_config_option(p)
     p.set_defaults(func=cmd_template)

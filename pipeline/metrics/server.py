@@ -23,8 +23,8 @@ from typing import Any
 
 from prometheus_client import CollectorRegistry, start_http_server
 
-from pipeline.metrics.registry import Metrics
 from pipeline.metrics.export import MetricsCollector
+from pipeline.metrics.registry import Metrics
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """The scan report for people: rich tables on a terminal, plain aligned text when piped.
 
-`render(report, console, top=N)` prints the report built by `scan_summary.build_report`,
+`render(report, console, top=N)` prints the report built by `summary.build_report`,
 worst first in every section: exception signatures by count, SQL by statements over
 their slow threshold then total time, methods by p95. Durations are in ms.
 """

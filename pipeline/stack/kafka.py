@@ -14,8 +14,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, read_pid, render, run_maven, spawn, terminate
 from pipeline.stack.kafka_secure import SecureListener
+from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, read_pid, render, run_maven, spawn, terminate
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.stack.procs import ServiceStatus, StackError
 from pipeline.stack.elasticsearch import ElasticsearchService
 from pipeline.stack.kafka import KafkaService
+from pipeline.stack.procs import ServiceStatus, StackError
 
 log = logging.getLogger(__name__)
 

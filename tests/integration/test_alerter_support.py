@@ -15,9 +15,9 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from parsers.event import Event
 from parsers.options import SqlOptions
+from pipeline.alert.rules.alert import iso
 from pipeline.alert.stage import Alerter
 from pipeline.config.schema import AlertsConfig, Config, KafkaConfig
-from pipeline.alert.rules.alert import iso
 
 
 def config(bootstrap: str, name: str, *, group: str | None = None, events: str | None = None) -> Config:

@@ -19,9 +19,9 @@ from aiokafka import AIOKafkaProducer
 from elasticsearch import AsyncElasticsearch
 
 from parsers.prefix.time import parse_timezone
+from pipeline.analyst.live import LiveReport
 from pipeline.analyst.window import Window
 from pipeline.config.load import load_config
-from pipeline.analyst.live import LiveReport
 from sinks.es_template import index_template
 from tests.conftest import REPO
 from tests.integration.order_trail import write_trail

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from pipeline.stack.local import services_dir
 from pipeline.stack.kafka import KafkaService
+from pipeline.stack.local import services_dir
 from tests.integration.logwriter import LogWriter
 from tests.integration.stages import status_kib
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following

@@ -7,10 +7,10 @@ import re
 from rich.console import Console
 
 from parsers.prefix.time import parse_timezone
-from pipeline.analyst.queries import TERMINAL_TAGS
-from pipeline.analyst.render import marked, render_search, render_top, render_trace
 from pipeline.analyst.charts import nice_top, scale_points, sparkline, stacked_bars
 from pipeline.analyst.html import render_report
+from pipeline.analyst.queries import TERMINAL_TAGS
+from pipeline.analyst.render import marked, render_search, render_top, render_trace
 from pipeline.analyst.trace_html import render_trace_html
 
 ZONE = parse_timezone("Asia/Shanghai")

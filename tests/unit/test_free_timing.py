@@ -1,5 +1,5 @@
-"""Timings written in free text (`free_timing.py`) and the subject they are filed under
-(`timing_subject.py`), through `MethodTimingParser`, which tries them last."""
+"""Timings written in free text (`parsers/timing/free.py`) and the subject they are filed under
+(`subject.py`), through `MethodTimingParser`, which tries them last."""
 
 import re
 
@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.timing.free import MAX_TIMING_NS, find_timing
 from parsers.options import MethodOptions
+from parsers.timing.free import MAX_TIMING_NS, find_timing
 from parsers.timing.method import MethodTiming, MethodTimingParser
 from parsers.timing.subject import subject
 

@@ -12,8 +12,8 @@ from aiokafka import TopicPartition
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
-from pipeline.metrics.registry import Metrics
 from pipeline.metrics.export import EXPORTS, MetricsCollector
+from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler
 
 

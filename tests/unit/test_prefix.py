@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from parsers.prefix.layouts import BUILTINS, compile_format
 from parsers.prefix.auto import AutoParser
+from parsers.prefix.layouts import BUILTINS, compile_format
 
 DATA = Path(__file__).parent / "data" / "prefix"
 CASES = json.loads((DATA / "lines-and-their-fields.json").read_text(encoding="utf-8"))

@@ -4,9 +4,9 @@ refreshes by fetching panels, alerts are kept newest first without duplicates.""
 from __future__ import annotations
 
 from parsers.prefix.time import parse_timezone
-from pipeline.config.schema import KafkaConfig
 from pipeline.analyst.live_alerts import LatestAlerts
 from pipeline.analyst.live_page import alerts_panel, events_panel, page, report_sections
+from pipeline.config.schema import KafkaConfig
 from tests.unit.test_analyst_render import SCRIPT, _report
 
 ZONE = parse_timezone("Asia/Shanghai")

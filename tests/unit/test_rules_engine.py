@@ -13,9 +13,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from parsers.event import Event
 from parsers.options import SqlOptions
-from pipeline.config.schema import AlertsConfig
-from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.rules.alert import iso
+from pipeline.alert.rules.engine import RuleEngine
+from pipeline.config.schema import AlertsConfig
 
 T0 = 1_767_225_600.0
 SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "alert.schema.json").read_text())

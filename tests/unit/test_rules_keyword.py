@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from parsers.event import Event
 from parsers.options import SqlOptions
-from pipeline.config.schema import AlertsConfig
-from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.rules.alert import iso
+from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.rules.keyword import excerpt
+from pipeline.config.schema import AlertsConfig
 
 T0 = 1_767_225_600.0
 KEYWORDS = ("订单不存在", "ORDER_NOT_EXIST", "IOException")

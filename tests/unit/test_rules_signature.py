@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from parsers.event import Event
 from parsers.options import SqlOptions
-from pipeline.config.schema import AlertsConfig
-from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.rules.alert import iso
+from pipeline.alert.rules.engine import RuleEngine
+from pipeline.config.schema import AlertsConfig
 
 DAY_S = 86_400
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z

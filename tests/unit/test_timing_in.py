@@ -1,4 +1,4 @@
-"""English `... in 12 ms` / `... after 12 ms` timings (`timing_in.py`), through
+"""English `... in 12 ms` / `... after 12 ms` timings (`parsers/timing/in_sentence.py`), through
 `MethodTimingParser`, and the waits and settings that read the same way."""
 
 import pytest
@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.timing.free import MAX_TIMING_NS
-from parsers.timing.method import MethodTiming, MethodTimingParser
 from parsers.timing.in_sentence import find_in_timing
+from parsers.timing.method import MethodTiming, MethodTimingParser
 
 MS = 1_000_000
 

@@ -25,13 +25,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from parsers.options import SqlOptions
-from pipeline.config.schema import AlertsConfig
 from pipeline.alert.rules.alert import Alert, event_time
 from pipeline.alert.rules.keyword import KeywordRule
 from pipeline.alert.rules.rate import ErrorRateRule
 from pipeline.alert.rules.signature import SignatureRule
 from pipeline.alert.rules.sql import SlowSqlRule, SqlP95Rule, SqlThresholds
 from pipeline.alert.rules.state import KeyedState, Record
+from pipeline.config.schema import AlertsConfig
 
 log = logging.getLogger(__name__)
 

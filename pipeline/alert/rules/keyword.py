@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pipeline.config.schema import AlertsConfig
 from pipeline.alert.rules.alert import Alert, make_alert, text, window_start
 from pipeline.alert.rules.state import KeyedState
+from pipeline.config.schema import AlertsConfig
 
 EXCERPT_CHARS = 160
 MAX_URLS = 5

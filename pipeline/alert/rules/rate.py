@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.config.schema import AlertsConfig
 from pipeline.alert.rules.alert import Alert, make_alert, text, window_start
 from pipeline.alert.rules.state import KeyedState
+from pipeline.config.schema import AlertsConfig
 
 BASELINE_WINDOWS = 10
 ERROR_LEVELS = frozenset({"ERROR", "FATAL", "CRITICAL", "SEVERE"})

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pipeline.config.schema import AlertsConfig
 from pipeline.alert.rules.alert import Alert, iso, make_alert, text
 from pipeline.alert.rules.state import KeyedState, Record
+from pipeline.config.schema import AlertsConfig
 
 DAY_S = 86_400.0
 

@@ -19,9 +19,9 @@ import math
 from typing import Any
 
 from parsers.options import SqlOptions
-from pipeline.config.schema import AlertsConfig
 from pipeline.alert.rules.alert import Alert, make_alert, number, text, window_start
 from pipeline.alert.rules.state import KeyedState
+from pipeline.config.schema import AlertsConfig
 
 NS_PER_MS = 1_000_000
 WINDOW_MAX_SAMPLES = 256
@@ -68,13 +68,17 @@ def _new_window(start_s: float, ts_s: float) -> dict[str, Any]:
     return {"start_s": start_s, "seen_s": ts_s, "slow": 0, "max_ms": 0.0, "samples": [], "alerted": False}
 
 
-class SlowSqlRule(KeyedState):
-    prefix = "sql"
+class _StatementRule(KeyedState):
+    """A rule over SQL timings, keyed by statement fingerprint, in windows of `dedup_window_s`."""
 
     def __init__(self, cfg: AlertsConfig, thresholds: SqlThresholds) -> None:
         super().__init__()
         self.width_s = float(max(1, cfg.dedup_window_s))
         self.threshold = thresholds
+
+
+class SlowSqlRule(_StatementRule):
+    prefix = "sql"
 
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
         got = sql_of(doc)
@@ -112,13 +116,8 @@ class SlowSqlRule(KeyedState):
             summary=sql["fingerprint"] or sql["sample"] or fid, sql=sql)]
 
 
-class SqlP95Rule(KeyedState):
+class SqlP95Rule(_StatementRule):
     prefix = "p95"
-
-    def __init__(self, cfg: AlertsConfig, thresholds: SqlThresholds) -> None:
-        super().__init__()
-        self.width_s = float(max(1, cfg.dedup_window_s))
-        self.threshold = thresholds
 
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
         got = sql_of(doc)
