@@ -10,7 +10,7 @@
   alerts topic and its state topic (and reads both back).
 
 Users and ACLs are put through the Admin API on the open PLAINTEXT listener
-(`services/kafka/SecureSetup.java`), once per formatted storage.
+(`pipeline/stack/services/kafka/SecureSetup.java`), once per formatted storage.
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ class SecureListener:
         fd = os.open(spec_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(spec)
-        source = Path(__file__).resolve().parents[2] / "services" / "kafka" / "SecureSetup.java"
+        source = Path(__file__).resolve().parent / "services" / "kafka" / "SecureSetup.java"
         argv = [str(java), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath,
                 f"-Dlog4j2.configurationFile={log4j_config}", f"-Dkafka.logs.dir={logs_dir / 'setup'}",
                 str(source), f"127.0.0.1:{self.plaintext_port}", str(spec_file)]

@@ -1,7 +1,8 @@
 """`logpipe stack up | down | status`: the project's own local Kafka and Elasticsearch.
 
-State (classpath, data, logs, pid files) lives under one directory, `.logpipe/stack`
-by default (`--home` or `LOGPIPE_HOME` to move it).
+State (classpath, data, logs, pid files) lives under one directory: `<home>/stack`, where
+home is `--home`, else `$LOGPIPE_HOME`, else `.logpipe` in the working directory. The
+service files (`services/`: Maven poms, configuration templates) ship with the package.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ log = logging.getLogger(__name__)
 
 
 def services_dir() -> Path:
-    here = Path(__file__).resolve().parents[2] / "services"
+    """The service files (Maven poms, configuration templates), shipped as package data."""
+    here = Path(__file__).resolve().parent / "services"
     if not (here / "kafka" / "pom.xml").is_file():
-        raise StackError(f"service files not found in {here}: run logpipe from its source checkout "
-                         "(pip install -e .)")
+        raise StackError(f"service files not found in {here}: the package was installed without its data "
+                         "(pipeline/stack/services)")
     return here
 
 
