@@ -42,3 +42,9 @@ def add_global_options(p: argparse.ArgumentParser, defaults: bool) -> None:
 def add_config_option(p: argparse.ArgumentParser) -> None:
     """`--config FILE`, the option of every command that reads the configuration."""
     p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present, else built-in defaults)")
+
+
+def add_stage_options(p: argparse.ArgumentParser) -> None:
+    """`--config FILE` and `--quiet`, the options of the long-running stages with a status line."""
+    add_config_option(p)
+    p.add_argument("--quiet", action="store_true", help="no live status line")

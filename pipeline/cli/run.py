@@ -17,7 +17,7 @@ import signal
 
 from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option
+from pipeline.cli.args import add_stage_options
 from pipeline.config.load import load_config, resolve_config_path
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
@@ -105,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("run", help="ship, index and alert in one process")
-    add_config_option(p)
-    p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_stage_options(p)
     add_metrics_flag(p)
     p.set_defaults(func=run)

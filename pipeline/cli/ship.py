@@ -9,7 +9,7 @@ import sys
 import signal
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option
+from pipeline.cli.args import add_stage_options
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
 from pipeline.config.load import load_config, resolve_config_path
@@ -53,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
-    add_config_option(p)
-    p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_stage_options(p)
     add_metrics_flag(p)
     p.set_defaults(func=run)

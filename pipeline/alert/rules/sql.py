@@ -76,15 +76,18 @@ class _StatementRule(KeyedState):
         self.width_s = float(max(1, cfg.dedup_window_s))
         self.threshold = thresholds
 
+    def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
+        got = sql_of(doc)
+        return [] if got is None else self.feed_statement(doc, got[0], got[1], ts_s)
+
+    def feed_statement(self, doc: dict[str, Any], fid: str, ms: float, ts_s: float) -> list[Alert]:
+        raise NotImplementedError
+
 
 class SlowSqlRule(_StatementRule):
     prefix = "sql"
 
-    def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
-        got = sql_of(doc)
-        if got is None:
-            return []
-        fid, ms = got
+    def feed_statement(self, doc: dict[str, Any], fid: str, ms: float, ts_s: float) -> list[Alert]:
         threshold = self.threshold(fid)
         start = window_start(ts_s, self.width_s)
         win = self.get(fid)
@@ -119,11 +122,7 @@ class SlowSqlRule(_StatementRule):
 class SqlP95Rule(_StatementRule):
     prefix = "p95"
 
-    def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
-        got = sql_of(doc)
-        if got is None:
-            return []
-        fid, ms = got
+    def feed_statement(self, doc: dict[str, Any], fid: str, ms: float, ts_s: float) -> list[Alert]:
         rec = self.get(fid) or {"seen_s": ts_s, "points": []}
         points = [p for p in rec["points"] if p[0] > ts_s - self.width_s] + [[ts_s, ms]]
         points = points[-P95_MAX_SAMPLES:]
