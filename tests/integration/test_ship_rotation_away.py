@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stack import services_dir
-from pipeline.stack_kafka import KafkaService
+from pipeline.stack.local import services_dir
+from pipeline.stack.kafka import KafkaService
 from tests.integration.logwriter import line
 from tests.integration.test_ship import (assert_exactly_once_by_id, start_shipper, stop, wait_until_following,
                                          write_config)
