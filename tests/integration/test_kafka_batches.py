@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from pipeline.config import load_config
+from pipeline.config.load import load_config
 from sinks.kafka import EventProducer, ensure_topics
 
 pytestmark = pytest.mark.integration

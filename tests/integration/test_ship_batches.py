@@ -15,8 +15,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from pipeline.checkpoints import CheckpointStore
-from pipeline.config import load_config
-from pipeline.metrics import Metrics
+from pipeline.config.load import load_config
+from pipeline.metrics.registry import Metrics
 from pipeline.ship import Shipper
 from sinks.codec import event_key
 from sinks.kafka import default_partition, ensure_topics
