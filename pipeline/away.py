@@ -12,24 +12,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from pipeline.discovery import find_moved_while_away, input_of_rotated
 from pipeline.followed import Followed
 from pipeline.rotated import find_rotations, reference_times
-
-if TYPE_CHECKING:
-    from pipeline.tail import Tailer
+from pipeline.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 
 
-async def follow_moved_while_away(tailer: Tailer) -> None:
+async def follow_moved_while_away(tailer: TailerState) -> None:
     """Checkpointed files rotated (renamed out of the globs) while we were down still
     owe the bytes after their checkpoint: find them by inode in their directory and
     drain them (the first scan after start sees them outside the globs)."""
     wanted = {(entry.identity.device, entry.identity.inode): entry for entry in tailer.checkpoints.entries()
-              if not entry.settled and (entry.identity.device, entry.identity.inode) not in tailer._files}
+              if not entry.settled and (entry.identity.device, entry.identity.inode) not in tailer.files}
     if not wanted:
         return
     found = await asyncio.to_thread(
@@ -42,20 +40,20 @@ async def follow_moved_while_away(tailer: Tailer) -> None:
         log.info("following a file rotated while we were away: %s (was %s)", path, entry.path)
         tailer.metrics.inc("tail_files_moved_while_away")
         f = Followed(path, tail_input, inode_key[0], inode_key[1], 0, None, expect_key=entry.identity.key,
-                     last_data_s=tailer._clock())
-        tailer._files[inode_key] = f
+                     last_data_s=tailer.clock())
+        tailer.files[inode_key] = f
         tailer.mark_ready(f)
 
 
-async def follow_unknown_rotations(tailer: Tailer, report_error: Callable[[str, int, str], None]) -> None:
+async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[str, int, str], None]) -> None:
     """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
     last saw that path, whose identity no checkpoint knows: generations born and rotated out
     of the globs while we were away (`pipeline.rotated`). Each is read to its end, once."""
     seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()])
-    since = {path: seen[path] for path in tailer._by_path if path in seen}
+    since = {path: seen[path] for path in tailer.by_path if path in seen}
     if not since:
         return
-    found, errors = await asyncio.to_thread(find_rotations, since, set(tailer._files))
+    found, errors = await asyncio.to_thread(find_rotations, since, set(tailer.files))
     for path, err in errors.items():
         report_error(path, err, "tail_rotation_scan_errors")
     for item in found:
@@ -66,13 +64,13 @@ async def follow_unknown_rotations(tailer: Tailer, report_error: Callable[[str, 
             tailer.metrics.inc("tail_rotations_unread", reason=reason)
             log.warning("rotated file written while we were away left unread (%s): %s", reason, item.path)
             continue
-        if tailer.checkpoints.get(item.identity.key) is not None or (item.device, item.inode) in tailer._files:
+        if tailer.checkpoints.get(item.identity.key) is not None or (item.device, item.inode) in tailer.files:
             continue  # known: its checkpoint says what is owed
-        live = tailer._by_path[item.live_path]
+        live = tailer.by_path[item.live_path]
         log.info("reading a rotated generation written while we were away: %s (rotation of %s)",
                  item.path, item.live_path)
         tailer.metrics.inc("tail_rotations_found")
         f = Followed(item.path, live.input, item.device, item.inode, item.size_bytes, None,
-                     outside_globs=True, last_data_s=tailer._clock())
-        tailer._files[f.inode_key] = f
+                     outside_globs=True, last_data_s=tailer.clock())
+        tailer.files[f.inode_key] = f
         tailer.mark_ready(f)

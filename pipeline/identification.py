@@ -17,20 +17,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import TYPE_CHECKING
 
 from pipeline.checkpoints import Checkpoint
 from pipeline.followed import FileState, Followed, NotThisFile
 from pipeline.identity import FileIdentity
-
-if TYPE_CHECKING:
-    from pipeline.tail import Tailer
+from pipeline.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 
 
 class Identification:
-    def __init__(self, tailer: Tailer) -> None:
+    def __init__(self, tailer: TailerState) -> None:
         self._tailer = tailer
 
     async def identify_found(self) -> None:
@@ -40,34 +37,34 @@ class Identification:
         `max_open_files` they stay open; beyond it they are closed and found again by inode
         (or through inotify's move events) when they are read."""
         t = self._tailer
-        waiting = [f for f in t._files.values()
+        waiting = [f for f in t.files.values()
                    if f.state is FileState.PENDING and f.copy_of is None]
         if not waiting:
             return
-        open_count = sum(1 for f in t._files.values() if f.fd is not None)
+        open_count = sum(1 for f in t.files.values() if f.fd is not None)
         for f in waiting:
-            if f.retry_at_s is not None and t._clock() < f.retry_at_s:
+            if f.retry_at_s is not None and t.clock() < f.retry_at_s:
                 continue
-            async with t._io_lock:
-                if f.state is not FileState.PENDING or t._state != "running":
+            async with t.io_lock:
+                if f.state is not FileState.PENDING or t.run_state != "running":
                     continue
                 had_fd = f.fd is not None
-                t._busy = f
+                t.busy = f
                 try:
                     identified = await self.identify(f)
                 except OSError as exc:
-                    t._io_error(f, "open", exc)
+                    t.io_error(f, "open", exc)
                     identified = False
                 finally:
-                    t._busy = None
+                    t.busy = None
                 if f.state is FileState.RELEASED and f.fd is not None:
-                    t._descriptors.close(f)
+                    t.descriptors.close(f)
                 if not identified:
                     continue
                 t.metrics.inc("tail_files_identified_unread")
                 open_count += 0 if had_fd else 1
                 if open_count > t.max_open_files and f.fd is not None:
-                    t._descriptors.close(f)  # remembered by path and identity; reopened when read
+                    t.descriptors.close(f)  # remembered by path and identity; reopened when read
                     open_count -= 1
                 t.mark_ready(f)
 
@@ -77,9 +74,9 @@ class Identification:
         if f.fd is None and f.outside_globs and not await self._locate(f):
             return False
         try:
-            f.fd, identity, size = await t._descriptors.identify_open(f.path, f, f.fd)
+            f.fd, identity, size = await t.descriptors.identify_open(f.path, f, f.fd)
         except NotThisFile:
-            t._watch.request_rescan()
+            t.watch.request_rescan()
             return False
         if f.state is FileState.RELEASED:
             return False
@@ -89,7 +86,7 @@ class Identification:
             await self._keep_unidentified(f)
             return False
         if f.expect_key is not None and identity.key != f.expect_key:
-            t._release(f)  # the inode was reused by a file that is none of ours
+            t.release(f)  # the inode was reused by a file that is none of ours
             return False
         entry = t.checkpoints.get(identity.key)
         if entry is None and f.expect_key is None:
@@ -97,7 +94,7 @@ class Identification:
             if source is not None:
                 return self._copy_found(f, identity, source, size)
         generation, offset = 0, 0
-        if f.truncated or (entry is not None and (entry.settled or entry.identity.key in t._drained_here)):
+        if f.truncated or (entry is not None and (entry.settled or entry.identity.key in t.drained_here)):
             generation = entry.identity.generation + 1 if entry else 0
         elif entry is not None and size >= entry.offset:
             generation, offset = entry.identity.generation, entry.offset
@@ -112,10 +109,10 @@ class Identification:
         f.offset = f.start_offset = offset
         f.size_bytes, f.truncated = size, False
         f.state = FileState.DRAINING if f.expect_key is not None or f.outside_globs else FileState.LIVE
-        f.last_data_s = t._clock()
-        t._descriptors.touch(f)
+        f.last_data_s = t.clock()
+        t.descriptors.touch(f)
         t.checkpoints.register(f.identity, f.path, offset)
-        t._resume[f.identity.file_id] = offset
+        t.resume[f.identity.file_id] = offset
         t.metrics.inc("tail_files_identified")
         return True
 
@@ -127,26 +124,26 @@ class Identification:
         read and the truncation are delivered, under the event ids they would have had."""
         t = self._tailer
         if f.outside_globs and size <= source.offset:
-            t._release(f)  # a copy found beside its file holding nothing past the checkpoint: nothing owed
+            t.release(f)  # a copy found beside its file holding nothing past the checkpoint: nothing owed
             return False
-        original = t._files.get((source.identity.device, source.identity.inode))
+        original = t.files.get((source.identity.device, source.identity.inode))
         still_followed = (original is not None and original is not f and original.identity is not None
                           and original.identity.key == source.identity.key)
         if still_followed or size < source.offset:
             f.copy_of = source.identity.key
-            t._copies_waiting.setdefault(source.identity.key, set()).add(f)
-            t._descriptors.close(f)
+            t.copies_waiting.setdefault(source.identity.key, set()).add(f)
+            t.descriptors.close(f)
             t.metrics.inc("tail_copies_waiting")
             return False
-        t._copies_waiting.get(source.identity.key, set()).discard(f)
+        t.copies_waiting.get(source.identity.key, set()).discard(f)
         f.identity, f.adopted, f.copy_of = source.identity, True, None
         f.offset = f.start_offset = source.offset
         f.size_bytes, f.truncated = size, False
         f.state = FileState.DRAINING if f.outside_globs else FileState.LIVE
-        f.last_data_s = t._clock()
-        t._descriptors.touch(f)
+        f.last_data_s = t.clock()
+        t.descriptors.touch(f)
         t.checkpoints.adopt(source.identity.key, f.path, f.inode)
-        t._resume[f.identity.file_id] = source.offset
+        t.resume[f.identity.file_id] = source.offset
         t.metrics.inc("tail_copies_adopted")
         log.info("copy of a truncated file, delivering it from the checkpoint: path=%s copy_of=%s offset=%d",
                  f.path, source.path, source.offset)
@@ -154,7 +151,7 @@ class Identification:
 
     def wake_copies(self, key: str) -> None:
         t = self._tailer
-        for copy in t._copies_waiting.pop(key, set()):
+        for copy in t.copies_waiting.pop(key, set()):
             if copy.state is FileState.PENDING:
                 t.mark_ready(copy)
 
@@ -166,21 +163,21 @@ class Identification:
         if f.outside_globs and (await asyncio.to_thread(os.fstat, f.fd)).st_nlink == 0:
             t.metrics.inc("tail_files_gone_unidentified")
             log.info("file deleted before its first line was complete: path=%s", f.path)
-            t._release(f)
+            t.release(f)
             if f.fd is not None:
-                t._descriptors.close(f)
-        elif sum(1 for other in t._files.values() if other.fd is not None) > t.max_open_files:
-            t._descriptors.close(f)
+                t.descriptors.close(f)
+        elif sum(1 for other in t.files.values() if other.fd is not None) > t.max_open_files:
+            t.descriptors.close(f)
 
     async def _locate(self, f: Followed) -> bool:
         """Where a file no glob names lives now (it may have been renamed again); False, and the
         file is released, if it is gone."""
         t = self._tailer
-        path = await asyncio.to_thread(t._watch.find_rotated, f)
+        path = await asyncio.to_thread(t.watch.find_rotated, f)
         if path is None:  # identification was tried as soon as it was found: no complete first line
             t.metrics.inc("tail_files_gone_unidentified")
             log.info("file gone before its first line was complete: path=%s size=%d", f.path, f.size_bytes)
-            t._release(f)
+            t.release(f)
             return False
         f.path = path
         return True

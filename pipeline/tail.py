@@ -61,47 +61,47 @@ class Tailer:
         self.max_open_files = max_open_files
         self.release_after_idle_ms = release_after_idle_ms
         self.metrics = metrics or Metrics()
-        self._clock = clock
-        self._files: dict[tuple[int, int], Followed] = {}
-        self._by_path: dict[str, Followed] = {}
+        self.clock = clock
+        self.files: dict[tuple[int, int], Followed] = {}
+        self.by_path: dict[str, Followed] = {}
         self._ready: deque[Followed] = deque()
         self._ready_draining: deque[Followed] = deque()
         self._queued: set[Followed] = set()
         self._waiting_release: set[Followed] = set()
-        self._resume: dict[str, int] = {}
-        self._copies_waiting: dict[str, set[Followed]] = {}  # identity key of an original -> its copies
+        self.resume: dict[str, int] = {}
+        self.copies_waiting: dict[str, set[Followed]] = {}  # identity key of an original -> its copies
         # Keys drained and released by this tailer: the file was deleted or left the globs, so the same
         # key again is a new life. A drained key from an earlier run that was not fully acknowledged
         # is still owed its last bytes (a crash between the drain and the acks).
-        self._drained_here: set[str] = set()
-        self._wakeup = asyncio.Event()
-        self._descriptors = Descriptors(max_open_files, self.metrics, self._io_error)
+        self.drained_here: set[str] = set()
+        self.wakeup = asyncio.Event()
+        self.descriptors = Descriptors(max_open_files, self.metrics, self.io_error)
         self._pull_lock = asyncio.Lock()
-        self._io_lock = asyncio.Lock()  # one file step at a time: the consumer's reads, the watch's identifications
-        self._state = "new"
+        self.io_lock = asyncio.Lock()  # one file step at a time: the consumer's reads, the watch's identifications
+        self.run_state = "new"
         self.chunks_handed_out = 0
-        self._busy: Followed | None = None  # the file a worker thread is reading now
-        self._identification = Identification(self)
-        self._watch = Watch(self, rescan_interval_ms=rescan_interval_ms, use_inotify=use_inotify,
+        self.busy: Followed | None = None  # the file a worker thread is reading now
+        self.identification = Identification(self)
+        self.watch = Watch(self, rescan_interval_ms=rescan_interval_ms, use_inotify=use_inotify,
                             poll_min_interval_ms=poll_min_interval_ms,
                             poll_max_interval_ms=poll_max_interval_ms)
 
     # -- lifecycle ---------------------------------------------------------------
     async def start(self) -> None:
-        if self._state != "new":
+        if self.run_state != "new":
             return
-        self._state = "running"
-        await self._watch.start()
+        self.run_state = "running"
+        await self.watch.start()
 
     async def stop(self) -> None:
-        if self._state == "stopped":
+        if self.run_state == "stopped":
             return
-        self._state = "stopped"
-        self._wakeup.set()
-        await self._watch.stop()
+        self.run_state = "stopped"
+        self.wakeup.set()
+        await self.watch.stop()
         async with self._pull_lock:  # let a read in a worker thread finish with its fd
-            for followed in list(self._files.values()):
-                self._descriptors.close(followed)
+            for followed in list(self.files.values()):
+                self.descriptors.close(followed)
 
     async def __aenter__(self) -> Tailer:
         await self.start()
@@ -112,21 +112,21 @@ class Tailer:
 
     @property
     def using_inotify(self) -> bool:
-        return self._watch.using_inotify
+        return self.watch.using_inotify
 
     # -- the consumer's side -----------------------------------------------------
     async def next_chunk(self) -> Chunk:
         """The next chunk of any file; waits until one is available."""
         async with self._pull_lock:
             while True:
-                if self._state != "running":
+                if self.run_state != "running":
                     raise TailerStopped("tailer is not running")
-                self._watch.raise_if_failed()
+                self.watch.raise_if_failed()
                 followed = self._pop_ready()
                 if followed is None:
                     await self._wait_for_work()
                     continue
-                async with self._io_lock:
+                async with self.io_lock:
                     chunk = await self._service(followed)
                 if chunk is not None:
                     self.chunks_handed_out += 1
@@ -134,17 +134,17 @@ class Tailer:
 
     def bytes_behind(self) -> dict[str, int]:
         """Per path: last seen size minus read offset."""
-        return {f.path: f.bytes_behind for f in self._files.values() if f.state is not FileState.RELEASED}
+        return {f.path: f.bytes_behind for f in self.files.values() if f.state is not FileState.RELEASED}
 
     def unread_file_ids(self) -> set[str]:
         """Identities with bytes on disk not read yet (by the last size seen)."""
-        return {f.identity.file_id for f in self._files.values()
+        return {f.identity.file_id for f in self.files.values()
                 if f.identity is not None and f.state is not FileState.RELEASED and f.bytes_behind > 0}
 
     def resume_offset(self, file_id: str) -> int | None:
         """Offset where this tailer began delivering `file_id` (its checkpoint, 0, or
         the end for start_at="end"); None for an identity it has not delivered."""
-        return self._resume.get(file_id)
+        return self.resume.get(file_id)
 
     # -- queueing ----------------------------------------------------------------
     def mark_ready(self, followed: Followed) -> None:
@@ -154,7 +154,7 @@ class Tailer:
         self._waiting_release.discard(followed)
         queue = self._ready_draining if followed.state is FileState.DRAINING else self._ready
         queue.append(followed)
-        self._wakeup.set()
+        self.wakeup.set()
 
     def _pop_ready(self) -> Followed | None:
         for queue in (self._ready_draining, self._ready):
@@ -166,14 +166,14 @@ class Tailer:
         return None
 
     async def _wait_for_work(self) -> None:
-        self._wakeup.clear()
+        self.wakeup.clear()
         timeout_s = None
         if self._waiting_release:
             due_s = min(f.last_data_s for f in self._waiting_release) + self.release_after_idle_ms / 1000
-            timeout_s = max(0.0, due_s - self._clock())
+            timeout_s = max(0.0, due_s - self.clock())
         try:
             async with asyncio.timeout(timeout_s):
-                await self._wakeup.wait()
+                await self.wakeup.wait()
         except TimeoutError:
             pass
         for followed in list(self._waiting_release):
@@ -181,30 +181,30 @@ class Tailer:
 
     async def identify_found(self) -> None:
         """Identify the files found and not identified yet, whether or not the consumer pulls."""
-        await self._identification.identify_found()
+        await self.identification.identify_found()
 
     # -- reading one file ----------------------------------------------------------
     async def _service(self, f: Followed) -> Chunk | None:
-        self._busy = f
+        self.busy = f
         try:
             chunk = await self._read_step(f)
         except asyncio.CancelledError:
             self.mark_ready(f)  # the consumer gave up waiting: nothing was consumed
             raise
         except OSError as exc:
-            self._io_error(f, "read", exc)
+            self.io_error(f, "read", exc)
             chunk = None
         finally:
-            self._busy = None
+            self.busy = None
         if f.state is FileState.RELEASED and f.fd is not None:
-            self._descriptors.close(f)  # released by a scan while we were reading it
+            self.descriptors.close(f)  # released by a scan while we were reading it
         return chunk
 
     async def _read_step(self, f: Followed) -> Chunk | None:
-        if f.state is FileState.PENDING and not await self._identification.identify(f):
+        if f.state is FileState.PENDING and not await self.identification.identify(f):
             return None
         if f.fd is None and not await self._reopen(f):
-            return self._release(f) if f.state is FileState.DRAINING else None
+            return self.release(f) if f.state is FileState.DRAINING else None
         if f.state is FileState.RELEASED:
             return None
         result = await asyncio.to_thread(read_at, f.fd, f.offset, self.max_chunk_bytes, f.identity.fingerprint)
@@ -214,18 +214,18 @@ class Tailer:
         if data:
             return self._deliver(f, data)
         if f.state is FileState.DRAINING:
-            if self._clock() - f.last_data_s >= self.release_after_idle_ms / 1000:
-                return self._release(f)
+            if self.clock() - f.last_data_s >= self.release_after_idle_ms / 1000:
+                return self.release(f)
             self._waiting_release.add(f)
         elif f.state is FileState.LIVE:
-            self._descriptors.trim(self._files.values(), self._queued)
+            self.descriptors.trim(self.files.values(), self._queued)
         return None
 
     def _deliver(self, f: Followed, data: bytes) -> Chunk:
         chunk = Chunk(f.handle_info(), data, f.offset)
         f.offset += len(data)
-        f.last_data_s = self._clock()
-        self._descriptors.touch(f)
+        f.last_data_s = self.clock()
+        self.descriptors.touch(f)
         self.metrics.inc("tail_bytes_read", len(data))
         self.metrics.inc("tail_chunks")
         self.mark_ready(f)  # more may follow; round robin puts it behind the others
@@ -235,16 +235,16 @@ class Tailer:
         """Open a known file again, checking it still is the same file (inode reuse)."""
         path = f.path
         if f.state is FileState.DRAINING:
-            path = await asyncio.to_thread(self._watch.find_rotated, f)
+            path = await asyncio.to_thread(self.watch.find_rotated, f)
             if path is None:
                 if f.bytes_behind:
                     self.metrics.inc("tail_files_lost", reason="gone_while_closed")
                     log.error("file gone before it was drained: path=%s unread_bytes=%d", f.path, f.bytes_behind)
                 return False
         try:
-            fd, identity, size = await self._descriptors.identify_open(path, f, None)
+            fd, identity, size = await self.descriptors.identify_open(path, f, None)
         except NotThisFile:
-            self._watch.request_rescan()
+            self.watch.request_rescan()
             return False
         f.fd = fd
         if f.state is FileState.RELEASED:
@@ -254,11 +254,11 @@ class Tailer:
         if not same:
             self.metrics.inc("tail_inode_reused")
             log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
-            self._descriptors.close(f)
+            self.descriptors.close(f)
             f.state = FileState.DRAINING
-            self._watch.request_rescan()  # the new file at this inode is found and followed
+            self.watch.request_rescan()  # the new file at this inode is found and followed
             return False
-        self._descriptors.touch(f)
+        self.descriptors.touch(f)
         return True
 
     def _truncated(self, f: Followed) -> Chunk:
@@ -266,35 +266,35 @@ class Tailer:
         log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
         self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
-        self._identification.wake_copies(f.identity.key)
+        self.identification.wake_copies(f.identity.key)
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)
         return final
 
-    def _release(self, f: Followed) -> Chunk | None:
+    def release(self, f: Followed) -> Chunk | None:
         """The file is drained (or cannot be): close it and tell the consumer."""
-        if f is not self._busy:
-            self._descriptors.close(f)  # else _service closes it once its thread is done
+        if f is not self.busy:
+            self.descriptors.close(f)  # else _service closes it once its thread is done
         f.state = FileState.RELEASED
         self._waiting_release.discard(f)
-        if self._files.get(f.inode_key) is f:
-            del self._files[f.inode_key]
-        if self._by_path.get(f.path) is f:
-            del self._by_path[f.path]
+        if self.files.get(f.inode_key) is f:
+            del self.files[f.inode_key]
+        if self.by_path.get(f.path) is f:
+            del self.by_path[f.path]
         self.metrics.inc("tail_files_released")
         if f.identity is None:
             return None
-        self._resume.pop(f.identity.file_id, None)
+        self.resume.pop(f.identity.file_id, None)
         self.checkpoints.release(f.identity, drained_at=f.offset)
-        self._drained_here.add(f.identity.key)  # seen again in this run, it is a new file (inode reuse)
-        self._identification.wake_copies(f.identity.key)
+        self.drained_here.add(f.identity.key)  # seen again in this run, it is a new file (inode reuse)
+        self.identification.wake_copies(f.identity.key)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
 
     # -- errors ------------------------------------------------------------------
-    def _io_error(self, f: Followed, operation: str, exc: OSError) -> None:
+    def io_error(self, f: Followed, operation: str, exc: OSError) -> None:
         code = errno_names.errorcode.get(exc.errno or 0, str(exc.errno))
         self.metrics.inc("tail_io_errors", op=operation, errno=code)
-        f.retry_at_s = self._clock() + ERROR_RETRY_AFTER_S
+        f.retry_at_s = self.clock() + ERROR_RETRY_AFTER_S
         if exc.errno not in f.reported_errnos:
             f.reported_errnos.add(exc.errno or 0)
             log.error("cannot %s %s: errno=%s %s", operation, f.path, code, exc.strerror)

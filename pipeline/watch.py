@@ -22,16 +22,13 @@ import asyncio
 import errno as errno_names
 import logging
 import os
-from typing import TYPE_CHECKING
 
 from pipeline.away import follow_moved_while_away, follow_unknown_rotations
 from pipeline.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
 from pipeline.followed import FileState, Followed
 from pipeline.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
                               DirWatcher, InotifyEvent)
-
-if TYPE_CHECKING:
-    from pipeline.tail import Tailer
+from pipeline.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +37,7 @@ FULL_SCAN_INTERVAL_S = 10.0  # with inotify: glob + stat everything this often, 
 
 
 class Watch:
-    def __init__(self, tailer: Tailer, *, rescan_interval_ms: int, use_inotify: bool,
+    def __init__(self, tailer: TailerState, *, rescan_interval_ms: int, use_inotify: bool,
                  poll_min_interval_ms: int, poll_max_interval_ms: int) -> None:
         self._tailer = tailer
         self._rescan_interval_s = rescan_interval_ms / 1000
@@ -126,7 +123,7 @@ class Watch:
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
                 await self._tailer.identify_found()
-                self._next_full_scan_s = self._tailer._clock() + self._full_scan_interval_s
+                self._next_full_scan_s = self._tailer.clock() + self._full_scan_interval_s
                 if self._inotify is None:
                     interval_s = self._poll_min_s if changed else min(interval_s * 2, self._poll_max_s)
         except asyncio.CancelledError:
@@ -134,17 +131,17 @@ class Watch:
         except Exception as exc:
             log.exception("tail watch task failed")
             self._failure = exc
-            self._tailer._wakeup.set()
+            self._tailer.wakeup.set()
             raise
 
     async def _nothing_new(self) -> bool:
         """With inotify and no event pending, a glob (no stat) tells whether a full scan
         is due: new or vanished paths. Sizes are checked by a full scan every
         `FULL_SCAN_INTERVAL_S` in case an event was missed."""
-        if self._inotify is None or self._rescan.is_set() or self._tailer._clock() >= self._next_full_scan_s:
+        if self._inotify is None or self._rescan.is_set() or self._tailer.clock() >= self._next_full_scan_s:
             return False
         matched = await asyncio.to_thread(glob_inputs, self._tailer.inputs)
-        return matched.keys() == self._tailer._by_path.keys()
+        return matched.keys() == self._tailer.by_path.keys()
 
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
@@ -154,17 +151,17 @@ class Watch:
             if mask & IN_Q_OVERFLOW:
                 tailer.metrics.inc("tail_inotify_overflows")
                 self._rescan.set()
-                for f in list(tailer._files.values()):
+                for f in list(tailer.files.values()):
                     tailer.mark_ready(f)
                 continue
             if mask & (IN_MODIFY | IN_CLOSE_WRITE):
-                f = tailer._by_path.get(os.path.join(directory, name))
+                f = tailer.by_path.get(os.path.join(directory, name))
                 if f is not None:
                     tailer.mark_ready(f)
                     if f.state is FileState.PENDING:
                         self._rescan.set()  # its first line may be complete now: identify it
                 else:
-                    tailer._wakeup.set()  # may be a draining file under a new name
+                    tailer.wakeup.set()  # may be a draining file under a new name
             if mask & STRUCTURE_MASK:
                 self._rescan.set()
 
@@ -179,27 +176,27 @@ class Watch:
         old = self._moved_from.pop(cookie, None)
         if old is None:
             return
-        for f in self._tailer._files.values():
+        for f in self._tailer.files.values():
             if f.path == old or f.moved_to == old:
                 f.moved_to = path
                 self._tailer.metrics.inc("tail_renames_seen")
 
     def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
         """Reconcile a scan with the followed files; True if anything changed."""
-        tailer, now = self._tailer, self._tailer._clock()
+        tailer, now = self._tailer, self._tailer.clock()
         by_inode = scan.by_inode()
         changed = False
-        for f in list(tailer._files.values()):
+        for f in list(tailer.files.values()):
             found = by_inode.get(f.inode_key)
             if found is None:
                 changed |= self._path_gone(f)
                 continue
             if found.path != f.path:
                 log.info("file renamed, still followed: %s -> %s", f.path, found.path)
-                if tailer._by_path.get(f.path) is f:
-                    del tailer._by_path[f.path]
+                if tailer.by_path.get(f.path) is f:
+                    del tailer.by_path[f.path]
                 f.path = found.path
-            tailer._by_path[f.path] = f
+            tailer.by_path[f.path] = f
             f.outside_globs = False  # a glob names it (again)
             if f.state is FileState.DRAINING:
                 f.state = FileState.LIVE
@@ -217,26 +214,26 @@ class Watch:
                 f.retry_at_s = None
                 tailer.mark_ready(f)
         for path, found in scan.found.items():
-            if (found.device, found.inode) in tailer._files:
+            if (found.device, found.inode) in tailer.files:
                 continue
             skip_to = found.size_bytes if initial and found.input.start_at == "end" else None
             f = Followed(path, found.input, found.device, found.inode, found.size_bytes, skip_to, last_data_s=now)
-            tailer._files[f.inode_key] = f
-            tailer._by_path[path] = f
+            tailer.files[f.inode_key] = f
+            tailer.by_path[path] = f
             tailer.mark_ready(f)
             tailer.metrics.inc("tail_files_discovered")
             changed = True
         self._report_errors(scan)
         self._update_watches(scan)
-        tailer.metrics.set("tail_files_followed", len(tailer._files))
+        tailer.metrics.set("tail_files_followed", len(tailer.files))
         return changed
 
     def _path_gone(self, f: Followed) -> bool:
         tailer = self._tailer
-        if tailer._by_path.get(f.path) is f:
-            del tailer._by_path[f.path]
+        if tailer.by_path.get(f.path) is f:
+            del tailer.by_path[f.path]
         if f.state is FileState.PENDING and f.copy_of is not None:
-            tailer._release(f)  # a copytruncate copy waiting on its original: it repeats what is read there
+            tailer.release(f)  # a copytruncate copy waiting on its original: it repeats what is read there
             return True
         if f.state is FileState.PENDING and not f.outside_globs and f.expect_key is None:
             # not identified yet (no complete first line, or not reached): renamed out of the globs,

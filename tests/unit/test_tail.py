@@ -316,12 +316,12 @@ async def test_a_file_rotated_while_its_descriptor_was_closed_is_found_by_inode(
         await collector.until(tailer, lambda: len(collector.data) == 2)
         with pytest.raises(TimeoutError):
             await pull(tailer, 0.1)  # both idle now: the budget closes one of them
-        closed = [name for name in ("app.log", "other.log") if tailer._by_path[str(logs / name)].fd is None]
+        closed = [name for name in ("app.log", "other.log") if tailer.by_path[str(logs / name)].fd is None]
         assert closed
         name = closed[0]
         append(logs / name, b"written just before rotation\n")
         os.rename(logs / name, logs / f"{name}.1")  # unmatched name; no descriptor held
-        tailer._watch.request_rescan()
+        tailer.watch.request_rescan()
         await collector.until(tailer, lambda: collector.finals)
     (file_id,) = collector.finals
     assert collector.data[file_id].endswith(b"written just before rotation\n")
@@ -352,7 +352,7 @@ async def test_files_resumed_at_their_end_also_respect_the_descriptor_budget(tmp
     async with await make_tailer(tmp_path, store=store, max_open_files=5) as tailer:
         with pytest.raises(TimeoutError):
             await pull(tailer, 0.3)
-        assert sum(f.fd is not None for f in tailer._files.values()) <= 5
+        assert sum(f.fd is not None for f in tailer.files.values()) <= 5
 
 
 async def test_a_file_rotated_while_stopped_is_drained_from_its_checkpoint(tmp_path, logs) -> None:

@@ -69,7 +69,7 @@ async def test_beyond_the_descriptor_budget_files_are_remembered_closed_and_foun
             append(logs / name, lines(i * 100, 3))
         for name in names:
             await until_identified(tailer, logs / name)
-        assert sum(1 for f in tailer._files.values() if f.fd is not None) <= 2
+        assert sum(1 for f in tailer.files.values() if f.fd is not None) <= 2
         for name in names:
             os.rename(logs / name, logs / f"{name}.1")
         expected = b"".join(lines(i * 100, 3) for i in range(len(names)))
