@@ -6,7 +6,7 @@
 Each input is decoded (`atheris.FuzzedDataProvider`) into parse options (format,
 multiline dialect, small bounds so they are hit), a starting file offset, chunk cut
 points, idle polls between chunks, and the bytes of the file. The `Assembler` is fed
-the chunks (`feed`, `poll`, `finish`), as `pipeline/ship.py` does. Invariants checked
+the chunks (`feed`, `poll`, `finish`), as `pipeline/ship/shipper.py` does. Invariants checked
 on every input:
 
 * nothing raises, and no event carries a `parse_error:*` flag (the assembler's

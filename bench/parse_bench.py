@@ -14,7 +14,7 @@ Figures, each on the same bytes, one core:
              (the logback prefix) to each: the floor any line-by-line parser pays;
   assemble   `Assembler.feed` on 256 KiB chunks + `finish`: the pipeline's parse stage;
   +encode    the same plus `to_ecs()` and `orjson.dumps` of every event, the shipper's
-             encoding, which follows the parse stage in `pipeline/ship.py`.
+             encoding, which follows the parse stage in `pipeline/ship/shipper.py`.
 Peak RSS is the process's maximum resident set (getrusage) after all runs.
 """
 

@@ -32,9 +32,9 @@ from aiokafka import AIOKafkaConsumer  # noqa: E402
 from bench.benchlib import DEFAULT_GENERATOR, delete_topics, print_machine, topic_end_total, workload  # noqa: E402
 from parsers.assemble import Assembler, Source  # noqa: E402
 from parsers.event import Event  # noqa: E402
-from pipeline.acks import AckTracker  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
-from pipeline.ship import Shipper, _File  # noqa: E402
+from pipeline.ship.acks import AckTracker  # noqa: E402
+from pipeline.ship.shipper import Shipper, _File  # noqa: E402
 from sinks.codec import encode_event, event_key  # noqa: E402
 from sinks.kafka import EventProducer, ensure_topics  # noqa: E402
 

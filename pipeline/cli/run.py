@@ -25,7 +25,7 @@ from pipeline.metrics.server import (MetricsEndpoint, add_metrics_flag, bytes_be
                                      metrics_port)
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
-from pipeline.ship import Shipper
+from pipeline.ship.shipper import Shipper
 from sinks.es_errors import check_tls, es_config_fault, es_faults_named
 from sinks.kafka_errors import config_faults_named, is_config_fault
 

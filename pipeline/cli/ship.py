@@ -15,7 +15,7 @@ from pipeline.cli.status_line import status_loop
 from pipeline.config.load import load_config, resolve_config_path
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
-from pipeline.ship import Shipper
+from pipeline.ship.shipper import Shipper
 from sinks.kafka_errors import config_faults_named
 
 

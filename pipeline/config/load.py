@@ -156,9 +156,9 @@ def service_of(cfg: Config, input: InputConfig) -> str:
 
 
 def to_tail_inputs(cfg: Config) -> tuple[Any, ...]:
-    """One `TailInput` (pipeline.discovery, re-exported by pipeline.tail) per configured
+    """One `TailInput` (pipeline.tail.discovery, re-exported by pipeline.tail.tailer) per configured
     input, services filled in."""
-    from pipeline.discovery import TailInput  # imported here: the config has no tailer dependency
+    from pipeline.tail.discovery import TailInput  # imported here: the config has no tailer dependency
 
     return tuple(
         TailInput(paths=i.paths, service=service_of(cfg, i), start_at=i.start_at, exclude=i.exclude)

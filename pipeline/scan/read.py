@@ -35,9 +35,9 @@ from parsers.event import Event
 from parsers.options import ParseOptions
 from pipeline.config.load import to_parse_options
 from pipeline.config.schema import Config, InputConfig
-from pipeline.date_hint import date_hint
-from pipeline.identity import identify_fd
 from pipeline.scan.service_name import service_from_path
+from pipeline.tail.date_hint import date_hint
+from pipeline.tail.identity import identify_fd
 
 CHUNK_BYTES = 256 * 1024
 STDIN = "-"

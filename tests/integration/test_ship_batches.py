@@ -14,10 +14,10 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from pipeline.checkpoints import CheckpointStore
 from pipeline.config.load import load_config
 from pipeline.metrics.registry import Metrics
-from pipeline.ship import Shipper
+from pipeline.ship.shipper import Shipper
+from pipeline.tail.checkpoints import CheckpointStore
 from sinks.codec import event_key
 from sinks.kafka import default_partition, ensure_topics
 

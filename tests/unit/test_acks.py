@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.acks import AckTracker
+from pipeline.ship.acks import AckTracker
 
 
 def test_a_batch_acknowledged_before_an_older_one_does_not_move_the_checkpoint():

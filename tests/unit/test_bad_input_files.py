@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import threading
 
-from pipeline.followed import NotThisFile, open_verified
+from pipeline.tail.followed import NotThisFile, open_verified
 
 
 def open_in_thread(path: str, device: int, inode: int, timeout_s: float = 5.0) -> BaseException | int:

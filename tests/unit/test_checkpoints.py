@@ -8,11 +8,11 @@ import os
 
 import pytest
 
-from pipeline import checkpoints as checkpoints_module
-from pipeline.checkpoints import (CheckpointCorruptError, CheckpointReadError, CheckpointStore,
+from pipeline.tail import checkpoints as checkpoints_module
+from pipeline.tail.checkpoints import (CheckpointCorruptError, CheckpointReadError, CheckpointStore,
                                   CheckpointWriteError, UnknownFileIdError)
-from pipeline.identity import FileIdentity
 from pipeline.metrics.registry import Metrics
+from pipeline.tail.identity import FileIdentity
 
 IDENT = FileIdentity(0xFE00, 42, 0, "ab" * 16)
 

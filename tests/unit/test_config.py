@@ -147,7 +147,7 @@ def test_the_sample_config_loads_and_builds_parse_options():
         assert all(os.path.isabs(p) and glob.glob(p) for p in inp.paths)
 
 
-@pytest.mark.skipif(importlib.util.find_spec("pipeline.discovery") is None, reason="pipeline.discovery not there")
+@pytest.mark.skipif(importlib.util.find_spec("pipeline.tail.discovery") is None, reason="pipeline.tail.discovery not there")
 def test_tail_inputs_carry_paths_service_start_and_excludes():
     cfg = parse_config('[host]\nservice = "pay"\n[[inputs]]\npaths = ["/a/*.log"]\nstart_at = "end"\nexclude = ["*.gz"]\n')
     (tail,) = to_tail_inputs(cfg)

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pipeline.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify
+from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify
 
 
 def test_a_file_has_no_identity_until_its_first_line_is_complete() -> None:

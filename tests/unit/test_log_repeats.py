@@ -33,4 +33,4 @@ def test_other_messages_pass_while_one_is_being_limited() -> None:
     assert limiter.filter(record("Unable connect to node with id %s", 1))
     assert not limiter.filter(record("Unable connect to node with id %s", 1))
     assert limiter.filter(record("Unable to update metadata from %s", [1]))
-    assert limiter.filter(record("Unable connect to node with id %s", 1, name="pipeline.ship"))
+    assert limiter.filter(record("Unable connect to node with id %s", 1, name="pipeline.ship.shipper"))

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.rotation_names import is_rotation_of, live_names_of, same_live_file
+from pipeline.tail.rotation_names import is_rotation_of, live_names_of, same_live_file
 
 ROTATIONS_OF_APP_LOG = [
     "app.log.1", "app.log.12", "app.log-20261126", "app.log.2026-11-26", "app.log.2026-11-26.3",

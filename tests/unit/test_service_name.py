@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.date_hint import date_hint, date_in_name
 from pipeline.scan.service_name import service_from_path
+from pipeline.tail.date_hint import date_hint, date_in_name
 
 
 @pytest.mark.parametrize("path,service", [

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.identity import FileIdentity
 from pipeline.metrics.registry import Metrics
-from pipeline.tail import Chunk, Tailer, TailerStopped, TailInput
+from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.identity import FileIdentity
+from pipeline.tail.tailer import Chunk, Tailer, TailerStopped, TailInput
 
 WAIT_S = 3.0
 
@@ -275,7 +275,7 @@ async def test_idle_files_are_closed_beyond_the_descriptor_budget(tmp_path, logs
 
 
 async def test_an_unreadable_file_is_counted_and_the_others_go_on(tmp_path, logs, monkeypatch) -> None:
-    from pipeline import followed
+    from pipeline.tail import followed
     real_open = os.open
 
     def deny(path, flags, *args):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checkpoints import CheckpointStore
+from pipeline.tail.checkpoints import CheckpointStore
 from tests.unit.test_tail import append, make_tailer, pull
 
 L1, L2, L3 = b"2026-11-26 10:00:01 first\n", b"2026-11-26 10:00:02 second\n", b"2026-11-26 10:00:03 third\n"

@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.identity import fingerprint_of
-from pipeline.tail import Chunk, Tailer, TailInput
+from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.identity import fingerprint_of
+from pipeline.tail.tailer import Chunk, Tailer, TailInput
 
 NAMES = ("a.log", "b.log")
 SYNC_TIMEOUT_S = 3.0

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.tail import Tailer
+from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.tailer import Tailer
 from tests.unit.test_tail import WAIT_S, Collector, append, make_tailer
 
 LINE = b"2026-11-26 10:00:00.000 [main] INFO  c.f.pay.OrderService - seq=%09d paid\n"

@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 from typing import Callable, Protocol
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.descriptors import Descriptors
-from pipeline.discovery import TailInput
-from pipeline.followed import Chunk, Followed
 from pipeline.metrics.registry import Metrics
+from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.descriptors import Descriptors
+from pipeline.tail.discovery import TailInput
+from pipeline.tail.followed import Chunk, Followed
 
 
 class RescanRequests(Protocol):

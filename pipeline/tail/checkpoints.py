@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from pipeline.identity import FileIdentity
 from pipeline.metrics.registry import Metrics
-from pipeline.rotation_names import same_live_file
+from pipeline.tail.identity import FileIdentity
+from pipeline.tail.rotation_names import same_live_file
 
 log = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ import errno as errno_names
 import logging
 import os
 
-from pipeline.away import follow_moved_while_away, follow_unknown_rotations
-from pipeline.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
-from pipeline.followed import FileState, Followed
-from pipeline.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
+from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
+from pipeline.tail.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
+from pipeline.tail.followed import FileState, Followed
+from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
                               DirWatcher, InotifyEvent)
-from pipeline.tailer_state import TailerState
+from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 - Checkpointed files rotated out of the globs: found by inode in their last directory and
   drained from their checkpoint (`follow_moved_while_away`).
 - Rotated generations no glob names and no checkpoint knows: read to their end, once
-  (`follow_unknown_rotations`, the rule in `pipeline.rotated`).
+  (`follow_unknown_rotations`, the rule in `pipeline.tail.rotated`).
 
 Both run when the tailer starts, after its first scan.
 """
@@ -14,10 +14,10 @@ import asyncio
 import logging
 from typing import Callable
 
-from pipeline.discovery import find_moved_while_away, input_of_rotated
-from pipeline.followed import Followed
-from pipeline.rotated import find_rotations, reference_times
-from pipeline.tailer_state import TailerState
+from pipeline.tail.discovery import find_moved_while_away, input_of_rotated
+from pipeline.tail.followed import Followed
+from pipeline.tail.rotated import find_rotations, reference_times
+from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ async def follow_moved_while_away(tailer: TailerState) -> None:
 async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[str, int, str], None]) -> None:
     """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
     last saw that path, whose identity no checkpoint knows: generations born and rotated out
-    of the globs while we were away (`pipeline.rotated`). Each is read to its end, once."""
+    of the globs while we were away (`pipeline.tail.rotated`). Each is read to its end, once."""
     seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()])
     since = {path: seen[path] for path in tailer.by_path if path in seen}
     if not since:

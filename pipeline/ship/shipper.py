@@ -28,12 +28,12 @@ from typing import Any, TypeVar
 
 from parsers.assemble import Assembler, Source
 from parsers.event import Event
-from pipeline.acks import AckTracker
-from pipeline.checkpoints import CheckpointError, CheckpointStore
-from pipeline.date_hint import date_hint
 from pipeline.config.load import to_parse_options, to_tail_inputs
 from pipeline.metrics.registry import Metrics
-from pipeline.tail import Chunk, Tailer, TailerStopped
+from pipeline.ship.acks import AckTracker
+from pipeline.tail.checkpoints import CheckpointError, CheckpointStore
+from pipeline.tail.date_hint import date_hint
+from pipeline.tail.tailer import Chunk, Tailer, TailerStopped
 from sinks.codec import encode_event, event_key
 from sinks.kafka import EventProducer, ensure_topics
 from sinks.kafka_client import KafkaConfigError

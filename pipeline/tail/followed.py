@@ -12,8 +12,8 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass, field
 
-from pipeline.discovery import TailInput
-from pipeline.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify_fd
+from pipeline.tail.discovery import TailInput
+from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify_fd
 
 
 class FileState(enum.Enum):

@@ -15,7 +15,7 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass, field
 
-from pipeline.rotation_names import live_names_of
+from pipeline.tail.rotation_names import live_names_of
 
 START_AT_CHOICES = ("beginning", "end")
 

@@ -18,10 +18,10 @@ import asyncio
 import logging
 import os
 
-from pipeline.checkpoints import Checkpoint
-from pipeline.followed import FileState, Followed, NotThisFile
-from pipeline.identity import FileIdentity
-from pipeline.tailer_state import TailerState
+from pipeline.tail.checkpoints import Checkpoint
+from pipeline.tail.followed import FileState, Followed, NotThisFile
+from pipeline.tail.identity import FileIdentity
+from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
 

@@ -17,9 +17,9 @@ import logging
 from collections import OrderedDict
 from typing import Callable, Iterable
 
-from pipeline.followed import FileState, Followed, close_quietly, identify_open
-from pipeline.identity import FileIdentity
 from pipeline.metrics.registry import Metrics
+from pipeline.tail.followed import FileState, Followed, close_quietly, identify_open
+from pipeline.tail.identity import FileIdentity
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ followed path, written and renamed to a name the input globs do not match (`app.
 -> `app.log.1` with `paths = ["*.log"]`). Its identity was never recorded, so neither
 the globs nor the checkpoints lead to it. On start (and on resume after an outage) the
 tailer looks beside every followed path for files whose names are rotations of it
-(`pipeline.rotation_names`) and that were modified after that path was last seen by a
+(`pipeline.tail.rotation_names`) and that were modified after that path was last seen by a
 checkpoint; those whose identity the checkpoints do not know are read to their end,
 once. Their identity is recorded as soon as they are opened, so a restart does not read
 them again.
@@ -19,8 +19,8 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass
 
-from pipeline.identity import FileIdentity, identify_fd
-from pipeline.rotation_names import is_compressed, is_rotation_of
+from pipeline.tail.identity import FileIdentity, identify_fd
+from pipeline.tail.rotation_names import is_compressed, is_rotation_of
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,12 @@ round-robin queue (rotated files being drained first), so one busy file cannot
 starve the others.
 
 Change detection: inotify on the watched directories when available (see
-`pipeline.inotify`), else polling with back-off from `poll_min_interval_ms` to
+`pipeline.tail.inotify`), else polling with back-off from `poll_min_interval_ms` to
 `poll_max_interval_ms` (250 ms by default, so an append is seen within 250 ms
 even when polling). Globs are rescanned every `rescan_interval_ms` and on
-directory events (`pipeline.watch`).
+directory events (`pipeline.tail.watch`).
 
-Identification (`pipeline.identification`) does not wait for the consumer: a file
+Identification (`pipeline.tail.identification`) does not wait for the consumer: a file
 is identified and its identity recorded as soon as the watch finds it.
 
 File descriptors: a file is opened when it has unread data and stays open while
@@ -32,14 +32,14 @@ import time
 from collections import deque
 from typing import Callable
 
-from pipeline.checkpoints import CheckpointStore
-from pipeline.descriptors import Descriptors
-from pipeline.identification import Identification
-from pipeline.discovery import TailInput
-from pipeline.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
+from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.descriptors import Descriptors
+from pipeline.tail.discovery import TailInput
+from pipeline.tail.identification import Identification
+from pipeline.tail.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
                                TailerStopped, read_at)
 from pipeline.metrics.registry import Metrics
-from pipeline.watch import Watch
+from pipeline.tail.watch import Watch
 
 log = logging.getLogger(__name__)
 
