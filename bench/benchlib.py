@@ -78,6 +78,18 @@ async def topic_end_total(consumer, topic: str) -> int:
     return sum(ends.values())
 
 
+async def topic_records(bootstrap: str, topic: str) -> int:
+    """Records written to a fresh `topic`, read with a consumer of its own."""
+    from aiokafka import AIOKafkaConsumer
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
+    await consumer.start()
+    try:
+        return await topic_end_total(consumer, topic)
+    finally:
+        await consumer.stop()
+
+
 async def create_topic(bootstrap: str, topic: str, partitions: int) -> None:
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
@@ -101,6 +113,13 @@ async def delete_topics(bootstrap: str, topics: list[str]) -> None:
             await admin.delete_topics(gone)
     finally:
         await admin.close()
+
+
+def add_service_options(ap) -> None:
+    """--bootstrap and --es (default $LOGPIPE_KAFKA, $LOGPIPE_ES, else the local stack) and --keep."""
+    ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
+    ap.add_argument("--es", default=os.environ.get("LOGPIPE_ES", "http://127.0.0.1:9200"))
+    ap.add_argument("--keep", action="store_true")
 
 
 def now() -> float:

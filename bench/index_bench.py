@@ -33,7 +33,8 @@ from aiokafka import AIOKafkaProducer  # noqa: E402
 from elasticsearch import AsyncElasticsearch  # noqa: E402
 from elasticsearch.helpers import async_bulk  # noqa: E402
 
-from bench.benchlib import DEFAULT_GENERATOR, REPO, delete_topics, print_machine, workload  # noqa: E402
+from bench.benchlib import (DEFAULT_GENERATOR, REPO, add_service_options, delete_topics, print_machine,  # noqa: E402
+                            workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config.load import load_config, parse_config, to_parse_options  # noqa: E402
 from pipeline.index.stage import Indexer, IndexerOptions  # noqa: E402
@@ -159,9 +160,7 @@ def main() -> int:
     ap.add_argument("--workload")
     ap.add_argument("--generator", default=str(DEFAULT_GENERATOR))
     ap.add_argument("--chunk", type=int, default=500, help="baseline documents per bulk (the indexer's default)")
-    ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
-    ap.add_argument("--es", default=os.environ.get("LOGPIPE_ES", "http://127.0.0.1:9200"))
-    ap.add_argument("--keep", action="store_true")
+    add_service_options(ap)
     return asyncio.run(main_async(ap.parse_args()))
 
 

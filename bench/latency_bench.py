@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from elasticsearch import AsyncElasticsearch  # noqa: E402
 
-from bench.benchlib import REPO, delete_topics, percentile, print_machine  # noqa: E402
+from bench.benchlib import REPO, add_service_options, delete_topics, percentile, print_machine  # noqa: E402
 
 CLASS = re.compile(rb"LatProbe(\d{5})Exception")
 
@@ -253,9 +253,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lines", type=int, default=200)
     ap.add_argument("--interval-ms", type=int, default=100)
-    ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))
-    ap.add_argument("--es", default=os.environ.get("LOGPIPE_ES", "http://127.0.0.1:9200"))
-    ap.add_argument("--keep", action="store_true")
+    add_service_options(ap)
     return asyncio.run(main_async(ap.parse_args()))
 
 

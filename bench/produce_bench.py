@@ -27,9 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aiokafka import AIOKafkaConsumer  # noqa: E402
-
-from bench.benchlib import DEFAULT_GENERATOR, delete_topics, print_machine, topic_end_total, workload  # noqa: E402
+from bench.benchlib import DEFAULT_GENERATOR, delete_topics, print_machine, topic_records, workload  # noqa: E402
 from parsers.assemble import Assembler, Source  # noqa: E402
 from parsers.event import Event  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
@@ -103,12 +101,9 @@ async def run_mode(mode: str, codec: str, bootstrap: str, chunks: list[list[Even
         wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
     try:
-        records = await topic_end_total(consumer, topic)
+        records = await topic_records(bootstrap, topic)
     finally:
-        await consumer.stop()
         await delete_topics(bootstrap, [topic])
     if records != n:
         sys.exit(f"{mode} {codec}: {records} records in Kafka, expected {n}")

@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaConsumer  # noqa: E402
 
 from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, print_machine,  # noqa: E402
-                            proc_cpu_s, proc_status_kib, topic_end_total, workload)
+                            proc_cpu_s, proc_status_kib, topic_end_total, topic_records, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
 from sinks.codec import encode_event  # noqa: E402
@@ -97,12 +97,7 @@ async def kcat(path: Path, bootstrap: str, topic: str, codec: str) -> dict[str, 
     secs = time.monotonic() - t0
     cpu_s = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu_s = cpu_s.ru_utime + cpu_s.ru_stime - children_cpu_s
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
-    await consumer.start()
-    try:
-        records = await topic_end_total(consumer, topic)
-    finally:
-        await consumer.stop()
+    records = await topic_records(bootstrap, topic)
     return {"total_s": secs, "cpu_s": cpu_s, "records": records}
 
 
