@@ -116,6 +116,19 @@ def _stat_into(result: ScanResult, path: str, tail_input: TailInput) -> None:
     result.watch_dirs.add(os.path.dirname(path))
 
 
+def stat_files(paths: list[str]) -> dict[str, tuple[int, int, int]]:
+    """Blocking: (device, inode, size) of each path that is a regular file now."""
+    out = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue  # renamed again or deleted: a later event or scan tells
+        if stat_modes.S_ISREG(st.st_mode):
+            out[path] = (st.st_dev, st.st_ino, st.st_size)
+    return out
+
+
 def find_inode(directory: str, device: int, inode: int) -> str | None:
     """Blocking: a path in `directory` naming (device, inode), e.g. where a file was
     rotated to while we held no descriptor on it; None if there is none."""

@@ -10,7 +10,8 @@ inotify: a full scan every `poll_min_interval_ms`, doubling up to
 keep following under their new path, files whose path is gone start draining, new
 paths become PENDING files, identified at once (`Tailer.identify_found`), whether or
 not the consumer pulls. A rename's IN_MOVED_FROM/IN_MOVED_TO pair (same cookie) tells
-where a followed file went, even out of the globs or while it is closed.
+where a followed file went, even out of the globs or while it is closed, and finds a
+file born and renamed out of the globs between two scans (a fast writer's generation).
 
 The background task is supervised: if it dies, `raise_if_failed()` makes the
 consumer's `next_chunk()` fail loudly instead of waiting forever.
@@ -24,7 +25,7 @@ import logging
 import os
 
 from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
-from pipeline.tail.discovery import ScanResult, find_inode, glob_inputs, scan_inputs
+from pipeline.tail.discovery import ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files
 from pipeline.tail.followed import FileState, Followed
 from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
                               DirWatcher, InotifyEvent)
@@ -52,6 +53,9 @@ class Watch:
         self._full_scan_interval_s = FULL_SCAN_INTERVAL_S
         self._next_full_scan_s = 0.0
         self._moved_from: dict[int, str] = {}  # inotify cookie -> the path a rename started from
+        # renamed from a followed name out of the globs before any scan found it (born and rotated
+        # between two scans): new path -> the input its old name belonged to
+        self._moved_out: dict[str, TailInput] = {}
 
     @property
     def using_inotify(self) -> bool:
@@ -122,6 +126,8 @@ class Watch:
                     continue
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                if self._moved_out:
+                    await self._adopt_moved_out()
                 await self._tailer.identify_found()
                 self._next_full_scan_s = self._tailer.clock() + self._full_scan_interval_s
                 if self._inotify is None:
@@ -176,10 +182,32 @@ class Watch:
         old = self._moved_from.pop(cookie, None)
         if old is None:
             return
+        claimed = False
         for f in self._tailer.files.values():
             if f.path == old or f.moved_to == old:
                 f.moved_to = path
+                claimed = True
                 self._tailer.metrics.inc("tail_renames_seen")
+        inputs = self._tailer.inputs
+        if not claimed and input_of(path, inputs) is None:
+            tail_input = input_of(old, inputs)
+            if tail_input is not None and not tail_input.excludes(old):
+                self._moved_out[path] = tail_input  # looked at after the next scan
+                self._rescan.set()
+
+    async def _adopt_moved_out(self) -> None:
+        """Files renamed out of the globs before a scan found them are read to their end;
+        their identity (first line) makes sure a generation read before is not read twice."""
+        wanted, self._moved_out = self._moved_out, {}
+        tailer, now = self._tailer, self._tailer.clock()
+        for path, (device, inode, size) in (await asyncio.to_thread(stat_files, list(wanted))).items():
+            if (device, inode) in tailer.files:
+                continue  # found after all, or followed under another name
+            log.info("file born and renamed out of the globs before a scan found it, reading it: path=%s", path)
+            f = Followed(path, wanted[path], device, inode, size, None, last_data_s=now, outside_globs=True)
+            tailer.files[f.inode_key] = f
+            tailer.mark_ready(f)
+            tailer.metrics.inc("tail_files_renamed_unseen")
 
     def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
         """Reconcile a scan with the followed files; True if anything changed."""

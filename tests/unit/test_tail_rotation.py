@@ -182,3 +182,18 @@ async def test_a_copy_is_recognised_after_its_original_was_renamed_along_the_rot
         assert len(by_id) == 2
     finally:
         await tailer.stop()
+
+
+async def test_a_generation_born_and_renamed_out_of_the_globs_between_two_scans_is_read_once(tmp_path, logs) -> None:
+    """A fast writer's generation: created, written and renamed to `app.log.1` before any scan
+    ran (the events arrive in one batch); only the rename event names where it went."""
+    async with await make_tailer(tmp_path, use_inotify=True) as tailer:
+        append(logs / "other.log", lines(900, 2))
+        await until_identified(tailer, logs / "other.log")
+        append(logs / "app.log", lines(0, 10))  # no await in between: no scan sees app.log
+        os.rename(logs / "app.log", logs / "app.log.1")
+        append(logs / "app.log", lines(10, 5))
+        got = await collect_all(tailer, lines(900, 2) + lines(0, 15), finals=1)  # the generation drained
+        assert len(got.data) == 3, "other.log, the renamed generation and the new app.log"
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(tailer.next_chunk(), 0.5)  # nothing read twice
