@@ -44,6 +44,10 @@ _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
+# token kind -> (its logger group, its line-number groups): `pkg.Logger:42`, Tomcat's
+# `pkg.Class.method msg`, `Logger:42`
+_LOGGER_KINDS = {"k_logger": ("logger", ("lline", "bline")), "k_logger2": ("logger2", ()),
+                 "k_logger3": ("lname", ("nline",))}
 _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL", "A": "FATAL"}
 
 
@@ -80,6 +84,8 @@ def _bracket(f: Fields, content: str) -> bool:
             elif m.group("src"):
                 f.extra = {"source": m.group("src")}
             return True
+    if f.logger is None and "," in inner:
+        return True  # `[app,traceId,spanId,true]` (Spring Cloud Sleuth) or other MDC values: not the thread
     if f.thread is None and f.logger is None:
         f.thread = inner
         return True
@@ -111,25 +117,14 @@ def split_fields(rest: str) -> Fields:
             f.extra = {"source": m.group("wsrc")}
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
-        elif kind == "k_logger":
+        elif kind in _LOGGER_KINDS:  # the logger ends the prefix
             if f.logger is not None:
                 break
-            f.logger = m.group("logger")
-            line = m.group("lline") or m.group("bline")
+            name, line_groups = _LOGGER_KINDS[kind]
+            f.logger = m.group(name)
+            line = next((m.group(g) for g in line_groups if m.group(g)), None)
             if line:
                 f.extra = {"line": line}
-            pos = m.end()
-            break
-        elif kind == "k_logger2":
-            if f.logger is not None:
-                break
-            f.logger = m.group("logger2")
-            pos = m.end()
-            break
-        elif kind == "k_logger3":
-            if f.logger is not None:
-                break
-            f.logger, f.extra = m.group("lname"), {"line": m.group("nline")}
             pos = m.end()
             break
         elif kind == "k_pword":

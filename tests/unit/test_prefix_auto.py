@@ -29,6 +29,8 @@ CASES = [
     ("16-02-2024 18:02:53.856 [main] INFO  org.hibernate.Version - HHH000412: Hibernate ORM",
      "2024-02-16T18:02:53.856+08:00", "INFO", "main", "org.hibernate.Version", "HHH000412: Hibernate ORM"),
     ("2017/05/10-20:58:04……程序启动", "2017-05-10T20:58:04+08:00", None, None, None, "……程序启动"),
+    ("2019-01-02 03:04:05.678  INFO [pay-gateway,5f3a2b1c,7d9e0f1a,true] 1234 --- [main] c.f.p.OrderService : paid",
+     "2019-01-02T03:04:05.678+08:00", "INFO", "main", "c.f.p.OrderService", "paid"),
     ("[2019-01-02 03:04:05,678] [1234] [5678] [Foo.java: 42] [ERROR ] order failed",
      "2019-01-02T03:04:05.678+08:00", "ERROR", "5678", "Foo.java", "order failed"),
     ("2019-01-02 03:04:05:INFO main (Foo.java:42)started", "2019-01-02T03:04:05+08:00", "INFO", "main", None,
