@@ -60,6 +60,15 @@ class Fields:
         self.message = ""
 
 
+def _fill(f: Fields, value: str, slots: tuple[str, ...]) -> bool:
+    """Put `value` in the first of `slots` still empty; False when all are taken."""
+    for slot in slots:
+        if getattr(f, slot) is None:
+            setattr(f, slot, value)
+            return True
+    return False
+
+
 def _bracket(f: Fields, content: str) -> bool:
     """Assign a `[...]` group; False when it is not a prefix field (the message starts)."""
     inner = content.strip()
@@ -70,10 +79,7 @@ def _bracket(f: Fields, content: str) -> bool:
         f.level = up
         return True
     if inner.isdigit():
-        if f.pid is None:
-            f.pid = inner
-        elif f.thread is None:
-            f.thread = inner
+        _fill(f, inner, ("pid", "thread"))
         return True
     if f.logger is None and ("." in inner or ":" in inner):
         m = _BR_LOGGER.fullmatch(inner)
@@ -128,11 +134,7 @@ def split_fields(rest: str) -> Fields:
             pos = m.end()
             break
         elif kind == "k_pword":
-            if f.thread is None:
-                f.thread = m.group("pword")
-            elif f.logger is None:
-                f.logger = m.group("pword")
-            else:
+            if not _fill(f, m.group("pword"), ("thread", "logger")):
                 break
         elif kind == "k_logcat":
             if f.level is not None or f.logger is not None:
@@ -141,11 +143,7 @@ def split_fields(rest: str) -> Fields:
             f.message = rest[m.end():]
             return f
         elif kind == "k_num":
-            if f.pid is None:
-                f.pid = m.group("num")
-            elif f.thread is None:
-                f.thread = m.group("num")
-            else:
+            if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos = m.end()
     pos = _MSG_SEP.match(rest, pos).end()
