@@ -28,13 +28,14 @@ _LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(
          r"[\[(<]?[ \t]?")
 _CLOSE = r"(?:[ \t]*[\])>])?"
 _STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
-# A first character a timestamp, bracket or level word may have; other lines are raw at once.
-_MAYBE = frozenset("0123456789[(<#") | frozenset("ADEFIJMNOSTWCacdefijmnostw")
+# First characters of a timestamp form or its opening bracket (Chinese month names
+# included); a line starting with a letter is tried when its first word is a level,
+# month or weekday; other lines are raw at once.
+_FORM_FIRST = frozenset("0123456789[(<#一二三四五六七八九十")
 _FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN", "ERROR", "FATAL", "CRITICAL",
                           "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
 _WORD = re.compile(r"[A-Za-z]+")
-_CN_MONTH_FIRST = frozenset("一二三四五六七八九十")
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
 # `LEVEL: msg`, which is java.util.logging's second line.
@@ -45,13 +46,11 @@ MAX_NORMALIZED_CACHE = 4096
 
 
 def _builtin_alternatives() -> tuple[Alternative, ...]:
-    seen: dict[int, Alternative] = {}
+    """Every layout of every built-in format, once (formats share layouts)."""
+    unique: dict[str, Alternative] = {}
     for alts in BUILTINS.values():
         for alt in alts:
-            seen.setdefault(id(alt.fast.pattern), alt)
-    unique: dict[str, Alternative] = {}
-    for alt in seen.values():
-        unique.setdefault(alt.fast.pattern, alt)
+            unique.setdefault(alt.fast.pattern, alt)
     return tuple(unique.values())
 
 
@@ -82,13 +81,9 @@ class AutoParser(PrefixParser):
                 if p is not None and (p.format == "auto" or p.level is not None):
                     return p
             return None  # indented or empty: continues the record before it
-        last = self._last
-        if last.__class__ is Alternative:  # the common case: the layout of the line before
-            m = last.fast.match(line)  # type: ignore[union-attr]
-            if m is not None:
-                p = self._build(m.group(*_GROUPS), last, m)
-                if p.message[:1] == "[":
-                    self._position(p)
+        last = self._last  # the common case: the layout of the line before
+        if last.__class__ is Alternative:
+            if (p := self._try_builtin(last, line)) is not None:  # type: ignore[arg-type]
                 return p
         elif last is not None and (p := self._try_form(last, line)) is not None:
             return p
@@ -97,7 +92,7 @@ class AutoParser(PrefixParser):
                 if alt is not last and c in alt.first_chars and (p := self._try_builtin(alt, line)) is not None:
                     self._last = alt
                     return p
-        if c in _MAYBE and (c in "0123456789[(<#" or self._starts_with_word(line)) or c in _CN_MONTH_FIRST:
+        if c in _FORM_FIRST or c.isascii() and c.isalpha() and self._starts_with_word(line):
             for i in range(len(_STARTS)):
                 if i is not last and (p := self._try_form(i, line)) is not None:
                     self._last = i
@@ -108,11 +103,7 @@ class AutoParser(PrefixParser):
                 return self.parse(clean)
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
             return self._level_first(line, m)
-        if c == "#" and line[1:2].isdigit():
-            line_ = line[1:]
-        else:
-            line_ = line
-        m = EPOCH_MS.match(line_)
+        m = EPOCH_MS.match(line, 1 if c == "#" else 0)  # `#1546398245678 | took ...` too
         if m is not None:
             return self._epoch(line, m)
         return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
@@ -120,9 +111,9 @@ class AutoParser(PrefixParser):
     # ---------------------------------------------------------------------------
     @staticmethod
     def _starts_with_word(line: str) -> bool:
-        m = _WORD.match(line)
-        return m is not None and m.group(0)[:3].upper() in _FIRST_WORDS or (
-            m is not None and m.group(0).upper() in _FIRST_WORDS)
+        """A level word, or a month or weekday name (`Jan`, `January`, `Tue`)."""
+        word = _WORD.match(line).group(0).upper()  # type: ignore[union-attr]
+        return word in _FIRST_WORDS or word[:3] in _FIRST_WORDS
 
     def _try_builtin(self, alt: Alternative, line: str) -> Prefix | None:
         m = alt.fast.match(line)
