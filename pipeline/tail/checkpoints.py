@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import orjson
+
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.identity import FileIdentity
 from pipeline.tail.rotation_names import same_live_file
@@ -34,6 +36,7 @@ from pipeline.tail.rotation_names import same_live_file
 log = logging.getLogger(__name__)
 
 CHECKPOINT_FORMAT_VERSION = 1
+REFRESH_S = 60.0  # an unchanged store is written again this often, for its times seen
 DEFAULT_FORGET_AFTER_S = 7 * 24 * 3600.0
 
 
@@ -79,6 +82,10 @@ class Checkpoint:
         owed them: a restart finds it by inode and reads them again."""
         return self.released or (self.drained_at is not None and self.offset >= self.drained_at)
 
+    def state(self) -> tuple[object, ...]:
+        """What a flush must persist when it changes (the time seen aside)."""
+        return (self.identity, self.offset, self.path, self.released, self.drained_at, self.copy_inode)
+
     def to_json(self) -> dict[str, object]:
         ident = self.identity
         return {"device": ident.device, "inode": ident.inode, "fingerprint": ident.fingerprint,
@@ -118,6 +125,8 @@ class CheckpointStore:
         self._clock = wall_clock
         self._entries: dict[str, Checkpoint] = {}
         self._flush_lock = asyncio.Lock()
+        self._written: list[tuple[object, ...]] | None = None  # what the file holds, but for times seen
+        self._written_at_s = 0.0
 
     # -- reading ---------------------------------------------------------------
     async def load(self) -> None:
@@ -251,14 +260,23 @@ class CheckpointStore:
         return gone
 
     # -- persisting ------------------------------------------------------------
-    async def flush(self) -> None:
-        """Persist atomically; raises CheckpointWriteError, leaving the old file intact."""
+    async def flush(self, *, if_changed: bool = False) -> None:
+        """Persist atomically; raises CheckpointWriteError, leaving the old file intact.
+
+        With `if_changed` (the periodic flush), a store whose offsets, identities and paths
+        are what the file already holds is not written again, but for a refresh of the
+        times seen every `REFRESH_S`: following many idle files costs no write a second."""
         async with self._flush_lock:
             self.forget_gone()
-            doc = {"version": CHECKPOINT_FORMAT_VERSION, "written_at_s": self._clock(),
+            now = self._clock()
+            state = [entry.state() for entry in self._entries.values()]
+            if if_changed and state == self._written and now - self._written_at_s < REFRESH_S:
+                return
+            doc = {"version": CHECKPOINT_FORMAT_VERSION, "written_at_s": now,
                    "files": [entry.to_json() for entry in self._entries.values()]}
-            payload = json.dumps(doc, indent=0, sort_keys=True).encode()
+            payload = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
             await asyncio.to_thread(self._write, payload)
+            self._written, self._written_at_s = state, now
             self._metrics.inc("checkpoint_flushes")
 
     def _write(self, payload: bytes) -> None:
