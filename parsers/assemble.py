@@ -74,6 +74,11 @@ class Assembler:
         return offset if join is None or join > offset else join
 
     @property
+    def holds_records(self) -> bool:
+        """A record waits for its end (or its idle flush): `poll` may have something to emit."""
+        return self.multiline.pending_offset is not None or bool(self.multiline.ready)
+
+    @property
     def next_offset(self) -> int:
         """The file offset the next chunk must start at."""
         return self.splitter.next_offset

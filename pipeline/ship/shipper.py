@@ -50,6 +50,7 @@ class _File:
     key: bytes
     final: bool = False
     partition: int | None = None  # where `key` goes, asked once per producer life
+    committed: int = -1  # the offset last committed to the checkpoint store
 
 
 class KafkaOutage(Exception):
@@ -71,6 +72,8 @@ class Shipper:
         self._options = {t: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
         self._default_options = to_parse_options(cfg)
         self._files: dict[str, _File] = {}
+        self._moved: set[str] = set()  # file ids fed, polled or acknowledged since the last checkpoint
+        self._holding: set[str] = set()  # file ids whose last record waits for its end (idle flush)
         self._failure: BaseException | None = None
         self._stopping = asyncio.Event()
         self.tailer: Tailer | None = None
@@ -170,6 +173,8 @@ class Shipper:
     # -- one life of the pipeline, from the checkpoints to an outage or stop -------------
     async def _run_once(self) -> None:
         self._files.clear()
+        self._moved.clear()
+        self._holding.clear()
         self._failure = None
         producer = EventProducer(self.cfg.kafka, self.env, self.metrics)
         await producer.start()
@@ -242,6 +247,9 @@ class Shipper:
                 if chunk.final:
                     events += f.assembler.finish(now_ms)
                     f.final = True
+                self._moved.add(chunk.file.file_id)
+                if f.assembler.holds_records:
+                    self._holding.add(chunk.file.file_id)
                 self.metrics.inc("ship_bytes_read", len(chunk.data))
                 self.metrics.inc("ship_lines_read", chunk.data.count(b"\n"))
                 await self._send(producer, topic, f, events)
@@ -249,12 +257,18 @@ class Shipper:
                 last_poll = time.monotonic()
                 # a pending multi-line record closes on idle only when its file has nothing left to
                 # read: while catching up, the rest of a stack trace may be on disk, not yet read
-                unread = self.tailer.unread_file_ids() if self.tailer is not None else set()
-                for file_id, f in list(self._files.items()):
+                # only files whose last record waits for its end: following many idle files costs nothing
+                unread = self.tailer.unread_file_ids() if self._holding and self.tailer is not None else set()
+                for file_id in list(self._holding):
+                    f = self._files.get(file_id)
+                    if f is None or not f.assembler.holds_records:
+                        self._holding.discard(file_id)
+                        continue
                     if file_id in unread:
                         continue
                     events = f.assembler.poll(now_ms)
                     if events:
+                        self._moved.add(file_id)
                         await self._send(producer, topic, f, events)
 
     def _file_for(self, chunk: Chunk) -> _File:
@@ -297,7 +311,8 @@ class Shipper:
         """The batch's first event is at `offset`: the checkpoint stays there until Kafka acknowledged it."""
         f.acks.sent(offset)
         fut = await self._kafka(producer.send_batch(topic, f.partition, batch))
-        fut.add_done_callback(lambda fu, acks=f.acks, off=offset, n=count: self._delivered(fu, acks, off, n))
+        fut.add_done_callback(lambda fu, acks=f.acks, off=offset, n=count, file_id=f.assembler.source.file_id:
+                              self._delivered(fu, acks, off, n, file_id))
         self.metrics.inc("ship_events_sent", count)
 
     async def _kafka(self, call: Awaitable[_T]) -> _T:
@@ -333,7 +348,7 @@ class Shipper:
                 shipping.cancel()  # it may be waiting inside the client, which only times out later
                 return
 
-    def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int, count: int) -> None:
+    def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int, count: int, file_id: str) -> None:
         """A batch whose first event is at `offset`, of `count` events, was acknowledged or failed."""
         if fut.cancelled():
             self._failure = self._failure or asyncio.CancelledError("delivery cancelled")
@@ -345,6 +360,7 @@ class Shipper:
                 self._failure = exc
             return
         acks.acked(offset)
+        self._moved.add(file_id)
         self.metrics.inc("ship_events_acked", count)
 
     async def _drain(self, producer: EventProducer, timeout_s: float = 60.0) -> None:
@@ -367,7 +383,7 @@ class Shipper:
         while True:
             await asyncio.sleep(self.checkpoint_interval_s)
             try:
-                await self._checkpoint()
+                await self._checkpoint(if_changed=True)
             except CheckpointError as exc:  # disk full, read-only: keep shipping; a crash now re-reads more
                 self.metrics.inc("ship_checkpoint_failures")
                 now = time.monotonic()
@@ -382,11 +398,19 @@ class Shipper:
                 log.warning("checkpoints saved again after %.0fs", time.monotonic() - failing_since)
                 failing_since, reported = None, 0.0
 
-    async def _checkpoint(self) -> None:
-        for file_id, f in list(self._files.items()):
+    async def _checkpoint(self, *, if_changed: bool = False) -> None:
+        """Commits what Kafka acknowledged; `if_changed` (the periodic one) looks only at the files
+        fed, polled or acknowledged since the last one."""
+        ids, self._moved = (self._moved, set()) if if_changed else (list(self._files), set())
+        for file_id in ids:
+            f = self._files.get(file_id)
+            if f is None:
+                continue
             offset = f.acks.safe_offset(f.assembler.resume_offset)
-            await self.store.commit(file_id, offset)
+            if offset != f.committed:
+                await self.store.commit(file_id, offset)
+                f.committed = offset
             if f.final and f.acks.outstanding == 0:
                 del self._files[file_id]
-        await self.store.flush()
+        await self.store.flush(if_changed=if_changed)
         self.metrics.set("ship_files", len(self._files))
