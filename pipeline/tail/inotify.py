@@ -126,10 +126,13 @@ class DirWatcher:
                 events.append(("", "", IN_Q_OVERFLOW, 0))
                 continue
             directory = self._dir_by_wd.get(wd)
-            if mask & IN_IGNORED and directory is not None:
-                # the directory was removed or unmounted: forget the watch
+            if mask & (IN_IGNORED | IN_MOVE_SELF) and directory is not None:
+                # the directory was removed, unmounted or renamed: forget the watch, so that the
+                # scan these events request watches whatever that path names now
                 self._dir_by_wd.pop(wd, None)
                 self._wd_by_dir.pop(directory, None)
+                if mask & IN_MOVE_SELF:
+                    self._libc.inotify_rm_watch(self._fd, wd)
             if directory is not None:
                 events.append((directory, os.fsdecode(raw_name), mask, cookie))
         return events

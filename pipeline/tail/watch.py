@@ -3,8 +3,9 @@
 With inotify: IN_MODIFY of a followed path marks it ready without any scan;
 directory events (create, move, delete, attrib) request a full scan (glob + stat,
 in a worker thread) at once; every `rescan_interval_ms` a glob alone checks for new
-or vanished paths (new sub-directories of a wildcard pattern are not watched), and
-a full scan runs every `FULL_SCAN_INTERVAL_S` in case an event was lost. Without
+or vanished paths where events cannot tell (new sub-directories of a wildcard pattern,
+a pattern's directory not watched yet), and a full scan runs every
+`FULL_SCAN_INTERVAL_S` in case an event was lost. Without
 inotify: a full scan every `poll_min_interval_ms`, doubling up to
 `poll_max_interval_ms` while nothing changes. `_apply` reconciles a scan with the followed files: renamed files
 keep following under their new path, files whose path is gone start draining, new
@@ -21,11 +22,13 @@ from __future__ import annotations
 
 import asyncio
 import errno as errno_names
+import glob
 import logging
 import os
 
 from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
-from pipeline.tail.discovery import ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files
+from pipeline.tail.discovery import (ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files,
+                                     static_base_dir)
 from pipeline.tail.followed import FileState, Followed
 from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
                               DirWatcher, InotifyEvent)
@@ -56,6 +59,9 @@ class Watch:
         # renamed from a followed name out of the globs before any scan found it (born and rotated
         # between two scans): new path -> the input its old name belonged to
         self._moved_out: dict[str, TailInput] = {}
+        # a glob between full scans finds what no directory event reports: matches in new
+        # sub-directories of a wildcard pattern, or under a directory not (yet) watched
+        self._glob_between_scans = True
 
     @property
     def using_inotify(self) -> bool:
@@ -146,6 +152,8 @@ class Watch:
         `FULL_SCAN_INTERVAL_S` in case an event was missed."""
         if self._inotify is None or self._rescan.is_set() or self._tailer.clock() >= self._next_full_scan_s:
             return False
+        if not self._glob_between_scans:
+            return True  # every pattern's directory is watched: its events request the scans
         matched = await asyncio.to_thread(glob_inputs, self._tailer.inputs)
         return matched.keys() == self._tailer.by_path.keys()
 
@@ -292,9 +300,15 @@ class Watch:
     def _update_watches(self, scan: ScanResult) -> None:
         if self._inotify is None:
             return
+        failed = False
         for directory, err in self._inotify.set_dirs(scan.watch_dirs):
+            failed = True
             code = errno_names.errorcode.get(err, str(err))
             self._tailer.metrics.inc("tail_watch_errors", errno=code)
             if (directory, err) not in self._reported:
                 self._reported.add((directory, err))
                 log.warning("cannot watch %s (errno=%s); it is rescanned every second instead", directory, code)
+        patterns = [pattern for tail_input in self._tailer.inputs for pattern in tail_input.paths]
+        self._glob_between_scans = failed or any(
+            os.path.abspath(static_base_dir(p)) not in scan.watch_dirs or glob.has_magic(os.path.dirname(p))
+            for p in patterns)
