@@ -20,11 +20,14 @@ import time
 import zipfile
 from pathlib import Path
 
-from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, read_pid, render, run_maven, spawn, terminate
+from pipeline.stack.pid_owner import forget
+from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, render, run_maven, spawn
+from pipeline.stack.service import LocalService
 
 log = logging.getLogger(__name__)
 
 RUN_AS = "logpipe"
+MAIN_CLASS = "org.elasticsearch.bootstrap.Elasticsearch"
 
 
 def _user_can_write(user: str, path: Path) -> bool:
@@ -52,17 +55,14 @@ def _unpack(zip_path: Path, dest: Path) -> Path:
     return dest / top
 
 
-class ElasticsearchService:
+class ElasticsearchService(LocalService):
     name = "elasticsearch"
+    title = "Elasticsearch"
 
     def __init__(self, services_dir: Path, home: Path, port: int = 9200, transport_port: int = 9300,
                  heap_mb: int = 1024):
-        self.pom = services_dir / "elasticsearch" / "pom.xml"
-        self.templates = services_dir / "elasticsearch"
-        self.home = home
-        self.port = port
+        super().__init__(services_dir, home, port, heap_mb)
         self.transport_port = transport_port
-        self.heap_mb = heap_mb
         self.user: str | None = RUN_AS if os.geteuid() == 0 else None
         self._launcher_pid: int | None = None  # `bin/elasticsearch -d`, while it starts the node
 
@@ -144,9 +144,8 @@ class ElasticsearchService:
             raise StackError(f"{self.pom} names no elasticsearch.version")
         return m.group(1)
 
-    def pid(self) -> int | None:
-        pid = read_pid(self.pid_file)
-        return pid if pid_alive(pid) else None
+    def command_marks(self) -> tuple[str, ...]:
+        return (MAIN_CLASS, f"-Des.path.home={self.runtime / 'dist'}")
 
     async def start(self) -> int | None:
         if self.pid():
@@ -159,7 +158,7 @@ class ElasticsearchService:
         env["ES_JAVA_OPTS"] = f"-Xms{self.heap_mb}m -Xmx{self.heap_mb}m"
         env.pop("JAVA_HOME", None)
         dist = self.runtime / "dist"
-        self.pid_file.unlink(missing_ok=True)
+        forget(self.pid_file)
         argv = [str(dist / "bin" / "elasticsearch"), "-d", "-p", str(self.pid_file.resolve())]
         self._launcher_pid = await spawn(argv, self.runtime / "logs" / "launcher.log", env, dist, user=self.user)
         return None  # the daemon writes its pid file once it runs
@@ -209,13 +208,6 @@ class ElasticsearchService:
                 raise StackError(f"Elasticsearch is not running; see {self.home / 'logs'}")
             await asyncio.sleep(0.5)
         raise StackError(f"Elasticsearch did not answer within {timeout_s:.0f}s; see {self.home / 'logs'}")
-
-    async def stop(self) -> None:
-        pid = read_pid(self.pid_file)
-        if pid and pid_alive(pid):
-            if await terminate(pid, timeout_s=60):
-                log.warning("Elasticsearch (pid %d) did not stop within 60s and was killed", pid)
-        self.pid_file.unlink(missing_ok=True)
 
     async def status(self) -> ServiceStatus:
         pid = self.pid()

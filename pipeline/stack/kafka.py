@@ -15,22 +15,23 @@ import time
 from pathlib import Path
 
 from pipeline.stack.kafka_secure import SecureListener
-from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, read_pid, render, run_maven, spawn, terminate
+import psutil
+
+from pipeline.stack.pid_owner import record_start
+from pipeline.stack.procs import ServiceStatus, StackError, find_java, port_open, render, run_maven, spawn
+from pipeline.stack.service import LocalService
 
 log = logging.getLogger(__name__)
 
 
-class KafkaService:
+class KafkaService(LocalService):
     name = "kafka"
+    title = "Kafka"
 
     def __init__(self, services_dir: Path, home: Path, port: int = 9092, controller_port: int = 9093,
                  secure_port: int | None = None, heap_mb: int = 512, secure: bool = False):
-        self.pom = services_dir / "kafka" / "pom.xml"
-        self.templates = services_dir / "kafka"
-        self.home = home
-        self.port = port
+        super().__init__(services_dir, home, port, heap_mb)
         self.controller_port = controller_port
-        self.heap_mb = heap_mb
         self.data_dir = home / "data"
         self.logs_dir = home / "logs"
         self.pid_file = home / "kafka.pid"
@@ -97,9 +98,8 @@ class KafkaService:
         m = re.search(r"kafka_2\.13-([\w.\-]+?)\.jar", cp)
         return m.group(1) if m else None
 
-    def pid(self) -> int | None:
-        pid = read_pid(self.pid_file)
-        return pid if pid_alive(pid) else None
+    def command_marks(self) -> tuple[str, ...]:
+        return ("kafka.Kafka", str(self.properties))
 
     async def start(self) -> int:
         if self.pid():
@@ -115,6 +115,7 @@ class KafkaService:
                 "-cp", cp, "kafka.Kafka", str(self.properties)]
         pid = await spawn(argv, self.logs_dir / "stdout.log", dict(os.environ), self.home)
         self.pid_file.write_text(str(pid))
+        record_start(self.pid_file, psutil.Process(pid))
         return pid
 
     async def healthy(self) -> bool:
@@ -159,14 +160,6 @@ class KafkaService:
             await asyncio.sleep(0.2)
         await self.secure.grant(find_java(17), self.classpath_file.read_text().strip(), self.logs_dir,
                                 self.templates / "log4j2.properties", self.cluster_id())
-
-    async def stop(self) -> None:
-        pid = read_pid(self.pid_file)
-        if pid and pid_alive(pid):
-            killed = await terminate(pid, timeout_s=60)
-            if killed:
-                log.warning("Kafka (pid %d) did not stop within 60s and was killed", pid)
-        self.pid_file.unlink(missing_ok=True)
 
     async def status(self) -> ServiceStatus:
         pid = self.pid()

@@ -10,11 +10,11 @@ import asyncio
 import os
 import re
 import shutil
-import signal
 import subprocess
-import time
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 
 @dataclass
@@ -132,27 +132,22 @@ def pid_alive(pid: int | None) -> bool:
         return True
 
 
-def read_pid(path: Path) -> int | None:
+async def terminate(proc: psutil.Process, timeout_s: float = 60.0) -> bool:
+    """SIGTERM (the servers' clean shutdown hooks), SIGKILL after `timeout_s`. True if it had to kill.
+    psutil checks the process is still the one `proc` was made for before each signal."""
     try:
-        text = path.read_text().strip()
-    except FileNotFoundError:
-        return None
-    return int(text) if text.isdigit() else None
-
-
-async def terminate(pid: int, timeout_s: float = 60.0) -> bool:
-    """SIGTERM (the servers' clean shutdown hooks), SIGKILL after `timeout_s`. True if it had to kill."""
-    if not pid_alive(pid):
+        proc.terminate()
+        await asyncio.to_thread(proc.wait, timeout_s)
         return False
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if not pid_alive(pid):
-            return False
-        await asyncio.sleep(0.2)
-    os.kill(pid, signal.SIGKILL)
-    while pid_alive(pid):
-        await asyncio.sleep(0.1)
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.TimeoutExpired:
+        pass
+    try:
+        proc.kill()
+        await asyncio.to_thread(proc.wait, 30)
+    except psutil.NoSuchProcess:
+        pass
     return True
 
 
