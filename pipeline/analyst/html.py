@@ -42,7 +42,8 @@ def _section(title: str, why: str, body: str, anchor: str) -> str:
     return f'<section id="{anchor}"><h2>{e(title)}</h2><p class="why">{e(why)}</p>{body}</section>'
 
 
-def _table(head: list[str], rows: list[str], empty: str) -> str:
+def table(head: list[str], rows: list[str], empty: str) -> str:
+    """A table with a header row (a name starting with `#` is a number column), or `empty` when no rows."""
     if not rows:
         return f'<div class="empty">{e(empty)}</div>'
     ths = "".join(f'<th class="num">{e(h[1:])}</th>' if h.startswith("#") else f"<th>{e(h)}</th>" for h in head)
@@ -103,11 +104,11 @@ def _health(h: dict[str, Any]) -> str:
         rows.append(f'<tr><td class="mono">{e(group)}</td><td class="mono">{e(h["topic_events"])}</td>'
                     f'<td class="num {state}">{g["lag"]:,}</td><td class="num">{len(g["partitions"])}</td>'
                     f'<td>{e(seen)}</td></tr>')
-    table = _table(["consumer group", "topic", "#lag (records)", "#partitions", ""], rows, "no groups")
+    lags = table(["consumer group", "topic", "#lag (records)", "#partitions", ""], rows, "no groups")
     dead = h.get("deadletters", 0)
     state = "status-ok" if not dead else "status-bad"
     note = "" if h.get("deadletter_exists") else " (topic not created yet: nothing was ever rejected)"
-    return (f'{table}<p>Dead-letter topic <code>{e(h["topic_deadletter"])}</code>: '
+    return (f'{lags}<p>Dead-letter topic <code>{e(h["topic_deadletter"])}</code>: '
             f'<span class="{state}">{dead:,} record(s)</span>{e(note)} · events topic holds '
             f'{h.get("events_in_topic", 0):,} record(s).</p>')
 
@@ -135,21 +136,21 @@ def render_report(r: dict[str, Any], zone: tzinfo, zone_name: str) -> str:
     services = " · ".join(f"{e(k)} {v:,}" for k, v in r["totals"]["services"].items())
     sections = [
         _section("New exception signatures", "First seen in this window (never before in the index): look at each one.",
-                 _table(sig_head, _signature_rows(r["new_signatures"], zone, new, False), "No new signatures."), "new"),
+                 table(sig_head, _signature_rows(r["new_signatures"], zone, new, False), "No new signatures."), "new"),
         _section("Top exception signatures", f"By count in the window; trend per {r['trend_interval_s'] // 60} min.",
-                 _table(["#count", "exception", "trend", "first seen", "last seen"],
-                        _signature_rows(r["signatures"], zone, new, True), "No exceptions."), "top"),
+                 table(["#count", "exception", "trend", "first seen", "last seen"],
+                       _signature_rows(r["signatures"], zone, new, True), "No exceptions."), "top"),
         _section("Slow SQL", f"Fingerprints with statements at or over their threshold (default {r['slow_ms']:g} ms); "
                  "the sample is the slowest statement.",
-                 _table(["#slow", "#count", "#p95", "#max", "statement (slowest)"], _sql_rows(r["slow_sql"]),
-                        "No slow statements."), "sql"),
+                 table(["#slow", "#count", "#p95", "#max", "statement (slowest)"], _sql_rows(r["slow_sql"]),
+                       "No slow statements."), "sql"),
         _section("Slowest methods", "By p95 of the method timings.",
-                 _table(["method", "#count", "#p50", "#p95", "#max"], _method_rows(r["methods"]), "No method timings."),
+                 table(["method", "#count", "#p50", "#p95", "#max"], _method_rows(r["methods"]), "No method timings."),
                  "methods"),
         _section("Errors per service", f"ERROR/FATAL lines and exceptions per {r['errors_interval_s'] // 3600} h "
                  f"({e(zone_name)}).", _errors_chart(r["errors_by_service"], zone), "errors"),
         _section("Masked values", "Sensitive values replaced before shipping (sum of logpipe.masked.*).",
-                 _table(["kind", "#values masked"], masked_rows, "Nothing masked."), "masked"),
+                 table(["kind", "#values masked"], masked_rows, "Nothing masked."), "masked"),
         _section("Pipeline health", "Kafka consumer lag of the indexer and alerter, and rejected records.",
                  _health(r.get("health", {})), "health"),
     ]

@@ -14,7 +14,7 @@ from datetime import tzinfo
 from html import escape
 from typing import Any
 
-from pipeline.analyst.html import CSS, e, local_time, render_report, short
+from pipeline.analyst.html import CSS, e, local_time, render_report, short, table
 from pipeline.analyst.render import describe, get, is_exception
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.S)
@@ -32,26 +32,22 @@ def report_sections(report: dict[str, Any], zone: tzinfo, zone_name: str) -> str
 
 
 def events_panel(events: list[dict[str, Any]], zone: tzinfo) -> str:
-    rows = "".join(
-        f'<tr class="{"exc" if is_exception(s) else ""}"><td class="time">'
-        f'{e(local_time(s.get("@timestamp"), zone, "%m-%d %H:%M:%S"))}</td>'
-        f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
-        f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(short(describe(s), 300))}</td></tr>'
-        for s in events)
-    body = (f'<table><thead><tr><th>time</th><th>service</th><th>level</th><th>kind</th><th>event</th></tr></thead>'
-            f'<tbody>{rows}</tbody></table>') if events else '<div class="empty">No events in the window.</div>'
+    rows = [f'<tr class="{"exc" if is_exception(s) else ""}"><td class="time">'
+            f'{e(local_time(s.get("@timestamp"), zone, "%m-%d %H:%M:%S"))}</td>'
+            f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
+            f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(short(describe(s), 300))}</td></tr>'
+            for s in events]
+    body = table(["time", "service", "level", "kind", "event"], rows, "No events in the window.")
     return (f'<section id="latest"><h2>Latest events</h2><p class="why">The newest events of the window, '
             f'newest first.</p>{body}</section>')
 
 
 def alerts_panel(alerts: list[dict[str, Any]], zone: tzinfo, error: str | None) -> str:
-    rows = "".join(
-        f'<tr><td class="time">{e(local_time(a.get("@timestamp"), zone, "%m-%d %H:%M:%S"))}</td>'
-        f'<td class="sev-{e(str(a.get("severity", "")).lower())}">{e(a.get("severity"))}</td>'
-        f'<td class="mono">{e(a.get("rule"))}</td><td><span class="tag svc">{e(a.get("service"))}</span></td>'
-        f'<td class="msg">{e(short(str(a.get("title", "")), 200))}</td></tr>' for a in alerts)
-    body = (f'<table><thead><tr><th>time</th><th>severity</th><th>rule</th><th>service</th><th>alert</th></tr>'
-            f'</thead><tbody>{rows}</tbody></table>') if alerts else '<div class="empty">No alerts yet.</div>'
+    rows = [f'<tr><td class="time">{e(local_time(a.get("@timestamp"), zone, "%m-%d %H:%M:%S"))}</td>'
+            f'<td class="sev-{e(str(a.get("severity", "")).lower())}">{e(a.get("severity"))}</td>'
+            f'<td class="mono">{e(a.get("rule"))}</td><td><span class="tag svc">{e(a.get("service"))}</span></td>'
+            f'<td class="msg">{e(short(str(a.get("title", "")), 200))}</td></tr>' for a in alerts]
+    body = table(["time", "severity", "rule", "service", "alert"], rows, "No alerts yet.")
     note = f'<p class="status-bad">{e(error)}</p>' if error else ""
     return (f'<section id="alerts"><h2>Latest alerts</h2><p class="why">From the alerts topic, newest first.</p>'
             f'{note}{body}</section>')

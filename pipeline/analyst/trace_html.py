@@ -15,7 +15,7 @@ from html import escape
 from typing import Any
 
 from pipeline.analyst.charts import colour
-from pipeline.analyst.html import CSS, e, local_time, short
+from pipeline.analyst.html import CSS, e, local_time, short, table
 from pipeline.analyst.render import describe, get, is_exception
 
 ROW_H = 26
@@ -96,16 +96,15 @@ def render_trace_html(trace_id: str, events: list[dict[str, Any]], zone: tzinfo,
     if events:
         span = (f'{local_time(events[0].get("@timestamp"), zone, "%Y-%m-%d %H:%M:%S")} → '
                 f'{local_time(events[-1].get("@timestamp"), zone, "%H:%M:%S")}')
-    rows = "".join(
-        f'<tr><td class="time">{e(local_time(s.get("@timestamp"), zone, "%H:%M:%S.%f")[:-3])}</td>'
-        f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
-        f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}{_stack(s)}</td>'
-        f'<td class="sig mono">{e(get(s, "host.name"))}:{e(get(s, "log.offset"))}</td></tr>' for s in events)
+    rows = [f'<tr><td class="time">{e(local_time(s.get("@timestamp"), zone, "%H:%M:%S.%f")[:-3])}</td>'
+            f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
+            f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}{_stack(s)}</td>'
+            f'<td class="sig mono">{e(get(s, "host.name"))}:{e(get(s, "log.offset"))}</td></tr>' for s in events]
     body = (f'<section><h2>Timeline</h2><p class="why">One lane per service; ○ line, ■ SQL, ◆ method timing, '
             f'red ring: exception. Hover a marker for the full text.</p>'
             f'<div style="overflow-x:auto">{timeline_svg(events, zone)}</div></section>'
-            f'<section><h2>Events</h2><table><thead><tr><th>time</th><th>service</th><th>level</th><th>kind</th>'
-            f'<th>event</th><th>host:offset</th></tr></thead><tbody>{rows}</tbody></table></section>')
+            f'<section><h2>Events</h2>{table(["time", "service", "level", "kind", "event", "host:offset"], rows, "")}'
+            f'</section>')
     if not events:
         body = '<section><div class="empty">No event carries this id.</div></section>'
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Trail of {e(trace_id)}</title>'

@@ -33,11 +33,6 @@ def bystander() -> Iterator[subprocess.Popen]:
     proc.wait()
 
 
-def _stand_in(properties: Path) -> subprocess.Popen:
-    """A process whose command line looks like the broker's: `... kafka.Kafka <properties>`."""
-    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "kafka.Kafka", str(properties)])
-
-
 def _cli(home: Path, action: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pipeline.cli", "stack", action, "--home", str(home),
                            "--kafka-port", str(KAFKA_PORT), "--es-port", str(ES_PORT)],
@@ -74,72 +69,57 @@ def test_stack_status_reports_a_stale_pid_file_removes_it_and_shows_the_service_
     assert bystander.poll() is None
 
 
-def _kafka(home: Path) -> KafkaService:
-    home.mkdir(parents=True, exist_ok=True)
-    return KafkaService(services_dir(), home, port=KAFKA_PORT, controller_port=KAFKA_PORT + 1)
+@pytest.fixture
+def stand_in(tmp_path) -> Iterator[tuple[KafkaService, subprocess.Popen]]:
+    """A KafkaService in a temp home, and a live process whose command line looks like its broker's
+    (`... kafka.Kafka <properties>`), not yet named in the pid file."""
+    kafka = KafkaService(services_dir(), tmp_path, port=KAFKA_PORT, controller_port=KAFKA_PORT + 1)
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "kafka.Kafka", str(kafka.properties)])
+    yield kafka, proc
+    proc.kill()
+    proc.wait()
 
 
-async def test_stop_terminates_the_process_the_stack_recorded(tmp_path, caplog):
-    kafka = _kafka(tmp_path)
-    proc = _stand_in(kafka.properties)
-    try:
-        kafka.pid_file.write_text(str(proc.pid))
-        record_start(kafka.pid_file, psutil.Process(proc.pid))
-        assert kafka.pid() == proc.pid
-        started = time.monotonic()
-        await kafka.stop()
-        assert time.monotonic() - started < 30 and "was killed" not in caplog.text, "stopped by SIGTERM"
-        assert not psutil.pid_exists(proc.pid)
-        assert not kafka.pid_file.exists() and not started_file(kafka.pid_file).exists()
-    finally:
-        proc.kill()
+async def test_stop_terminates_the_process_the_stack_recorded(stand_in, caplog):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    record_start(kafka.pid_file, psutil.Process(proc.pid))
+    assert kafka.pid() == proc.pid
+    started = time.monotonic()
+    await kafka.stop()
+    assert time.monotonic() - started < 30 and "was killed" not in caplog.text, "stopped by SIGTERM"
+    assert not psutil.pid_exists(proc.pid)
+    assert not kafka.pid_file.exists() and not started_file(kafka.pid_file).exists()
 
 
-async def test_same_pid_with_another_start_time_is_a_recycled_pid_and_is_not_signalled(tmp_path, caplog):
-    kafka = _kafka(tmp_path)
-    proc = _stand_in(kafka.properties)
-    try:
-        kafka.pid_file.write_text(str(proc.pid))
-        started_file(kafka.pid_file).write_text(f'{{"pid": {proc.pid}, "create_time": 1000.0}}')
-        await kafka.stop()
-        assert proc.poll() is None
-        assert "not the one recorded" in caplog.text
-        assert not kafka.pid_file.exists()
-    finally:
-        proc.kill()
-        proc.wait()
+async def test_same_pid_with_another_start_time_is_a_recycled_pid_and_is_not_signalled(stand_in, caplog):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    started_file(kafka.pid_file).write_text(f'{{"pid": {proc.pid}, "create_time": 1000.0}}')
+    await kafka.stop()
+    assert proc.poll() is None
+    assert "not the one recorded" in caplog.text
+    assert not kafka.pid_file.exists()
 
 
-def test_a_pid_file_older_than_its_process_without_a_record_is_stale(tmp_path):
-    kafka = _kafka(tmp_path)
-    proc = _stand_in(kafka.properties)
-    try:
-        kafka.pid_file.write_text(str(proc.pid))
-        past = time.time() - 3600
-        os.utime(kafka.pid_file, (past, past))
-        assert kafka.pid() is None
-        assert proc.poll() is None
-    finally:
-        proc.kill()
-        proc.wait()
+def test_a_pid_file_older_than_its_process_without_a_record_is_stale(stand_in):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    past = time.time() - 3600
+    os.utime(kafka.pid_file, (past, past))
+    assert kafka.pid() is None
+    assert proc.poll() is None
 
 
-def test_a_pid_file_of_an_earlier_version_is_trusted_and_gets_its_record(tmp_path):
-    kafka = _kafka(tmp_path)
-    proc = _stand_in(kafka.properties)
-    try:
-        time.sleep(0.1)
-        kafka.pid_file.write_text(str(proc.pid))
-        assert kafka.pid() == proc.pid
-        assert f'"pid": {proc.pid}' in started_file(kafka.pid_file).read_text()
-    finally:
-        proc.kill()
-        proc.wait()
+def test_a_pid_file_of_an_earlier_version_is_trusted_and_gets_its_record(stand_in):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    assert kafka.pid() == proc.pid
+    assert f'"pid": {proc.pid}' in started_file(kafka.pid_file).read_text()
 
 
-def test_a_process_that_exited_leaves_a_stale_pid_file_which_is_removed(tmp_path):
-    kafka = _kafka(tmp_path)
-    proc = _stand_in(kafka.properties)
+def test_a_process_that_exited_leaves_a_stale_pid_file_which_is_removed(stand_in):
+    kafka, proc = stand_in
     kafka.pid_file.write_text(str(proc.pid))
     proc.kill()
     proc.wait()
