@@ -12,6 +12,7 @@ import asyncio
 import sys
 from typing import Any, Protocol, TextIO
 
+import aiofiles
 import orjson
 from aiokafka import AIOKafkaProducer
 
@@ -104,7 +105,8 @@ class ConsoleOutput:
 
 
 class FileOutput:
-    """JSON lines, appended; each alert is flushed before `emit` returns."""
+    """JSON lines, appended; each alert is flushed before `emit` returns (aiofiles: the open,
+    write, flush and close run in a worker thread)."""
 
     name = "file"
 
@@ -114,17 +116,14 @@ class FileOutput:
 
     async def start(self) -> None:
         if self._file is None:
-            self._file = await asyncio.to_thread(open, self.path, "ab")
+            self._file = await aiofiles.open(self.path, "ab")
 
     async def emit(self, alert: dict[str, Any]) -> None:
         await self.start()
-        await asyncio.to_thread(self._append, orjson.dumps(alert) + b"\n")
-
-    def _append(self, data: bytes) -> None:
-        self._file.write(data)
-        self._file.flush()
+        await self._file.write(orjson.dumps(alert) + b"\n")
+        await self._file.flush()
 
     async def stop(self) -> None:
         f, self._file = self._file, None
         if f is not None:
-            await asyncio.to_thread(f.close)
+            await f.close()

@@ -21,6 +21,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
+import aiofiles
 import orjson
 from elasticsearch import ApiError, TransportError
 from rich.console import Console
@@ -110,7 +111,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
             render_trace(args.id, events, _console(), zone)
         if args.html:
             page = render_trace_html(args.id, events, zone, cfg.host.timezone)
-            await asyncio.to_thread(_write, args.html, page)
+            await _write(args.html, page)
             print(f"timeline written to {args.html}", file=sys.stderr)
         return exits.OK if events else exits.NOTHING_FOUND
     return _execute(args, body)
@@ -128,9 +129,10 @@ def cmd_top(args: argparse.Namespace) -> int:
     return _execute(args, body)
 
 
-def _write(path: str, text: str) -> None:
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
+async def _write(path: str, text: str) -> None:
+    """A page to its file, from the command's coroutine (aiofiles: in a worker thread)."""
+    async with aiofiles.open(path, "w", encoding="utf-8") as f:
+        await f.write(text)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -147,7 +149,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                           slow_by_fingerprint=dict(cfg.sql.slow_ms_by_fingerprint), top=args.size),
             pipeline_health(cfg.kafka, os.environ))
         report["health"] = health
-        await asyncio.to_thread(_write, args.out, render_report(report, zone, cfg.host.timezone))
+        await _write(args.out, render_report(report, zone, cfg.host.timezone))
         if args.json:
             sys.stdout.buffer.write(orjson.dumps(report, option=orjson.OPT_INDENT_2) + b"\n")
         print(f"report written to {args.out}: {report['totals']['events']:,} events, "

@@ -51,6 +51,16 @@ async def test_file_output_appends_json_lines(tmp_path):
     assert [json.loads(x).get("id") for x in lines] == [None, ALERT["id"], "f" * 32]
 
 
+async def test_file_output_has_each_alert_on_disk_when_emit_returns(tmp_path):
+    path = tmp_path / "alerts.jsonl"
+    out = FileOutput(str(path))
+    try:
+        await out.emit(ALERT)
+        assert json.loads(path.read_bytes())["id"] == ALERT["id"], "flushed before emit returned"
+    finally:
+        await out.stop()
+
+
 def test_the_kafka_key_is_the_alert_key():
     assert alert_key(ALERT) == b"new_signature/s1"
 
