@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import psutil
+
+from pipeline.stack.procs import gone
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,7 @@ def _mismatch(pid_file: Path, pid: int, marks: Sequence[str]) -> tuple[str | Non
     """(why the pid is not the service's, None) or (None, its process)."""
     try:
         proc = psutil.Process(pid)
-        if proc.status() == psutil.STATUS_ZOMBIE:
-            _reap(pid)
+        if gone(proc):
             return "a process that has exited", None
         created = proc.create_time()
         command = " ".join(proc.cmdline())
@@ -90,14 +90,6 @@ def _mismatch(pid_file: Path, pid: int, marks: Sequence[str]) -> tuple[str | Non
     if recorded is None:
         record_start(pid_file, proc)
     return None, proc
-
-
-def _reap(pid: int) -> None:
-    """A zombie child of this process (a service it started in a test) is collected."""
-    try:
-        os.waitpid(pid, os.WNOHANG)
-    except ChildProcessError:
-        pass  # not our child: its parent reaps it
 
 
 def forget(pid_file: Path) -> None:

@@ -10,7 +10,9 @@ import asyncio
 import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -132,23 +134,37 @@ def pid_alive(pid: int | None) -> bool:
         return True
 
 
-async def terminate(proc: psutil.Process, timeout_s: float = 60.0) -> bool:
+def gone(proc: psutil.Process) -> bool:
+    """The process has ended: no longer running, or a zombie (a child of ours is reaped here;
+    another's zombie waits for its parent, but it is gone all the same)."""
+    try:
+        if not proc.is_running():  # also when its pid now names a younger process
+            return True
+        if proc.status() != psutil.STATUS_ZOMBIE:
+            return False
+    except psutil.NoSuchProcess:
+        return True
+    try:
+        os.waitpid(proc.pid, os.WNOHANG)
+    except ChildProcessError:
+        pass  # not our child: its parent reaps it
+    return True
+
+
+async def terminate(proc: psutil.Process, timeout_s: float = 60.0, kill_wait_s: float = 30.0) -> bool:
     """SIGTERM (the servers' clean shutdown hooks), SIGKILL after `timeout_s`. True if it had to kill.
     psutil checks the process is still the one `proc` was made for before each signal."""
-    try:
-        proc.terminate()
-        await asyncio.to_thread(proc.wait, timeout_s)
-        return False
-    except psutil.NoSuchProcess:
-        return False
-    except psutil.TimeoutExpired:
-        pass
-    try:
-        proc.kill()
-        await asyncio.to_thread(proc.wait, 30)
-    except psutil.NoSuchProcess:
-        pass
-    return True
+    for sig, wait_s in ((signal.SIGTERM, timeout_s), (signal.SIGKILL, kill_wait_s)):
+        try:
+            proc.send_signal(sig)
+        except psutil.NoSuchProcess:
+            return sig == signal.SIGKILL
+        deadline = time.monotonic() + wait_s
+        while time.monotonic() < deadline:
+            if gone(proc):
+                return sig == signal.SIGKILL
+            await asyncio.sleep(0.2)
+    raise StackError(f"pid {proc.pid} is still running {kill_wait_s:.0f}s after SIGKILL")
 
 
 def render(template: Path, **values: object) -> str:
