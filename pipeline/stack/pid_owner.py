@@ -28,9 +28,11 @@ from pipeline.stack.procs import gone
 
 log = logging.getLogger(__name__)
 
-# psutil's create time is the boot time (whole seconds) plus clock ticks: a second or so of give
+# psutil's create time is the boot time (whole seconds, wall clock) plus clock ticks since boot:
+# a second or so of give. A step of the wall clock moves it as much; the check then errs on the
+# safe side (a stale report, nothing signalled).
 CLOCK_SLACK_S = 2.0
-SAME_START_S = 0.5
+SAME_START_S = 1.0
 
 
 def started_file(pid_file: Path) -> Path:
@@ -57,6 +59,9 @@ def _recorded_start(pid_file: Path, pid: int) -> float | None:
         return None
     except ValueError as exc:
         log.warning("unreadable record %s (%s): the pid file is checked without it", started_file(pid_file), exc)
+        return None
+    if not (isinstance(record, dict) and isinstance(record.get("create_time"), (int, float))):
+        log.warning("record %s holds no create time: the pid file is checked without it", started_file(pid_file))
         return None
     return float(record["create_time"]) if record.get("pid") == pid else None
 
