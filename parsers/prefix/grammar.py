@@ -1,15 +1,13 @@
-"""The pieces every line-prefix grammar is built from: the `Prefix` a line yields, the
-named `Regex` terminals (timestamp, thread, level, logger...), and `Alternative`, one
-layout's grammar with the fast `re` derived from it (see `layouts`).
+"""The pieces every line layout is built from: the `Prefix` a line yields, the named
+regex pieces (timestamp, thread, level, logger...), and `Alternative`, one layout's
+pieces joined into the one compiled `re` that reads a line (see `layouts`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
-
-import pyparsing as pp
+from typing import Mapping
 
 from parsers.prefix.time import DATETIME_PATTERN
 
@@ -44,15 +42,12 @@ _LEVEL_CACHE = {w: normalize_level(w) for w in ("TRACE", "DEBUG", "INFO", "WARN"
                                                  "CRITICAL", "NOTICE", "SEVERE")}
 
 
-def _groups(gd: Mapping[str, Any]) -> tuple:
-    return tuple(gd.get(k) for k in _GROUPS)
+def _rx(pattern: str) -> str:
+    re.compile(pattern)  # a broken piece fails at import, not on the first line
+    return pattern
 
 
-def _rx(pattern: str) -> pp.Regex:
-    return pp.Regex(pattern).leave_whitespace()
-
-
-# Named sub-expressions shared by the built-in formats.
+# Named pieces shared by the built-in formats.
 TIMESTAMP = _rx(DATETIME_PATTERN)
 TIME_ONLY = _rx(r"(?P<ts>(?P<ts_s>\d{2}:\d{2}:\d{2})(?:[.,](?P<ts_f>\d{1,9}))?)")
 SPACES = _rx(r" +")
@@ -67,14 +62,14 @@ MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dr
 
 
 class Alternative:
-    """One line layout: its grammar, the fast `re` derived from it, and how groups map to fields."""
+    """One line layout: the `re` its pieces join into, and how groups map to fields. Each
+    piece stops where the next one starts, so the joined regex never backtracks far."""
 
-    __slots__ = ("grammar", "fast", "first_chars", "mdc_groups", "extra_groups")
+    __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups")
 
-    def __init__(self, parts: list[pp.Regex], first_chars: str,
+    def __init__(self, parts: list[str], first_chars: str,
                  mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
-        self.grammar = pp.And(parts).leave_whitespace().parse_with_tabs()  # pyparsing expands tabs unless told
-        joined = "".join(p.pattern for p in parts)
+        joined = "".join(parts)
         # Groups the layout lacks are appended as never-matching optional groups, so the
         # fast path can read all fields with one `m.group(*_GROUPS)`.
         missing = [g for g in _GROUPS if f"(?P<{g}>" not in joined]
@@ -84,13 +79,6 @@ class Alternative:
         extra = dict(extra_groups or {"L": "line"})
         self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
 
-    def grammar_groups(self, line: str) -> dict[str, Any] | None:
-        try:
-            res = self.grammar.parse_string(line)
-        except pp.ParseBaseException:
-            return None
-        return {k: v for k, v in res.as_dict().items() if isinstance(v, str)}
 
-
-def _alts(*layouts: tuple[list[pp.Regex], str]) -> tuple[Alternative, ...]:
+def _alts(*layouts: tuple[list[str], str]) -> tuple[Alternative, ...]:
     return tuple(Alternative(parts, first) for parts, first in layouts)

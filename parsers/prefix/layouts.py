@@ -1,11 +1,9 @@
 """Line prefixes: which lines start a log record, and the fields in front of the message.
 
-Every format is a pyparsing grammar built from named `Regex` sub-expressions (the
-definition). Each grammar's terminals are written so that matching them one after the
-other never needs backtracking between them, so the concatenation of their `.pattern`s
-is one compiled `re` that accepts exactly the same lines: that is the fast path. The
-grammar is consulted only for lines that pass a cheap first-character pre-filter but
-miss the fast path (it agrees with it; a property test checks this).
+Every format is a list of alternative layouts, each a list of named regex pieces joined
+into one compiled `re`; a line is tried against them in order, after a cheap
+first-character pre-filter. A line no layout matches does not start a record (it
+continues the previous one, or becomes a flagged raw event).
 
 `compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
 logback `%` syntax (see `pattern`); `auto` recognises layouts per line with no
@@ -15,16 +13,12 @@ configuration.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from parsers.prefix.grammar import (_GROUPS, _LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LOGGER_LINE, MESSAGE, PID,
-                                   SPACES, THREAD, TIME_ONLY, TIMESTAMP, Alternative, Prefix, _alts, _groups,
-                                   _rx, normalize_level)
+                                   SPACES, THREAD, TIME_ONLY, TIMESTAMP, Alternative, Prefix, _alts, _rx,
+                                   normalize_level)
 from parsers.prefix.pattern import compile_pattern
 from parsers.prefix.time import TimeConverter, iso_seconds, parse_timezone
-
-
-
 
 DIGITS = "0123456789"
 # logback default: 2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
@@ -87,14 +81,9 @@ class PrefixParser:
             m = alt.fast.match(line)
             if m is not None:
                 return self._build(m.group(*_GROUPS), alt, m)
-        if self._first is not None:  # passed the pre-filter: consult the grammar (the definition)
-            for alt in self._alts:
-                gd = alt.grammar_groups(line)
-                if gd is not None:
-                    return self._build(_groups(gd), alt, gd)
         return None
 
-    def _build(self, g: tuple, alt: Alternative, gd: Any) -> Prefix:
+    def _build(self, g: tuple, alt: Alternative, m: re.Match) -> Prefix:
         ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g
         if message is None:
             message = ""
@@ -107,7 +96,7 @@ class PrefixParser:
         p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
                    logger or None, thread, pid, None, None, self.name)
         if alt.mdc_groups or alt.extra_groups:
-            get = gd.get if isinstance(gd, dict) else gd.groupdict().get
+            get = m.groupdict().get
             if alt.mdc_groups:
                 p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
             extra = {key: get(grp) for grp, key in alt.extra_groups.items() if get(grp)}

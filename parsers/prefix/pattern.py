@@ -1,4 +1,4 @@
-"""User line layouts in logback `%` syntax, turned into a prefix grammar.
+"""User line layouts in logback `%` syntax, compiled to the one regex that reads each line.
 
     %d{yyyy-MM-dd HH:mm:ss.SSS}  %date  %d{"HH:mm:ss,SSS"}  %d{pattern, Asia/Shanghai}
     %thread %t   %level %le %p   %logger{N} %lo %c{N}   %msg %m %message
@@ -6,68 +6,26 @@
     %pid %PID   %r %relative   %n   %ex %wEx %throwable (ignored: the trace follows)
     padding and truncation: %-5p  %5.5t  %-40.40logger{39}
 
-Each conversion becomes a `Regex` terminal that stops at the next literal's first
-character, so the terminals never need to backtrack into each other (see `prefix`).
-Anything else is a ValueError naming the word, raised when the config is loaded.
+The layout text is read by the grammar in `layout_grammar`; each conversion becomes a
+regex piece that stops at the next literal's first character, so the pieces never need
+to backtrack into each other. A layout is compiled once (the result is cached): when the
+configuration is loaded, which reports a bad layout as a `LayoutError` with its column.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from functools import lru_cache
 from typing import Callable
 
-import pyparsing as pp
-
 from parsers.prefix.grammar import LEVEL_RX, Alternative
+from parsers.prefix.layout_grammar import LayoutError, Token, parse_layout
 from parsers.prefix.time import java_date_regex
 
-_SPEC = re.compile(r"%(?P<pad>-?\d+)?(?:\.(?P<trunc>-?\d+))?(?P<word>[A-Za-z]+)(?P<opts>(?:\{[^}]*\})*)")
-_WORDS = {
-    "d": "date", "date": "date",
-    "t": "thread", "thread": "thread",
-    "p": "level", "le": "level", "level": "level",
-    "c": "logger", "lo": "logger", "logger": "logger",
-    "m": "message", "msg": "message", "message": "message",
-    "X": "mdc", "mdc": "mdc",
-    "L": "line", "line": "line", "M": "method", "method": "method",
-    "C": "class", "class": "class", "F": "file", "file": "file",
-    "pid": "pid", "PID": "pid", "r": "relative", "relative": "relative",
-    "n": "skip", "ex": "skip", "exception": "skip", "throwable": "skip", "wEx": "skip", "xEx": "skip",
-    "nopex": "skip", "nopexception": "skip",
-}
 _SPACE_FREE = {"logger", "method", "class", "file"}
 _FIXED = {"level": LEVEL_RX, "pid": r"(?P<pid>\d+)", "line": r"(?P<L>\d+|\?)", "relative": r"\d+"}
 _TZ_OPTION = re.compile(r"^(?:UTC|GMT|Z|[+-]\d{2}:?\d{2}|[A-Za-z_]+/[A-Za-z_/+-]+)$")
-
-
-def _tokens(fmt: str) -> list[tuple[str, str, str | None, str]]:
-    """(kind, value, pad, options) with kind 'lit' or a field name."""
-    out: list[tuple[str, str, str | None, str]] = []
-    i, lit = 0, []
-    while i < len(fmt):
-        if fmt.startswith("%%", i):
-            lit.append("%")
-            i += 2
-            continue
-        m = _SPEC.match(fmt, i) if fmt[i] == "%" else None
-        if m is None:
-            if fmt[i] == "%":
-                raise ValueError(f"format {fmt!r}: dangling '%' at position {i}")
-            lit.append(fmt[i])
-            i += 1
-            continue
-        if lit:
-            out.append(("lit", "".join(lit), None, ""))
-            lit = []
-        word = m.group("word")
-        if word not in _WORDS:
-            raise ValueError(f"format {fmt!r}: unsupported conversion word %{word}")
-        out.append((_WORDS[word], word, m.group("pad"), m.group("opts")))
-        i = m.end()
-    if lit:
-        out.append(("lit", "".join(lit), None, ""))
-    return [t for t in out if t[0] != "skip"]
 
 
 def _date_option(opts: str) -> str:
@@ -80,11 +38,11 @@ def _date_option(opts: str) -> str:
     return body or "ISO8601"
 
 
-def _next_literal(toks: list[tuple[str, str, str | None, str]], i: int) -> str | None:
+def _next_literal(toks: list[Token], i: int) -> str | None:
     """The literal right after token i; a field right after it counts as a space; None at the end."""
     if i + 1 >= len(toks):
         return None
-    kind, value, _, _ = toks[i + 1]
+    kind, value = toks[i + 1][:2]
     return value if kind == "lit" else " "
 
 
@@ -100,23 +58,28 @@ def _stop_class(next_lit: str | None, space_free: bool) -> str:
     return rf"[^\s{re.escape(first)}]*" if space_free else rf"[^{re.escape(first)}\r\n]*"
 
 
+@lru_cache(maxsize=64)
 def compile_pattern(fmt: str) -> tuple[Alternative, Callable[[str], datetime] | None]:
-    """The prefix grammar for a logback pattern, and the date parser of its %d."""
-    toks = _tokens(fmt)
-    if not any(kind != "lit" for kind, *_ in toks):
-        raise ValueError(f"format {fmt!r}: no conversion word")
+    """The line regex for a logback pattern, and the date parser of its %d. Raises
+    LayoutError (a ValueError) naming the column of the problem."""
+    toks = parse_layout(fmt)
+    if not any(t.kind != "lit" for t in toks):
+        raise LayoutError(fmt, 1, "no conversion word (%d, %level, %msg ...)")
     parts: list[str] = []
     mdc: dict[str, str] = {}
     extra: dict[str, str] = {"L": "line"}
     to_dt: Callable[[str], datetime] | None = None
     used: set[str] = set()
-    for i, (kind, word, pad, opts) in enumerate(toks):
+    for i, (kind, word, pad, opts, column) in enumerate(toks):
         if kind == "lit":
             parts.append(_literal(word))
             continue
         nxt = _next_literal(toks, i)
         if kind == "date":
-            rx, to_dt_here = java_date_regex(_date_option(opts))
+            try:
+                rx, to_dt_here = java_date_regex(_date_option(opts))
+            except ValueError as exc:
+                raise LayoutError(fmt, column, str(exc)) from None
             to_dt = to_dt or to_dt_here
         elif kind in _FIXED:
             rx = _FIXED[kind]
@@ -141,7 +104,7 @@ def compile_pattern(fmt: str) -> tuple[Alternative, Callable[[str], datetime] | 
     _drop_double_spaces(parts)
     first = toks[0]
     first_chars = first[1][:1] if first[0] == "lit" else ("0123456789" if parts[0].startswith(r"(?P<ts>(?P<ts_s>\d") else "")
-    return Alternative([pp.Regex(p).leave_whitespace() for p in parts if p], first_chars, mdc, extra), to_dt
+    return Alternative([p for p in parts if p], first_chars, mdc, extra), to_dt
 
 
 def _literal(text: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from parsers.prefix.auto import AutoParser
-from parsers.prefix.layouts import BUILTINS, compile_format
+from parsers.prefix.layouts import compile_format
 
 DATA = Path(__file__).parent / "data" / "prefix"
 CASES = json.loads((DATA / "lines-and-their-fields.json").read_text(encoding="utf-8"))
@@ -71,24 +71,6 @@ def test_an_unsupported_conversion_word_is_a_value_error_naming_it(fmt, word):
 def test_an_unknown_timezone_is_a_value_error():
     with pytest.raises(ValueError, match="Mars/Olympus"):
         compile_format("logback", "Mars/Olympus")
-
-
-_FIELD_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"), max_size=30)
-_LINES = st.one_of(
-    st.text(max_size=120),
-    st.builds(lambda a, b, c: f"2026-11-26 10:15:30.123 [{a}] INFO  {b} - {c}", _FIELD_TEXT, _FIELD_TEXT, _FIELD_TEXT),
-    st.builds(lambda a, b: f"2026-11-26 10:15:30,123 - {a} - ERROR - {b}", _FIELD_TEXT, _FIELD_TEXT),
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(line=_LINES)
-def test_the_fast_path_and_the_grammar_agree_on_every_layout(line):
-    for alternatives in BUILTINS.values():
-        for alt in alternatives:
-            m = alt.fast.match(line)
-            fast = None if m is None else {k: v for k, v in m.groupdict().items() if v is not None}
-            assert alt.grammar_groups(line) == fast
 
 
 @settings(max_examples=200, deadline=None)
