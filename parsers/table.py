@@ -49,15 +49,6 @@ _TIMESTAMP = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[ T]([0-9]{2}:[0-9]{2}:[0-
 _ENUM_TYPE = re.compile(r"enum\((?P<choices>[^)]*)\)")
 
 
-def column_spec(text: str) -> ColumnSpec:
-    """`"amount:decimal"`, `"status:enum(SUCCESS,FAIL)"`, `"order_no"` as a ColumnSpec."""
-    name, _, kind = text.partition(":")
-    kind = kind.strip() or "string"
-    if (m := _ENUM_TYPE.fullmatch(kind)) is not None:
-        return ColumnSpec(name.strip(), "enum", tuple(c.strip() for c in m.group("choices").split(",") if c.strip()))
-    return ColumnSpec(name.strip(), kind)
-
-
 def _timestamp(text: str) -> str | None:
     m = _TIMESTAMP.fullmatch(text.strip())
     if m is None:

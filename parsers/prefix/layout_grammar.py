@@ -18,6 +18,8 @@ from typing import NamedTuple
 
 import pyparsing as pp
 
+from parsers.spec_error import SpecError
+
 WORDS = {
     "d": "date", "date": "date",
     "t": "thread", "thread": "thread",
@@ -31,7 +33,6 @@ WORDS = {
     "n": "skip", "ex": "skip", "exception": "skip", "throwable": "skip", "wEx": "skip", "xEx": "skip",
     "nopex": "skip", "nopexception": "skip",
 }
-_SHOWN = 24  # characters of the layout an error quotes from its column on
 
 
 class Token(NamedTuple):
@@ -45,21 +46,12 @@ class Token(NamedTuple):
     column: int
 
 
-class LayoutError(ValueError):
-    """A layout that cannot be read: `column` (1-based) in `layout`, and why. Its text is one
-    line: the column, the layout from there on, the reason."""
+class LayoutError(SpecError):
+    """A layout that cannot be read; `column` is 1-based in `layout`."""
 
     def __init__(self, layout: str, column: int, reason: str) -> None:
-        rest = layout[column - 1:]
-        shown = rest[:_SHOWN] + ("..." if len(rest) > _SHOWN else "")
-        where = f"at column {column} ({_quote(shown)})" if rest else f"at column {column} (the end)"
-        super().__init__(f"invalid layout {where}: {reason}")
-        self.layout, self.column, self.reason = layout, column, reason
-
-
-def _quote(text: str) -> str:
-    """Double-quoted, with control characters escaped: the error stays on one line."""
-    return '"' + "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.replace('"', '\\"')) + '"'
+        super().__init__("layout", layout, column, reason)
+        self.layout = layout
 
 
 def _check_word(text: str, loc: int, toks: pp.ParseResults) -> None:

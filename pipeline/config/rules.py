@@ -8,13 +8,15 @@ import re
 import zoneinfo
 from typing import Any
 
+from parsers.column_spec import parse_column
 from parsers.options import Bounds, ColumnSpec, MaskingOptions, MethodOptions, SqlOptions, TableSpec
+from parsers.prefix.pattern import compile_pattern
+from parsers.spec_error import SpecError
 from pipeline.config import schema as s
 from pipeline.config.convert import Invalid, Path, Rule, describe, expect_int, expect_list
 from pipeline.config.convert import expect_number, expect_str, expect_table, quote
 
 _OFFSET = re.compile(r"[+-](?:0\d|1[0-4]):?[0-5]\d")
-_ENUM = re.compile(r"enum\(([^()]*)\)")
 _HOST_PORT = re.compile(r"\[?[A-Za-z0-9_.:-]+\]?:\d{1,5}")
 _URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")
 
@@ -61,9 +63,16 @@ def strings(item: Rule, unique: bool = False, at_least_one: bool = False) -> Rul
 
 
 def fmt(value: Any, path: Path) -> str:
+    """A built-in format name, or a layout: compiled here, so a bad one stops the load."""
     text = expect_str(value, path)
-    if text not in s.FORMATS and "%" not in text:
+    if text in s.FORMATS:
+        return text
+    if "%" not in text:
         raise Invalid(path, f'expected "auto", "logback", "log4j2", "python" or a %-pattern, got {quote(text)}')
+    try:
+        compile_pattern(text)
+    except SpecError as exc:
+        raise Invalid(path, str(exc)) from None
     return text
 
 
@@ -97,17 +106,10 @@ def regex(*groups: tuple[str, ...]) -> Rule:
 
 
 def column(value: Any, path: Path) -> ColumnSpec:
-    name, sep, kind = nonempty(value, path).partition(":")
-    if not name.strip():
-        raise Invalid(path, f"column needs a name before the type, got {describe(value)}")
-    if not sep or kind in s.COLUMN_TYPES:
-        return ColumnSpec(name.strip(), kind or "string")
-    enum = _ENUM.fullmatch(kind)
-    choices = tuple(c.strip() for c in enum.group(1).split(",")) if enum else ()
-    if not enum or not all(choices):
-        allowed = ", ".join(s.COLUMN_TYPES)
-        raise Invalid(path, f'unknown column type "{kind}"; expected {allowed} or enum(A,B,...)')
-    return ColumnSpec(name.strip(), "enum", choices)
+    try:
+        return parse_column(nonempty(value, path))
+    except SpecError as exc:
+        raise Invalid(path, str(exc)) from None
 
 
 def slow_by_fingerprint(value: Any, path: Path) -> tuple[tuple[str, float], ...]:

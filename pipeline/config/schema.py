@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from parsers.column_spec import TYPES
 from parsers.options import Bounds, MaskingOptions, MethodOptions, ParseOptions, SqlOptions, TableSpec
 
 START_AT = ("beginning", "end")
 FORMATS = ("auto", "logback", "log4j2", "python")  # or a logback %-pattern
 MULTILINE = ("auto", "java", "python", "none")
-COLUMN_TYPES = ("string", "int", "decimal", "duration", "timestamp")  # and enum(A,B,...)
+COLUMN_TYPES = TYPES  # and enum(A,B,...): the column spec language is parsers.column_spec
 COMPRESSION = ("none", "gzip", "snappy", "lz4", "zstd")
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 SASL_MECHANISMS = ("", "PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")

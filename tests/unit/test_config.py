@@ -62,8 +62,8 @@ def test_input_defaults_and_table_columns_become_column_specs():
     ('[sql]\n\nslow_ms = "fast"\n', 'logpipe.toml:3: sql.slow_ms: expected a number, got string "fast"'),
     ('[masking]\ncards = 1\n', "logpipe.toml:2: masking.cards: expected true or false, got integer 1"),
     ('[[tables]]\nname = "o"\nmatch = "|O|"\ncolumns = [\n  "kind",\n  "amount:money",\n]\n',
-     'logpipe.toml:6: tables[0].columns[1]: unknown column type "money"; expected string, int, decimal, '
-     "duration, timestamp or enum(A,B,...)"),
+     'logpipe.toml:6: tables[0].columns[1]: invalid column spec at column 8 ("money"): unknown type "money"; '
+     "expected string, int, decimal, duration, timestamp or enum(A,B,...)"),
     ('[methods]\npatterns = ["(?P<method>\\\\w+"]\n',
      "logpipe.toml:2: methods.patterns[0]: invalid regex: missing ), unterminated subpattern at position 0"),
     ('[host]\ntimezone = "Asia/Shang_hai"\n', 'logpipe.toml:2: host.timezone: unknown time zone "Asia/Shang_hai"'),
