@@ -15,7 +15,7 @@ from __future__ import annotations
 import pyparsing as pp
 
 from parsers.options import ColumnSpec
-from parsers.spec_error import SpecError
+from parsers.spec_error import SpecError, quote
 
 TYPES = ("string", "int", "decimal", "duration", "timestamp")  # and enum(A,B,...)
 _EXPECTED = f"expected {', '.join(TYPES)} or enum(A,B,...)"
@@ -40,7 +40,7 @@ def _known_type(text: str, loc: int, toks: pp.ParseResults) -> str:
     kind = toks[0].strip()
     if kind not in TYPES:
         raise pp.ParseFatalException(text, loc + len(toks[0]) - len(toks[0].lstrip()),
-                                     f'unknown type "{kind}"; {_EXPECTED}')
+                                     f"unknown type {quote(kind)}; {_EXPECTED}")
     return kind
 
 
