@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from parsers.column_spec import parse_column as column_spec  # noqa: F401  (the name callers know)
 from parsers.options import ColumnSpec, TableSpec
 from parsers.units import parse_duration_ns
 

@@ -5,9 +5,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.column_spec import parse_column as column_spec
 from parsers.options import ColumnSpec, TableSpec
-from parsers.table import TableParser, TableRow
+from parsers.table import TableParser, TableRow, column_spec
 
 MS = 1_000_000
 
