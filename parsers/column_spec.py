@@ -28,11 +28,11 @@ class ColumnSpecError(SpecError):
         super().__init__("column spec", text, column, reason)
 
 
-def _fail(reason: str):
+def _not_blank(reason: str):
+    """A parse action that stops the parse with `reason` when the text matched is blank."""
     def check(text: str, loc: int, toks: pp.ParseResults) -> None:
         if not toks[0].strip():
             raise pp.ParseFatalException(text, loc, reason)
-        return None
     return check
 
 
@@ -44,13 +44,14 @@ def _known_type(text: str, loc: int, toks: pp.ParseResults) -> str:
     return kind
 
 
-_NAME = pp.Regex(r"[^:]*").add_parse_action(_fail("the column needs a name before the type"))
-_CHOICE = pp.Regex(r"[^(),]*").add_parse_action(_fail("an enum choice is empty"))
+_NAME = pp.Regex(r"[^:]*").add_parse_action(_not_blank("the column needs a name before the type"))
+_CHOICE = pp.Regex(r"[^(),]*").add_parse_action(_not_blank("an enum choice is empty"))
 _ENUM = (pp.Regex(r"\s*enum\s*\(").suppress()
          - pp.Group(pp.DelimitedList(_CHOICE, ",", allow_trailing_delim=False))("choices")
          - pp.Regex(r"\)\s*").set_name('")" closing the choices').suppress())
 _PLAIN = pp.Regex(r"[^()]*").add_parse_action(_known_type)("kind")
-SPEC = (_NAME("name") + pp.Opt(pp.Suppress(":") + (_ENUM | _PLAIN)) + pp.StringEnd()).leave_whitespace().parse_with_tabs()
+SPEC = _NAME("name") + pp.Opt(pp.Suppress(":") + (_ENUM | _PLAIN)) + pp.StringEnd()
+SPEC = SPEC.leave_whitespace().parse_with_tabs()  # every character is the spec's own
 
 
 def parse_column(text: str) -> ColumnSpec:
@@ -66,8 +67,7 @@ def parse_column(text: str) -> ColumnSpec:
 
 
 def _reason(exc: pp.ParseBaseException) -> str:
-    if isinstance(exc, pp.ParseFatalException) and not isinstance(exc, pp.ParseSyntaxException):
-        return exc.msg
+    """pyparsing's message, in the sentence case of the config's other errors."""
     if exc.msg.startswith("Expected end of text"):
         return f"unexpected text after the type; {_EXPECTED}"
-    return exc.msg[0].lower() + exc.msg[1:]
+    return "expected " + exc.msg[len("Expected "):] if exc.msg.startswith("Expected ") else exc.msg

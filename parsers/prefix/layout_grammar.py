@@ -97,9 +97,5 @@ def parse_layout(layout: str) -> list[Token]:
 
 
 def _reason(exc: pp.ParseBaseException) -> str:
-    msg = exc.msg
-    if msg.startswith("Expected end of text"):  # a "%" no conversion follows
-        return "'%' starts no conversion (write %% for a literal %)"
-    if msg.startswith("Expected "):
-        return "expected " + msg[len("Expected "):]
-    return msg
+    """pyparsing's message, in the sentence case of the config's other errors."""
+    return "expected " + exc.msg[len("Expected "):] if exc.msg.startswith("Expected ") else exc.msg

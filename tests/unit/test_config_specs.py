@@ -30,9 +30,11 @@ def with_format(layout: str) -> str:
      'logpipe.toml:6: inputs[1].format: invalid layout at column 9 ("%foo - %m"): unknown conversion word %foo'),
     (with_format("%d{yyyy-MM-dd HH:mm:ss [%t] %m"),
      'logpipe.toml:6: inputs[1].format: invalid layout at column 31 (the end): expected "}" closing the option'),
-    (with_format("%d [%t] 50% %m"), 'logpipe.toml:6: inputs[1].format: invalid layout at column 12 (" %m"): expected'),
-    (with_format("%d{yyyy-QQ} %m"), "logpipe.toml:6: inputs[1].format: invalid layout at column 1 (\"%d{yyyy-QQ} %m\"): "
-                                    "date pattern 'yyyy-QQ': unsupported field 'QQ'"),
+    (with_format("%d [%t] 50% %m"),
+     'logpipe.toml:6: inputs[1].format: invalid layout at column 12 (" %m"): expected'),
+    (with_format("%d{yyyy-QQ} %m"),
+     """logpipe.toml:6: inputs[1].format: invalid layout at column 1 ("%d{yyyy-QQ} %m"): """
+     "date pattern 'yyyy-QQ': unsupported field 'QQ'"),
     ('[[tables]]\nname = "o"\nmatch = "|O|"\ncolumns = ["kind",\n  "status:enum(A,,B)"]\n',
      'logpipe.toml:5: tables[0].columns[1]: invalid column spec at column 15 (",B)"): an enum choice is empty'),
     ('[[tables]]\nname = "o"\nmatch = "|O|"\ncolumns = [":int"]\n',
@@ -45,8 +47,8 @@ def test_a_bad_layout_or_spec_is_a_config_error_with_key_and_column(text, expect
 
 
 def test_a_good_layout_and_specs_load():
-    cfg = parse_config(with_format("%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n")
-                       + '[[tables]]\nname = "o"\nmatch = "|O|"\ncolumns = ["kind", "amount : decimal", "s:enum(A, B)"]\n')
+    tables = '[[tables]]\nname = "o"\nmatch = "|O|"\ncolumns = ["kind", "amount : decimal", "s:enum(A, B)"]\n'
+    cfg = parse_config(with_format("%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n") + tables)
     assert cfg.inputs[1].format.startswith("%d{")
     assert [(c.name, c.type, c.choices) for c in cfg.tables[0].columns] == [
         ("kind", "string", ()), ("amount", "decimal", ()), ("s", "enum", ("A", "B"))]

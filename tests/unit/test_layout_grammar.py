@@ -100,8 +100,8 @@ def test_a_line_written_with_any_valid_layout_reads_back_to_its_fields(case):
     assert got == expected, (layout, line)
 
 
-LAYOUT_PIECES = st.sampled_from(["%d", "%d{HH:mm:ss}", "%-5p", "%t", "[%thread]", "%logger{36}", "%X{k}", "%m",
-                                 "%n", "%%", "%", "{", "}", "%d{", "%q", "%5", "%.", "%-", " ", "-", "x", "\n", "%d{QQ}"])
+LAYOUT_PIECES = st.sampled_from(["%d", "%d{HH:mm:ss}", "%-5p", "%t", "[%thread]", "%logger{36}", "%X{k}", "%m", "%n",
+                                 "%%", "%", "{", "}", "%d{", "%q", "%5", "%.", "%-", " ", "-", "x", "\n", "%d{QQ}"])
 
 
 @settings(max_examples=400, deadline=None)
