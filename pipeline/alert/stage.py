@@ -64,6 +64,7 @@ from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
+from pipeline.alert.metrics import ALERT
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
@@ -108,6 +109,7 @@ class Alerter:
                  metrics: Metrics | None = None) -> None:
         self.cfg = cfg
         self.metrics = metrics if metrics is not None else Metrics()
+        self.metrics.declare(ALERT)
         self.env = env
         self.conn = connection_kwargs(cfg.kafka, env)
         self.outputs = side_outputs(cfg) if outputs is None else outputs

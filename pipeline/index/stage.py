@@ -32,6 +32,7 @@ from pipeline.index.retention import apply_retention, retention_loop
 from pipeline.index.send import BulkSender, Counters
 from pipeline.index.work import Records, store_records
 from pipeline.metrics.registry import Metrics
+from pipeline.index.metrics import INDEX
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
@@ -76,6 +77,7 @@ class Indexer:
                  metrics: Counters | None = None, options: IndexerOptions | None = None) -> None:
         self.cfg, self.env = cfg, dict(os.environ if env is None else env)
         self.metrics: Counters = metrics if metrics is not None else Metrics()
+        self.metrics.declare(INDEX)
         self.options = options or IndexerOptions()
         self._consumer: AIOKafkaConsumer | None = None
         self._es: Any = None

@@ -5,9 +5,10 @@
     async with endpoint:
         await shipper.run()
 
-One `CollectorRegistry` per endpoint (no module-level registry), served by
-prometheus-client's HTTP server in its own thread, so a scrape never blocks the event
-loop; the collector only reads `Metrics.snapshot()`, which is thread-safe. Gauges that
+The endpoint serves `generate_latest(metrics.registry)`: the process's own registry (never
+prometheus-client's global one), holding the families its stages declared. The HTTP server
+runs in its own thread, so a scrape never blocks the event loop; prometheus-client's
+objects are thread-safe. Gauges that
 need the event loop's objects (bytes behind per file, consumer lag) are sampled by a
 task on the loop every `sample_every_s` and stored in the same `Metrics`.
 With no port, the endpoint does nothing.
@@ -21,14 +22,18 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import start_http_server
 
-from pipeline.metrics.export import MetricsCollector
+from pipeline.metrics.families import stage_families
 from pipeline.metrics.registry import Metrics
 
 log = logging.getLogger(__name__)
 
 Sampler = Callable[[], Awaitable[None]]
+
+ENDPOINT = stage_families("metrics", "Errors of the metrics endpoint, by kind (a gauge is left stale).", """
+    metrics_sampler_errors  error  sampler{error}
+""")
 
 
 def add_metrics_flag(parser: argparse.ArgumentParser) -> None:
@@ -50,8 +55,7 @@ class MetricsEndpoint:
         self.bind = bind
         self.samplers = list(samplers or [])
         self.sample_every_s = sample_every_s
-        self.registry = CollectorRegistry(auto_describe=False)
-        self.registry.register(MetricsCollector(metrics))
+        metrics.declare(ENDPOINT)
         self._server: Any = None
         self._thread: Any = None
         self._sampling: asyncio.Task[None] | None = None
@@ -60,7 +64,7 @@ class MetricsEndpoint:
         if self.port is None or self._server is not None:
             return
         self._server, self._thread = await asyncio.to_thread(
-            start_http_server, self.port, self.bind, registry=self.registry)
+            start_http_server, self.port, self.bind, registry=self.metrics.registry)
         log.info("metrics on http://%s:%d/metrics", self.bind, self.port)
         if self.samplers:
             self._sampling = asyncio.create_task(self._sample_loop(), name="metrics-samplers")

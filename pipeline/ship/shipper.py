@@ -30,6 +30,8 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from pipeline.config.load import to_parse_options, to_tail_inputs
 from pipeline.metrics.registry import Metrics
+from pipeline.ship.metrics import SHIP
+from pipeline.tail.metrics import TAIL
 from pipeline.ship.acks import AckTracker
 from pipeline.tail.checkpoints import CheckpointError, CheckpointStore
 from pipeline.tail.date_hint import date_hint
@@ -64,6 +66,8 @@ class Shipper:
         self.cfg = cfg
         self.env = env
         self.metrics = metrics or Metrics()
+        self.metrics.declare(SHIP)
+        self.metrics.declare(TAIL)
         self.checkpoint_interval_s = checkpoint_interval_s
         self.poll_interval_s = poll_interval_s
         self.stall_timeout_s = stall_timeout_s

@@ -30,6 +30,7 @@ from typing import Callable
 import orjson
 
 from pipeline.metrics.registry import Metrics
+from pipeline.tail.metrics import TAIL
 from pipeline.tail.identity import FileIdentity
 from pipeline.tail.rotation_names import same_live_file
 
@@ -122,6 +123,7 @@ class CheckpointStore:
         self.path = Path(path)
         self.forget_after_s = forget_after_s
         self._metrics = metrics or Metrics()
+        self._metrics.declare(TAIL)
         self._clock = wall_clock
         self._entries: dict[str, Checkpoint] = {}
         self._flush_lock = asyncio.Lock()

@@ -39,6 +39,7 @@ from pipeline.tail.identification import Identification
 from pipeline.tail.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
                                TailerStopped, read_at)
 from pipeline.metrics.registry import Metrics
+from pipeline.tail.metrics import TAIL
 from pipeline.tail.watch import Watch
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ class Tailer:
         self.max_open_files = max_open_files
         self.release_after_idle_ms = release_after_idle_ms
         self.metrics = metrics or Metrics()
+        self.metrics.declare(TAIL)
         self.clock = clock
         self.files: dict[tuple[int, int], Followed] = {}
         self.by_path: dict[str, Followed] = {}
