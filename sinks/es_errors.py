@@ -9,13 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import ssl
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from urllib.parse import urlsplit
 
 from elastic_transport import TlsError
 from elasticsearch import AuthenticationException, AuthorizationException
 
+from sinks.config_faults import faults_named
 from sinks.elasticsearch import EsConfigError, EsSettings
 
 log = logging.getLogger(__name__)
@@ -45,18 +45,9 @@ def es_config_fault(exc: BaseException, cfg: EsSettings) -> EsConfigError | None
     return None
 
 
-@contextmanager
-def es_faults_named(cfg: EsSettings) -> Iterator[None]:
+def es_faults_named(cfg: EsSettings) -> AbstractContextManager[None]:
     """Around a stage's run: an Elasticsearch refusal leaves as the `EsConfigError` naming the key."""
-    try:
-        yield
-    except EsConfigError:
-        raise
-    except Exception as exc:
-        fault = es_config_fault(exc, cfg)
-        if fault is None:
-            raise
-        raise fault from None
+    return faults_named(EsConfigError, lambda exc: es_config_fault(exc, cfg))
 
 
 async def check_tls(cfg: EsSettings, timeout_s: float = 10.0) -> None:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 
 from aiokafka import errors as ke
 from aiokafka.conn import create_conn
 
+from sinks.config_faults import faults_named
 from sinks.kafka_client import KafkaConfigError, KafkaSettings, connection_kwargs
 
 AUTHENTICATION = (ke.SaslAuthenticationFailed, ke.AuthenticationFailedError)
@@ -124,16 +125,7 @@ async def check_access(cfg: KafkaSettings, env: Mapping[str, str], timeout_s: fl
     raise ke.KafkaConnectionError(f"no Kafka bootstrap server of {cfg.bootstrap} answered ({last!r})")
 
 
-@contextmanager
-def config_faults_named(cfg: KafkaSettings) -> Iterator[None]:
+def config_faults_named(cfg: KafkaSettings) -> AbstractContextManager[None]:
     """Around a stage's run: an error the broker's refusal caused leaves as the `KafkaConfigError`
     naming the key (the command prints it on one line and exits 2); anything else as it was."""
-    try:
-        yield
-    except KafkaConfigError:
-        raise
-    except Exception as exc:
-        fault = config_fault(exc, cfg)
-        if fault is None:
-            raise
-        raise fault from None
+    return faults_named(KafkaConfigError, lambda exc: config_fault(exc, cfg))
