@@ -1,5 +1,7 @@
-"""`logpipe ship --metrics-port P` against the real broker: /metrics is served over HTTP and
-its counters move by what was appended to the log."""
+"""The /metrics endpoint of running stages (real processes, the real broker): every family is
+typed and has HELP, the shipper's counters move by what was appended to the log, a file the
+tailer cannot stat moves the tail's error counter, and the index and alert stages count the
+connect failures of a Kafka that does not answer."""
 
 from __future__ import annotations
 
@@ -26,15 +28,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def scrape(port: int) -> dict[str, float]:
-    """Unlabelled samples of /metrics (labelled ones summed), by sample name."""
+def scrape_families(port: int) -> list:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as resp:
-        text = resp.read().decode()
+        return list(text_string_to_metric_families(resp.read().decode()))
+
+
+def scrape(port: int) -> dict[str, float]:
+    """Samples of /metrics by sample name (labelled ones summed), plus `name{kind=...}` for
+    each kind of an error family."""
     out: dict[str, float] = {}
-    for family in text_string_to_metric_families(text):
+    for family in scrape_families(port):
         for sample in family.samples:
             out[sample.name] = out.get(sample.name, 0.0) + sample.value
+            if "kind" in sample.labels:
+                key = f"{sample.name}{{kind={sample.labels['kind']}}}"
+                out[key] = out.get(key, 0.0) + sample.value
     return out
+
+
+def assert_typed_with_help(port: int, stage: str) -> None:
+    families = scrape_families(port)
+    assert any(f.name.startswith(f"logpipe_{stage}_") for f in families), [f.name for f in families]
+    for family in families:
+        assert family.type != "unknown", family.name
+        assert family.documentation.strip(), family.name
 
 
 def wait_for(port: int, predicate, timeout_s: float = 60.0) -> dict[str, float]:
@@ -62,6 +79,7 @@ def test_shipped_and_read_counters_move_by_the_lines_appended(tmp_path, kafka_bo
     (tmp_path / "logs").mkdir()
     log = tmp_path / "logs" / "app.log"
     first_bytes = write_lines(log, 0, 50)
+    (tmp_path / "logs" / "loop.log").symlink_to("loop.log")  # matches the glob; stat fails (ELOOP)
     cfg = tmp_path / "logpipe.toml"
     cfg.write_text(f"""
 [host]
@@ -82,6 +100,12 @@ dir = "state"
         assert before["logpipe_ship_lines_read_total"] == 50
         assert before["logpipe_ship_read_bytes_total"] == first_bytes
         assert before["logpipe_ship_events_sent_total"] == 50
+        assert before["logpipe_tail_files_followed"] == 1
+        assert before["logpipe_tail_files_discovered_total"] == 1
+        assert_typed_with_help(port, "tail")
+        stat_errors = wait_for(port, lambda m: m.get("logpipe_tail_errors_total{kind=stat}", 0) >= 1)
+        wait_for(port, lambda m: m["logpipe_tail_errors_total{kind=stat}"] > stat_errors[
+            "logpipe_tail_errors_total{kind=stat}"])  # every scan that fails counts
 
         more_bytes = write_lines(log, 50, 30)
         after = wait_for(port, lambda m: m.get("logpipe_ship_events_acked_total", 0) >= 80)
@@ -91,6 +115,33 @@ dir = "state"
         assert after["logpipe_ship_events_acked_total"] == 80
         caught_up = wait_for(port, lambda m: "logpipe_ship_behind_bytes" in m, timeout_s=15)
         assert caught_up["logpipe_ship_behind_bytes"] == 0
+        assert_typed_with_help(port, "ship")
     finally:
         stop_stage(proc)
     assert proc.returncode == 0, (tmp_path / "ship.log").read_text()
+
+
+@pytest.mark.parametrize("stage", ["index", "alert"])
+def test_a_kafka_that_does_not_answer_moves_the_connect_error_counter(stage, tmp_path, es_url, unique_name):
+    cfg = tmp_path / "logpipe.toml"
+    cfg.write_text(f"""
+[host]
+name = "metrics-test"
+[kafka]
+bootstrap = "127.0.0.1:{free_port()}"
+topic_events = "{unique_name}"
+[elasticsearch]
+hosts = ["{es_url}"]
+index_prefix = "{unique_name}"
+[state]
+dir = "state"
+""")
+    port = free_port()
+    proc = start_stage(cfg, stage, "--metrics-port", str(port), log_name=f"{stage}.log", log_level="WARNING")
+    name = f"logpipe_{stage}_errors_total{{kind=connect}}"
+    try:
+        first = wait_for(port, lambda m: m.get(name, 0) >= 1)
+        assert_typed_with_help(port, stage)
+        wait_for(port, lambda m: m[name] > first[name], timeout_s=30)  # each retry counts
+    finally:
+        stop_stage(proc)
