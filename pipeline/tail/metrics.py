@@ -8,7 +8,7 @@ from __future__ import annotations
 from pipeline.metrics.families import stage_families
 
 TAIL = stage_families("tail", "Errors of the tailer, by kind (the file or directory is retried).", """
-    tail_bytes_read                 counter  read_bytes                      Bytes read from log files.
+    tail_bytes_read                 counter  read_bytes                      Bytes read from log files and handed to the shipper.
     tail_chunks                     counter  chunks_read                     Chunks read from log files and handed on.
     tail_files_followed             gauge    files_followed                  Log files followed.
     tail_open_files                 gauge    open_files                      Log files held open.

@@ -47,3 +47,16 @@ def test_every_name_the_code_counts_is_declared_in_a_stage_table():
 
 def test_every_declared_row_is_counted_by_the_code():
     assert DECLARED - set(counted_names()) == set()
+
+
+def test_the_operations_guide_lists_every_family():
+    guide = (ROOT / "docs" / "operations.md").read_text()
+    section = guide[guide.index("## Metrics"):guide.index("Renamed from earlier releases")]
+    missing = []
+    for stage in (SHIP, TAIL, INDEX, ALERT, ENDPOINT):
+        for spec in stage.families:
+            exported = spec.name + ("_total" if spec.type == "counter" else "")
+            short = exported[len(f"logpipe_{stage.stage}"):]  # `_files_rotated_total` beside its stage's first
+            if f"`{exported}`" not in section and f"`{short}`" not in section:
+                missing.append(exported)
+    assert missing == []
