@@ -14,10 +14,14 @@ from prometheus_client import REGISTRY, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
 from pipeline.alert.metrics import ALERT
+from pipeline.alert.stage import Alerter
+from pipeline.config.load import parse_config
 from pipeline.index.metrics import INDEX
+from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics, UndeclaredMetric
 from pipeline.metrics.server import ENDPOINT, MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler
 from pipeline.ship.metrics import SHIP
+from pipeline.ship.shipper import Shipper
 from pipeline.tail.metrics import TAIL
 
 STAGES = (SHIP, TAIL, INDEX, ALERT, ENDPOINT)
@@ -120,6 +124,20 @@ def test_each_process_has_its_own_registry_and_a_stage_registers_once():
     assert REGISTRY.get_sample_value("logpipe_ship_outages_total") is None  # not the global registry
     assert first.declared("ship") and not first.declared("index")
     assert not any(f.name.startswith("logpipe_index") for f in first.registry.collect())
+
+
+def test_the_stages_of_one_process_share_its_registry_each_registering_its_families_once(tmp_path):
+    cfg = parse_config(f'[host]\nname = "h"\n[[inputs]]\npaths = ["{tmp_path}/*.log"]\n'
+                       f'[state]\ndir = "{tmp_path}/state"\n', base_dir=str(tmp_path))
+    m = Metrics()  # as `logpipe run` builds them
+    Shipper(cfg, {}, m)
+    Indexer(cfg, {}, metrics=m, options=IndexerOptions())
+    Alerter(cfg, {}, metrics=m)
+    MetricsEndpoint(m, None)
+    Shipper(cfg, {}, m)  # a second shipper object: its families are already there
+    names = {f.name for f in m.registry.collect()}
+    assert {"logpipe_ship_events_sent", "logpipe_tail_files_followed", "logpipe_index_events_indexed",
+            "logpipe_alert_events_read"} <= names
 
 
 def free_port() -> int:
