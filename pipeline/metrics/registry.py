@@ -37,7 +37,7 @@ class Metrics:
         self._bindings: dict[str, Binding] = {}
         self._families: dict[str, MetricWrapperBase] = {}
         self._labelnames: dict[str, tuple[str, ...]] = {}
-        self._replaced: dict[str, set[tuple[str, ...]]] = {}  # gauge name -> label values it set by replace
+        self._cache: dict[tuple[object, ...], MetricWrapperBase] = {}  # (name, *labels) -> its series
 
     def declare(self, stage: StageFamilies) -> None:
         """Register the families of `stage` in this process's registry, once."""
@@ -62,19 +62,21 @@ class Metrics:
         self._series(name, labels).set(value)
 
     def replace(self, name: str, rows: Iterable[tuple[Mapping[str, object], float]]) -> None:
-        """Set gauge `name` to `rows` of (labels, value): series of an earlier `replace` not in
-        `rows` disappear (a file no longer followed, a partition no longer ours)."""
+        """Set gauge `name` to `rows` of (labels, value); its series not in `rows` disappear
+        (a file no longer followed, a partition no longer ours)."""
         binding, family = self._lookup(name)
+        labelnames = self._labelnames[binding.family]
         now: set[tuple[str, ...]] = set()
         for labels, value in rows:
             full = self._full_labels(name, binding, labels)
             family.labels(**full).set(value)
-            now.add(tuple(full[k] for k in self._labelnames[binding.family]))
-        with self._lock:
-            gone = self._replaced.get(name, set()) - now
-            self._replaced[name] = now
+            now.add(tuple(full[k] for k in labelnames))
+        gone = {tuple(labels[k] for k in labelnames) for labels, _ in self._samples(binding, family)} - now
         for values in gone:
             family.remove(*values)
+        if gone:  # a removed series must not be set again through a stale entry
+            for key in [key for key in list(self._cache) if key[0] == name]:
+                self._cache.pop(key, None)
 
     def get(self, name: str, **labels: object) -> float:
         """Current value of one series; 0 when it was never touched."""
@@ -96,9 +98,13 @@ class Metrics:
         return binding, self._families[binding.family]
 
     def _series(self, name: str, labels: Mapping[str, object]) -> MetricWrapperBase:
-        binding, family = self._lookup(name)
-        full = self._full_labels(name, binding, labels)
-        return family.labels(**full) if full else family
+        key = (name, *labels.items())  # a call site passes its labels in one order: one entry
+        series = self._cache.get(key)
+        if series is None:
+            binding, family = self._lookup(name)
+            full = self._full_labels(name, binding, labels)
+            series = self._cache[key] = family.labels(**full) if full else family
+        return series
 
     def _full_labels(self, name: str, binding: Binding, labels: Mapping[str, object]) -> dict[str, str]:
         """Every label of the family: the caller's, the row's fixed ones, the rest empty."""

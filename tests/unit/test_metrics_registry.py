@@ -101,6 +101,8 @@ def test_a_replaced_gauge_drops_the_series_not_given_again():
     assert got[("logpipe_ship_behind_bytes", (("path", "/var/log/b.log"),))] == 5
     assert ("logpipe_ship_behind_bytes", (("path", "/var/log/a.log"),)) not in got
     assert got[("logpipe_index_consumer_lag_records", (("partition", "3"),))] == 42
+    m.set("ship_behind_bytes", 7, path="/var/log/a.log")  # set again after it was dropped: it is back
+    assert samples(m)[("logpipe_ship_behind_bytes", (("path", "/var/log/a.log"),))] == 7
 
 
 def test_a_name_or_label_no_table_declares_raises_rather_than_vanishing():
