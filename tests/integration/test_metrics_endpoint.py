@@ -145,3 +145,43 @@ dir = "state"
         wait_for(port, lambda m: m[name] > first[name], timeout_s=30)  # each retry counts
     finally:
         stop_stage(proc)
+
+
+def test_logpipe_run_serves_the_families_of_its_stages_from_one_registry(tmp_path, kafka_bootstrap, es_url,
+                                                                        unique_name):
+    (tmp_path / "logs").mkdir()
+    write_lines(tmp_path / "logs" / "app.log", 0, 40)
+    cfg = tmp_path / "logpipe.toml"
+    cfg.write_text(f"""
+[host]
+name = "metrics-test"
+[[inputs]]
+paths = ["logs/*.log"]
+multiline = "none"
+[kafka]
+bootstrap = "{kafka_bootstrap}"
+topic_events = "{unique_name}.events"
+topic_alerts = "{unique_name}.alerts"
+topic_signatures = "{unique_name}.signatures"
+topic_deadletter = "{unique_name}.deadletter"
+group_index = "{unique_name}-index"
+group_alert = "{unique_name}-alert"
+[elasticsearch]
+hosts = ["{es_url}"]
+index_prefix = "{unique_name}"
+[alerts]
+outputs = ["kafka"]
+[state]
+dir = "state"
+""")
+    port = free_port()
+    proc = start_stage(cfg, "run", "--metrics-port", str(port), "--quiet", log_name="run.log", log_level="WARNING")
+    try:
+        done = wait_for(port, lambda m: m.get("logpipe_index_events_indexed_total", 0) >= 40
+                        and m.get("logpipe_alert_events_read_total", 0) >= 40, timeout_s=120)
+        assert done["logpipe_ship_events_acked_total"] == 40
+        assert done["logpipe_tail_files_followed"] == 1
+        for stage in ("ship", "tail", "index", "alert", "metrics"):
+            assert_typed_with_help(port, stage)
+    finally:
+        stop_stage(proc)
