@@ -30,6 +30,9 @@ class UndeclaredMetric(KeyError):
 
 
 class Metrics:
+    """One process's counters and gauges: `registry` for the endpoint, `inc`/`set`/`replace`
+    for the code, `get`/`total` for readers (the status line, tests)."""
+
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry if registry is not None else CollectorRegistry()
         self._lock = threading.Lock()
