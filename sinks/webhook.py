@@ -1,4 +1,4 @@
-"""Webhook output: HTTP POST of JSON, with retries and exponential back-off.
+"""Webhook output: HTTP POST of JSON, retried on the back-off curve of `sinks.backoff`.
 
 The body is the alert itself, or a template: a JSON value whose strings may hold
 `{title}`, `{summary}`, `{severity}`, `{rule}`, `{service}`, `{host}`, `{id}`,
@@ -20,6 +20,8 @@ from typing import Any
 import aiohttp
 import orjson
 
+from sinks.backoff import Backoff, retry
+
 log = logging.getLogger(__name__)
 
 TEXT_TEMPLATE = {"msgtype": "text", "text": {"content": "{title}\n{summary}"}}
@@ -34,6 +36,14 @@ def template_for(url: str) -> Any:
     if "open.feishu.cn" in url or "open.larksuite.com" in url:
         return FEISHU_TEMPLATE
     return None
+
+
+class DeliveryError(Exception):
+    """One POST that did not deliver; `final` when retrying cannot help (a 4xx other than 408/425/429)."""
+
+    def __init__(self, reason: str, *, final: bool = False) -> None:
+        super().__init__(reason)
+        self.final = final
 
 
 class _Fields(dict):
@@ -66,8 +76,7 @@ class WebhookOutput:
         self.url = url
         self.template = template_for(url) if template == "auto" else template
         self.max_attempts = max(1, max_attempts)
-        self.backoff_s = backoff_s
-        self.max_backoff_s = max_backoff_s
+        self.backoff = Backoff(backoff_s, max_backoff_s)
         self.timeout_s = timeout_s
         self.delivered = 0
         self.failed = 0
@@ -83,36 +92,36 @@ class WebhookOutput:
     async def emit(self, alert: dict[str, Any]) -> None:
         """POST the alert, retrying; a delivery failure is logged and counted in `failed`, never raised."""
         await self.start()
-        assert self._session is not None
         data = self.body(alert)
-        delay_s = self.backoff_s
-        for attempt in range(1, self.max_attempts + 1):
-            reason = await self._post(data)
-            if reason is None:
-                self.delivered += 1
-                return
-            if reason.startswith("final") or attempt == self.max_attempts:
-                break
-            log.info("webhook attempt %d for alert %s failed (%s); retrying in %.1f s",
-                     attempt, alert.get("id"), reason, delay_s)
-            await asyncio.sleep(delay_s)
-            delay_s = min(self.max_backoff_s, delay_s * 2)
-        self.failed += 1
-        log.error("webhook gave up on alert %s after %d attempts: %s", alert.get("id"), attempt, reason)
+        attempts = 1
 
-    async def _post(self, data: bytes) -> str | None:
-        """None when delivered, else the reason; "final: ..." when retrying cannot help."""
+        def retrying(exc: Exception, attempt: int, delay_s: float) -> None:
+            nonlocal attempts
+            attempts = attempt + 1
+            log.info("webhook attempt %d for alert %s failed (%s); retrying in %.1f s",
+                     attempt, alert.get("id"), exc, delay_s)
+
+        try:
+            await retry(lambda: self._post(data), retriable=lambda exc: isinstance(exc, DeliveryError) and not exc.final,
+                        backoff=self.backoff, max_attempts=self.max_attempts, on_retry=retrying)
+        except DeliveryError as exc:
+            self.failed += 1
+            log.error("webhook gave up on alert %s after %d attempts: %s", alert.get("id"), attempts, exc)
+        else:
+            self.delivered += 1
+
+    async def _post(self, data: bytes) -> None:
+        """One POST; raises `DeliveryError` unless the webhook answered 2xx."""
         assert self._session is not None
         try:
             async with self._session.post(self.url, data=data, headers={"Content-Type": "application/json"}) as resp:
                 await resp.read()
                 if 200 <= resp.status < 300:
-                    return None
-                if resp.status in RETRY_STATUS or resp.status >= 500:
-                    return f"HTTP {resp.status}"
-                return f"final: HTTP {resp.status}"
+                    return
+                retriable = resp.status in RETRY_STATUS or resp.status >= 500
+                raise DeliveryError(f"HTTP {resp.status}", final=not retriable)
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            return f"{type(exc).__name__}: {exc}"
+            raise DeliveryError(f"{type(exc).__name__}: {exc}") from exc
 
     async def stop(self) -> None:
         session, self._session = self._session, None

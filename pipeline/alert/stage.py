@@ -66,6 +66,7 @@ from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.alert.metrics import ALERT
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
+from sinks.backoff import retry
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
 from sinks.kafka_errors import check_access
@@ -152,28 +153,23 @@ class Alerter:
             await self.stop()
             raise
 
-    async def _wait_for_kafka(self, max_backoff_s: float = 30.0) -> None:
+    async def _wait_for_kafka(self) -> None:
         """Kafka down at start: wait with back-off (one log line when it starts, one when it ends).
         Settings the broker refuses (TLS, SASL) raise `KafkaConfigError` at once."""
-        backoff_s, since = 1.0, time.monotonic()
-        while True:
-            try:
-                await check_access(self.cfg.kafka, self.env)
-            except KafkaConnectionError as exc:
-                if backoff_s == 1.0:
-                    log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
-                self.metrics.inc("alert_connect_failures")
-                if self._stopping.is_set():
-                    raise
-                try:
-                    async with asyncio.timeout(backoff_s):
-                        await self._stopping.wait()
-                except TimeoutError:
-                    backoff_s = min(backoff_s * 2, max_backoff_s)
-                continue
-            if backoff_s > 1.0:
-                log.warning("kafka answers after %.0fs; alerting", time.monotonic() - since)
-            return
+        since = time.monotonic()
+        failures = 0
+
+        def failed(exc: Exception, attempt: int, delay_s: float) -> None:
+            nonlocal failures
+            failures = attempt
+            if attempt == 1:
+                log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
+            self.metrics.inc("alert_connect_failures")
+
+        await retry(lambda: check_access(self.cfg.kafka, self.env), stop=self._stopping, on_retry=failed,
+                    retriable=lambda exc: isinstance(exc, KafkaConnectionError))
+        if failures:
+            log.warning("kafka answers after %.0fs; alerting", time.monotonic() - since)
 
     async def _start(self) -> None:
         k = self.cfg.kafka

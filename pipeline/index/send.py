@@ -1,7 +1,7 @@
 """Sending one bulk batch until every document in it is either indexed or rejected.
 
-Per item: 2xx is done; 429 and 5xx are retried (only those items) with exponential
-back-off and jitter; any other status is a rejection, returned as a `DeadLetter`.
+Per item: 2xx is done; 429 and 5xx are retried (only those items) on the back-off
+curve of `sinks.backoff`; any other status is a rejection, returned as a `DeadLetter`.
 Elasticsearch unreachable, or answering the whole request with 429/5xx, means wait
 and retry the whole request, with one log line when the outage starts and one when
 it ends. `send` returns only when nothing is left to retry, so a caller that commits
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timezone
@@ -22,6 +21,7 @@ from elastic_transport import TlsError
 from elasticsearch import ApiError, AsyncElasticsearch, ConnectionError as EsConnectionError, ConnectionTimeout
 
 from pipeline.index.deadletter import DeadLetter, reason_of
+from sinks.backoff import Backoff
 from sinks.es_bulk import Batch, BulkItem
 
 log = logging.getLogger(__name__)
@@ -35,12 +35,6 @@ class Counters(Protocol):
     def inc(self, name: str, n: float = 1, **labels: object) -> None: ...
     def set(self, name: str, value: float, **labels: object) -> None: ...
     def declare(self, stage: Any) -> None: ...
-
-
-def backoff_s(attempt: int, *, base_s: float, cap_s: float, rand: Callable[[], float] = random.random) -> float:
-    """Wait before retry number `attempt` (0-based): `base * 2**attempt` capped at `cap`, then
-    a random 50-100 % of it, so that many indexers do not retry in step."""
-    return min(cap_s, base_s * (2 ** min(attempt, 32))) * (0.5 + rand() / 2)
 
 
 def retriable_status(status: int) -> bool:
@@ -77,7 +71,7 @@ class BulkSender:
     def __init__(self, client: AsyncElasticsearch, metrics: Counters, *, backoff_base_s: float = 0.5,
                  backoff_cap_s: float = 30.0) -> None:
         self._client, self._metrics = client, metrics
-        self._base_s, self._cap_s = backoff_base_s, backoff_cap_s
+        self._backoff = Backoff(backoff_base_s, backoff_cap_s)
         self.outage = OutageLog(metrics)
         self._answered = False  # a request succeeded once: TLS settings work
 
@@ -108,7 +102,7 @@ class BulkSender:
                 self.outage.succeeded()
                 return result
             self._metrics.inc("index_retries_total", cause=cause, scope="request")
-            delay = backoff_s(attempt, base_s=self._base_s, cap_s=self._cap_s)
+            delay = self._backoff.delay_s(attempt)
             log.debug("elasticsearch %s: %s, retry %d in %.2f s", what, cause, attempt + 1, delay)
             attempt += 1
             await asyncio.sleep(delay)
@@ -127,7 +121,7 @@ class BulkSender:
             if not retry:
                 break
             self._metrics.inc("index_retries_total", len(retry), cause="item", scope="item")
-            delay = backoff_s(attempt, base_s=self._base_s, cap_s=self._cap_s)
+            delay = self._backoff.delay_s(attempt)
             log.info("bulk: %d of %d documents to retry (429/5xx) in %.2f s", len(retry), len(pending), delay)
             attempt += 1
             pending = retry

@@ -33,6 +33,7 @@ from pipeline.index.send import BulkSender, Counters
 from pipeline.index.work import Records, store_records
 from pipeline.metrics.registry import Metrics
 from pipeline.index.metrics import INDEX
+from sinks.backoff import retry
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
@@ -120,28 +121,28 @@ class Indexer:
             self._consumer = self._deadletters = None
             raise
 
-    async def _until_kafka_answers(self, connect, max_backoff_s: float = 30.0) -> None:
+    async def _until_kafka_answers(self, connect) -> None:
         """Kafka down when the indexer starts: wait for it (one log line), as the shipper does,
-        instead of exiting; a stop request ends the wait."""
-        backoff_s, since = 1.0, time.monotonic()
-        while True:
-            try:
-                await check_access(self.cfg.kafka, self.env)  # refused settings raise KafkaConfigError: no retry
-                await connect()
-                if backoff_s > 1.0:
-                    log.warning("kafka answers after %.0fs; indexing", time.monotonic() - since)
-                return
-            except KafkaConnectionError as exc:
-                if backoff_s == 1.0:
-                    log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
-                self.metrics.inc("index_connect_failures")
-                try:
-                    async with asyncio.timeout(backoff_s):
-                        await self._stop_requested.wait()
-                except TimeoutError:
-                    backoff_s = min(backoff_s * 2, max_backoff_s)
-                    continue
-                raise  # asked to stop while Kafka is away: give up with the connection error
+        instead of exiting; a stop request ends the wait with the connection error.
+        Settings the broker refuses raise `KafkaConfigError` at once: no retry can help."""
+        since = time.monotonic()
+        failures = 0
+
+        async def attempt() -> None:
+            await check_access(self.cfg.kafka, self.env)
+            await connect()
+
+        def failed(exc: Exception, attempt: int, delay_s: float) -> None:
+            nonlocal failures
+            failures = attempt
+            if attempt == 1:
+                log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
+            self.metrics.inc("index_connect_failures")
+
+        await retry(attempt, stop=self._stop_requested, on_retry=failed,
+                    retriable=lambda exc: isinstance(exc, KafkaConnectionError))
+        if failures:
+            log.warning("kafka answers after %.0fs; indexing", time.monotonic() - since)
 
     async def stop(self) -> None:
         """Idempotent: close everything. Work in flight was settled or abandoned by `run()`."""

@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from collections.abc import Awaitable, Mapping
@@ -36,6 +37,7 @@ from pipeline.ship.acks import AckTracker
 from pipeline.tail.checkpoints import CheckpointError, CheckpointStore
 from pipeline.tail.date_hint import date_hint
 from pipeline.tail.tailer import Chunk, Tailer, TailerStopped
+from sinks.backoff import Backoff
 from sinks.codec import encode_event, event_key
 from sinks.kafka import EventProducer, ensure_topics
 from sinks.kafka_client import KafkaConfigError
@@ -43,6 +45,7 @@ from sinks.kafka_errors import check_access, config_fault
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
+KAFKA_BACKOFF = Backoff(base_s=1.0, cap_s=30.0)  # waiting for the broker at start and during an outage
 
 
 @dataclass
@@ -105,11 +108,9 @@ class Shipper:
         return Tailer(self.tail_inputs, self.store, metrics=self.metrics)
 
     async def _lives(self) -> None:
-        backoff_s = 1.0
         while not self._stopping.is_set():
             try:
                 await self._run_once()
-                backoff_s = 1.0
             except KafkaOutage as exc:
                 fault = config_fault(exc, self.cfg.kafka) or config_fault(self._failure, self.cfg.kafka)
                 if fault is not None:  # refused by the broker (TLS, SASL, ACLs): a retry cannot help
@@ -118,17 +119,20 @@ class Shipper:
                 since = time.monotonic()
                 log.warning("kafka delivery failed (%s); reading paused, resuming from checkpoints when it answers",
                             exc)
-                while not self._stopping.is_set():
+                for attempt in itertools.count():
+                    if self._stopping.is_set():
+                        break
                     await self._save_identities()
                     if await self._kafka_answers():
                         log.warning("kafka answers again after %.1fs; resuming", time.monotonic() - since)
                         break
-                    await self._sleep(backoff_s)
-                    backoff_s = min(backoff_s * 2, 30.0)
+                    await self._sleep(KAFKA_BACKOFF.delay_s(attempt))
 
     async def _ensure_topics(self) -> None:
         k = self.cfg.kafka
-        while not self._stopping.is_set():
+        for attempt in itertools.count():
+            if self._stopping.is_set():
+                return
             try:
                 await check_access(k, self.env)
                 await ensure_topics(k, self.env, {k.topic_events: {"partitions": 6}})
@@ -140,9 +144,10 @@ class Shipper:
                 if fault is not None:
                     raise fault from None
                 self.metrics.inc("ship_connect_failures")
-                log.warning("kafka at %s not reachable yet (%r); retrying in 2s", k.bootstrap, exc)
+                delay_s = KAFKA_BACKOFF.delay_s(attempt)
+                log.warning("kafka at %s not reachable yet (%r); retrying in %.1fs", k.bootstrap, exc, delay_s)
                 await self._save_identities()
-                await self._sleep(2.0)
+                await self._sleep(delay_s)
 
     async def _save_identities(self) -> None:
         """While Kafka is away, the identities discovery records are flushed, so a restart

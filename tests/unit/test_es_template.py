@@ -1,4 +1,4 @@
-"""The index template's shape, retention selection, dead-letter encoding, back-off and client settings."""
+"""The index template's shape, retention selection, dead-letter encoding and client settings."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from parsers.event import Event, event_id
 from pipeline.config.schema import EsConfig
 from pipeline.index.deadletter import DeadLetter, encode, reason_of
 from pipeline.index.retention import index_date, indices_to_delete
-from pipeline.index.send import backoff_s
 from sinks.elasticsearch import EsConfigError, client_kwargs
 from sinks.es_bulk import RecordRef
 from sinks.es_template import TEMPLATE_VERSION, index_template, mappings
@@ -119,13 +118,6 @@ def test_a_dead_letter_carries_reason_status_error_position_and_the_original_val
     assert binary["value_base64"] == "/wA=" and binary["status"] is None
     assert reason_of({"type": "mapper_parsing_exception"}) == "mapper_parsing_exception"
     assert reason_of(None) == "rejected"
-
-
-def test_back_off_doubles_up_to_its_cap_with_jitter_of_at_most_half():
-    waits = [backoff_s(a, base_s=0.5, cap_s=30, rand=lambda: 1.0) for a in range(10)]
-    assert waits[:4] == [0.5, 1.0, 2.0, 4.0] and max(waits) == 30 and waits[-1] == 30
-    assert backoff_s(3, base_s=0.5, cap_s=30, rand=lambda: 0.0) == 2.0
-    assert backoff_s(10_000, base_s=0.5, cap_s=30, rand=lambda: 0.5) == 22.5
 
 
 def test_client_settings_read_secrets_from_the_environment_only():
