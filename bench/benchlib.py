@@ -1,5 +1,5 @@
 """Small helpers the benchmarks share: the workload file, /proc readings, Kafka topic
-end offsets, percentiles. No pipeline logic here."""
+end offsets. No pipeline logic here (percentiles: `pipeline.figures`)."""
 
 from __future__ import annotations
 
@@ -53,15 +53,6 @@ def machine() -> dict[str, str]:
 def print_machine() -> None:
     m = machine()
     print(f"machine   nproc {m['nproc']}  RAM {m['ram']}  CPU {m['cpu']}  Python {m['python']}")
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile (q in 0..100)."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
-    return ordered[rank - 1]
 
 
 async def topic_end_total(consumer, topic: str) -> int:

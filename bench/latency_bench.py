@@ -35,7 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from elasticsearch import AsyncElasticsearch  # noqa: E402
 
-from bench.benchlib import REPO, add_service_options, delete_topics, percentile, print_machine  # noqa: E402
+from bench.benchlib import REPO, add_service_options, delete_topics, print_machine  # noqa: E402
+from pipeline.figures import percentile  # noqa: E402
 
 CLASS = re.compile(rb"LatProbe(\d{5})Exception")
 

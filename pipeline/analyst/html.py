@@ -12,6 +12,7 @@ from html import escape
 from typing import Any
 
 from pipeline.analyst.charts import meter, sparkline, stacked_bars
+from pipeline.figures import ms_text
 
 
 def local_time(ts: str | None, zone: tzinfo, fmt: str = "%m-%d %H:%M:%S") -> str:
@@ -25,12 +26,6 @@ def local_time(ts: str | None, zone: tzinfo, fmt: str = "%m-%d %H:%M:%S") -> str
 
 def e(v: Any) -> str:
     return escape("" if v is None else str(v))
-
-
-def ms(v: float | None) -> str:
-    if v is None:
-        return "–"
-    return f"{v:,.0f} ms" if v >= 100 else f"{v:,.1f} ms"
 
 
 def short(text: str | None, limit: int = 220) -> str:
@@ -73,7 +68,7 @@ def _signature_rows(rows: list[dict[str, Any]], zone: tzinfo, new: set[str], tre
 def _sql_rows(rows: list[dict[str, Any]]) -> list[str]:
     top = max((r["max_ms"] or 0 for r in rows), default=0)
     return [f'<tr><td class="num">{r["slow_count"]:,}</td><td class="num">{r["count"]:,}</td>'
-            f'<td class="num">{ms(r["p95_ms"])}</td><td class="num">{ms(r["max_ms"])}<br>{meter(r["max_ms"] or 0, top)}</td>'
+            f'<td class="num">{ms_text(r["p95_ms"], " ms")}</td><td class="num">{ms_text(r["max_ms"], " ms")}<br>{meter(r["max_ms"] or 0, top)}</td>'
             f'<td><code class="sql">{e(short(r.get("statement") or r.get("fingerprint"), 300))}</code>'
             f'<div class="sig mono">{e(r["fingerprint_id"])} · threshold {r["slow_ms"]:g} ms · '
             f'<span class="tag svc">{e(r.get("service"))}</span></div></td></tr>' for r in rows]
@@ -82,9 +77,9 @@ def _sql_rows(rows: list[dict[str, Any]]) -> list[str]:
 def _method_rows(rows: list[dict[str, Any]]) -> list[str]:
     top = max((r["p95_ms"] or 0 for r in rows), default=0)
     return [f'<tr><td><span class="mono">{e(r["method"])}</span> <span class="tag svc">{e(r.get("service"))}</span></td>'
-            f'<td class="num">{r["count"]:,}</td><td class="num">{ms(r["p50_ms"])}</td>'
-            f'<td class="num">{ms(r["p95_ms"])}<br>{meter(r["p95_ms"] or 0, top, fill="#7c3aed")}</td>'
-            f'<td class="num">{ms(r["max_ms"])}</td></tr>' for r in rows]
+            f'<td class="num">{r["count"]:,}</td><td class="num">{ms_text(r["p50_ms"], " ms")}</td>'
+            f'<td class="num">{ms_text(r["p95_ms"], " ms")}<br>{meter(r["p95_ms"] or 0, top, fill="#7c3aed")}</td>'
+            f'<td class="num">{ms_text(r["max_ms"], " ms")}</td></tr>' for r in rows]
 
 
 def _errors_chart(data: dict[str, Any], zone: tzinfo) -> str:

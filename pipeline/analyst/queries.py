@@ -16,8 +16,8 @@ from typing import Any
 
 from pipeline.analyst.query import DEFAULT_FIELDS, rewrite
 from pipeline.analyst.window import Window
+from pipeline.figures import NS_PER_MS, ms_of_ns
 
-NS_PER_MS = 1_000_000
 # a match found through a `parts` subfield is highlighted there (the renderers take either)
 HIGHLIGHT_FIELDS = ("message", "message.parts", "error.message", "error.message.parts")
 # where `trace` looks for a business id as a phrase (table cells are keywords: matched whole)
@@ -120,7 +120,7 @@ def top_methods_body(window: Window, *, size: int = 10) -> dict[str, Any]:
                              "aggs": timing_aggs()}}}
 
 
-def epoch_ms(ts: str) -> int:
+def epochms_of_ns(ts: str) -> int:
     return int(datetime.fromisoformat(ts.replace("Z", "+00:00")).timestamp() * 1000)
 
 
@@ -135,7 +135,7 @@ def thread_context_body(events: list[dict[str, Any]], *, after_ms: int = 250, si
         key = (_get(src, "host.name"), _get(src, "log.file.path"), _get(src, "process.thread.name"))
         if None in key or not src.get("@timestamp"):
             continue
-        t = epoch_ms(src["@timestamp"])
+        t = epochms_of_ns(src["@timestamp"])
         span = spans.setdefault(key, [t, t])  # type: ignore[arg-type]
         span[0], span[1] = min(span[0], t), max(span[1], t)
     if not spans:
@@ -153,16 +153,12 @@ def merge_trail(events: list[dict[str, Any]], context: list[dict[str, Any]]) -> 
     """The trail and its thread context, each event once, by time then file offset."""
     seen = {_get(s, "event.id") for s in events}
     merged = events + [s for s in context if _get(s, "event.id") not in seen]
-    merged.sort(key=lambda s: (epoch_ms(s["@timestamp"]) if s.get("@timestamp") else 0,
+    merged.sort(key=lambda s: (epochms_of_ns(s["@timestamp"]) if s.get("@timestamp") else 0,
                                _get(s, "log.offset") or 0))
     return merged
 
 
 # -- shaping answers (pure) ------------------------------------------------------------
-
-
-def _ms(ns: float | None) -> float | None:
-    return None if ns is None else round(ns / NS_PER_MS, 3)
 
 
 def _sample(bucket: dict[str, Any]) -> dict[str, Any]:
@@ -203,9 +199,9 @@ def shape_timings(resp: dict[str, Any], key: str, *, size: int | None = None,
     for b in resp["aggregations"]["top"]["buckets"]:
         s = _sample(b)
         pct = b["pct"]["values"]
-        row = {key: b["key"], "count": b["doc_count"], "p50_ms": _ms(pct.get("50.0")),
-               "p95_ms": _ms(pct.get("95.0")), "max_ms": _ms(b["max"]["value"]),
-               "total_ms": _ms(b["total"]["value"]), "first_seen": _seen(b, "first"),
+        row = {key: b["key"], "count": b["doc_count"], "p50_ms": ms_of_ns(pct.get("50.0")),
+               "p95_ms": ms_of_ns(pct.get("95.0")), "max_ms": ms_of_ns(b["max"]["value"]),
+               "total_ms": ms_of_ns(b["total"]["value"]), "first_seen": _seen(b, "first"),
                "last_seen": _seen(b, "last"), "service": _get(s, "service.name"), "sample": s}
         if "slow" in b:
             row["slow_count"] = b["slow"]["doc_count"]

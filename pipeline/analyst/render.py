@@ -12,8 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.analyst.html import local_time, ms
-from pipeline.analyst.queries import TERMINAL_TAGS, NS_PER_MS
+from pipeline.analyst.html import local_time
+from pipeline.analyst.queries import TERMINAL_TAGS
+from pipeline.figures import ms_of_ns, ms_text
 
 SERVICE_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 LEVEL_STYLES = {"ERROR": "bold red", "FATAL": "bold red", "CRITICAL": "bold red", "WARN": "yellow",
@@ -53,7 +54,7 @@ def describe(src: dict[str, Any]) -> str:
     rows and other lines: the message."""
     kind = get(src, "logpipe.kind")
     duration = get(src, "event.duration")
-    took = ms(duration / NS_PER_MS) if isinstance(duration, (int, float)) else "?"
+    took = ms_text(ms_of_ns(duration), " ms") if isinstance(duration, (int, float)) else "?"
     if kind == "sql":
         sql = get(src, "logpipe.sql") or {}
         rows = f", {sql['rows']} row(s)" if sql.get("rows") is not None else ""
@@ -142,7 +143,7 @@ def render_top(what: str, rows: list[dict[str, Any]], console: Console, zone: tz
             table.add_column("slow", justify="right")
             table.add_column("fingerprint", overflow="fold")
         for r in rows:
-            cells = [r[key], f"{r['count']:,}", ms(r["p50_ms"]), ms(r["p95_ms"]), ms(r["max_ms"])]
+            cells = [r[key], f"{r['count']:,}", ms_text(r["p50_ms"], " ms"), ms_text(r["p95_ms"], " ms"), ms_text(r["max_ms"], " ms")]
             if what == "sql":
                 cells += [f"{r.get('slow_count', 0):,}", r.get("fingerprint") or ""]
             table.add_row(*cells)

@@ -13,9 +13,10 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from pipeline.analyst.queries import (NS_PER_MS, filtered_query, run, shape_exceptions, shape_timings, timing_aggs,
-                              top_exceptions_body, top_methods_body)
+from pipeline.analyst.queries import (filtered_query, run, shape_exceptions, shape_timings, timing_aggs,
+                                      top_exceptions_body, top_methods_body)
 from pipeline.analyst.window import Window, iso_ms
+from pipeline.figures import NS_PER_MS
 
 ERROR_LEVELS = ["ERROR", "FATAL", "CRITICAL"]
 ERRORS = {"bool": {"should": [{"terms": {"log.level": ERROR_LEVELS}}, {"term": {"logpipe.kind": "exception"}}],

@@ -13,13 +13,11 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from pipeline.figures import ms_text
+
 
 def _n(v: int) -> str:
     return f"{v:,}"
-
-
-def _ms(v: float) -> str:
-    return f"{v:,.0f}" if v >= 100 else f"{v:,.1f}"
 
 
 def _size(n: int) -> str:
@@ -122,7 +120,7 @@ def _sql(report: dict[str, Any], console: Console, plain: bool, top: int) -> Non
     for r in rows[:top]:
         slow = f"{_n(r['slow_count'])} ≥{r['slow_ms']:g}ms" if r["slow_count"] else "0"
         text = f"{r['fingerprint']}\n  {r['sample_statement'][:200]}" if r["sample_statement"] else r["fingerprint"]
-        t.table.add_row(_n(r["count"]), _ms(r["avg_ms"]), _ms(r["p95_ms"]), _ms(r["max_ms"]), slow, text)
+        t.table.add_row(_n(r["count"]), ms_text(r["avg_ms"]), ms_text(r["p95_ms"]), ms_text(r["max_ms"]), slow, text)
     console.print(t)
 
 
@@ -131,7 +129,7 @@ def _methods(report: dict[str, Any], console: Console, plain: bool, top: int) ->
     t = _table(f"Slowest methods ({len(rows)}, top {min(top, len(rows))} by p95)", plain,
                "method", "count", "avg ms", "p95 ms", "max ms")
     for r in rows[:top]:
-        t.table.add_row(r["method"], _n(r["count"]), _ms(r["avg_ms"]), _ms(r["p95_ms"]), _ms(r["max_ms"]))
+        t.table.add_row(r["method"], _n(r["count"]), ms_text(r["avg_ms"]), ms_text(r["p95_ms"]), ms_text(r["max_ms"]))
     console.print(t)
 
 

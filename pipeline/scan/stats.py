@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parsers.event import Event
+from pipeline.figures import ms_of_ns, p95
 
 MAX_SAMPLES = 10_000
 MAX_KEYS = 10_000
@@ -49,14 +50,12 @@ class Durations:
                 self.samples[slot] = ns
 
     def p95_ns(self) -> int:
-        if not self.samples:
-            return 0
-        ordered = sorted(self.samples)
-        return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        """Nearest rank (`pipeline.figures.p95`) over the samples; 0 for none."""
+        return int(p95(self.samples))
 
     def figures(self) -> dict[str, Any]:
-        return {"count": self.count, "avg_ms": _ms(self.total_ns / self.count if self.count else 0),
-                "p95_ms": _ms(self.p95_ns()), "max_ms": _ms(self.max_ns), "total_ms": _ms(self.total_ns),
+        return {"count": self.count, "avg_ms": ms_of_ns(self.total_ns / self.count if self.count else 0),
+                "p95_ms": ms_of_ns(self.p95_ns()), "max_ms": ms_of_ns(self.max_ns), "total_ms": ms_of_ns(self.total_ns),
                 "p95_exact": self.count <= MAX_SAMPLES}
 
 
@@ -86,10 +85,6 @@ class FileStats:
     events: int = 0
     errors: int = 0  # exception events
     bytes: int = 0  # decompressed: the end of its last event
-
-
-def _ms(ns: float) -> float:
-    return round(ns / 1_000_000, 3)
 
 
 def _later(a: str | None, b: str | None) -> str | None:

@@ -6,8 +6,8 @@ from parsers.event import Event
 from parsers.options import SqlOptions
 from pipeline.alert.rules.alert import iso
 from pipeline.alert.rules.engine import RuleEngine
-from pipeline.alert.rules.sql import p95
 from pipeline.config.schema import AlertsConfig
+from pipeline.figures import p95
 
 T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z, a window boundary for 300 s windows
 

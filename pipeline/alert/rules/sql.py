@@ -15,27 +15,18 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from parsers.options import SqlOptions
 from pipeline.alert.rules.alert import Alert, make_alert, number, text, window_start
 from pipeline.alert.rules.state import KeyedState
 from pipeline.config.schema import AlertsConfig
+from pipeline.figures import NS_PER_MS, p95
 
-NS_PER_MS = 1_000_000
 WINDOW_MAX_SAMPLES = 256
 P95_MAX_SAMPLES = 256
 P95_MIN_SAMPLES = 5
 SAMPLE_MAX_CHARS = 1000
-
-
-def p95(values: list[float]) -> float:
-    """Nearest-rank 95th percentile (0.0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
 def sql_of(doc: dict[str, Any]) -> tuple[str, float] | None:
