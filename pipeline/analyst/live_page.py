@@ -15,7 +15,8 @@ from html import escape
 from typing import Any
 
 from pipeline.analyst.html import CSS, e, local_time, render_report, short, table
-from pipeline.analyst.render import describe, get, is_exception
+from pipeline.analyst.render import describe, is_exception
+from pipeline.doc_fields import dig
 
 _MAIN = re.compile(r"<main>(.*)</main>", re.S)
 LIVE_CSS = """
@@ -34,8 +35,8 @@ def report_sections(report: dict[str, Any], zone: tzinfo, zone_name: str) -> str
 def events_panel(events: list[dict[str, Any]], zone: tzinfo) -> str:
     rows = [f'<tr class="{"exc" if is_exception(s) else ""}"><td class="time">'
             f'{e(local_time(s.get("@timestamp"), zone, "%m-%d %H:%M:%S"))}</td>'
-            f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
-            f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(short(describe(s), 300))}</td></tr>'
+            f'<td><span class="tag svc">{e(dig(s, "service.name"))}</span></td><td>{e(dig(s, "log.level"))}</td>'
+            f'<td>{e(dig(s, "logpipe.kind"))}</td><td class="msg mono">{e(short(describe(s), 300))}</td></tr>'
             for s in events]
     body = table(["time", "service", "level", "kind", "event"], rows, "No events in the window.")
     return (f'<section id="latest"><h2>Latest events</h2><p class="why">The newest events of the window, '

@@ -16,6 +16,7 @@ from typing import Any
 
 from pipeline.analyst.query import DEFAULT_FIELDS, rewrite
 from pipeline.analyst.window import Window
+from pipeline.doc_fields import dig
 from pipeline.figures import NS_PER_MS, ms_of_ns
 
 # a match found through a `parts` subfield is highlighted there (the renderers take either)
@@ -132,7 +133,7 @@ def thread_context_body(events: list[dict[str, Any]], *, after_ms: int = 250, si
     lines). None when no event names its thread."""
     spans: dict[tuple[str, str, str], list[int]] = {}
     for src in events:
-        key = (_get(src, "host.name"), _get(src, "log.file.path"), _get(src, "process.thread.name"))
+        key = (dig(src, "host.name"), dig(src, "log.file.path"), dig(src, "process.thread.name"))
         if None in key or not src.get("@timestamp"):
             continue
         t = epochms_of_ns(src["@timestamp"])
@@ -151,10 +152,10 @@ def thread_context_body(events: list[dict[str, Any]], *, after_ms: int = 250, si
 
 def merge_trail(events: list[dict[str, Any]], context: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The trail and its thread context, each event once, by time then file offset."""
-    seen = {_get(s, "event.id") for s in events}
-    merged = events + [s for s in context if _get(s, "event.id") not in seen]
+    seen = {dig(s, "event.id") for s in events}
+    merged = events + [s for s in context if dig(s, "event.id") not in seen]
     merged.sort(key=lambda s: (epochms_of_ns(s["@timestamp"]) if s.get("@timestamp") else 0,
-                               _get(s, "log.offset") or 0))
+                               dig(s, "log.offset") or 0))
     return merged
 
 
@@ -164,14 +165,6 @@ def merge_trail(events: list[dict[str, Any]], context: list[dict[str, Any]]) -> 
 def _sample(bucket: dict[str, Any]) -> dict[str, Any]:
     hits = bucket.get("sample", {}).get("hits", {}).get("hits", [])
     return hits[0]["_source"] if hits else {}
-
-
-def _get(doc: dict[str, Any], dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(part)  # type: ignore[assignment]
-    return doc
 
 
 def _seen(bucket: dict[str, Any], name: str) -> str | None:
@@ -184,11 +177,11 @@ def shape_exceptions(resp: dict[str, Any]) -> list[dict[str, Any]]:
     for b in resp["aggregations"]["top"]["buckets"]:
         s = _sample(b)
         rows.append({"signature": b["key"], "count": b["doc_count"], "first_seen": _seen(b, "first"),
-                     "last_seen": _seen(b, "last"), "error_type": _get(s, "error.type"),
-                     "error_message": _get(s, "error.message"),
-                     "root_cause_type": _get(s, "logpipe.root_cause.type"),
-                     "root_cause_message": _get(s, "logpipe.root_cause.message"),
-                     "service": _get(s, "service.name"), "sample": s})
+                     "last_seen": _seen(b, "last"), "error_type": dig(s, "error.type"),
+                     "error_message": dig(s, "error.message"),
+                     "root_cause_type": dig(s, "logpipe.root_cause.type"),
+                     "root_cause_message": dig(s, "logpipe.root_cause.message"),
+                     "service": dig(s, "service.name"), "sample": s})
     return rows
 
 
@@ -202,12 +195,12 @@ def shape_timings(resp: dict[str, Any], key: str, *, size: int | None = None,
         row = {key: b["key"], "count": b["doc_count"], "p50_ms": ms_of_ns(pct.get("50.0")),
                "p95_ms": ms_of_ns(pct.get("95.0")), "max_ms": ms_of_ns(b["max"]["value"]),
                "total_ms": ms_of_ns(b["total"]["value"]), "first_seen": _seen(b, "first"),
-               "last_seen": _seen(b, "last"), "service": _get(s, "service.name"), "sample": s}
+               "last_seen": _seen(b, "last"), "service": dig(s, "service.name"), "sample": s}
         if "slow" in b:
             row["slow_count"] = b["slow"]["doc_count"]
         if key == "fingerprint_id":
-            row["fingerprint"] = _get(s, "logpipe.sql.fingerprint")
-            row["statement"] = _get(s, "logpipe.sql.statement")
+            row["fingerprint"] = dig(s, "logpipe.sql.fingerprint")
+            row["statement"] = dig(s, "logpipe.sql.statement")
         rows.append(row)
     if by is not None:
         rows.sort(key=lambda r: (r[by] or 0), reverse=True)

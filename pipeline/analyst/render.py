@@ -14,19 +14,12 @@ from rich.text import Text
 
 from pipeline.analyst.html import local_time
 from pipeline.analyst.queries import TERMINAL_TAGS
+from pipeline.doc_fields import dig
 from pipeline.figures import ms_of_ns, ms_text
 
 SERVICE_STYLES = ("cyan", "magenta", "green", "yellow", "blue", "bright_red")
 LEVEL_STYLES = {"ERROR": "bold red", "FATAL": "bold red", "CRITICAL": "bold red", "WARN": "yellow",
                 "WARNING": "yellow", "DEBUG": "dim"}
-
-
-def get(doc: dict[str, Any], dotted: str) -> Any:
-    for part in dotted.split("."):
-        if not isinstance(doc, dict):
-            return None
-        doc = doc.get(part)  # type: ignore[assignment]
-    return doc
 
 
 def marked(text: str, style: str = "bold") -> Text:
@@ -44,33 +37,33 @@ def marked(text: str, style: str = "bold") -> Text:
 
 
 def is_exception(src: dict[str, Any]) -> bool:
-    return get(src, "logpipe.kind") == "exception" or (
-        get(src, "error.type") is not None and get(src, "logpipe.kind") not in ("sql", "method"))
+    return dig(src, "logpipe.kind") == "exception" or (
+        dig(src, "error.type") is not None and dig(src, "logpipe.kind") not in ("sql", "method"))
 
 
 def describe(src: dict[str, Any]) -> str:
     """One line about an event for a trail: timings with ms and fingerprint, exceptions
     with class, message, first in-app frame and root cause, then the log message; table
     rows and other lines: the message."""
-    kind = get(src, "logpipe.kind")
-    duration = get(src, "event.duration")
+    kind = dig(src, "logpipe.kind")
+    duration = dig(src, "event.duration")
     took = ms_text(ms_of_ns(duration), " ms") if isinstance(duration, (int, float)) else "?"
     if kind == "sql":
-        sql = get(src, "logpipe.sql") or {}
+        sql = dig(src, "logpipe.sql") or {}
         rows = f", {sql['rows']} row(s)" if sql.get("rows") is not None else ""
         return f"SQL {took}{rows} [{sql.get('fingerprint_id', '')}] {sql.get('fingerprint') or sql.get('statement') or ''}"
     if kind == "method":
-        return f"{get(src, 'logpipe.method.name')} took {took}"
+        return f"{dig(src, 'logpipe.method.name')} took {took}"
     if is_exception(src):
-        text = f"{get(src, 'error.type')}: {get(src, 'error.message') or ''}"
-        frame = get(src, "logpipe.first_app_frame")
+        text = f"{dig(src, 'error.type')}: {dig(src, 'error.message') or ''}"
+        frame = dig(src, "logpipe.first_app_frame")
         if frame:
             text += f" at {frame}"
-        cause = get(src, "logpipe.root_cause.type")
-        if cause and cause != get(src, "error.type"):
-            text += f"  ← root cause {cause}: {get(src, 'logpipe.root_cause.message') or ''}"
+        cause = dig(src, "logpipe.root_cause.type")
+        if cause and cause != dig(src, "error.type"):
+            text += f"  ← root cause {cause}: {dig(src, 'logpipe.root_cause.message') or ''}"
         first_line = str(src.get("message", "")).split("\n", 1)[0]
-        return text if not first_line or first_line.startswith(str(get(src, "error.type"))) else f"{text}  — {first_line}"
+        return text if not first_line or first_line.startswith(str(dig(src, "error.type"))) else f"{text}  — {first_line}"
     return str(src.get("message", ""))
 
 
@@ -85,8 +78,8 @@ class Styler:
 
 
 def _head(src: dict[str, Any], zone: tzinfo, styler: Styler, width: int) -> Text:
-    svc = str(get(src, "service.name") or "-")
-    level = str(get(src, "log.level") or "-")
+    svc = str(dig(src, "service.name") or "-")
+    level = str(dig(src, "log.level") or "-")
     t = Text(local_time(src.get("@timestamp"), zone, "%m-%d %H:%M:%S.%f")[:-3] + " ", style="dim")
     t.append(f"{svc:<{width}} ", style=styler(svc))
     t.append(f"{level:<5} ", style=LEVEL_STYLES.get(level, ""))
@@ -95,31 +88,31 @@ def _head(src: dict[str, Any], zone: tzinfo, styler: Styler, width: int) -> Text
 
 def render_search(total: int, hits: list[dict[str, Any]], console: Console, zone: tzinfo) -> None:
     styler = Styler()
-    width = max((len(str(get(h["_source"], "service.name") or "-")) for h in hits), default=1)
+    width = max((len(str(dig(h["_source"], "service.name") or "-")) for h in hits), default=1)
     for h in hits:
         src, hl = h["_source"], h.get("highlight", {})
         line = _head(src, zone, styler, width)
-        line.append(f"{get(src, 'logpipe.kind') or '-':<9} ", style="dim")
+        line.append(f"{dig(src, 'logpipe.kind') or '-':<9} ", style="dim")
         message = hl.get("message") or hl.get("message.parts")
         line.append_text(marked(message[0]) if message else Text(str(src.get("message", ""))))
         error = hl.get("error.message") or hl.get("error.message.parts")
         if error:
             line.append("  ⟶ ").append_text(marked(error[0]))
-        elif get(src, "error.type"):
-            line.append(f"  ⟶ {get(src, 'error.type')}", style="red")
+        elif dig(src, "error.type"):
+            line.append(f"  ⟶ {dig(src, 'error.type')}", style="red")
         console.print(line, soft_wrap=True, highlight=False)
     console.print(Text(f"{len(hits)} of {total:,} matching event(s), newest first", style="dim"))
 
 
 def render_trace(trace_id: str, events: list[dict[str, Any]], console: Console, zone: tzinfo) -> None:
     styler = Styler()
-    width = max((len(str(get(s, "service.name") or "-")) for s in events), default=1)
-    services = sorted({str(get(s, "service.name")) for s in events})
+    width = max((len(str(dig(s, "service.name") or "-")) for s in events), default=1)
+    services = sorted({str(dig(s, "service.name")) for s in events})
     console.print(Text(f"trail of {trace_id}: {len(events)} event(s) across {len(services)} service(s) "
                        f"({', '.join(services)})", style="bold"))
     for src in events:
         line = _head(src, zone, styler, width)
-        kind = get(src, "logpipe.kind")
+        kind = dig(src, "logpipe.kind")
         line.append(describe(src), style="red" if is_exception(src) else ("yellow" if kind == "sql" else ""))
         console.print(line, soft_wrap=True, highlight=False)
 

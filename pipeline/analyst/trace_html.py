@@ -16,7 +16,8 @@ from typing import Any
 
 from pipeline.analyst.charts import colour
 from pipeline.analyst.html import CSS, e, local_time, short, table
-from pipeline.analyst.render import describe, get, is_exception
+from pipeline.analyst.render import describe, is_exception
+from pipeline.doc_fields import dig
 
 ROW_H = 26
 LANE_W = 118
@@ -29,14 +30,14 @@ def lanes(events: list[dict[str, Any]]) -> list[str]:
     """Services in order of first appearance."""
     out: list[str] = []
     for src in events:
-        svc = str(get(src, "service.name") or "-")
+        svc = str(dig(src, "service.name") or "-")
         if svc not in out:
             out.append(svc)
     return out
 
 
 def _marker(src: dict[str, Any], x: float, y: float, fill: str) -> str:
-    kind = "exception" if is_exception(src) else get(src, "logpipe.kind")
+    kind = "exception" if is_exception(src) else dig(src, "logpipe.kind")
     if kind == "sql":
         return f'<rect x="{x - 5:g}" y="{y - 5:g}" width="10" height="10" rx="2" fill="{fill}"/>'
     if kind == "method":
@@ -62,7 +63,7 @@ def timeline_svg(events: list[dict[str, Any]], zone: tzinfo) -> str:
     points, rows = [], []
     for n, src in enumerate(events):
         y = HEAD_H + ROW_H * n + ROW_H / 2
-        svc = str(get(src, "service.name") or "-")
+        svc = str(dig(src, "service.name") or "-")
         x = lane_x[svc]
         points.append(f"{x:g},{y:g}")
         text = describe(src)
@@ -84,7 +85,7 @@ def timeline_svg(events: list[dict[str, Any]], zone: tzinfo) -> str:
 
 
 def _stack(src: dict[str, Any]) -> str:
-    trace = get(src, "error.stack_trace")
+    trace = dig(src, "error.stack_trace")
     if not trace:
         return ""
     return f'<details class="stack"><summary>stack trace</summary><pre>{e(trace)}</pre></details>'
@@ -97,9 +98,9 @@ def render_trace_html(trace_id: str, events: list[dict[str, Any]], zone: tzinfo,
         span = (f'{local_time(events[0].get("@timestamp"), zone, "%Y-%m-%d %H:%M:%S")} → '
                 f'{local_time(events[-1].get("@timestamp"), zone, "%H:%M:%S")}')
     rows = [f'<tr><td class="time">{e(local_time(s.get("@timestamp"), zone, "%H:%M:%S.%f")[:-3])}</td>'
-            f'<td><span class="tag svc">{e(get(s, "service.name"))}</span></td><td>{e(get(s, "log.level"))}</td>'
-            f'<td>{e(get(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}{_stack(s)}</td>'
-            f'<td class="sig mono">{e(get(s, "host.name"))}:{e(get(s, "log.offset"))}</td></tr>' for s in events]
+            f'<td><span class="tag svc">{e(dig(s, "service.name"))}</span></td><td>{e(dig(s, "log.level"))}</td>'
+            f'<td>{e(dig(s, "logpipe.kind"))}</td><td class="msg mono">{e(describe(s))}{_stack(s)}</td>'
+            f'<td class="sig mono">{e(dig(s, "host.name"))}:{e(dig(s, "log.offset"))}</td></tr>' for s in events]
     body = (f'<section><h2>Timeline</h2><p class="why">One lane per service; ○ line, ■ SQL, ◆ method timing, '
             f'red ring: exception. Hover a marker for the full text.</p>'
             f'<div style="overflow-x:auto">{timeline_svg(events, zone)}</div></section>'

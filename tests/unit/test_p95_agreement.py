@@ -22,7 +22,7 @@ FID = "fp-orders"
 
 def statement(i: int, ms: float) -> Event:
     return Event(message=f"==> {ms} ms", kind="sql", timestamp=iso(T0 + i), host="db", service="orders",
-                 duration_ns=int(ms * 1_000_000), sql_statement="SELECT 1", sql_fingerprint="select ?",
+                 duration_ns=round(ms * 1_000_000), sql_statement="SELECT 1", sql_fingerprint="select ?",
                  sql_fingerprint_id=FID, end_offset=10)
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from pipeline.doc_fields import dig
+
 SCHEMA_VERSION = 1
 STACK_TRACE_MAX_CHARS = 4000
 MESSAGE_MAX_CHARS = 1000
@@ -56,26 +58,16 @@ def parse_ts(value: Any) -> float | None:
         return None
 
 
-def dig(doc: Any, *path: str) -> Any:
-    """`doc[path[0]][path[1]]...`, or None where a level is missing or not an object."""
-    cur = doc
-    for part in path:
-        if not isinstance(cur, dict):
-            return None
-        cur = cur.get(part)
-    return cur
-
-
-def text(doc: Any, *path: str, max_chars: int = MESSAGE_MAX_CHARS) -> str | None:
+def text(doc: Any, dotted: str, max_chars: int = MESSAGE_MAX_CHARS) -> str | None:
     """A string field (capped), or None when missing or of another type."""
-    value = dig(doc, *path)
+    value = dig(doc, dotted)
     if isinstance(value, str):
         return value[:max_chars]
     return None
 
 
-def number(doc: Any, *path: str) -> float | None:
-    value = dig(doc, *path)
+def number(doc: Any, dotted: str) -> float | None:
+    value = dig(doc, dotted)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if value != value or value in (float("inf"), float("-inf")):
@@ -110,13 +102,13 @@ def make_alert(rule: str, key: str, win_start_s: float, win_end_s: float, doc: A
     `id_window_s` replaces the window start in the id when the window is not what makes the alert unique."""
     aid = alert_id(rule, key, win_start_s if id_window_s is None else id_window_s)
     error = None
-    if text(doc, "error", "type") is not None:
-        error = {"type": text(doc, "error", "type"), "message": text(doc, "error", "message"),
-                 "stack_trace": text(doc, "error", "stack_trace", max_chars=STACK_TRACE_MAX_CHARS)}
+    if text(doc, "error.type") is not None:
+        error = {"type": text(doc, "error.type"), "message": text(doc, "error.message"),
+                 "stack_trace": text(doc, "error.stack_trace", max_chars=STACK_TRACE_MAX_CHARS)}
     root = None
-    if text(doc, "logpipe", "root_cause", "type") is not None:
-        root = {"type": text(doc, "logpipe", "root_cause", "type"),
-                "message": text(doc, "logpipe", "root_cause", "message")}
+    if text(doc, "logpipe.root_cause.type") is not None:
+        root = {"type": text(doc, "logpipe.root_cause.type"),
+                "message": text(doc, "logpipe.root_cause.message")}
     body: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "id": aid,
@@ -127,17 +119,17 @@ def make_alert(rule: str, key: str, win_start_s: float, win_end_s: float, doc: A
         "summary": summary[:2000],
         "@timestamp": iso(ts_s),
         "first_seen": None,
-        "service": text(doc, "service", "name", max_chars=200),
-        "host": text(doc, "host", "name", max_chars=200),
-        "signature": text(doc, "logpipe", "signature", max_chars=200),
-        "signature_version": text(doc, "logpipe", "signature_version", max_chars=50),
+        "service": text(doc, "service.name", max_chars=200),
+        "host": text(doc, "host.name", max_chars=200),
+        "signature": text(doc, "logpipe.signature", max_chars=200),
+        "signature_version": text(doc, "logpipe.signature_version", max_chars=50),
         "error": error,
         "root_cause": root,
         "sql": None,
         "window": {"start": iso(win_start_s), "end": iso(win_end_s)},
         "count": count,
-        "sample_event_id": text(doc, "event", "id", max_chars=200),
-        "log_level": text(doc, "log", "level", max_chars=20),
+        "sample_event_id": text(doc, "event.id", max_chars=200),
+        "log_level": text(doc, "log.level", max_chars=20),
     }
     body.update(extra)
     return Alert(aid, rule, key, body)

@@ -20,8 +20,7 @@ from pipeline.config.schema import AlertsConfig
 EXCERPT_CHARS = 160
 MAX_URLS = 5
 URL = re.compile(r"\b(?:https?|wss?|ftp)://[^\s\"'<>()\[\]{}|,;]+")
-FIELDS = (("message",), ("error", "type"), ("error", "message"),
-          ("logpipe", "root_cause", "type"), ("logpipe", "root_cause", "message"))
+FIELDS = ("message", "error.type", "error.message", "logpipe.root_cause.type", "logpipe.root_cause.message")
 
 
 def excerpt(haystack: str, keyword: str) -> str:
@@ -46,7 +45,7 @@ class KeywordRule(KeyedState):
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
         if not self.keywords:
             return []
-        texts = [t for t in (text(doc, *f, max_chars=64_000) for f in FIELDS) if t]
+        texts = [t for t in (text(doc, f, max_chars=64_000) for f in FIELDS) if t]
         if not texts:
             return []
         out: list[Alert] = []
@@ -57,7 +56,7 @@ class KeywordRule(KeyedState):
         return out
 
     def _match(self, doc: dict[str, Any], ts_s: float, kw: str, hit: str, texts: list[str]) -> list[Alert]:
-        service = text(doc, "service", "name", max_chars=200) or "-"
+        service = text(doc, "service.name", max_chars=200) or "-"
         key = f"{kw}/{service}"
         start = window_start(ts_s, self.width_s)
         win = self.get(key)

@@ -23,9 +23,9 @@ UNKNOWN_SERVICE = "-"
 
 
 def is_error(doc: dict[str, Any]) -> bool:
-    if text(doc, "error", "type") is not None:
+    if text(doc, "error.type") is not None:
         return True
-    level = text(doc, "log", "level", max_chars=20)
+    level = text(doc, "log.level", max_chars=20)
     return level is not None and level.upper() in ERROR_LEVELS
 
 
@@ -41,7 +41,7 @@ class ErrorRateRule(KeyedState):
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
         if not is_error(doc):
             return []
-        service = text(doc, "service", "name", max_chars=200) or UNKNOWN_SERVICE
+        service = text(doc, "service.name", max_chars=200) or UNKNOWN_SERVICE
         start = window_start(ts_s, self.width_s)
         rec = self.get(service) or {"since_s": start, "seen_s": ts_s, "counts": {}, "alerted": []}
         latest = max([float(k) for k in rec["counts"]] + [start])

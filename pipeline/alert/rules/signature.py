@@ -30,7 +30,7 @@ class SignatureRule(KeyedState):
         self.cfg = cfg
 
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
-        sig = text(doc, "logpipe", "signature", max_chars=200)
+        sig = text(doc, "logpipe.signature", max_chars=200)
         if not sig:
             return []
         known = self.get(sig)
@@ -78,22 +78,22 @@ def _valid(rec: Record) -> bool:
 
 
 def _kind(doc: dict[str, Any]) -> str:
-    outer = text(doc, "error", "type", max_chars=200) or "exception"
-    root = text(doc, "logpipe", "root_cause", "type", max_chars=200)
+    outer = text(doc, "error.type", max_chars=200) or "exception"
+    root = text(doc, "logpipe.root_cause.type", max_chars=200)
     return f"{outer} (root cause {root})" if root and root != outer else outer
 
 
 def _where(doc: dict[str, Any]) -> str:
-    service = text(doc, "service", "name", max_chars=100)
-    host = text(doc, "host", "name", max_chars=100)
+    service = text(doc, "service.name", max_chars=100)
+    host = text(doc, "host.name", max_chars=100)
     if service and host:
         return f" in {service}@{host}"
     return f" in {service or host}" if service or host else ""
 
 
 def _summary(doc: dict[str, Any], kind: str) -> str:
-    msg = text(doc, "error", "message", max_chars=500) or text(doc, "message", max_chars=500) or ""
-    root_msg = text(doc, "logpipe", "root_cause", "message", max_chars=500)
+    msg = text(doc, "error.message", max_chars=500) or text(doc, "message", max_chars=500) or ""
+    root_msg = text(doc, "logpipe.root_cause.message", max_chars=500)
     out = f"{kind}: {msg}"
     if root_msg and root_msg != msg:
         out += f"\nroot cause: {root_msg}"

@@ -31,8 +31,8 @@ SAMPLE_MAX_CHARS = 1000
 
 def sql_of(doc: dict[str, Any]) -> tuple[str, float] | None:
     """(fingerprint id, duration in ms) of an SQL timing event, or None."""
-    duration_ns = number(doc, "event", "duration")
-    fid = text(doc, "logpipe", "sql", "fingerprint_id", max_chars=200)
+    duration_ns = number(doc, "event.duration")
+    fid = text(doc, "logpipe.sql.fingerprint_id", max_chars=200)
     if duration_ns is None or not fid or duration_ns < 0:
         return None
     return fid, duration_ns / NS_PER_MS
@@ -49,10 +49,10 @@ class SqlThresholds:
 
 def _sql_body(doc: dict[str, Any], fid: str, count: int, samples: list[float], max_ms: float,
               threshold_ms: float) -> dict[str, Any]:
-    return {"fingerprint": text(doc, "logpipe", "sql", "fingerprint", max_chars=SAMPLE_MAX_CHARS),
+    return {"fingerprint": text(doc, "logpipe.sql.fingerprint", max_chars=SAMPLE_MAX_CHARS),
             "fingerprint_id": fid, "count": count, "max_ms": round(max_ms, 3),
             "p95_ms": round(p95(samples), 3), "threshold_ms": threshold_ms,
-            "sample": text(doc, "logpipe", "sql", "statement", max_chars=SAMPLE_MAX_CHARS)}
+            "sample": text(doc, "logpipe.sql.statement", max_chars=SAMPLE_MAX_CHARS)}
 
 
 def _new_window(start_s: float, ts_s: float) -> dict[str, Any]:

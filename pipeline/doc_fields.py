@@ -1,0 +1,20 @@
+"""Reading a field of an event document (the ECS JSON that Kafka and the index hold)
+by its dotted name, as Elasticsearch names it: `dig(doc, "logpipe.root_cause.type")`.
+
+Total: a missing level, or a level that is not an object, gives None, never an
+exception, so rules and renderers can read documents from any producer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def dig(doc: Any, dotted: str) -> Any:
+    """`doc["a"]["b"]["c"]` for `"a.b.c"`, or None where a level is missing or not an object."""
+    cur = doc
+    for part in dotted.split("."):
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(part)
+    return cur
