@@ -17,9 +17,8 @@ from aiokafka import AIOKafkaConsumer
 
 from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option
+from pipeline.cli.args import add_config_option, config_of
 from pipeline.cli.preflight import check_settings
-from pipeline.config.load import load_config, resolve_config_path
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
@@ -48,10 +47,6 @@ def add_parser(sub: Any) -> None:
     fo.set_defaults(func=cmd_alerts_follow)
 
 
-def _config(args: argparse.Namespace) -> Config:
-    return load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
-
-
 def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, int]]) -> int:
     async def main() -> int:
         stop = asyncio.Event()
@@ -64,7 +59,7 @@ def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, int]])
 
 
 def cmd_alert(args: argparse.Namespace) -> int:
-    cfg = _config(args)  # a ConfigError is one line on stderr and exit 2 (cli.app.main)
+    cfg = config_of(args)
     check_settings(cfg, os.environ)
 
     async def go(stop: asyncio.Event) -> int:
@@ -90,7 +85,7 @@ async def _stop_on(stop: asyncio.Event, action: Callable[[], None]) -> None:
 
 
 def cmd_alerts_follow(args: argparse.Namespace) -> int:
-    cfg = _config(args)  # a ConfigError is one line on stderr and exit 2 (cli.app.main)
+    cfg = config_of(args)
     check_settings(cfg, os.environ)
     with config_faults_named(cfg.kafka):
         return _run_until_signal(lambda stop: follow(cfg, stop, as_json=args.json, from_beginning=args.from_beginning))

@@ -37,8 +37,7 @@ from pipeline.analyst.report import gather_report
 from pipeline.analyst.trace_html import render_trace_html
 from pipeline.analyst.window import Window, WindowError, window_from
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option, positive_int
-from pipeline.config.load import load_config, resolve_config_path
+from pipeline.cli.args import add_config_option, config_of, positive_int
 from pipeline.config.schema import Config
 from sinks.elasticsearch import make_client
 
@@ -71,7 +70,7 @@ async def _with_client(cfg: Config, work: Any) -> Any:
 
 def _execute(args: argparse.Namespace, body: Any) -> int:
     """Load the config and the window, run `body(cfg, window, zone, client)` with a client."""
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    cfg = config_of(args)
     zone = parse_timezone(cfg.host.timezone)
     try:
         window = window_from(since=args.since, start=args.start, end=args.end, now=datetime.now(timezone.utc),
@@ -161,7 +160,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_report_serve(args: argparse.Namespace) -> int:
     """The live report until SIGTERM/SIGINT; the window is computed again at each refresh."""
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    cfg = config_of(args)
     zone = parse_timezone(cfg.host.timezone)
 
     def window_at(now: datetime) -> Window:

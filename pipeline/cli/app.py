@@ -43,9 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name in COMMAND_MODULES:
         importlib.import_module(name).add_parser(sub)
-    for command in sub.choices.values():
-        add_global_options(command, defaults=False)
+    add_global_options_below(ap)
     return ap
+
+
+def add_global_options_below(parser: argparse.ArgumentParser) -> None:
+    """The global options on every sub-command, at any depth (`logpipe alerts follow --log-level DEBUG`)."""
+    for action in parser._actions:  # noqa: SLF001 (argparse lists its sub-parsers nowhere else)
+        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+            for command in action.choices.values():
+                add_global_options(command, defaults=False)
+                add_global_options_below(command)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,11 +1,18 @@
-"""Options and argument types shared by the commands: a bad value is a usage error (exit 2)."""
+"""Options and argument types shared by the commands: a bad value is a usage error (exit 2).
+
+`--config` is defined here once (`add_config_option`) and read here once
+(`config_of`); a `ConfigError` it raises reaches `pipeline.cli.app.main`, which prints
+it on one line and exits 2, for every command alike."""
 
 from __future__ import annotations
 
 import argparse
 import os
+from typing import Any
 
 from pipeline.cli.logsetup import LOG_FORMATS
+from pipeline.config.load import load_config, resolve_config_path
+from pipeline.config.schema import Config
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -42,6 +49,12 @@ def add_global_options(p: argparse.ArgumentParser, defaults: bool) -> None:
 def add_config_option(p: argparse.ArgumentParser) -> None:
     """`--config FILE`, the option of every command that reads the configuration."""
     p.add_argument("--config", help="TOML config (default: ./logpipe.toml if present, else built-in defaults)")
+
+
+def config_of(args: argparse.Namespace, **overrides: Any) -> Config:
+    """The configuration `--config` names (or its default), with the environment applied;
+    raises `ConfigError` (one line and exit 2 in `pipeline.cli.app.main`)."""
+    return load_config(resolve_config_path(args.config, os.getcwd()), os.environ, **overrides)
 
 
 def add_stage_options(p: argparse.ArgumentParser) -> None:

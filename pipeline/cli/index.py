@@ -17,15 +17,12 @@ import sys
 from aiokafka.errors import KafkaConnectionError
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option
+from pipeline.cli.args import add_config_option, config_of
 from pipeline.cli.preflight import check_settings
-from pipeline.config.load import ConfigError, load_config, resolve_config_path
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
-from sinks.elasticsearch import EsConfigError
 from sinks.es_errors import check_tls, es_faults_named
-from sinks.kafka_client import KafkaConfigError
 from sinks.kafka_errors import config_faults_named
 
 log = logging.getLogger(__name__)
@@ -67,12 +64,8 @@ async def run_indexer(indexer: Indexer) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    try:
-        cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
-        check_settings(cfg, os.environ, es=True)
-    except (ConfigError, KafkaConfigError, EsConfigError) as exc:
-        print(f"logpipe: {exc}", file=sys.stderr)
-        return exits.USAGE
+    cfg = config_of(args)  # ConfigError, KafkaConfigError, EsConfigError: one line and exit 2 (cli.app.main)
+    check_settings(cfg, os.environ, es=True)
     if args.retention_days is not None and args.retention_days < 0:
         print("logpipe: --retention-days must be >= 0", file=sys.stderr)
         return exits.USAGE
@@ -90,9 +83,6 @@ def cmd_index(args: argparse.Namespace) -> int:
     try:
         with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
             asyncio.run(main())
-    except (KafkaConfigError, EsConfigError) as exc:  # refused settings: no retry can help
-        print(f"logpipe: {exc}", file=sys.stderr)
-        return exits.USAGE
     except asyncio.CancelledError:
         return exits.INTERRUPTED
     except KafkaConnectionError as exc:  # stopped while still waiting for Kafka to answer
@@ -102,12 +92,10 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="logpipe")
-    ap.add_argument("--log-level", default=os.environ.get("LOGPIPE_LOG_LEVEL", "WARNING"))
-    add_parser(ap.add_subparsers(dest="command", required=True))
-    args = ap.parse_args(["index", *(sys.argv[1:] if argv is None else argv)])
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    return args.func(args)
+    """`python -m pipeline.cli.index ARGS` is `logpipe index ARGS`."""
+    from pipeline.cli.app import main as logpipe
+
+    return logpipe(["index", *(sys.argv[1:] if argv is None else argv)])
 
 
 if __name__ == "__main__":

@@ -17,8 +17,7 @@ import signal
 
 from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
-from pipeline.cli.args import add_stage_options
-from pipeline.config.load import load_config, resolve_config_path
+from pipeline.cli.args import add_stage_options, config_of
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import (MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, consumer_lag_sampler,
@@ -89,7 +88,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    cfg = config_of(args)
     if not cfg.inputs:
         print("logpipe run: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
         return exits.USAGE

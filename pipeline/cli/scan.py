@@ -25,8 +25,7 @@ import orjson
 from rich.console import Console
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option, positive_int
-from pipeline.config.load import load_config, resolve_config_path
+from pipeline.cli.args import add_config_option, config_of, positive_int
 from pipeline.scan.progress import progress_for
 from pipeline.scan.read import MissingInput, plan_files, read_events
 from pipeline.scan.report import render
@@ -83,7 +82,7 @@ GC_GEN0_THRESHOLD = 100_000
 
 def run(args: argparse.Namespace) -> int:
     gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ, hostname=socket.gethostname())
+    cfg = config_of(args, hostname=socket.gethostname())
     try:
         files = plan_files(args.paths, cfg)
         baselines = _load_baselines(args.fail_on)

@@ -9,10 +9,9 @@ import sys
 import signal
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_stage_options
+from pipeline.cli.args import add_stage_options, config_of
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
-from pipeline.config.load import load_config, resolve_config_path
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
 from pipeline.ship.shipper import Shipper
@@ -34,7 +33,7 @@ async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    cfg = config_of(args)
     if not cfg.inputs:
         print("logpipe ship: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
         return exits.USAGE

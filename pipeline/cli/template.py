@@ -21,14 +21,13 @@ from typing import Any
 from elasticsearch import ApiError, TransportError
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option
-from pipeline.config.load import load_config, resolve_config_path
+from pipeline.cli.args import add_config_option, config_of
 from sinks.elasticsearch import make_client
 from sinks.es_template import TEMPLATE_VERSION, put_template, upgrade_index
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    cfg = load_config(resolve_config_path(args.config, os.getcwd()), os.environ)
+    cfg = config_of(args)
     prefix = cfg.elasticsearch.index_prefix
 
     async def work() -> int:
