@@ -1,14 +1,12 @@
-"""The Elasticsearch client of logpipe, built from `[elasticsearch]` config, and its health check.
+"""The Elasticsearch client of logpipe, built from `[elasticsearch]` config.
 
 Secrets never live in the config file: `api_key_env` and `password_env` name
-environment variables, read from the mapping the caller passes. The local node has
-no `GET /` (it answers 405), so the health check is `GET /_cluster/health`.
+environment variables, read from the mapping the caller passes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from elasticsearch import AsyncElasticsearch
@@ -69,21 +67,3 @@ def client_kwargs(cfg: EsSettings, env: Mapping[str, str]) -> dict[str, Any]:
 def make_client(cfg: EsSettings, env: Mapping[str, str]) -> AsyncElasticsearch:
     """A client for the configured cluster; the caller owns it and must `await client.close()`."""
     return AsyncElasticsearch(**client_kwargs(cfg, env))
-
-
-@dataclass(frozen=True, slots=True)
-class EsHealth:
-    status: str  # green | yellow | red
-    data_nodes: int
-    cluster_name: str
-
-    @property
-    def usable(self) -> bool:
-        return self.status in ("green", "yellow")
-
-
-async def health(client: AsyncElasticsearch, *, timeout_s: float = 5.0) -> EsHealth:
-    """`GET /_cluster/health`; raises the client's `ConnectionError`/`ApiError` when the node cannot answer."""
-    res = await client.options(request_timeout=timeout_s).cluster.health()
-    return EsHealth(status=str(res["status"]), data_nodes=int(res.get("number_of_data_nodes", 0)),
-                    cluster_name=str(res.get("cluster_name", "")))

@@ -225,7 +225,7 @@ class Alerter:
             now_s = self.clock()
             if now_s - self._last_tick_s >= TICK_EVERY_S:
                 self._last_tick_s = now_s
-                alerts += self.engine.tick(now_s)
+                self.engine.expire(now_s)
                 await self._settle(self.pending.older_than(int((now_s - self.orphan_after_s) * 1000)))
             await self._flush(alerts, offsets)
             if once and not batch and await self._caught_up():

@@ -46,7 +46,6 @@ class Followed:
     identity: FileIdentity | None = None
     fd: int | None = None
     offset: int = 0  # next byte to deliver
-    start_offset: int = 0  # where delivery of this identity began
     truncated: bool = False  # PENDING again after copytruncate: next generation
     last_data_s: float = 0.0  # monotonic: bytes read or the file seen growing
     info: FileHandleInfo | None = None

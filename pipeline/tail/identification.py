@@ -49,16 +49,7 @@ class Identification:
                 if f.state is not FileState.PENDING or t.run_state != "running":
                     continue
                 had_fd = f.fd is not None
-                t.busy = f
-                try:
-                    identified = await self.identify(f)
-                except OSError as exc:
-                    t.io_error(f, "open", exc)
-                    identified = False
-                finally:
-                    t.busy = None
-                if f.state is FileState.RELEASED and f.fd is not None:
-                    t.descriptors.close(f)
+                identified = await t.io_step(f, "open", self.identify, False)
                 if not identified:
                     continue
                 t.metrics.inc("tail_files_identified_unread")
@@ -106,7 +97,7 @@ class Identification:
         elif f.start_at_end_offset is not None:
             offset = min(f.start_at_end_offset, size)
         f.identity = identity.with_generation(generation)
-        f.offset = f.start_offset = offset
+        f.offset = offset
         f.size_bytes, f.truncated = size, False
         f.state = FileState.DRAINING if f.expect_key is not None or f.outside_globs else FileState.LIVE
         f.last_data_s = t.clock()
@@ -137,7 +128,7 @@ class Identification:
             return False
         t.copies_waiting.get(source.identity.key, set()).discard(f)
         f.identity, f.adopted, f.copy_of = source.identity, True, None
-        f.offset = f.start_offset = source.offset
+        f.offset = source.offset
         f.size_bytes, f.truncated = size, False
         f.state = FileState.DRAINING if f.outside_globs else FileState.LIVE
         f.last_data_s = t.clock()

@@ -88,10 +88,6 @@ class DirWatcher:
         loop.add_reader(fd, self._readable)
         return True
 
-    @property
-    def watched_dirs(self) -> set[str]:
-        return set(self._wd_by_dir)
-
     def set_dirs(self, dirs: set[str]) -> list[tuple[str, int]]:
         """Watch exactly `dirs`; returns (dir, errno) for those that could not be added."""
         failures: list[tuple[str, int]] = []

@@ -30,7 +30,8 @@ import errno as errno_names
 import logging
 import time
 from collections import deque
-from typing import Callable
+from collections.abc import Awaitable
+from typing import Callable, TypeVar
 
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.descriptors import Descriptors
@@ -43,6 +44,7 @@ from pipeline.tail.metrics import TAIL
 from pipeline.tail.watch import Watch
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 ERROR_RETRY_AFTER_S = 5.0  # a file that failed is tried again after this, or when it grows
 
@@ -187,20 +189,27 @@ class Tailer:
 
     # -- reading one file ----------------------------------------------------------
     async def _service(self, f: Followed) -> Chunk | None:
-        self.busy = f
         try:
-            chunk = await self._read_step(f)
+            return await self.io_step(f, "read", self._read_step, None)
         except asyncio.CancelledError:
             self.mark_ready(f)  # the consumer gave up waiting: nothing was consumed
             raise
+
+    async def io_step(self, f: Followed, operation: str, step: Callable[[Followed], Awaitable[_T]],
+                      failed: _T) -> _T:
+        """`await step(f)` with `f` as the busy file: an OSError is reported (`io_error`,
+        retried later) and gives `failed`; a file a scan released meanwhile is closed after."""
+        self.busy = f
+        try:
+            result = await step(f)
         except OSError as exc:
-            self.io_error(f, "read", exc)
-            chunk = None
+            self.io_error(f, operation, exc)
+            result = failed
         finally:
             self.busy = None
         if f.state is FileState.RELEASED and f.fd is not None:
-            self.descriptors.close(f)  # released by a scan while we were reading it
-        return chunk
+            self.descriptors.close(f)  # released by a scan while we were working on it
+        return result
 
     async def _read_step(self, f: Followed) -> Chunk | None:
         if f.state is FileState.PENDING and not await self.identification.identify(f):

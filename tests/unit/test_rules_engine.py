@@ -97,11 +97,11 @@ def test_an_alert_id_is_never_returned_twice_even_from_a_second_window_of_the_sa
     assert len(ids) == len(set(ids))
 
 
-def test_tick_forgets_expired_ids_and_idle_windows_with_tombstones():
+def test_expire_forgets_expired_ids_and_idle_windows_with_tombstones():
     engine = RuleEngine(CFG, SqlOptions())
     run(engine, stream())
     engine.take_dirty()
-    assert engine.tick(T0 + 30 * 86_400) == []
+    engine.expire(T0 + 30 * 86_400)
     dirty = engine.take_dirty()
     assert dirty and all(v is None for v in dirty.values())
     assert not any(k.startswith("sig/") for k in dirty)  # signatures are the long memory
@@ -135,6 +135,6 @@ def test_the_engine_never_raises_on_arbitrary_documents(batch, now_s):
     for doc in batch:
         for alert in engine.feed(doc, now):
             assert not list(VALIDATOR.iter_errors(orjson.loads(orjson.dumps(alert.body))))
-    engine.tick(now)
+    engine.expire(now)
     orjson.dumps(engine.take_dirty())
     assert engine.unreadable == 0  # shapes are checked, not left to the engine's fallback

@@ -3,12 +3,14 @@
     engine = RuleEngine(cfg.alerts, cfg.sql)
     engine.restore(saved_records)             # merge records loaded by the caller
     alerts = engine.feed(doc, now_s)          # an ECS event document in, new alerts out
-    alerts += engine.tick(now_s)              # expiry; windows that close with time
+    engine.expire(now_s)                      # forget expired alert ids and idle window state
     changed = engine.take_dirty()             # {record key: value or None} to save
 
 Windows come from the event's `@timestamp` (epoch-aligned tumbling windows), so a
 replay of the same events gives the same windows and the same alert ids; `now_s` is
-used only when an event has no usable time, and for expiry in `tick`.
+used only when an event has no usable time, and for expiry in `expire`. Every rule
+alerts from `feed`, at the event that crosses its threshold: no window waits for
+time to close before it alerts.
 
 The engine returns an alert id at most once: every id it returns is remembered under
 `alert/<id>` (with an expiry) until `ALERT_ID_RETENTION_S` after its window, bounded
@@ -71,17 +73,13 @@ class RuleEngine:
             out.extend(self._fresh(found, ts_s, now_s))
         return out
 
-    def tick(self, now_s: float) -> list[Alert]:
-        """Forget expired alert ids and idle window state; alerts of windows closed by time."""
+    def expire(self, now_s: float) -> None:
+        """Forget expired alert ids and idle window state (tombstones in `take_dirty`)."""
         for aid in [a for a, exp in self.emitted.items() if exp < now_s]:
             self._forget(aid)
         for rule in self.rules:
             if rule is not self.signatures:
                 rule.purge(now_s, self.idle_s)
-        return []
-
-    def knows_alert(self, aid: str) -> bool:
-        return aid in self.emitted
 
     def take_dirty(self) -> dict[str, Record | None]:
         """Records changed since the last call: key -> value, None for a deleted key."""
