@@ -17,11 +17,11 @@ from aiokafka import AIOKafkaConsumer
 
 from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option, config_of
+from pipeline.cli.args import add_config_option, add_stage_parser, config_of
 from pipeline.cli.preflight import check_settings
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
-from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
+from pipeline.metrics.server import MetricsEndpoint, consumer_lag_sampler, metrics_port
 from sinks.alerts import ConsoleOutput, format_line
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
@@ -32,11 +32,8 @@ SEEN_IDS_MAX = 10_000
 
 
 def add_parser(sub: Any) -> None:
-    al = sub.add_parser("alert", help="the alerter stage: rules over the events topic, alerts out")
-    add_config_option(al)
+    al = add_stage_parser(sub, "alert", "the alerter stage: rules over the events topic, alerts out", cmd_alert)
     al.add_argument("--once", action="store_true", help="exit when caught up with the events topic")
-    add_metrics_flag(al)
-    al.set_defaults(func=cmd_alert)
 
     als = sub.add_parser("alerts", help="read the alerts topic")
     als_sub = als.add_subparsers(dest="alerts_action", required=True)

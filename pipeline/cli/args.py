@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Callable
 from typing import Any
 
 from pipeline.cli.logsetup import LOG_FORMATS
-from pipeline.config.load import load_config, resolve_config_path
+from pipeline.config.load import ConfigError, load_config, resolve_config_path
 from pipeline.config.schema import Config
+from pipeline.metrics.server import add_metrics_flag
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -57,7 +59,22 @@ def config_of(args: argparse.Namespace, **overrides: Any) -> Config:
     return load_config(resolve_config_path(args.config, os.getcwd()), os.environ, **overrides)
 
 
-def add_stage_options(p: argparse.ArgumentParser) -> None:
-    """`--config FILE` and `--quiet`, the options of the long-running stages with a status line."""
+def config_with_inputs(args: argparse.Namespace) -> Config:
+    """`config_of`, for the commands that follow files: a config without `[[inputs]]` is a `ConfigError`."""
+    cfg = config_of(args)
+    if not cfg.inputs:
+        raise ConfigError(cfg.source or "built-in defaults", None, "inputs", "no [[inputs]]; nothing to follow")
+    return cfg
+
+
+def add_stage_parser(sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], int], *,
+                     status_line: bool = False) -> argparse.ArgumentParser:
+    """The sub-command of a long-running stage: `--config`, `--metrics-port`, and `--quiet`
+    when it shows a live status line; the caller adds its own options to what it returns."""
+    p = sub.add_parser(name, help=help)
     add_config_option(p)
-    p.add_argument("--quiet", action="store_true", help="no live status line")
+    add_metrics_flag(p)
+    if status_line:
+        p.add_argument("--quiet", action="store_true", help="no live status line")
+    p.set_defaults(func=func)
+    return p

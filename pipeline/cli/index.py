@@ -17,11 +17,11 @@ import sys
 from aiokafka.errors import KafkaConnectionError
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_config_option, config_of
+from pipeline.cli.args import add_stage_parser, config_of
 from pipeline.cli.preflight import check_settings
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
-from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, consumer_lag_sampler, metrics_port
+from pipeline.metrics.server import MetricsEndpoint, consumer_lag_sampler, metrics_port
 from sinks.es_errors import check_tls, es_faults_named
 from sinks.kafka_errors import config_faults_named
 
@@ -30,13 +30,10 @@ log = logging.getLogger(__name__)
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add the `index` sub-command to `logpipe`'s sub-parsers."""
-    p = sub.add_parser("index", help="index events from Kafka into Elasticsearch")
-    add_config_option(p)
+    p = add_stage_parser(sub, "index", "index events from Kafka into Elasticsearch", cmd_index)
     p.add_argument("--retention-days", type=int, default=None, metavar="N",
                    help="delete daily indices older than N days, on start and then daily")
     p.add_argument("--once", action="store_true", help="exit when every partition is caught up")
-    add_metrics_flag(p)
-    p.set_defaults(func=cmd_index)
 
 
 async def run_indexer(indexer: Indexer) -> None:

@@ -12,15 +12,14 @@ import argparse
 import asyncio
 import logging
 import os
-import sys
 import signal
 
 from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
-from pipeline.cli.args import add_stage_options, config_of
+from pipeline.cli.args import add_stage_parser, config_with_inputs
 from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
-from pipeline.metrics.server import (MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, consumer_lag_sampler,
+from pipeline.metrics.server import (MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler,
                                      metrics_port)
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
@@ -88,10 +87,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = config_of(args)
-    if not cfg.inputs:
-        print("logpipe run: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
-        return exits.USAGE
+    cfg = config_with_inputs(args)
     check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "
           f"{cfg.host.name!r}; Kafka {cfg.kafka.bootstrap}, Elasticsearch {', '.join(cfg.elasticsearch.hosts)}; "
@@ -103,7 +99,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("run", help="ship, index and alert in one process")
-    add_stage_options(p)
-    add_metrics_flag(p)
-    p.set_defaults(func=run)
+    add_stage_parser(sub, "run", "ship, index and alert in one process", run, status_line=True)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sys
 import signal
 
 from pipeline.cli import exits
-from pipeline.cli.args import add_stage_options, config_of
+from pipeline.cli.args import add_stage_parser, config_with_inputs
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
 from pipeline.metrics.registry import Metrics
-from pipeline.metrics.server import MetricsEndpoint, add_metrics_flag, bytes_behind_sampler, metrics_port
+from pipeline.metrics.server import MetricsEndpoint, bytes_behind_sampler, metrics_port
 from pipeline.ship.shipper import Shipper
 from sinks.kafka_errors import config_faults_named
 
@@ -33,10 +32,7 @@ async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> No
 
 
 def run(args: argparse.Namespace) -> int:
-    cfg = config_of(args)
-    if not cfg.inputs:
-        print("logpipe ship: the config has no [[inputs]]; nothing to follow", file=sys.stderr)
-        return exits.USAGE
+    cfg = config_with_inputs(args)
     check_settings(cfg, os.environ)
     shipper = Shipper(cfg, os.environ, Metrics())
 
@@ -51,7 +47,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("ship", help="follow log files and ship their events to Kafka")
-    add_stage_options(p)
-    add_metrics_flag(p)
-    p.set_defaults(func=run)
+    add_stage_parser(sub, "ship", "follow log files and ship their events to Kafka", run, status_line=True)

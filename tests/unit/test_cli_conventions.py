@@ -88,3 +88,12 @@ def test_the_indexer_run_alone_is_the_same_command(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli.index", "--config", str(bad), "--log-level", "DEBUG"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and proc.stderr.startswith("logpipe: ") and "bad.toml" in proc.stderr
+
+
+@pytest.mark.parametrize("command", ["ship", "run"])
+def test_following_files_without_inputs_is_a_config_error(command, tmp_path):
+    empty = tmp_path / "empty.toml"
+    empty.write_text("", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", command, "--config", str(empty)], cwd=REPO,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.strip() == f"logpipe: {empty}: inputs: no [[inputs]]; nothing to follow"
