@@ -106,6 +106,32 @@ async def delete_topics(bootstrap: str, topics: list[str]) -> None:
         await admin.close()
 
 
+def follow_config(tmp: Path, *, host: str, bootstrap: str, kafka: str = "", extra: str = "",
+                  timezone: str | None = None) -> Path:
+    """`tmp/logpipe.toml` following `tmp/logs/*.log` (service pay, logback, Java multiline,
+    in-app com.fpay) into Kafka at `bootstrap`, state in `tmp/state`; `kafka` adds lines
+    to `[kafka]`, `extra` whole sections after it."""
+    zone = f'timezone = "{timezone}"\n' if timezone else ""
+    cfg = tmp / "logpipe.toml"
+    cfg.write_text(f"""[host]
+name = "{host}"
+service = "pay"
+{zone}[[inputs]]
+paths = ["logs/*.log"]
+service = "pay"
+format = "logback"
+multiline = "java"
+[parse]
+in_app = ["com.fpay"]
+[state]
+dir = "state"
+[kafka]
+bootstrap = "{bootstrap}"
+{kafka}
+{extra}""")
+    return cfg
+
+
 def add_service_options(ap) -> None:
     """--bootstrap and --es (default $LOGPIPE_KAFKA, $LOGPIPE_ES, else the local stack) and --keep."""
     ap.add_argument("--bootstrap", default=os.environ.get("LOGPIPE_KAFKA", "127.0.0.1:9092"))

@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer  # noqa: E402
 from elasticsearch import AsyncElasticsearch  # noqa: E402
 
-from bench.benchlib import REPO, add_service_options, delete_topics, print_machine  # noqa: E402
+from bench.benchlib import REPO, add_service_options, delete_topics, follow_config, print_machine  # noqa: E402
 from pipeline.figures import percentile  # noqa: E402
 
 CLASS = re.compile(rb"LatProbe(\d{5})Exception")
@@ -51,32 +51,10 @@ def record(i: int) -> bytes:
 
 
 def write_config(tmp: Path, run_id: str, bootstrap: str, es_url: str) -> Path:
-    cfg = tmp / "logpipe.toml"
-    cfg.write_text(f"""[host]
-name = "latency"
-[[inputs]]
-paths = ["logs/*.log"]
-service = "pay"
-format = "logback"
-multiline = "java"
-[parse]
-in_app = ["com.fpay"]
-[kafka]
-bootstrap = "{bootstrap}"
-topic_events = "lat-{run_id}.events"
-topic_alerts = "lat-{run_id}.alerts"
-topic_signatures = "lat-{run_id}.signatures"
-topic_deadletter = "lat-{run_id}.deadletter"
-group_index = "lat-{run_id}-index"
-group_alert = "lat-{run_id}-alert"
-[elasticsearch]
-hosts = ["{es_url}"]
-index_prefix = "lat-{run_id}"
-[alerts]
-outputs = ["kafka"]
-[state]
-dir = "state"
-""")
+    kafka = "\n".join([*(f'topic_{t} = "lat-{run_id}.{t}"' for t in ("events", "alerts", "signatures", "deadletter")),
+                       f'group_index = "lat-{run_id}-index"', f'group_alert = "lat-{run_id}-alert"'])
+    extra = f'[elasticsearch]\nhosts = ["{es_url}"]\nindex_prefix = "lat-{run_id}"\n[alerts]\noutputs = ["kafka"]\n'
+    cfg = follow_config(tmp, host="latency", bootstrap=bootstrap, kafka=kafka, extra=extra)
     (tmp / "logs").mkdir()
     return cfg
 

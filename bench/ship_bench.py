@@ -45,7 +45,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from aiokafka import AIOKafkaConsumer  # noqa: E402
 
-from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, print_machine,  # noqa: E402
+from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics, follow_config, print_machine,  # noqa: E402
                             proc_cpu_s, proc_status_kib, topic_end_total, topic_records, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
@@ -103,25 +103,9 @@ async def kcat(path: Path, bootstrap: str, topic: str, codec: str) -> dict[str, 
 
 def write_config(tmp: Path, topic: str, bootstrap: str, compression: str | None) -> Path:
     tables = (REPO / "bench" / "workload.toml").read_text().split("[[tables]]", 1)[1]
-    cfg = tmp / "logpipe.toml"
-    cfg.write_text(f"""[host]
-name = "bench"
-service = "pay"
-timezone = "Asia/Shanghai"
-[[inputs]]
-paths = ["logs/*.log"]
-format = "logback"
-multiline = "java"
-[parse]
-in_app = ["com.fpay"]
-[kafka]
-bootstrap = "{bootstrap}"
-topic_events = "{topic}"
-{f'compression = "{compression}"' if compression else ""}
-[state]
-dir = "state"
-[[tables]]{tables}""")
-    return cfg
+    return follow_config(tmp, host="bench", bootstrap=bootstrap, timezone="Asia/Shanghai",
+                         kafka=f'topic_events = "{topic}"\n' + (f'compression = "{compression}"' if compression else ""),
+                         extra=f"[[tables]]{tables}")
 
 
 async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: float,
