@@ -46,6 +46,15 @@ def is_header(line: str) -> bool:
     return bool(HEADER_RE.match(line))
 
 
+def record_end(lines: list[str], start: int) -> int:
+    """The index after the lines that continue a record from `start`: up to a blank line
+    or the next record's header."""
+    j = start
+    while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
+        j += 1
+    return j
+
+
 def _is_frame(line: str) -> bool:
     return bool(FRAME_RE.match(line) or MORE_RE.match(line))
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from truth_rules import is_header, line_millis, thread_of
+from truth_rules import is_header, line_millis, record_end, thread_of
 
 DRUID_RE = re.compile(r"slow sql (\d+) millis\. ?(.*)$")
 PARAMS_TAIL_RE = re.compile(r"\[[^\[\]]*\]\s*$")
@@ -100,17 +100,13 @@ def p6spy(lines: list[str]) -> list[dict]:
     for i, line in enumerate(lines):
         c = P6SPY_CUSTOM_RE.match(line)
         if c and i + 2 < len(lines) and lines[i + 1] == ":":
-            j = i + 2
-            while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
-                j += 1
+            j = record_end(lines, i + 2)
             out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(c.group(1)),
                         "statement": "\n".join(lines[i + 2:j]), "source": "p6spy"})
             continue
         c = P6SPY_MULTI_RE.search(line)
         if c and c.group(2) in P6SPY_CATEGORIES:
-            j = i + 1
-            while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
-                j += 1
+            j = record_end(lines, i + 1)
             block = lines[i + 1:j]
             half = block[len(block) // 2:] if len(block) % 2 == 0 else block  # prepared, then executed
             elapsed = int(c.group(1))
@@ -120,9 +116,7 @@ def p6spy(lines: list[str]) -> list[dict]:
         m = P6SPY3_RE.match(line) or P6SPY1_RE.match(line)
         if not m or m.group(2) not in P6SPY_CATEGORIES:
             continue
-        j = i + 1  # a statement with newlines runs on until the next p6spy line
-        while j < len(lines) and lines[j].strip() and not is_header(lines[j]):
-            j += 1
+        j = record_end(lines, i + 1)  # a statement with newlines runs on until the next p6spy line
         sql = m.group(4) if m.group(4).strip() else m.group(3)
         if j > i + 1:
             sql = "\n".join([sql] + lines[i + 1:j])
