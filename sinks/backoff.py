@@ -10,13 +10,17 @@ service do not come back in step, and none waits less than half the curve.
 help); a retriable one is retried after `delay_s(attempt)` until `max_attempts` calls
 were made (None: forever) or `stop` is set, and then the last error propagates.
 `on_retry(exc, attempt, delay_s)` is told of every retry (log, count), so each caller
-keeps its own words. Every stage and sink that retries uses this module: one curve.
+keeps its own words. `until_it_answers` is `retry` for a service a stage waits for at
+start, with the stages' common words: one warning when it is first found away, one when
+it answers. Every stage and sink that retries uses this module: one curve.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -67,3 +71,24 @@ async def retry(call: Callable[[], Awaitable[T]], *, retriable: Callable[[BaseEx
                 on_retry(exc, attempt, delay_s)
             if await pause(delay_s, stop):
                 raise
+
+
+async def until_it_answers(call: Callable[[], Awaitable[T]], *, service: str, retriable: Callable[[BaseException], bool],
+                           stop: asyncio.Event, on_failure: Callable[[], None], log: logging.Logger,
+                           then: str, backoff: Backoff = Backoff()) -> T:
+    """`retry(call)` until `service` answers or `stop` is set; `on_failure()` (count it) at
+    every failure, a warning at the first and one when it answers ("...; `then`")."""
+    since = time.monotonic()
+    failures = 0
+
+    def failed(exc: Exception, attempt: int, delay_s: float) -> None:
+        nonlocal failures
+        failures = attempt
+        if attempt == 1:
+            log.warning("%s not reachable (%s); retrying with back-off", service, exc)
+        on_failure()
+
+    result = await retry(call, retriable=retriable, backoff=backoff, stop=stop, on_retry=failed)
+    if failures:
+        log.warning("%s answers after %.0fs; %s", service, time.monotonic() - since, then)
+    return result

@@ -66,7 +66,7 @@ from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.alert.metrics import ALERT
 from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
-from sinks.backoff import retry
+from sinks.backoff import until_it_answers
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
 from sinks.kafka_errors import check_access
@@ -156,20 +156,9 @@ class Alerter:
     async def _wait_for_kafka(self) -> None:
         """Kafka down at start: wait with back-off (one log line when it starts, one when it ends).
         Settings the broker refuses (TLS, SASL) raise `KafkaConfigError` at once."""
-        since = time.monotonic()
-        failures = 0
-
-        def failed(exc: Exception, attempt: int, delay_s: float) -> None:
-            nonlocal failures
-            failures = attempt
-            if attempt == 1:
-                log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
-            self.metrics.inc("alert_connect_failures")
-
-        await retry(lambda: check_access(self.cfg.kafka, self.env), stop=self._stopping, on_retry=failed,
-                    retriable=lambda exc: isinstance(exc, KafkaConnectionError))
-        if failures:
-            log.warning("kafka answers after %.0fs; alerting", time.monotonic() - since)
+        await until_it_answers(lambda: check_access(self.cfg.kafka, self.env),
+                               service=f"kafka at {self.cfg.kafka.bootstrap}", retriable=lambda exc: isinstance(exc, KafkaConnectionError), stop=self._stopping,
+                               on_failure=lambda: self.metrics.inc("alert_connect_failures"), log=log, then="alerting")
 
     async def _start(self) -> None:
         k = self.cfg.kafka

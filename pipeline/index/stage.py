@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +32,7 @@ from pipeline.index.send import BulkSender, Counters
 from pipeline.index.work import Records, store_records
 from pipeline.metrics.registry import Metrics
 from pipeline.index.metrics import INDEX
-from sinks.backoff import retry
+from sinks.backoff import until_it_answers
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
@@ -125,24 +124,14 @@ class Indexer:
         """Kafka down when the indexer starts: wait for it (one log line), as the shipper does,
         instead of exiting; a stop request ends the wait with the connection error.
         Settings the broker refuses raise `KafkaConfigError` at once: no retry can help."""
-        since = time.monotonic()
-        failures = 0
 
         async def attempt() -> None:
             await check_access(self.cfg.kafka, self.env)
             await connect()
 
-        def failed(exc: Exception, attempt: int, delay_s: float) -> None:
-            nonlocal failures
-            failures = attempt
-            if attempt == 1:
-                log.warning("kafka at %s not reachable (%s); retrying with back-off", self.cfg.kafka.bootstrap, exc)
-            self.metrics.inc("index_connect_failures")
-
-        await retry(attempt, stop=self._stop_requested, on_retry=failed,
-                    retriable=lambda exc: isinstance(exc, KafkaConnectionError))
-        if failures:
-            log.warning("kafka answers after %.0fs; indexing", time.monotonic() - since)
+        await until_it_answers(attempt, service=f"kafka at {self.cfg.kafka.bootstrap}",
+                               retriable=lambda exc: isinstance(exc, KafkaConnectionError), stop=self._stop_requested,
+                               on_failure=lambda: self.metrics.inc("index_connect_failures"), log=log, then="indexing")
 
     async def stop(self) -> None:
         """Idempotent: close everything. Work in flight was settled or abandoned by `run()`."""

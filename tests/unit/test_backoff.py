@@ -4,10 +4,11 @@ how long, and when it gives up."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
-from sinks.backoff import Backoff, pause, retry
+from sinks.backoff import Backoff, pause, retry, until_it_answers
 
 QUICK = Backoff(base_s=0.001, cap_s=0.004)
 
@@ -89,3 +90,16 @@ async def test_pause_returns_early_and_true_when_stopped():
     stop.set()
     assert await asyncio.wait_for(pause(60, stop), 1) is True
     assert await pause(0.001, asyncio.Event()) is False
+
+
+async def test_waiting_for_a_service_logs_once_when_it_is_away_and_once_when_it_answers(caplog):
+    calls: list[int] = []
+    counted: list[int] = []
+    log = logging.getLogger("test.wait")
+    with caplog.at_level(logging.WARNING, logger="test.wait"):
+        await until_it_answers(failing(3, Flaky("refused"), calls), service="kafka at k:9092", backoff=QUICK,
+                               retriable=lambda e: isinstance(e, Flaky), stop=asyncio.Event(),
+                               on_failure=lambda: counted.append(1), log=log, then="going on")
+    words = [r.getMessage() for r in caplog.records]
+    assert len(calls) == 4 and len(counted) == 3 and len(words) == 2
+    assert words[0].startswith("kafka at k:9092 not reachable (refused)") and words[1].endswith("; going on")
