@@ -3,6 +3,7 @@ local Kafka and Elasticsearch, against a Kafka round trip measured in the same r
 
     python3 bench/latency_bench.py                  # 200 lines, one every 100 ms
     python3 bench/latency_bench.py --lines 500 --interval-ms 50
+    python3 bench/latency_bench.py --background-eps 20000   # while the same run moves 20,000 ev/s of other lines
 
 Each measured line is an ERROR line with a Java exception of its own class (so a new
 exception signature, hence one `new_signature` alert), followed in the same write by an
@@ -48,6 +49,23 @@ def record(i: int) -> bytes:
             f"\tat com.fpay.latency.Probe{i:05d}.run(Probe.java:{i + 1})\n"
             f"\tat com.fpay.pay.Runner.loop(Runner.java:10)\n"
             f"{ts} [main] INFO  com.fpay.pay.Probe - closes the record of {i}\n").encode()
+
+
+async def background_load(path: Path, events_per_s: int, stop: asyncio.Event) -> int:
+    """Ordinary INFO lines appended to `path` at `events_per_s`, in a write every 10 ms,
+    until `stop`; returns how many were written (behind schedule, it writes the backlog)."""
+    written, start = 0, time.monotonic()
+    with open(path, "ab") as f:
+        while not stop.is_set():
+            due = int((time.monotonic() - start) * events_per_s)
+            if due > written:
+                ts = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()) + ".000"
+                f.write(b"".join(f"{ts} [load-{n % 8}] INFO  com.fpay.pay.Load - order {n:09d} settled amount=12.30\n"
+                                 .encode() for n in range(written, due)))
+                f.flush()
+                written = due
+            await asyncio.sleep(0.01)
+    return written
 
 
 def write_config(tmp: Path, run_id: str, bootstrap: str, es_url: str) -> Path:
@@ -129,6 +147,8 @@ async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> 
     es = AsyncElasticsearch(args.es)
     watchers = Watchers(args.bootstrap, es, f"lat-{run_id}.alerts", f"lat-{run_id}-*")
     written: dict[int, float] = {}
+    stop_load = asyncio.Event()
+    load: asyncio.Task[int] | None = None
     try:
         await watchers.start()
         with open(log, "ab") as f:
@@ -136,14 +156,21 @@ async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> 
             f.write(record(0))
             f.flush()
             await wait_for(lambda: 0 in watchers.alert_at and 0 in watchers.search_at, 120, "the warm-up probe")
+            if args.background_eps:
+                load = asyncio.create_task(background_load(tmp / "logs" / "load.log", args.background_eps, stop_load))
+                await asyncio.sleep(2.0)  # the load is moving before the first probe
             for i in range(1, args.lines + 1):
                 f.write(record(i))
                 f.flush()
                 written[i] = time.monotonic()
                 await asyncio.sleep(args.interval_ms / 1000)
-        await wait_for(lambda: all(i in watchers.alert_at and i in watchers.search_at for i in written), 120,
+        if load is not None:
+            stop_load.set()
+            args.background_written = await load
+        await wait_for(lambda: all(i in watchers.alert_at and i in watchers.search_at for i in written), 300,
                        "every probe's alert and document")
     finally:
+        stop_load.set()
         await watchers.stop()
         await es.close()
         if proc.poll() is None:
@@ -222,6 +249,9 @@ async def main_async(args: argparse.Namespace) -> int:
                 await delete_topics(args.bootstrap, [f"lat-{run_id}.{t}" for t in
                                                      ("events", "alerts", "signatures", "deadletter", "roundtrip")])
     print(f"lines     {args.lines} probes, one every {args.interval_ms} ms")
+    if args.background_eps:
+        print(f"load      {args.background_written:,} background lines at {args.background_eps:,} ev/s into another "
+              "file the same `logpipe run` follows, from 2 s before the first probe to the last")
     print(row("baseline", base) + "  (Kafka produce -> consume, acks=all, linger 5 ms)")
     print(row("alert", alert, base) + "  (line written -> new_signature alert on the alerts topic)")
     print(row("searchable", search, base) + "  (line written -> found by an Elasticsearch search)")
@@ -232,6 +262,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--lines", type=int, default=200)
     ap.add_argument("--interval-ms", type=int, default=100)
+    ap.add_argument("--background-eps", type=int, default=0,
+                    help="ordinary lines per second written to another followed file while probing")
     add_service_options(ap)
     return asyncio.run(main_async(ap.parse_args()))
 
