@@ -7,9 +7,10 @@ environment variables, read from the mapping the caller passes.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from elasticsearch import AsyncElasticsearch
+if TYPE_CHECKING:  # the client (and aiohttp) is imported when a client is made: a shipper never loads it
+    from elasticsearch import AsyncElasticsearch
 
 
 class EsSettings(Protocol):  # the fields of pipeline.config.schema.EsConfig used here
@@ -66,4 +67,6 @@ def client_kwargs(cfg: EsSettings, env: Mapping[str, str]) -> dict[str, Any]:
 
 def make_client(cfg: EsSettings, env: Mapping[str, str]) -> AsyncElasticsearch:
     """A client for the configured cluster; the caller owns it and must `await client.close()`."""
+    from elasticsearch import AsyncElasticsearch
+
     return AsyncElasticsearch(**client_kwargs(cfg, env))

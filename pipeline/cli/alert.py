@@ -15,7 +15,6 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 
-from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
 from pipeline.cli.args import add_config_option, add_stage_parser, config_of
 from pipeline.cli.preflight import check_settings
@@ -56,6 +55,8 @@ def _run_until_signal(make: Callable[[asyncio.Event], Coroutine[Any, Any, int]])
 
 
 def cmd_alert(args: argparse.Namespace) -> int:
+    from pipeline.alert.stage import Alerter  # with its outputs (aiohttp): loaded by this command only
+
     cfg = config_of(args)
     check_settings(cfg, os.environ)
 

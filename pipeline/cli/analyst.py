@@ -23,7 +23,6 @@ from typing import Any
 
 import aiofiles
 import orjson
-from elasticsearch import ApiError, TransportError
 from rich.console import Console
 
 from parsers.prefix.time import parse_timezone
@@ -31,7 +30,6 @@ from pipeline.analyst import queries as analyst
 from pipeline.analyst.frames import annotate_app_frames
 from pipeline.analyst.health import pipeline_health
 from pipeline.analyst.html import render_report
-from pipeline.analyst.live import LiveReport, serve
 from pipeline.analyst.render import render_search, render_top, render_trace
 from pipeline.analyst.report import gather_report
 from pipeline.analyst.trace_html import render_trace_html
@@ -70,6 +68,8 @@ async def _with_client(cfg: Config, work: Any) -> Any:
 
 def _execute(args: argparse.Namespace, body: Any) -> int:
     """Load the config and the window, run `body(cfg, window, zone, client)` with a client."""
+    from elasticsearch import ApiError, TransportError  # the client: loaded by the analyst commands only
+
     cfg = config_of(args)
     zone = parse_timezone(cfg.host.timezone)
     try:
@@ -159,6 +159,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_report_serve(args: argparse.Namespace) -> int:
+    from pipeline.analyst.live import LiveReport, serve  # the web server: loaded by this command only
+
     """The live report until SIGTERM/SIGINT; the window is computed again at each refresh."""
     cfg = config_of(args)
     zone = parse_timezone(cfg.host.timezone)

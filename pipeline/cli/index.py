@@ -13,17 +13,19 @@ import logging
 import os
 import signal
 import sys
+from typing import TYPE_CHECKING
 
 from aiokafka.errors import KafkaConnectionError
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_stage_parser, config_of
 from pipeline.cli.preflight import check_settings
-from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, consumer_lag_sampler, metrics_port
-from sinks.es_errors import check_tls, es_faults_named
 from sinks.kafka_errors import config_faults_named
+
+if TYPE_CHECKING:
+    from pipeline.index.stage import Indexer
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,10 @@ async def run_indexer(indexer: Indexer) -> None:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
+    # the Elasticsearch client is loaded by the commands that use it, not by every `logpipe`
+    from pipeline.index.stage import Indexer, IndexerOptions
+    from sinks.es_errors import check_tls, es_faults_named
+
     cfg = config_of(args)  # ConfigError, KafkaConfigError, EsConfigError: one line and exit 2 (cli.app.main)
     check_settings(cfg, os.environ, es=True)
     if args.retention_days is not None and args.retention_days < 0:

@@ -14,17 +14,13 @@ import logging
 import os
 import signal
 
-from pipeline.alert.stage import Alerter
 from pipeline.cli import exits
 from pipeline.cli.args import add_stage_parser, config_with_inputs
-from pipeline.index.stage import Indexer, IndexerOptions
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import (MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler,
                                      metrics_port)
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
-from pipeline.ship.shipper import Shipper
-from sinks.es_errors import check_tls, es_config_fault, es_faults_named
 from sinks.kafka_errors import config_faults_named, is_config_fault
 
 log = logging.getLogger(__name__)
@@ -32,6 +28,12 @@ log = logging.getLogger(__name__)
 
 async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | None = None,
                   metrics_port: int | None = None) -> None:
+    # the stages (and the Elasticsearch client) are loaded by this command, not by every `logpipe`
+    from pipeline.alert.stage import Alerter
+    from pipeline.index.stage import Indexer, IndexerOptions
+    from pipeline.ship.shipper import Shipper
+    from sinks.es_errors import es_config_fault
+
     metrics = Metrics()
     shipper = Shipper(cfg, env, metrics)
     indexer = Indexer(cfg, env, metrics=metrics, options=IndexerOptions())
@@ -87,6 +89,8 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
 
 
 def run(args: argparse.Namespace) -> int:
+    from sinks.es_errors import check_tls, es_faults_named
+
     cfg = config_with_inputs(args)
     check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "

@@ -18,15 +18,17 @@ import os
 import sys
 from typing import Any
 
-from elasticsearch import ApiError, TransportError
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_config_option, config_of
 from sinks.elasticsearch import make_client
-from sinks.es_template import TEMPLATE_VERSION, put_template, upgrade_index
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from elasticsearch import ApiError, TransportError  # the client: loaded by this command only
+
+    from sinks.es_template import TEMPLATE_VERSION, put_template, upgrade_index
+
     cfg = config_of(args)
     prefix = cfg.elasticsearch.index_prefix
 
