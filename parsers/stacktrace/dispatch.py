@@ -1,0 +1,53 @@
+"""Where a trace starts in a record's lines, and which language's parser reads it."""
+
+from __future__ import annotations
+
+from parsers.stacktrace.java import CHAINED, EMBEDDED, HEADER, is_header, java_frame, parse_java
+from parsers.stacktrace.model import Frame, StackTrace
+from parsers.stacktrace.python import PY_START, parse_python
+
+
+def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | None:
+    """Index of the line where a trace starts (a Java exception header, or a Python
+    `Traceback` line), or None. The header may be the record's own message (index 0),
+    the line after it (`log.error("x", e)`), or have no header at all (frames only:
+    the index of the first frame)."""
+    for i, line in enumerate(lines):
+        if PY_START.match(line):
+            return i
+        if java_frame(line) is not None:
+            lowest = max(-1, i - 1 - max_message_lines)
+            for j in range(i - 1, lowest, -1):  # nearest header above
+                if is_header(lines[j], strict=False) or CHAINED.match(lines[j]):
+                    return j
+            for j in range(i - 1, lowest, -1):  # else a class inside a line: `... failed: java.io.IOException: x`
+                if EMBEDDED.search(lines[j]):
+                    return j
+            return i
+    for i, line in enumerate(lines):  # no frames at all: only an unmistakable header counts
+        if is_header(line, strict=True):
+            return i
+    return None
+
+
+def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> StackTrace | None:
+    """The trace in `lines` (a record's message line and continuation lines), or None.
+
+    `frame_cache` (optional, owned by the caller) maps Java frame lines to their parsed
+    `Frame`: the same throw site repeats, so its frame lines are parsed once. Frames
+    from the cache are shared between traces and must not be modified."""
+    start = find_stack_start(lines)
+    if start is None:
+        return None
+    if PY_START.match(lines[start]):
+        excs = parse_python(lines[start:])
+        return StackTrace(excs, "python") if excs else None
+    lines = lines[start:]
+    first = lines[0]
+    if not (HEADER.match(first) or CHAINED.match(first) or java_frame(first)):
+        m = EMBEDDED.search(first)  # the exception after the message text on the header line
+        if m is not None:
+            lines = [first[m.start(1):], *lines[1:]]
+    excs = parse_java(lines, frame_cache)
+    return StackTrace(excs, "java") if excs else None
+

@@ -1,0 +1,58 @@
+"""Python tracebacks: `Traceback (most recent call last):` blocks, chained by `During
+handling of the above exception` or `The above exception was the direct cause`, with
+multi-line exception messages; a traceback cut before its exception line keeps its frames."""
+
+from __future__ import annotations
+
+import re
+
+from parsers.stacktrace.model import ExceptionInfo, Frame
+
+PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
+PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
+PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*?))?\s*$")
+PY_CHAIN = re.compile(r"^(?:During handling of the above exception|The above exception was the direct cause)")
+_SITE = re.compile(r"^.*/(?:site|dist)-packages/")
+
+
+def _py_module(path: str) -> str:
+    """`/usr/lib/python3.11/site-packages/requests/api.py` -> `requests.api`."""
+    path = _SITE.sub("", path.replace("\\", "/"))
+    if path.endswith(".py"):
+        path = path[:-3]
+    return path.strip("/").replace("/", ".") or "<unknown>"
+
+
+def parse_python(lines: list[str]) -> list[ExceptionInfo]:
+    """Blocks in printed order (the first is the innermost cause), returned outermost first."""
+    blocks: list[ExceptionInfo] = []
+    frames: list[Frame] = []
+    current: ExceptionInfo | None = None
+    for line in lines:
+        if PY_START.match(line):
+            frames, current = [], None
+            continue
+        fm = PY_FRAME.match(line)
+        if fm is not None:
+            frames.append(Frame(module=_py_module(fm.group("file")), function=fm.group("fn") or "<module>",
+                                file=fm.group("file"), line=int(fm.group("line")) if len(fm.group("line")) < 10 else None))
+            continue
+        if not line.strip() or line[0] in " \t":  # source lines, ^^^^ markers, blanks
+            continue
+        if PY_CHAIN.match(line):
+            current = None
+            continue
+        if current is not None:  # a multi-line exception message
+            current.message = line if current.message is None else current.message + "\n" + line
+            continue
+        em = PY_EXC.match(line)
+        if em is not None:
+            current = ExceptionInfo(type=em.group("type"), message=em.group("msg"), frames=frames)
+            blocks.append(current)
+            frames = []
+    if frames and current is None:  # truncated before the exception line
+        blocks.append(ExceptionInfo(type="<unknown>", message=None, frames=frames))
+    blocks.reverse()
+    for outer, inner in zip(blocks, blocks[1:]):
+        outer.cause = inner
+    return blocks
