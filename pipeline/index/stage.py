@@ -23,31 +23,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaConnectionError
 
 from pipeline.config.schema import Config
 from pipeline.index.deadletter import DeadLetterWriter
+from pipeline.index.inflight import InflightWork
 from pipeline.index.retention import apply_retention, retention_loop
 from pipeline.index.send import BulkSender, Counters
-from pipeline.index.work import Records, store_records
+from pipeline.index.work import store_records
 from pipeline.metrics.registry import Metrics
 from pipeline.index.metrics import INDEX
 from sinks.backoff import until_it_answers
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
-from sinks.kafka_errors import check_access
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(eq=False)
-class Inflight:
-    task: asyncio.Task[None]
-    offsets: dict[TopicPartition, int]  # next offset to commit, per partition
-    records: int
-    abandoned: bool = False
-    settled: bool = False
 
 
 @dataclass
@@ -83,8 +73,7 @@ class Indexer:
         self._es: Any = None
         self._sender: BulkSender | None = None
         self._deadletters: DeadLetterWriter | None = None
-        self._inflight: Inflight | None = None
-        self._settle_lock = asyncio.Lock()
+        self._work: InflightWork | None = None  # with the consumer
         self._stop_requested = asyncio.Event()
         self._stopped = False
         self._failure: BaseException | None = None  # raised by run(), from the rebalance listener
@@ -111,13 +100,14 @@ class Indexer:
         self._consumer = AIOKafkaConsumer(
             **connection_kwargs(kafka, self.env), group_id=kafka.group_index,
             enable_auto_commit=False, auto_offset_reset="earliest", **self.options.consumer_extra)
+        self._work = InflightWork(self._consumer, self.metrics)
         self._consumer.subscribe(topics=[kafka.topic_events], listener=_Listener(self))
         try:
             await self._consumer.start()
         except BaseException:
             await self._consumer.stop()
             await self._deadletters.stop()
-            self._consumer = self._deadletters = None
+            self._consumer = self._deadletters = self._work = None
             raise
 
     async def _until_kafka_answers(self, connect) -> None:
@@ -139,8 +129,8 @@ class Indexer:
             return
         self._stopped = True
         self._stop_requested.set()
-        if self._inflight is not None:  # run() was not used or did not get to finish
-            await self._abandon(self._inflight, "stopping")
+        if self._work is not None and self._work.current is not None:  # run() was not used or did not finish
+            await self._work.abandon(self._work.current, "stopping")
         errors: list[BaseException] = []
         for name, close in (("consumer", self._consumer and self._consumer.stop),
                             ("dead-letter producer", self._deadletters and self._deadletters.stop),
@@ -175,8 +165,9 @@ class Indexer:
         self._stop_requested.set()
 
     async def run(self) -> None:
-        assert self._consumer is not None and self._sender is not None, "start() first"
-        opts = self.options
+        assert self._consumer is not None and self._sender is not None and self._work is not None, "start() first"
+        assert self._deadletters is not None
+        opts, work = self.options, self._work
         retention = None
         if opts.retention_days is not None:
             retention = asyncio.create_task(retention_loop(
@@ -188,111 +179,33 @@ class Indexer:
                     raise self._failure
                 if retention is not None and retention.done():
                     retention.result()  # a dead retention task stops the stage, loudly
-                if self._inflight is not None:
-                    await self._wait_inflight(self._inflight)
+                if work.current is not None:
+                    await work.keep_alive(work.current, opts.poll_ms / 1000)
                     continue
                 records = await self._consumer.getmany(
                     timeout_ms=opts.poll_ms, max_records=self.cfg.elasticsearch.bulk_max_docs * opts.max_poll_batches)
                 if records:
-                    self._begin(records)
+                    work.begin(records, store_records(records, self.cfg.elasticsearch, self._sender,
+                                                      self._deadletters, self.metrics))
                 elif opts.once and await self._caught_up():
                     break
             graceful = True
         finally:
             if retention is not None:
                 retention.cancel()
-            if self._inflight is not None:
+            if work.current is not None:
                 if graceful:
-                    await self._finish_within(self._inflight, opts.stop_grace_s)
+                    await work.finish_within(work.current, opts.stop_grace_s)
                 else:  # cancelled or failed: a crash, as far as Kafka is concerned
-                    await self._abandon(self._inflight, "run() interrupted")
-
-    # -- one unit of work ------------------------------------------------------------
-
-    def _begin(self, records: Records) -> None:
-        assert self._consumer is not None
-        self._consumer.pause(*self._consumer.assignment())
-        offsets = {tp: recs[-1].offset + 1 for tp, recs in records.items() if recs}
-        count = sum(len(recs) for recs in records.values())
-        assert self._sender is not None and self._deadletters is not None
-        work = store_records(records, self.cfg.elasticsearch, self._sender, self._deadletters, self.metrics)
-        self._inflight = Inflight(asyncio.create_task(work), offsets, count)
-
-    async def _wait_inflight(self, inflight: Inflight) -> None:
-        assert self._consumer is not None
-        done, _ = await asyncio.wait({inflight.task}, timeout=self.options.poll_ms / 1000)
-        if done:
-            await self._settle(inflight)
-            return
-        # keep the group membership alive; partitions are paused, so this fetches nothing,
-        # except from partitions assigned by a rebalance since: those are rewound
-        self._consumer.pause(*self._consumer.assignment())
-        stray = await self._consumer.getmany(timeout_ms=0)
-        for tp, recs in stray.items():
-            if recs:
-                self._consumer.seek(tp, recs[0].offset)
-
-    async def _settle(self, inflight: Inflight) -> None:
-        """Once per unit of work: commit its offsets if it succeeded and was not abandoned;
-        re-raise its failure. Then fetching resumes."""
-        assert self._consumer is not None
-        async with self._settle_lock:
-            if inflight.settled:
-                return
-            inflight.settled = True
-            if self._inflight is inflight:
-                self._inflight = None
-            self._consumer.resume(*self._consumer.assignment())
-            if inflight.task.cancelled():
-                return
-            exc = inflight.task.exception()
-            if exc is not None:
-                log.error("indexer: %d records not stored, offsets not committed: %r", inflight.records, exc)
-                raise exc
-            if inflight.abandoned:
-                return
-            try:
-                await self._consumer.commit(inflight.offsets)
-            except CommitFailedError as exc:
-                log.warning("indexer: commit of %d records refused, the group rebalanced (%s); "
-                            "their next owner indexes them again under the same _ids", inflight.records, exc)
-                self.metrics.inc("index_commits_failed_total")
-                return
-            self.metrics.inc("index_commits_total")
-            self.metrics.inc("index_records_committed_total", inflight.records)
-            for tp, offset in inflight.offsets.items():
-                highwater = self._consumer.highwater(tp)
-                if highwater is not None:
-                    self.metrics.set("index_consumer_lag", max(0, highwater - offset), partition=tp.partition)
-
-    async def _finish_within(self, inflight: Inflight, timeout_s: float) -> None:
-        """Wait up to `timeout_s` for the work: then settle it (commit, or raise its failure),
-        or abandon it."""
-        done, _ = await asyncio.wait({inflight.task}, timeout=timeout_s)
-        if done and not inflight.task.cancelled():
-            await self._settle(inflight)
-        else:
-            await self._abandon(inflight, f"not finished within {timeout_s:.0f} s")
-
-    async def _abandon(self, inflight: Inflight, why: str) -> None:
-        """Give the work up without committing: its records will be read again."""
-        inflight.abandoned = True
-        inflight.task.cancel()
-        await asyncio.wait({inflight.task})
-        if not inflight.settled:
-            log.warning("indexer: %d records in flight abandoned (%s), not committed; they will be indexed "
-                        "again under the same _ids", inflight.records, why)
-            self.metrics.inc("index_batches_abandoned_total")
-            inflight.settled = True
-            if self._inflight is inflight:
-                self._inflight = None
+                    await work.abandon(work.current, "run() interrupted")
 
     async def _on_revoked(self, revoked: set[TopicPartition]) -> None:
-        inflight = self._inflight
+        """A rebalance waits a little for the work in flight: committed while the partitions are ours."""
+        inflight = self._work.current if self._work is not None else None
         if inflight is None:
             return
         try:
-            await self._finish_within(inflight, self.options.revoke_wait_s)
+            await self._work.finish_within(inflight, self.options.revoke_wait_s)
         except Exception as exc:  # aiokafka would only log it: hand it to run(), which raises it
             log.exception("indexer: work in flight failed during a rebalance; nothing committed")
             self._failure = exc
@@ -301,7 +214,7 @@ class Indexer:
         """Every assigned partition read to its end (and nothing in flight)."""
         assert self._consumer is not None
         assigned = self._consumer.assignment()
-        if not assigned or self._inflight is not None:
+        if not assigned or (self._work is not None and self._work.current is not None):
             return False
         ends = await self._consumer.end_offsets(list(assigned))
         for tp in assigned:
