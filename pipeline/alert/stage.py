@@ -57,20 +57,22 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError, KafkaConnectionError
+from aiokafka.errors import KafkaConnectionError
+from aiokafka.errors import CommitFailedError
 
 from pipeline.alert.rules.alert import Alert
 from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
+from pipeline.alert.outputs import AlertDelivery, side_outputs
+from pipeline.alert.positions import EventPositions
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.alert.metrics import ALERT
-from sinks.alerts import AlertOutput, ConsoleOutput, FileOutput, KafkaAlertOutput
+from sinks.alerts import AlertOutput
 from sinks.backoff import until_it_answers
 from sinks.codec import UndecodableRecord, decode_event
 from sinks.kafka_client import connection_kwargs
 from sinks.kafka_errors import check_access
-from sinks.webhook import WebhookOutput
 
 log = logging.getLogger(__name__)
 
@@ -78,19 +80,6 @@ FETCH_MAX_WAIT_MS = 100
 MAX_RECORDS_PER_BATCH = 2000
 TICK_EVERY_S = 1.0
 ORPHAN_PENDING_S = 30.0  # a pending alert of another alerter this old is settled here
-
-
-def side_outputs(cfg: Config) -> list[AlertOutput]:
-    """The outputs besides the alerts topic, from `alerts.outputs`."""
-    outs: list[AlertOutput] = []
-    for name in cfg.alerts.outputs:
-        if name == "console":
-            outs.append(ConsoleOutput())
-        elif name == "webhook":
-            outs.append(WebhookOutput(cfg.alerts.webhook_url))
-        elif name == "file":
-            outs.append(FileOutput(cfg.alerts.file_path))
-    return outs
 
 
 class _Assignments(ConsumerRebalanceListener):
@@ -113,18 +102,17 @@ class Alerter:
         self.metrics.declare(ALERT)
         self.env = env
         self.conn = connection_kwargs(cfg.kafka, env)
-        self.outputs = side_outputs(cfg) if outputs is None else outputs
         self.to_kafka = "kafka" in cfg.alerts.outputs
         self.clock = clock
         self.engine = RuleEngine(cfg.alerts, cfg.sql)
         self.pending = PendingAlerts()
         self.orphan_after_s = orphan_after_s
-        self.positions: dict[int, int] = {}  # events partition -> next offset included in the state
+        self.positions = EventPositions(cfg.kafka.topic_events)
         self.counts: Counter[str] = Counter()
+        self._delivery = AlertDelivery(side_outputs(cfg) if outputs is None else outputs, self.counts, self.metrics)
         self._producer: AIOKafkaProducer | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._store: StateStore | None = None
-        self._kafka_out: KafkaAlertOutput | None = None
         self._stopping = asyncio.Event()
         self._catch_up_needed = False
         self._started = False
@@ -166,9 +154,7 @@ class Alerter:
         await ensure_topics(self.conn, k.topic_signatures, k.topic_alerts)
         self._producer = AIOKafkaProducer(**self.conn, enable_idempotence=True, acks="all", linger_ms=0)
         await self._producer.start()
-        self._kafka_out = KafkaAlertOutput(self._producer, k.topic_alerts)
-        for out in self.outputs:
-            await out.start()
+        await self._delivery.start(self._producer, k.topic_alerts)
         self._store = StateStore(self.conn, k.topic_signatures, self._producer)
         records = await self._store.load()
         self._apply(records, mergeable_only=False)
@@ -193,8 +179,7 @@ class Alerter:
             await consumer.stop()
         if store is not None:
             await store.stop()
-        for out in self.outputs:
-            await out.stop()
+        await self._delivery.stop()
         if producer is not None:
             await producer.stop()
 
@@ -224,7 +209,7 @@ class Alerter:
         alerts: list[Alert] = []
         offsets: dict[TopicPartition, int] = {}
         for tp, records in batch.items():
-            done = self.positions.get(tp.partition, -1)
+            done = self.positions.below(tp.partition)
             for rec in records:
                 offsets[tp] = rec.offset + 1
                 if rec.offset < done:
@@ -251,17 +236,12 @@ class Alerter:
             key = f"alert/{alert.id}"
             pending[key] = {**(state.pop(key, None) or {}), "status": "pending", "alert": alert.body,
                             "wall_ms": wall_ms}
-        positions: dict[str, Any] = {}
-        topic = self.cfg.kafka.topic_events
-        for tp, offset in offsets.items():
-            if offset > self.positions.get(tp.partition, -1):
-                self.positions[tp.partition] = offset
-                positions[f"pos/{topic}/{tp.partition}"] = {"offset": offset}
+        positions = self.positions.advance(offsets)
         for records in (pending, state, positions):  # 1a, 1b, 1c: each acked before the next
             if records:
                 await self._store.write(records)
         if alerts:
-            await self._deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
+            await self._delivery.deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
             await self._store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 3
             self.pending.done([a.id for a in alerts])
         if offsets:
@@ -272,32 +252,13 @@ class Alerter:
                 self.metrics.inc("alert_commit_failures")
                 log.warning("offset commit failed (%s); the state's positions cover the batch", exc)
 
-    async def _deliver(self, bodies: list[dict[str, Any]], *, to_kafka: bool) -> None:
-        assert self._kafka_out is not None
-        if to_kafka:
-            await self._kafka_out.emit_many(bodies)
-        self.counts["alerts"] += len(bodies)
-        for body in bodies:
-            self.metrics.inc("alert_alerts", rule=body.get("rule", ""))
-            for out in self.outputs:
-                try:
-                    await out.emit(body)
-                except OSError as exc:
-                    self.counts[f"output_failed_{out.name}"] += 1
-                    self.metrics.inc("alert_output_failures", output=out.name)
-                    log.error("alert %s not written to %s: %s", body.get("id"), out.name, exc)
-
     def _sent(self, aid: str) -> dict[str, Any]:
         return {"expires_s": self.engine.emitted.get(aid, self.clock()), "status": "sent"}
 
     def _apply(self, records: Mapping[str, Any], *, mergeable_only: bool) -> None:
         self.engine.restore(records, mergeable_only=mergeable_only)
         self.pending.observe(records)
-        prefix = f"pos/{self.cfg.kafka.topic_events}/"
-        for key, value in records.items():
-            if key.startswith(prefix) and isinstance(value, dict) and isinstance(value.get("offset"), int):
-                part = int(key[len(prefix):])
-                self.positions[part] = max(self.positions.get(part, -1), value["offset"])
+        self.positions.observe(records)
 
     async def _settle(self, pending: Mapping[str, Any]) -> None:
         """Deliver alerts left pending by a crash; those already on the alerts topic only to side outputs."""
@@ -311,8 +272,8 @@ class Alerter:
         found = [v["alert"] for aid, v in pending.items() if aid in on_topic]
         log.warning("settling %d pending alerts: %d to produce, %d already on %s", len(pending), len(missing),
                     len(found), topic)
-        await self._deliver(missing, to_kafka=self.to_kafka)
-        await self._deliver(found, to_kafka=False)
+        await self._delivery.deliver(missing, to_kafka=self.to_kafka)
+        await self._delivery.deliver(found, to_kafka=False)
         await self._store.write({f"alert/{aid}": self._sent(aid) for aid in pending})
         self.pending.done(list(pending))
         self.counts["alerts_settled"] += len(pending)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.errors import KafkaConnectionError
 
 from pipeline.config.schema import Config
 from pipeline.index.deadletter import DeadLetterWriter
@@ -36,6 +37,7 @@ from sinks.backoff import until_it_answers
 from sinks.elasticsearch import make_client
 from sinks.es_template import put_template
 from sinks.kafka_client import connection_kwargs
+from sinks.kafka_errors import check_access
 
 log = logging.getLogger(__name__)
 

@@ -55,7 +55,7 @@ before_positions = _crash_on_write_of("pos/")  # 1b acked, 1c not
 def after_state(alerter: Alerter) -> None:
     async def crash(*_, **__):
         raise Crash
-    alerter._deliver = crash
+    alerter._delivery.deliver = crash
 
 
 def after_alert(alerter: Alerter) -> None:
