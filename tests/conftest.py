@@ -11,8 +11,14 @@ import uuid
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parent.parent
+
+# No per-example wall-clock deadline (hypothesis' default is 200 ms): a loaded 2-core CI
+# machine stalls single examples. Speed is measured by the benches, not by property tests.
+settings.register_profile("logpipe", deadline=None)
+settings.load_profile("logpipe")
 
 
 @pytest.fixture(scope="session")
