@@ -9,44 +9,19 @@ import os
 import shutil
 import re
 import subprocess
-import sys
-import time
 from collections import defaultdict
 from pathlib import Path
 
 import pytest
 
-from tests.integration.stages import stop_stage
-
 from tests.conftest import REPO
+from tests.integration.order_trail import cli, json_lines, run_until_indexed
 from tests.integration.png_pixels import distinct_colours, png_size
 
 pytestmark = pytest.mark.integration
 SAMPLES = REPO / "samples"
 WINDOW = ["--from", "2026-11-26T00:00:00+08:00", "--to", "2026-11-27T00:00:00+08:00"]
 ORDER = "ord_20261126_000123"
-
-
-def cli(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=120)
-    if check:
-        assert proc.returncode == 0, f"logpipe {args}: {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
-    return proc
-
-
-def json_lines(text: str) -> list[dict]:
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def es_count(es_url: str, prefix: str) -> int:
-    import urllib.request
-    try:
-        with urllib.request.urlopen(f"{es_url}/{prefix}-*/_count?allow_no_indices=true", timeout=5) as r:
-            return json.load(r)["count"]
-    except OSError:
-        return -1
 
 
 @pytest.fixture(scope="module")
@@ -74,19 +49,7 @@ def loaded(tmp_path_factory, scanned, es_url, kafka_bootstrap) -> Path:
     cfg = tmp / "logpipe.toml"
     cfg.write_text(text)
     expected = scanned["report"]["totals"]["events"]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
-    env.pop("LOGPIPE_KAFKA", None)
-    env.pop("LOGPIPE_ES", None)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "run", "--config", str(cfg), "--quiet"],
-                            cwd=tmp, env=env, stdout=open(tmp / "run.log", "wb"), stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 60
-        while es_count(es_url, name) < expected and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.5)
-        subprocess.run(["curl", "-s", "-XPOST", f"{es_url}/{name}-*/_refresh"], capture_output=True, timeout=10)
-        assert es_count(es_url, name) == expected, (tmp / "run.log").read_text()[-3000:]
-    finally:
-        stop_stage(proc)
+    run_until_indexed(cfg, es_url, name, expected)
     return cfg
 
 

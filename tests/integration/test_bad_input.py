@@ -15,17 +15,20 @@ cases are skipped when `mount` is not permitted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import json
 import os
 import shutil
 import subprocess
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.integration.logwriter import line
+from tests.integration.ship_config import write_ship_config
 from tests.integration.stages import start_stage, status_kib, stop_stage
 from tests.integration.topic_reader import has_all, read_events, seqs_by_id
 
@@ -37,24 +40,8 @@ MiB = 1024 * 1024
 
 # -- helpers ---------------------------------------------------------------------------
 def write_config(tmp: Path, topic: str, bootstrap: str, state_dir: str = "state", kafka_extra: str = "") -> Path:
-    cfg = tmp / "logpipe.toml"
-    cfg.write_text(f"""
-[host]
-name = "bad-input"
-[[inputs]]
-paths = ["logs/*.log"]
-service = "payments"
-format = "logback"
-multiline = "java"
-[kafka]
-bootstrap = "{bootstrap}"
-topic_events = "{topic}"
-{kafka_extra}
-[state]
-dir = "{state_dir}"
-""")
-    (tmp / "logs").mkdir(exist_ok=True)
-    return cfg
+    return write_ship_config(tmp, host="bad-input", bootstrap=bootstrap, topic=topic, state_dir=state_dir,
+                             inputs='service = "payments"\nformat = "logback"\nmultiline = "java"', kafka=kafka_extra)
 
 
 NO_DAC = ["setpriv", "--inh-caps=-dac_override,-dac_read_search",
@@ -111,6 +98,32 @@ def assert_every_line_once(docs: list[dict], total: int) -> None:
     assert all(len(ids) == 1 for ids in by_seq.values())
 
 
+async def ship_until(cfg: Path, bootstrap: str, topic: str, done, timeout_s: float) -> tuple[list[dict], int]:
+    """The shipper on `cfg` until the events read from `topic` satisfy `done`: those events and
+    the shipper's peak RSS (VmHWM, KiB), taken while it still runs (it must survive the input)."""
+    shipper = start_shipper(cfg)
+    try:
+        docs = await read_events(bootstrap, topic, done, timeout_s=timeout_s)
+        assert shipper.poll() is None, ship_log(cfg)
+        return docs, status_kib(shipper.pid, "VmHWM")
+    finally:
+        stop(shipper)
+
+
+@contextlib.asynccontextmanager
+async def shipping(cfg: Path, bootstrap: str, topic: str, path: Path,
+                   first_lines: int) -> AsyncIterator[subprocess.Popen]:
+    """`first_lines` numbered lines written to `path`, the shipper started on `cfg` and every
+    one of them read back from `topic`: the running shipper, stopped on leaving."""
+    path.write_bytes(numbered(range(0, first_lines)))
+    shipper = start_shipper(cfg)
+    try:
+        await read_events(bootstrap, topic, has_all(first_lines), timeout_s=30)
+        yield shipper
+    finally:
+        stop(shipper)
+
+
 async def wait_for(predicate, timeout_s: float, what: str) -> None:
     deadline = time.monotonic() + timeout_s
     while not predicate():
@@ -134,14 +147,8 @@ async def test_invalid_utf8_nul_bytes_and_binary_garbage_are_shipped_flagged_bet
             + HEAD + b"RANDOM-GARBAGE\n" + os.urandom(200_000).replace(b"\n", b" ") + b"\n"
             + numbered(range(40, 50)))
     (tmp_path / "logs" / "app.log").write_bytes(data)
-    shipper = start_shipper(cfg)
-    try:
-        markers = ("BAD-UTF8", "NUL-BYTES", "CONTROL-GARBAGE", "RANDOM-GARBAGE")
-        docs = await read_events(kafka_bootstrap, unique_name, until_all(50, *markers), timeout_s=60)
-        assert shipper.poll() is None, ship_log(cfg)
-        peak_kib = status_kib(shipper.pid, "VmHWM")
-    finally:
-        stop(shipper)
+    markers = ("BAD-UTF8", "NUL-BYTES", "CONTROL-GARBAGE", "RANDOM-GARBAGE")
+    docs, peak_kib = await ship_until(cfg, kafka_bootstrap, unique_name, until_all(50, *markers), timeout_s=60)
     print(f"\nbad bytes: shipper VmHWM {peak_kib / 1024:.0f} MiB")
     assert peak_kib < 300 * 1024
     assert_every_line_once(docs, 50)
@@ -166,12 +173,7 @@ async def test_without_compression_a_record_above_the_broker_limit_is_cut_and_do
     (tmp_path / "logs" / "app.log").write_bytes(
         numbered(range(0, 5)) + HEAD + b"TOO-BIG\n" + b"".join(control * 8 + b"\n" for _ in range(2000))
         + numbered(range(5, 10)))
-    shipper = start_shipper(cfg)
-    try:
-        docs = await read_events(kafka_bootstrap, unique_name, until_all(10, "TOO-BIG"), timeout_s=30)
-        assert shipper.poll() is None, ship_log(cfg)
-    finally:
-        stop(shipper)
+    docs, _ = await ship_until(cfg, kafka_bootstrap, unique_name, until_all(10, "TOO-BIG"), timeout_s=30)
     assert_every_line_once(docs, 10)
     (big,) = by_marker(docs, "TOO-BIG")
     assert truncated(big) and "record_too_large" in flags(big)
@@ -182,10 +184,7 @@ async def test_a_50_mb_line_without_newline_is_cut_to_the_line_bound_and_the_nex
         tmp_path, kafka_bootstrap, unique_name):
     cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
     path = tmp_path / "logs" / "app.log"
-    path.write_bytes(numbered(range(0, 5)))
-    shipper = start_shipper(cfg)
-    try:
-        await read_events(kafka_bootstrap, unique_name, has_all(5), timeout_s=30)
+    async with shipping(cfg, kafka_bootstrap, unique_name, path, first_lines=5) as shipper:
         rss_before_kib = status_kib(shipper.pid, "VmRSS")
         read_before = bytes_read(shipper.pid)
         huge_at = path.stat().st_size
@@ -202,8 +201,6 @@ async def test_a_50_mb_line_without_newline_is_cut_to_the_line_bound_and_the_nex
         docs = await read_events(kafka_bootstrap, unique_name, until_all(10, "HUGE-LINE"), timeout_s=60)
         assert shipper.poll() is None, ship_log(cfg)
         peak_kib = status_kib(shipper.pid, "VmHWM")
-    finally:
-        stop(shipper)
     print(f"\n50 MiB line: shipper VmRSS before {rss_before_kib / 1024:.0f} MiB, VmHWM {peak_kib / 1024:.0f} MiB")
     assert peak_kib < 300 * 1024, f"peak RSS {peak_kib / 1024:.0f} MiB"
     assert peak_kib - rss_before_kib < 64 * 1024, "the line's bytes were held in memory"
@@ -243,16 +240,8 @@ async def test_huge_stack_traces_and_backtracking_bait_are_shipped_cut_to_their_
     total = len(cases) * 5 + 5
     data += numbered(range(total - 5, total))
     (tmp_path / "logs" / "app.log").write_bytes(data)
-    shipper = start_shipper(cfg)
-    started = time.monotonic()
-    try:
-        docs = await read_events(kafka_bootstrap, unique_name, until_all(total, *cases), timeout_s=60)
-        elapsed_s = time.monotonic() - started
-        assert shipper.poll() is None, ship_log(cfg)
-        peak_kib = status_kib(shipper.pid, "VmHWM")
-    finally:
-        stop(shipper)
-    print(f"\nstack traces and backtracking bait: shipped in {elapsed_s:.1f}s, VmHWM {peak_kib / 1024:.0f} MiB")
+    docs, peak_kib = await ship_until(cfg, kafka_bootstrap, unique_name, until_all(total, *cases), timeout_s=60)
+    print(f"\nstack traces and backtracking bait: shipper VmHWM {peak_kib / 1024:.0f} MiB")
     assert peak_kib < 300 * 1024
     assert_every_line_once(docs, total)
     for marker in cases:
@@ -270,17 +259,12 @@ async def test_huge_stack_traces_and_backtracking_bait_are_shipped_cut_to_their_
 async def test_a_file_deleted_right_after_a_write_is_drained_to_its_end(tmp_path, kafka_bootstrap, unique_name):
     cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
     path = tmp_path / "logs" / "app.log"
-    path.write_bytes(numbered(range(0, 100)))
-    shipper = start_shipper(cfg)
-    try:
-        await read_events(kafka_bootstrap, unique_name, has_all(100), timeout_s=30)
+    async with shipping(cfg, kafka_bootstrap, unique_name, path, first_lines=100) as shipper:
         with open(path, "ab") as f:
             f.write(numbered(range(100, 5100)))
         path.unlink()  # the shipper still holds it open: the rest must come from the descriptor
         docs = await read_events(kafka_bootstrap, unique_name, has_all(5100), timeout_s=30)
         assert shipper.poll() is None, ship_log(cfg)
-    finally:
-        stop(shipper)
     assert_every_line_once(docs, 5100)
 
 
@@ -350,10 +334,7 @@ async def test_a_full_or_read_only_checkpoint_directory_is_logged_and_shipping_g
         tmp_path, kafka_bootstrap, unique_name, tiny_tmpfs, trouble):
     cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
     path = tmp_path / "logs" / "app.log"
-    path.write_bytes(numbered(range(0, 100)))
-    shipper = start_shipper(cfg)
-    try:
-        await read_events(kafka_bootstrap, unique_name, has_all(100), timeout_s=30)
+    async with shipping(cfg, kafka_bootstrap, unique_name, path, first_lines=100) as shipper:
         await wait_for(lambda: checkpoint_offsets(tiny_tmpfs) == [path.stat().st_size], 10, "the first checkpoint")
         if trouble == "full":
             (tiny_tmpfs / "checkpoints.json").unlink()  # the rename must find no room either
@@ -373,8 +354,6 @@ async def test_a_full_or_read_only_checkpoint_directory_is_logged_and_shipping_g
             subprocess.run(["mount", "-o", "remount,rw", str(tiny_tmpfs)], check=True)
         # room again: the checkpoint catches up with everything acknowledged
         await wait_for(lambda: checkpoint_offsets(tiny_tmpfs) == [path.stat().st_size], 10, "the checkpoint to catch up")
-    finally:
-        stop(shipper)
     assert_every_line_once(docs, 2000)
 
 

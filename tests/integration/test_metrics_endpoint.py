@@ -12,9 +12,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from tests.integration.stages import start_stage, stop_stage
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests.integration.ship_config import write_ship_config
+from tests.integration.stages import start_stage, stop_stage
 
 
 pytestmark = pytest.mark.integration
@@ -80,19 +81,8 @@ def test_shipped_and_read_counters_move_by_the_lines_appended(tmp_path, kafka_bo
     log = tmp_path / "logs" / "app.log"
     first_bytes = write_lines(log, 0, 50)
     (tmp_path / "logs" / "loop.log").symlink_to("loop.log")  # matches the glob; stat fails (ELOOP)
-    cfg = tmp_path / "logpipe.toml"
-    cfg.write_text(f"""
-[host]
-name = "metrics-test"
-[[inputs]]
-paths = ["logs/*.log"]
-multiline = "none"
-[kafka]
-bootstrap = "{kafka_bootstrap}"
-topic_events = "{unique_name}"
-[state]
-dir = "state"
-""")
+    cfg = write_ship_config(tmp_path, host="metrics-test", bootstrap=kafka_bootstrap, topic=unique_name,
+                            inputs='multiline = "none"')
     port = free_port()
     proc = start_stage(cfg, "ship", "--metrics-port", str(port), "--quiet", log_name="ship.log", log_level="WARNING")
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.logwriter import LogWriter
+from tests.integration.ship_config import write_ship_config
 from tests.integration.stages import start_stage, stop_stage
 from tests.integration.topic_reader import has_all, read_events, seqs_by_id
 
@@ -23,21 +24,8 @@ pytestmark = pytest.mark.integration
 
 
 def write_config(tmp: Path, topic: str, bootstrap: str, pattern: str = "*.log") -> Path:
-    cfg = tmp / "logpipe.toml"
-    cfg.write_text(f"""
-[host]
-name = "ship-test"
-[[inputs]]
-paths = ["logs/{pattern}"]
-service = "payments"
-[kafka]
-bootstrap = "{bootstrap}"
-topic_events = "{topic}"
-[state]
-dir = "state"
-""")
-    (tmp / "logs").mkdir(exist_ok=True)
-    return cfg
+    return write_ship_config(tmp, host="ship-test", bootstrap=bootstrap, topic=topic, paths=f"logs/{pattern}",
+                             inputs='service = "payments"')
 
 
 def start_shipper(cfg: Path) -> subprocess.Popen:

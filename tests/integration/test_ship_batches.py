@@ -20,6 +20,7 @@ from pipeline.ship.shipper import Shipper
 from pipeline.tail.checkpoints import CheckpointStore
 from sinks.codec import event_key
 from sinks.kafka import default_partition, ensure_topics
+from tests.integration.ship_config import write_ship_config
 
 pytestmark = pytest.mark.integration
 
@@ -50,6 +51,21 @@ async def read_topic(bootstrap: str, topic: str, n: int, timeout_s: float = 60) 
     return records
 
 
+async def until(condition, timeout_s: float) -> None:
+    """Wait for `condition()` (checked every 0.1 s); time out loudly after `timeout_s`."""
+    async with asyncio.timeout(timeout_s):
+        while not condition():
+            await asyncio.sleep(0.1)
+
+
+def checkpoint_offsets(path: Path) -> list[int]:
+    """The offsets of the checkpoint file as the shipper last wrote it ([] before the first)."""
+    try:
+        return [f["offset"] for f in orjson.loads(path.read_bytes())["files"]]
+    except (OSError, ValueError):
+        return []
+
+
 async def partition_of_a_keyed_send(bootstrap: str, topic: str, key: bytes) -> int:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap)
     await producer.start()
@@ -61,21 +77,10 @@ async def partition_of_a_keyed_send(bootstrap: str, topic: str, key: bytes) -> i
 
 async def test_a_file_goes_out_in_batches_in_order_once_each_to_its_keys_partition(
         tmp_path, kafka_bootstrap, unique_name):
-    (tmp_path / "logs").mkdir()
+    cfg_path = write_ship_config(tmp_path, host="batch-test", bootstrap=kafka_bootstrap, topic=unique_name,
+                                 paths=f"{tmp_path}/logs/*.log", kafka="max_batch_bytes = 16384",
+                                 state_dir=tmp_path / "state")
     size = write_log(tmp_path / "logs" / "app.log")
-    cfg_path = tmp_path / "logpipe.toml"
-    cfg_path.write_text(f"""
-[host]
-name = "batch-test"
-[[inputs]]
-paths = ["{tmp_path}/logs/*.log"]
-[kafka]
-bootstrap = "{kafka_bootstrap}"
-topic_events = "{unique_name}"
-max_batch_bytes = 16384
-[state]
-dir = "{tmp_path}/state"
-""")
     cfg = load_config(str(cfg_path), {}, hostname="batch-test")
     await ensure_topics(cfg.kafka, {}, {unique_name: {"partitions": 6}})  # before the reader below makes it
     metrics = Metrics()
@@ -83,10 +88,8 @@ dir = "{tmp_path}/state"
     task = asyncio.create_task(shipper.run())
     try:
         records = await read_topic(kafka_bootstrap, unique_name, LINES)
-        deadline = time.monotonic() + 30
-        while metrics.total("ship_events_acked") < LINES and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(0.5)  # a checkpoint round after the last acknowledgement
+        await until(lambda: metrics.total("ship_events_acked") >= LINES, 30)
+        await until(lambda: checkpoint_offsets(tmp_path / "state" / "checkpoints.json") == [size], 30)
     finally:
         shipper.stop()
         await asyncio.wait_for(task, 60)

@@ -14,6 +14,7 @@ import pytest
 from pipeline.stack.kafka import KafkaService
 from pipeline.stack.local import services_dir
 from tests.integration.logwriter import LogWriter
+from tests.integration.ship_config import write_ship_config
 from tests.integration.stages import status_kib
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following
 from tests.integration.topic_reader import has_all, read_events
@@ -41,21 +42,8 @@ def rss_kib(pid: int) -> int:
 
 async def test_a_30_second_broker_outage_loses_nothing_and_memory_stays_bounded(tmp_path, private_broker, unique_name):
     total = 300_000  # ~40 MB of log, most of it written while the broker is down
-    cfg = tmp_path / "logpipe.toml"
-    cfg.write_text(f"""
-[host]
-name = "outage-test"
-[[inputs]]
-paths = ["logs/app.log*"]
-[kafka]
-bootstrap = "127.0.0.1:{PORT}"
-topic_events = "{unique_name}"
-max_in_flight_bytes = 2097152
-request_timeout_ms = 10000
-[state]
-dir = "state"
-""")
-    (tmp_path / "logs").mkdir()
+    cfg = write_ship_config(tmp_path, host="outage-test", bootstrap=f"127.0.0.1:{PORT}", topic=unique_name,
+                            paths="logs/app.log*", kafka="max_in_flight_bytes = 2097152\nrequest_timeout_ms = 10000")
     shipper = start_shipper(cfg)
     try:
         await wait_until_following(cfg, shipper)

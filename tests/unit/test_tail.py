@@ -42,6 +42,17 @@ async def pull(tailer: Tailer, timeout_s: float = WAIT_S) -> Chunk:
     return await asyncio.wait_for(tailer.next_chunk(), timeout_s)
 
 
+async def read_first_and_commit(tmp_path: Path, acked_bytes: int) -> tuple[CheckpointStore, Chunk]:
+    """A tailer's first chunk, acknowledged up to `acked_bytes`, then the tailer stopped (as
+    a shipper would be): the store holding that checkpoint, and the chunk."""
+    store = CheckpointStore(tmp_path / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, store=store) as tailer:
+        chunk = await pull(tailer)
+        await store.commit(chunk.file.file_id, acked_bytes)
+    return store, chunk
+
+
 class Collector:
     """Delivered bytes per file id, checking that offsets are contiguous."""
 
@@ -212,10 +223,7 @@ async def test_a_reused_inode_with_another_first_line_is_read_from_zero(tmp_path
 async def test_a_file_shorter_than_its_checkpoint_is_read_again_as_a_new_generation(tmp_path, logs) -> None:
     path = logs / "app.log"
     path.write_bytes(b"first\n")
-    store = CheckpointStore(tmp_path / "cp.json")
-    async with await make_tailer(tmp_path, store=store) as tailer:
-        chunk = await pull(tailer)
-        await store.commit(chunk.file.file_id, 6)
+    store, chunk = await read_first_and_commit(tmp_path, 6)
     os.truncate(path, 0)
     path.write_bytes(b"first\n")  # truncated and rewritten while we were down
     store.get(chunk.file.identity.key).offset = 100  # as if far more had been read
@@ -363,10 +371,7 @@ async def test_files_resumed_at_their_end_also_respect_the_descriptor_budget(tmp
 async def test_a_file_rotated_while_stopped_is_drained_from_its_checkpoint(tmp_path, logs) -> None:
     path = logs / "app.log"
     path.write_bytes(b"one\ntwo\n")
-    store = CheckpointStore(tmp_path / "cp.json")
-    async with await make_tailer(tmp_path, store=store) as tailer:
-        first = await pull(tailer)
-        await store.commit(first.file.file_id, 4)
+    store, first = await read_first_and_commit(tmp_path, 4)
     append(path, b"three\n")
     os.rename(path, logs / "app.log.1")  # logrotate ran while the shipper was down
     path.write_bytes(b"fresh file\n")
