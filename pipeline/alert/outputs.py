@@ -1,7 +1,7 @@
 """Where alerts go: the alerts topic, then the side outputs of `alerts.outputs`
 (console, webhook, file). A side output that fails is logged and counted per output and
 does not hold the others back; a failure of the alerts topic is raised (the batch is
-then replayed, see `pipeline.alert.stage`)."""
+then replayed, see `pipeline.alert.batch_writer`)."""
 
 from __future__ import annotations
 

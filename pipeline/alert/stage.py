@@ -3,37 +3,10 @@
     async with Alerter(cfg, os.environ) as alerter:
         await alerter.run()            # until stop(); run(once=True) returns when caught up
 
-Exactly-once alerts. State (signatures, alert ids, windows, and `pos/<topic>/<p>`, the
-events offset the state includes) lives in the compacted topic `kafka.topic_signatures`
-and is rebuilt on start. Each batch of events ends with, in this order:
-
-  1. -> state topic, each step acked before the next (the state topic may have several
-     partitions, so order across records is only what we wait for):
-     a. `alert/<id>` = pending, with the alert
-     b. the rules' changed records (signatures, windows, alert-id expiries)
-     c. `pos/<events topic>/<partition>`
-  2. the alerts -> alerts topic, acked; then console / webhook / file
-  3. `alert/<id>` = sent -> state topic, acked
-  4. commit the events offsets of the consumer group
-
-Crash windows (a restart rebuilds the state, then settles pending alerts):
-- before 1a acked: nothing of the batch is in the state or on the alerts topic; events
-  are replayed from the committed offset and give the same alerts (same ids, windows
-  from `@timestamp`), emitted once now.
-- between 1a and 1c: the alerts are pending (settled as below); the replayed events
-  find their alert ids known, so nothing is alerted twice. Rule state written in 1b is
-  counted again by the replay (window counts of that one batch may be inflated; a
-  signature's count too): figures, never a second alert of the same id.
-- between 1c and 2: the alert is pending in the state; `pos` says its events are done,
-  so they are skipped. The pending alert is looked for on the alerts topic (records
-  written since it was pending); it is absent, so it is produced now: not missed.
-- between 2 and 3: pending, but found on the alerts topic: not produced again. Side
-  outputs are delivered again (at least once: a console line or webhook call may repeat
-  in this window, the topic never does).
-- between 3 and 4: the committed offset is old, `pos` is new: replayed events below
-  `pos` are skipped (no second count, no second alert).
-Replaying events on purpose (offsets reset) is also safe: below `pos` they are skipped;
-above it, known signatures and known alert ids produce nothing.
+Exactly-once alerts: the state (signatures, alert ids, windows, and the events offsets
+it includes) lives in the compacted topic `kafka.topic_signatures` and is rebuilt on
+start; each batch ends with the writes of `pipeline.alert.batch_writer`, in the order
+that survives a crash at any point.
 
 Two alerters in one group: each owns some events partitions. Both read the state topic
 on a partition assignment and keep merging signature and alert-id records of the other
@@ -58,13 +31,13 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import KafkaConnectionError
-from aiokafka.errors import CommitFailedError
 
+from pipeline.alert.batch_writer import BatchWriter
+from pipeline.alert.outputs import AlertDelivery, side_outputs
+from pipeline.alert.positions import EventPositions
 from pipeline.alert.rules.alert import Alert
 from pipeline.alert.rules.engine import RuleEngine
 from pipeline.alert.state import PendingAlerts, StateStore, alert_ids_since, behind, ensure_topics
-from pipeline.alert.outputs import AlertDelivery, side_outputs
-from pipeline.alert.positions import EventPositions
 from pipeline.config.schema import Config
 from pipeline.metrics.registry import Metrics
 from pipeline.alert.metrics import ALERT
@@ -113,6 +86,7 @@ class Alerter:
         self._producer: AIOKafkaProducer | None = None
         self._consumer: AIOKafkaConsumer | None = None
         self._store: StateStore | None = None
+        self._writer: BatchWriter | None = None
         self._stopping = asyncio.Event()
         self._catch_up_needed = False
         self._started = False
@@ -156,6 +130,8 @@ class Alerter:
         await self._producer.start()
         await self._delivery.start(self._producer, k.topic_alerts)
         self._store = StateStore(self.conn, k.topic_signatures, self._producer)
+        self._writer = BatchWriter(self._store, self._delivery, self.engine, self.pending, self.positions,
+                                   to_kafka=self.to_kafka, clock=self.clock, counts=self.counts, metrics=self.metrics)
         records = await self._store.load()
         self._apply(records, mergeable_only=False)
         await self._settle(dict(self.pending.pending))  # ours from before a crash, or a dead peer's
@@ -187,7 +163,7 @@ class Alerter:
         """Consume events until `request_stop()`; with `once`, until every assigned partition is caught up.
         A Kafka error ends `run()` with that error: the engine in memory may then hold alerts that
         were never written, so the stage is restarted (a new `Alerter` rebuilds its state)."""
-        assert self._consumer is not None and self._store is not None, "start() first"
+        assert self._consumer is not None and self._store is not None and self._writer is not None, "start() first"
         while not self._stopping.is_set():
             batch = await self._consumer.getmany(timeout_ms=FETCH_MAX_WAIT_MS, max_records=MAX_RECORDS_PER_BATCH)
             if self._catch_up_needed:
@@ -201,7 +177,7 @@ class Alerter:
                 self._last_tick_s = now_s
                 self.engine.expire(now_s)
                 await self._settle(self.pending.older_than(int((now_s - self.orphan_after_s) * 1000)))
-            await self._flush(alerts, offsets)
+            await self._writer.flush(alerts, offsets, self._consumer)
             if once and not batch and await self._caught_up():
                 return
 
@@ -227,56 +203,16 @@ class Alerter:
                 alerts.extend(self.engine.feed(doc, self.clock()))
         return alerts, offsets
 
-    async def _flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int]) -> None:
-        assert self._store is not None and self._consumer is not None
-        state: dict[str, Any] = self.engine.take_dirty()
-        pending: dict[str, Any] = {}
-        wall_ms = int(self.clock() * 1000)
-        for alert in alerts:
-            key = f"alert/{alert.id}"
-            pending[key] = {**(state.pop(key, None) or {}), "status": "pending", "alert": alert.body,
-                            "wall_ms": wall_ms}
-        positions = self.positions.advance(offsets)
-        for records in (pending, state, positions):  # 1a, 1b, 1c: each acked before the next
-            if records:
-                await self._store.write(records)
-        if alerts:
-            await self._delivery.deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
-            await self._store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 3
-            self.pending.done([a.id for a in alerts])
-        if offsets:
-            try:
-                await self._consumer.commit(offsets)  # 4
-            except CommitFailedError as exc:  # a rebalance: `pos` in the state already covers these events
-                self.counts["commit_failed"] += 1
-                self.metrics.inc("alert_commit_failures")
-                log.warning("offset commit failed (%s); the state's positions cover the batch", exc)
-
-    def _sent(self, aid: str) -> dict[str, Any]:
-        return {"expires_s": self.engine.emitted.get(aid, self.clock()), "status": "sent"}
-
     def _apply(self, records: Mapping[str, Any], *, mergeable_only: bool) -> None:
         self.engine.restore(records, mergeable_only=mergeable_only)
         self.pending.observe(records)
         self.positions.observe(records)
 
     async def _settle(self, pending: Mapping[str, Any]) -> None:
-        """Deliver alerts left pending by a crash; those already on the alerts topic only to side outputs."""
-        if not pending:
-            return
-        assert self._store is not None and self._producer is not None
-        since_ms = min(int(v.get("wall_ms") or 0) for v in pending.values())
-        topic = self.cfg.kafka.topic_alerts
-        on_topic = await alert_ids_since(self.conn, self._producer, topic, since_ms) if self.to_kafka else set()
-        missing = [v["alert"] for aid, v in pending.items() if aid not in on_topic]
-        found = [v["alert"] for aid, v in pending.items() if aid in on_topic]
-        log.warning("settling %d pending alerts: %d to produce, %d already on %s", len(pending), len(missing),
-                    len(found), topic)
-        await self._delivery.deliver(missing, to_kafka=self.to_kafka)
-        await self._delivery.deliver(found, to_kafka=False)
-        await self._store.write({f"alert/{aid}": self._sent(aid) for aid in pending})
-        self.pending.done(list(pending))
-        self.counts["alerts_settled"] += len(pending)
+        assert self._writer is not None and self._producer is not None
+        topic, producer = self.cfg.kafka.topic_alerts, self._producer
+        await self._writer.settle(pending, lambda since_ms: alert_ids_since(self.conn, producer, topic, since_ms),
+                                  topic)
 
     async def _caught_up(self) -> bool:
         assert self._consumer is not None
