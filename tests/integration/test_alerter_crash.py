@@ -110,7 +110,7 @@ async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
         async with asyncio.timeout(15):
             await survivor.run(once=True)
         async with read_alerts(cfg) as reader:
-            await reader.quiet(1.0)
+            await reader.to_end(timeout_s=30)  # the survivor is done: every alert is written
     assert [a["rule"] for a in reader.alerts] == ["new_signature"]
     assert (survivor.counts["events_already_in_state"] == len(docs)) is replayed
     side_ids = [orjson.loads(line)["id"] for line in side.read_bytes().splitlines()]
@@ -163,9 +163,12 @@ async def test_two_alerters_in_one_group_alert_each_signature_once_and_share_it_
         async with asyncio.timeout(15):
             while len(first._consumer.assignment()) < 3:
                 await asyncio.sleep(0.05)
-        await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+        # the same events again, each key followed by a new signature: once those five are
+        # alerted, every event before them on their partitions has been read
+        after = [exception_doc(f"sig-after-{k}", offset=100 + k) for k in range(5)]
+        await produce(kafka_bootstrap, cfg.kafka.topic_events, docs + after)
         async with read_alerts(cfg) as again:
-            await again.quiet(1.5)
+            await again.wait(9 + len(after), timeout_s=30)
     ids = [a["id"] for a in reader.alerts]
     assert len(ids) == 9 and len(set(ids)) == 9
-    assert len(again.alerts) == 9
+    assert sorted(a["signature"] for a in again.alerts[9:]) == [f"sig-after-{k}" for k in range(5)]

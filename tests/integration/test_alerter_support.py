@@ -87,6 +87,17 @@ class AlertReader:
                 await self._poll(50)
         return self.alerts
 
+    async def to_end(self, timeout_s: float) -> list[dict[str, Any]]:
+        """Alerts read up to the end the alerts topic has now (every alert already written)."""
+        async with asyncio.timeout(timeout_s):
+            while not self.consumer.assignment():
+                await self._poll(50)
+            parts = list(self.consumer.assignment())
+            ends = await self.consumer.end_offsets(parts)
+            while [tp for tp in parts if await self.consumer.position(tp) < ends[tp]]:
+                await self._poll(50)
+        return self.alerts
+
     async def quiet(self, seconds: float) -> list[dict[str, Any]]:
         """Keep reading for `seconds` (to see that nothing more comes)."""
         end = time.monotonic() + seconds
