@@ -27,6 +27,7 @@ TAIL = stage_families("tail", "Errors of the tailer, by kind (the file or direct
     tail_truncated_while_away       counter  files_truncated_while_away      Files found shorter than their checkpoint at start: read from 0.
     tail_copies_waiting             counter  copies_waiting                  Copies (copytruncate) waiting for their original to be drained.
     tail_copies_adopted             counter  copies_adopted                  Copies that carried on from their original's checkpoint.
+    tail_copies_found               counter  copies_found                    Copies no glob names, found beside a file seen truncated, read.
     tail_inode_reused               counter  inodes_reused                   Inodes reused by another file while closed: the new file is followed.
     tail_files_released             counter  files_released                  Files closed for good (drained, gone or truncated).
     tail_files_lost                 counter  files_lost{reason}              Files gone before they were read to their end.

@@ -34,6 +34,7 @@ from collections.abc import Awaitable
 from typing import Callable, TypeVar
 
 from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.copies import Truncated
 from pipeline.tail.descriptors import Descriptors
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.identification import Identification
@@ -277,6 +278,8 @@ class Tailer:
         log.info("file truncated, reading it again from 0: path=%s offset=%d", f.path, f.offset)
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
         self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
+        last_read_wall_s = time.time() - (self.clock() - f.last_data_s)
+        self.watch.look_for_copy(Truncated(f.path, f.identity, f.input, f.offset, last_read_wall_s))
         self.identification.wake_copies(f.identity.key)
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)

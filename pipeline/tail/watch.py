@@ -27,6 +27,7 @@ import logging
 import os
 
 from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
+from pipeline.tail.copies import Truncated, follow_copies
 from pipeline.tail.discovery import (ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files,
                                      static_base_dir)
 from pipeline.tail.followed import FileState, Followed
@@ -59,6 +60,7 @@ class Watch:
         # renamed from a followed name out of the globs before any scan found it (born and rotated
         # between two scans): new path -> the input its old name belonged to
         self._moved_out: dict[str, TailInput] = {}
+        self._truncated: list[Truncated] = []  # followed files seen truncated: their copies are looked for
         # a glob between full scans finds what no directory event reports: matches in new
         # sub-directories of a wildcard pattern, or under a directory not (yet) watched
         self._glob_between_scans = True
@@ -99,6 +101,12 @@ class Watch:
     def request_rescan(self) -> None:
         self._rescan.set()
 
+    def look_for_copy(self, truncated: Truncated) -> None:
+        """A followed file was truncated: its copytruncate copy is looked for beside it after the
+        next scan (`pipeline.tail.copies`), whether or not a glob names it."""
+        self._truncated.append(truncated)
+        self._rescan.set()
+
     def find_rotated(self, f: Followed) -> str | None:
         """Blocking: where a file rotated away while closed lives now: where inotify saw it
         renamed to, else its path, else a search of its directory by inode."""
@@ -134,6 +142,9 @@ class Watch:
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
                 if self._moved_out:
                     await self._adopt_moved_out()
+                if self._truncated:
+                    truncated, self._truncated = self._truncated, []
+                    await follow_copies(self._tailer, truncated, self._report_error)
                 await self._tailer.identify_found()
                 self._next_full_scan_s = self._tailer.clock() + self._full_scan_interval_s
                 if self._inotify is None:

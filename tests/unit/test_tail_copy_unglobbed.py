@@ -1,0 +1,87 @@
+"""copytruncate with the globs users write (`*.log`): the copy `app.log.1` is named by no
+glob, yet the lines written after the last read and before the truncation (everything
+unread, behind a backlog) are in it only. The tailer looks for the copy beside a file it
+sees truncated and reads it from the checkpoint under the original identity, once; older
+rotations that start with the same line are not copies of this truncation."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+
+from tests.unit.test_tail import append, make_tailer, pull
+from tests.unit.test_tail_copytruncate import L1, L2, L3, collect, delivered
+
+
+async def quiet_after(tailer, chunks: list, quiet_s: float = 1.5) -> list:
+    """Goes on pulling until nothing comes for `quiet_s`: what must not arrive has had its chance."""
+    while True:
+        try:
+            chunks.append(await pull(tailer, quiet_s))
+        except TimeoutError:
+            return chunks
+
+
+def arrived(original: str):
+    return lambda cs: b"after" in b"".join(c.data for c in cs) and delivered(cs, original).endswith(L3)
+
+
+async def test_the_unread_lines_of_a_copy_no_glob_names_arrive_once(tmp_path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2 + L3)
+    async with await make_tailer(tmp_path, "*.log", max_chunk_bytes=len(L1 + L2)) as tailer:
+        first = await pull(tailer)
+        original = first.file.file_id
+        await tailer.checkpoints.commit(original, len(L1))  # L2 read, not acknowledged; L3 not read (backlog)
+        shutil.copyfile(log, logs / "app.log.1")  # logrotate copytruncate
+        log.write_bytes(b"")
+        append(log, b"10:05 after\n")
+        chunks = await collect(tailer, arrived(original), timeout_s=5)
+    assert delivered(chunks, original) == L2 + L3
+    assert [c.offset for c in chunks if c.file.file_id == original and c.data][0] == len(L1)
+    assert tailer.metrics.get("tail_copies_found") == 1
+    new_ids = {c.file.file_id for c in chunks if c.data and c.file.file_id != original}
+    assert len(new_ids) == 1 and delivered(chunks, new_ids.pop()) == b"10:05 after\n"
+
+
+async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_copy(tmp_path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    old = logs / "app.log.2"
+    old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2 + L3)
+    async with await make_tailer(tmp_path, "*.log", max_chunk_bytes=len(L1 + L2)) as tailer:
+        original = (await pull(tailer)).file.file_id
+        await tailer.checkpoints.commit(original, len(L1))
+        shutil.copyfile(log, logs / "app.log.1")
+        log.write_bytes(b"")
+        append(log, b"10:05 after\n")
+        chunks = await quiet_after(tailer, await collect(tailer, arrived(original), timeout_s=5))
+    assert delivered(chunks, original) == L2 + L3
+    assert b"older generation" not in b"".join(c.data for c in chunks)
+
+
+async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    old = logs / "app.log.1"
+    old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
+    hour_ago = time.time() - 3600
+    os.utime(old, (hour_ago, hour_ago))
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2 + L3)
+    async with await make_tailer(tmp_path, "*.log") as tailer:
+        original = (await pull(tailer)).file.file_id
+        log.write_bytes(b"")  # truncated in place (`: > app.log`), no copy
+        append(log, b"10:05 after\n")
+        chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs),
+                                                         timeout_s=5))
+    assert b"older generation" not in b"".join(c.data for c in chunks)
+    assert tailer.metrics.get("tail_copies_found") == 0
+    assert original not in {c.file.file_id for c in chunks if c.data}
