@@ -6,9 +6,10 @@ only; with the globs users write (`*.log`) nothing leads to it, and behind a bac
 an outage that is everything not yet read. When a followed file is seen truncated, its
 directory is looked at for the copy: a file named as a rotation of it
 (`pipeline.tail.rotation_names`), on the same device, starting with the same first line,
-modified since the original's last bytes were read, longer than what was read of it, not
-followed and unknown to the checkpoints. The newest such file is followed outside the
-globs; identification (`_copy_found`) makes it carry on the original's identity from its
+the newest such file. If it was modified since the original's last bytes were read, is
+longer than what was read of it, and is neither followed nor known to the checkpoints, it
+is followed outside the globs (an older copy, of an earlier generation, never is), and
+identification (`_copy_found`) makes it carry on the original's identity from its
 checkpoint, so those lines arrive once, under the ids they would have had.
 """
 
@@ -45,17 +46,22 @@ async def follow_copies(tailer: TailerState, truncated: list[Truncated],
     found, errors = await asyncio.to_thread(find_rotations, {t.path: 0.0 for t in truncated}, set(tailer.files))
     for path, err in errors.items():
         report_error(path, err, "tail_rotation_scan_errors")
-    best: dict[str, RotatedFile] = {}
+    newest: dict[str, RotatedFile] = {}  # per truncated path, its newest rotation starting with its first line
     for item in found:
         t = by_path[item.live_path]
-        ident = item.identity
-        if (ident is None or ident.fingerprint != t.identity.fingerprint or item.device != t.identity.device
-                or item.size_bytes <= t.read_to or item.mtime_s < t.last_read_wall_s - MTIME_SLACK_S
-                or tailer.checkpoints.get(ident.key) is not None or (item.device, item.inode) in tailer.files):
+        if item.identity is None or item.identity.fingerprint != t.identity.fingerprint or item.device != t.identity.device:
             continue
-        current = best.get(item.live_path)
+        current = newest.get(item.live_path)
         if current is None or item.mtime_s > current.mtime_s:
-            best[item.live_path] = item
+            newest[item.live_path] = item
+    best: dict[str, RotatedFile] = {}
+    for live_path, item in newest.items():
+        t = by_path[live_path]
+        # an older copy never stands in for this truncation's: if the newest owes nothing, nothing is owed
+        if (item.size_bytes > t.read_to and item.mtime_s >= t.last_read_wall_s - MTIME_SLACK_S
+                and tailer.checkpoints.get(item.identity.key) is None  # type: ignore[union-attr]
+                and (item.device, item.inode) not in tailer.files):
+            best[live_path] = item
     for live_path, item in best.items():
         t = by_path[live_path]
         log.info("copy of a truncated file found beside it, reading it: path=%s copy_of=%s", item.path, live_path)

@@ -85,3 +85,24 @@ async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path) -> No
     assert b"older generation" not in b"".join(c.data for c in chunks)
     assert tailer.metrics.get("tail_copies_found") == 0
     assert original not in {c.file.file_id for c in chunks if c.data}
+
+
+async def test_an_earlier_copy_never_stands_in_when_the_latest_owes_nothing(tmp_path) -> None:
+    """Two copytruncates of a file that starts with the same line each time: the second copy
+    holds nothing unread; the first, longer, is a copy of the earlier generation."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(L1 + b"2026-11-26 10:00:09 only in the first generation\n")
+    async with await make_tailer(tmp_path, "*.log") as tailer:
+        first_id = (await collect(tailer, lambda cs: b"first generation" in b"".join(c.data for c in cs)))[0].file.file_id
+        shutil.copyfile(log, logs / "app.log.1")
+        log.write_bytes(b"")
+        log.write_bytes(L1)  # the next generation, read whole before its own copytruncate
+        await collect(tailer, lambda cs: any(c.data == L1 and c.file.file_id != first_id for c in cs))
+        shutil.copyfile(log, logs / "app.log.2")
+        log.write_bytes(b"")
+        append(log, b"10:05 after\n")
+        chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
+    assert b"first generation" not in b"".join(c.data for c in chunks)
+    assert tailer.metrics.get("tail_copies_found") == 0
