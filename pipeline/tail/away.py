@@ -14,9 +14,11 @@ import asyncio
 import logging
 from typing import Callable
 
+from pipeline.tail.compressed import unpack_owed
 from pipeline.tail.discovery import find_moved_while_away, input_of_rotated
 from pipeline.tail.followed import Followed
 from pipeline.tail.rotated import find_rotations, reference_times
+from pipeline.tail.rotation_names import is_compressed
 from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,10 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
     found, errors = await asyncio.to_thread(find_rotations, since, set(tailer.files))
     for path, err in errors.items():
         report_error(path, err, "tail_rotation_scan_errors")
+    compressed = [item for item in found if item.identity is None and is_compressed(item.path)]
+    if compressed:
+        unread = await unpack_owed(tailer, compressed)
+        found = [item for item in found if item not in compressed or item in unread]
     for item in found:
         if item.identity is None and item.size_bytes == 0:
             continue  # an empty rotation (a copy of an empty file): nothing to read

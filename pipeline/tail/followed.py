@@ -52,6 +52,7 @@ class Followed:
     expect_key: str | None = None  # found by inode after a restart: must be this identity
     adopted: bool = False  # a copytruncate copy carrying on the identity of the file it copies
     copy_of: str | None = None  # a copy waiting while the file it copies is still followed (identity key)
+    copy_source: str | None = None  # an unpacked compressed rotation: the identity key it carries on
     outside_globs: bool = False  # no glob names it (rotated away, or found as a rotation): read it to its end
     moved_to: str | None = None  # where inotify saw it renamed to (checked before searching its directory)
     retry_at_s: float | None = None  # after an IO error: try again then (monotonic)

@@ -81,7 +81,8 @@ class Identification:
             return False
         entry = t.checkpoints.get(identity.key)
         if entry is None and f.expect_key is None:
-            source = t.checkpoints.find_copy_source(identity, f.path, size if f.outside_globs else None)
+            source = (t.checkpoints.get(f.copy_source) if f.copy_source is not None  # unpacked for it
+                      else t.checkpoints.find_copy_source(identity, f.path, size if f.outside_globs else None))
             if source is not None:
                 return self._copy_found(f, identity, source, size)
         generation, offset = 0, 0

@@ -23,6 +23,7 @@ TAIL = stage_families("tail", "Errors of the tailer, by kind (the file or direct
     tail_renames_seen               counter  renames_seen                    Renames of followed files reported by inotify.
     tail_rotations_found            counter  rotations_found                 Rotated generations written while the shipper was stopped, read.
     tail_rotations_unread           counter  rotations_unread{reason}        Rotated generations that cannot be read (compressed, no complete line).
+    tail_compressed_unpacked        counter  compressed_unpacked             Compressed rotations owing lines to a checkpoint, unpacked and read.
     tail_truncations                counter  files_truncated                 Truncations seen (copytruncate): the file is read again from 0.
     tail_truncated_while_away       counter  files_truncated_while_away      Files found shorter than their checkpoint at start: read from 0.
     tail_copies_waiting             counter  copies_waiting                  Copies (copytruncate) waiting for their original to be drained.

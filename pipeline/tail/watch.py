@@ -27,6 +27,7 @@ import logging
 import os
 
 from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
+from pipeline.tail.compressed import resume_unpacked
 from pipeline.tail.copies import Truncated, follow_copies
 from pipeline.tail.discovery import (ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files,
                                      static_base_dir)
@@ -76,6 +77,7 @@ class Watch:
                 self._inotify = watcher
         self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs), initial=True)
         await follow_moved_while_away(self._tailer)
+        await resume_unpacked(self._tailer)
         await follow_unknown_rotations(self._tailer, self._report_error)
         await self._tailer.identify_found()
         self._task = asyncio.create_task(self._run(), name="logpipe-tail-watch")

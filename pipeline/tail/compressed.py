@@ -1,0 +1,168 @@
+"""Compressed rotations that hold lines never read: unpacked and read from the checkpoint.
+
+Spring Boot's default rolling policy (`app.log.2026-12-01.0.gz`), logback patterns ending
+in `.gz` and logrotate's `compress` without `delaycompress` compress a generation as it
+rotates. Were the shipper down (or its file closed) then, the lines after the checkpoint
+of `app.log` are in the `.gz` only. On start and resume, a compressed rotation beside a
+followed path whose decompressed first line is that of a checkpointed file that is not
+settled and no longer followed is unpacked into the state directory
+(`unpacked/<file id>/`): its first line, then everything from the checkpoint's offset
+on, at the same offsets (a sparse file). That file is read under the original identity
+from its checkpoint (identification's copy rule, with the source named), so the owed
+lines arrive once, under the event ids they would have had. An unpacked file is removed
+once its entry is settled (at the next start or resume).
+
+Blocking parts (`_unpack`, `_first_bytes`, `remove_settled`) run in a worker thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import logging
+import os
+import shutil
+import zlib
+from pathlib import Path
+
+from pipeline.tail.checkpoints import Checkpoint
+from pipeline.tail.discovery import input_of_rotated
+from pipeline.tail.followed import Followed
+from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, fingerprint_of
+from pipeline.tail.rotated import RotatedFile
+from pipeline.tail.rotation_names import is_rotation_of
+from pipeline.tail.tailer_state import TailerState
+
+log = logging.getLogger(__name__)
+
+UNPACKED_DIR = "unpacked"
+SOURCE_NOTE = "live-path"  # beside an unpacked file: the followed path it was a rotation of
+COPY_BYTES = 1024 * 1024
+
+
+def _owed_entries(tailer: TailerState) -> list[Checkpoint]:
+    # identities read already: followed, found by inode after a restart, or unpacked before (the
+    # inode alone says nothing: the new live file often reuses the old file's inode)
+    reading = {key for f in tailer.files.values()
+               for key in (f.identity.key if f.identity else None, f.expect_key, f.copy_source) if key}
+    return [entry for entry in tailer.checkpoints.entries()
+            if not entry.settled and entry.identity.key not in reading]
+
+
+async def resume_unpacked(tailer: TailerState) -> None:
+    """On start: the unpacked files still owed (a stop in the middle of one) are followed
+    again; those whose identity owes nothing any more are removed."""
+    root = Path(tailer.checkpoints.path).parent / UNPACKED_DIR
+    unsettled = {entry.identity.file_id for entry in tailer.checkpoints.entries() if not entry.settled}
+    on_disk = await asyncio.to_thread(unpacked_on_disk, root, unsettled)
+    for entry in _owed_entries(tailer):
+        if entry.identity.file_id in on_disk:
+            dest, live_path = on_disk[entry.identity.file_id]
+            await _follow(tailer, dest, live_path, entry)
+
+
+async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[RotatedFile]:
+    """Unpacks the compressed rotations that owe lines to a checkpoint and follows them;
+    returns the items that owe nothing known (left to the caller to report)."""
+    root = Path(tailer.checkpoints.path).parent / UNPACKED_DIR
+    owed = _owed_entries(tailer)
+    left: list[RotatedFile] = []
+    for item in items:
+        try:
+            head = await asyncio.to_thread(_first_bytes, item.path)
+        except (OSError, EOFError, zlib.error) as exc:
+            log.warning("compressed rotation cannot be read, left unread: path=%s (%s)", item.path, exc)
+            left.append(item)
+            continue
+        entry = _owed_by(item, fingerprint_of(head), owed)
+        if entry is None:
+            left.append(item)
+            continue
+        dest = root / entry.identity.file_id / os.path.basename(entry.path)
+        try:
+            size = await asyncio.to_thread(_unpack, item.path, dest, head, entry.offset, item.live_path)
+        except (OSError, EOFError, zlib.error) as exc:
+            tailer.metrics.inc("tail_rotations_unread", reason="unpack_failed")
+            log.error("compressed rotation owed lines but could not be unpacked: path=%s into=%s (%s)",
+                      item.path, dest, exc)
+            continue
+        owed.remove(entry)
+        if size <= entry.offset:
+            await asyncio.to_thread(shutil.rmtree, dest.parent, True)
+            continue  # read to its end before it was compressed
+        log.info("reading lines owed by a compressed rotation: path=%s copy_of=%s from=%d unpacked=%s",
+                 item.path, entry.path, entry.offset, dest)
+        tailer.metrics.inc("tail_compressed_unpacked")
+        await _follow(tailer, str(dest), item.live_path, entry)
+    return left
+
+
+async def _follow(tailer: TailerState, dest: str, live_path: str, entry: Checkpoint) -> None:
+    tail_input = input_of_rotated(live_path, tailer.inputs)
+    if tail_input is None:
+        log.warning("unpacked rotation of a path no input follows any more, left unread: %s", dest)
+        return
+    st = await asyncio.to_thread(os.stat, dest)
+    f = Followed(dest, tail_input, st.st_dev, st.st_ino, st.st_size, None, outside_globs=True,
+                 copy_source=entry.identity.key, last_data_s=tailer.clock())
+    tailer.files[f.inode_key] = f
+    tailer.mark_ready(f)
+
+
+def _owed_by(item: RotatedFile, fingerprint: str | None, owed: list[Checkpoint]) -> Checkpoint | None:
+    """The unsettled checkpoint of a file gone from this directory that `item` is the
+    compressed rotation of (same device, first line and name), the one seen last."""
+    if fingerprint is None:
+        return None
+    name = os.path.basename(item.path)
+    candidates = [entry for entry in owed if entry.identity.fingerprint == fingerprint
+                  and entry.identity.device == item.device
+                  and os.path.dirname(entry.path) == os.path.dirname(item.path)
+                  and is_rotation_of(name, os.path.basename(entry.path))]
+    return max(candidates, key=lambda entry: entry.last_seen_s, default=None)
+
+
+def _first_bytes(path: str) -> bytes:
+    with gzip.open(path, "rb") as gz:
+        return gz.read(FINGERPRINT_MAX_BYTES)
+
+
+def _unpack(path: str, dest: Path, head: bytes, offset: int, live_path: str) -> int:
+    """Writes the first line of `head` at 0 and the decompressed bytes from `offset` on at
+    their offsets (what lies between is a hole); returns the decompressed size."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    (dest.parent / SOURCE_NOTE).write_text(live_path, encoding="utf-8", errors="surrogateescape")
+    newline = head.find(b"\n")
+    first = head[: newline + 1] if newline >= 0 else head
+    size = 0
+    with gzip.open(path, "rb") as gz, open(dest, "wb") as out:
+        out.write(first)
+        while block := gz.read(COPY_BYTES):
+            end = size + len(block)
+            if end > offset:
+                start = max(offset, size)
+                out.seek(start)
+                out.write(block[start - size:])
+            size = end
+        out.truncate(size)
+        out.flush()
+        os.fsync(out.fileno())
+    return size
+
+
+def unpacked_on_disk(root: Path, unsettled_file_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Blocking: per unsettled file id, its unpacked file and the live path it was a rotation
+    of; the unpacked files of identities that owe nothing any more are removed."""
+    found: dict[str, tuple[str, str]] = {}
+    try:
+        dirs = list(root.iterdir())
+    except FileNotFoundError:
+        return found
+    for d in dirs:
+        files = [p for p in d.iterdir() if p.name != SOURCE_NOTE] if d.is_dir() else []
+        note = d / SOURCE_NOTE
+        if d.name in unsettled_file_ids and len(files) == 1 and note.is_file():
+            found[d.name] = (str(files[0]), note.read_text(encoding="utf-8", errors="surrogateescape"))
+        else:
+            shutil.rmtree(d, ignore_errors=True)
+    return found
