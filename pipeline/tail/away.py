@@ -59,9 +59,10 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
     for path, err in errors.items():
         report_error(path, err, "tail_rotation_scan_errors")
     compressed = [item for item in found if item.identity is None and is_compressed(item.path)]
-    if compressed:
+    if compressed:  # read for what they owe a checkpoint, however old; the rest is reported if new
         unread = await unpack_owed(tailer, compressed)
-        found = [item for item in found if item not in compressed or item in unread]
+        found = [item for item in found if item not in compressed
+                 or (item in unread and item.mtime_s > since[item.live_path])]
     for item in found:
         if item.identity is None and item.size_bytes == 0:
             continue  # an empty rotation (a copy of an empty file): nothing to read

@@ -67,7 +67,11 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[Rot
     root = Path(tailer.checkpoints.path).parent / UNPACKED_DIR
     owed = _owed_entries(tailer)
     left: list[RotatedFile] = []
+    owed_dirs = {os.path.dirname(entry.path) for entry in owed}
     for item in items:
+        if os.path.dirname(item.path) not in owed_dirs:
+            left.append(item)  # nothing owed there: an archive is not opened
+            continue
         try:
             head = await asyncio.to_thread(_first_bytes, item.path)
         except (OSError, EOFError, zlib.error) as exc:

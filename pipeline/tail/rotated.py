@@ -45,7 +45,7 @@ def reference_times(entries: list[tuple[str, float]]) -> dict[str, float]:
 def find_rotations(since_by_live_path: dict[str, float],
                    skip: set[tuple[int, int]]) -> tuple[list[RotatedFile], dict[str, int]]:
     """Blocking: beside each live path, regular files named as its rotations and modified after
-    its reference time; (device, inode) pairs in `skip` (followed already) are left out. Also
+    its reference time (compressed ones whatever their time: what they owe decides); (device, inode) pairs in `skip` (followed already) are left out. Also
     returns the paths that could not be examined, with their errno (for the caller to report)."""
     by_dir: dict[str, list[str]] = {}
     for live in since_by_live_path:
@@ -80,7 +80,9 @@ def find_rotations(since_by_live_path: dict[str, float],
 
 def _rotated_file(path: str, live: str, since_s: float, skip: set[tuple[int, int]]) -> RotatedFile | None:
     st = os.stat(path, follow_symlinks=False)
-    if not stat_modes.S_ISREG(st.st_mode) or st.st_mtime <= since_s or (st.st_dev, st.st_ino) in skip:
+    if not stat_modes.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in skip:
+        return None
+    if st.st_mtime <= since_s and not is_compressed(path):  # compressed: what it owes decides (`compressed`)
         return None
     identity = None
     if not is_compressed(path):

@@ -99,3 +99,18 @@ async def test_a_compressed_rotation_read_before_it_was_compressed_is_not_read_a
         assert chunk.data == NEW
     assert tailer.metrics.get("tail_compressed_unpacked") == 0
     assert not os.path.exists(tmp_path / "state" / "unpacked") or not any((tmp_path / "state" / "unpacked").iterdir())
+
+
+async def test_a_compressed_rotation_older_than_the_last_checkpoint_still_gives_what_it_owes(tmp_path) -> None:
+    """Compressed while the shipper was still running, which was killed before it read the
+    renamed file to its end: the `.gz` is older than the live path's last checkpoint."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    original = await read_first_line_then_stop(tmp_path, logs)
+    rotate_compressed(logs)
+    hour_ago = time.time() - 3600
+    os.utime(logs / "app.log.2026-12-01.0.gz", (hour_ago, hour_ago))
+    store = await store_at(tmp_path)
+    async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
+        chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3))
+    assert delivered(chunks, original) == L2 + L3
