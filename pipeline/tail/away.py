@@ -17,7 +17,7 @@ from typing import Callable
 from pipeline.tail.compressed import unpack_owed
 from pipeline.tail.discovery import find_moved_while_away, input_of_rotated
 from pipeline.tail.followed import Followed
-from pipeline.tail.rotated import find_rotations, reference_times
+from pipeline.tail.rotated import RotatedFile, find_rotations, reference_times
 from pipeline.tail.rotation_names import is_compressed
 from pipeline.tail.tailer_state import TailerState
 
@@ -47,6 +47,16 @@ async def follow_moved_while_away(tailer: TailerState) -> None:
         tailer.mark_ready(f)
 
 
+def _owing_copy(tailer: TailerState, item: RotatedFile) -> bool:
+    """A rotation older than the path's last checkpoint that still owes lines: a copytruncate
+    copy of a file whose reading stopped before its end (an outage: scans went on seeing
+    the path while nothing was read)."""
+    if item.identity is None or is_compressed(item.path):
+        return False
+    source = tailer.checkpoints.find_copy_source(item.identity, item.path, item.size_bytes)
+    return source is not None and not source.settled and source.offset < item.size_bytes
+
+
 async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[str, int, str], None]) -> None:
     """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
     last saw that path, whose identity no checkpoint knows: generations born and rotated out
@@ -63,6 +73,7 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
         unread = await unpack_owed(tailer, compressed)
         found = [item for item in found if item not in compressed
                  or (item in unread and item.mtime_s > since[item.live_path])]
+    found = [item for item in found if item.mtime_s > since[item.live_path] or _owing_copy(tailer, item)]
     for item in found:
         if item.identity is None and item.size_bytes == 0:
             continue  # an empty rotation (a copy of an empty file): nothing to read

@@ -44,8 +44,8 @@ def reference_times(entries: list[tuple[str, float]]) -> dict[str, float]:
 
 def find_rotations(since_by_live_path: dict[str, float],
                    skip: set[tuple[int, int]]) -> tuple[list[RotatedFile], dict[str, int]]:
-    """Blocking: beside each live path, regular files named as its rotations and modified after
-    its reference time (compressed ones whatever their time: what they owe decides); (device, inode) pairs in `skip` (followed already) are left out. Also
+    """Blocking: beside each live path, regular files named as its rotations (the caller tells
+    the new ones, modified after its reference time, from older copies that still owe lines); (device, inode) pairs in `skip` (followed already) are left out. Also
     returns the paths that could not be examined, with their errno (for the caller to report)."""
     by_dir: dict[str, list[str]] = {}
     for live in since_by_live_path:
@@ -67,7 +67,7 @@ def find_rotations(since_by_live_path: dict[str, float],
                 continue
             path = os.path.join(directory, name)
             try:
-                item = _rotated_file(path, live, since_by_live_path[live], skip)
+                item = _rotated_file(path, live, skip)
             except FileNotFoundError:
                 continue  # deleted since the listing
             except OSError as exc:
@@ -78,12 +78,12 @@ def find_rotations(since_by_live_path: dict[str, float],
     return found, errors
 
 
-def _rotated_file(path: str, live: str, since_s: float, skip: set[tuple[int, int]]) -> RotatedFile | None:
+def _rotated_file(path: str, live: str, skip: set[tuple[int, int]]) -> RotatedFile | None:
     st = os.stat(path, follow_symlinks=False)
     if not stat_modes.S_ISREG(st.st_mode) or (st.st_dev, st.st_ino) in skip:
         return None
-    if st.st_mtime <= since_s and not is_compressed(path):  # compressed: what it owes decides (`compressed`)
-        return None
+    # an older one may still be a copy owing lines (copytruncate while nothing was read): the
+    # caller decides by what the checkpoints are owed; `since_s` marks what is new
     identity = None
     if not is_compressed(path):
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)

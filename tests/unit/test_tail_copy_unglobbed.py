@@ -10,6 +10,7 @@ import os
 import shutil
 import time
 
+from pipeline.tail.checkpoints import CheckpointStore
 from tests.unit.test_tail import append, make_tailer, pull
 from tests.unit.test_tail_copytruncate import L1, L2, L3, collect, delivered
 
@@ -106,3 +107,29 @@ async def test_an_earlier_copy_never_stands_in_when_the_latest_owes_nothing(tmp_
         chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
     assert b"first generation" not in b"".join(c.data for c in chunks)
     assert tailer.metrics.get("tail_copies_found") == 0
+
+
+async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_path_since(tmp_path) -> None:
+    """copytruncate while nothing was read (Kafka away) and discovery kept seeing the path: on
+    resume the copy is older than the path's last checkpoint, yet it still owes the lines."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2 + L3)
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store, max_chunk_bytes=len(L1)) as tailer:
+        original = (await pull(tailer)).file.file_id
+        await store.commit(original, len(L1))
+        await store.flush()
+    shutil.copyfile(log, logs / "app.log.1")
+    log.write_bytes(b"")
+    append(log, b"2026-11-26 10:05:00 the next generation\n")
+    hour_ago = time.time() - 3600
+    os.utime(logs / "app.log.1", (hour_ago, hour_ago))  # older than the last time a scan saw app.log
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
+        chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3)
+                               and b"next generation" in b"".join(c.data for c in cs))
+    assert delivered(chunks, original) == L2 + L3
