@@ -32,7 +32,8 @@ from parsers.assemble import Assembler, Source  # noqa: E402
 from parsers.event import Event  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
 from pipeline.ship.acks import AckTracker  # noqa: E402
-from pipeline.ship.shipper import Shipper, _File  # noqa: E402
+from pipeline.ship.send import ShippedFile  # noqa: E402
+from pipeline.ship.shipper import Shipper  # noqa: E402
 from sinks.codec import encode_event, event_key  # noqa: E402
 from sinks.kafka import EventProducer, ensure_topics  # noqa: E402
 
@@ -75,7 +76,7 @@ async def per_record(producer: EventProducer, topic: str, chunks: list[list[Even
 
 async def batched(shipper: Shipper, producer: EventProducer, topic: str, chunks: list[list[Event]]) -> None:
     """`Shipper._send` per chunk: batches, one partition per file, one future per batch."""
-    f = _File(None, AckTracker(), event_key("bench", "/var/log/pay/app.log"))  # type: ignore[arg-type]
+    f = ShippedFile(None, AckTracker(), event_key("bench", "/var/log/pay/app.log"))  # type: ignore[arg-type]
     for events in chunks:
         await shipper._send(producer, topic, f, events)  # noqa: SLF001
     while f.acks.outstanding:
