@@ -10,9 +10,8 @@ inotify: a full scan every `poll_min_interval_ms`, doubling up to
 `poll_max_interval_ms` while nothing changes. `_apply` reconciles a scan with the followed files: renamed files
 keep following under their new path, files whose path is gone start draining, new
 paths become PENDING files, identified at once (`Tailer.identify_found`), whether or
-not the consumer pulls. A rename's IN_MOVED_FROM/IN_MOVED_TO pair (same cookie) tells
-where a followed file went, even out of the globs or while it is closed, and finds a
-file born and renamed out of the globs between two scans (a fast writer's generation).
+not the consumer pulls. Renames (inotify's IN_MOVED_FROM/IN_MOVED_TO pairs) are
+`pipeline.tail.renames`'s.
 
 The background task is supervised: if it dies, `raise_if_failed()` makes the
 consumer's `next_chunk()` fail loudly instead of waiting forever.
@@ -29,11 +28,11 @@ import os
 from pipeline.tail.away import follow_moved_while_away, follow_unknown_rotations
 from pipeline.tail.compressed import resume_unpacked
 from pipeline.tail.copies import Truncated, follow_copies
-from pipeline.tail.discovery import (ScanResult, TailInput, find_inode, glob_inputs, input_of, scan_inputs, stat_files,
-                                     static_base_dir)
+from pipeline.tail.discovery import ScanResult, glob_inputs, scan_inputs, static_base_dir
 from pipeline.tail.followed import FileState, Followed
 from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_MOVED_TO, IN_Q_OVERFLOW, STRUCTURE_MASK,
-                              DirWatcher, InotifyEvent)
+                                   DirWatcher, InotifyEvent)
+from pipeline.tail.renames import Renames, find_rotated
 from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
@@ -57,10 +56,7 @@ class Watch:
         self._reported: set[tuple[str, int]] = set()
         self._full_scan_interval_s = FULL_SCAN_INTERVAL_S
         self._next_full_scan_s = 0.0
-        self._moved_from: dict[int, str] = {}  # inotify cookie -> the path a rename started from
-        # renamed from a followed name out of the globs before any scan found it (born and rotated
-        # between two scans): new path -> the input its old name belonged to
-        self._moved_out: dict[str, TailInput] = {}
+        self._renames = Renames(tailer)
         self._truncated: list[Truncated] = []  # followed files seen truncated: their copies are looked for
         # a glob between full scans finds what no directory event reports: matches in new
         # sub-directories of a wildcard pattern, or under a directory not (yet) watched
@@ -110,22 +106,8 @@ class Watch:
         self._rescan.set()
 
     def find_rotated(self, f: Followed) -> str | None:
-        """Blocking: where a file rotated away while closed lives now: where inotify saw it
-        renamed to, else its path, else a search of its directory by inode."""
-        if f.moved_to is not None:
-            try:
-                st = os.stat(f.moved_to)
-                if (st.st_dev, st.st_ino) == f.inode_key:
-                    return f.moved_to
-            except OSError:
-                pass  # renamed again or deleted: look for the inode below
-        try:
-            st = os.stat(f.path)
-            if (st.st_dev, st.st_ino) == f.inode_key:
-                return f.path
-        except OSError:
-            pass  # gone or unreadable path: look for the inode under another name
-        return find_inode(os.path.dirname(f.path), f.device, f.inode)
+        """Blocking: where a file rotated away while closed lives now (`renames.find_rotated`)."""
+        return find_rotated(f)
 
     async def _run(self) -> None:
         interval_s = self._rescan_interval_s if self._inotify else self._poll_min_s
@@ -142,8 +124,8 @@ class Watch:
                     continue
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
-                if self._moved_out:
-                    await self._adopt_moved_out()
+                if self._renames.moved_out:
+                    await self._renames.adopt_moved_out()
                 if self._truncated:
                     truncated, self._truncated = self._truncated, []
                     await follow_copies(self._tailer, truncated, self._report_error)
@@ -174,7 +156,8 @@ class Watch:
         tailer = self._tailer
         for directory, name, mask, cookie in batch:
             if mask & (IN_MOVED_FROM | IN_MOVED_TO) and cookie:
-                self._note_move(os.path.join(directory, name), mask, cookie)
+                if self._renames.note(os.path.join(directory, name), mask, cookie):
+                    self._rescan.set()
             if mask & IN_Q_OVERFLOW:
                 tailer.metrics.inc("tail_inotify_overflows")
                 self._rescan.set()
@@ -191,44 +174,6 @@ class Watch:
                     tailer.wakeup.set()  # may be a draining file under a new name
             if mask & STRUCTURE_MASK:
                 self._rescan.set()
-
-    def _note_move(self, path: str, mask: int, cookie: int) -> None:
-        """Pairs a rename's two events; a followed file renamed (even out of the globs, or while
-        closed beyond the descriptor budget) is looked for at its new name first."""
-        if mask & IN_MOVED_FROM:
-            if len(self._moved_from) > 1024:
-                self._moved_from.clear()  # a rename's other half outside our directories never comes
-            self._moved_from[cookie] = path
-            return
-        old = self._moved_from.pop(cookie, None)
-        if old is None:
-            return
-        claimed = False
-        for f in self._tailer.files.values():
-            if f.path == old or f.moved_to == old:
-                f.moved_to = path
-                claimed = True
-                self._tailer.metrics.inc("tail_renames_seen")
-        inputs = self._tailer.inputs
-        if not claimed and input_of(path, inputs) is None:
-            tail_input = input_of(old, inputs)
-            if tail_input is not None and not tail_input.excludes(old):
-                self._moved_out[path] = tail_input  # looked at after the next scan
-                self._rescan.set()
-
-    async def _adopt_moved_out(self) -> None:
-        """Files renamed out of the globs before a scan found them are read to their end;
-        their identity (first line) makes sure a generation read before is not read twice."""
-        wanted, self._moved_out = self._moved_out, {}
-        tailer, now = self._tailer, self._tailer.clock()
-        for path, (device, inode, size) in (await asyncio.to_thread(stat_files, list(wanted))).items():
-            if (device, inode) in tailer.files:
-                continue  # found after all, or followed under another name
-            log.info("file born and renamed out of the globs before a scan found it, reading it: path=%s", path)
-            f = Followed(path, wanted[path], device, inode, size, None, last_data_s=now, outside_globs=True)
-            tailer.files[f.inode_key] = f
-            tailer.mark_ready(f)
-            tailer.metrics.inc("tail_files_renamed_unseen")
 
     def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
         """Reconcile a scan with the followed files; True if anything changed."""

@@ -1,0 +1,91 @@
+"""Renames seen by inotify. A rename's IN_MOVED_FROM/IN_MOVED_TO pair (same cookie) tells
+where a followed file went, even out of the globs or while it is closed, and finds a
+file born and renamed out of the globs between two scans (a fast writer's generation),
+which is then read to its end. `find_rotated` looks for a file rotated away while closed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+
+from pipeline.tail.discovery import TailInput, find_inode, input_of, stat_files
+from pipeline.tail.followed import Followed
+from pipeline.tail.inotify import IN_MOVED_FROM
+from pipeline.tail.tailer_state import TailerState
+
+log = logging.getLogger(__name__)
+
+
+class Renames:
+    def __init__(self, tailer: TailerState) -> None:
+        self._tailer = tailer
+        self._moved_from: dict[int, str] = {}  # inotify cookie -> the path a rename started from
+        # renamed from a followed name out of the globs before any scan found it (born and rotated
+        # between two scans): new path -> the input its old name belonged to
+        self._moved_out: dict[str, TailInput] = {}
+
+    @property
+    def moved_out(self) -> bool:
+        """Files renamed out of the globs wait to be adopted after the next scan."""
+        return bool(self._moved_out)
+
+    def note(self, path: str, mask: int, cookie: int) -> bool:
+        """Pairs a rename's two events; a followed file renamed (even out of the globs, or while
+        closed beyond the descriptor budget) is looked for at its new name first. True when a
+        scan should look at the new name (renamed out of the globs before any scan found it)."""
+        if mask & IN_MOVED_FROM:
+            if len(self._moved_from) > 1024:
+                self._moved_from.clear()  # a rename's other half outside our directories never comes
+            self._moved_from[cookie] = path
+            return False
+        old = self._moved_from.pop(cookie, None)
+        if old is None:
+            return False
+        claimed = False
+        for f in self._tailer.files.values():
+            if f.path == old or f.moved_to == old:
+                f.moved_to = path
+                claimed = True
+                self._tailer.metrics.inc("tail_renames_seen")
+        inputs = self._tailer.inputs
+        if not claimed and input_of(path, inputs) is None:
+            tail_input = input_of(old, inputs)
+            if tail_input is not None and not tail_input.excludes(old):
+                self._moved_out[path] = tail_input  # looked at after the next scan
+                return True
+        return False
+
+    async def adopt_moved_out(self) -> None:
+        """Files renamed out of the globs before a scan found them are read to their end;
+        their identity (first line) makes sure a generation read before is not read twice."""
+        wanted, self._moved_out = self._moved_out, {}
+        tailer, now = self._tailer, self._tailer.clock()
+        for path, (device, inode, size) in (await asyncio.to_thread(stat_files, list(wanted))).items():
+            if (device, inode) in tailer.files:
+                continue  # found after all, or followed under another name
+            log.info("file born and renamed out of the globs before a scan found it, reading it: path=%s", path)
+            f = Followed(path, wanted[path], device, inode, size, None, last_data_s=now, outside_globs=True)
+            tailer.files[f.inode_key] = f
+            tailer.mark_ready(f)
+            tailer.metrics.inc("tail_files_renamed_unseen")
+
+
+def find_rotated(f: Followed) -> str | None:
+    """Blocking: where a file rotated away while closed lives now: where inotify saw it
+    renamed to, else its path, else a search of its directory by inode."""
+    if f.moved_to is not None:
+        try:
+            st = os.stat(f.moved_to)
+            if (st.st_dev, st.st_ino) == f.inode_key:
+                return f.moved_to
+        except OSError:
+            pass  # renamed again or deleted: look for the inode below
+    try:
+        st = os.stat(f.path)
+        if (st.st_dev, st.st_ino) == f.inode_key:
+            return f.path
+    except OSError:
+        pass  # gone or unreadable path: look for the inode under another name
+    return find_inode(os.path.dirname(f.path), f.device, f.inode)
