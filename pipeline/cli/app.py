@@ -12,7 +12,7 @@ from pipeline.cli.args import add_global_options
 from pipeline.cli.logsetup import setup_logging
 from pipeline.config.load import ConfigError
 from pipeline.stack.procs import StackError
-from pipeline.tail.checkpoints import CheckpointError
+from pipeline.tail.checkpoint_file import CheckpointError
 from sinks.elasticsearch import EsConfigError
 from sinks.kafka_client import KafkaConfigError
 

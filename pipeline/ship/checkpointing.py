@@ -14,7 +14,8 @@ import time
 
 from pipeline.metrics.registry import Metrics
 from pipeline.ship.send import ShippedFile
-from pipeline.tail.checkpoints import CheckpointError, CheckpointStore
+from pipeline.tail.checkpoint_file import CheckpointError
+from pipeline.tail.checkpoints import CheckpointStore
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,8 @@ from typing import Any
 
 from pipeline.metrics.registry import Metrics
 from pipeline.ship.send import KafkaOutage
-from pipeline.tail.checkpoints import CheckpointError, CheckpointStore
+from pipeline.tail.checkpoint_file import CheckpointError
+from pipeline.tail.checkpoints import CheckpointStore
 from sinks.backoff import Backoff
 from sinks.kafka import EventProducer, ensure_topics
 from sinks.kafka_client import KafkaConfigError

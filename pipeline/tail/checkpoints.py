@@ -9,108 +9,29 @@ One entry per file (`FileIdentity.key`), holding its current generation. For one
 identity and generation the offset never goes backwards; a commit for an older
 generation (acks arriving after a copytruncate) is ignored and counted.
 
-File format (JSON, `"version": 1`): written to a temp file in the same directory,
-fsynced, renamed over the old one, then the directory is fsynced, all in a worker
-thread. A corrupt or unreadable file is an error for the caller to decide on: an
-empty start would re-ship everything.
+The file itself (format, atomic writes, errors) is `pipeline.tail.checkpoint_file`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
-import errno as errno_names
-import json
-import logging
 import os
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-import orjson
-
 from pipeline.metrics.registry import Metrics
-from pipeline.tail.metrics import TAIL
+from pipeline.tail.checkpoint_file import Checkpoint, encode_checkpoints, read_checkpoints, write_checkpoints
 from pipeline.tail.identity import FileIdentity
+from pipeline.tail.metrics import TAIL
 from pipeline.tail.rotation_names import same_live_file
 
-log = logging.getLogger(__name__)
-
-CHECKPOINT_FORMAT_VERSION = 1
 REFRESH_S = 60.0  # an unchanged store is written again this often, for its times seen
 DEFAULT_FORGET_AFTER_S = 7 * 24 * 3600.0
 
 
-class CheckpointError(Exception):
-    """The checkpoint file cannot be used; `path` and `errno` (None if not an OS error)."""
-
-    def __init__(self, message: str, path: Path, errno: int | None = None) -> None:
-        super().__init__(message)
-        self.path = path
-        self.errno = errno
-
-
-class CheckpointCorruptError(CheckpointError):
-    """The file exists but is not a checkpoint file this version can read."""
-
-
-class CheckpointReadError(CheckpointError):
-    """The file exists but cannot be read (permission, IO error)."""
-
-
-class CheckpointWriteError(CheckpointError):
-    """flush() failed (disk full, read-only); the previous file is untouched."""
-
-
 class UnknownFileIdError(KeyError):
     """commit() for a file id the store has never been told about."""
-
-
-@dataclass(slots=True)
-class Checkpoint:
-    identity: FileIdentity  # carries the current generation
-    offset: int
-    path: str
-    last_seen_s: float  # wall clock
-    released: bool = False  # its bytes are gone (truncated): the same key again is a new life
-    drained_at: int | None = None  # read to its end here after rotation/deletion
-    copy_inode: int | None = None  # a copytruncate copy that carries on this identity (adopted)
-
-    @property
-    def settled(self) -> bool:
-        """Nothing more is owed: released, or drained and acknowledged up to where it was drained.
-        A drained file whose last bytes were not yet acknowledged (a crash in between) is still
-        owed them: a restart finds it by inode and reads them again."""
-        return self.released or (self.drained_at is not None and self.offset >= self.drained_at)
-
-    def state(self) -> tuple[object, ...]:
-        """What a flush must persist when it changes (the time seen aside)."""
-        return (self.identity, self.offset, self.path, self.released, self.drained_at, self.copy_inode)
-
-    def to_json(self) -> dict[str, object]:
-        ident = self.identity
-        return {"device": ident.device, "inode": ident.inode, "fingerprint": ident.fingerprint,
-                "generation": ident.generation, "offset": self.offset, "path": self.path,
-                "last_seen_s": self.last_seen_s, "released": self.released, "drained_at": self.drained_at,
-                "copy_inode": self.copy_inode}
-
-    @classmethod
-    def from_json(cls, item: dict[str, object]) -> Checkpoint:
-        ident = FileIdentity(int(item["device"]), int(item["inode"]), int(item["generation"]),
-                             str(item["fingerprint"]))
-        offset = int(item["offset"])
-        if offset < 0 or ident.generation < 0:
-            raise ValueError("negative offset or generation")
-        released = item.get("released", False)
-        if not isinstance(released, bool):
-            raise ValueError("released is not a boolean")
-        drained_at = item.get("drained_at")
-        if drained_at is not None and (not isinstance(drained_at, int) or drained_at < 0):
-            raise ValueError("drained_at is not a non-negative integer")
-        copy_inode = item.get("copy_inode")
-        if copy_inode is not None and not isinstance(copy_inode, int):
-            raise ValueError("copy_inode is not an integer")
-        return cls(ident, offset, str(item["path"]), float(item["last_seen_s"]), released, drained_at, copy_inode)
 
 
 def _rotated_name_of(name: str, original: str) -> bool:
@@ -133,24 +54,7 @@ class CheckpointStore:
     # -- reading ---------------------------------------------------------------
     async def load(self) -> None:
         """Read the file back; a missing file is a first start (empty store)."""
-        self._entries = await asyncio.to_thread(self._read)
-
-    def _read(self) -> dict[str, Checkpoint]:
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return {}
-        except OSError as exc:
-            raise CheckpointReadError(f"cannot read checkpoints {self.path}: {exc.strerror}",
-                                      self.path, exc.errno) from exc
-        try:
-            doc = json.loads(raw)
-            if not isinstance(doc, dict) or doc.get("version") != CHECKPOINT_FORMAT_VERSION:
-                raise ValueError(f"unsupported version {doc.get('version') if isinstance(doc, dict) else None!r}")
-            entries = [Checkpoint.from_json(item) for item in doc["files"]]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise CheckpointCorruptError(f"corrupt checkpoint file {self.path}: {exc}", self.path) from exc
-        return {entry.identity.key: entry for entry in entries}
+        self._entries = await asyncio.to_thread(read_checkpoints, self.path)
 
     def get(self, key: str) -> Checkpoint | None:
         """Entry for a file (`FileIdentity.key`), whatever its generation."""
@@ -274,41 +178,7 @@ class CheckpointStore:
             state = [entry.state() for entry in self._entries.values()]
             if if_changed and state == self._written and now - self._written_at_s < REFRESH_S:
                 return
-            doc = {"version": CHECKPOINT_FORMAT_VERSION, "written_at_s": now,
-                   "files": [entry.to_json() for entry in self._entries.values()]}
-            payload = orjson.dumps(doc, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
-            await asyncio.to_thread(self._write, payload)
+            payload = encode_checkpoints(self._entries.values(), now)
+            await asyncio.to_thread(write_checkpoints, self.path, payload, self._metrics)
             self._written, self._written_at_s = state, now
             self._metrics.inc("checkpoint_flushes")
-
-    def _write(self, payload: bytes) -> None:
-        tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-            try:
-                view = memoryview(payload)
-                while view:
-                    view = view[os.write(fd, view):]
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(tmp, self.path)
-            dir_fd = os.open(self.path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        except OSError as exc:
-            self._metrics.inc("checkpoint_flush_errors", errno=errno_names.errorcode.get(exc.errno, exc.errno))
-            log.error("checkpoint flush failed: path=%s errno=%s %s", self.path, exc.errno, exc.strerror)
-            self._remove_temp(tmp)
-            raise CheckpointWriteError(f"cannot write checkpoints {self.path}: {exc.strerror}",
-                                       self.path, exc.errno) from exc
-
-    def _remove_temp(self, tmp: Path) -> None:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError as exc:
-            log.warning("cannot remove checkpoint temp file %s: errno=%s", tmp, exc.errno)
-            self._metrics.inc("checkpoint_temp_cleanup_errors")

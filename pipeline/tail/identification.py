@@ -5,8 +5,9 @@ consumer pulls: while shipping waits (back-pressure, a Kafka outage) new files a
 still opened and their identity recorded in the checkpoints, so a rename out of the
 globs cannot hide them and a restart finds them by inode. Files stay open within the
 tailer's descriptor budget; beyond it they are closed and found again by inode (or where
-inotify saw them renamed to) when read. The consumer identifies a file the same way
-when it reaches it first. Every step runs under the tailer's IO lock.
+inotify saw them renamed to) when read, and used only if they still are the same file
+(`reopen`). The consumer identifies a file the same way when it reaches it first. Every
+step runs under the tailer's IO lock.
 
 A file that starts with the same line as a known file and is named as its rotation is a
 copytruncate copy (`_copy_found`).
@@ -18,7 +19,7 @@ import asyncio
 import logging
 import os
 
-from pipeline.tail.checkpoints import Checkpoint
+from pipeline.tail.checkpoint_file import Checkpoint
 from pipeline.tail.followed import FileState, Followed, NotThisFile
 from pipeline.tail.identity import FileIdentity
 from pipeline.tail.tailer_state import TailerState
@@ -106,6 +107,37 @@ class Identification:
         t.checkpoints.register(f.identity, f.path, offset)
         t.resume[f.identity.file_id] = offset
         t.metrics.inc("tail_files_identified")
+        return True
+
+    async def reopen(self, f: Followed) -> bool:
+        """Open a known file again, checking it still is the same file (inode reuse)."""
+        t = self._tailer
+        path = f.path
+        if f.state is FileState.DRAINING:
+            path = await asyncio.to_thread(t.watch.find_rotated, f)
+            if path is None:
+                if f.bytes_behind:
+                    t.metrics.inc("tail_files_lost", reason="gone_while_closed")
+                    log.error("file gone before it was drained: path=%s unread_bytes=%d", f.path, f.bytes_behind)
+                return False
+        try:
+            fd, identity, size = await t.descriptors.identify_open(path, f, None)
+        except NotThisFile:
+            t.watch.request_rescan()
+            return False
+        f.fd = fd
+        if f.state is FileState.RELEASED:
+            return False
+        same = identity is not None and (identity.key == f.identity.key or (
+            f.adopted and identity.fingerprint == f.identity.fingerprint and identity.device == f.identity.device))
+        if not same:
+            t.metrics.inc("tail_inode_reused")
+            log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
+            t.descriptors.close(f)
+            f.state = FileState.DRAINING
+            t.watch.request_rescan()  # the new file at this inode is found and followed
+            return False
+        t.descriptors.touch(f)
         return True
 
     def _copy_found(self, f: Followed, identity: FileIdentity, source: Checkpoint, size: int) -> bool:

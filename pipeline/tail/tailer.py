@@ -38,8 +38,7 @@ from pipeline.tail.copies import Truncated
 from pipeline.tail.descriptors import Descriptors
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.identification import Identification
-from pipeline.tail.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, NotThisFile,
-                               TailerStopped, read_at)
+from pipeline.tail.followed import TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, TailerStopped, read_at
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.watch import Watch
@@ -215,7 +214,7 @@ class Tailer:
     async def _read_step(self, f: Followed) -> Chunk | None:
         if f.state is FileState.PENDING and not await self.identification.identify(f):
             return None
-        if f.fd is None and not await self._reopen(f):
+        if f.fd is None and not await self.identification.reopen(f):
             return self.release(f) if f.state is FileState.DRAINING else None
         if f.state is FileState.RELEASED:
             return None
@@ -242,36 +241,6 @@ class Tailer:
         self.metrics.inc("tail_chunks")
         self.mark_ready(f)  # more may follow; round robin puts it behind the others
         return chunk
-
-    async def _reopen(self, f: Followed) -> bool:
-        """Open a known file again, checking it still is the same file (inode reuse)."""
-        path = f.path
-        if f.state is FileState.DRAINING:
-            path = await asyncio.to_thread(self.watch.find_rotated, f)
-            if path is None:
-                if f.bytes_behind:
-                    self.metrics.inc("tail_files_lost", reason="gone_while_closed")
-                    log.error("file gone before it was drained: path=%s unread_bytes=%d", f.path, f.bytes_behind)
-                return False
-        try:
-            fd, identity, size = await self.descriptors.identify_open(path, f, None)
-        except NotThisFile:
-            self.watch.request_rescan()
-            return False
-        f.fd = fd
-        if f.state is FileState.RELEASED:
-            return False
-        same = identity is not None and (identity.key == f.identity.key or (
-            f.adopted and identity.fingerprint == f.identity.fingerprint and identity.device == f.identity.device))
-        if not same:
-            self.metrics.inc("tail_inode_reused")
-            log.warning("inode reused by another file: path=%s inode=%d", path, f.inode)
-            self.descriptors.close(f)
-            f.state = FileState.DRAINING
-            self.watch.request_rescan()  # the new file at this inode is found and followed
-            return False
-        self.descriptors.touch(f)
-        return True
 
     def _truncated(self, f: Followed) -> Chunk:
         self.metrics.inc("tail_truncations")

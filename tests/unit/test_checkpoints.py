@@ -9,8 +9,8 @@ import os
 import pytest
 
 from pipeline.tail import checkpoints as checkpoints_module
-from pipeline.tail.checkpoints import (CheckpointCorruptError, CheckpointReadError, CheckpointStore,
-                                  CheckpointWriteError, UnknownFileIdError)
+from pipeline.tail.checkpoint_file import CheckpointCorruptError, CheckpointReadError, CheckpointWriteError
+from pipeline.tail.checkpoints import CheckpointStore, UnknownFileIdError
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.identity import FileIdentity
 
