@@ -6,15 +6,16 @@ The caller parses each line's prefix once and pushes it here:
 * a line without a prefix (`None`: a stack frame, a `Caused by:`, a traceback line,
   any line the format does not recognise) continues the pending record;
 * a `raw` prefix (a non-indented line without a timestamp or known layout) is where
-  the dialect's rule table decides, as in Fluent Bit's `flb_ml_rule.c`: rows of
-  (state, regex, next state); a line that matches a row from the current state
-  continues the record. After a record that started without a prefix, any other line
-  starts a new one, whose first state comes from the `start_state` rows. After a
-  structured start line (zero-configuration files mix both), a raw line continues the
-  record (`ERROR ...` + `java.lang.X: msg`, a message over several lines), unless a
-  trace in the record has ended: after Java frames any such line starts a record, after
-  Python's exception line one that starts another trace does; the rules follow the
-  lines of a structured record too once it holds a trace.
+  the dialect's rule table (`parsers.multiline_rules`) decides, as in Fluent Bit's
+  `flb_ml_rule.c`: rows of (state, regex, next state); a line that matches a row from
+  the current state continues the record. After a record that started without a
+  prefix, any other line starts a new one, whose first state comes from the
+  `start_state` rows. After a structured start line (zero-configuration files mix
+  both), a raw line continues the record (`ERROR ...` + `java.lang.X: msg`, a message
+  over several lines), unless a trace in the record has ended: after Java frames any
+  such line starts a record, after Python's exception line one that starts another
+  trace does; the rules follow the lines of a structured record too once it holds a
+  trace.
 
 Records close on the next start line, at `poll()` after `flush_after_ms` idle, or at
 `finish()`. Bounds: lines past `max_event_lines` / `max_event_bytes` are dropped and
@@ -24,55 +25,15 @@ pushed byte belongs to exactly one record.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
+                                     START, TRACE_ENDED, RuleTable)
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
 
-START = "start_state"
-_JAVA_HEADER = (r"^[\t ]?(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
-                r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?(?:[:;]|\s*$)")
-_JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
-_JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
-
-JAVA_RULES: tuple[tuple[str, str, str], ...] = (
-    (START, _JAVA_HEADER, "java_after_exception"),
-    (START, _JAVA_FRAME, "java"),  # frames under a line the header rule missed: a trace all the same
-    ("java_after_exception", _JAVA_FRAME, "java"),
-    ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
-    ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
-    ("java", _JAVA_FRAME, "java"),
-    ("java", _JAVA_CAUSE, "java_after_exception"),
-)
-_PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
-PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
-    (START, _PY_TRACEBACK, "python"),
-    ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
-    ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
-    ("python_exc", r"^\s*$", "python_exc"),
-    ("python_exc", r"^(?:During handling of the above exception|The above exception was the direct cause)",
-     "python_chain"),
-    ("python_chain", r"^\s*$", "python_chain"),
-    ("python_chain", _PY_TRACEBACK, "python"),
-)
 _INDENT = frozenset(" \t")
-_CONT_FIRST = frozenset("\t CS")  # first characters of the messages _PREFIXED_CONTINUATION matches
-_PREFIXED_CONTINUATION = re.compile(
-    r"[\t ]+(?:at [\w$.<>/]+\(|\.\.\. \d+ (?:more|common frames omitted)|File \")|(?:Caused by|Suppressed): ")
-# A raw record in this state (an exception line, no frame yet) holds the raw lines after
-# it, up to MAX_HELD, until a frame shows they belong to its message.
-HOLD_STATE = "java_after_exception"
-MAX_HELD = 50
-_CAUSE_RX = re.compile(_JAVA_CAUSE)
-# States in which a trace has ended (frames seen, or Python's exception line): a new
-# exception header there starts a new record even after a structured start line.
-TRACE_ENDED = frozenset(("java", "python_exc"))
-# After a Java trace's frames, a non-indented line that is no `Caused by:` is not the
-# trace's (System.out output in catalina.out); Python's exception line may be followed by
-# more lines of its message, so python_exc does not end a record this way.
-AFTER_FRAMES = "java"
-DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
+MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 
 
 @dataclass(slots=True)
@@ -91,32 +52,6 @@ class RawRecord:
     @property
     def lines(self) -> list[str]:
         return [self.first_line, *self.continuation]
-
-
-class RuleTable:
-    """Compiled (state, regex, next state) rows."""
-
-    __slots__ = ("start", "by_state")
-
-    def __init__(self, rows: tuple[tuple[str, str, str], ...]) -> None:
-        self.start = tuple((re.compile(rx), nxt) for st, rx, nxt in rows if st == START)
-        self.by_state: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {}
-        for st, rx, nxt in rows:
-            if st != START:
-                self.by_state[st] = self.by_state.get(st, ()) + ((re.compile(rx), nxt),)
-
-    def step(self, state: str, line: str) -> str | None:
-        """The next state if `line` continues a record in `state`, else None."""
-        for rx, nxt in self.by_state.get(state, ()):
-            if rx.match(line):
-                return nxt
-        return None
-
-    def first_state(self, line: str) -> str:
-        for rx, nxt in self.start:
-            if rx.match(line):
-                return nxt
-        return START
 
 
 class Multiline:
@@ -231,7 +166,7 @@ class Multiline:
                 prefix = parse(text)
             pending = self._pending
             if prefix is not None and prefix.format != "raw" and not self._held:  # push(): the 95% case
-                if self._track and pending is not None and (prefix.message[:1] in _CONT_FIRST or self._state != START) \
+                if self._track and pending is not None and (prefix.message[:1] in CONT_FIRST or self._state != START) \
                         and self._prefixed_continuation(prefix, pending):
                     self._append(pending, prefix.message, offset, end)
                     offset = end
@@ -286,7 +221,7 @@ class Multiline:
             if nxt is not None:
                 self._state = nxt
                 return True
-        if _PREFIXED_CONTINUATION.match(msg) is None:
+        if PREFIXED_CONTINUATION.match(msg) is None:
             return False
         self._state = self._rules.first_state(msg) if state == START else self._rules.step(state, msg) or state
         return True
@@ -298,7 +233,7 @@ class Multiline:
         releases them, and the line is pushed after."""
         structured = prefix is not None and prefix.format != "raw"
         nxt = None if structured else self._rules.step(self._state, line)
-        if nxt is not None and nxt != HOLD_STATE or nxt == HOLD_STATE and _CAUSE_RX.match(line):
+        if nxt is not None and nxt != HOLD_STATE or nxt == HOLD_STATE and CAUSE_RX.match(line):
             pending = self._pending
             for held in self._held:
                 self._append(pending, held[0], held[2], held[3])

@@ -1,0 +1,80 @@
+"""The multi-line dialects as data: rows of (state, regex, next state), as in Fluent Bit's
+`flb_ml_parser_java.c` and `flb_ml_parser_python.c`, and `RuleTable`, their compiled
+form, which `parsers.multiline` runs. A record's first line picks its first state from
+the `start_state` rows; a line that matches a row from the current state continues it.
+The named states below are those the assembler treats apart (held lines, ended traces).
+"""
+
+from __future__ import annotations
+
+import re
+
+START = "start_state"
+_JAVA_HEADER = (r"^[\t ]?(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
+                r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?(?:[:;]|\s*$)")
+_JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
+_JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
+
+JAVA_RULES: tuple[tuple[str, str, str], ...] = (
+    (START, _JAVA_HEADER, "java_after_exception"),
+    (START, _JAVA_FRAME, "java"),  # frames under a line the header rule missed: a trace all the same
+    ("java_after_exception", _JAVA_FRAME, "java"),
+    ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
+    ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
+    ("java", _JAVA_FRAME, "java"),
+    ("java", _JAVA_CAUSE, "java_after_exception"),
+)
+_PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
+PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
+    (START, _PY_TRACEBACK, "python"),
+    ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
+    ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
+    ("python_exc", r"^\s*$", "python_exc"),
+    ("python_exc", r"^(?:During handling of the above exception|The above exception was the direct cause)",
+     "python_chain"),
+    ("python_chain", r"^\s*$", "python_chain"),
+    ("python_chain", _PY_TRACEBACK, "python"),
+)
+CONT_FIRST = frozenset("\t CS")  # first characters of the messages PREFIXED_CONTINUATION matches
+# A trace line behind a layout's prefix (logcat, a logger per line): a frame, `... N more`,
+# a Python `File "..."` line, or a cause.
+PREFIXED_CONTINUATION = re.compile(
+    r"[\t ]+(?:at [\w$.<>/]+\(|\.\.\. \d+ (?:more|common frames omitted)|File \")|(?:Caused by|Suppressed): ")
+# A raw record in this state (an exception line, no frame yet) holds the raw lines after
+# it, up to `parsers.multiline.MAX_HELD`, until a frame shows they belong to its message.
+HOLD_STATE = "java_after_exception"
+CAUSE_RX = re.compile(_JAVA_CAUSE)
+# States in which a trace has ended (frames seen, or Python's exception line): a new
+# exception header there starts a new record even after a structured start line.
+TRACE_ENDED = frozenset(("java", "python_exc"))
+# After a Java trace's frames, a non-indented line that is no `Caused by:` is not the
+# trace's (System.out output in catalina.out); Python's exception line may be followed by
+# more lines of its message, so python_exc does not end a record this way.
+AFTER_FRAMES = "java"
+DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
+
+
+class RuleTable:
+    """Compiled (state, regex, next state) rows."""
+
+    __slots__ = ("start", "by_state")
+
+    def __init__(self, rows: tuple[tuple[str, str, str], ...]) -> None:
+        self.start = tuple((re.compile(rx), nxt) for st, rx, nxt in rows if st == START)
+        self.by_state: dict[str, tuple[tuple[re.Pattern[str], str], ...]] = {}
+        for st, rx, nxt in rows:
+            if st != START:
+                self.by_state[st] = self.by_state.get(st, ()) + ((re.compile(rx), nxt),)
+
+    def step(self, state: str, line: str) -> str | None:
+        """The next state if `line` continues a record in `state`, else None."""
+        for rx, nxt in self.by_state.get(state, ()):
+            if rx.match(line):
+                return nxt
+        return None
+
+    def first_state(self, line: str) -> str:
+        for rx, nxt in self.start:
+            if rx.match(line):
+                return nxt
+        return START
