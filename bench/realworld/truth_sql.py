@@ -16,19 +16,23 @@ import re
 
 from truth_rules import is_header, line_millis, record_end, thread_of
 
-DRUID_RE = re.compile(r"slow sql (\d+) millis\. ?(.*)$")
-PARAMS_TAIL_RE = re.compile(r"\[[^\[\]]*\]\s*$")
-PREP_RE = re.compile(r"==>\s+Preparing: ?(.*)$")
-MYBATIS_TAIL_RE = re.compile(r"(==> Parameters:|<==\s+(Columns|Row|Total|Updates):)")
-MYBATIS_END_RE = re.compile(r"<==\s+(Total|Updates): ?\d+")
-LOGGER_RE = re.compile(r"\]\s+(?:DEBUG|TRACE|INFO)\s+(\S+)")
-P6SPY3_RE = re.compile(r"^\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$")
-P6SPY1_RE = re.compile(r"^\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$")
-# a project's own p6spy MessageFormattingStrategy: "date | OperationTime{ms}ms|", ":", indented SQL
-P6SPY_CUSTOM_RE = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| OperationTime(\d+)ms\|$")
-# p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
-# then the prepared statement and the executed one (each may run over lines), ";" at the end
-P6SPY_MULTI_RE = re.compile(r"#\d{13} \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|")
+# The SQL rules' patterns, by name, compiled once.
+RX = {name: re.compile(pattern) for name, pattern in (
+    ("druid", r"slow sql (\d+) millis\. ?(.*)$"),
+    ("params_tail", r"\[[^\[\]]*\]\s*$"),
+    ("prep", r"==>\s+Preparing: ?(.*)$"),
+    ("mybatis_tail", r"(==> Parameters:|<==\s+(Columns|Row|Total|Updates):)"),
+    ("mybatis_end", r"<==\s+(Total|Updates): ?\d+"),
+    ("logger", r"\]\s+(?:DEBUG|TRACE|INFO)\s+(\S+)"),
+    ("p6spy3", r"^\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$"),
+    ("p6spy1", r"^\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$"),
+    # a project's own p6spy MessageFormattingStrategy: "date | OperationTime{ms}ms|", ":", indented SQL
+    ("p6spy_custom", r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| OperationTime(\d+)ms\|$"),
+    # p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
+    # then the prepared statement and the executed one (each may run over lines), ";" at the end
+    ("p6spy_multi", r"#\d{13} \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|"),
+    ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b"),
+)}
 P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
 
 TIMING_RES = [
@@ -41,21 +45,20 @@ TIMING_RES = [
     (re.compile(r"Started (\S+) in (\d+(?:\.\d+)?) (seconds)"), 1, 2, 3),
     (re.compile(r"(\S[^\]]{0,80}?)\s+(?:in|after)\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds)\b"), 1, 2, 3),
 ]
-TIMING_HINT_RE = re.compile(r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b")
 UNIT_MS = {"ms": 1.0, "毫秒": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0, "seconds": 1000.0, "秒": 1000.0}
 
 
 def druid(lines: list[str]) -> list[dict]:
     out = []
     for i, line in enumerate(lines):
-        m = DRUID_RE.search(line)
+        m = RX["druid"].search(line)
         if not m:
             continue
         j = i + 1
         while j < len(lines) and lines[j] != "" and not is_header(lines[j]):
             j += 1
         text = "\n".join([m.group(2)] + lines[i + 1:j])
-        text = PARAMS_TAIL_RE.sub("", text.rstrip())
+        text = RX["params_tail"].sub("", text.rstrip())
         out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(m.group(1)),
                     "statement": text, "source": "druid"})
     return out
@@ -64,26 +67,26 @@ def druid(lines: list[str]) -> list[dict]:
 def mybatis(lines: list[str]) -> list[dict]:
     out, used = [], set()
     for i, line in enumerate(lines):
-        m = PREP_RE.search(line)
+        m = RX["prep"].search(line)
         if not m:
             continue
         thread, logger = thread_of(line), _logger(line)
         mine = [i]
         for j in range(i + 1, min(len(lines), i + 400)):
             other = lines[j]
-            if PREP_RE.search(other) and thread_of(other) == thread and _logger(other) == logger:
+            if RX["prep"].search(other) and thread_of(other) == thread and _logger(other) == logger:
                 break  # the next statement of this mapper on this thread
-            if j in used or not MYBATIS_TAIL_RE.search(other):
+            if j in used or not RX["mybatis_tail"].search(other):
                 continue
             if thread_of(other) != thread or _logger(other) != logger:
                 continue
             mine.append(j)
-            if MYBATIS_END_RE.search(other):
+            if RX["mybatis_end"].search(other):
                 break
         used.update(mine)
         end = mine[-1]
         t0, t1 = line_millis(line), line_millis(lines[end])
-        dur = float(t1 - t0) if (t0 is not None and t1 is not None and MYBATIS_END_RE.search(lines[end])
+        dur = float(t1 - t0) if (t0 is not None and t1 is not None and RX["mybatis_end"].search(lines[end])
                                  and thread is not None and t1 >= t0) else None
         out.append({"lines": [k + 1 for k in mine], "duration_ms": dur,
                     "statement": m.group(1).rstrip("\r"), "source": "mybatis"})
@@ -91,20 +94,20 @@ def mybatis(lines: list[str]) -> list[dict]:
 
 
 def _logger(line: str) -> str | None:
-    m = LOGGER_RE.search(line)
+    m = RX["logger"].search(line)
     return m.group(1) if m else None
 
 
 def p6spy(lines: list[str]) -> list[dict]:
     out = []
     for i, line in enumerate(lines):
-        c = P6SPY_CUSTOM_RE.match(line)
+        c = RX["p6spy_custom"].match(line)
         if c and i + 2 < len(lines) and lines[i + 1] == ":":
             j = record_end(lines, i + 2)
             out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(c.group(1)),
                         "statement": "\n".join(lines[i + 2:j]), "source": "p6spy"})
             continue
-        c = P6SPY_MULTI_RE.search(line)
+        c = RX["p6spy_multi"].search(line)
         if c and c.group(2) in P6SPY_CATEGORIES:
             j = record_end(lines, i + 1)
             block = lines[i + 1:j]
@@ -113,7 +116,7 @@ def p6spy(lines: list[str]) -> list[dict]:
             out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": float(elapsed) if elapsed >= 0 else None,
                         "statement": "\n".join(half).removesuffix(";"), "source": "p6spy"})
             continue
-        m = P6SPY3_RE.match(line) or P6SPY1_RE.match(line)
+        m = RX["p6spy3"].match(line) or RX["p6spy1"].match(line)
         if not m or m.group(2) not in P6SPY_CATEGORIES:
             continue
         j = record_end(lines, i + 1)  # a statement with newlines runs on until the next p6spy line
@@ -131,7 +134,7 @@ def timings(lines: list[str], sql_lines: set[int]) -> list[dict]:
     for i, line in enumerate(lines):
         if i + 1 in sql_lines:
             continue
-        if not TIMING_HINT_RE.search(line) or P6SPY_MULTI_RE.search(line):
+        if not RX["timing_hint"].search(line) or RX["p6spy_multi"].search(line):
             continue  # p6spy's own lines (commit, debug) are SQL-layer records, not timings
         text = line[:2000]
         for rx, subj, num, unit in TIMING_RES:
