@@ -16,8 +16,17 @@ REPO = Path(__file__).resolve().parents[2]
 INDEX_PREFIX = "chaos-events"
 
 
-def _common(bootstrap: str, es_url: str) -> str:
+def _stage_config(host: str, state_dir: str, bootstrap: str, es_url: str, *, host_keys: str = "",
+                  inputs: str = "") -> str:
+    """One stage's config: its host and state folder (a shipper's also its host keys and
+    inputs), then the parse, Kafka, Elasticsearch and alert settings every stage shares."""
     return f"""
+[host]
+name = "{host}"
+{host_keys}
+{inputs}
+[state]
+dir = "{state_dir}"
 [parse]
 in_app = ["com.fpay"]
 [kafka]
@@ -39,28 +48,12 @@ def write_configs(run_dir: Path, hosts: tuple[str, ...], bootstrap: str, es_url:
     out: dict[str, Path] = {}
     for h in hosts:
         glob = "app-*.log" if h in narrow_hosts else "app-*.log*"
-        p = run_dir / f"ship-{h}.toml"
-        p.write_text(f"""
-[host]
-name = "chaos-{h}"
-service = "payments"
-timezone = "UTC"
-[[inputs]]
-paths = ["logs/{h}/{glob}"]
-format = "logback"
-multiline = "java"
-[state]
-dir = "state/ship-{h}"
-""" + _common(bootstrap, es_url))
-        out[f"ship-{h}"] = p
-    p = run_dir / "consume.toml"
-    p.write_text(f"""
-[host]
-name = "chaos-consumer"
-[state]
-dir = "state/consume"
-""" + _common(bootstrap, es_url))
-    out["consume"] = p
+        out[f"ship-{h}"] = run_dir / f"ship-{h}.toml"
+        out[f"ship-{h}"].write_text(_stage_config(
+            f"chaos-{h}", f"state/ship-{h}", bootstrap, es_url, host_keys='service = "payments"\ntimezone = "UTC"',
+            inputs=f'[[inputs]]\npaths = ["logs/{h}/{glob}"]\nformat = "logback"\nmultiline = "java"'))
+    out["consume"] = run_dir / "consume.toml"
+    out["consume"].write_text(_stage_config("chaos-consumer", "state/consume", bootstrap, es_url))
     return out
 
 
