@@ -13,7 +13,7 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from pipeline.metrics.registry import Metrics
@@ -37,6 +37,7 @@ class OutageRecovery:
     stall_timeout_s: float
     _failure: BaseException | None
     _stopping: asyncio.Event
+    _run_once: Callable[[], Awaitable[None]]  # one life, from the checkpoints to an outage or stop
 
     async def _lives(self) -> None:
         while not self._stopping.is_set():

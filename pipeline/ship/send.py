@@ -27,6 +27,8 @@ _T = TypeVar("_T")
 
 @dataclass
 class ShippedFile:
+    """A file being shipped in this life: its assembler, what Kafka acknowledged, its key."""
+
     assembler: Assembler
     acks: AckTracker
     key: bytes
