@@ -2,14 +2,14 @@
 
 A pid file outlives its process (a crash, a reboot, a `kill -9`) and the kernel hands the
 pid to another process sooner or later: `logpipe stack down` must never signal that one.
-The process a pid file names is the service's only when
-
-* its command line carries the service's marks (Kafka: `kafka.Kafka` and its properties
-  file; Elasticsearch: its main class and its `es.path.home`), and
-* it is the very process that was recorded: `<pid file>.started` holds the pid and its
-  create time, written when the stack starts the service (Kafka) or first recognises it
-  (Elasticsearch writes its own pid file); a pid file without that record (written by an
-  earlier version) only needs a process created no later than the file was written.
+The process a pid file names is the service's when it is the very process recorded:
+`<pid file>.started` holds the pid and its create time, written when the stack starts the
+service (Kafka) or first recognises it (Elasticsearch writes its own pid file); just
+forked, such a process may not show its command line yet. A pid file without that record
+(written by an earlier version, or Elasticsearch's before it is recognised) needs a
+process whose command line carries the service's marks (Kafka: `kafka.Kafka` and its
+properties file; Elasticsearch: its main class and its `es.path.home`), created no later
+than the file was written.
 
 Anything else makes the pid file stale: it is reported (a warning naming the process that
 holds the pid now), removed with its record, and nothing is signalled.
@@ -85,10 +85,12 @@ def _mismatch(pid_file: Path, pid: int, marks: Sequence[str]) -> tuple[str | Non
         return "no running process", None
     except psutil.AccessDenied:
         return "a process this user may not inspect", None
+    recorded = _recorded_start(pid_file, pid)
+    if recorded is not None and abs(recorded - created) <= SAME_START_S:
+        return None, proc  # the very process recorded (just forked, it may not show its command line yet)
     if not all(mark in command for mark in marks):
         return f"{_describe(proc)}, which is not it", None
-    recorded = _recorded_start(pid_file, pid)
-    if recorded is not None and abs(recorded - created) > SAME_START_S:
+    if recorded is not None:
         return f"a process started at {created:.2f}, not the one recorded at {recorded:.2f}", None
     if recorded is None and created > pid_file.stat().st_mtime + CLOCK_SLACK_S:
         return f"{_describe(proc)}, started after the pid file was written", None

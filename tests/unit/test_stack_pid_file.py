@@ -125,3 +125,20 @@ def test_a_process_that_exited_leaves_a_stale_pid_file_which_is_removed(stand_in
     proc.wait()
     assert kafka.pid() is None
     assert not kafka.pid_file.exists()
+
+
+def test_the_recorded_process_is_the_service_before_its_command_line_shows(tmp_path):
+    """Just forked, a service's process may show another command line than its own (exec not
+    done yet): the record (pid and create time) written at its start is enough."""
+    stack = Stack.at(tmp_path, kafka_port=KAFKA_PORT, es_port=ES_PORT)
+    kafka = stack.kafka
+    kafka.pid_file.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(["sleep", "60"])  # no Kafka marks in its command line
+    try:
+        kafka.pid_file.write_text(str(proc.pid))
+        record_start(kafka.pid_file, psutil.Process(proc.pid))
+        assert kafka.pid() == proc.pid
+        assert kafka.pid_file.exists()
+    finally:
+        proc.kill()
+        proc.wait()
