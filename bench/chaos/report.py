@@ -89,7 +89,7 @@ def place(r: Result) -> list[str]:
                        f"seqs {qs[0]}..{qs[-1]}")
         for q in seqs[:4]:
             out.append(f"  e.g. seq {q}: " + ", ".join(f"{short(p)}@{off}" for _e, p, off in r.doubled.get(q, [])))
-    for kind in ("copytruncate", "rename", ""):
+    for kind in ("copytruncate", "rename", "rename+gzip", ""):
         gens = [g for g in r.manifest.generations if g.rotated_as == kind]
         bad = sum(1 for g in gens if (g.file, g.number) in touched)
         out.append(f"generations {'rotated by ' + kind if kind else 'never rotated'}: {bad} of {len(gens)} "

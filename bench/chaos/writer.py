@@ -3,9 +3,13 @@ rotation (rename and copytruncate alternating) and multi-line Java ERROR events 
 fixed set of throw sites, written by one thread at a steady rate.
 
 On `narrow_hosts` the shipper's glob matches the live files only (`app-*.log`, not the
-rotated `app-0.log.3`), the most common configuration: their files rotate by rename only
-(a copytruncate copy no glob names is never read), and `rotate_now()` rotates them at
-once, so a run can have a generation born and rotated away while Kafka is down.
+rotated `app-0.log.3`), the most common configuration. Each of their files rotates one
+way, as a deployment configures it: by rename (logback) or by rename then gzip (the
+rotated file replaced by `app-1.log.3.gz` at once, as Spring Boot's default rollover
+does). `rotate_now()` rotates them at once, so a run can have a generation born and
+rotated away while Kafka is down. (copytruncate with copies no glob names is covered by
+the tailer's tests; several copytruncates of one file within one outage are a documented
+limit.)
 
 Sequence number `s` goes to file `s % len(files)`; every event's first line carries
 `seq=NNNNNNNNN`. The writer keeps a manifest of which seqs went to which file
@@ -15,6 +19,7 @@ placed precisely.
 
 from __future__ import annotations
 
+import gzip
 import os
 import shutil
 import threading
@@ -24,6 +29,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 SEQ_PATTERN = r"seq=(\d{9})"
+NARROW_ROTATIONS = ("rename", "rename+gzip")  # by file number, on narrow hosts
 
 
 def signature_of(k: int) -> str:
@@ -126,7 +132,7 @@ class Writer(threading.Thread):
         self._requests_lock = threading.Lock()
         self.manifest = Manifest()
         self.written = 0
-        self.rotations = {"rename": 0, "copytruncate": 0, "rename during a Kafka outage": 0}
+        self.rotations = {"rename": 0, "copytruncate": 0, "rename+gzip": 0, "rename during a Kafka outage": 0}
         self.error: BaseException | None = None
         self.stop_requested = threading.Event()
         self.started = time.monotonic()
@@ -198,13 +204,21 @@ class Writer(threading.Thread):
         number = gen.number + 1
         path = self.paths[i]
         rotated = path.with_name(f"{path.name}.{number}")
-        kind = "rename" if self.narrow[i] or (number + i) % 2 == 1 else "copytruncate"
+        if self.narrow[i]:  # one way per file, as a deployment configures it, also during outages
+            kind = NARROW_ROTATIONS[i % len(NARROW_ROTATIONS)]
+        else:
+            kind = "rename" if (number + i) % 2 == 1 else "copytruncate"
         gen.rotated_as, gen.rotated_to, gen.on_request = kind, str(rotated), on_request
         gen.rotated_at_s = time.monotonic() - self.started
-        if kind == "rename":
+        if kind in ("rename", "rename+gzip"):
             os.rename(path, rotated)
             os.close(handle)
             handle = _open(path)
+            if kind == "rename+gzip":  # compressed at once; the uncompressed generation is gone
+                with open(rotated, "rb") as src, gzip.open(f"{rotated}.gz", "wb", compresslevel=1) as gz:
+                    shutil.copyfileobj(src, gz)
+                os.unlink(rotated)
+                gen.rotated_to = f"{rotated}.gz"
         else:  # as logrotate's copytruncate: the application keeps its descriptor
             shutil.copyfile(path, rotated)
             os.truncate(path, 0)

@@ -54,7 +54,7 @@ def _owing_copy(tailer: TailerState, item: RotatedFile) -> bool:
     if item.identity is None or is_compressed(item.path):
         return False
     source = tailer.checkpoints.find_copy_source(item.identity, item.path, item.size_bytes)
-    return source is not None and not source.settled and source.offset < item.size_bytes
+    return source is not None and source.offset < item.size_bytes  # released (seen truncated): the copy holds the rest
 
 
 async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[str, int, str], None]) -> None:

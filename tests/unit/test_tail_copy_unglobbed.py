@@ -133,3 +133,30 @@ async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_
         chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3)
                                and b"next generation" in b"".join(c.data for c in cs))
     assert delivered(chunks, original) == L2 + L3
+
+
+async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_it(tmp_path) -> None:
+    """The truncation was seen (its checkpoint released: its bytes are gone from the file),
+    then the shipper stopped before the copy was read: the copy still owes them."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(L1 + L2 + L3)
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store, max_chunk_bytes=len(L1)) as tailer:
+        original = (await pull(tailer)).file.file_id
+        await store.commit(original, len(L1))
+        shutil.copyfile(log, logs / "app.log.1")
+        log.write_bytes(b"")
+        append(log, b"10:05 after\n")
+        await collect(tailer, lambda cs: any(c.final and c.file.file_id == original for c in cs))
+        tailer.watch.look_for_copy = lambda truncated: None  # stopped before it looked for the copy
+        await store.flush()
+    hour_ago = time.time() - 3600
+    os.utime(logs / "app.log.1", (hour_ago, hour_ago))
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
+        chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3))
+    assert delivered(chunks, original) == L2 + L3
