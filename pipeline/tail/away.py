@@ -50,7 +50,8 @@ async def follow_moved_while_away(tailer: TailerState) -> None:
 def _owing_copy(tailer: TailerState, item: RotatedFile) -> bool:
     """A rotation older than the path's last checkpoint that still owes lines: a copytruncate
     copy of a file whose reading stopped before its end (an outage: scans went on seeing
-    the path while nothing was read)."""
+    the path while nothing was read). Only the newest copy starting with a given line is
+    asked (an earlier one is a copy of an earlier generation)."""
     if item.identity is None or is_compressed(item.path):
         return False
     source = tailer.checkpoints.find_copy_source(item.identity, item.path, item.size_bytes)
@@ -73,7 +74,15 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
         unread = await unpack_owed(tailer, compressed)
         found = [item for item in found if item not in compressed
                  or (item in unread and item.mtime_s > since[item.live_path])]
-    found = [item for item in found if item.mtime_s > since[item.live_path] or _owing_copy(tailer, item)]
+    newest: dict[tuple[str, str], RotatedFile] = {}  # per live path and first line: the latest copy
+    for item in found:
+        if item.identity is not None:
+            key = (item.live_path, item.identity.fingerprint)
+            if key not in newest or item.mtime_s > newest[key].mtime_s:
+                newest[key] = item
+    found = [item for item in found if item.mtime_s > since[item.live_path]
+             or (item.identity is not None and newest[(item.live_path, item.identity.fingerprint)] is item
+                 and _owing_copy(tailer, item))]
     for item in found:
         if item.identity is None and item.size_bytes == 0:
             continue  # an empty rotation (a copy of an empty file): nothing to read

@@ -160,3 +160,35 @@ async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3))
     assert delivered(chunks, original) == L2 + L3
+
+
+async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path) -> None:
+    """Two copytruncates of a file that starts with the same line each time, then a restart:
+    the earlier copy (of the earlier generation, longer) owes nothing to the checkpoint."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    log = logs / "app.log"
+    log.write_bytes(L1 + b"2026-11-26 10:00:09 only in the first generation\n")
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
+        first = await collect(tailer, lambda cs: b"first generation" in b"".join(c.data for c in cs))
+        await store.commit(first[0].file.file_id, len(first[0].data))
+        shutil.copyfile(log, logs / "app.log.1")
+        log.write_bytes(b"")
+        log.write_bytes(L1)
+        chunks = await collect(tailer, lambda cs: any(c.data == L1 and c.file.file_id != first[0].file.file_id
+                                                      for c in cs))
+        second = next(c for c in chunks if c.data == L1)
+        await store.commit(second.file.file_id, len(L1))
+        shutil.copyfile(log, logs / "app.log.2")
+        log.write_bytes(b"")
+        await store.flush()
+    for name, age in (("app.log.1", 7200), ("app.log.2", 3600)):
+        os.utime(logs / name, (time.time() - age, time.time() - age))
+    append(log, b"10:05 after\n")
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
+        chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
+    assert b"first generation" not in b"".join(c.data for c in chunks)
