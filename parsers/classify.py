@@ -20,6 +20,7 @@ from parsers.prefix.grammar import Prefix
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
+from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
 from parsers.table import TableParser
@@ -186,6 +187,8 @@ class Classifier:
         if timing is None and rec.continuation and first is not None and not first.message.strip():
             # the first line's text all went to prefix fields: read the timing from the line itself
             timing = self.sql.parse_record(rec.first_line, "\n".join(rec.continuation))
+        if timing is None and (ev.logger is not None or msg.startswith("Hibernate: ")):
+            timing = untimed_statement(ev.logger, msg)  # an ORM's statement log: no duration
         if timing is not None:
             self._sql(ev, timing)
             return

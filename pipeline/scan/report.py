@@ -120,6 +120,8 @@ def _sql(report: dict[str, Any], console: Console, plain: bool, top: int) -> Non
     for r in rows[:top]:
         slow = f"{_n(r['slow_count'])} ≥{r['slow_ms']:g}ms" if r["slow_count"] else "0"
         text = f"{r['fingerprint']}\n  {r['sample_statement'][:200]}" if r["sample_statement"] else r["fingerprint"]
+        if r.get("untimed"):
+            text += f"\n  (+{_n(r['untimed'])} logged without a duration)"
         t.table.add_row(_n(r["count"]), ms_text(r["avg_ms"]), ms_text(r["p95_ms"]), ms_text(r["max_ms"]), slow, text)
     console.print(t)
 

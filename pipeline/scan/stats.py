@@ -76,6 +76,7 @@ class SqlStats:
     slow_count: int = 0
     sample: str = ""  # the slowest statement seen
     sample_ns: int = -1
+    untimed: int = 0  # statements logged without a duration (an ORM's statement log)
 
 
 @dataclass(slots=True)
@@ -187,7 +188,11 @@ class ScanStats:
                 return
             slow = self.slow_ms_by_fingerprint.get(key, self.slow_ms)
             got = self.sql[key] = SqlStats(ev.sql_fingerprint or NO_STATEMENT, slow)
-        ns = ev.duration_ns or 0
+        if ev.duration_ns is None:  # counted, but no duration to add to the figures
+            got.untimed += 1
+            got.sample = got.sample or ev.sql_statement or ev.message
+            return
+        ns = ev.duration_ns
         got.durations.add(ns, self.rng)
         if ns >= got.slow_ms * 1_000_000:
             got.slow_count += 1

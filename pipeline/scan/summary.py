@@ -80,7 +80,7 @@ def build_report(stats: ScanStats) -> dict[str, Any]:
             "services": sorted(s.services), "sample": {"path": ev.file_path, "offset": ev.offset},
         })
     sql = [{"fingerprint_id": key, "fingerprint": _clip(s.fingerprint), **s.durations.figures(),
-            "slow_ms": s.slow_ms, "slow_count": s.slow_count, "sample_statement": _clip(s.sample)}
+            "slow_ms": s.slow_ms, "slow_count": s.slow_count, "untimed": s.untimed, "sample_statement": _clip(s.sample)}
            for key, s in stats.sql.items()]
     sql.sort(key=lambda r: (-r["slow_count"], -r["total_ms"], r["fingerprint_id"]))
     methods = [{"method": name, **d.figures()} for name, d in stats.methods.items()]

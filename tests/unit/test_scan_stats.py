@@ -47,6 +47,18 @@ def test_slow_sql_uses_the_threshold_of_its_fingerprint() -> None:
     assert rows["nightly"]["max_ms"] == 3000.0
 
 
+def test_statements_logged_without_a_duration_are_counted_apart_from_the_timings() -> None:
+    stats = ScanStats(slow_ms=1000)
+    stats.add_file("f", "f", "pay")
+    stats.add(sql_event("q", 400), "f")
+    untimed = sql_event("q", 0)
+    untimed.duration_ns = None
+    stats.add(untimed, "f")
+    stats.add(untimed, "f")
+    row = build_report(stats)["sql"][0]
+    assert (row["count"], row["untimed"], row["avg_ms"], row["p95_ms"]) == (1, 2, 400.0, 400.0)
+
+
 def test_a_baseline_is_a_report_or_a_list_of_hashes() -> None:
     assert baseline_hashes(["a", "b"]) == {"a", "b"}
     assert baseline_hashes({"signatures": [{"signature": "a"}]}) == {"a"}

@@ -1,0 +1,46 @@
+"""Statements logged without a timing, by the loggers whose job it is to log them.
+
+An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
+  * Hibernate's `org.hibernate.SQL` logger (`logging.level.org.hibernate.SQL=DEBUG`),
+    often formatted over several lines (`hibernate.format_sql`), the logger name possibly
+    abbreviated by the layout (`o.h.SQL`, `o.hibernate.SQL`);
+  * Hibernate's `show_sql` on standard output: `Hibernate: select ...`;
+  * Spring's `JdbcTemplate`: `Executing prepared SQL statement [select ...]`,
+    `Executing SQL query [...]`, `Executing SQL update [...]`, `Executing SQL batch update
+    of N statements`.
+They become SQL events with a statement and its fingerprint and no duration: counted per
+fingerprint by analysts and `scan`, never a slow-SQL alert. A message is taken only when
+it starts with a statement verb, so a logger's other lines stay ordinary records.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.sql.timing import SqlTiming
+
+_VERB = re.compile(r"\s*(?:select|insert|update|delete|with|merge|replace|call|upsert)\b", re.IGNORECASE)
+_HIBERNATE_LOGGER = re.compile(r"(?:org|o)\.(?:hibernate|h)\.SQL$")
+_SHOW_SQL = "Hibernate: "
+_JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
+
+
+def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
+    """The statement a statement logger logged in `message`, or None."""
+    if message.startswith(_SHOW_SQL):
+        text = message[len(_SHOW_SQL):]
+        source = "hibernate"
+    elif logger is None:
+        return None
+    elif logger.endswith(".SQL") and _HIBERNATE_LOGGER.search(logger):
+        text, source = message, "hibernate"
+    elif logger.endswith("JdbcTemplate") and "Executing" in message:
+        m = _JDBC_TEMPLATE.search(message)
+        if m is None:
+            return None
+        text, source = m.group(1), "spring-jdbc"
+    else:
+        return None
+    if not _VERB.match(text):
+        return None
+    return SqlTiming(None, text.strip(), source=source)

@@ -1,0 +1,58 @@
+"""Statements logged without a timing by the loggers whose job it is (Hibernate's
+org.hibernate.SQL and show_sql, Spring's JdbcTemplate) become SQL events with a
+fingerprint and no duration; other lines of those loggers, and statement-like text
+elsewhere, stay ordinary records."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from parsers.assemble import Assembler, Source
+from parsers.options import ParseOptions
+from parsers.sql import fingerprint
+from parsers.sql.statement import untimed_statement
+
+
+def events(text: str):
+    asm = Assembler(ParseOptions(), Source("h", "svc", "/var/log/app.log", "f1"), 0)
+    return asm.feed(text.encode(), 0, 0) + asm.finish(0)
+
+
+def test_hibernate_format_sql_over_several_lines_is_one_statement() -> None:
+    evs = events("2021-03-30 12:43:25,499 [main] DEBUG org.hibernate.SQL - \n"
+                 "    select\n        this_.id as id0_0_\n    from\n        plugin this_ \n    where\n        id=?\n"
+                 "2021-03-30 12:43:25,887 [main] INFO  com.pay.Svc - done\n")
+    sql = [e for e in evs if e.kind == "sql"]
+    assert len(sql) == 1 and sql[0].duration_ns is None
+    assert sql[0].sql_fingerprint == fingerprint("select this_.id as id0_0_ from plugin this_ where id=?")
+    assert [e.kind for e in evs if e is not sql[0]] == ["line"]
+
+
+def test_an_abbreviated_hibernate_logger() -> None:
+    evs = events("2024-02-16 18:02:54.171 DEBUG 1 --- [main] o.h.SQL : insert into orders (id, amount) values (?, ?)\n")
+    assert [(e.kind, e.sql_fingerprint) for e in evs] == [("sql", "insert into orders (id, amount) values(?+)")]
+
+
+def test_show_sql_on_stdout() -> None:
+    evs = events("Hibernate: select o.id from orders o where o.id=?\nHibernate: delete from orders where id=?\n")
+    assert [(e.kind, e.sql_fingerprint) for e in evs] == [
+        ("sql", "select o.id from orders o where o.id=?"), ("sql", "delete from orders where id=?")]
+
+
+def test_spring_jdbc_template_statement() -> None:
+    evs = events("2024-02-16 18:02:54.171 [main] DEBUG o.s.jdbc.core.JdbcTemplate - "
+                 "Executing prepared SQL statement [select id from pay_order where order_no = ?]\n")
+    assert evs[0].kind == "sql" and evs[0].sql_statement == "select id from pay_order where order_no = ?"
+
+
+def test_other_lines_of_those_loggers_stay_lines() -> None:
+    evs = events("2024-02-16 18:02:54.058 [main] INFO  org.hibernate.SQL - HHH000026: Second-level cache disabled\n"
+                 "2024-02-16 18:02:54.058 [main] INFO  com.pay.Svc - select the cheapest route\n"
+                 "2024-02-16 18:02:54.059 [main] DEBUG o.s.jdbc.core.JdbcTemplate - Executing SQL batch update of 3 statements\n")
+    assert [e.kind for e in evs] == ["line", "line", "line"]
+
+
+@given(st.one_of(st.none(), st.text(max_size=40)), st.text(max_size=200))
+def test_total(logger, message) -> None:
+    got = untimed_statement(logger, message)
+    assert got is None or (got.duration_ns is None and got.statement)
