@@ -187,7 +187,7 @@ class Classifier:
         if timing is None and rec.continuation and first is not None and not first.message.strip():
             # the first line's text all went to prefix fields: read the timing from the line itself
             timing = self.sql.parse_record(rec.first_line, "\n".join(rec.continuation))
-        if timing is None and (ev.logger is not None or msg.startswith("Hibernate: ")):
+        if timing is None:
             timing = untimed_statement(ev.logger, msg)  # an ORM's statement log: no duration
         if timing is not None:
             self._sql(ev, timing)

@@ -17,7 +17,7 @@ from typing import Callable
 from pipeline.tail.compressed import unpack_owed
 from pipeline.tail.discovery import find_moved_while_away, input_of_rotated
 from pipeline.tail.followed import Followed
-from pipeline.tail.rotated import RotatedFile, find_rotations, reference_times
+from pipeline.tail.rotated import RotatedFile, find_rotations, newest_copies, reference_times
 from pipeline.tail.rotation_names import is_compressed
 from pipeline.tail.tailer_state import TailerState
 
@@ -74,12 +74,7 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
         unread = await unpack_owed(tailer, compressed)
         found = [item for item in found if item not in compressed
                  or (item in unread and item.mtime_s > since[item.live_path])]
-    newest: dict[tuple[str, str], RotatedFile] = {}  # per live path and first line: the latest copy
-    for item in found:
-        if item.identity is not None:
-            key = (item.live_path, item.identity.fingerprint)
-            if key not in newest or item.mtime_s > newest[key].mtime_s:
-                newest[key] = item
+    newest = newest_copies(found)
     found = [item for item in found if item.mtime_s > since[item.live_path]
              or (item.identity is not None and newest[(item.live_path, item.identity.fingerprint)] is item
                  and _owing_copy(tailer, item))]

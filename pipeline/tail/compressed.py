@@ -28,9 +28,8 @@ from pathlib import Path
 from pipeline.tail.checkpoints import Checkpoint
 from pipeline.tail.discovery import input_of_rotated
 from pipeline.tail.followed import Followed
-from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, fingerprint_of
+from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of
 from pipeline.tail.rotated import RotatedFile
-from pipeline.tail.rotation_names import is_rotation_of
 from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
@@ -78,8 +77,11 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[Rot
             log.warning("compressed rotation cannot be read, left unread: path=%s (%s)", item.path, exc)
             left.append(item)
             continue
-        entry = _owed_by(item, fingerprint_of(head), owed)
-        if entry is None:
+        fingerprint = fingerprint_of(head)
+        # the file it is a rotation of, by the copy rule (same device, first line and rotation name)
+        entry = None if fingerprint is None else tailer.checkpoints.find_copy_source(
+            FileIdentity(item.device, item.inode, 0, fingerprint), item.path)
+        if entry is None or entry not in owed:
             left.append(item)
             continue
         dest = root / entry.identity.file_id / os.path.basename(entry.path)
@@ -111,19 +113,6 @@ async def _follow(tailer: TailerState, dest: str, live_path: str, entry: Checkpo
                  copy_source=entry.identity.key, last_data_s=tailer.clock())
     tailer.files[f.inode_key] = f
     tailer.mark_ready(f)
-
-
-def _owed_by(item: RotatedFile, fingerprint: str | None, owed: list[Checkpoint]) -> Checkpoint | None:
-    """The unsettled checkpoint of a file gone from this directory that `item` is the
-    compressed rotation of (same device, first line and name), the one seen last."""
-    if fingerprint is None:
-        return None
-    name = os.path.basename(item.path)
-    candidates = [entry for entry in owed if entry.identity.fingerprint == fingerprint
-                  and entry.identity.device == item.device
-                  and os.path.dirname(entry.path) == os.path.dirname(item.path)
-                  and is_rotation_of(name, os.path.basename(entry.path))]
-    return max(candidates, key=lambda entry: entry.last_seen_s, default=None)
 
 
 def _first_bytes(path: str) -> bytes:

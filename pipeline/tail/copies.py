@@ -23,7 +23,7 @@ from typing import Callable
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.followed import Followed
 from pipeline.tail.identity import FileIdentity
-from pipeline.tail.rotated import RotatedFile, find_rotations
+from pipeline.tail.rotated import find_rotations, newest_copies
 from pipeline.tail.tailer_state import TailerState
 
 log = logging.getLogger(__name__)
@@ -42,29 +42,19 @@ class Truncated:
 
 async def follow_copies(tailer: TailerState, truncated: list[Truncated],
                         report_error: Callable[[str, int, str], None]) -> None:
-    by_path = {t.path: t for t in truncated}
     found, errors = await asyncio.to_thread(find_rotations, {t.path: 0.0 for t in truncated}, set(tailer.files))
     for path, err in errors.items():
         report_error(path, err, "tail_rotation_scan_errors")
-    newest: dict[str, RotatedFile] = {}  # per truncated path, its newest rotation starting with its first line
-    for item in found:
-        t = by_path[item.live_path]
-        if item.identity is None or item.identity.fingerprint != t.identity.fingerprint or item.device != t.identity.device:
-            continue
-        current = newest.get(item.live_path)
-        if current is None or item.mtime_s > current.mtime_s:
-            newest[item.live_path] = item
-    best: dict[str, RotatedFile] = {}
-    for live_path, item in newest.items():
-        t = by_path[live_path]
+    newest = newest_copies(found)
+    for t in truncated:
+        item = newest.get((t.path, t.identity.fingerprint))
         # an older copy never stands in for this truncation's: if the newest owes nothing, nothing is owed
-        if (item.size_bytes > t.read_to and item.mtime_s >= t.last_read_wall_s - MTIME_SLACK_S
-                and tailer.checkpoints.get(item.identity.key) is None  # type: ignore[union-attr]
-                and (item.device, item.inode) not in tailer.files):
-            best[live_path] = item
-    for live_path, item in best.items():
-        t = by_path[live_path]
-        log.info("copy of a truncated file found beside it, reading it: path=%s copy_of=%s", item.path, live_path)
+        if (item is None or item.device != t.identity.device or item.size_bytes <= t.read_to
+                or item.mtime_s < t.last_read_wall_s - MTIME_SLACK_S
+                or tailer.checkpoints.get(item.identity.key) is not None  # type: ignore[union-attr]
+                or (item.device, item.inode) in tailer.files):
+            continue
+        log.info("copy of a truncated file found beside it, reading it: path=%s copy_of=%s", item.path, t.path)
         tailer.metrics.inc("tail_copies_found")
         f = Followed(item.path, t.input, item.device, item.inode, item.size_bytes, None,
                      outside_globs=True, last_data_s=tailer.clock())

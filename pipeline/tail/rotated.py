@@ -34,6 +34,19 @@ class RotatedFile:
     identity: FileIdentity | None  # None: compressed, or no complete first line
 
 
+def newest_copies(found: list[RotatedFile]) -> dict[tuple[str, str], RotatedFile]:
+    """Per live path and first line (fingerprint), the rotation modified last: the only one
+    that can be the copy of that path's latest generation; older ones that start alike are
+    copies of earlier generations."""
+    newest: dict[tuple[str, str], RotatedFile] = {}
+    for item in found:
+        if item.identity is not None:
+            key = (item.live_path, item.identity.fingerprint)
+            if key not in newest or item.mtime_s > newest[key].mtime_s:
+                newest[key] = item
+    return newest
+
+
 def reference_times(entries: list[tuple[str, float]]) -> dict[str, float]:
     """Per path, the last time (wall clock s) a checkpoint saw a file there: (path, last_seen_s)."""
     times: dict[str, float] = {}
