@@ -9,79 +9,14 @@ import shutil
 import time
 import tracemalloc
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.identity import FileIdentity
-from pipeline.tail.tailer import Chunk, Tailer, TailerStopped, TailInput
-
-WAIT_S = 3.0
-
-
-def append(path: Path, data: bytes) -> None:
-    with path.open("ab") as out:
-        out.write(data)
-
-
-async def make_tailer(tmp_path: Path, pattern: str = "*.log", *, start_at: str = "beginning",
-                      store: CheckpointStore | None = None, **options) -> Tailer:
-    if store is None:
-        store = CheckpointStore(tmp_path / "state" / "cp.json")
-        await store.load()
-    options.setdefault("release_after_idle_ms", 50)
-    inputs = [TailInput((str(tmp_path / "logs" / pattern),), "payments", start_at)]
-    tailer = Tailer(inputs, store, **options)
-    await tailer.start()
-    return tailer
-
-
-async def pull(tailer: Tailer, timeout_s: float = WAIT_S) -> Chunk:
-    return await asyncio.wait_for(tailer.next_chunk(), timeout_s)
-
-
-async def read_first_and_commit(tmp_path: Path, acked_bytes: int) -> tuple[CheckpointStore, Chunk]:
-    """A tailer's first chunk, acknowledged up to `acked_bytes`, then the tailer stopped (as
-    a shipper would be): the store holding that checkpoint, and the chunk."""
-    store = CheckpointStore(tmp_path / "cp.json")
-    await store.load()
-    async with await make_tailer(tmp_path, store=store) as tailer:
-        chunk = await pull(tailer)
-        await store.commit(chunk.file.file_id, acked_bytes)
-    return store, chunk
-
-
-class Collector:
-    """Delivered bytes per file id, checking that offsets are contiguous."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, bytearray] = defaultdict(bytearray)
-        self.starts: dict[str, int] = {}
-        self.finals: set[str] = set()
-
-    def add(self, chunk: Chunk) -> None:
-        file_id = chunk.file.file_id
-        assert file_id not in self.finals, "data after the final chunk"
-        start = self.starts.setdefault(file_id, chunk.offset)
-        assert chunk.offset == start + len(self.data[file_id]), "gap or overlap"
-        self.data[file_id] += chunk.data
-        if chunk.final:
-            self.finals.add(file_id)
-
-    async def until(self, tailer: Tailer, done, timeout_s: float = WAIT_S) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not done():
-            self.add(await pull(tailer, deadline - time.monotonic()))
-
-
-@pytest.fixture
-def logs(tmp_path: Path) -> Path:
-    path = tmp_path / "logs"
-    path.mkdir()
-    return path
-
+from pipeline.tail.tailer import Tailer, TailerStopped, TailInput
+from tests.unit.tail_support import Collector, append, make_tailer, pull, read_first_and_commit
 
 @pytest.mark.parametrize("use_inotify", [True, False])
 async def test_a_new_file_is_picked_up_within_about_a_second(tmp_path, logs, use_inotify) -> None:
@@ -272,21 +207,6 @@ async def test_one_busy_file_does_not_starve_the_others(tmp_path, logs) -> None:
     pytest.fail("the quiet file waited behind the busy one")
 
 
-async def test_idle_files_are_closed_beyond_the_descriptor_budget(tmp_path, logs) -> None:
-    for n in range(60):
-        (logs / f"f{n:02d}.log").write_bytes(b"line\n")
-    collector = Collector()
-    async with await make_tailer(tmp_path, max_open_files=10) as tailer:
-        await collector.until(tailer, lambda: len(collector.data) == 60)
-        await asyncio.sleep(0.05)
-        with pytest.raises(TimeoutError):
-            await pull(tailer, 0.2)  # every file is at EOF now: the idle ones get trimmed
-        assert tailer.metrics.get("tail_open_files") <= 10
-        append(logs / "f00.log", b"again\n")  # a closed file is opened again on activity
-        chunk = await pull(tailer)
-        assert (chunk.data, chunk.offset) == (b"again\n", 5)
-
-
 async def test_an_unreadable_file_is_counted_and_the_others_go_on(tmp_path, logs, monkeypatch) -> None:
     from pipeline.tail import followed
     real_open = os.open
@@ -320,27 +240,6 @@ async def test_stop_is_idempotent_and_next_chunk_then_fails(tmp_path, logs) -> N
         await tailer.next_chunk()
 
 
-async def test_a_file_rotated_while_its_descriptor_was_closed_is_found_by_inode(tmp_path, logs) -> None:
-    (logs / "app.log").write_bytes(b"one\n")
-    (logs / "other.log").write_bytes(b"other\n")
-    collector = Collector()
-    async with await make_tailer(tmp_path, max_open_files=1, use_inotify=False, poll_min_interval_ms=2000,
-                                 poll_max_interval_ms=2000) as tailer:
-        await collector.until(tailer, lambda: len(collector.data) == 2)
-        with pytest.raises(TimeoutError):
-            await pull(tailer, 0.1)  # both idle now: the budget closes one of them
-        closed = [name for name in ("app.log", "other.log") if tailer.by_path[str(logs / name)].fd is None]
-        assert closed
-        name = closed[0]
-        append(logs / name, b"written just before rotation\n")
-        os.rename(logs / name, logs / f"{name}.1")  # unmatched name; no descriptor held
-        tailer.watch.request_rescan()
-        await collector.until(tailer, lambda: collector.finals)
-    (file_id,) = collector.finals
-    assert collector.data[file_id].endswith(b"written just before rotation\n")
-    assert collector.starts[file_id] == 0
-
-
 async def test_a_file_renamed_to_a_matched_name_keeps_its_identity_and_offset(tmp_path, logs) -> None:
     (logs / "app.log").write_bytes(b"one\n")
     async with await make_tailer(tmp_path) as tailer:
@@ -351,21 +250,6 @@ async def test_a_file_renamed_to_a_matched_name_keeps_its_identity_and_offset(tm
         chunk = await pull(tailer)
     assert (chunk.file.file_id, chunk.offset, chunk.data) == (first.file.file_id, 4, b"two\n")
     assert chunk.file.path.endswith("app-renamed.log") and not chunk.final
-
-
-async def test_files_resumed_at_their_end_also_respect_the_descriptor_budget(tmp_path, logs) -> None:
-    for n in range(30):
-        (logs / f"f{n:02d}.log").write_bytes(b"line\n")
-    store = CheckpointStore(tmp_path / "cp.json")
-    collector = Collector()
-    async with await make_tailer(tmp_path, store=store) as tailer:
-        await collector.until(tailer, lambda: len(collector.data) == 30)
-    for file_id in collector.data:
-        await store.commit(file_id, 5)
-    async with await make_tailer(tmp_path, store=store, max_open_files=5) as tailer:
-        with pytest.raises(TimeoutError):
-            await pull(tailer, 0.3)
-        assert sum(f.fd is not None for f in tailer.files.values()) <= 5
 
 
 async def test_a_file_rotated_while_stopped_is_drained_from_its_checkpoint(tmp_path, logs) -> None:

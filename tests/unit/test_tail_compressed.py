@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from pipeline.tail.checkpoints import CheckpointStore
-from tests.unit.test_tail import make_tailer, pull
+from tests.unit.tail_support import make_tailer, pull
 from tests.unit.test_tail_copytruncate import L1, L2, L3, collect, delivered
 
 NEW = b"2026-12-01 00:00:01 the next generation\n"
@@ -43,9 +43,7 @@ def rotate_compressed(logs: Path, name: str = "app.log.2026-12-01.0.gz") -> None
     (logs / "app.log").write_bytes(NEW)
 
 
-async def test_lines_owed_by_a_compressed_rotation_arrive_once_from_the_checkpoint(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_lines_owed_by_a_compressed_rotation_arrive_once_from_the_checkpoint(tmp_path, logs) -> None:
     original = await read_first_line_then_stop(tmp_path, logs)
     rotate_compressed(logs)
     store = await store_at(tmp_path)
@@ -57,9 +55,7 @@ async def test_lines_owed_by_a_compressed_rotation_arrive_once_from_the_checkpoi
     assert tailer.metrics.get("tail_compressed_unpacked") == 1
 
 
-async def test_after_a_restart_the_unpacked_rest_is_read_and_then_removed(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_after_a_restart_the_unpacked_rest_is_read_and_then_removed(tmp_path, logs) -> None:
     original = await read_first_line_then_stop(tmp_path, logs)
     rotate_compressed(logs)
     store = await store_at(tmp_path)
@@ -82,9 +78,7 @@ async def test_after_a_restart_the_unpacked_rest_is_read_and_then_removed(tmp_pa
     assert not any(unpacked.iterdir())
 
 
-async def test_a_compressed_rotation_read_before_it_was_compressed_is_not_read_again(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_a_compressed_rotation_read_before_it_was_compressed_is_not_read_again(tmp_path, logs) -> None:
     (logs / "app.log").write_bytes(L1 + L2 + L3)
     store = await store_at(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
@@ -101,11 +95,9 @@ async def test_a_compressed_rotation_read_before_it_was_compressed_is_not_read_a
     assert not os.path.exists(tmp_path / "state" / "unpacked") or not any((tmp_path / "state" / "unpacked").iterdir())
 
 
-async def test_a_compressed_rotation_older_than_the_last_checkpoint_still_gives_what_it_owes(tmp_path) -> None:
+async def test_a_compressed_rotation_older_than_the_last_checkpoint_still_gives_what_it_owes(tmp_path, logs) -> None:
     """Compressed while the shipper was still running, which was killed before it read the
     renamed file to its end: the `.gz` is older than the live path's last checkpoint."""
-    logs = tmp_path / "logs"
-    logs.mkdir()
     original = await read_first_line_then_stop(tmp_path, logs)
     rotate_compressed(logs)
     hour_ago = time.time() - 3600

@@ -9,10 +9,18 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from pathlib import Path
 
 from pipeline.tail.checkpoints import CheckpointStore
-from tests.unit.test_tail import append, make_tailer, pull
+from tests.unit.tail_support import append, make_tailer, pull
 from tests.unit.test_tail_copytruncate import L1, L2, L3, collect, delivered
+
+
+def copytruncate(log: Path, copy: str, then: bytes = b"") -> None:
+    """What logrotate's copytruncate does, then the application's next write."""
+    shutil.copyfile(log, log.with_name(copy))
+    log.write_bytes(b"")
+    append(log, then)
 
 
 async def quiet_after(tailer, chunks: list, quiet_s: float = 1.5) -> list:
@@ -28,18 +36,14 @@ def arrived(original: str):
     return lambda cs: b"after" in b"".join(c.data for c in cs) and delivered(cs, original).endswith(L3)
 
 
-async def test_the_unread_lines_of_a_copy_no_glob_names_arrive_once(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_the_unread_lines_of_a_copy_no_glob_names_arrive_once(tmp_path, logs) -> None:
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
     async with await make_tailer(tmp_path, "*.log", max_chunk_bytes=len(L1 + L2)) as tailer:
         first = await pull(tailer)
         original = first.file.file_id
         await tailer.checkpoints.commit(original, len(L1))  # L2 read, not acknowledged; L3 not read (backlog)
-        shutil.copyfile(log, logs / "app.log.1")  # logrotate copytruncate
-        log.write_bytes(b"")
-        append(log, b"10:05 after\n")
+        copytruncate(log, "app.log.1", then=b"10:05 after\n")
         chunks = await collect(tailer, arrived(original), timeout_s=5)
     assert delivered(chunks, original) == L2 + L3
     assert [c.offset for c in chunks if c.file.file_id == original and c.data][0] == len(L1)
@@ -48,9 +52,7 @@ async def test_the_unread_lines_of_a_copy_no_glob_names_arrive_once(tmp_path) ->
     assert len(new_ids) == 1 and delivered(chunks, new_ids.pop()) == b"10:05 after\n"
 
 
-async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_copy(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_copy(tmp_path, logs) -> None:
     old = logs / "app.log.2"
     old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
     hour_ago = time.time() - 3600
@@ -60,17 +62,13 @@ async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_c
     async with await make_tailer(tmp_path, "*.log", max_chunk_bytes=len(L1 + L2)) as tailer:
         original = (await pull(tailer)).file.file_id
         await tailer.checkpoints.commit(original, len(L1))
-        shutil.copyfile(log, logs / "app.log.1")
-        log.write_bytes(b"")
-        append(log, b"10:05 after\n")
+        copytruncate(log, "app.log.1", then=b"10:05 after\n")
         chunks = await quiet_after(tailer, await collect(tailer, arrived(original), timeout_s=5))
     assert delivered(chunks, original) == L2 + L3
     assert b"older generation" not in b"".join(c.data for c in chunks)
 
 
-async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path) -> None:
-    logs = tmp_path / "logs"
-    logs.mkdir()
+async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path, logs) -> None:
     old = logs / "app.log.1"
     old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
     hour_ago = time.time() - 3600
@@ -88,32 +86,24 @@ async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path) -> No
     assert original not in {c.file.file_id for c in chunks if c.data}
 
 
-async def test_an_earlier_copy_never_stands_in_when_the_latest_owes_nothing(tmp_path) -> None:
+async def test_an_earlier_copy_never_stands_in_when_the_latest_owes_nothing(tmp_path, logs) -> None:
     """Two copytruncates of a file that starts with the same line each time: the second copy
     holds nothing unread; the first, longer, is a copy of the earlier generation."""
-    logs = tmp_path / "logs"
-    logs.mkdir()
     log = logs / "app.log"
     log.write_bytes(L1 + b"2026-11-26 10:00:09 only in the first generation\n")
     async with await make_tailer(tmp_path, "*.log") as tailer:
         first_id = (await collect(tailer, lambda cs: b"first generation" in b"".join(c.data for c in cs)))[0].file.file_id
-        shutil.copyfile(log, logs / "app.log.1")
-        log.write_bytes(b"")
-        log.write_bytes(L1)  # the next generation, read whole before its own copytruncate
+        copytruncate(log, "app.log.1", then=L1)  # the next generation, read whole before its own copytruncate
         await collect(tailer, lambda cs: any(c.data == L1 and c.file.file_id != first_id for c in cs))
-        shutil.copyfile(log, logs / "app.log.2")
-        log.write_bytes(b"")
-        append(log, b"10:05 after\n")
+        copytruncate(log, "app.log.2", then=b"10:05 after\n")
         chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
     assert b"first generation" not in b"".join(c.data for c in chunks)
     assert tailer.metrics.get("tail_copies_found") == 0
 
 
-async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_path_since(tmp_path) -> None:
+async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_path_since(tmp_path, logs) -> None:
     """copytruncate while nothing was read (Kafka away) and discovery kept seeing the path: on
     resume the copy is older than the path's last checkpoint, yet it still owes the lines."""
-    logs = tmp_path / "logs"
-    logs.mkdir()
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
     store = CheckpointStore(tmp_path / "state" / "cp.json")
@@ -122,9 +112,7 @@ async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_
         original = (await pull(tailer)).file.file_id
         await store.commit(original, len(L1))
         await store.flush()
-    shutil.copyfile(log, logs / "app.log.1")
-    log.write_bytes(b"")
-    append(log, b"2026-11-26 10:05:00 the next generation\n")
+    copytruncate(log, "app.log.1", then=b"2026-11-26 10:05:00 the next generation\n")
     hour_ago = time.time() - 3600
     os.utime(logs / "app.log.1", (hour_ago, hour_ago))  # older than the last time a scan saw app.log
     store = CheckpointStore(tmp_path / "state" / "cp.json")
@@ -135,11 +123,9 @@ async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_
     assert delivered(chunks, original) == L2 + L3
 
 
-async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_it(tmp_path) -> None:
+async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_it(tmp_path, logs) -> None:
     """The truncation was seen (its checkpoint released: its bytes are gone from the file),
     then the shipper stopped before the copy was read: the copy still owes them."""
-    logs = tmp_path / "logs"
-    logs.mkdir()
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
     store = CheckpointStore(tmp_path / "state" / "cp.json")
@@ -147,9 +133,7 @@ async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_
     async with await make_tailer(tmp_path, "*.log", store=store, max_chunk_bytes=len(L1)) as tailer:
         original = (await pull(tailer)).file.file_id
         await store.commit(original, len(L1))
-        shutil.copyfile(log, logs / "app.log.1")
-        log.write_bytes(b"")
-        append(log, b"10:05 after\n")
+        copytruncate(log, "app.log.1", then=b"10:05 after\n")
         await collect(tailer, lambda cs: any(c.final and c.file.file_id == original for c in cs))
         tailer.watch.look_for_copy = lambda truncated: None  # stopped before it looked for the copy
         await store.flush()
@@ -162,11 +146,9 @@ async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_
     assert delivered(chunks, original) == L2 + L3
 
 
-async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path) -> None:
+async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path, logs) -> None:
     """Two copytruncates of a file that starts with the same line each time, then a restart:
     the earlier copy (of the earlier generation, longer) owes nothing to the checkpoint."""
-    logs = tmp_path / "logs"
-    logs.mkdir()
     log = logs / "app.log"
     log.write_bytes(L1 + b"2026-11-26 10:00:09 only in the first generation\n")
     store = CheckpointStore(tmp_path / "state" / "cp.json")
@@ -174,15 +156,12 @@ async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         first = await collect(tailer, lambda cs: b"first generation" in b"".join(c.data for c in cs))
         await store.commit(first[0].file.file_id, len(first[0].data))
-        shutil.copyfile(log, logs / "app.log.1")
-        log.write_bytes(b"")
-        log.write_bytes(L1)
+        copytruncate(log, "app.log.1", then=L1)
         chunks = await collect(tailer, lambda cs: any(c.data == L1 and c.file.file_id != first[0].file.file_id
                                                       for c in cs))
         second = next(c for c in chunks if c.data == L1)
         await store.commit(second.file.file_id, len(L1))
-        shutil.copyfile(log, logs / "app.log.2")
-        log.write_bytes(b"")
+        copytruncate(log, "app.log.2")
         await store.flush()
     for name, age in (("app.log.1", 7200), ("app.log.2", 3600)):
         os.utime(logs / name, (time.time() - age, time.time() - age))

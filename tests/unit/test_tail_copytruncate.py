@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from pathlib import Path
 
 import pytest
 
 from pipeline.tail.checkpoints import CheckpointStore
-from tests.unit.test_tail import append, make_tailer, pull
+from tests.unit.tail_support import append, make_tailer, pull
 
 L1, L2, L3 = b"2026-11-26 10:00:01 first\n", b"2026-11-26 10:00:02 second\n", b"2026-11-26 10:00:03 third\n"
 
@@ -26,13 +25,6 @@ async def collect(tailer, until, timeout_s: float = 3.0) -> list:
 
 def delivered(chunks, file_id: str) -> bytes:
     return b"".join(c.data for c in chunks if c.file.file_id == file_id)
-
-
-@pytest.fixture
-def logs(tmp_path: Path) -> Path:
-    path = tmp_path / "logs"
-    path.mkdir()
-    return path
 
 
 async def test_lines_left_only_in_the_copy_arrive_under_the_original_identity(tmp_path, logs) -> None:

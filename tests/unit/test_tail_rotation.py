@@ -14,20 +14,13 @@ import pytest
 
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.tailer import Tailer
-from tests.unit.test_tail import WAIT_S, Collector, append, make_tailer
+from tests.unit.tail_support import WAIT_S, Collector, append, make_tailer
 
 LINE = b"2026-11-26 10:00:00.000 [main] INFO  c.f.pay.OrderService - seq=%09d paid\n"
 
 
 def lines(first: int, count: int) -> bytes:
     return b"".join(LINE % seq for seq in range(first, first + count))
-
-
-@pytest.fixture
-def logs(tmp_path: Path) -> Path:
-    path = tmp_path / "logs"
-    path.mkdir()
-    return path
 
 
 async def until_identified(tailer: Tailer, path: Path, timeout_s: float = WAIT_S) -> None:
