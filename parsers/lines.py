@@ -60,8 +60,9 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        text = _gb18030(raw)
-        if text is not None:
+        chinese = _gb18030(raw)
+        if chinese is not None:
+            text = chinese
             flags = flags + (FLAG_GB18030,)
         else:
             text = raw.decode("utf-8", "replace")

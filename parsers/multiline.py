@@ -235,6 +235,7 @@ class Multiline:
         nxt = None if structured else self._rules.step(self._state, line)
         if nxt is not None and nxt != HOLD_STATE or nxt == HOLD_STATE and CAUSE_RX.match(line):
             pending = self._pending
+            assert pending is not None  # lines are held only after an exception line of the pending record
             for held in self._held:
                 self._append(pending, held[0], held[2], held[3])
             self._held.clear()

@@ -243,7 +243,8 @@ _COMBINED = re.compile("|".join(f"(?P<{name}>{rx})" for name, rx in PARAMETERS))
 
 
 def _placeholder(m: re.Match[str]) -> str:
-    return _SHOWN.get(m.lastgroup, f"<{m.lastgroup}>")
+    name = m.lastgroup or ""  # every alternative of _COMBINED is a named group
+    return _SHOWN.get(name, f"<{name}>")
 
 
 def message_template(msg: str) -> str:

@@ -71,10 +71,12 @@ def duration_ns(number: str, unit: str | None, default_unit: str = "ms") -> int 
 
 def groups_duration_ns(groups: dict[str, str | None]) -> int | None:
     """The duration captured by a configured pattern: its `ms` group, else its `s` group."""
-    if groups.get("ms"):
-        return duration_ns(groups["ms"].strip(), "ms")
-    if groups.get("s"):
-        return duration_ns(groups["s"].strip(), "s")
+    ms = groups.get("ms")
+    if ms:
+        return duration_ns(ms.strip(), "ms")
+    s = groups.get("s")
+    if s:
+        return duration_ns(s.strip(), "s")
     return None
 
 

@@ -82,10 +82,10 @@ class AutoParser(PrefixParser):
                     return p
             return None  # indented or empty: continues the record before it
         last = self._last  # the common case: the layout of the line before
-        if last.__class__ is Alternative:
-            if (p := self._try_builtin(last, line)) is not None:  # type: ignore[arg-type]
+        if isinstance(last, Alternative):
+            if (p := self._try_builtin(last, line)) is not None:
                 return p
-        elif last is not None and (p := self._try_form(last, line)) is not None:
+        elif isinstance(last, int) and (p := self._try_form(last, line)) is not None:
             return p
         if c in self._builtin_first:
             for alt in self._alts:
@@ -94,7 +94,7 @@ class AutoParser(PrefixParser):
                     return p
         if c in _FORM_FIRST or c.isascii() and c.isalpha() and self._starts_with_word(line):
             for i in range(len(_STARTS)):
-                if i is not last and (p := self._try_form(i, line)) is not None:
+                if i != last and (p := self._try_form(i, line)) is not None:
                     self._last = i
                     return p
         if c == "\x1b" or c == "\ufeff":  # colours of a console layout saved to a file; a byte-order mark
@@ -142,13 +142,15 @@ class AutoParser(PrefixParser):
             return None  # `2019-01-02 03:04:05123`, `10:11:12abc`: not a timestamp followed by fields
         ts_text = m.group(0)
         key = f"{name}\x1f{ts_text}"
-        norm = self._norm.get(key, False)
-        if norm is False:
+        cache = self._norm
+        if key in cache:
+            norm = cache[key]
+        else:
             g = m.groupdict()
             norm = conv(g, self._hint) if self._valid(g) else None
-            if len(self._norm) >= MAX_NORMALIZED_CACHE:
-                self._norm.clear()
-            self._norm[key] = norm
+            if len(cache) >= MAX_NORMALIZED_CACHE:
+                cache.clear()
+            cache[key] = norm
         f = split_fields(rest)
         gd = m.groupdict()
         level = f.level or gd.get("lead_level") or gd.get("lead_blevel")

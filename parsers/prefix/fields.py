@@ -55,7 +55,10 @@ class Fields:
     __slots__ = ("level", "thread", "logger", "pid", "extra", "message")
 
     def __init__(self) -> None:
-        self.level = self.thread = self.logger = self.pid = None
+        self.level: str | None = None
+        self.thread: str | None = None
+        self.logger: str | None = None
+        self.pid: str | None = None
         self.extra: dict[str, str] | None = None
         self.message = ""
 
@@ -146,7 +149,9 @@ def split_fields(rest: str) -> Fields:
             if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos = m.end()
-    pos = _MSG_SEP.match(rest, pos).end()
+    sep = _MSG_SEP.match(rest, pos)
+    assert sep is not None  # the separator's parts are all optional: it matches anywhere
+    pos = sep.end()
     pm = POSITION.match(rest, pos)
     if pm is not None:
         f.extra = {"method": pm.group("method"), "line": pm.group("line")}

@@ -99,7 +99,7 @@ class PrefixParser:
             get = m.groupdict().get
             if alt.mdc_groups:
                 p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
-            extra = {key: get(grp) for grp, key in alt.extra_groups.items() if get(grp)}
+            extra = {key: value for grp, key in alt.extra_groups.items() if (value := get(grp))}
             p.extra = extra or None
         return p
 

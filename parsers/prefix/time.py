@@ -133,12 +133,14 @@ class TimeConverter:
 
     def iso(self, ts_s: str, ts_f: str | None, ts_z: str | None) -> str | None:
         key = ts_s if ts_z is None else ts_s + ts_z
-        hit = self._cache.get(key, False)
-        if hit is False:
+        cache = self._cache
+        if key in cache:
+            hit = cache[key]
+        else:
             hit = self._convert(ts_s, ts_z)
-            if len(self._cache) >= self.MAX_CACHE:
-                self._cache.clear()
-            self._cache[key] = hit
+            if len(cache) >= self.MAX_CACHE:
+                cache.clear()
+            cache[key] = hit
         if hit is None:
             return None
         return f"{hit[0]}.{ts_f}{hit[1]}" if ts_f else f"{hit[0]}{hit[1]}"

@@ -76,6 +76,7 @@ def _collapse_limit(query: str) -> str:
     if i < 0:
         return query
     m = _LIMIT_TAIL.match(query, i)
+    assert m is not None  # _find_word found "limit ?" at i
     return query[:i] + "limit ?" + query[m.end():]
 
 

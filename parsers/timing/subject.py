@@ -72,7 +72,9 @@ def subject(message: str, start: int, end: int) -> str:
     if not text:
         text = _text(message[end:end + MAX_BEFORE_CHARS].lstrip(_LEAD).split("|", 1)[0])
     if not text:
-        text = _text(ruoyi.group(1)) if ruoyi is not None else _WORD_ONLY.match(message, start, end).group()
+        word = _WORD_ONLY.match(message, start, end)
+        assert word is not None  # a character class repeated from zero: it matches anywhere
+        text = _text(ruoyi.group(1)) if ruoyi is not None else word.group()
     return text[:MAX_CHARS].rstrip()
 
 
