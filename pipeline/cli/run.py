@@ -16,6 +16,7 @@ import signal
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_stage_parser, config_with_inputs
+from pipeline.cli.gc_pace import collect_less_often
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import (MetricsEndpoint, bytes_behind_sampler, consumer_lag_sampler,
                                      metrics_port)
@@ -91,6 +92,7 @@ async def run_all(cfg, env, *, show_status: bool = True, stop: asyncio.Event | N
 def run(args: argparse.Namespace) -> int:
     from sinks.es_errors import check_tls, es_faults_named
 
+    collect_less_often()
     cfg = config_with_inputs(args)
     check_settings(cfg, os.environ, es=True)
     print(f"logpipe run: following {sum(len(i.paths) for i in cfg.inputs)} path pattern(s) as host "

@@ -14,7 +14,6 @@ its end (the report covers what was read).
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import socket
 import sys
@@ -26,6 +25,7 @@ from rich.console import Console
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_config_option, config_of, positive_int
+from pipeline.cli.gc_pace import collect_less_often
 from pipeline.scan.progress import progress_for
 from pipeline.scan.read import MissingInput, plan_files, read_events
 from pipeline.scan.report import render
@@ -75,13 +75,8 @@ def _load_baselines(conds: list[tuple[str, str]]) -> dict[str, set[str]]:
     return out
 
 
-# Parsing allocates many short-lived containers and almost no cycles: collecting the
-# young generation every 100,000 allocations instead of 700 is ~15% faster, same memory.
-GC_GEN0_THRESHOLD = 100_000
-
-
 def run(args: argparse.Namespace) -> int:
-    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+    collect_less_often()
     cfg = config_of(args, hostname=socket.gethostname())
     try:
         files = plan_files(args.paths, cfg)

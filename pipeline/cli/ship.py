@@ -9,6 +9,7 @@ import signal
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_stage_parser, config_with_inputs
+from pipeline.cli.gc_pace import collect_less_often
 from pipeline.cli.preflight import check_settings
 from pipeline.cli.status_line import status_loop
 from pipeline.metrics.registry import Metrics
@@ -32,6 +33,7 @@ async def ship_until_signalled(shipper: Shipper, show_status: bool = True) -> No
 
 
 def run(args: argparse.Namespace) -> int:
+    collect_less_often()
     cfg = config_with_inputs(args)
     check_settings(cfg, os.environ)
     shipper = Shipper(cfg, os.environ, Metrics())
