@@ -20,7 +20,10 @@ import time
 import zipfile
 from pathlib import Path
 
+import psutil
+
 from pipeline.stack.pid_owner import forget
+from pipeline.stack.ports import listener
 from pipeline.stack.procs import ServiceStatus, StackError, find_java, pid_alive, port_open, render, run_maven, spawn
 from pipeline.stack.service import LocalService
 
@@ -150,8 +153,10 @@ class ElasticsearchService(LocalService):
     async def start(self) -> int | None:
         if self.pid():
             return self.pid()
-        if await port_open("127.0.0.1", self.port):
-            raise StackError(f"port {self.port} is taken by another process; stop it or choose another port")
+        for port in (self.port, self.transport_port):
+            if await port_open("127.0.0.1", port):
+                raise StackError(f"port {port} is taken by another process ({listener(port)}); "
+                                 "stop it or choose another port")
         java = find_java(21)
         env = dict(os.environ)
         env["ES_JAVA_HOME"] = str(java.parent.parent)
@@ -175,8 +180,45 @@ class ElasticsearchService(LocalService):
         finally:
             await es.close()
 
+    async def answering_node(self) -> tuple[int, str] | None:
+        """(pid, node name) of whatever node answers on this port, or None."""
+        if not await port_open("127.0.0.1", self.port):
+            return None
+        from elasticsearch import AsyncElasticsearch
+
+        es = AsyncElasticsearch(self.url, request_timeout=3, max_retries=0)
+        try:
+            nodes = (await es.nodes.info(node_id="_local", metric="process")).body["nodes"]
+            node = next(iter(nodes.values()))
+            return int(node["process"]["id"]), str(node.get("name", "?"))
+        except Exception as exc:  # not ready yet: any client error means "no answer"; logged for the record
+            log.debug("elasticsearch nodes info failed: %r", exc)
+            return None
+        finally:
+            await es.close()
+
+    def is_own(self, pid: int) -> bool:
+        """The process is this service's node: the one its pid file names, or one whose command line
+        carries its marks (before it has written its pid file)."""
+        if pid == self.pid():
+            return True
+        try:
+            command = " ".join(psutil.Process(pid).cmdline())
+        except psutil.Error:
+            return False  # gone, another user's we may not inspect, or not on this machine at all
+        return all(mark in command for mark in self.command_marks())
+
+    def _foreign(self, node: tuple[int, str]) -> str:
+        pid, name = node
+        return (f"{self.url} answers as Elasticsearch node {name!r} (pid {pid}), not the one of {self.home}: "
+                f"another node holds the port ({listener(self.port)}); it is not used")
+
     async def healthy(self) -> bool:
-        health = await self._health() if await port_open("127.0.0.1", self.port) else None
+        """Green or yellow, and the node answering is this service's, not another on its port."""
+        node = await self.answering_node()
+        if node is None or not self.is_own(node[0]):
+            return False
+        health = await self._health()
         return bool(health) and health.get("status") in ("green", "yellow")
 
     async def version(self) -> str | None:
@@ -200,7 +242,10 @@ class ElasticsearchService(LocalService):
         deadline = time.monotonic() + timeout_s
         started = time.monotonic()
         while time.monotonic() < deadline:
-            if await self.healthy():
+            node = await self.answering_node()
+            if node is not None and not self.is_own(node[0]):
+                raise StackError(self._foreign(node))
+            if node is not None and await self.healthy():
                 return
             # the launcher runs until the node has started (slow on a busy machine): only its end without a
             # running node means the start failed
@@ -213,6 +258,7 @@ class ElasticsearchService(LocalService):
         pid = self.pid()
         health = "down"
         if pid:
-            h = await self._health()
-            health = h["status"] if h else "starting"
+            node = await self.answering_node()
+            h = await self._health() if node is not None else None
+            health = "foreign" if node is not None and not self.is_own(node[0]) else h["status"] if h else "starting"
         return ServiceStatus(self.name, await self.version(), pid, self.url, health)

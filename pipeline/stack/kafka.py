@@ -18,6 +18,7 @@ from pipeline.stack.kafka_secure import SecureListener
 import psutil
 
 from pipeline.stack.pid_owner import record_start
+from pipeline.stack.ports import listener
 from pipeline.stack.procs import ServiceStatus, StackError, find_java, port_open, render, run_maven, spawn
 from pipeline.stack.service import LocalService
 
@@ -104,9 +105,10 @@ class KafkaService(LocalService):
     async def start(self) -> int:
         if self.pid():
             return self.pid()  # type: ignore[return-value]
-        for port in (self.port, *([self.secure.port] if self.secure else [])):
+        for port in (self.port, self.controller_port, *([self.secure.port] if self.secure else [])):
             if await port_open("127.0.0.1", port):
-                raise StackError(f"port {port} is taken by another process; stop it or choose another port")
+                raise StackError(f"port {port} is taken by another process ({listener(port)}); "
+                                 "stop it or choose another port")
         java = find_java(17)
         cp = self.classpath_file.read_text().strip()
         argv = [str(java), f"-Xms{self.heap_mb}m", f"-Xmx{self.heap_mb}m", "-XX:+UseG1GC",
@@ -118,30 +120,43 @@ class KafkaService(LocalService):
         record_start(self.pid_file, psutil.Process(pid))
         return pid
 
-    async def healthy(self) -> bool:
-        """A metadata request answers (not just an open port)."""
+    async def answering_cluster_id(self) -> str | None:
+        """The cluster id of whatever broker answers a metadata request on this port, or None."""
         if not await port_open("127.0.0.1", self.port):
-            return False
+            return None
         from aiokafka.admin import AIOKafkaAdminClient
 
         admin = AIOKafkaAdminClient(bootstrap_servers=self.address, request_timeout_ms=3000)
         try:
             await asyncio.wait_for(admin.start(), 5)
-            await asyncio.wait_for(admin.list_topics(), 5)
-            return True
-        except Exception as exc:  # not ready yet: any client error means "not healthy"; logged for the record
+            return str((await asyncio.wait_for(admin.describe_cluster(), 5)).get("cluster_id") or "")
+        except Exception as exc:  # not ready yet: any client error means "no answer"; logged for the record
             log.debug("kafka metadata request failed: %r", exc)
-            return False
+            return None
         finally:
             await admin.close()
 
+    async def healthy(self) -> bool:
+        """A metadata request answers (not just an open port), from this very broker: the
+        cluster id its storage was formatted with, not another broker's on the same port."""
+        answered = await self.answering_cluster_id()
+        return answered is not None and answered == self.cluster_id()
+
+    def _foreign(self, answered: str) -> str:
+        return (f"{self.address} answers as Kafka cluster {answered!r}, not this broker's {self.cluster_id()!r} "
+                f"({self.data_dir}): another broker holds the port ({listener(self.port)}); it is not used")
+
     async def wait_ready(self, timeout_s: float) -> None:
+        """Until this broker answers; another broker answering on its port fails at once."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
+            answered = await self.answering_cluster_id()
+            if answered is not None and answered != self.cluster_id():
+                raise StackError(self._foreign(answered))
+            if answered is not None:
+                return
             if not self.pid():
                 raise StackError(f"Kafka exited during start; see {self.logs_dir / 'server.log'} and stdout.log")
-            if await self.healthy():
-                return
             await asyncio.sleep(0.5)
         raise StackError(f"Kafka did not answer within {timeout_s:.0f}s; see {self.logs_dir / 'server.log'}")
 
@@ -166,7 +181,8 @@ class KafkaService(LocalService):
         if not pid:
             health = "down"
         else:
-            health = "up" if await self.healthy() else "starting"
+            answered = await self.answering_cluster_id()
+            health = "starting" if answered is None else "up" if answered == self.cluster_id() else "foreign"
         return ServiceStatus(self.name, self.version(), pid, self.address, health)
 
     async def secure_status(self) -> ServiceStatus | None:

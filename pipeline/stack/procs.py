@@ -25,7 +25,7 @@ class ServiceStatus:
     version: str | None
     pid: int | None
     address: str
-    health: str  # "up", "green"/"yellow", "starting" or "down"
+    health: str  # "up", "green"/"yellow", "starting", "down", or "foreign" (another service answers on its port)
 
 
 class StackError(RuntimeError):
