@@ -11,9 +11,8 @@ import time
 
 import pytest
 
-from pipeline.stack.kafka import KafkaService
-from pipeline.stack.local import services_dir
 from tests.integration.logwriter import LogWriter
+from tests.integration.private_kafka import private_kafka, start
 from tests.integration.ship_config import write_ship_config
 from tests.integration.stages import status_kib
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following
@@ -21,19 +20,12 @@ from tests.integration.topic_reader import has_all, read_events
 
 pytestmark = pytest.mark.integration
 
-PORT = 18092  # below the ephemeral range (32768+), so no client socket can take it while it is down
-
 
 @pytest.fixture
 async def private_broker(tmp_path_factory):
-    broker = KafkaService(services_dir(), tmp_path_factory.mktemp("kafka"), port=PORT, controller_port=PORT + 1)
-    await broker.prepare()
-    await broker.start()
-    await broker.wait_ready(120)
-    try:
+    async with private_kafka(tmp_path_factory.mktemp("kafka")) as broker:
+        await start(broker)
         yield broker
-    finally:
-        await broker.stop()
 
 
 def rss_kib(pid: int) -> int:
@@ -42,7 +34,7 @@ def rss_kib(pid: int) -> int:
 
 async def test_a_30_second_broker_outage_loses_nothing_and_memory_stays_bounded(tmp_path, private_broker, unique_name):
     total = 300_000  # ~40 MB of log, most of it written while the broker is down
-    cfg = write_ship_config(tmp_path, host="outage-test", bootstrap=f"127.0.0.1:{PORT}", topic=unique_name,
+    cfg = write_ship_config(tmp_path, host="outage-test", bootstrap=private_broker.address, topic=unique_name,
                             paths="logs/app.log*", kafka="max_in_flight_bytes = 2097152\nrequest_timeout_ms = 10000")
     shipper = start_shipper(cfg)
     try:
@@ -59,11 +51,10 @@ async def test_a_30_second_broker_outage_loses_nothing_and_memory_stays_bounded(
             assert shipper.poll() is None, "the shipper must survive the outage"
             rss_peak = max(rss_peak, rss_kib(shipper.pid))
         written_during_outage = writer.written
-        await private_broker.start()
-        await private_broker.wait_ready(120)
+        await start(private_broker)  # the same broker again, on its ports reserved all along
         await asyncio.to_thread(writer.join, 120)
         assert writer.error is None and writer.written == total
-        docs = await read_events(f"127.0.0.1:{PORT}", unique_name, has_all(total), timeout_s=240)
+        docs = await read_events(private_broker.address, unique_name, has_all(total), timeout_s=240)
     finally:
         stop(shipper)
     assert written_during_outage > 200_000, "most lines must be written while the broker is down"

@@ -18,16 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.stack.local import services_dir
-from pipeline.stack.kafka import KafkaService
 from tests.integration.logwriter import line
+from tests.integration.private_kafka import private_kafka, start
 from tests.integration.test_ship import (assert_exactly_once_by_id, start_shipper, stop, wait_until_following,
                                          write_config)
 from tests.integration.topic_reader import has_all, read_events
 
 pytestmark = pytest.mark.integration
-
-PORT = 18192  # below the ephemeral range; not test_ship_outage's 18092, so both may run at once
 
 
 def append(path: Path, first: int, count: int) -> None:
@@ -44,17 +41,13 @@ async def wait_for_log(cfg: Path, text: str, timeout_s: float) -> None:
 
 @pytest.fixture
 async def stopped_broker(tmp_path_factory):
-    broker = KafkaService(services_dir(), tmp_path_factory.mktemp("kafka"), port=PORT, controller_port=PORT + 1)
-    await broker.prepare()
-    try:
+    async with private_kafka(tmp_path_factory.mktemp("kafka")) as broker:
         yield broker
-    finally:
-        await broker.stop()
 
 
 async def test_files_born_and_rotated_out_of_the_globs_while_kafka_is_away_are_shipped_once(
         tmp_path, stopped_broker, unique_name):
-    cfg = write_config(tmp_path, unique_name, f"127.0.0.1:{PORT}")  # paths = ["logs/*.log"]
+    cfg = write_config(tmp_path, unique_name, stopped_broker.address)  # paths = ["logs/*.log"]
     cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
                                            f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
     logs = tmp_path / "logs"
@@ -66,9 +59,8 @@ async def test_files_born_and_rotated_out_of_the_globs_while_kafka_is_away_are_s
         await asyncio.sleep(1.5)
         os.rename(logs / "app.log", logs / "app.log.1")
         append(logs / "app.log", 500, 500)
-        await stopped_broker.start()
-        await stopped_broker.wait_ready(120)
-        await read_events(f"127.0.0.1:{PORT}", unique_name, has_all(1000), timeout_s=120)
+        await start(stopped_broker)
+        await read_events(stopped_broker.address, unique_name, has_all(1000), timeout_s=120)
 
         # 2. Kafka goes away mid-stream: the shipper notices, and meanwhile a new generation is born,
         # written and renamed to a name no glob matches
@@ -81,11 +73,10 @@ async def test_files_born_and_rotated_out_of_the_globs_while_kafka_is_away_are_s
         os.rename(logs / "app.log", logs / "app.log.3")
         append(logs / "app.log", 1500, 100)
         await asyncio.sleep(1.5)
-        await stopped_broker.start()
-        await stopped_broker.wait_ready(120)
-        await read_events(f"127.0.0.1:{PORT}", unique_name, has_all(1600), timeout_s=180)
+        await start(stopped_broker)
+        await read_events(stopped_broker.address, unique_name, has_all(1600), timeout_s=180)
         await asyncio.sleep(3)  # anything read twice would arrive by now
-        docs = await read_events(f"127.0.0.1:{PORT}", unique_name, has_all(1600), timeout_s=60)
+        docs = await read_events(stopped_broker.address, unique_name, has_all(1600), timeout_s=60)
     finally:
         stop(shipper)
     assert_exactly_once_by_id(docs, 1600)  # re-sent after the outage only under the same id

@@ -1,6 +1,6 @@
 """A broker the stack starts is recorded beside its pid file (pid and create time) and is
 stopped through it; a pid file that names another process afterwards stops nothing.
-A private broker in a temp home, on ports away from the shared stack's."""
+A private broker in a temp home, on ports reserved for this run."""
 
 from __future__ import annotations
 
@@ -10,18 +10,18 @@ import subprocess
 import psutil
 import pytest
 
-from pipeline.stack.kafka import KafkaService
-from pipeline.stack.local import services_dir
 from pipeline.stack.pid_owner import started_file
+from tests.integration.private_kafka import private_kafka
 
 pytestmark = pytest.mark.integration
 
-PORT = 18192  # below the ephemeral range (32768+), away from 9092-9094, 9200 and the other tests' brokers
+@pytest.fixture
+async def broker(tmp_path):
+    async with private_kafka(tmp_path / "kafka") as broker:
+        yield broker
 
 
-async def test_a_started_broker_is_recorded_stopped_by_its_pid_file_and_a_recycled_pid_is_left_alone(tmp_path):
-    broker = KafkaService(services_dir(), tmp_path / "kafka", port=PORT, controller_port=PORT + 1)
-    await broker.prepare()
+async def test_a_started_broker_is_recorded_stopped_by_its_pid_file_and_a_recycled_pid_is_left_alone(broker):
     pid = await broker.start()
     try:
         await broker.wait_ready(180)
