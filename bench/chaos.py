@@ -9,8 +9,10 @@ while Kafka is down. Host a follows `app-*.log*` with rename and copytruncate al
     python3 bench/chaos.py --events 1000000          # the full run (about 4,000 events/s)
     python3 bench/chaos.py --events 20000 --small    # the test suite's variant
 
-Private Kafka and Elasticsearch on 19092/19200 (never the shared 9092/9200); state and
-logs under bench/out/.
+Private Kafka and Elasticsearch on 19092/19200 (never the shared 9092/9200; `--kafka-port 0
+--es-port 0`: free ports chosen for the run); state and logs under bench/out/. The ports
+are reserved while it runs: a second run on them, or a service on them that the run did
+not start, stops it at once with a message (exit 2).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(REPO))
 from bench.chaos.report import table  # noqa: E402
 from bench.chaos.run import Options, run  # noqa: E402
 from bench.chaos.schedule import Chaos  # noqa: E402
+from bench.chaos.services import ServicesUnavailable  # noqa: E402
 from bench.chaos.writer import Plan  # noqa: E402
 
 SMALL_CHAOS = Chaos(shipper_kills=3, indexer_kills=2, alerter_kills=1, kafka_restarts=1, es_down_s=10)
@@ -41,15 +44,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--small", action="store_true", help="fewer disturbances (shipper 3, indexer 2, alerter 1, "
                                                          "1 Kafka restart, Elasticsearch down 10s)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--kafka-port", type=int, default=19092)
-    ap.add_argument("--es-port", type=int, default=19200)
+    ap.add_argument("--kafka-port", type=int, default=19092, help="and the next one (controller); 0: free ports")
+    ap.add_argument("--es-port", type=int, default=19200, help="and this + 100 (transport); 0: free ports")
     a = ap.parse_args(argv)
     plan = Plan(a.events, rotate_every=a.rotate_every or (800 if a.small else 50_000),
                 signatures=a.signatures, rate_per_s=a.rate or (500.0 if a.small else 4000.0))
     base = SMALL_CHAOS if a.small else Chaos()
     chaos = Chaos(base.shipper_kills, base.indexer_kills, base.alerter_kills, base.kafka_restarts, base.es_down_s,
                   seed=a.seed)
-    res = asyncio.run(run(Options(plan, chaos, kafka_port=a.kafka_port, es_port=a.es_port)))
+    try:
+        res = asyncio.run(run(Options(plan, chaos, kafka_port=a.kafka_port, es_port=a.es_port)))
+    except ServicesUnavailable as exc:
+        print(f"chaos: {exc}", file=sys.stderr)
+        return 2
     print(table(res))
     return 0 if res.passed else 1
 

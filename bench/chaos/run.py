@@ -27,8 +27,9 @@ class Options:
     indexers: int = 2
     alerters: int = 2
     out_dir: Path = Path(__file__).resolve().parents[1] / "out"
-    kafka_port: int = 19092
+    kafka_port: int = 19092  # 0: free ports chosen for the run
     es_port: int = 19200
+    home_name: str | None = None  # the services' home under out_dir (default: named by the ports)
     quiet_s: float = 10.0  # nothing new for this long, lags 0 and N documents: caught up
     stall_s: float = 90.0  # nothing new for this long: give up waiting (something is lost)
     catch_up_max_s: float = 3600.0
@@ -40,10 +41,11 @@ def say(msg: str) -> None:
 
 async def run(opts: Options) -> Result:
     p = opts.plan
+    # ports and home first: when they are another run's, this one stops before it leaves anything
+    stack = PrivateStack.at(opts.out_dir, opts.kafka_port, opts.es_port, opts.home_name)
     run_dir = (opts.out_dir / f"chaos-{p.events}-{time.strftime('%Y%m%d-%H%M%S')}").resolve()
     (run_dir / "logs").mkdir(parents=True)
     res = Result(plan=p, chaos=opts.chaos, run_dir=run_dir)
-    stack = PrivateStack.at(opts.out_dir, opts.kafka_port, opts.es_port)
     stages: dict = {}
     writer: Writer | None = None
     supervisor: asyncio.Task | None = None
@@ -78,7 +80,7 @@ async def run(opts: Options) -> Result:
         res.manifest, res.rotations = writer.manifest, writer.rotations
         t_catch = time.monotonic()
         say("writing and chaos done; waiting for the pipeline to catch up")
-        await catch_up(opts, res)
+        await catch_up(opts, res, stack)
         res.phases["catch-up after writing"] = time.monotonic() - t_catch
         res.phases["end to end (first line to caught up)"] = time.monotonic() - t_write
         stop_supervising.set()
@@ -101,7 +103,10 @@ async def run(opts: Options) -> Result:
             await asyncio.gather(supervisor, return_exceptions=True)
         if stages:
             await asyncio.to_thread(stop_all, stages)
-        await stack.down()
+        try:
+            await stack.down()
+        finally:
+            stack.release()
         res.phases["total"] = time.monotonic() - t_start
     verdict(res)
     return res
@@ -118,21 +123,21 @@ async def shippers_following(run_dir: Path, hosts: tuple[str, ...], timeout_s: f
             await asyncio.sleep(0.2)
 
 
-async def catch_up(opts: Options, res: Result) -> None:
+async def catch_up(opts: Options, res: Result, stack: PrivateStack) -> None:
     """Polls the ES count and both groups' lag until N documents, lags 0 and a quiet spell."""
     n = opts.plan.events
     t0 = time.monotonic()
     last, last_change = None, time.monotonic()
     while time.monotonic() - t0 < opts.catch_up_max_s:
         try:
-            ends = await check.end_offsets(res_bootstrap(opts), EVENTS_TOPIC)
-            ilag = await check.lag(res_bootstrap(opts), INDEX_GROUP, ends)
-            alag = await check.lag(res_bootstrap(opts), ALERT_GROUP, ends)
+            ends = await check.end_offsets(stack.bootstrap, EVENTS_TOPIC)
+            ilag = await check.lag(stack.bootstrap, INDEX_GROUP, ends)
+            alag = await check.lag(stack.bootstrap, ALERT_GROUP, ends)
         except Exception as exc:  # a broker hiccup while polling: try again
             say(f"lag poll failed: {exc!r}")
             await asyncio.sleep(2)
             continue
-        count = await check.es_count(f"http://127.0.0.1:{opts.es_port}")
+        count = await check.es_count(stack.es_url)
         state = (count, sum(ends.values()), ilag, alag)
         if state != last:
             last, last_change = state, time.monotonic()
@@ -148,6 +153,3 @@ async def catch_up(opts: Options, res: Result) -> None:
         await asyncio.sleep(2)
     res.stalled = True
 
-
-def res_bootstrap(opts: Options) -> str:
-    return f"127.0.0.1:{opts.kafka_port}"
