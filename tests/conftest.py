@@ -8,10 +8,13 @@ import os
 import subprocess
 import sys
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from pipeline.stack.ports import Reservation, listener, listening_pids, reserve_free
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -47,3 +50,26 @@ def es_url(local_stack: dict[str, str]) -> str:
 def unique_name() -> str:
     """A fresh name for a topic, index or consumer group, so tests never see each other's data."""
     return f"t-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def private_port() -> Iterator[Callable[[], int]]:
+    """Ports for the servers a test starts (metrics endpoints, report pages, chromedriver) or
+    keeps closed on purpose: free, and reserved for the test so that no other run is given
+    them meanwhile (`pipeline.stack.ports`); released at teardown."""
+    held: list[Reservation] = []
+
+    def reserve() -> int:
+        held.append(reserve_free())
+        return held[-1].port
+
+    yield reserve
+    for reservation in held:
+        reservation.release()
+
+
+def assert_served_by(pid: int, port: int) -> None:
+    """What answers on `port` is the server the test started (`pid`), not another run's."""
+    pids = listening_pids(port)
+    if pids is not None:  # None: this user may not see who listens
+        assert pid in pids, f"port {port} is served by {listener(port)}, not by the process started for it ({pid})"

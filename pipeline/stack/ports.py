@@ -176,21 +176,27 @@ def reserve_exact(ports: Sequence[int], *, directory: Path | None = None) -> Res
     return got
 
 
-def listener(port: int) -> str:
-    """The process listening on `port`, as a message names it."""
+def listening_pids(port: int) -> set[int] | None:
+    """The processes listening on `port` (any address), or None when this user may not see them."""
     import psutil
 
     try:
         conns = psutil.net_connections(kind="tcp")
     except psutil.AccessDenied:
-        return "a process this user may not inspect"
-    pids = {c.pid for c in conns if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port}
-    pids.discard(None)
+        return None
+    return {c.pid for c in conns if c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+            and c.pid is not None}
+
+
+def listener(port: int) -> str:
+    """The process listening on `port`, as a message names it."""
+    import psutil
+
+    pids = listening_pids(port)
     if not pids:
         return "a process this user may not inspect" if not bindable(port, reuse_addr=True) else "nothing"
     pid = min(pids)
     try:
-        proc = psutil.Process(pid)
-        return f"pid {pid} ({' '.join(proc.cmdline())[:200]})"
+        return f"pid {pid} ({' '.join(psutil.Process(pid).cmdline())[:200]})"
     except psutil.Error:
         return f"pid {pid}"

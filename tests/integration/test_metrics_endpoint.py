@@ -5,7 +5,6 @@ connect failures of a Kafka that does not answer."""
 
 from __future__ import annotations
 
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -14,6 +13,7 @@ from pathlib import Path
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.conftest import assert_served_by
 from tests.integration.ship_config import write_ship_config
 from tests.integration.stages import start_stage, stop_stage
 
@@ -21,12 +21,6 @@ from tests.integration.stages import start_stage, stop_stage
 pytestmark = pytest.mark.integration
 
 LINE = "2026-01-05 10:00:{s:02d}.000 [main] INFO  com.pay.Order - order {n} accepted\n"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def scrape_families(port: int) -> list:
@@ -76,17 +70,18 @@ def write_lines(path: Path, start: int, count: int) -> int:
     return len(data.encode())
 
 
-def test_shipped_and_read_counters_move_by_the_lines_appended(tmp_path, kafka_bootstrap, unique_name):
+def test_shipped_and_read_counters_move_by_the_lines_appended(tmp_path, kafka_bootstrap, unique_name, private_port):
     (tmp_path / "logs").mkdir()
     log = tmp_path / "logs" / "app.log"
     first_bytes = write_lines(log, 0, 50)
     (tmp_path / "logs" / "loop.log").symlink_to("loop.log")  # matches the glob; stat fails (ELOOP)
     cfg = write_ship_config(tmp_path, host="metrics-test", bootstrap=kafka_bootstrap, topic=unique_name,
                             inputs='multiline = "none"')
-    port = free_port()
+    port = private_port()
     proc = start_stage(cfg, "ship", "--metrics-port", str(port), "--quiet", log_name="ship.log", log_level="WARNING")
     try:
         before = wait_for(port, lambda m: m.get("logpipe_ship_events_acked_total", 0) >= 50)
+        assert_served_by(proc.pid, port)
         assert before["logpipe_ship_lines_read_total"] == 50
         assert before["logpipe_ship_read_bytes_total"] == first_bytes
         assert before["logpipe_ship_events_sent_total"] == 50
@@ -112,13 +107,14 @@ def test_shipped_and_read_counters_move_by_the_lines_appended(tmp_path, kafka_bo
 
 
 @pytest.mark.parametrize("stage", ["index", "alert"])
-def test_a_kafka_that_does_not_answer_moves_the_connect_error_counter(stage, tmp_path, es_url, unique_name):
+def test_a_kafka_that_does_not_answer_moves_the_connect_error_counter(stage, tmp_path, es_url, unique_name,
+                                                                      private_port):
     cfg = tmp_path / "logpipe.toml"
     cfg.write_text(f"""
 [host]
 name = "metrics-test"
 [kafka]
-bootstrap = "127.0.0.1:{free_port()}"
+bootstrap = "127.0.0.1:{private_port()}"
 topic_events = "{unique_name}"
 [elasticsearch]
 hosts = ["{es_url}"]
@@ -126,11 +122,12 @@ index_prefix = "{unique_name}"
 [state]
 dir = "state"
 """)
-    port = free_port()
+    port = private_port()
     proc = start_stage(cfg, stage, "--metrics-port", str(port), log_name=f"{stage}.log", log_level="WARNING")
     name = f"logpipe_{stage}_errors_total{{kind=connect}}"
     try:
         first = wait_for(port, lambda m: m.get(name, 0) >= 1)
+        assert_served_by(proc.pid, port)
         assert_typed_with_help(port, stage)
         wait_for(port, lambda m: m[name] > first[name], timeout_s=30)  # each retry counts
     finally:
@@ -138,7 +135,7 @@ dir = "state"
 
 
 def test_logpipe_run_serves_the_families_of_its_stages_from_one_registry(tmp_path, kafka_bootstrap, es_url,
-                                                                        unique_name):
+                                                                        unique_name, private_port):
     (tmp_path / "logs").mkdir()
     write_lines(tmp_path / "logs" / "app.log", 0, 40)
     cfg = tmp_path / "logpipe.toml"
@@ -164,11 +161,12 @@ outputs = ["kafka"]
 [state]
 dir = "state"
 """)
-    port = free_port()
+    port = private_port()
     proc = start_stage(cfg, "run", "--metrics-port", str(port), "--quiet", log_name="run.log", log_level="WARNING")
     try:
         done = wait_for(port, lambda m: m.get("logpipe_index_events_indexed_total", 0) >= 40
                         and m.get("logpipe_alert_events_read_total", 0) >= 40, timeout_s=120)
+        assert_served_by(proc.pid, port)
         assert done["logpipe_ship_events_acked_total"] == 40
         assert done["logpipe_tail_files_followed"] == 1
         for stage in ("ship", "tail", "index", "alert", "metrics"):

@@ -23,10 +23,10 @@ from pipeline.analyst.live import LiveReport
 from pipeline.analyst.window import Window
 from pipeline.config.load import load_config
 from sinks.es_template import index_template
-from tests.conftest import REPO
+from tests.conftest import REPO, assert_served_by
 from tests.integration.order_trail import write_trail
 from tests.integration.stages import stop_stage
-from tests.integration.webdriver import Browser, free_port
+from tests.integration.webdriver import Browser
 
 pytestmark = pytest.mark.integration
 
@@ -59,7 +59,7 @@ async def produce(bootstrap: str, topic: str, value: dict) -> None:
 
 
 @pytest.fixture
-def served(tmp_path, es_url, kafka_bootstrap, unique_name):
+def served(tmp_path, es_url, kafka_bootstrap, unique_name, private_port):
     body = index_template(unique_name, number_of_replicas=0)
     body["_meta"] = body.pop("meta")  # put_index_template's keyword, the REST body's key
     es("PUT", f"{es_url}/_index_template/{body.pop('name')}", body)
@@ -69,7 +69,7 @@ def served(tmp_path, es_url, kafka_bootstrap, unique_name):
                                            error={"type": "com.acme.pay.ChannelTimeoutException",
                                                   "message": "channel timeout for ord_live_0001"}))
     cfg = write_trail(tmp_path, unique_name, kafka_bootstrap, es_url)
-    port = free_port()
+    port = private_port()
     env = dict(os.environ, PYTHONPATH=str(REPO))
     env.pop("LOGPIPE_KAFKA", None)
     env.pop("LOGPIPE_ES", None)
@@ -86,6 +86,7 @@ def served(tmp_path, es_url, kafka_bootstrap, unique_name):
             except OSError:
                 assert proc.poll() is None and time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
                 time.sleep(0.3)
+        assert_served_by(proc.pid, port)
         yield {"url": f"http://127.0.0.1:{port}/", "prefix": unique_name, "port": port}
     finally:
         stop_stage(proc)
@@ -119,9 +120,9 @@ def test_the_live_server_listens_on_loopback_only_by_default(served):
 
 
 async def test_an_elasticsearch_that_does_not_answer_is_shown_and_counted_and_the_last_panels_stay(
-        tmp_path, es_url, kafka_bootstrap, unique_name):
+        tmp_path, es_url, kafka_bootstrap, unique_name, private_port):
     cfg = load_config(write_trail(tmp_path, unique_name, kafka_bootstrap, es_url), {})
-    nobody = AsyncElasticsearch(f"http://127.0.0.1:{free_port()}", max_retries=0, request_timeout=5)
+    nobody = AsyncElasticsearch(f"http://127.0.0.1:{private_port()}", max_retries=0, request_timeout=5)
     live = LiveReport(cfg, {}, nobody, lambda now: Window(now - timedelta(hours=1), now),
                       parse_timezone("Asia/Shanghai"))
     live.panels["report"] = "<p>the last report</p>"

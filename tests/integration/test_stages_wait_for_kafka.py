@@ -5,7 +5,6 @@ started while Kafka answers, it does not wait at all."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 
 import pytest
@@ -18,15 +17,10 @@ from tests.integration.test_alerter_support import config, make_topics
 pytestmark = pytest.mark.integration
 
 
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def test_an_alerter_started_without_kafka_retries_until_asked_to_stop(unique_name):
+async def test_an_alerter_started_without_kafka_retries_until_asked_to_stop(unique_name, private_port):
     metrics = Metrics()
-    alerter = Alerter(config(f"127.0.0.1:{closed_port()}", unique_name), {}, metrics=metrics)
+    nowhere = f"127.0.0.1:{private_port()}"  # reserved: no other run's broker starts there meanwhile
+    alerter = Alerter(config(nowhere, unique_name), {}, metrics=metrics)
     starting = asyncio.create_task(alerter.start())
     deadline = time.monotonic() + 20
     while metrics.total("alert_connect_failures") < 2 and time.monotonic() < deadline:

@@ -10,28 +10,25 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 from typing import Any, Callable
 
+from pipeline.stack.ports import reserve_free
+from tests.conftest import assert_served_by
+
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--window-size=1280,2000"]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Browser:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
-        self.port = free_port()
+        self.reservation = reserve_free()  # no other run is given the port while this driver has it
+        self.port = self.reservation.port
         self.driver: subprocess.Popen | None = None
         self.session = ""
 
@@ -56,6 +53,7 @@ class Browser:
                 pass
             assert time.monotonic() < deadline, "chromedriver did not answer"
             time.sleep(0.2)
+        assert_served_by(self.driver.pid, self.port)
         args = CHROMIUM_ARGS + [f"--user-data-dir={self.tmp / 'chromium-profile'}"]
         caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {"args": args}}}}
         self.session = self._call("POST", "/session", caps)["sessionId"]
@@ -69,6 +67,7 @@ class Browser:
             if self.driver is not None:
                 self.driver.terminate()
                 self.driver.wait(10)
+            self.reservation.release()
 
     def open(self, url: str) -> None:
         self._call("POST", f"/session/{self.session}/url", {"url": url})

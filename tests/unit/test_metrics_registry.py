@@ -4,7 +4,6 @@ labels in the exposition text, errors in one family per stage, the endpoint serv
 from __future__ import annotations
 
 import asyncio
-import socket
 import urllib.request
 from types import SimpleNamespace
 
@@ -142,19 +141,13 @@ def test_the_stages_of_one_process_share_its_registry_each_registering_its_famil
             "logpipe_alert_events_read"} <= names
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-async def test_the_endpoint_serves_the_process_registry_over_http_and_samples_gauges():
+async def test_the_endpoint_serves_the_process_registry_over_http_and_samples_gauges(private_port):
     m = process_metrics()
     m.inc("ship_events_acked", 9)
     tailer = SimpleNamespace(bytes_behind=lambda: {"/logs/app.log": 123})
     tp = TopicPartition("logpipe.events", 0)
     consumer = SimpleNamespace(assignment=lambda: {tp}, end_offsets=_async({tp: 50}), position=_async(45))
-    port = free_port()
+    port = private_port()
     endpoint = MetricsEndpoint(m, port, "127.0.0.1", sample_every_s=0.05, samplers=[
         bytes_behind_sampler(m, lambda: tailer), consumer_lag_sampler(m, "alert_consumer_lag", lambda: consumer)])
     async with endpoint:
