@@ -219,7 +219,7 @@ class ElasticsearchService(LocalService):
         if node is None or not self.is_own(node[0]):
             return False
         health = await self._health()
-        return bool(health) and health.get("status") in ("green", "yellow")
+        return health is not None and health.get("status") in ("green", "yellow")
 
     async def version(self) -> str | None:
         from elasticsearch import AsyncElasticsearch

@@ -147,8 +147,9 @@ def _take(ports: Sequence[int], directory: Path) -> Reservation | int:
 
 def reserve_free(offsets: Sequence[int] = (0,), *, bases: Sequence[int] | None = None,
                  directory: Path | None = None) -> Reservation:
-    """Ports `base + offset` for a base chosen at random, all free to bind and reserved for
-    this run, e.g. `(0, 1)` for a broker and its controller."""
+    """Ports `base + offset` for a base chosen at random (or the first fit of `bases`, in their
+    order), all free to bind and reserved for this run, e.g. `(0, 1)` for a broker and its
+    controller."""
     directory = directory or lock_dir()
     pool = list(bases) if bases is not None else candidate_bases(offsets)
     rng = random.Random(os.urandom(16))  # not the test run's seeded `random`: two runs must not draw alike
