@@ -10,6 +10,8 @@ Figures:
              in this process: the floor of any shipper that looks at every line;
   parse      the shipper's parse and encode (`Assembler.feed`, `to_ecs`, `encode_event`)
              of the file in this process, with no Kafka: the floor of the shipper;
+  parse@gc   the same with the young generation collected as in `logpipe ship`
+             (pipeline/cli/gc_pace.py), not at the interpreter's default;
   kcat       librdkafka's producer (`kcat -P -l`, idempotent, acks=all) sending the
              file's raw lines to a fresh 6-partition topic, once per codec of
              --kcat-codecs: what a C producer does with the same bytes, no parsing;
@@ -18,7 +20,8 @@ Figures:
              end offsets == the events the parse stage makes of the file, counted
              beforehand); events/s over that time, and also from the first record.
   CPU        of the shipper (utime + stime from /proc) and of kcat (rusage), and the
-             shipper's CPU per event above the parse floor: its Kafka side;
+             shipper's CPU per event above each parse floor: its Kafka side, its
+             start, its tailer and its loop;
   peak RSS   of the shipper process (VmHWM from /proc), while shipping.
 The file is hard-linked (or copied) into a temp directory the config globs. The topics
 (6 partitions) are deleted afterwards unless --keep. With --runs N, kcat and the
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import os
 import resource
 import shutil
@@ -49,6 +53,7 @@ from bench.benchlib import (DEFAULT_GENERATOR, REPO, create_topic, delete_topics
                             proc_cpu_s, proc_status_kib, topic_end_total, topic_records, workload)
 from parsers.assemble import Assembler, Source  # noqa: E402
 from pipeline.config.load import load_config, to_parse_options  # noqa: E402
+from pipeline.cli.gc_pace import GC_GEN0_THRESHOLD  # noqa: E402
 from sinks.codec import encode_event  # noqa: E402
 
 CHUNK = 256 * 1024
@@ -65,9 +70,20 @@ def baseline(path: Path) -> tuple[float, int]:
     return time.perf_counter() - t0, lines + (1 if tail else 0)
 
 
-def parse_encode(path: Path, cfg_path: Path) -> tuple[float, float, int]:
+def parse_encode(path: Path, cfg_path: Path, gc_gen0: int | None = None) -> tuple[float, float, int]:
     """Seconds (wall, CPU) to parse the file and encode its events as the shipper does (in this
-    process), and how many events it makes: the shipper's floor before any Kafka work."""
+    process), and how many events it makes: the shipper's floor before any Kafka work. With
+    `gc_gen0`, the young generation is collected at that threshold meanwhile (the shipper's own)."""
+    thresholds = gc.get_threshold()
+    if gc_gen0:
+        gc.set_threshold(gc_gen0, *thresholds[1:])
+    try:
+        return _parse_encode(path, cfg_path)
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _parse_encode(path: Path, cfg_path: Path) -> tuple[float, float, int]:
     cfg = load_config(str(cfg_path), os.environ, hostname="bench")
     asm = Assembler(to_parse_options(cfg, cfg.inputs[0]), Source("bench", "pay", str(path), "f"), 0)
     t0, cpu0, n, offset = time.perf_counter(), time.process_time(), 0, 0
@@ -195,12 +211,17 @@ def main() -> int:
         except OSError:
             shutil.copyfile(path, tmp / "logs" / "app.log")
         base_s, lines = baseline(path)
-        parse_s, parse_cpu_s, expected = parse_encode(path, write_config(tmp, "unused", args.bootstrap, args.compression))
+        floor_cfg = write_config(tmp, "unused", args.bootstrap, args.compression)
+        parse_s, parse_cpu_s, expected = parse_encode(path, floor_cfg)
+        gc_s, gc_cpu_s, _ = parse_encode(path, floor_cfg, GC_GEN0_THRESHOLD)
         base_eps = expected / base_s
         print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
               f"(read 256 KiB chunks + split into {lines:,} lines)")
         print(f"parse     {parse_s:7.2f} s  {size_mib / parse_s:8,.1f} MiB/s  {expected / parse_s:>10,.0f} events/s  "
               f"CPU {parse_cpu_s:.2f} s  (Assembler.feed + to_ecs + encode_event: the shipper's floor)")
+        print(f"parse@gc  {gc_s:7.2f} s  {size_mib / gc_s:8,.1f} MiB/s  {expected / gc_s:>10,.0f} events/s  "
+              f"CPU {gc_cpu_s:.2f} s  (the same, young generation collected every {GC_GEN0_THRESHOLD:,} "
+              "allocations, as in `logpipe ship`)")
         for run in range(1, args.runs + 1):
             k, results = one_run(args, path, tmp, codecs, shippers, expected)
             print(f"run {run}")
@@ -214,7 +235,8 @@ def main() -> int:
                     print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
                           f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
                 print(f"CPU       {ship_name} {r['cpu_s']:.2f} s ({(r['cpu_s'] - parse_cpu_s) * 1e6 / expected:.1f} "
-                      f"us/event over the parse floor); peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
+                      f"us/event over the parse floor, {(r['cpu_s'] - gc_cpu_s) * 1e6 / expected:.1f} over parse@gc); "
+                      f"peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
                 for codec, kr in k.items():
                     ratios.setdefault((ship_name, codec), []).append(r["total_s"] / kr["total_s"])
                     print(f"ratio     {ship_name} / kcat {codec}: {ratios[ship_name, codec][-1]:.2f}x")
