@@ -12,9 +12,13 @@ from pipeline.cli.args import add_global_options
 from pipeline.cli.logsetup import setup_logging
 from pipeline.config.load import ConfigError
 from pipeline.stack.procs import StackError
+from pipeline.supervise.handoff import StageFault
 from pipeline.tail.checkpoint_file import CheckpointError
 from sinks.elasticsearch import EsConfigError
 from sinks.kafka_client import KafkaConfigError
+
+# Errors whose message names their cause (a key, a file line, a variable): one line on stderr and exit 2.
+NAMED_CAUSES = (StackError, ConfigError, CheckpointError, KafkaConfigError, EsConfigError, StageFault)
 
 # Each module adds its sub-command with `add_parser(sub)`.
 COMMAND_MODULES = ("pipeline.cli.stack", "pipeline.cli.scan", "pipeline.cli.ship", "pipeline.cli.index",
@@ -61,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(args.log_level, args.log_format)
     try:
         return args.func(args)
-    except (StackError, ConfigError, CheckpointError, KafkaConfigError, EsConfigError) as exc:  # names the cause
+    except NAMED_CAUSES as exc:
         print(f"logpipe: {exc}", file=sys.stderr)
         return exits.USAGE
     except KeyboardInterrupt:

@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from prometheus_client import start_http_server
+from prometheus_client import CollectorRegistry, start_http_server
 
 from pipeline.metrics.families import stage_families
 from pipeline.metrics.registry import Metrics
@@ -49,8 +49,10 @@ def metrics_port(cfg: Any, args: argparse.Namespace) -> int | None:
 
 class MetricsEndpoint:
     def __init__(self, metrics: Metrics, port: int | None, bind: str = "127.0.0.1", *,
-                 samplers: list[Sampler] | None = None, sample_every_s: float = 5.0) -> None:
+                 samplers: list[Sampler] | None = None, sample_every_s: float = 5.0,
+                 serves: CollectorRegistry | None = None) -> None:
         self.metrics = metrics
+        self.serves = serves if serves is not None else metrics.registry  # `logpipe run`: its stages' too
         self.port = port
         self.bind = bind
         self.samplers = list(samplers or [])
@@ -64,8 +66,8 @@ class MetricsEndpoint:
         if self.port is None or self._server is not None:
             return
         self._server, self._thread = await asyncio.to_thread(
-            start_http_server, self.port, self.bind, registry=self.metrics.registry)
-        log.info("metrics on http://%s:%d/metrics", self.bind, self.port)
+            start_http_server, self.port, self.bind, registry=self.serves)
+        log.info("metrics on http://%s:%d/metrics", self.bind, self.bound_port)
         if self.samplers:
             self._sampling = asyncio.create_task(self._sample_loop(), name="metrics-samplers")
 
@@ -79,6 +81,11 @@ class MetricsEndpoint:
         if server is not None:
             await asyncio.to_thread(server.shutdown)
             server.server_close()
+
+    @property
+    def bound_port(self) -> int | None:
+        """The port the server listens on (the one the kernel chose for port 0); None when not serving."""
+        return self._server.server_port if self._server is not None else None
 
     async def __aenter__(self) -> MetricsEndpoint:
         await self.start()
