@@ -7,7 +7,7 @@ cutting its lifeline, awaited for how it ended.
     stage.stop()                    # idempotent; the stage finishes and commits what it did
     outcome = await stage.wait()    # Outcome("index", returncode=0)
 
-A stage process is a fresh interpreter (`python -m pipeline.supervise.child STAGE`, its
+A stage process is a fresh interpreter (`python -P -m pipeline.supervise.child STAGE`, its
 stage in its command line for `ps`), not a fork of `run`: `run` holds threads (the
 metrics server's, the child watcher's) and an event loop, which a fork would copy
 half-way. Its stdout and stderr are `run`'s own (alerts, the status line, the logs).
@@ -22,11 +22,20 @@ import pickle
 import subprocess
 import sys
 from dataclasses import replace
+from pathlib import Path
 
 from pipeline.supervise.handoff import Handoff, Outcome, decode_report
 from pipeline.supervise.lifeline import Lifeline
 
 log = logging.getLogger(__name__)
+
+
+def child_environment() -> dict[str, str]:
+    """`run`'s environment, with the folder `run`'s own packages came from first on the
+    path (and `-P`: not the working directory), so that a stage process runs `run`'s code."""
+    root = str(Path(__file__).resolve().parents[2])
+    path = os.environ.get("PYTHONPATH")
+    return dict(os.environ, PYTHONPATH=root + (os.pathsep + path if path else ""))
 
 
 class StageProcess:
@@ -49,8 +58,8 @@ class StageProcess:
         handoff = replace(self._handoff, lifeline_fd=lifeline.child_fd, report_fd=report_w)
         try:
             self._proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "pipeline.supervise.child", self.name, stdin=subprocess.PIPE,
-                pass_fds=(lifeline.child_fd, report_w))
+                sys.executable, "-P", "-m", "pipeline.supervise.child", self.name, stdin=subprocess.PIPE,
+                pass_fds=(lifeline.child_fd, report_w), env=child_environment())
         except BaseException:
             os.close(report_r)
             lifeline.close()
@@ -73,10 +82,12 @@ class StageProcess:
             self._lifeline.cut()
 
     async def wait(self) -> Outcome:
-        """Until the process exited and its reports are read; how it ended."""
-        assert self._proc is not None and self._reports is not None, "start() first"
-        self.outcome.returncode = await self._proc.wait()
-        await self._reports
+        """Until the process exited and its reports are read; how it ended (returncode None:
+        it never started)."""
+        if self._proc is not None:
+            self.outcome.returncode = await self._proc.wait()
+        if self._reports is not None:
+            await self._reports
         if self._lifeline is not None:
             self._lifeline.close()
         return self.outcome

@@ -38,8 +38,8 @@ class Supervisor:
             for stage in self.stages:
                 if self._stop.is_set():
                     break
+                self._started.append(stage)  # before it starts: a start that fails half-way is stopped too
                 await stage.start()
-                self._started.append(stage)
             waits = [asyncio.create_task(self._wait(stage, ended), name=stage.name) for stage in self._started]
             stop = asyncio.create_task(self._stop.wait(), name="stop")
             try:
@@ -55,6 +55,7 @@ class Supervisor:
             return ended
         finally:
             self.request_stop()  # cancelled, or a start failed: the started stages still stop cleanly
+            await asyncio.gather(*(stage.wait() for stage in self._started), return_exceptions=True)
 
     @staticmethod
     async def _wait(stage: StageProcess, ended: list[Outcome]) -> None:
