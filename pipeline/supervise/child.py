@@ -17,7 +17,7 @@ import pickle
 import signal
 import sys
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("pipeline.supervise.child")  # not __main__: it runs with -m
 
 
 async def run_stage(handoff, stopping: list[bool]) -> None:

@@ -92,6 +92,28 @@ def test_sigterm_stops_the_three_stage_processes_cleanly_and_run_waits_for_them(
     assert "Traceback" not in log, log
 
 
+def test_ctrl_c_reaching_the_whole_process_group_stops_each_stage_once_and_cleanly(run_dir, es_url, unique_name):
+    """A terminal's Ctrl-C is SIGINT to `run` and its stage processes at once: they leave the
+    stop to `run` (no KeyboardInterrupt, no second stop request that would abandon work)."""
+    size = write_lines(run_dir / "logs" / "app.log", 30)
+    proc = start_stage(run_dir / "logpipe.toml", "run", "--quiet", log_name="run.log", prefix=["setsid"])
+    try:
+        stages = wait_for_stages(proc.pid, STAGES)
+        assert set(stages) == STAGES, run_log(run_dir)
+        wait_indexed(es_url, unique_name, 30, proc)
+        os.killpg(proc.pid, signal.SIGINT)  # setsid: run leads its own process group
+        rc = proc.wait(60)
+    finally:
+        stop_stage(proc)
+    log = run_log(run_dir)
+    assert rc == 0, log
+    assert wait_gone(list(stages.values()), 1) == []
+    assert checkpointed(run_dir) == [size]
+    for name in STAGES:
+        assert log.count(f"stage {name}: asked by logpipe run") == 1, log
+    assert "Traceback" not in log and "KeyboardInterrupt" not in log and "not committed" not in log, log
+
+
 def test_a_stage_that_dies_stops_the_others_and_run_names_it(run_dir, es_url, unique_name):
     write_lines(run_dir / "logs" / "app.log", 20)
     proc = start_stage(run_dir / "logpipe.toml", "run", "--quiet", log_name="run.log")
