@@ -49,13 +49,21 @@ async def run_stage(handoff, stopping: list[bool]) -> None:
         loop.remove_signal_handler(signal.SIGTERM)
 
 
+def set_gc_pace(stage: str) -> None:
+    """The ship stage parses (short-lived containers, almost no cycles): it collects the young
+    generation less often (pipeline.cli.gc_pace); index and alert keep the interpreter's pace."""
+    from pipeline.cli.gc_pace import collect_less_often
+
+    if stage == "ship":
+        collect_less_often()
+
+
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from aiokafka.errors import KafkaConnectionError
 
     from pipeline.cli import exits
     from pipeline.cli.app import NAMED_CAUSES
-    from pipeline.cli.gc_pace import collect_less_often
     from pipeline.cli.logsetup import setup_logging
     from pipeline.supervise.handoff import Handoff, write_report
     from sinks.es_errors import es_faults_named
@@ -65,8 +73,7 @@ def main() -> int:
     if not isinstance(handoff, Handoff):
         raise SystemExit(f"logpipe run's stage process: no hand-off on stdin ({type(handoff).__name__})")
     setup_logging(handoff.log_level, handoff.log_format)
-    if handoff.stage == "ship":  # the parse stage's garbage: short-lived containers, almost no cycles
-        collect_less_often()
+    set_gc_pace(handoff.stage)
     cfg, stopping = handoff.cfg, []
     try:
         with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
