@@ -59,7 +59,7 @@ def set_gc_pace(stage: str) -> None:
 
 
 def main() -> int:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # first: the imports below take a while
     from aiokafka.errors import KafkaConnectionError
 
     from pipeline.cli import exits
@@ -83,15 +83,21 @@ def main() -> int:
         return exits.USAGE
     except KafkaConnectionError as exc:
         if not stopping:
-            log.exception("stage %s failed", handoff.stage)
-            write_report(handoff.report_fd, failed=repr(exc)[:2000])
-            return exits.STAGE_FAILED
+            return failed(handoff, exc)
         log.warning("stage %s stopped before Kafka answered: %s", handoff.stage, exc)
     except Exception as exc:
-        log.exception("stage %s failed", handoff.stage)
-        write_report(handoff.report_fd, failed=repr(exc)[:2000])
-        return exits.STAGE_FAILED
+        return failed(handoff, exc)
     return exits.OK
+
+
+def failed(handoff, exc: Exception) -> int:
+    """Logged here with its traceback; reported to `run`, which names the stage."""
+    from pipeline.cli import exits
+    from pipeline.supervise.handoff import write_report
+
+    log.exception("stage %s failed", handoff.stage)
+    write_report(handoff.report_fd, failed=repr(exc)[:2000])
+    return exits.STAGE_FAILED
 
 
 if __name__ == "__main__":
