@@ -74,7 +74,8 @@ def main() -> int:
         raise SystemExit(f"logpipe run's stage process: no hand-off on stdin ({type(handoff).__name__})")
     setup_logging(handoff.log_level, handoff.log_format)
     set_gc_pace(handoff.stage)
-    cfg, stopping = handoff.cfg, []
+    cfg = handoff.cfg
+    stopping: list[bool] = []
     try:
         with config_faults_named(cfg.kafka), es_faults_named(cfg.elasticsearch):
             asyncio.run(run_stage(handoff, stopping))

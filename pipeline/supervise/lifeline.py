@@ -60,4 +60,8 @@ def watch_lifeline(fd: int, on_cut: Callable[[], None]) -> Callable[[], None]:
         on_cut()
 
     loop.add_reader(fd, readable)
-    return lambda: loop.remove_reader(fd)
+
+    def unwatch() -> None:
+        loop.remove_reader(fd)
+
+    return unwatch
