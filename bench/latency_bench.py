@@ -1,4 +1,4 @@
-"""End-to-end latency: `logpipe run` (ship, index and alert in one process) against the
+"""End-to-end latency: `logpipe run` (ship, index and alert, each in a process of its own) against the
 local Kafka and Elasticsearch, against a Kafka round trip measured in the same run.
 
     python3 bench/latency_bench.py                  # 200 lines, one every 100 ms

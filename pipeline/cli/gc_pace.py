@@ -1,4 +1,4 @@
-"""The garbage collector's pace for the commands that parse (scan, ship, and the ship stage process of run).
+"""The garbage collector's pace for the commands that parse (scan, ship, and the stage processes of run).
 
 Parsing allocates many short-lived containers (events, their lists and dicts) and
 almost no reference cycles: refcounting frees them. Collecting the young generation

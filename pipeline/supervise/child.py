@@ -49,17 +49,11 @@ async def run_stage(handoff, stopping: list[bool]) -> None:
         loop.remove_signal_handler(signal.SIGTERM)
 
 
-def set_gc_pace(stage: str) -> None:
-    """The ship stage parses (short-lived containers, almost no cycles): it collects the young
-    generation less often (pipeline.cli.gc_pace); index and alert keep the interpreter's pace."""
-    from pipeline.cli.gc_pace import collect_less_often
-
-    if stage == "ship":
-        collect_less_often()
-
-
 def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # first: the imports below take a while
+    from pipeline.cli.gc_pace import collect_less_often
+
+    collect_less_often()  # as `run` in one process did: parsing and decoding events make few cycles
     from aiokafka.errors import KafkaConnectionError
 
     from pipeline.cli import exits
@@ -73,7 +67,6 @@ def main() -> int:
     if not isinstance(handoff, Handoff):
         raise SystemExit(f"logpipe run's stage process: no hand-off on stdin ({type(handoff).__name__})")
     setup_logging(handoff.log_level, handoff.log_format)
-    set_gc_pace(handoff.stage)
     cfg = handoff.cfg
     stopping: list[bool] = []
     try:

@@ -8,7 +8,7 @@ import pytest
 
 from pipeline.cli.app import main
 from pipeline.cli.gc_pace import GC_GEN0_THRESHOLD
-from pipeline.supervise.child import set_gc_pace
+from pipeline.supervise.child import main as child_main
 
 
 @pytest.fixture
@@ -33,8 +33,18 @@ def test_other_commands_keep_the_interpreters_pace(tmp_path, capsys, interpreter
     assert gc.get_threshold()[0] == 700
 
 
-@pytest.mark.parametrize(("stage", "threshold"), [("ship", GC_GEN0_THRESHOLD), ("index", 700), ("alert", 700)])
-def test_run_paces_the_collector_of_its_ship_stage_process(stage, threshold, interpreter_default_threshold):
-    """`logpipe run` parses in its ship stage process (pipeline.supervise.child), which sets the pace."""
-    set_gc_pace(stage)
-    assert gc.get_threshold()[0] == threshold
+
+def test_a_stage_process_of_run_sets_the_pace_before_anything_else(monkeypatch, interpreter_default_threshold):
+    """`logpipe run` parses and decodes in its stage processes (pipeline.supervise.child)."""
+    import io
+    import pickle
+    import signal
+
+    sigint = signal.getsignal(signal.SIGINT)
+    monkeypatch.setattr("sys.stdin", type("Stdin", (), {"buffer": io.BytesIO(pickle.dumps("not a hand-off"))})())
+    try:
+        with pytest.raises(SystemExit):
+            child_main()
+    finally:
+        signal.signal(signal.SIGINT, sigint)
+    assert gc.get_threshold()[0] == GC_GEN0_THRESHOLD
