@@ -5,7 +5,6 @@ that does not answer is left out of that scrape and counted."""
 from __future__ import annotations
 
 import asyncio
-import socket
 import urllib.request
 
 from prometheus_client import CollectorRegistry, generate_latest
@@ -21,12 +20,6 @@ from pipeline.supervise.metrics_fanin import StagesCollector, merge_families
 def series(text: str) -> dict[tuple, float]:
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
-
-
-def refused_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # closed again: nothing listens there
 
 
 def test_merged_families_keep_help_and_type_and_sum_a_series_two_processes_hold():
@@ -53,12 +46,12 @@ def test_merged_families_keep_help_and_type_and_sum_a_series_two_processes_hold(
         assert family.type in ("counter", "gauge") and family.documentation.strip(), family.name
 
 
-async def test_one_endpoint_serves_the_stages_endpoints_and_counts_one_that_does_not_answer():
+async def test_one_endpoint_serves_the_stages_endpoints_and_counts_one_that_does_not_answer(private_port):
     ship = Metrics()
     ship.declare(SHIP)
     ship.inc("ship_events_sent", 11)
     own = Metrics()
-    ports = {"ship": None, "index": refused_port(), "alert": None}
+    ports = {"ship": None, "index": private_port(), "alert": None}  # reserved, kept closed
     served = CollectorRegistry()
     served.register(StagesCollector(own, lambda: dict(ports)))
     async with MetricsEndpoint(ship, 0) as stage, MetricsEndpoint(own, 0, serves=served) as run:
