@@ -7,4 +7,5 @@
     process.py      one stage process seen from the parent: start, stop, how it ended
     supervisor.py   the three together: the first to end stops the others
     metrics_fanin.py  one /metrics for the three: their registries, merged at each scrape
+    metrics.py      the families of `run` itself
 """

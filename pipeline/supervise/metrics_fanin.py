@@ -20,15 +20,10 @@ from prometheus_client.metrics_core import Metric
 from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.samples import Sample
 
-from pipeline.metrics.families import stage_families
 from pipeline.metrics.registry import Metrics
+from pipeline.supervise.metrics import RUN
 
 log = logging.getLogger(__name__)
-
-RUN = stage_families("run", "Errors of `logpipe run` itself, by kind.", """
-    run_stage_scrape_errors  error  stage_scrape{stage,error}
-""")
-
 
 def merge_families(sources: Iterable[Iterable[Metric]]) -> list[Metric]:
     """The families of every source as one list: same name, one family; same series, summed."""
