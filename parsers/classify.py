@@ -3,7 +3,8 @@
 Order of recognisers for a single-line record, cheapest and most specific first:
 MyBatis debug lines (stateful join per thread), configured table lines, SQL timings,
 method timings. A record with continuation lines is checked for a stack trace.
-Masking runs on every text field before the event leaves the parser.
+Masking runs on every text field before the event leaves the parser. A single-line
+record none of these recognisers can read (`prescreen`: most records) skips them all.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
+from parsers.prescreen import screen_words
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
+from parsers.sql.mybatis import TRIGGERS as MYBATIS_TRIGGERS
+from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
+from parsers.sql.statement import TRIGGERS as STATEMENT_TRIGGERS
 from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
@@ -76,9 +81,11 @@ def _bounded(ns: int | None) -> int | None:
 
 
 class Classifier:
-    """Turns `RawRecord`s of one file into `Event`s. Holds the MyBatis join state."""
+    """Turns `RawRecord`s of one file into `Event`s. Holds the MyBatis join state.
+    `prescreen=False` puts every single-line record through every recogniser (the
+    screen's reference: the events are the same either way)."""
 
-    def __init__(self, options: ParseOptions) -> None:
+    def __init__(self, options: ParseOptions, prescreen: bool = True) -> None:
         self.options = options
         self.tables = TableParser(options.tables) if options.tables else None
         self.table_marks = tuple(t.match for t in options.tables)
@@ -95,15 +102,26 @@ class Classifier:
         self._signatures: dict[tuple, Signature] = {}
         self._frames: dict = {}  # frame line -> Frame, for parse_stack
         self._trace_key_words = tuple(options.trace_keys)
+        # None: every single-line record goes through the recognisers
+        self._screen = screen_words((MYBATIS_TRIGGERS, self.tables.triggers if self.tables is not None else (),
+                                     self.sql.triggers, STATEMENT_TRIGGERS, self.methods.triggers)) \
+            if prescreen else None
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
+        logger: str | None = None
         if first is not None and (first.format != "raw" or first.level is not None):  # raw: a level, no time
-            ev = Event(first.message)  # fields set after: twice as fast as keyword arguments
-            ev.timestamp, ev.level, ev.logger, ev.thread = first.timestamp, first.level, first.logger, first.thread
+            msg = first.message
+            ev = Event(msg)  # fields set after: twice as fast as keyword arguments
+            logger = first.logger
+            ev.timestamp, ev.level, ev.logger, ev.thread = first.timestamp, first.level, logger, first.thread
         else:
-            ev = Event(rec.first_line)
+            msg = rec.first_line
+            ev = Event(msg)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
+        if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
+            self._one_line(ev, msg, logger, first, rec)
+            return ev
         if rec.continuation and ev.level is None and first is not None and first.format == "auto":
             self._jul_second_line(ev, rec)
         msg = ev.message
@@ -114,6 +132,22 @@ class Classifier:
         self._mask(ev)
         self._trace_ids(ev)
         return ev
+
+    def _one_line(self, ev: Event, msg: str, logger: str | None, first: Prefix | None, rec: RawRecord) -> None:
+        """`event()` of a record of one line that is no exception header."""
+        words = self._screen
+        if words is not None and (logger is None or not logger.endswith(STATEMENT_LOGGERS)):
+            for word in words:
+                if word in msg:
+                    break
+            else:  # no recogniser can read it: an ordinary line
+                if self.masker.may_mask(msg):
+                    self._mask(ev)
+                self._trace_ids(ev)
+                return
+        self._single_line(ev, first, rec)
+        self._mask(ev)
+        self._trace_ids(ev)
 
     @staticmethod
     def _jul_second_line(ev: Event, rec: RawRecord) -> None:

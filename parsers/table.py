@@ -178,6 +178,11 @@ class TableParser:
         self._specs = tuple(_CompiledSpec(s) for s in specs if s.match and s.delimiter)
         self._delimiters = tuple(sorted({s.delimiter for s in self._specs}))
 
+    @property
+    def triggers(self) -> tuple[str, ...]:
+        """`parse` finds a row only in a message that holds one of these (a spec's `match`)."""
+        return tuple(c.spec.match for c in self._specs)
+
     def parse(self, message: str) -> TableRow | None:
         for d in self._delimiters:
             if d in message:

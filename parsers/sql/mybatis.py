@@ -55,6 +55,10 @@ class Consumed(enum.Enum):
 CONSUMED = Consumed.CONSUMED
 
 
+# Every record the joiner reads holds one of these (`is_mybatis`, spelled out there for speed).
+TRIGGERS = ("==>", "<==")
+
+
 def is_mybatis(message: str) -> bool:
     """True if `message` may hold a MyBatis `==>`/`<==` debug record (cheap test)."""
     return "==>" in message or "<==" in message

@@ -22,6 +22,10 @@ from parsers.sql.timing import SqlTiming
 _VERB = re.compile(r"\s*(?:select|insert|update|delete|with|merge|replace|call|upsert)\b", re.IGNORECASE)
 _HIBERNATE_LOGGER = re.compile(r"(?:org|o)\.(?:hibernate|h)\.SQL$")
 _SHOW_SQL = "Hibernate: "
+# `untimed_statement` answers None unless the message holds one of TRIGGERS or the
+# logger's name ends with one of LOGGER_SUFFIXES.
+TRIGGERS = (_SHOW_SQL,)
+LOGGER_SUFFIXES = (".SQL", "JdbcTemplate")
 _JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
 
 

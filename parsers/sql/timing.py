@@ -159,10 +159,22 @@ def _timing_then_statement(message: str) -> SqlTiming | None:
     return None if ns is None else SqlTiming(ns, statement, source="generic")
 
 
+# Every message `parse` recognises without `patterns` holds one of these: the substring
+# tests `parse` makes before each of its regexes (p6spy's `may_be_p6spy` needs a `|`;
+# `_timing_then_statement` a second line).
+TRIGGERS = ("SQL", "sql", "Sql", "|", "took", "millis.", "[rows:", "{executed in", "\n")
+
+
 class SqlTimingParser:
     """Recognises SQL timing lines; `parse(message)` returns a `SqlTiming` or None."""
 
     __slots__ = ("_custom",)
+
+    @property
+    def triggers(self) -> tuple[str, ...] | None:
+        """Words one of which every message `parse` recognises holds; None: any message
+        may match (a regex of `patterns`)."""
+        return None if self._custom else TRIGGERS
 
     def __init__(self, options: SqlOptions = SqlOptions()) -> None:
         custom = []

@@ -65,7 +65,7 @@ _NOT_TIME_NOUNS = frozenset({
     "first", "server", "local", "current", "system", "wall", "up", "boot", "sync", "offset", "zone", "keep"})
 _NOT_TIMING_CJK = ("等待", "超时", "间隔", "延迟", "过期", "重试", "最大", "最小", "阈值", "下次")
 _NEVER_AFTER = ("out", "Out", "stamp", "Stamp", "zone", "Zone", "r ", "rs")  # `time`+these is no timing word
-_FRAGMENTS = ("ime", "ost", "ook", "lapsed", "uration", "atency")  # each word less its first character
+FRAGMENTS = ("ime", "ost", "ook", "lapsed", "uration", "atency")  # each word less its first character
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 _GAP = " \t_-=:"
 _AFTER_BARE = re.compile(r"[ \t]*[\w%.:/\-]|,\d")
@@ -104,7 +104,7 @@ def _candidates(message: str) -> list[int]:
     out: list[int] = []
     find = message.find
     startswith = message.startswith
-    for fragment in _FRAGMENTS:
+    for fragment in FRAGMENTS:
         pos = find(fragment, 1)
         while pos != -1:
             if not startswith(_NEVER_AFTER, pos + len(fragment)):  # `timeout`, `timestamp`: no match call

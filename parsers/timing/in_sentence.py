@@ -37,13 +37,16 @@ _AFTER_OK = frozenset({"and", "with", "for", "at", "on", "to", "from", "by", "to
                        "via", "using", "of", "status", "result"})
 
 
+WORDS = (" in ", " after ")  # every timing found here starts after one of them
+
+
 def may_have_in_timing(message: str) -> bool:
     """Cheap test: ` in ` or ` after ` is in `message`."""
     return " in " in message or " after " in message
 
 
 def find_in_timing(message: str) -> tuple[int, int, int] | None:
-    for word in (" in ", " after "):
+    for word in WORDS:
         pos = message.find(word)
         while pos != -1:
             m = _IN.match(message, pos + 1)

@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass
 
 from parsers.options import MethodOptions
-from parsers.timing.free import find_timing_unfiltered
-from parsers.timing.in_sentence import find_in_timing
+from parsers.timing.free import FRAGMENTS, find_timing_unfiltered
+from parsers.timing.in_sentence import WORDS, find_in_timing
 from parsers.timing.subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
@@ -56,10 +56,22 @@ _FORMS = (
 )
 
 
+# Every message `parse` recognises without `patterns` holds one of these: the timing
+# words' fragments of `free.py` (`时` for the Chinese ones) or the words of `in_sentence.py`;
+# the `_FORMS` hold a timing word too (`cost`, `took`, `elapsed`, `耗时`, `用时`).
+TRIGGERS = (*FRAGMENTS, "时", *WORDS)
+
+
 class MethodTimingParser:
     """Recognises method timing lines; `parse(message)` returns a `MethodTiming` or None."""
 
     __slots__ = ("_custom",)
+
+    @property
+    def triggers(self) -> tuple[str, ...] | None:
+        """Words one of which every message `parse` recognises holds; None: any message
+        may match (a regex of `patterns`)."""
+        return None if self._custom else TRIGGERS
 
     def __init__(self, options: MethodOptions = MethodOptions()) -> None:
         custom = []

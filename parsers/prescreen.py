@@ -1,0 +1,42 @@
+"""Which single-line messages no recogniser can read: one pass of substring tests.
+
+Most records are ordinary lines: no MyBatis marker, no table mark, no SQL or method
+timing. Each recogniser answers None for a message that holds none of its trigger words,
+the words it tests itself before any regex runs (`mybatis.TRIGGERS`,
+`TableParser.triggers`, `SqlTimingParser.triggers`, `statement.TRIGGERS`,
+`MethodTimingParser.triggers`). The screen is their union; a message that holds none
+of them (and whose logger is no statement logger) skips every recogniser.
+
+A word that holds another one is left out: where it occurs, so does the shorter one
+(`took` and `ook`). A recogniser with user regexes (`patterns`) may match any message:
+it has no trigger words (None), and then there is no screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...] | None:
+    """The words a message must hold one of to reach a recogniser, fewest first to test;
+    None when a recogniser may match any message."""
+    words: list[str] = []
+    for word_set in word_sets:
+        if word_set is None:
+            return None
+        for word in word_set:
+            if word not in words:
+                words.append(word)
+    # a word that holds another is implied by it (`"" in message` is always true: it stays alone)
+    kept = [w for w in words if not any(o != w and o in w for o in words)]
+    return tuple(kept)
+
+
+def may_apply(words: tuple[str, ...] | None, message: str) -> bool:
+    """True unless `message` holds none of `words` (the classifier inlines this loop)."""
+    if words is None:
+        return True
+    for word in words:
+        if word in message:
+            return True
+    return False
