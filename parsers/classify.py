@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from datetime import datetime
+from operator import attrgetter
 
 from parsers.event import Event
 from parsers.masking import Masker
@@ -51,13 +52,16 @@ def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![\w])(?:{alt})\s*[=:：]\s*[\"']?([A-Za-z0-9][\w\-.]{{2,63}})")
 
 
+_FRAME_KEY = attrgetter("module", "function", "file")  # a frame without its line number
+
+
 def _signature_key(trace: StackTrace) -> tuple:
     """What a signature is computed from: exception types and frames without line
     numbers; messages only when there are no frames at all (then they are hashed)."""
     has_frames = False
     key: list = [trace.language]
     for exc in trace.exceptions:
-        frames = tuple((f.module, f.function, f.file) for f in exc.frames)
+        frames = tuple(map(_FRAME_KEY, exc.frames))
         has_frames = has_frames or bool(frames)
         key.append((exc.type, frames))
     if not has_frames:
