@@ -115,3 +115,21 @@ def test_masker_is_total_and_only_ever_shortens_digits(text):
     masked, counts = Masker(MaskingOptions(patterns=(r"secret\S*", r"x*"))).mask(text)
     assert isinstance(masked, str) and all(v > 0 for v in counts.values())
     assert sum(c.isdigit() for c in masked) <= sum(c.isdigit() for c in text)
+
+
+# Long digit runs, 4-digit groups split by a space or a dash, valid cards and ids among other text.
+digit_texts = st.lists(st.one_of(
+    st.text(alphabet=st.sampled_from("0123456789 -@x中"), max_size=30),
+    st.sampled_from(["4111 1111 1111 1111", "6222-0212-3456-7890-128", "13812345678", "110101199003071234",
+                     "11010119900307123X", "a@example.com", "2026112610153012345"]),
+), max_size=6).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(texts, digit_texts))
+def test_the_fast_path_only_skips_texts_the_full_masking_leaves_alone(text):
+    masker = Masker()
+    full = Masker(MaskingOptions(patterns=("(?!)",)))  # a pattern that never matches: no fast path
+    assert masker.mask(text) == full.mask(text)
+    if not masker.may_mask(text):
+        assert full.mask(text) == (text, {})
