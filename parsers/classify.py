@@ -19,13 +19,11 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
-from parsers.prescreen import screen_words
+from parsers.prescreen import may_apply, screen_words
 from parsers.signature import Signature, compute_signature
-from parsers.sql import fingerprint, fingerprint_id
+from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
-from parsers.sql.mybatis import TRIGGERS as MYBATIS_TRIGGERS
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
-from parsers.sql.statement import TRIGGERS as STATEMENT_TRIGGERS
 from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
@@ -92,7 +90,6 @@ class Classifier:
     def __init__(self, options: ParseOptions, prescreen: bool = True) -> None:
         self.options = options
         self.tables = TableParser(options.tables) if options.tables else None
-        self.table_marks = tuple(t.match for t in options.tables)
         self.sql = SqlTimingParser(options.sql)
         self.methods = MethodTimingParser(options.methods)
         self.masker = Masker(options.masking)
@@ -106,10 +103,9 @@ class Classifier:
         self._signatures: dict[tuple, Signature] = {}
         self._frames: dict = {}  # frame line -> Frame, for parse_stack
         self._trace_key_words = tuple(options.trace_keys)
-        # None: every single-line record goes through the recognisers
-        self._screen = screen_words((MYBATIS_TRIGGERS, self.tables.triggers if self.tables is not None else (),
-                                     self.sql.triggers, STATEMENT_TRIGGERS, self.methods.triggers)) \
-            if prescreen else None
+        self._screen = None if not prescreen else screen_words((  # None: every record is read by every one
+            mybatis.TRIGGERS, self.tables.triggers if self.tables else (), self.sql.triggers, statement.TRIGGERS,
+            self.methods.triggers))
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
@@ -124,7 +120,11 @@ class Classifier:
             ev = Event(msg)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
         if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
-            self._one_line(ev, msg, logger, first, rec)
+            # one line, no exception header (most records): the recognisers only if one may read it
+            if may_apply(self._screen, msg) or (logger is not None and logger.endswith(STATEMENT_LOGGERS)):
+                self._single_line(ev, first, rec)
+            self._mask(ev)
+            self._trace_ids(ev)
             return ev
         if rec.continuation and ev.level is None and first is not None and first.format == "auto":
             self._jul_second_line(ev, rec)
@@ -136,22 +136,6 @@ class Classifier:
         self._mask(ev)
         self._trace_ids(ev)
         return ev
-
-    def _one_line(self, ev: Event, msg: str, logger: str | None, first: Prefix | None, rec: RawRecord) -> None:
-        """`event()` of a record of one line that is no exception header."""
-        words = self._screen
-        if words is not None and (logger is None or not logger.endswith(STATEMENT_LOGGERS)):
-            for word in words:
-                if word in msg:
-                    break
-            else:  # no recogniser can read it: an ordinary line
-                if self.masker.may_mask(msg):
-                    self._mask(ev)
-                self._trace_ids(ev)
-                return
-        self._single_line(ev, first, rec)
-        self._mask(ev)
-        self._trace_ids(ev)
 
     @staticmethod
     def _jul_second_line(ev: Event, rec: RawRecord) -> None:

@@ -33,7 +33,7 @@ def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...]
 
 
 def may_apply(words: tuple[str, ...] | None, message: str) -> bool:
-    """True unless `message` holds none of `words` (the classifier inlines this loop)."""
+    """False when `message` holds none of `words` (from `screen_words`): no recogniser can read it."""
     if words is None:
         return True
     for word in words:
