@@ -10,8 +10,9 @@ from parsers.stacktrace.model import ExceptionInfo, Frame
 
 _TYPE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
 # `pkg.Type: msg`, `pkg.Type; msg` (SAXParseException), `pkg.Type` alone, at any indentation
-# (Tomcat's formatter indents them).
-HEADER = re.compile(rf"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?:[:;]\s?(?P<msg>.*?))?\s*$")
+# (Tomcat's formatter indents them). The message ends at its last non-space character:
+# `(?:.*\S)?` finds it from the end of the line (a lazy `.*?` tried `\s*$` after every character).
+HEADER = re.compile(rf"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?:[:;]\s?(?P<msg>(?:.*\S)?))?\s*$")
 CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by): (?P<rest>.*)$")
 _NO_FILE = frozenset(("Native Method", "Unknown Source", ""))
 MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")

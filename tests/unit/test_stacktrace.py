@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
 
 from parsers.stacktrace import ExceptionInfo, find_stack_start, parse_stack
+from parsers.stacktrace.java import HEADER as HEADER_RX
 from tests.unit.workload import sample
 
 DATA = Path(__file__).parent / "data" / "stacktrace"
@@ -138,3 +140,21 @@ def test_an_indented_exception_line_heads_its_frames_and_its_message_may_span_li
     trace = parse_stack(lines)
     assert trace.outermost.type == "org.junit.ComparisonFailure"
     assert trace.outermost.message == "expected:<[PAID\norder 1]> but was:<[NEW\norder 1]>"
+
+
+# The header regex as first written (a lazy message): the faster one must match the same.
+LAZY_HEADER = re.compile(r"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
+                         r"(?:[:;]\s?(?P<msg>.*?))?\s*$")
+header_lines = st.lists(st.one_of(
+    st.sampled_from(["java.lang.IllegalStateException", "a.B", "Exception in thread \"main\" ", ":", ";", " ", "\t",
+                     "\n", "\r", "\u00a0", "\u3000", "x", "é", "msg with words", "$", "."]),
+    st.text(max_size=8)), max_size=8).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(header_lines)
+def test_the_header_regex_reads_what_the_lazy_one_read(line: str) -> None:
+    old, new = LAZY_HEADER.match(line), HEADER_RX.match(line)
+    assert (old is None) == (new is None)
+    if old is not None and new is not None:
+        assert (old.span(), old.groupdict()) == (new.span(), new.groupdict())
