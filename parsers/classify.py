@@ -103,9 +103,10 @@ class Classifier:
         self._signatures: dict[tuple, Signature] = {}
         self._frames: dict = {}  # frame line -> Frame, for parse_stack
         self._trace_key_words = tuple(options.trace_keys)
-        self._screen = None if not prescreen else screen_words((  # None: every record is read by every one
-            mybatis.TRIGGERS, self.tables.triggers if self.tables else (), self.sql.triggers, statement.TRIGGERS,
-            self.methods.triggers))
+        # a single-line message reaches the recognisers only if it holds one of these (None: always)
+        self._screen = screen_words((mybatis.TRIGGERS, self.tables.triggers if self.tables is not None else (),
+                                     self.sql.triggers, statement.TRIGGERS, self.methods.triggers)) \
+            if prescreen else None
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first

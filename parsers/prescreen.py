@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 
 def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...] | None:
-    """The words a message must hold one of to reach a recogniser, fewest first to test;
+    """The words a message must hold one of to reach a recogniser, in the order given;
     None when a recogniser may match any message."""
     words: list[str] = []
     for word_set in word_sets:
