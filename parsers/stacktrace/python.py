@@ -10,7 +10,7 @@ from parsers.stacktrace.model import ExceptionInfo, Frame
 
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
-PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*?))?\s*$")
+PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>(?:.*\S)?))?\s*$")  # msg: as java.HEADER's
 PY_CHAIN = re.compile(r"^(?:During handling of the above exception|The above exception was the direct cause)")
 _SITE = re.compile(r"^.*/(?:site|dist)-packages/")
 

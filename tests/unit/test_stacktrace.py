@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from parsers.stacktrace import ExceptionInfo, find_stack_start, parse_stack
 from parsers.stacktrace.java import HEADER as HEADER_RX
+from parsers.stacktrace.python import PY_EXC
 from tests.unit.workload import sample
 
 DATA = Path(__file__).parent / "data" / "stacktrace"
@@ -142,19 +143,27 @@ def test_an_indented_exception_line_heads_its_frames_and_its_message_may_span_li
     assert trace.outermost.message == "expected:<[PAID\norder 1]> but was:<[NEW\norder 1]>"
 
 
-# The header regex as first written (a lazy message): the faster one must match the same.
+# The header regexes as first written (a lazy message): the faster ones must match the same.
 LAZY_HEADER = re.compile(r"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
                          r"(?:[:;]\s?(?P<msg>.*?))?\s*$")
-header_lines = st.lists(st.one_of(
-    st.sampled_from(["java.lang.IllegalStateException", "a.B", "Exception in thread \"main\" ", ":", ";", " ", "\t",
+LAZY_PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>.*?))?\s*$")
+header_like = st.builds(lambda *parts: "".join(parts),
+                        st.sampled_from(["", " ", "\t", "Exception in thread \"main\" "]),
+                        st.sampled_from(["java.lang.IllegalStateException", "ValueError", "a.B", "x"]),
+                        st.sampled_from(["", ":", ";", ": ", ":\t", ":\n"]),
+                        st.text(alphabet=st.sampled_from("ab :;\t\r\n\u00a0\u3000é."), max_size=10),
+                        st.sampled_from(["", " ", "  ", "\t", "\r", "\n", " \n", "\u3000"]))
+header_lines = st.one_of(header_like, st.lists(st.one_of(
+    st.sampled_from(["java.lang.IllegalStateException", "ValueError", "a.B", "Exception in thread \"main\" ", ":", ";", " ", "\t",
                      "\n", "\r", "\u00a0", "\u3000", "x", "é", "msg with words", "$", "."]),
-    st.text(max_size=8)), max_size=8).map("".join)
+    st.text(max_size=8)), max_size=8).map("".join))
 
 
 @settings(max_examples=500, deadline=None)
 @given(header_lines)
-def test_the_header_regex_reads_what_the_lazy_one_read(line: str) -> None:
-    old, new = LAZY_HEADER.match(line), HEADER_RX.match(line)
-    assert (old is None) == (new is None)
-    if old is not None and new is not None:
-        assert (old.span(), old.groupdict()) == (new.span(), new.groupdict())
+def test_the_header_regexes_read_what_the_lazy_ones_read(line: str) -> None:
+    for lazy, rx in ((LAZY_HEADER, HEADER_RX), (LAZY_PY_EXC, PY_EXC)):
+        old, new = lazy.match(line), rx.match(line)
+        assert (old is None) == (new is None)
+        if old is not None and new is not None:
+            assert (old.span(), old.groupdict()) == (new.span(), new.groupdict())
