@@ -29,6 +29,7 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
 from aiokafka.producer.message_accumulator import BatchBuilder
 
+from sinks.closing import close_within
 from sinks.kafka_batches import BatchQueues
 from sinks.kafka_client import connection_kwargs
 
@@ -65,8 +66,8 @@ class EventProducer:
         )
         try:
             await producer.start()
-        except BaseException:
-            await producer.stop()
+        except BaseException:  # a start cancelled half-way (a timeout) must not hang in its close
+            await close_within(producer.stop(), "a kafka producer after a failed start")
             raise
         self._producer = producer
         self._batches = BatchQueues(producer)

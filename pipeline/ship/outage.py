@@ -21,6 +21,7 @@ from pipeline.ship.send import KafkaOutage
 from pipeline.tail.checkpoint_file import CheckpointError
 from pipeline.tail.checkpoints import CheckpointStore
 from sinks.backoff import Backoff
+from sinks.closing import close_within
 from sinks.kafka import EventProducer, ensure_topics
 from sinks.kafka_client import KafkaConfigError
 from sinks.kafka_errors import check_access, config_fault
@@ -102,7 +103,7 @@ class OutageRecovery:
             log.debug("kafka probe failed: %r", exc)
             return False
         finally:
-            await probe.stop()
+            await close_within(probe.stop(), "the kafka probe")
 
     async def _sleep(self, seconds: float) -> None:
         try:

@@ -21,6 +21,7 @@ from pipeline.stack.pid_owner import record_start
 from pipeline.stack.ports import listener
 from pipeline.stack.procs import ServiceStatus, StackError, find_java, port_open, render, run_maven, spawn
 from pipeline.stack.service import LocalService
+from sinks.closing import close_within
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ class KafkaService(LocalService):
             log.debug("kafka metadata request failed: %r", exc)
             return None
         finally:
-            await admin.close()
+            await close_within(admin.close(), "the kafka metadata client")
 
     async def healthy(self) -> bool:
         """A metadata request answers (not just an open port), from this very broker: the
