@@ -8,7 +8,9 @@ directory is looked at for the copy: a file named as a rotation of it
 (`pipeline.tail.rotation_names`), on the same device, starting with the same first line,
 the newest such file. If it was modified since the original's last bytes were read, is
 longer than what was read of it, and is neither followed nor known to the checkpoints, it
-is followed outside the globs (an older copy, of an earlier generation, never is), and
+is followed outside the globs (an older copy, of an earlier generation, never is; nor is a
+copy looked for after the file was truncated again and its new content identified under the
+same first line: the checkpoints hold the later generation then), and
 identification (`_copy_found`) makes it carry on the original's identity from its
 checkpoint, so those lines arrive once, under the ids they would have had.
 """
@@ -47,6 +49,13 @@ async def follow_copies(tailer: TailerState, truncated: list[Truncated],
         report_error(path, err, "tail_rotation_scan_errors")
     newest = newest_copies(found)
     for t in truncated:
+        known = tailer.checkpoints.get(t.identity.key)
+        if known is not None and known.identity.generation != t.identity.generation:
+            # truncated again since, the new content under the same first line: the key is a later
+            # generation's now, and so is the newest copy; that truncation looks for its own
+            log.info("truncated again before its copy was looked for: path=%s generation=%d, now %d",
+                     t.path, t.identity.generation, known.identity.generation)
+            continue
         item = newest.get((t.path, t.identity.fingerprint))
         # an older copy never stands in for this truncation's: if the newest owes nothing, nothing is owed
         if (item is None or item.device != t.identity.device or item.size_bytes <= t.read_to

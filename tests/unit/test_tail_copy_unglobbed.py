@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.copies import Truncated, follow_copies
+from pipeline.tail.identity import FileIdentity
 from tests.unit.tail_support import append, make_tailer, pull
 from tests.unit.test_tail_copytruncate import L1, L2, L3, collect, delivered
 
@@ -171,3 +173,30 @@ async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path,
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
     assert b"first generation" not in b"".join(c.data for c in chunks)
+
+
+async def test_a_truncation_looked_at_after_the_next_generation_took_its_key_takes_no_copy(tmp_path, logs) -> None:
+    """Truncated twice before the copies were looked for, the new content under the same
+    first line both times: the first truncation's search would find the second's copy (same
+    name, same first line, longer than the first read) and deliver it again under the later
+    generation's id, after that generation's final chunk. Only the truncation whose generation
+    still holds the key looks for a copy."""
+    log = logs / "app.log"
+    log.write_bytes(L1)
+    async with await make_tailer(tmp_path, "*.log") as tailer:
+        f = next(iter(tailer.files.values()))
+        stat = os.stat(log)
+        first_line = (await pull(tailer)).file.file_id.split("-")[2]
+        g0 = FileIdentity(stat.st_dev, stat.st_ino, 0, first_line)
+        g1 = g0.with_generation(1)
+        tailer.checkpoints.register(g1, str(log), 0)  # the second generation, identified since
+        shutil.copyfile(log, log.with_name("app.log.1"))
+        append(log.with_name("app.log.1"), L2)  # the second generation's copy: longer than g0's read
+        followed = set(tailer.files)
+        stale = Truncated(str(log), g0, f.input, len(L1), time.time() - 5)
+        await follow_copies(tailer, [stale], lambda *a: None)
+        assert set(tailer.files) == followed
+        assert tailer.metrics.get("tail_copies_found") == 0
+        current = Truncated(str(log), g1, f.input, len(L1), time.time() - 5)
+        await follow_copies(tailer, [current], lambda *a: None)  # its own generation: the copy owes L2
+        assert tailer.metrics.get("tail_copies_found") == 1
