@@ -26,3 +26,19 @@ dir = "{state_dir}"
 """)
     (tmp / "logs").mkdir(exist_ok=True)
     return cfg
+
+
+def write_run_config(tmp: Path, *, host: str, bootstrap: str, es_url: str, name: str) -> Path:
+    """`tmp/logpipe.toml` for `logpipe run` (ship, index and alert): topics, groups and the
+    index prefix named after `name`, single-line records, alerts to Kafka only."""
+    return write_ship_config(tmp, host=host, bootstrap=bootstrap, topic=f"{name}.events", inputs='multiline = "none"',
+                             kafka=f"""topic_alerts = "{name}.alerts"
+topic_signatures = "{name}.signatures"
+topic_deadletter = "{name}.deadletter"
+group_index = "{name}-index"
+group_alert = "{name}-alert"
+[elasticsearch]
+hosts = ["{es_url}"]
+index_prefix = "{name}"
+[alerts]
+outputs = ["kafka"]""")

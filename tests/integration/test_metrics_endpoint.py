@@ -14,7 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import assert_served_by
-from tests.integration.ship_config import write_ship_config
+from tests.integration.ship_config import write_run_config, write_ship_config
 from tests.integration.stages import start_stage, stop_stage
 
 
@@ -136,31 +136,8 @@ dir = "state"
 
 def test_logpipe_run_serves_the_families_of_its_stages_from_one_registry(tmp_path, kafka_bootstrap, es_url,
                                                                         unique_name, private_port):
-    (tmp_path / "logs").mkdir()
+    cfg = write_run_config(tmp_path, host="metrics-test", bootstrap=kafka_bootstrap, es_url=es_url, name=unique_name)
     write_lines(tmp_path / "logs" / "app.log", 0, 40)
-    cfg = tmp_path / "logpipe.toml"
-    cfg.write_text(f"""
-[host]
-name = "metrics-test"
-[[inputs]]
-paths = ["logs/*.log"]
-multiline = "none"
-[kafka]
-bootstrap = "{kafka_bootstrap}"
-topic_events = "{unique_name}.events"
-topic_alerts = "{unique_name}.alerts"
-topic_signatures = "{unique_name}.signatures"
-topic_deadletter = "{unique_name}.deadletter"
-group_index = "{unique_name}-index"
-group_alert = "{unique_name}-alert"
-[elasticsearch]
-hosts = ["{es_url}"]
-index_prefix = "{unique_name}"
-[alerts]
-outputs = ["kafka"]
-[state]
-dir = "state"
-""")
     port = private_port()
     proc = start_stage(cfg, "run", "--metrics-port", str(port), "--quiet", log_name="run.log", log_level="WARNING")
     try:

@@ -15,6 +15,7 @@ import pytest
 
 from tests.integration.order_trail import delete_indices, es_count
 from tests.integration.process_tree import stage_processes, wait_for_stages, wait_gone
+from tests.integration.ship_config import write_run_config
 from tests.integration.stages import start_stage, stop_stage
 
 pytestmark = pytest.mark.integration
@@ -25,29 +26,7 @@ LINE = "2026-01-05 10:00:{s:02d}.000 [main] INFO  com.pay.Order - order {n} acce
 
 @pytest.fixture
 def run_dir(tmp_path: Path, kafka_bootstrap: str, es_url: str, unique_name: str):
-    (tmp_path / "logs").mkdir()
-    (tmp_path / "logpipe.toml").write_text(f"""
-[host]
-name = "supervision-test"
-[[inputs]]
-paths = ["logs/*.log"]
-multiline = "none"
-[kafka]
-bootstrap = "{kafka_bootstrap}"
-topic_events = "{unique_name}.events"
-topic_alerts = "{unique_name}.alerts"
-topic_signatures = "{unique_name}.signatures"
-topic_deadletter = "{unique_name}.deadletter"
-group_index = "{unique_name}-index"
-group_alert = "{unique_name}-alert"
-[elasticsearch]
-hosts = ["{es_url}"]
-index_prefix = "{unique_name}"
-[alerts]
-outputs = ["kafka"]
-[state]
-dir = "state"
-""")
+    write_run_config(tmp_path, host="supervision-test", bootstrap=kafka_bootstrap, es_url=es_url, name=unique_name)
     yield tmp_path
     delete_indices(es_url, unique_name)
 
