@@ -34,6 +34,18 @@ async def quiet_after(tailer, chunks: list, quiet_s: float = 1.5) -> list:
             return chunks
 
 
+async def loaded_store(tmp_path: Path) -> CheckpointStore:
+    """The checkpoint store as a shipper (re)started over `tmp_path` loads it."""
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    return store
+
+
+def an_hour_old(path: Path) -> None:
+    hour_ago = time.time() - 3600
+    os.utime(path, (hour_ago, hour_ago))
+
+
 def arrived(original: str):
     return lambda cs: b"after" in b"".join(c.data for c in cs) and delivered(cs, original).endswith(L3)
 
@@ -57,8 +69,7 @@ async def test_the_unread_lines_of_a_copy_no_glob_names_arrive_once(tmp_path, lo
 async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_copy(tmp_path, logs) -> None:
     old = logs / "app.log.2"
     old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
-    hour_ago = time.time() - 3600
-    os.utime(old, (hour_ago, hour_ago))
+    an_hour_old(old)
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
     async with await make_tailer(tmp_path, "*.log", max_chunk_bytes=len(L1 + L2)) as tailer:
@@ -73,8 +84,7 @@ async def test_an_older_rotation_with_the_same_first_line_is_not_taken_for_the_c
 async def test_a_truncation_without_a_copy_reads_no_old_rotation(tmp_path, logs) -> None:
     old = logs / "app.log.1"
     old.write_bytes(L1 + b"2026-11-25 an older generation, read long ago\n" * 3)
-    hour_ago = time.time() - 3600
-    os.utime(old, (hour_ago, hour_ago))
+    an_hour_old(old)
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
     async with await make_tailer(tmp_path, "*.log") as tailer:
@@ -108,17 +118,14 @@ async def test_a_copy_made_during_an_outage_owes_its_lines_though_scans_saw_the_
     resume the copy is older than the path's last checkpoint, yet it still owes the lines."""
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store, max_chunk_bytes=len(L1)) as tailer:
         original = (await pull(tailer)).file.file_id
         await store.commit(original, len(L1))
         await store.flush()
     copytruncate(log, "app.log.1", then=b"2026-11-26 10:05:00 the next generation\n")
-    hour_ago = time.time() - 3600
-    os.utime(logs / "app.log.1", (hour_ago, hour_ago))  # older than the last time a scan saw app.log
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    an_hour_old(logs / "app.log.1")  # older than the last time a scan saw app.log
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3)
                                and b"next generation" in b"".join(c.data for c in cs))
@@ -130,8 +137,7 @@ async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_
     then the shipper stopped before the copy was read: the copy still owes them."""
     log = logs / "app.log"
     log.write_bytes(L1 + L2 + L3)
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store, max_chunk_bytes=len(L1)) as tailer:
         original = (await pull(tailer)).file.file_id
         await store.commit(original, len(L1))
@@ -139,10 +145,8 @@ async def test_a_copy_of_a_file_seen_truncated_just_before_a_stop_is_read_after_
         await collect(tailer, lambda cs: any(c.final and c.file.file_id == original for c in cs))
         tailer.watch.look_for_copy = lambda truncated: None  # stopped before it looked for the copy
         await store.flush()
-    hour_ago = time.time() - 3600
-    os.utime(logs / "app.log.1", (hour_ago, hour_ago))
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    an_hour_old(logs / "app.log.1")
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         chunks = await collect(tailer, lambda cs: delivered(cs, original).endswith(L3))
     assert delivered(chunks, original) == L2 + L3
@@ -153,8 +157,7 @@ async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path,
     the earlier copy (of the earlier generation, longer) owes nothing to the checkpoint."""
     log = logs / "app.log"
     log.write_bytes(L1 + b"2026-11-26 10:00:09 only in the first generation\n")
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         first = await collect(tailer, lambda cs: b"first generation" in b"".join(c.data for c in cs))
         await store.commit(first[0].file.file_id, len(first[0].data))
@@ -168,8 +171,7 @@ async def test_on_start_an_earlier_copy_never_stands_in_for_the_latest(tmp_path,
     for name, age in (("app.log.1", 7200), ("app.log.2", 3600)):
         os.utime(logs / name, (time.time() - age, time.time() - age))
     append(log, b"10:05 after\n")
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
+    store = await loaded_store(tmp_path)
     async with await make_tailer(tmp_path, "*.log", store=store) as tailer:
         chunks = await quiet_after(tailer, await collect(tailer, lambda cs: b"after" in b"".join(c.data for c in cs)))
     assert b"first generation" not in b"".join(c.data for c in chunks)
