@@ -83,6 +83,7 @@ class Watchers:
     def __init__(self, bootstrap: str, es: AsyncElasticsearch, alerts_topic: str, index: str) -> None:
         self.bootstrap, self.es, self.alerts_topic, self.index = bootstrap, es, alerts_topic, index
         self.alert_at: dict[int, float] = {}
+        self.alert_stamp_ms: dict[int, int] = {}  # the alert record's Kafka timestamp (the alerter's append)
         self.search_at: dict[int, float] = {}
         self._tasks: list[asyncio.Task] = []
 
@@ -107,6 +108,7 @@ class Watchers:
                         m = CLASS.search(r.value or b"")
                         if m:
                             self.alert_at.setdefault(int(m.group(1)), now)
+                            self.alert_stamp_ms.setdefault(int(m.group(1)), r.timestamp)
         finally:
             await consumer.stop()
 
@@ -135,6 +137,42 @@ async def wait_for(pred, timeout_s: float, what: str) -> None:
         await asyncio.sleep(0.05)
 
 
+async def probe_stamps(bootstrap: str, topic: str, probes: set[int]) -> dict[int, int]:
+    """Kafka timestamp (ms, the shipper's append) of each probe's event on the events topic."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="earliest",
+                                enable_auto_commit=False)
+    await consumer.start()
+    found: dict[int, int] = {}
+    try:
+        deadline = time.monotonic() + 120
+        while len(found) < len(probes) and time.monotonic() < deadline:
+            batch = await consumer.getmany(timeout_ms=500, max_records=10000)
+            for records in batch.values():
+                for r in records:
+                    m = CLASS.search(r.value or b"")
+                    if m and int(m.group(1)) in probes:
+                        found.setdefault(int(m.group(1)), r.timestamp)
+    finally:
+        await consumer.stop()
+    return found
+
+
+def stages(written_wall: dict[int, float], written: dict[int, float], event_ms: dict[int, int],
+           watchers: "Watchers") -> dict[str, list[float]]:
+    """Where each probe's alert latency went, in seconds: line written -> its event appended to a
+    Kafka batch by the shipper (tail, parse); -> the alert appended by the alerter (the event's
+    send, the broker, the alerter's fetch, rules and state writes); -> the alert read here."""
+    out: dict[str, list[float]] = {"to event": [], "event to alert": [], "alert to reader": []}
+    for i in written:
+        if i not in event_ms or i not in watchers.alert_stamp_ms:
+            continue
+        seen_wall = written_wall[i] + (watchers.alert_at[i] - written[i])
+        out["to event"].append(event_ms[i] / 1000 - written_wall[i])
+        out["event to alert"].append((watchers.alert_stamp_ms[i] - event_ms[i]) / 1000)
+        out["alert to reader"].append(seen_wall - watchers.alert_stamp_ms[i] / 1000)
+    return out
+
+
 async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> tuple[list[float], list[float]]:
     cfg = write_config(tmp, run_id, args.bootstrap, args.es)
     env = dict(os.environ, PYTHONPATH=str(REPO))
@@ -147,6 +185,7 @@ async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> 
     es = AsyncElasticsearch(args.es)
     watchers = Watchers(args.bootstrap, es, f"lat-{run_id}.alerts", f"lat-{run_id}-*")
     written: dict[int, float] = {}
+    written_wall: dict[int, float] = {}
     stop_load = asyncio.Event()
     load: asyncio.Task[int] | None = None
     try:
@@ -163,6 +202,7 @@ async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> 
                 f.write(record(i))
                 f.flush()
                 written[i] = time.monotonic()
+                written_wall[i] = time.time()
                 await asyncio.sleep(args.interval_ms / 1000)
         if load is not None:
             stop_load.set()
@@ -181,6 +221,8 @@ async def pipeline_latency(args: argparse.Namespace, run_id: str, tmp: Path) -> 
                 proc.kill()
     alert = [watchers.alert_at[i] - written[i] for i in written]
     search = [watchers.search_at[i] - written[i] for i in written]
+    event_ms = await probe_stamps(args.bootstrap, f"lat-{run_id}.events", set(written))
+    args.stages = stages(written_wall, written, event_ms, watchers)
     return alert, search
 
 
@@ -255,6 +297,9 @@ async def main_async(args: argparse.Namespace) -> int:
     print(row("baseline", base) + "  (Kafka produce -> consume, acks=all, linger 5 ms)")
     print(row("alert", alert, base) + "  (line written -> new_signature alert on the alerts topic)")
     print(row("searchable", search, base) + "  (line written -> found by an Elasticsearch search)")
+    for name, values in args.stages.items():
+        if values:
+            print(row(f"  {name}", values) + "  (alert, by stage: Kafka timestamps, this host's clock)")
     return 0
 
 

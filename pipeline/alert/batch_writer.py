@@ -4,32 +4,37 @@ of alerts a crash left pending.
 
 Exactly-once alerts. State (signatures, alert ids, windows, and `pos/<topic>/<p>`, the
 events offset the state includes) lives in the compacted topic `kafka.topic_signatures`
-and is rebuilt on start. Each batch of events ends with, in this order:
+and is rebuilt on start. A batch with alerts ends with, in this order, each step acked
+before the next (the state topic may have several partitions, so order across records
+is only what we wait for):
 
-  1. -> state topic, each step acked before the next (the state topic may have several
-     partitions, so order across records is only what we wait for):
-     a. `alert/<id>` = pending, with the alert
-     b. the rules' changed records (signatures, windows, alert-id expiries)
-     c. `pos/<events topic>/<partition>`
-  2. the alerts -> alerts topic, acked; then console / webhook / file
-  3. `alert/<id>` = sent -> state topic, acked
-  4. commit the events offsets of the consumer group
+  1. `alert/<id>` = pending, with the alert -> state topic
+  2. the alerts -> alerts topic; then console / webhook / file
+  3. the rules' changed records (signatures, windows, alert-id expiries) -> state topic
+  4. `pos/<events topic>/<partition>` -> state topic
+  5. `alert/<id>` = sent -> state topic
+  6. commit the events offsets of the consumer group
+
+An alert is out one state write after its batch is read. Batches without alerts write
+3, 4 and 6 for all of them at most every `STATE_EVERY_S` (and when run() ends): until
+then their rule state and positions are in memory only, and a crash replays their
+events, which the lost state had not counted.
 
 Crash windows (a restart rebuilds the state, then settles pending alerts):
-- before 1a acked: nothing of the batch is in the state or on the alerts topic; events
+- before 1 acked: nothing of the batch is in the state or on the alerts topic; events
   are replayed from the committed offset and give the same alerts (same ids, windows
   from `@timestamp`), emitted once now.
-- between 1a and 1c: the alerts are pending (settled as below); the replayed events
-  find their alert ids known, so nothing is alerted twice. Rule state written in 1b is
-  counted again by the replay (window counts of that one batch may be inflated; a
-  signature's count too): figures, never a second alert of the same id.
-- between 1c and 2: the alert is pending in the state; `pos` says its events are done,
-  so they are skipped. The pending alert is looked for on the alerts topic (records
-  written since it was pending); it is absent, so it is produced now: not missed.
-- between 2 and 3: pending, but found on the alerts topic: not produced again. Side
-  outputs are delivered again (at least once: a console line or webhook call may repeat
-  in this window, the topic never does).
-- between 3 and 4: the committed offset is old, `pos` is new: replayed events below
+- between 1 and 2: the alert is pending. It is looked for on the alerts topic (records
+  written since it was pending), absent, so produced now: not missed. The replayed
+  events find their alert ids known (from 1), so nothing is alerted twice.
+- between 2 and 4: pending, but found on the alerts topic: not produced again; the
+  replayed events find their ids known. Rule state written in 3 is counted again by the
+  replay (window counts of the unwritten batches may be inflated; a signature's count
+  too): figures, never a second alert of the same id. Side outputs are delivered again
+  (at least once: a console line or webhook call may repeat until 5, the topic never does).
+- between 4 and 5: pending and on the topic, as above; `pos` says the events are done,
+  so they are skipped.
+- between 5 and 6: the committed offset is old, `pos` is new: replayed events below
   `pos` are skipped (no second count, no second alert).
 Replaying events on purpose (offsets reset) is also safe: below `pos` they are skipped;
 above it, known signatures and known alert ids produce nothing.
@@ -38,6 +43,7 @@ above it, known signatures and known alert ids produce nothing.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
@@ -53,6 +59,8 @@ from pipeline.alert.state import PendingAlerts, StateStore
 from pipeline.metrics.registry import Metrics
 
 log = logging.getLogger(__name__)
+
+STATE_EVERY_S = 0.5  # rule state, positions and offsets of batches without alerts: written at most this often
 
 
 class BatchWriter:
@@ -71,27 +79,35 @@ class BatchWriter:
         self.clock = clock
         self.counts = counts
         self.metrics = metrics
+        self.state_every_s = STATE_EVERY_S
+        self._offsets: dict[TopicPartition, int] = {}  # next offsets of the batches read since the last write
+        self._written_at = time.monotonic()
 
-    async def flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int], consumer: AIOKafkaConsumer) -> None:
-        """Steps 1 to 4 for one batch: its `alerts` and the next `offsets` of its partitions."""
+    async def flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int], consumer: AIOKafkaConsumer,
+                    *, force: bool = False) -> None:
+        """The end of one batch: its `alerts` and the next `offsets` of its partitions. Steps 1 and
+        2 now when there are alerts; 3, 4 and 6 then too, else when `STATE_EVERY_S` has passed
+        since the last write or with `force`."""
+        self._offsets.update(offsets)
+        if not alerts and not force and time.monotonic() - self._written_at < self.state_every_s:
+            return
+        self._written_at = time.monotonic()
         state: dict[str, Any] = self.engine.take_dirty()
-        pending: dict[str, Any] = {}
         wall_ms = int(self.clock() * 1000)
-        for alert in alerts:
-            key = f"alert/{alert.id}"
-            pending[key] = {**(state.pop(key, None) or {}), "status": "pending", "alert": alert.body,
-                            "wall_ms": wall_ms}
-        positions = self.positions.advance(offsets)
-        for records in (pending, state, positions):  # 1a, 1b, 1c: each acked before the next
+        if alerts:
+            await self.store.write({f"alert/{a.id}": {**(state.pop(f"alert/{a.id}", None) or {}), "status": "pending",
+                                                      "alert": a.body, "wall_ms": wall_ms} for a in alerts})  # 1
+            await self.delivery.deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
+        offsets, self._offsets = self._offsets, {}
+        for records in (state, self.positions.advance(offsets)):  # 3, 4: each acked before the next
             if records:
                 await self.store.write(records)
         if alerts:
-            await self.delivery.deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
-            await self.store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 3
+            await self.store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 5
             self.pending.done([a.id for a in alerts])
         if offsets:
             try:
-                await consumer.commit(offsets)  # 4
+                await consumer.commit(offsets)  # 6
             except CommitFailedError as exc:  # a rebalance: `pos` in the state already covers these events
                 self.counts["commit_failed"] += 1
                 self.metrics.inc("alert_commit_failures")

@@ -179,7 +179,9 @@ class Alerter:
                 await self._settle(self.pending.older_than(int((now_s - self.orphan_after_s) * 1000)))
             await self._writer.flush(alerts, offsets, self._consumer)
             if once and not batch and await self._caught_up():
-                return
+                break
+        if self._consumer is not None:  # what batches without alerts left in memory: written on the way out
+            await self._writer.flush([], {}, self._consumer, force=True)
 
     def _feed(self, batch: Mapping[TopicPartition, list[Any]]) -> tuple[list[Alert], dict[TopicPartition, int]]:
         alerts: list[Alert] = []

@@ -5,11 +5,14 @@ alert on the topic. Two alerters in one group share what they know."""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from parsers.event import Event
+from pipeline.alert.rules.alert import iso
 from pipeline.alert.stage import Alerter
 from sinks.alerts import FileOutput
 from tests.integration.test_alerter_support import config, exception_doc, make_topics, read_alerts, running
@@ -48,11 +51,11 @@ def _crash_on_write_of(prefix: str):
     return patch
 
 
-after_pending = _crash_on_write_of("sig/")  # 1a acked, 1b not
-before_positions = _crash_on_write_of("pos/")  # 1b acked, 1c not
+after_alert_out = _crash_on_write_of("sig/")  # 1 and 2 acked (the alert is out), 3 not
+before_positions = _crash_on_write_of("pos/")  # 3 acked, 4 not
 
 
-def after_state(alerter: Alerter) -> None:
+def after_pending(alerter: Alerter) -> None:
     async def crash(*_, **__):
         raise Crash
     alerter._delivery.deliver = crash
@@ -85,7 +88,7 @@ async def produce(bootstrap: str, topic: str, docs: list[dict]) -> None:
 
 
 @pytest.mark.parametrize("crash_at, replayed", [
-    (before_state, False), (after_pending, False), (before_positions, False), (after_state, True),
+    (before_state, False), (after_pending, False), (after_alert_out, False), (before_positions, False),
     (after_alert, True), (after_sent, True)])
 async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
         kafka_bootstrap, unique_name, tmp_path, crash_at, replayed):
@@ -132,7 +135,7 @@ async def test_a_pending_alert_of_an_alerter_that_died_is_settled_by_a_live_peer
         doomed = Alerter(cfg, {}, outputs=[])
         await doomed.start()
         try:
-            after_state(doomed)
+            after_pending(doomed)
             with pytest.raises(Crash):
                 async with asyncio.timeout(15):
                     await doomed.run()
@@ -172,3 +175,40 @@ async def test_two_alerters_in_one_group_alert_each_signature_once_and_share_it_
     ids = [a["id"] for a in reader.alerts]
     assert len(ids) == 9 and len(set(ids)) == 9
     assert sorted(a["signature"] for a in again.alerts[9:]) == [f"sig-after-{k}" for k in range(5)]
+
+
+async def test_batches_without_alerts_are_written_on_the_way_out_and_a_crash_before_replays_them(
+        kafka_bootstrap, unique_name):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg, partitions=1)
+    docs = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
+                  host="pay-01", service="payments", id=f"quiet-{i}", file_path="/var/log/pay.log",
+                  offset=i).to_ecs() for i in range(20)]
+    await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+
+    doomed = Alerter(cfg, {})
+    await doomed.start()
+    try:
+        doomed._writer.state_every_s = 3600.0  # no periodic write of the state before the crash
+        task = asyncio.create_task(doomed.run())
+        async with asyncio.timeout(15):
+            while doomed.counts["events"] < len(docs):
+                await asyncio.sleep(0.05)
+        task.cancel()  # the process dies: run() does not reach its last write
+        await asyncio.gather(task, return_exceptions=True)
+    finally:
+        await doomed.stop()
+
+    replaying = Alerter(cfg, {})
+    async with replaying:
+        replaying._writer.state_every_s = 3600.0  # only the last write of run(once)
+        async with asyncio.timeout(15):
+            await replaying.run(once=True)
+    assert replaying.counts["events"] == len(docs)  # nothing of the crashed alerter's batches was written
+    assert replaying.counts["events_already_in_state"] == 0
+
+    after = Alerter(cfg, {})
+    async with after:
+        async with asyncio.timeout(15):
+            await after.run(once=True)
+    assert after.counts["events"] == 0  # run(once) wrote its positions and offsets before returning
