@@ -115,7 +115,8 @@ async def test_a_crash_at_any_step_and_a_restart_give_exactly_one_alert(
         async with read_alerts(cfg) as reader:
             await reader.to_end(timeout_s=30)  # the survivor is done: every alert is written
     assert [a["rule"] for a in reader.alerts] == ["new_signature"]
-    assert (survivor.counts["events_already_in_state"] == len(docs)) is replayed
+    # `pos` written before the crash: the events up to the alerting one are in the state
+    assert (survivor.counts["events_already_in_state"] > 0) is replayed
     side_ids = [orjson.loads(line)["id"] for line in side.read_bytes().splitlines()]
     if crash_at is after_sent:
         assert side_ids == []  # everything was done before the crash: nothing to settle
