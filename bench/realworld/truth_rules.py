@@ -16,7 +16,7 @@ import re
 HEADER_RE = re.compile(
     r"^\[?(?:(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL|TRACE|SEVERE)\]?\s+\[?)?"
     r"(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"       # 2024-09-13 14:21:33
-    r"|\d{2}:\d{2}:\d{2}[.,]\d{3}"                      # 14:39:38.397 (logback short)
+    r"|\d{2}:\d{2}:\d{2}[.,:]\d{3}"                     # 14:39:38.397 (logback short; log4j2 %d{HH:mm:ss:SSS})
     r"|\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}"     # 23-Mar-2016 18:12:11 (Tomcat 8)
     r"|[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M"  # Jan 12, 2012 3:53:59 PM (JUL)
     r"|[一二三四五六七八九十]{1,3}月 \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [上下]午"  # 八月 20, 2013 7:33:01 下午 (JUL, zh)
@@ -24,8 +24,10 @@ HEADER_RE = re.compile(
 )
 JUL_LEVEL_RE = re.compile(r"^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST):\s")
 SEVERE_RE = re.compile(r"\b(WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)\b")
-MS_TIME_RE = re.compile(r"(?:^|[ T\[])(\d{2}):(\d{2}):(\d{2})[.,](\d{3})\b")
+MS_TIME_RE = re.compile(r"(?:^|[ T\[])(\d{2}):(\d{2}):(\d{2})[.,:](\d{3})\b")
 THREAD_RE = re.compile(r"\[([^\]]+)\]")
+# a bracket that holds only a time or a level is not a thread (`[19:48:46:008] [DEBUG] - ...`)
+NOT_THREAD_RE = re.compile(r"^(?:[\d\-:., T]+|DEBUG|INFO|WARN|WARNING|ERROR|TRACE|FATAL)$")
 
 # Java
 FRAME_RE = re.compile(r"^\s+at [\w$.<>/\-]+(\(.*\))?(\s+~?\[[^\]]*\])?\s*$")
@@ -107,10 +109,10 @@ def java_traces(lines: list[str]) -> list[dict]:
                 while m < n and m - k <= 30 and not _is_frame(lines[m]) and not is_header(lines[m]) \
                         and not CAUSE_RE.match(lines[m]):
                     m += 1
-                last = k if (m >= n or not _is_frame(lines[m])) else m - 1
-                if m < n and _is_frame(lines[m]):
-                    k = m
+                if m < n and (_is_frame(lines[m]) or CAUSE_RE.match(lines[m])):
+                    last, k = m - 1, m  # its frames, or the next cause (a cause may print none)
                 else:
+                    last = k
                     break
             else:
                 break
@@ -188,5 +190,7 @@ def line_millis(line: str) -> int | None:
 
 
 def thread_of(line: str) -> str | None:
-    m = THREAD_RE.search(line[:80])
-    return m.group(1).strip() if m else None
+    for m in THREAD_RE.finditer(line[:80]):
+        if not NOT_THREAD_RE.match(m.group(1).strip()):
+            return m.group(1).strip()
+    return None

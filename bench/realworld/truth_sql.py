@@ -6,6 +6,7 @@
   `<==    Columns:`/`<==        Row:` and `<==      Total: N` (or `Updates: N`).
 - p6spy: `now|elapsed|category|connection N|url ...|prepared|sql` (3.x) and
   `now|elapsed|connection|category|prepared|sql` (1.x); categories statement/batch/query/update.
+- Django: `(0.003) SELECT ...; args=(1,)` of the django.db.backends logger (seconds).
 - timings: Chinese `耗时` lines and the common English forms (`took N ms`, `in N ms`,
   `Time elapsed: N sec`, `Started X in N seconds`).
 """
@@ -31,6 +32,9 @@ RX = {name: re.compile(pattern) for name, pattern in (
     # p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
     # then the prepared statement and the executed one (each may run over lines), ";" at the end
     ("p6spy_multi", r"#\d{13} \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|"),
+    # Django's django.db.backends: "(0.003) SELECT ...; args=(1,)" (Django 4+ adds "; alias=default")
+    ("django", r"(?:^|\s)\((\d+\.\d+)\) (\S.*)$"),
+    ("django_args", r"; args=.*$"),
     ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b"),
 )}
 P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
@@ -96,6 +100,22 @@ def mybatis(lines: list[str]) -> list[dict]:
 def _logger(line: str) -> str | None:
     m = RX["logger"].search(line)
     return m.group(1) if m else None
+
+
+def django(lines: list[str]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        m = RX["django"].search(line)
+        if not m:
+            continue
+        j = record_end(lines, i + 1)  # a statement with newlines runs on to its "; args=" line
+        text = "\n".join([m.group(2)] + lines[i + 1:j])
+        args = RX["django_args"].search(text)
+        if not args:
+            continue
+        out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": round(float(m.group(1)) * 1000, 3),
+                    "statement": text[:args.start()], "source": "django"})
+    return out
 
 
 def p6spy(lines: list[str]) -> list[dict]:

@@ -135,6 +135,38 @@ def test_p6spy_multiline_format_keeps_the_executed_statement_and_skips_commits()
     assert truth_sql.timings(lines, set()) == []
 
 
+def test_a_cause_printed_without_frames_does_not_end_the_trace():
+    lines = ["16:35:42.348 [main] ERROR o.s.b.SpringApplication - [reportFailure,870] - Application run failed",
+             "org.springframework.data.redis.RedisConnectionFailureException: Unable to connect to Redis",
+             "\tat org.springframework.data.redis.core.RedisTemplate.execute(RedisTemplate.java:209)",
+             "Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: localhost/127.0.0.1:6379",
+             "Caused by: java.net.ConnectException: Connection refused",
+             "\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)",
+             "16:37:38.793 [main] INFO  c.r.App - next record"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 6)
+    assert t["root"] == "java.net.ConnectException"
+
+
+def test_colon_millisecond_layout_without_thread_is_a_record_start_and_no_thread():
+    lines = ["[19:48:46:008] [DEBUG] - org.apache.ibatis.logging.jdbc.BaseJdbcLogger.debug(BaseJdbcLogger.java:143) - "
+             "==>  Preparing: SELECT id FROM user WHERE id=? ",
+             "[19:48:46:141] [DEBUG] - org.apache.ibatis.logging.jdbc.BaseJdbcLogger.debug(BaseJdbcLogger.java:143) - "
+             "<==      Total: 1"]
+    assert truth_rules.is_header(lines[0]) and truth_rules.line_millis(lines[0]) == 71326008
+    assert truth_rules.thread_of(lines[0]) is None
+    [s] = truth_sql.mybatis(lines)
+    assert s["lines"] == [1, 2] and s["duration_ms"] is None  # no thread: the pair is not timed
+
+
+def test_django_backends_statement_in_seconds_without_its_args():
+    lines = ["[2018-12-14 16:19:10,748] [6219] [1397] [        utils.py:  90] [DEBUG ] (0.003) SELECT VERSION(); args=None",
+             "DEBUG 2024-01-01 10:00:00,000 utils (1.250) UPDATE t SET a = %s WHERE id = %s; args=(1, 2); alias=default",
+             "[2018-12-14 16:19:10,749] [6219] [1397] [     basehttp.py: 124] [INFO  ] \"GET / HTTP/1.1\" 200 (0.003)"]
+    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.django(lines)]
+    assert got == [([1], 3.0, "SELECT VERSION()"), ([2], 1250.0, "UPDATE t SET a = %s WHERE id = %s")]
+
+
 @pytest.mark.parametrize("line, ms, subject", [
     ("2025-05-28 13:31:01 [XNIO-1 task-2] INFO  c.r.c.w.i.PlusWebInvokeTimeInterceptor - "
      "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
