@@ -85,7 +85,11 @@ _TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _
 
 
 def _druid_params(text: str) -> tuple[str, str | None]:
-    """Split Druid's `SQL["p1",2]` into statement and the JSON parameter list."""
+    """Split Druid's `SQL["p1",2]` into statement and the JSON parameter list. Druid
+    writes the list right after the statement, so whitespace before it is the
+    statement's own (a mapper's SQL often ends with a space) and stays, as
+    pt-fingerprint keeps it; only a line end is dropped."""
+    text = text.rstrip()
     if not text.endswith("]"):
         return text, None
     pos = len(text)
@@ -95,7 +99,7 @@ def _druid_params(text: str) -> tuple[str, str | None]:
             break
         try:
             if isinstance(json.loads(text[pos:]), list):
-                return text[:pos].rstrip(), text[pos:]
+                return text[:pos].rstrip("\r\n"), text[pos:]
         except ValueError:
             continue
     return text, None
@@ -195,7 +199,7 @@ class SqlTimingParser:
                 return t
         if "SQL" in message or "sql" in message or "Sql" in message:
             if "millis." in message and (m := _DRUID.search(message)) is not None:
-                statement, params = _druid_params(m.group("sql").strip())
+                statement, params = _druid_params(m.group("sql").lstrip())
                 return SqlTiming(int(m.group("num")) * 1_000_000, statement or None, params, source="druid")
             if "SlowQuery:" in message and (m := _HIBERNATE_SLOW.search(message)) is not None:
                 return _hibernate_slow(m)

@@ -29,6 +29,15 @@ def test_druid_parameter_containing_a_bracket_stays_whole(parser):
     assert (t.statement, t.params) == ("SELECT * FROM t WHERE a=?", '["x[1]"]')
 
 
+@given(st.sampled_from(["SELECT a FROM t WHERE id = ?", "delete from t where id in\n \t (  ?\n )", "select 1"]),
+       st.sampled_from(["", " ", " \t", "  "]), st.sampled_from(["[]", '["a",1]', "[1]"]))
+def test_druid_statement_keeps_its_own_trailing_space_before_the_parameter_list(sql, space, params):
+    # Druid writes the list right after the statement: a space before it is the
+    # statement's (a mapper's SQL ending in a space), which pt-fingerprint keeps
+    t = SqlTimingParser(SqlOptions()).parse(f"slow sql 7 millis. {sql}{space}{params}")
+    assert (t.statement, t.params) == (sql + space, params)
+
+
 def test_druid_statement_without_parameter_list_keeps_its_text(parser):
     t = parser.parse("slow sql 5 millis. SELECT * FROM [dbo].[t]")
     assert (t.statement, t.params) == ("SELECT * FROM [dbo].[t]", None)
