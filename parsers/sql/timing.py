@@ -8,6 +8,8 @@
   * p6spy, in its default and custom layouts (`p6spy.py`)
   * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
   * GORM: `[4.757ms] [rows:1] SELECT ...`
+  * Django's django.db.backends: `(0.003) SELECT ...; args=(1,)` (seconds; Django 4 adds
+    `; alias=default`), the statement being what comes before `; args=`
   * log4jdbc's jdbc.sqltiming: `41. select 1\n {executed in 2 msec}`
   * Hibernate's slow query log: `SlowQuery: 6 milliseconds. SQL: '... select ...'`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
@@ -42,7 +44,7 @@ class SqlTiming:
     statement: str | None
     params: str | None = None
     rows: int | None = None
-    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | gorm | log4jdbc | hibernate | generic | custom
+    source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | django | gorm | log4jdbc | hibernate | generic | custom
 
 
 _F = re.IGNORECASE | re.DOTALL
@@ -75,6 +77,10 @@ _STATEMENT_LINE = re.compile(rf"[ \t]*\(?{_VERB}", re.IGNORECASE)
 _HIBERNATE_SLOW = re.compile(r"SlowQuery: (?P<num>[0-9]{1,15}) milliseconds\. SQL:\s*'(?P<sql>.*)'", re.DOTALL)
 _STATEMENT_START = re.compile(rf"(?<![\w.]){_VERB}", re.IGNORECASE)
 _H2_PARAMS = re.compile(r"\s*\{[0-9]+: .*\}\s*$", re.DOTALL)
+# Django's django.db.backends debug record: `(%.3f) %s; args=%s[; alias=%s]`, the time in seconds
+_DJANGO = re.compile(r"(?:^|(?<=[\s\]]))\((?P<num>[0-9]{1,9}\.[0-9]{3})\) (?P<sql>(?:"
+                     rf"{_VERB}|(?:savepoint|release|rollback|commit|begin|show|set|pragma|explain|declare|lock)\b).*?)"
+                     r"; args=", re.DOTALL | re.IGNORECASE)
 # log4jdbc's jdbc.sqltiming: `[caller line]\n41. select 1\n {executed in 2 msec}` or one line
 _LOG4JDBC = re.compile(r"\{executed in (?P<num>[0-9]{1,15}) ?(?P<unit>msec|ms|nanoSec)\}")
 _NUMBERED = re.compile(rf"[ \t]*(?:[0-9]{{1,9}}[.:][ \t]*)?(?={_VERB}|\(|\{{\s*call)", re.IGNORECASE)
@@ -166,7 +172,7 @@ def _timing_then_statement(message: str) -> SqlTiming | None:
 # Every message `parse` recognises without `patterns` holds one of these: the substring
 # tests `parse` makes before each of its regexes (p6spy's `may_be_p6spy` needs a `|`;
 # `_timing_then_statement` a second line).
-TRIGGERS = ("SQL", "sql", "Sql", "|", "took", "millis.", "[rows:", "{executed in", "\n")
+TRIGGERS = ("SQL", "sql", "Sql", "|", "took", "millis.", "[rows:", "{executed in", "; args=", "\n")
 
 
 class SqlTimingParser:
@@ -197,6 +203,8 @@ class SqlTimingParser:
         for rx in self._custom:
             if (m := rx.search(message)) is not None and (t := self._custom_timing(m)) is not None:
                 return t
+        if "; args=" in message and (m := _DJANGO.search(message)) is not None:
+            return SqlTiming(duration_ns(m.group("num"), "s"), m.group("sql"), source="django")
         if "SQL" in message or "sql" in message or "Sql" in message:
             if "millis." in message and (m := _DRUID.search(message)) is not None:
                 statement, params = _druid_params(m.group("sql").lstrip())
