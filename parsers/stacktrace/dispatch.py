@@ -19,7 +19,7 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
             lowest = max(-1, i - 1 - max_message_lines)
             for j in range(i - 1, lowest, -1):  # nearest header above
                 if is_header(lines[j], strict=False) or CHAINED.match(lines[j]):
-                    return j
+                    return _outer_header(lines, j, lowest)
             for j in range(i - 1, lowest, -1):  # else a class inside a line: `... failed: java.io.IOException: x`
                 if EMBEDDED.search(lines[j]):
                     return j
@@ -28,6 +28,19 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
         if is_header(line, strict=True):
             return i
     return None
+
+
+def _outer_header(lines: list[str], j: int, lowest: int) -> int:
+    """An indented header may be part of the outer exception's message (javax.mail's
+    `nested exception is:` then `\tjava.net.ConnectException: ...`): the nearest
+    unindented header above it is then where the trace starts."""
+    if lines[j][:1] not in (" ", "\t") or CHAINED.match(lines[j]):
+        return j
+    for k in range(j - 1, lowest, -1):
+        line = lines[k]
+        if line[:1] not in (" ", "\t") and is_header(line, strict=False):
+            return k
+    return j
 
 
 def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> StackTrace | None:

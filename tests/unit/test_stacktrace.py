@@ -143,6 +143,26 @@ def test_an_indented_exception_line_heads_its_frames_and_its_message_may_span_li
     assert trace.outermost.message == "expected:<[PAID\norder 1]> but was:<[NEW\norder 1]>"
 
 
+@pytest.mark.parametrize("nested", [
+    ["  nested exception is:", "\tjava.net.ConnectException: Connection timed out: connect"],
+    ["  nested exception is:", "\tjavax.mail.MessagingException: 554 rejected;", "  nested exception is:",
+     "\tcom.sun.mail.smtp.SMTPSendFailedException: 554 DT:SPM"],
+])
+def test_indented_exception_lines_inside_the_outer_message_do_not_head_the_trace(nested):
+    # javax.mail's MessagingException prints its nested exceptions inside its message,
+    # one tab in: the trace is still the unindented exception's
+    lines = ["Failed to send mail",
+             "org.springframework.mail.MailSendException: Mail server connection failed;",
+             *nested,
+             "\tat org.springframework.mail.javamail.JavaMailSenderImpl.doSend(JavaMailSenderImpl.java:447)",
+             "Caused by: java.net.ConnectException: Connection timed out: connect",
+             "\tat java.net.Socket.connect(Socket.java:589)"]
+    trace = parse_stack(lines)
+    assert (trace.outermost.type, trace.root_cause.type) == (
+        "org.springframework.mail.MailSendException", "java.net.ConnectException")
+    assert trace.outermost.message.endswith(nested[-1])
+
+
 # The header regexes as first written (a lazy message): the faster ones must match the same.
 LAZY_HEADER = re.compile(r"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)"
                          r"(?:[:;]\s?(?P<msg>.*?))?\s*$")
