@@ -21,6 +21,34 @@ EXCERPT_CHARS = 160
 MAX_URLS = 5
 URL = re.compile(r"\b(?:https?|wss?|ftp)://[^\s\"'<>()\[\]{}|,;]+")
 FIELDS = ("message", "error.type", "error.message", "logpipe.root_cause.type", "logpipe.root_cause.message")
+TEXT_MAX_CHARS = 64_000
+
+
+def _by_parent(fields: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """FIELDS as (parent path, leaf names), in FIELDS' order: each parent object is looked up once."""
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for name in fields:
+        *parent, leaf = name.split(".")
+        groups.setdefault(tuple(parent), []).append(leaf)
+    return tuple((parent, tuple(leaves)) for parent, leaves in groups.items())
+
+
+_GROUPS = _by_parent(FIELDS)
+
+
+def texts_of(doc: dict[str, Any]) -> list[str]:
+    """The non-empty string values of FIELDS (each capped), in FIELDS' order."""
+    out: list[str] = []
+    for parent, leaves in _GROUPS:
+        obj: Any = doc
+        for part in parent:
+            obj = obj.get(part) if isinstance(obj, dict) else None
+        if isinstance(obj, dict):
+            for leaf in leaves:
+                value = obj.get(leaf)
+                if isinstance(value, str) and value:
+                    out.append(value[:TEXT_MAX_CHARS])
+    return out
 
 
 def excerpt(haystack: str, keyword: str) -> str:
@@ -45,7 +73,7 @@ class KeywordRule(KeyedState):
     def feed(self, doc: dict[str, Any], ts_s: float) -> list[Alert]:
         if not self.keywords:
             return []
-        texts = [t for t in (text(doc, f, max_chars=64_000) for f in FIELDS) if t]
+        texts = texts_of(doc)
         if not texts:
             return []
         out: list[Alert] = []

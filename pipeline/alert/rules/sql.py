@@ -115,7 +115,9 @@ class SqlP95Rule(_StatementRule):
 
     def feed_statement(self, doc: dict[str, Any], fid: str, ms: float, ts_s: float) -> list[Alert]:
         rec = self.get(fid) or {"seen_s": ts_s, "points": []}
-        points = [p for p in rec["points"] if p[0] > ts_s - self.width_s] + [[ts_s, ms]]
+        cutoff = ts_s - self.width_s
+        points = [p for p in rec["points"] if p[0] > cutoff]
+        points.append([ts_s, ms])
         points = points[-P95_MAX_SAMPLES:]
         self.put(fid, {"seen_s": max(float(rec["seen_s"]), ts_s), "points": points})
         if len(points) < P95_MIN_SAMPLES:
