@@ -18,7 +18,10 @@ is only what we wait for):
 An alert is out one state write after its batch is read. Batches without alerts write
 3, 4 and 6 for all of them at most every `STATE_EVERY_S` (and when run() ends): until
 then their rule state and positions are in memory only, and a crash replays their
-events, which the lost state had not counted.
+events, which the lost state had not counted. Offsets are committed only for the
+partitions still assigned: one given to a peer since is covered by the `pos` written
+with it, which the peer reads before it counts those events again (if it was quicker,
+its window counts of them are inflated: figures, not alerts).
 
 Crash windows (a restart rebuilds the state, then settles pending alerts):
 - before 1 acked: nothing of the batch is in the state or on the alerts topic; events
@@ -105,6 +108,9 @@ class BatchWriter:
         if alerts:
             await self.store.write({f"alert/{a.id}": self._sent(a.id) for a in alerts})  # 5
             self.pending.done([a.id for a in alerts])
+        assigned = consumer.assignment()
+        # a partition given to a peer since it was read: its `pos` above is what the peer goes by
+        offsets = {tp: offset for tp, offset in offsets.items() if tp in assigned}
         if offsets:
             try:
                 await consumer.commit(offsets)  # 6

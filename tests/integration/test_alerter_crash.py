@@ -213,3 +213,35 @@ async def test_batches_without_alerts_are_written_on_the_way_out_and_a_crash_bef
         async with asyncio.timeout(15):
             await after.run(once=True)
     assert after.counts["events"] == 0  # run(once) wrote its positions and offsets before returning
+
+
+async def test_an_alerter_that_lost_partitions_to_a_peer_writes_what_it_read_of_them_and_stops_cleanly(
+        kafka_bootstrap, unique_name):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg, partitions=3)
+    first = Alerter(cfg, {})
+    await first.start()
+    task = asyncio.create_task(first.run())
+    try:
+        first._writer.state_every_s = 3600.0  # what it reads stays unwritten until it stops
+        async with asyncio.timeout(20):
+            while len(first._consumer.assignment()) < 3:
+                await asyncio.sleep(0.05)
+        quiet = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
+                       host="pay-01", service="payments", id=f"moved-{i}", file_path="/var/log/pay.log",
+                       offset=i).to_ecs() for i in range(30)]
+        await produce(kafka_bootstrap, cfg.kafka.topic_events, quiet)
+        async with asyncio.timeout(15):
+            while first.counts["events"] < len(quiet):
+                await asyncio.sleep(0.05)
+        async with running(cfg) as second:  # a peer joins: `first` gives partitions up
+            async with asyncio.timeout(20):
+                while len(first._consumer.assignment()) == 3 or not second._consumer.assignment():
+                    await asyncio.sleep(0.05)
+            first.request_stop()
+            async with asyncio.timeout(15):
+                await task  # its last write names partitions it no longer holds: no error
+    finally:
+        first.request_stop()
+        await asyncio.gather(task, return_exceptions=True)
+        await first.stop()
