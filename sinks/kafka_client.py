@@ -10,14 +10,29 @@ from typing import Any, Protocol
 
 
 class KafkaSettings(Protocol):  # the fields of pipeline.config.schema.KafkaConfig used here
-    bootstrap: str
-    client_id: str
-    request_timeout_ms: int
-    security_protocol: str
-    sasl_mechanism: str
-    sasl_username: str
-    sasl_password_env: str
-    ssl_cafile: str
+    @property
+    def bootstrap(self) -> str: ...
+
+    @property
+    def client_id(self) -> str: ...
+
+    @property
+    def request_timeout_ms(self) -> int: ...
+
+    @property
+    def security_protocol(self) -> str: ...
+
+    @property
+    def sasl_mechanism(self) -> str: ...
+
+    @property
+    def sasl_username(self) -> str: ...
+
+    @property
+    def sasl_password_env(self) -> str: ...
+
+    @property
+    def ssl_cafile(self) -> str: ...
 
 
 class KafkaConfigError(ValueError):
