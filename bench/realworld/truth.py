@@ -46,7 +46,7 @@ def rules(lines: list[str]) -> dict:
     traces = sorted(truth_rules.java_traces(lines) + truth_rules.python_traces(lines),
                     key=lambda t: t["first_line"])
     sql = sorted(truth_sql.druid(lines) + truth_sql.mybatis(lines) + truth_sql.p6spy(lines)
-                 + truth_sql.django(lines),
+                 + truth_sql.django(lines) + truth_sql.hibernate(lines),
                  key=lambda s: s["lines"][0])
     sql_lines = {n for s in sql for n in s["lines"]}
     trace_lines = {n for t in traces for n in range(t["first_line"], t["last_line"] + 1)}

@@ -35,6 +35,12 @@ RX = {name: re.compile(pattern) for name, pattern in (
     # Django's django.db.backends: "(0.003) SELECT ...; args=(1,)" (Django 4+ adds "; alias=default")
     ("django", r"(?:^|\s)\((\d+\.\d+)\) (\S.*)$"),
     ("django_args", r"; args=.*$"),
+    # Hibernate: the org.hibernate.SQL logger (full, abbreviated or its simple name "SQL")
+    # then the layout's separator (the simple name with a space before it: MyBatis's "### SQL:"
+    # lines inside an exception message are not records), or show_sql's "Hibernate: " on stdout; no duration
+    ("hibernate", r"(?:(?<=[\s\]])(?:(?:org\.hibernate\.|o\.h\.)SQL\s*|SQL\s+)(?:\S+:\d+\s*)?[-:]|^Hibernate:)"
+                  r"(.*)$"),
+    ("sql_start", r"(?i:select|insert|update|delete|with|merge|call|create|alter|drop)\b"),
     ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b"),
 )}
 P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
@@ -115,6 +121,23 @@ def django(lines: list[str]) -> list[dict]:
             continue
         out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": round(float(m.group(1)) * 1000, 3),
                     "statement": text[:args.start()], "source": "django"})
+    return out
+
+
+def hibernate(lines: list[str]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        m = RX["hibernate"].search(line)
+        if not m:
+            continue
+        j = i + 1  # format_sql spreads a statement over lines; show_sql prints the next after it
+        while j < len(lines) and lines[j].strip() and not is_header(lines[j]) and not lines[j].startswith("Hibernate:"):
+            j += 1
+        text = "\n".join([m.group(1)] + lines[i + 1:j]).strip()
+        if not RX["sql_start"].match(text):
+            continue
+        out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": None,
+                    "statement": text, "source": "hibernate"})
     return out
 
 

@@ -167,6 +167,26 @@ def test_django_backends_statement_in_seconds_without_its_args():
     assert got == [([1], 3.0, "SELECT VERSION()"), ([2], 1250.0, "UPDATE t SET a = %s WHERE id = %s")]
 
 
+def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_lines():
+    lines = ["[DEBUG] 2020-03-27 10:51:44.763 [main] SQL - select u.id from users u where u.id=?",
+             "2024-01-01 10:00:00.000 DEBUG 1 --- [nio-8080-exec-1] org.hibernate.SQL                        : ",
+             "2024-01-01 10:00:00.100 DEBUG 1 --- [nio-8080-exec-1] org.hibernate.SQL : insert into t (a) values (?)",
+             "Hibernate: ",
+             "    select",
+             "        t.a ",
+             "    from",
+             "        t",
+             "Hibernate: delete from t",
+             "2024-01-01 10:00:00.150 ERROR 1 --- [nio-8080-exec-1] c.x.GlobalExceptionHandler : update failed",
+             "### SQL: update t set a=?",
+             "2024-01-01 10:00:00.200 INFO  o.h.e.i.Settings - SQL - not a statement"]
+    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.hibernate(lines)]
+    assert got == [([1], None, "select u.id from users u where u.id=?"),
+                   ([3], None, "insert into t (a) values (?)"),
+                   ([4, 5, 6, 7, 8], None, "select\n        t.a \n    from\n        t"),
+                   ([9], None, "delete from t")]
+
+
 @pytest.mark.parametrize("line, ms, subject", [
     ("2025-05-28 13:31:01 [XNIO-1 task-2] INFO  c.r.c.w.i.PlusWebInvokeTimeInterceptor - "
      "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
