@@ -32,6 +32,7 @@ _TOKEN = re.compile(
     r"(?=[ \t]*(?:$|[:|]|-+ |\[[\w$<>]+,\d+\]))(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
+    r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
     r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
@@ -47,7 +48,7 @@ MAX_TOKENS = 10
 # token kind -> (its logger group, its line-number groups): `pkg.Logger:42`, Tomcat's
 # `pkg.Class.method msg`, `Logger:42`
 _LOGGER_KINDS = {"k_logger": ("logger", ("lline", "bline")), "k_logger2": ("logger2", ()),
-                 "k_logger3": ("lname", ("nline",))}
+                 "k_logger3": ("lname", ("nline",)), "k_logger4": ("sname", ())}
 _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL", "A": "FATAL"}
 
 
@@ -127,8 +128,8 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
         elif kind in _LOGGER_KINDS:  # the logger ends the prefix
-            if f.logger is not None:
-                break
+            if f.logger is not None or (kind == "k_logger4" and f.level is None and f.thread is None):
+                break  # a simple name is a logger only after the level or the thread
             name, line_groups = _LOGGER_KINDS[kind]
             f.logger = m.group(name)
             line = next((m.group(g) for g in line_groups if m.group(g)), None)

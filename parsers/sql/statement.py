@@ -3,7 +3,8 @@
 An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
   * Hibernate's `org.hibernate.SQL` logger (`logging.level.org.hibernate.SQL=DEBUG`),
     often formatted over several lines (`hibernate.format_sql`), the logger name possibly
-    abbreviated by the layout (`o.h.SQL`, `o.hibernate.SQL`);
+    abbreviated by the layout (`o.h.SQL`, `o.hibernate.SQL`) or cut to its simple name
+    `SQL` (`%c{1}`, `%logger{0}`);
   * Hibernate's `show_sql` on standard output: `Hibernate: select ...`;
   * Spring's `JdbcTemplate`: `Executing prepared SQL statement [select ...]`,
     `Executing SQL query [...]`, `Executing SQL update [...]`, `Executing SQL batch update
@@ -20,12 +21,12 @@ import re
 from parsers.sql.timing import SqlTiming
 
 _VERB = re.compile(r"\s*(?:select|insert|update|delete|with|merge|replace|call|upsert)\b", re.IGNORECASE)
-_HIBERNATE_LOGGER = re.compile(r"(?:org|o)\.(?:hibernate|h)\.SQL$")
+_HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the
 # logger's name ends with one of LOGGER_SUFFIXES.
 TRIGGERS = (_SHOW_SQL,)
-LOGGER_SUFFIXES = (".SQL", "JdbcTemplate")
+LOGGER_SUFFIXES = ("SQL", "JdbcTemplate")
 _JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
 
 
@@ -36,7 +37,7 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         source = "hibernate"
     elif logger is None:
         return None
-    elif logger.endswith(".SQL") and _HIBERNATE_LOGGER.search(logger):
+    elif logger.endswith("SQL") and _HIBERNATE_LOGGER.search(logger):
         text, source = message, "hibernate"
     elif logger.endswith("JdbcTemplate") and "Executing" in message:
         m = _JDBC_TEMPLATE.search(message)

@@ -52,6 +52,11 @@ CASES = [
      "retry"),
     ("03:04:05.678 [http-nio-8080-exec-1] INFO  c.r.f.w.s.UserServiceImpl - [loadUser,54] - 登录用户：admin",
      "2019-01-02T03:04:05.678+08:00", "INFO", "http-nio-8080-exec-1", "c.r.f.w.s.UserServiceImpl", "登录用户：admin"),
+    ("[DEBUG] 2020-03-27 10:51:44.763 [main] SQL - select id from users where id=?",
+     "2020-03-27T10:51:44.763+08:00", "DEBUG", "main", "SQL", "select id from users where id=?"),
+    ("2019-01-02 03:04:05 INFO  OrderService - paid - twice", "2019-01-02T03:04:05+08:00", "INFO", None,
+     "OrderService", "paid - twice"),
+    ("2019-01-02 03:04:05 Settlement - done", "2019-01-02T03:04:05+08:00", None, None, None, "Settlement - done"),
 ]
 
 
@@ -131,3 +136,21 @@ def test_console_colours_and_a_byte_order_mark_do_not_hide_the_timestamp():
     assert (p.timestamp, p.level, p.thread, p.logger, p.message) == (
         "2019-01-02T03:04:05.678+00:00", "INFO", "main", "c.f.Foo", "Started")
     assert AutoParser().parse("\ufeff2019-01-02 03:04:05 INFO x").timestamp == "2019-01-02T03:04:05+00:00"
+
+
+_SIMPLE_NAME = st.from_regex(r"[A-Z][a-z]{1,8}(?:[A-Z][a-z]{1,8}){0,3}", fullmatch=True)
+_MESSAGE = st.from_regex(r"[a-z][a-z0-9 ,.=-]{0,40}", fullmatch=True)
+
+
+@given(_SIMPLE_NAME, _MESSAGE, st.sampled_from(["INFO ", "[main] ", "WARN [pool-1-thread-3] "]))
+def test_a_simple_logger_name_after_the_level_or_thread_is_the_logger(name, message, fields):
+    """`%c{1} - %m` layouts print the logger's class name alone; after a level or a thread
+    and before ` - ` it is the logger, not the message's first word."""
+    p = AutoParser("Asia/Shanghai", "2019-01-02").parse(f"2019-01-02 03:04:05,678 {fields}{name} - {message}")
+    assert p is not None and (p.logger, p.message) == (name, message)
+
+
+@given(st.from_regex(r"(?:Order|Settle|Refund|Ledger)(?:[A-Z][a-z]{1,8}){0,2}", fullmatch=True), _MESSAGE)
+def test_a_capitalised_word_right_after_the_time_stays_message(word, message):
+    p = AutoParser("Asia/Shanghai", "2019-01-02").parse(f"2019-01-02 03:04:05,678 {word} - {message}")
+    assert p is not None and p.logger is None and p.message == f"{word} - {message}"

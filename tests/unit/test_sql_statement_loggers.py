@@ -33,6 +33,14 @@ def test_an_abbreviated_hibernate_logger() -> None:
     assert [(e.kind, e.sql_fingerprint) for e in evs] == [("sql", "insert into orders (id, amount) values(?+)")]
 
 
+def test_the_hibernate_logger_by_its_simple_name() -> None:
+    evs = events("[DEBUG] 2020-03-27 10:51:44.878 [main] SQL - select s.id from states s where s.id=?\n"
+                 "[DEBUG] 2020-03-27 10:51:44.879 [main] SQL - HHH000117: not a statement\n"
+                 "[DEBUG] 2020-03-27 10:51:44.880 [main] NoSQL - select the cheapest route\n")
+    assert [(e.kind, e.sql_fingerprint) for e in evs] == [
+        ("sql", "select s.id from states s where s.id=?"), ("line", None), ("line", None)]
+
+
 def test_show_sql_on_stdout() -> None:
     evs = events("Hibernate: select o.id from orders o where o.id=?\nHibernate: delete from orders where id=?\n")
     assert [(e.kind, e.sql_fingerprint) for e in evs] == [
