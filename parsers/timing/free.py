@@ -9,7 +9,8 @@
 message, or None; `subject.subject()` names what was timed.
 
 A timing is a timing word, then separators (`=`, `:`, `：`, brackets, `is`, `为`), then a
-number and a unit. The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
+number and a unit (or the unit in brackets before the number: `elapsed time(ms) 35`,
+`cost[ms]=35`, `耗时(毫秒)：35`). The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
 their compounds such as `costTime`, `timeCost`, `elapsed_ms`); `time`, `duration`,
 `latency` and their compounds (`responseTime`, `exec_time`) only with a unit, since a
 bare number after them is as often a timestamp or a setting. Without a unit, a whole
@@ -35,6 +36,7 @@ _WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|time|Time|duration|Durat
          r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间)")
 _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
+    rf"(?:[ \t]?[(\[（](?P<bunit>{UNIT})[)\]）])?"  # the unit in brackets before the number: `time(ms) 35`
     r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<\"'])?[ \t]*)"
     rf"(?P<num>{NUMBER})(?P<close>[ \t]*[\])）】}}>\"'])?"
     rf"(?:[ \t]*(?P<unit>{UNIT}))?")
@@ -150,7 +152,7 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
             return None  # `wait time: 5s`, `max cost=3000ms`, `超时耗时`
         if not head and word in _NOT_TIME_NOUNS and lower in ("time", "duration"):
             return None  # `lease duration 30s`, `session time: 30 s`
-    unit = m.group("unit")
+    unit = m.group("unit") or m.group("bunit")
     num = m.group("num")
     if unit is None:
         unit = tail_unit

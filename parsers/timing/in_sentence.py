@@ -11,7 +11,8 @@ or None. `in` is an ordinary word, so these are held to more than the timing wor
   * the unit is written (`ms`, `milliseconds`, `µs`, `ns`; seconds only after a verb in the
     past tense or `done`: `Started X in 6.4 seconds`, not `expires in 3600s`);
   * no wait, retry or setting is near before it: `retry in 2000 ms`, `expires in 3600s`,
-    `timed out after 3000 ms`, `scheduled to run in 500 ms`, `sleep for ... in 5 s` are no timings.
+    `timed out after 3000 ms`, `scheduled to run in 500 ms`, `sleep for ... in 5 s` are no timings;
+    `expired` before a noun is a state, not a wait: `Removed 3 expired offsets in 12 milliseconds.`
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _IN = re.compile(
 _SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
 # Before `in`/`after` within this window, these make the duration a wait or a setting.
 _NOT_NEAR = re.compile(
-    r"(?<![A-Za-z])(?i:retr(?:y|ies|ying|ied)|again|expir|sleep|wait|timeout|timed out|time out|delay|schedul|"
+    r"(?<![A-Za-z])(?i:retr(?:y|ies|ying|ied)|again|expir(?!ed[ \t]+(?!in\b|after\b|at\b)[A-Za-z])|sleep|wait|timeout|timed out|time out|delay|schedul|"
     r"poll|backoff|interval|idle|refresh|reconnect|ttl\b|every\b|keepalive|heartbeat|valid|will\b|next\b)")
 _NEAR_CHARS = 40
 _LAST_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z]*(?:([A-Za-z]+)[^A-Za-z]*)?$")

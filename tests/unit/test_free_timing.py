@@ -62,6 +62,11 @@ def parser():
          "afterCompletion", 12 * MS),
         # a timing in a `|` cell of its own: the first cell that names something
         ("|ORDER|ord_1|merchant=M1|amount=12.50|channel=ALIPAY|status=SUCCESS|cost=35ms|", "ORDER", 35 * MS),
+        # the unit in brackets before the number
+        ("join thread FlushRealTimeService elapsed time(ms) 98 300000",
+         "join thread FlushRealTimeService elapsed", 98 * MS),
+        ("settle batch cost[ms]=35", "settle batch", 35 * MS),
+        ("对账 耗时(秒)：1.5", "对账", 1_500 * MS),
     ],
 )
 def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
@@ -93,6 +98,8 @@ def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
         "upgraded to version 1.2.3",
         "Released lock pay:lock:ord_1 held=3ms",
         "超时时间 30s",
+        "retry time(s) 3",
+        "start time(ms) 1700000000000",
         "",
     ],
 )
@@ -138,3 +145,11 @@ def test_free_timing_never_raises_and_stays_in_bounds(message):
         name = subject(message, start, end)
         assert isinstance(name, str) and len(name) <= 120
         assert not re.search(r"[0-9]{5}", name)  # no id, card or phone number reaches a subject
+
+
+@given(st.sampled_from(["elapsed time", "cost", "took", "耗时", "duration"]),
+       st.sampled_from([("ms", MS), ("s", 1000 * MS), ("毫秒", MS), ("秒", 1000 * MS)]),
+       st.sampled_from(["()", "[]", "（）"]), st.sampled_from([" ", "=", ": ", "："]), st.integers(0, 86_400))
+def test_a_unit_in_brackets_before_the_number_is_its_unit(word, unit, brackets, sep, n):
+    found = find_timing(f"job finished, {word}{brackets[0]}{unit[0]}{brackets[1]}{sep}{n} 90000")
+    assert found is not None and found[2] == n * unit[1]
