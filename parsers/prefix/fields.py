@@ -105,13 +105,14 @@ def _bracket(f: Fields, content: str) -> bool:
 def split_fields(rest: str) -> Fields:
     f = Fields()
     pos, end = 0, len(rest)
+    kind = None
     for _ in range(MAX_TOKENS):
         if pos >= end:
             break
         m = _TOKEN.match(rest, pos)
         if m is None:
             break
-        kind = m.lastgroup
+        dash_before, kind = kind == "k_skip", m.lastgroup
         if kind == "k_level":
             if f.level is not None:
                 break
@@ -128,8 +129,9 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
         elif kind in _LOGGER_KINDS:  # the logger ends the prefix
-            if f.logger is not None or (kind == "k_logger4" and f.level is None and f.thread is None):
-                break  # a simple name is a logger only after the level or the thread
+            if f.logger is not None or (kind == "k_logger4" and (
+                    dash_before or (f.level is None and f.thread is None))):
+                break  # a simple name is a logger only right after the level or thread (`INFO - Word - ` is message)
             name, line_groups = _LOGGER_KINDS[kind]
             f.logger = m.group(name)
             line = next((m.group(g) for g in line_groups if m.group(g)), None)

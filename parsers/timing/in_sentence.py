@@ -28,7 +28,8 @@ _IN = re.compile(
 _SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
 # Before `in`/`after` within this window, these make the duration a wait or a setting.
 _NOT_NEAR = re.compile(
-    r"(?<![A-Za-z])(?i:retr(?:y|ies|ying|ied)|again|expir(?!ed[ \t]+(?!in\b|after\b|at\b)[A-Za-z])|sleep|wait|timeout|timed out|time out|delay|schedul|"
+    r"(?<![A-Za-z])(?i:retr(?:y|ies|ying|ied)|again|sleep|expir(?!ed[ \t]+(?!in\b|after\b|at\b)[A-Za-z])|"
+    r"wait|timeout|timed out|time out|delay|schedul|"
     r"poll|backoff|interval|idle|refresh|reconnect|ttl\b|every\b|keepalive|heartbeat|valid|will\b|next\b)")
 _NEAR_CHARS = 40
 _LAST_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z]*(?:([A-Za-z]+)[^A-Za-z]*)?$")

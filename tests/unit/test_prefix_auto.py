@@ -57,6 +57,8 @@ CASES = [
     ("2019-01-02 03:04:05 INFO  OrderService - paid - twice", "2019-01-02T03:04:05+08:00", "INFO", None,
      "OrderService", "paid - twice"),
     ("2019-01-02 03:04:05 Settlement - done", "2019-01-02T03:04:05+08:00", None, None, None, "Settlement - done"),
+    ("2019-01-02 03:04:05 INFO - Connection - lost", "2019-01-02T03:04:05+08:00", "INFO", None, None,
+     "Connection - lost"),
 ]
 
 
