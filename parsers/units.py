@@ -2,7 +2,11 @@
 
 `parse_duration_ns("35ms")`, `"1.2 s"`, `"350µs"`, `"35毫秒"`, `"1.5秒"`, `"2 seconds"` -> nanoseconds
 (int). Minutes are deliberately not understood: `2m` is minutes to some teams and
-milliseconds to others, and a wrong guess is worse than no value.
+milliseconds to others, and a wrong guess is worse than no value. They are read only
+inside the compound forms where they are unambiguous (`COMPOUND`,
+`compound_duration_ns`): Go's `time.Duration` (`1h2m3.5s`, `2m30s`), ISO 8601 as
+Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`) and a clock
+(`00:01:02.500`, commons-lang's `StopWatch`).
 
 `NUMBER` and `UNIT` are regex source fragments that the timing parsers embed in
 their own patterns, then hand the two captured parts to `duration_ns()`, so every
@@ -47,6 +51,19 @@ NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,9})?"
 UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|[nuµμm]s"
         r"|secs?|seconds?|秒|s)(?![A-Za-z])")
 
+# Go: hours and/or minutes, then seconds (`1h2m3.5s`, `2m30s`, `1h0m0s`, `1h`; minutes alone, `5m`, are not read);
+# ISO 8601 (`PT1M2.5S`); a clock of hours, minutes and seconds (`00:01:02.500`).
+_GO = r"(?:[0-9]{1,6}h(?:[0-9]{1,2}m)?|[0-9]{1,6}m(?=[0-9]))(?:[0-9]{1,2}(?:\.[0-9]{1,9})?s)?"
+_ISO = r"PT(?=[0-9])(?:[0-9]{1,6}H)?(?:[0-9]{1,6}M)?(?:[0-9]{1,9}(?:\.[0-9]{1,9})?S)?"
+_CLOCK = r"[0-9]{1,3}:[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?"
+_END = r"(?![\w:%]|\.[0-9])"  # a sentence's full stop may follow, not more digits
+COMPOUND = rf"(?:{_ISO}|{_CLOCK}|{_GO}){_END}"
+GO_OR_ISO = rf"(?:{_ISO}|{_GO}){_END}"
+_GO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(h|ms|us|µs|ns|m|s)")
+_ISO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)([HMS])")
+_PART_UNIT = {"h": "h", "m": "min", "H": "h", "M": "min", "S": "s", "s": "s", "ms": "ms", "us": "us", "µs": "µs",
+              "ns": "ns"}
+_BIG_NS = {"h": 3_600_000_000_000, "min": 60_000_000_000}
 _DURATION = re.compile(rf"\s*({NUMBER})\s*({UNIT})?\s*", re.IGNORECASE)
 _DECIMAL = re.compile(r"\s*([+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?)\s*")
 
@@ -67,6 +84,31 @@ def duration_ns(number: str, unit: str | None, default_unit: str = "ms") -> int 
     if frac:
         ns += (int(frac) * per_ns + 10 ** len(frac) // 2) // 10 ** len(frac)
     return ns if ns <= MAX_DURATION_NS else None
+
+
+def compound_duration_ns(text: str) -> int | None:
+    """A duration written in a `COMPOUND` form, as ns; None for anything else (or one
+    without any part: `PT`, `0h` is 0)."""
+    if not isinstance(text, str) or not re.fullmatch(COMPOUND, text) or text.startswith("PT") and len(text) == 2:
+        return None
+    if ":" in text:
+        h, m, s = text.replace(",", ".").split(":")
+        parts = [(h, "h"), (m, "min"), (s, "s")]
+    else:
+        rx = _ISO_PART if text.startswith("PT") else _GO_PART
+        parts = [(num, _PART_UNIT[unit]) for num, unit in rx.findall(text[2:] if text.startswith("PT") else text)]
+    total = 0
+    for num, unit in parts:
+        if unit in _BIG_NS:
+            if not num.isdigit():
+                return None
+            total += int(num) * _BIG_NS[unit]
+        else:
+            ns = duration_ns(num, unit)
+            if ns is None:
+                return None
+            total += ns
+    return total if total <= MAX_DURATION_NS else None
 
 
 def groups_duration_ns(groups: dict[str, str | None]) -> int | None:

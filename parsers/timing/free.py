@@ -4,6 +4,7 @@
     重连耗时:12 ms        Indexing took 1.2 s
     任务执行成功，任务名称：settle, 执行时间：812毫秒
     loaded config, elapsed=35ms        EXIT :: save | executionTime=12ms | status=OK
+    sync done, took 1m2.5s             took PT0.035S        elapsed 00:01:02.500
 
 `find_timing(message)` returns `(start, end, duration_ns)` of the first timing in the
 message, or None; `subject.subject()` names what was timed.
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.units import NUMBER, UNIT, duration_ns
+from parsers.units import COMPOUND, NUMBER, UNIT, compound_duration_ns, duration_ns
 
 MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are ids or dates
 
@@ -38,7 +39,7 @@ _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
     rf"(?:[ \t]?[(\[（](?P<bunit>{UNIT})[)\]）])?"  # the unit in brackets before the number: `time(ms) 35`
     r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<\"'])?[ \t]*)"
-    rf"(?P<num>{NUMBER})(?P<close>[ \t]*[\])）】}}>\"'])?"
+    rf"(?:(?P<compound>{COMPOUND})|(?P<num>{NUMBER}))(?P<close>[ \t]*[\])）】}}>\"'])?"
     rf"(?:[ \t]*(?P<unit>{UNIT}))?")
 # Words that can be used with a bare number (milliseconds).
 _BARE_OK = frozenset({"took", "cost", "elapsed", "耗时", "用时", "执行时间"})
@@ -153,6 +154,12 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
         if not head and word in _NOT_TIME_NOUNS and lower in ("time", "duration"):
             return None  # `lease duration 30s`, `session time: 30 s`
     unit = m.group("unit") or m.group("bunit")
+    compound = m.group("compound")
+    if compound is not None:  # `took 1m2.5s`, `took PT0.035S`; a clock only after took/cost/elapsed
+        if unit is not None or (":" in compound and lower not in _BARE_OK):
+            return None
+        ns = compound_duration_ns(compound)
+        return None if ns is None or ns > MAX_TIMING_NS else (start - len(head), ns)
     num = m.group("num")
     if unit is None:
         unit = tail_unit

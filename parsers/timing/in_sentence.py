@@ -4,6 +4,7 @@
     Completed initialization in 110 ms          Finished Spring Data repository scanning in 29ms.
     Started PayApplication in 6.476 seconds (process running for 6.879)
     Cache warmed in 294 ms                       Response received after 1,204 ms
+    sync finished in 1m2.5s                      job done in PT1M2S
 
 `find_in_timing(message)` returns `(start of in/after, end of the duration, duration ns)`
 or None. `in` is an ordinary word, so these are held to more than the timing words of
@@ -20,11 +21,12 @@ from __future__ import annotations
 import re
 
 from parsers.timing.free import MAX_TIMING_NS
-from parsers.units import duration_ns
+from parsers.units import GO_OR_ISO, compound_duration_ns, duration_ns
 
 _IN = re.compile(
-    r"(?P<word>in|after)[ \t]+\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,9})?)[ \t]*\]?"
-    r"[ \t]*(?P<unit>milliseconds?|millis|msecs?|ms|µs|μs|us|ns|seconds?|secs?|s)(?![A-Za-z0-9])")
+    rf"(?P<word>in|after)[ \t]+(?:(?P<compound>{GO_OR_ISO})|"
+    r"\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,9})?)[ \t]*\]?"
+    r"[ \t]*(?P<unit>milliseconds?|millis|msecs?|ms|µs|μs|us|ns|seconds?|secs?|s)(?![A-Za-z0-9]))")
 _SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
 # Before `in`/`after` within this window, these make the duration a wait or a setting.
 _NOT_NEAR = re.compile(
@@ -63,7 +65,8 @@ def _duration(message: str, m: re.Match[str]) -> int | None:
     near = message[max(0, start - _NEAR_CHARS):start]
     if _NOT_NEAR.search(near):
         return None
-    unit = m.group("unit").lower()
+    compound = m.group("compound")
+    unit = "s" if compound is not None else m.group("unit").lower()  # `done in 1m2.5s` is told in seconds
     if (a := _WORD_AFTER.match(message, m.end())) is not None and a.group(1).lower() not in _AFTER_OK:
         return None  # `in 5 ms buckets`
     if unit in _SECONDS:
@@ -71,7 +74,7 @@ def _duration(message: str, m: re.Match[str]) -> int | None:
         words = [g.lower() for g in w.groups() if g] if w is not None else []
         if not any(v.endswith("ed") or v == "done" for v in words):
             return None  # `expires in 3600s`, `in 5 s` of a plan; `Started App in 6.4 seconds` is one
-    ns = duration_ns(m.group("num").replace(",", ""), unit)
+    ns = compound_duration_ns(compound) if compound is not None else duration_ns(m.group("num").replace(",", ""), unit)
     if ns is None or ns > MAX_TIMING_NS:
         return None
     return ns
