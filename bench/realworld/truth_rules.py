@@ -22,7 +22,9 @@ HEADER_RE = re.compile(
     r"|[一二三四五六七八九十]{1,3}月 \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [上下]午"  # 八月 20, 2013 7:33:01 下午 (JUL, zh)
     r"|#?\d{13}\s*\|)"                                  # p6spy epoch millis
 )
-JUL_LEVEL_RE = re.compile(r"^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST):\s")
+# JUL's level names, and their Chinese-locale names (严重 = SEVERE, 警告 = WARNING, 信息 = INFO, ...)
+JUL_LEVEL_RE = re.compile(r"^(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST"
+                          r"|严重|警告|信息|配置|详细|较详细|非常详细):\s")
 SEVERE_RE = re.compile(r"\b(WARN|WARNING|ERROR|SEVERE|FATAL|CRITICAL)\b")
 MS_TIME_RE = re.compile(r"(?:^|[ T\[])(\d{2}):(\d{2}):(\d{2})[.,:](\d{3})\b")
 THREAD_RE = re.compile(r"\[([^\]]+)\]")

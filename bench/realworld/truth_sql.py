@@ -50,7 +50,8 @@ TIMING_RES = [
     (re.compile(r"URL\[([^\]]*)\][,，]\s*耗时[:：]\s*\[(\d+(?:\.\d+)?)\]\s*(毫秒|ms|秒|s)\b"), 1, 2, 3),
     # 重连耗时:35 ms / xxx耗时 35ms / 耗时：1.2秒
     (re.compile(r"([^\s,，:：\]]*)耗时[:：]?\s*\[?(\d+(?:\.\d+)?)\]?\s*(毫秒|ms|秒|s)\b"), 1, 2, 3),
-    (re.compile(r"(\S[^\]]{0,80}?)\s+took\s+(\d+(?:\.\d+)?)\s*(ms|milliseconds|s|seconds|sec)\b"), 1, 2, 3),
+    # took 12 ms / Tomcat's "... using [SHA1PRNG] took [5,368] milliseconds."
+    (re.compile(r"(\S[^\]]{0,80}?)\s+took\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds|s|seconds|sec)\b"), 1, 2, 3),
     (re.compile(r"(?:Tests run:.*?|^(\S.*?)\s+)Time elapsed:\s*(\d+(?:\.\d+)?)\s*(sec|s)\b"), 1, 2, 3),
     (re.compile(r"Started (\S+) in (\d+(?:\.\d+)?) (seconds)"), 1, 2, 3),
     (re.compile(r"(\S[^\]]{0,80}?)\s+(?:in|after)\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds)\b"), 1, 2, 3),

@@ -71,6 +71,26 @@ def test_tomcat7_two_line_record_heads_its_trace_in_english_and_chinese_locales(
     assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 4)
 
 
+@pytest.mark.parametrize("level", ["SEVERE", "WARNING", "严重", "警告"])
+def test_tomcat_jul_record_with_a_level_word_of_either_locale_heads_its_trace(level):
+    lines = ["三月 03, 2016 7:06:12 下午 org.apache.catalina.core.ContainerBase addChildInternal",
+             f"{level}: ContainerBase.addChild: start: ",
+             "org.apache.catalina.LifecycleException: Failed to start component [StandardContext[/app]]",
+             "\tat org.apache.catalina.util.LifecycleBase.start(LifecycleBase.java:154)", ""]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 4)
+
+
+def test_log4j_time_with_a_colon_before_the_millis_starts_a_record_that_heads_its_trace():
+    lines = ["[09:30:12:674] [ERROR] - org.springframework.boot.SpringApplication.reportFailure"
+             "(SpringApplication.java:858) - Application run failed",
+             "org.springframework.beans.factory.BeanCreationException: Error creating bean",
+             "\tat org.springframework.beans.factory.support.ConstructorResolver.instantiate(ConstructorResolver.java:625)",
+             "[09:30:31:779] [INFO] - org.springframework.boot.StartupInfoLogger.logStarting(StartupInfoLogger.java:50) - x"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 3)
+
+
 def test_print_stack_trace_output_after_an_info_line_has_no_header():
     lines = ["23-Mar-2016 18:12:11.101 INFO [main] o.a.c.s.Catalina.load Initialization processed in 1624 ms",
              "some output of the application", "java.lang.IllegalStateException: boom",
@@ -192,6 +212,8 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
      "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
     ("2023-01-01 10:00:00.000 INFO  c.x.Redis - 重连耗时:35 ms", 35.0, "重连"),
     ("Tests run: 1, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.156 sec <<< FAILURE!", 156.0, None),
+    ("WARNING: Creation of SecureRandom instance for session ID generation using [SHA1PRNG] took [5,368] "
+     "milliseconds.", 5368.0, "]"),
 ])
 def test_timing_lines(line, ms, subject):
     [t] = truth_sql.timings([line], set())
