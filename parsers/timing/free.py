@@ -14,7 +14,8 @@ number and a unit (or the unit in brackets before the number: `elapsed time(ms) 
 `cost[ms]=35`, `耗时(毫秒)：35`). The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
 their compounds such as `costTime`, `timeCost`, `elapsed_ms`); `time`, `duration`,
 `latency` and their compounds (`responseTime`, `exec_time`) only with a unit, since a
-bare number after them is as often a timestamp or a setting. Without a unit, a whole
+bare number after them is as often a timestamp or a setting. Digits grouped in thousands
+(`took [5,368] milliseconds`) count only with a unit. Without a unit, a whole
 number is milliseconds, and only when nothing word-like follows it (`took 3 attempts`,
 `cost 12 CNY`, `耗时 5分钟`, `执行时间：2019-01-02` are not timings).
 
@@ -31,6 +32,9 @@ from parsers.units import COMPOUND, NUMBER, UNIT, compound_duration_ns, duration
 
 MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are ids or dates
 
+# Thousands grouped with commas (`took [5,368] milliseconds`: Java's MessageFormat and `%,d`
+# write longs so), taken only with a written unit: `cost 12,500 CNY` is an amount.
+GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
 # Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
 # finds them by their lower-case tails.
 _WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|time|Time|duration|Duration|latency|Latency"
@@ -39,7 +43,7 @@ _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
     rf"(?:[ \t]?[(\[（](?P<bunit>{UNIT})[)\]）])?"  # the unit in brackets before the number: `time(ms) 35`
     r"(?P<sep>[ \t]*(?:[=:：]|\b(?:is|was|of)\b|为|了)?[ \t]*(?P<open>[\[(（【{<\"'])?[ \t]*)"
-    rf"(?:(?P<compound>{COMPOUND})|(?P<num>{NUMBER}))(?P<close>[ \t]*[\])）】}}>\"'])?"
+    rf"(?:(?P<compound>{COMPOUND})|(?P<num>{GROUPED}|{NUMBER}))(?P<close>[ \t]*[\])）】}}>\"'])?"
     rf"(?:[ \t]*(?P<unit>{UNIT}))?")
 # Words that can be used with a bare number (milliseconds).
 _BARE_OK = frozenset({"took", "cost", "elapsed", "耗时", "用时", "执行时间"})
@@ -161,6 +165,10 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
         ns = compound_duration_ns(compound)
         return None if ns is None or ns > MAX_TIMING_NS else (start - len(head), ns)
     num = m.group("num")
+    if "," in num:
+        if unit is None:
+            return None  # grouped digits without a unit: an amount or a list
+        num = num.replace(",", "")
     if unit is None:
         unit = tail_unit
         if unit is None:

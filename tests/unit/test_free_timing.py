@@ -92,7 +92,10 @@ def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
         "耗时5分钟",
         "cost 12 CNY",
         "cost: 12.50",
-        "cost 1,234 ms",
+        "cost 12,500 CNY",
+        "took 12,500",
+        "took 3,4 attempts",
+        "cost 1,2345 ms",
         "took 3 attempts",
         "cache size 35 MB, hit ratio 35%",
         "upgraded to version 1.2.3",
@@ -105,6 +108,22 @@ def test_free_text_timing_gives_subject_and_duration(parser, message, name, ns):
 )
 def test_settings_waits_dates_and_sizes_are_not_timings(parser, message):
     assert parser.parse(message) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(n=st.integers(min_value=1000, max_value=10**9),
+       unit=st.sampled_from([(" ms", MS), ("ms", MS), (" milliseconds", MS), ("毫秒", MS), (" s", S), (" seconds", S)]),
+       brackets=st.booleans())
+def test_digits_grouped_in_thousands_are_one_number_when_a_unit_follows(parser, n, unit, brackets):
+    # Java's MessageFormat and String.format("%,d") group a long's digits: Tomcat logs
+    # "took [5,368] milliseconds"
+    text, per = unit
+    number = f"[{n:,}]" if brackets else f"{n:,}"
+    found = find_timing(f"Creation of the pool took {number}{text}.")
+    if n * per > MAX_TIMING_NS:
+        assert found is None
+    else:
+        assert found is not None and found[2] == n * per
 
 
 def test_first_timing_of_a_line_wins(parser):
