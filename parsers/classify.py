@@ -173,6 +173,13 @@ class Classifier:
         ev.root_cause_type, ev.root_cause_message = root.type, root.message
         sig = self._signature(trace)
         ev.signature, ev.signature_version, ev.signature_reasons = sig.hash, sig.version, list(sig.reasons)
+        if start:
+            # the record's own line is a timing (`initialization completed in 2909 ms`) and a
+            # trace printed under it without a header of its own (printStackTrace output in
+            # catalina.out) joined the record: the timing is still the record's
+            method = self.methods.parse(head.partition("\n")[0])
+            if method is not None:
+                ev.method_name, ev.duration_ns = method.name, _bounded(method.duration_ns)
 
     def _signature(self, trace: StackTrace) -> Signature:
         key = _signature_key(trace)

@@ -99,3 +99,26 @@ def test_a_projects_own_p6spy_format_timing_line_then_statement():
         ("sql", 2 * MS, "    create table t_order (\n       id uuid not null,\n        primary key (id)\n    )"),
         ("sql", 0, "    drop table if exists t_refund cascade "),
     ]
+
+
+def test_a_timing_record_keeps_its_duration_when_a_headerless_trace_joins_it():
+    # catalina.out: a webapp's logger line, then System.out and printStackTrace output,
+    # which has no record line of its own and joins the record above it
+    text = ("2015-09-21 20:05:20 INFO  ContextLoader:313 - Root WebApplicationContext: "
+            "initialization completed in 2909 ms\n"
+            "starting up\n"
+            "java.lang.NullPointerException\n"
+            "\tat java.io.FileInputStream.<init>(FileInputStream.java:130)\n"
+            "\tat com.example.StartUpListener.contextInitialized(StartUpListener.java:26)\n"
+            "2015-09-21 20:05:21 INFO  Dispatcher:1 - next\n")
+    first, _ = events(text)
+    assert first.kind == "exception" and first.error_type == "java.lang.NullPointerException"
+    assert first.duration_ns == 2909 * MS
+
+
+def test_an_exception_record_without_a_timing_gets_no_duration():
+    text = ("2015-09-21 20:05:20 ERROR BaseDao:117 - could not execute query in table t_user\n"
+            "org.hibernate.exception.SQLGrammarException: could not execute query\n"
+            "\tat org.hibernate.loader.Loader.doList(Loader.java:2231)\n")
+    [ev] = events(text)
+    assert ev.kind == "exception" and ev.duration_ns is None
