@@ -31,6 +31,15 @@ CASES = [
     ("2017/05/10-20:58:04……程序启动", "2017-05-10T20:58:04+08:00", None, None, None, "……程序启动"),
     ("2019-01-02 03:04:05.678  INFO [pay-gateway,5f3a2b1c,7d9e0f1a,true] 1234 --- [main] c.f.p.OrderService : paid",
      "2019-01-02T03:04:05.678+08:00", "INFO", "main", "c.f.p.OrderService", "paid"),
+    # Spring Boot 3.2+: the application name before the thread, the tracing correlation after it
+    ("2024-03-01T10:00:02.123+08:00  INFO 12345 --- [pay] [           main] c.f.p.OrderService   : paid",
+     "2024-03-01T10:00:02.123+08:00", "INFO", "main", "c.f.p.OrderService", "paid"),
+    ("2024-03-01T10:00:02.123+08:00  INFO 12345 --- [pay] [           main] "
+     "[                                                 ] c.f.p.OrderService   : paid",
+     "2024-03-01T10:00:02.123+08:00", "INFO", "main", "c.f.p.OrderService", "paid"),
+    ("2024-03-01T10:00:02.123+08:00 ERROR 12345 --- [nio-8080-exec-2] "
+     "[65e1a2b3c4d5e6f7a8b9c0d1e2f3a4b5-1a2b3c4d5e6f7a8b] c.f.p.OrderService : failed",
+     "2024-03-01T10:00:02.123+08:00", "ERROR", "nio-8080-exec-2", "c.f.p.OrderService", "failed"),
     ("[2019-01-02 03:04:05,678] [1234] [5678] [Foo.java: 42] [ERROR ] order failed",
      "2019-01-02T03:04:05.678+08:00", "ERROR", "5678", "Foo.java", "order failed"),
     ("2019-01-02 03:04:05:INFO main (Foo.java:42)started", "2019-01-02T03:04:05+08:00", "INFO", "main", None,
