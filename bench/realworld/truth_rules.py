@@ -125,7 +125,10 @@ def java_traces(lines: list[str]) -> list[dict]:
             m = CAUSE_RE.match(ln)
             if m and not m.group(1) and m.group(2) == "Caused by":
                 root = m.group(3)
-        head = _header_of(lines, first, done) if not is_header(lines[first]) else first
+        if lines[first].startswith("Exception in thread "):
+            head = None  # the JVM's report of an uncaught exception: no record of a logger
+        else:
+            head = _header_of(lines, first, done) if not is_header(lines[first]) else first
         out.append({"language": "java", "header_line": None if head is None else head + 1,
                     "first_line": first + 1, "last_line": last + 1, "outer": outer, "root": root})
         done = last

@@ -91,6 +91,28 @@ def test_log4j_time_with_a_colon_before_the_millis_starts_a_record_that_heads_it
     assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 3)
 
 
+def test_a_cause_without_frames_is_followed_by_the_next_cause_in_the_same_trace():
+    lines = ["23:09:45.959 [lettuce-1] ERROR o.s.d.r.c.RedisHealth - [run,12] - redis down",
+             "org.springframework.data.redis.RedisConnectionFailureException: Unable to connect to Redis",
+             "\tat org.springframework.data.redis.connection.lettuce.Factory.get(Factory.java:1)",
+             "Caused by: io.netty.channel.AbstractChannel$AnnotatedConnectException: Connection refused: localhost/127.0.0.1:6379",
+             "Caused by: java.net.ConnectException: Connection refused",
+             "\tat sun.nio.ch.SocketChannelImpl.checkConnect(Native Method)",
+             "23:09:45.960 [main] INFO  c.x.Y - [run,1] - next"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 6)
+    assert t["root"] == "java.net.ConnectException"
+
+
+def test_the_jvms_report_of_an_uncaught_exception_has_no_header():
+    lines = ["Jun 16, 2017 3:44:10 PM org.apache.catalina.startup.Catalina start",
+             "INFO: Server startup in 17030 ms",
+             'Exception in thread "Prototyper" java.lang.NoClassDefFoundError: org/apache/log4j/spi/ThrowableInformation',
+             "\tat org.apache.log4j.spi.LoggingEvent.<init>(LoggingEvent.java:154)"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (None, 3, 4)
+
+
 def test_print_stack_trace_output_after_an_info_line_has_no_header():
     lines = ["23-Mar-2016 18:12:11.101 INFO [main] o.a.c.s.Catalina.load Initialization processed in 1624 ms",
              "some output of the application", "java.lang.IllegalStateException: boom",
