@@ -198,7 +198,7 @@ class Classifier:
             ts_ms = _epoch_ms(ev.timestamp)
             if ts_ms is None and first is not None and first.raw_time:  # a time without a date
                 ts_ms = time_of_day_ms(first.raw_time)
-            got = self.mybatis.feed(ev.thread, msg, ts_ms)
+            got = self.mybatis.feed(ev.thread, msg, ts_ms, ev.logger)
             if got is not None:
                 self._track_join(ev, got)
                 if isinstance(got, SqlTiming):

@@ -18,6 +18,11 @@ interleaved threads still join apart; failing that, records join in order (the
 latest open statement). The time then comes from that text too. State is bounded:
 at most `max_threads` threads are remembered, the least recently seen is forgotten.
 
+A statement MyBatis prepared once and runs again (the REUSE executor, a statement
+cached for the session) is logged as `==> Parameters:` alone: it joins the last
+statement prepared by the same thread and logger (the mapper method), timed from the
+Parameters record. Without a known logger nothing is guessed.
+
 The joiner is pure in the sense the parsers need: no clock, no IO; its only state
 is what it was fed.
 """
@@ -111,23 +116,27 @@ def substitute_params(statement: str, params: str) -> str:
 class MybatisJoiner:
     """Joins MyBatis Preparing / Parameters / `<==` records per thread."""
 
-    __slots__ = ("max_threads", "_pending", "last_key")
+    __slots__ = ("max_threads", "_pending", "_prepared", "last_key")
 
     def __init__(self, max_threads: int = 1024) -> None:
         self.max_threads = max(1, max_threads)
         # thread -> [prepared statement, parameters or None, ts_ms of Preparing or None]
         self._pending: OrderedDict[str, list] = OrderedDict()
+        # (thread, logger) -> the statement it prepared last: what a lone Parameters record runs again
+        self._prepared: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.last_key = ""  # the join key of the record fed last
 
     def __len__(self) -> int:
         return len(self._pending)
 
-    def feed(self, thread: str | None, message: str, ts_ms: int | None) -> SqlTiming | Consumed | None:
+    def feed(self, thread: str | None, message: str, ts_ms: int | None,
+             logger: str | None = None) -> SqlTiming | Consumed | None:
         """None: not a MyBatis record. CONSUMED: remembered (Preparing, Parameters,
         or a TRACE `Columns`/`Row` line). SqlTiming: a `<==` record closed a
         statement; its `statement` is None when no Preparing was seen on `thread`.
         `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
-        text before the marker."""
+        text before the marker. `logger`: the record's logger, if known (a reused
+        statement is found by thread and logger)."""
         if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
             return None
         text, before = message[mark.start():], message[:mark.start()]
@@ -141,10 +150,16 @@ class MybatisJoiner:
         if text.startswith("==>"):
             if (m := _PREPARING.match(text)) is not None:
                 # as logged, trailing space included: pt-fingerprint keeps it
-                self._remember(key, [m.group("sql").lstrip().rstrip("\r\n"), None, ts_ms])
+                sql = m.group("sql").lstrip().rstrip("\r\n")
+                self._remember(key, [sql, None, ts_ms])
+                if thread and logger:
+                    self._note_prepared((thread, logger), sql)
                 return CONSUMED
             if (m := _PARAMETERS.match(text)) is not None:
                 entry = self._entry(key)
+                if entry is None and thread and logger and (sql := self._prepared.get((thread, logger))) is not None:
+                    entry = [sql, None, ts_ms]  # a prepared statement run again
+                    self._remember(key, entry)
                 if entry is not None:
                     entry[1] = m.group("params").strip()
                 return CONSUMED
@@ -173,6 +188,13 @@ class MybatisJoiner:
         pending.move_to_end(key)
         while len(pending) > self.max_threads:
             pending.popitem(last=False)
+
+    def _note_prepared(self, key: tuple[str, str], sql: str) -> None:
+        prepared = self._prepared
+        prepared[key] = sql
+        prepared.move_to_end(key)
+        while len(prepared) > self.max_threads:
+            prepared.popitem(last=False)
 
     def _close(self, key: str, rows: int, ts_ms: int | None) -> SqlTiming:
         entry = self._entry(key)

@@ -2,6 +2,8 @@
 by the text before the marker when the thread is unknown, else in order."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, elapsed_ms, time_of_day_ms
 from parsers.sql.timing import SqlTiming
@@ -79,3 +81,28 @@ def test_arrows_that_are_no_mybatis_record_are_left_to_other_recognisers():
     j = MybatisJoiner()
     assert j.feed("t", "state PENDING ==> PAID", 1) is None
     assert j.feed("t", "<== reply from channel", 1) is None
+
+
+@given(st.lists(st.sampled_from(["a", "b"]), min_size=1, max_size=6))
+def test_a_prepared_statement_run_again_joins_its_mapper_s_last_statement(order):
+    j = MybatisJoiner()
+    sql = {"a": "SELECT * FROM a WHERE id = ?", "b": "UPDATE b SET x = ? "}
+    for mapper in ("a", "b"):  # each mapper prepares once
+        assert j.feed("exec-1", f"==>  Preparing: {sql[mapper]}", 1000, f"c.f.{mapper}.Mapper.run") is CONSUMED
+        assert j.feed("exec-1", "==> Parameters: 1(Integer)", 1001, f"c.f.{mapper}.Mapper.run") is CONSUMED
+        j.feed("exec-1", "<==      Total: 1", 1002, f"c.f.{mapper}.Mapper.run")
+    for i, mapper in enumerate(order):  # then runs again, Parameters only, in any order
+        assert j.feed("exec-1", f"==> Parameters: {i}(Integer)", 2000 + 10 * i, f"c.f.{mapper}.Mapper.run") is CONSUMED
+        got = j.feed("exec-1", "<==      Total: 1", 2003 + 10 * i, f"c.f.{mapper}.Mapper.run")
+        assert got.statement == sql[mapper].replace("?", str(i))
+        assert got.duration_ns == 3_000_000  # from the Parameters record
+
+
+def test_a_lone_parameters_record_joins_nothing_without_its_logger_or_on_another_mapper():
+    j = MybatisJoiner()
+    j.feed("exec-1", "==>  Preparing: SELECT 1 ", 1000, "c.f.A.run")
+    j.feed("exec-1", "<==      Total: 1", 1001, "c.f.A.run")
+    j.feed("exec-1", "==> Parameters: 7(Integer)", 1002, "c.f.B.run")  # another mapper: not A's statement
+    assert j.feed("exec-1", "<==      Total: 1", 1003, "c.f.B.run").statement is None
+    j.feed("exec-1", "==> Parameters: 7(Integer)", 1004, None)  # logger unknown: no guess
+    assert j.feed("exec-1", "<==      Total: 1", 1005, None).statement is None
