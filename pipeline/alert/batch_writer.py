@@ -16,9 +16,10 @@ is only what we wait for):
   6. commit the events offsets of the consumer group
 
 An alert is out one state write after its batch is read. Batches without alerts write
-3, 4 and 6 for all of them at most every `STATE_EVERY_S` (and when run() ends): until
-then their rule state and positions are in memory only, and a crash replays their
-events, which the lost state had not counted. Offsets are committed only for the
+3, 4 and 6 for all of them at most every `STATE_EVERY_S`, in the background while the
+alerter reads on (one such write at a time; the next flush waits for it before its own
+3), and when run() ends: until then their rule state and positions are in memory only,
+and a crash replays their events, which the lost state had not counted. Offsets are committed only for the
 partitions still assigned: one given to a peer since is covered by the `pos` written
 with it, which the peer reads before it counts those events again (if it was quicker,
 its window counts of them are inflated: figures, not alerts).
@@ -45,6 +46,7 @@ above it, known signatures and known alert ids produce nothing.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import Counter
@@ -85,23 +87,57 @@ class BatchWriter:
         self.state_every_s = STATE_EVERY_S
         self._offsets: dict[TopicPartition, int] = {}  # next offsets of the batches read since the last write
         self._written_at = time.monotonic()
+        self._writing: asyncio.Task[None] | None = None  # 3, 4 and 6 of batches without alerts, in flight
 
     async def flush(self, alerts: list[Alert], offsets: dict[TopicPartition, int], consumer: AIOKafkaConsumer,
                     *, force: bool = False) -> None:
-        """The end of one batch: its `alerts` and the next `offsets` of its partitions. Steps 1 and
-        2 now when there are alerts; 3, 4 and 6 then too, else when `STATE_EVERY_S` has passed
-        since the last write or with `force`."""
+        """The end of one batch: its `alerts` and the next `offsets` of its partitions. With
+        alerts, steps 1 to 6 now. Without, when `STATE_EVERY_S` has passed since the last
+        write, 3, 4 and 6 in the background (the alerter reads on; the next flush waits for
+        them before it writes 3), or now with `force`."""
         self._offsets.update(offsets)
         if not alerts and not force and time.monotonic() - self._written_at < self.state_every_s:
             return
         self._written_at = time.monotonic()
+        if not alerts and not force:
+            await self.written()  # one write of the state at a time, in order
+            state, offsets = self.engine.take_dirty(), self._take_offsets()  # now: what the batches so far did
+            self._writing = asyncio.create_task(self._write_state(state, offsets, consumer, []),
+                                                name="alert-state-write")
+            return
         state: dict[str, Any] = self.engine.take_dirty()
         wall_ms = int(self.clock() * 1000)
         if alerts:
             await self.store.write({f"alert/{a.id}": {**(state.pop(f"alert/{a.id}", None) or {}), "status": "pending",
                                                       "alert": a.body, "wall_ms": wall_ms} for a in alerts})  # 1
             await self.delivery.deliver([a.body for a in alerts], to_kafka=self.to_kafka)  # 2
+        await self.written()  # the earlier batches' state before this one's
+        await self._write_state(state, self._take_offsets(), consumer, alerts)
+
+    async def written(self) -> None:
+        """Wait for the write in the background, if any (its failure is raised here)."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            await writing
+
+    def abandon(self) -> None:
+        """The alerter stops without its last write (a crash, as far as the state goes)."""
+        writing, self._writing = self._writing, None
+        if writing is None:
+            return
+        if not writing.done():
+            writing.cancel()
+        elif not writing.cancelled() and (exc := writing.exception()) is not None:
+            log.warning("the alerter's last state write failed (%r); its batches will be read again", exc)
+
+    def _take_offsets(self) -> dict[TopicPartition, int]:
         offsets, self._offsets = self._offsets, {}
+        return offsets
+
+    async def _write_state(self, state: dict[str, Any], offsets: dict[TopicPartition, int], consumer: AIOKafkaConsumer,
+                           alerts: list[Alert]) -> None:
+        """Steps 3 to 6 for the batches read since the last write (`state` and `offsets` taken
+        together, when the last of them had been read)."""
         for records in (state, self.positions.advance(offsets)):  # 3, 4: each acked before the next
             if records:
                 await self.store.write(records)

@@ -161,6 +161,8 @@ class Alerter:
     async def stop(self) -> None:
         """Idempotent: leave the group, close Kafka clients and outputs."""
         self._stopping.set()
+        if self._writer is not None:
+            self._writer.abandon()  # a state write still in flight: stopped as a crash would stop it
         consumer, self._consumer = self._consumer, None
         store, self._store = self._store, None
         producer, self._producer = self._producer, None

@@ -245,3 +245,22 @@ async def test_an_alerter_that_lost_partitions_to_a_peer_writes_what_it_read_of_
         first.request_stop()
         await asyncio.gather(task, return_exceptions=True)
         await first.stop()
+
+
+async def test_a_state_write_that_failed_in_the_background_stops_the_alerter(kafka_bootstrap, unique_name):
+    cfg = config(kafka_bootstrap, unique_name)
+    await make_topics(cfg, partitions=1)
+    docs = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
+                  host="pay-01", service="payments", id=f"bg-{i}", file_path="/var/log/pay.log",
+                  offset=i).to_ecs() for i in range(10)]
+    await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
+    alerter = Alerter(cfg, {})
+    await alerter.start()
+    try:
+        alerter._writer.state_every_s = 0.0  # every batch's state written in the background
+        before_positions(alerter)
+        with pytest.raises(Crash):
+            async with asyncio.timeout(15):
+                await alerter.run()  # no alert: only the background write fails, and run() says so
+    finally:
+        await alerter.stop()
