@@ -31,6 +31,7 @@ from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECT
                                      START, TRACE_ENDED, RuleTable)
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
+from parsers.prefix.structured import STRUCTURED_FORMATS
 
 _INDENT = frozenset(" \t")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
@@ -212,7 +213,8 @@ class Multiline:
         the rules follow inside a trace, with the thread and logger of the record's first
         line, continues it (its message part is the continuation line)."""
         first = pending.first
-        if first is None or first.thread != prefix.thread or first.logger != prefix.logger:
+        if first is None or first.thread != prefix.thread or first.logger != prefix.logger \
+                or prefix.format in STRUCTURED_FORMATS:  # a JSON or logfmt line is a record of its own
             return False
         msg = prefix.message
         state = self._state

@@ -20,6 +20,7 @@ from datetime import datetime
 from parsers.prefix.fields import LEVELS, POSITION, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
+from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an
@@ -43,6 +44,8 @@ _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|
                           r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
 _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 MAX_NORMALIZED_CACHE = 4096
+# First characters of a logfmt line's first key (`time=`, `ts=`, `level=`, `t=`, `lvl=`, `msg=`, `@timestamp=`)
+_LOGFMT_FIRST = frozenset("tlmsd@T")
 
 
 def _builtin_alternatives() -> tuple[Alternative, ...]:
@@ -55,7 +58,7 @@ def _builtin_alternatives() -> tuple[Alternative, ...]:
 
 
 class AutoParser(PrefixParser):
-    __slots__ = ("_hint", "_last", "_norm", "_builtin_first")
+    __slots__ = ("_hint", "_last", "_norm", "_builtin_first", "_structured")
     indented_continue = True
 
     def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
@@ -72,6 +75,7 @@ class AutoParser(PrefixParser):
         self._hint = hint
         self._last: Alternative | int | None = None  # what matched the previous start line
         self._norm: dict[str, str | None] = {}
+        self._structured = StructuredReader(self._conv.iso)
 
     def parse(self, line: str) -> Prefix | None:
         c = line[:1]
@@ -81,6 +85,8 @@ class AutoParser(PrefixParser):
                 if p is not None and (p.format == "auto" or p.level is not None):
                     return p
             return None  # indented or empty: continues the record before it
+        if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
+            return p
         last = self._last  # the common case: the layout of the line before
         if isinstance(last, Alternative):
             if (p := self._try_builtin(last, line)) is not None:
@@ -106,6 +112,8 @@ class AutoParser(PrefixParser):
         m = EPOCH_MS.match(line, 1 if c == "#" else 0)  # `#1546398245678 | took ...` too
         if m is not None:
             return self._epoch(line, m)
+        if c in _LOGFMT_FIRST and "=" in line and (p := self._structured.logfmt(line)) is not None:
+            return p  # `time=... level=error msg="..."`
         return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
 
     # ---------------------------------------------------------------------------

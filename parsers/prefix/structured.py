@@ -1,0 +1,150 @@
+"""Structured lines: a JSON object or logfmt `key=value` pairs, one record per line.
+
+`StructuredReader.json(line)` and `.logfmt(line)` return the line's `Prefix` (format
+`json` or `logfmt`: a record start, like any timestamped line) or None when the line is
+not one. The fields are read through the tables of `structured_fields`; what the other
+fields say goes to `Prefix.extra`:
+
+    extra["stack_trace"]  the trace text of a stack field (or `Type: message` built from
+                          an error type and message), read by the classifier exactly as
+                          a trace written over lines after the message
+    extra["fields"]       the other fields as `key=value` text, where the timing and SQL
+                          recognisers look beside the message (go-kit's `duration=63.59ms`)
+
+A `{` line that does not parse as an object is `malformed_json`: a raw line with the flag
+in `extra["flag"]` (the classifier adds it to the event); the multi-line rules treat it
+as any raw line, so a pretty-printed object stays one record, as before.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from typing import Callable
+
+from parsers.prefix.grammar import Prefix
+from parsers.prefix.structured_fields import (BOOKKEEPING, ERROR_MESSAGE, ERROR_TYPE, LEVEL, LOGGER, MESSAGE, STACK,
+                                              THREAD, TIME, epoch_seconds, level_of, lookup)
+from parsers.prefix.time import DATETIME_PATTERN
+
+FLAG_MALFORMED = "malformed_json"
+STRUCTURED_FORMATS = frozenset(("json", "logfmt"))
+_ISO = re.compile(DATETIME_PATTERN)
+# logfmt: a key, `=`, and a bare or double-quoted value (quotes escaped with `\`)
+_PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
+_LOGFMT_START = re.compile(r"[A-Za-z_@][\w.@/-]*=")
+_NAMED = frozenset(TIME + LEVEL + LOGGER + THREAD + MESSAGE + STACK + ERROR_TYPE + ERROR_MESSAGE)
+MAX_FIELDS_CHARS = 2048
+
+
+class StructuredReader:
+    """Reads structured lines; `to_iso(ts_s, fraction, zone)` turns a date-time's parts
+    into the ISO text every prefix carries (the auto parser's converter, so a time
+    without a zone takes the configured one)."""
+
+    __slots__ = ("_to_iso",)
+
+    def __init__(self, to_iso: Callable[[str, str | None, str | None], str | None]) -> None:
+        self._to_iso = to_iso
+
+    def json(self, line: str) -> Prefix | None:
+        text = line.rstrip()
+        if text[-1:] != "}":
+            return None  # an object over several lines, or not an object: the rules decide
+        try:
+            fields = json.loads(text)
+        except (ValueError, RecursionError):
+            return Prefix(line, format="raw", extra={"flag": FLAG_MALFORMED})
+        if not isinstance(fields, dict):
+            return None
+        return self._prefix(fields, "json", text)
+
+    def logfmt(self, line: str) -> Prefix | None:
+        if _LOGFMT_START.match(line) is None:
+            return None
+        fields: dict[str, object] = {}
+        pos, n = 0, len(line)
+        while pos < n:
+            m = _PAIR.match(line, pos)
+            if m is None:  # not `key=value` all through: two lines glued, or a sentence that starts with one
+                if lookup(fields, TIME) is None:
+                    return None
+                fields.pop("msg", None)  # the message is the whole line: nothing after the break is lost
+                fields.pop("message", None)
+                break
+            value = m.group(2)
+            if value[:1] == '"':
+                value = value[1:-1].replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t")
+                value = value.replace("\\\\", "\\")
+            fields[m.group(1)] = value
+            pos = m.end()
+        if lookup(fields, TIME) is None and (lookup(fields, LEVEL) is None or lookup(fields, MESSAGE) is None):
+            return None  # a record has a time, or a level and a message
+        return self._prefix(fields, "logfmt", line.rstrip("\r"))
+
+    # ---------------------------------------------------------------------------
+    def _prefix(self, fields: dict, fmt: str, line: str) -> Prefix | None:
+        raw_time = lookup(fields, TIME)
+        iso = self._time(raw_time) if raw_time is not None else None
+        if iso is None and lookup(fields, LEVEL) is None and lookup(fields, MESSAGE) is None:
+            return None  # an object, but not a log record (a JSON response printed to the log)
+        message = lookup(fields, MESSAGE)
+        if message is None:  # a record without a message field: the line is its message
+            message = line
+        extra: dict[str, str] = {}
+        trace = _text(lookup(fields, STACK))
+        if trace is None:
+            etype = lookup(fields, ERROR_TYPE)
+            if isinstance(etype, str) and etype:
+                emsg = _text(lookup(fields, ERROR_MESSAGE))
+                trace = f"{etype}: {emsg}" if emsg else etype
+        if trace:
+            extra["stack_trace"] = trace
+        rest = _rest(fields)
+        if rest:
+            extra["fields"] = rest
+        logger = _text(lookup(fields, LOGGER))
+        thread = _text(lookup(fields, THREAD))
+        return Prefix(_text(message) or "", iso, raw_time if isinstance(raw_time, str) else str(raw_time)
+                      if raw_time is not None else None, level_of(lookup(fields, LEVEL)), logger, thread,
+                      None, None, extra or None, fmt)
+
+    def _time(self, value: object) -> str | None:
+        if isinstance(value, dict):  # log4j2 JsonLayout: {"epochSecond": s, "nanoOfSecond": ns}
+            sec, nano = value.get("epochSecond"), value.get("nanoOfSecond", 0)
+            if isinstance(sec, int) and isinstance(nano, int):
+                value = sec + nano / 1e9
+        if isinstance(value, str) and value[:1].isdigit() and value.replace(".", "", 1).isdigit():
+            value = float(value)  # an epoch written as a string
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            seconds = epoch_seconds(float(value))
+            if seconds is None:
+                return None
+            dt = datetime.fromtimestamp(int(seconds), timezone.utc)
+            return self._to_iso(dt.strftime("%Y-%m-%d %H:%M:%S"), f"{int(round(seconds % 1 * 1000)) % 1000:03d}", "Z")
+        if isinstance(value, str):
+            m = _ISO.match(value)
+            if m is not None:
+                return self._to_iso(m.group("ts_s").replace("T", " "), m.group("ts_f"), m.group("ts_z"))
+        return None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "\n".join(value)  # a trace as a list of lines
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _rest(fields: dict) -> str:
+    """The fields no meaning took, as `key=value` text (scalars only), bounded."""
+    parts = []
+    for key, value in fields.items():
+        if key in _NAMED or key in BOOKKEEPING or isinstance(value, (dict, list)) or value is None:
+            continue
+        parts.append(f"{key}={value}")
+    return " ".join(parts)[:MAX_FIELDS_CHARS]
