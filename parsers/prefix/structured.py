@@ -87,7 +87,7 @@ class StructuredReader:
     def _prefix(self, fields: dict, fmt: str, line: str) -> Prefix | None:
         raw_time = lookup(fields, TIME)
         iso = self._time(raw_time) if raw_time is not None else None
-        if iso is None and lookup(fields, LEVEL) is None and lookup(fields, MESSAGE) is None:
+        if raw_time is None and lookup(fields, LEVEL) is None and lookup(fields, MESSAGE) is None:
             return None  # an object, but not a log record (a JSON response printed to the log)
         message = lookup(fields, MESSAGE)
         if message is None:  # a record without a message field: the line is its message
