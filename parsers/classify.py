@@ -173,6 +173,9 @@ class Classifier:
         extra = first.extra or {}
         trace = extra.get("stack_trace")
         lines = trace.replace("\r\n", "\n").rstrip("\n").split("\n") if trace else []
+        if "\n" in ev.message:  # a message over lines (`failed:\nTraceback ...`): its first line, then the others
+            head, *more = ev.message.replace("\r\n", "\n").rstrip("\n").split("\n")
+            ev.message, lines = head, more + lines
         if lines or rec.continuation:
             self._exception(ev, RawRecord(first, rec.first_line, lines + rec.continuation, rec.offset,
                                           rec.end_offset, rec.truncated, rec.dropped_lines))

@@ -31,6 +31,7 @@ from parsers.prefix.time import DATETIME_PATTERN
 FLAG_MALFORMED = "malformed_json"
 STRUCTURED_FORMATS = frozenset(("json", "logfmt"))
 _ISO = re.compile(DATETIME_PATTERN)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # logfmt: a key, `=`, and a bare or double-quoted value (quotes escaped with `\`)
 _PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
 _LOGFMT_START = re.compile(r"[A-Za-z_@][\w.@/-]*=")
@@ -104,11 +105,12 @@ class StructuredReader:
         rest = _rest(fields)
         if rest:
             extra["fields"] = rest
-        logger = _text(lookup(fields, LOGGER))
-        thread = _text(lookup(fields, THREAD))
+        logger = _plain(_text(lookup(fields, LOGGER)))
+        thread = _plain(_text(lookup(fields, THREAD)))
+        level = lookup(fields, LEVEL)
         return Prefix(_text(message) or "", iso, raw_time if isinstance(raw_time, str) else str(raw_time)
-                      if raw_time is not None else None, level_of(lookup(fields, LEVEL)), logger, thread,
-                      None, None, extra or None, fmt)
+                      if raw_time is not None else None, level_of(_plain(level) if isinstance(level, str) else level),
+                      logger, thread, None, None, extra, fmt)  # extra, even empty: the classifier's cue
 
     def _time(self, value: object) -> str | None:
         if isinstance(value, dict):  # log4j2 JsonLayout: {"epochSecond": s, "nanoOfSecond": ns}
@@ -138,6 +140,11 @@ def _text(value: object) -> str | None:
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return "\n".join(value)  # a trace as a list of lines
     return json.dumps(value, ensure_ascii=False)
+
+
+def _plain(value: str | None) -> str | None:
+    """A value without the console colours some loggers write into it (`\x1b[31mERROR\x1b[0m`)."""
+    return _ANSI.sub("", value) if value is not None and "\x1b" in value else value
 
 
 def _rest(fields: dict) -> str:

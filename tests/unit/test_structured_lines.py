@@ -143,3 +143,16 @@ def test_sentences_and_objects_that_are_not_records_stay_plain() -> None:
     assert one('{"code":200,"data":[1,2]}').flags == []
     assert one("total=3 ok=2").message == "total=3 ok=2"
     assert one("level=high is not a record").message == "level=high is not a record"
+
+
+def test_console_colours_in_level_and_logger_values_are_read_through() -> None:
+    ev = one('{"timestamp": "2026-05-27T08:03:59.486751+00:00", "level": "\\u001b[31mERROR\\u001b[0m", '
+             '"logger": "\\u001b[1mapp.api\\u001b[0m", "message": "failed"}')
+    assert (ev.level, ev.logger) == ("ERROR", "app.api")
+
+
+def test_a_traceback_inside_the_message_is_the_records_trace() -> None:
+    ev = one('{"timestamp": "2026-05-27T08:03:59Z", "level": "ERROR", "message": "poller error:\\n'
+             'Traceback (most recent call last):\\n  File \\"/app/x.py\\", line 3, in f\\n    g()\\n'
+             'ConnectionError: gone"}')
+    assert (ev.kind, ev.message, ev.error_type) == ("exception", "poller error:", "ConnectionError")
