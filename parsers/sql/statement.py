@@ -20,7 +20,10 @@ import re
 
 from parsers.sql.timing import SqlTiming
 
-_VERB = re.compile(r"\s*(?:select|insert|update|delete|with|merge|replace|call|upsert)\b", re.IGNORECASE)
+# A statement verb, maybe after the comment Hibernate's `use_sql_comments` puts first
+# (`/* <criteria> */ select ...`, `/* insert for com.x.Order */insert ...`).
+_VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|merge|replace|call|upsert)\b",
+                   re.IGNORECASE | re.DOTALL)
 _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the

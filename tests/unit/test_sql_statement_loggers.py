@@ -64,3 +64,14 @@ def test_other_lines_of_those_loggers_stay_lines() -> None:
 def test_total(logger, message) -> None:
     got = untimed_statement(logger, message)
     assert got is None or (got.duration_ns is None and got.statement)
+
+
+def test_a_statement_behind_hibernates_sql_comment() -> None:
+    evs = events("2024-02-16 18:02:54.171 DEBUG 1 --- [main] o.h.SQL : /* <criteria> */ select u.id from users u "
+                 "where u.name=?\n"
+                 "2024-02-16 18:02:54.172 DEBUG 1 --- [main] o.h.SQL : /* insert for\n"
+                 "        com.pay.Order */insert into orders (id) values (?)\n"
+                 "2024-02-16 18:02:54.173 DEBUG 1 --- [main] o.h.SQL : /* not followed by a statement */ done\n")
+    assert [(e.kind, e.sql_fingerprint) for e in evs] == [
+        ("sql", "select u.id from users u where u.name=?"), ("sql", "insert into orders (id) values(?+)"),
+        ("line", None)]
