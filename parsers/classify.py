@@ -19,7 +19,6 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
-from parsers.prefix.structured import STRUCTURED_FORMATS
 from parsers.prescreen import may_apply, screen_words
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
@@ -28,6 +27,7 @@ from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
 from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
+from parsers.structured_kinds import StructuredKinds
 from parsers.table import TableParser
 from parsers.timing.method import MethodTimingParser
 from parsers.units import MAX_DURATION_NS
@@ -87,7 +87,7 @@ def _bounded(ns: int | None) -> int | None:
     return ns if ns is None or 0 <= ns <= MAX_DURATION_NS else None
 
 
-class Classifier:
+class Classifier(StructuredKinds):
     """Turns `RawRecord`s of one file into `Event`s. Holds the MyBatis join state.
     `prescreen=False` puts every single-line record through every recogniser (the
     screen's reference: the events are the same either way)."""
@@ -125,14 +125,8 @@ class Classifier:
             msg = rec.first_line
             ev = Event(msg)
         ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
-        if first is not None and first.extra is not None:
-            if first.format in STRUCTURED_FORMATS:
-                self._structured(ev, first, rec)
-                self._mask(ev)
-                self._trace_ids(ev)
-                return ev
-            if "flag" in first.extra:  # a `{` line that is not JSON after all
-                ev.flags.append(first.extra["flag"])
+        if first is not None and first.extra is not None and self._structured_done(ev, first, rec):
+            return ev  # a JSON or logfmt record (`structured_kinds`)
         if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             # one line, no exception header (most records): the recognisers only if one may read it
             if may_apply(self._screen, msg) or (logger is not None and logger.endswith(STATEMENT_LOGGERS)):
@@ -165,35 +159,6 @@ class Classifier:
         del rec.continuation[0]
 
     # -- kinds ---------------------------------------------------------------------
-    def _structured(self, ev: Event, first: Prefix, rec: RawRecord) -> None:
-        """A JSON or logfmt record: the trace of its stack field is read as if it were
-        written over the lines after the message (any lines that did follow come after
-        it); with no trace, the timing and SQL recognisers read the message, then the
-        message with the record's other fields (`duration=63.59ms`)."""
-        extra = first.extra or {}
-        trace = extra.get("stack_trace")
-        lines = trace.replace("\r\n", "\n").rstrip("\n").split("\n") if trace else []
-        if "\n" in ev.message:  # a message over lines (`failed:\nTraceback ...`): its first line, then the others
-            head, *more = ev.message.replace("\r\n", "\n").rstrip("\n").split("\n")
-            ev.message, lines = head, more + lines
-        if lines or rec.continuation:
-            self._exception(ev, RawRecord(first, rec.first_line, lines + rec.continuation, rec.offset,
-                                          rec.end_offset, rec.truncated, rec.dropped_lines))
-        if ev.kind != "line":
-            return
-        logger = ev.logger
-        statement_logger = logger is not None and logger.endswith(STATEMENT_LOGGERS)
-        msg = ev.message
-        if may_apply(self._screen, msg) or statement_logger:
-            self._single_line(ev, first, rec)
-        fields = extra.get("fields")
-        if ev.kind == "line" and fields:
-            text = f"{msg} | {fields}"  # the fields read as what the message says after it
-            if may_apply(self._screen, text):
-                ev.message = text
-                self._single_line(ev, first, rec)
-                ev.message = msg
-
     def _exception(self, ev: Event, rec: RawRecord) -> None:
         lines = [ev.message, *rec.continuation]
         trace = parse_stack(lines, self._frames)
