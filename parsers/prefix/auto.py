@@ -44,8 +44,8 @@ _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|
                           r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
 _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 MAX_NORMALIZED_CACHE = 4096
-# First characters of a logfmt line's first key (`time=`, `ts=`, `level=`, `t=`, `lvl=`, `msg=`, `@timestamp=`)
-_LOGFMT_FIRST = frozenset("tlmsd@T")
+# First characters of a logfmt line's first key (`time=`, `level=`, `caller=`, `@timestamp=`)
+_LOGFMT_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@")
 
 
 def _builtin_alternatives() -> tuple[Alternative, ...]:

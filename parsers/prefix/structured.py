@@ -34,6 +34,7 @@ _ISO = re.compile(DATETIME_PATTERN)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 # logfmt: a key, `=`, and a bare or double-quoted value (quotes escaped with `\`)
 _PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
+_ESCAPE = re.compile(r"\\(.)")
 _LOGFMT_START = re.compile(r"[A-Za-z_@][\w.@/-]*=")
 _NAMED = frozenset(TIME + LEVEL + LOGGER + THREAD + MESSAGE + STACK + ERROR_TYPE + ERROR_MESSAGE)
 MAX_FIELDS_CHARS = 2048
@@ -69,22 +70,25 @@ class StructuredReader:
         while pos < n:
             m = _PAIR.match(line, pos)
             if m is None:  # not `key=value` all through: two lines glued, or a sentence that starts with one
-                if lookup(fields, TIME) is None:
+                if self._logfmt_time(fields) is None:
                     return None
                 fields.pop("msg", None)  # the message is the whole line: nothing after the break is lost
                 fields.pop("message", None)
                 break
             value = m.group(2)
             if value[:1] == '"':
-                value = value[1:-1].replace('\\"', '"').replace("\\n", "\n").replace("\\t", "\t")
-                value = value.replace("\\\\", "\\")
+                value = _ESCAPE.sub(_unescape, value[1:-1]) if "\\" in value else value[1:-1]
             fields[m.group(1)] = value
             pos = m.end()
-        if lookup(fields, TIME) is None and (lookup(fields, LEVEL) is None or lookup(fields, MESSAGE) is None):
-            return None  # a record has a time, or a level and a message
+        if (lookup(fields, LEVEL) is None or lookup(fields, MESSAGE) is None) and self._logfmt_time(fields) is None:
+            return None  # a record has a time (one that reads as a time: not `time=35ms`), or a level and a message
         return self._prefix(fields, "logfmt", line.rstrip("\r"))
 
     # ---------------------------------------------------------------------------
+    def _logfmt_time(self, fields: dict) -> str | None:
+        value = lookup(fields, TIME)
+        return None if value is None else self._time(value)
+
     def _prefix(self, fields: dict, fmt: str, line: str) -> Prefix | None:
         raw_time = lookup(fields, TIME)
         iso = self._time(raw_time) if raw_time is not None else None
@@ -130,6 +134,11 @@ class StructuredReader:
             if m is not None:
                 return self._to_iso(m.group("ts_s").replace("T", " "), m.group("ts_f"), m.group("ts_z"))
         return None
+
+
+def _unescape(m: re.Match[str]) -> str:
+    c = m.group(1)
+    return "\n" if c == "n" else "\t" if c == "t" else c
 
 
 def _text(value: object) -> str | None:

@@ -127,3 +127,28 @@ def test_a_trace_in_a_field_is_read_as_the_same_trace_written_over_lines(trace, 
     assert from_json.root_cause_type == from_lines.root_cause_type
     assert from_json.signature == from_lines.signature
     assert from_json.stack_trace == from_lines.stack_trace
+
+
+def _logfmt_value(text: str) -> str:
+    if text and all(c.isalnum() or c in "._-:/" for c in text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from([("time", "2024-05-01T10:00:00.123+08:00", "2024-05-01T10:00:00.123+08:00"),
+                        ("ts", "2024-05-01T02:00:00.5Z", "2024-05-01T02:00:00.5+00:00"),
+                        ("t", "2024-05-01T02:00:00Z", "2024-05-01T02:00:00+00:00")]),
+       _LEVELS.filter(lambda lv: isinstance(lv[0], str)),
+       st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(str.strip),
+       st.dictionaries(_WORD.map(lambda w: f"x_{w}"), _TEXT, max_size=3), st.randoms())
+def test_a_logfmt_line_with_a_time_starts_a_record_and_keeps_its_fields(time, level, msg, extra, rnd) -> None:
+    key, value, iso = time
+    pairs = [f"{key}={value}", f"level={level[0]}", f"msg={_logfmt_value(msg)}",
+             *(f"{k}={_logfmt_value(v)}" for k, v in extra.items())]
+    rnd.shuffle(pairs)
+    before = "2024-05-01 09:59:59.000 INFO [main] c.x.Before - before\n"
+    evs = events(before + " ".join(pairs) + "\n")
+    ev = evs[-1]
+    assert ev.offset == len(before.encode())
+    assert (ev.timestamp, ev.level, ev.message) == (iso, level[1], msg)
