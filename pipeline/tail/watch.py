@@ -34,6 +34,7 @@ from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_
                                    DirWatcher, InotifyEvent)
 from pipeline.tail.renames import Renames, find_rotated
 from pipeline.tail.tailer_state import TailerState
+from pipeline.tail.unseen import BornUnseen
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ class Watch:
         self._full_scan_interval_s = FULL_SCAN_INTERVAL_S
         self._next_full_scan_s = 0.0
         self._renames = Renames(tailer)
+        self._born_unseen = BornUnseen(tailer.metrics)  # created and deleted between two scans
         self._truncated: list[Truncated] = []  # followed files seen truncated: their copies are looked for
         # a glob between full scans finds what no directory event reports: matches in new
         # sub-directories of a wildcard pattern, or under a directory not (yet) watched
@@ -155,6 +157,9 @@ class Watch:
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
         for directory, name, mask, cookie in batch:
+            if name:
+                path = os.path.join(directory, name)
+                self._born_unseen.note(path, mask, path in tailer.by_path, tailer.inputs)
             if mask & (IN_MOVED_FROM | IN_MOVED_TO) and cookie:
                 if self._renames.note(os.path.join(directory, name), mask, cookie):
                     self._rescan.set()
@@ -217,6 +222,7 @@ class Watch:
             tailer.mark_ready(f)
             tailer.metrics.inc("tail_files_discovered")
             changed = True
+        self._born_unseen.seen(scan.found)
         self._report_errors(scan)
         self._update_watches(scan)
         tailer.metrics.set("tail_files_followed", len(tailer.files))

@@ -1,0 +1,113 @@
+"""The shipper deployed as users deploy it (`paths = ["logs/*.log"]`, defaults otherwise)
+under the rotation schemes applications and tools use, each test a case
+`bench/userfaults.py` found: what must arrive arrives once, and what cannot arrive (a file
+deleted before anything could read it) is counted, never silent."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.userfaults.shipper import free_port
+from tests.integration.logwriter import line
+from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
+    write_config
+from tests.integration.topic_reader import has_all, read_events
+
+pytestmark = pytest.mark.integration
+
+
+def with_metrics(cfg: Path) -> int:
+    port = free_port()
+    cfg.write_text(cfg.read_text() + f"\n[metrics]\nport = {port}\n")
+    return port
+
+
+def counter(port: int, name: str) -> float:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        text = r.read().decode()
+    return sum(float(m.group(1)) for m in re.finditer(rf"^{re.escape(name)}(?:\{{[^}}]*\}})? (\S+)$", text, re.M))
+
+
+async def test_files_written_and_deleted_before_any_scan_are_counted_as_lost(tmp_path, kafka_bootstrap, unique_name):
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    port = with_metrics(cfg)
+    logs = tmp_path / "logs"
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        for i in range(5):  # a batch job's file, written and removed at once (nothing can read it)
+            batch = logs / f"batch-{i}.log"
+            batch.write_text(line(1000 + i))
+            batch.unlink()
+            (logs / "empty.log").touch()  # created and deleted empty: nothing lost
+            (logs / "empty.log").unlink()
+        with open(logs / "app.log", "a") as out:
+            out.write("".join(line(seq) for seq in range(20)))
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(20), timeout_s=60)
+        await asyncio.sleep(1)
+        lost = counter(port, "logpipe_tail_files_lost_total")
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 20)
+    assert lost == 5
+    assert "created, written and deleted before it could be read" in (tmp_path / "ship.log").read_text()
+
+
+def append(path: Path, first: int, count: int) -> None:
+    with path.open("a", encoding="utf-8") as out:
+        out.write("".join(line(seq) for seq in range(first, first + count)))
+
+
+def new_file_at_inode(path: Path, inode: int) -> bool:
+    """Creates `path` on the freed `inode` (ext4 hands a freed inode to the next file, as it
+    does when a rotating handler deletes its oldest backup and opens a new log)."""
+    spare = []
+    try:
+        for i in range(200):
+            candidate = path.with_name(f".spare-{i}")
+            candidate.touch()
+            if candidate.stat().st_ino == inode:
+                os.rename(candidate, path)
+                return True
+            spare.append(candidate)
+        return False
+    finally:
+        for p in spare:
+            p.unlink()
+
+
+async def test_a_generation_on_a_reused_inode_rotated_while_the_shipper_is_down_is_read(
+        tmp_path, kafka_bootstrap, unique_name):
+    # TimedRotatingFileHandler with backupCount: the oldest backup is deleted and the new app.log
+    # gets its inode; that generation is rotated away (to a name *.log does not match) while the
+    # shipper is down, and the checkpoint of the deleted file still names the inode
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    logs = tmp_path / "logs"
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        append(logs / "app.log", 0, 50)
+        await read_events(kafka_bootstrap, unique_name, has_all(50), timeout_s=60)
+        await asyncio.sleep(2.5)  # a checkpoint flush holds the first generation's offset
+        shipper.send_signal(signal.SIGKILL)
+        shipper.wait()
+        inode = (logs / "app.log").stat().st_ino
+        os.rename(logs / "app.log", logs / "app.log.2026-12-02_10-00-00")
+        os.unlink(logs / "app.log.2026-12-02_10-00-00")  # read to its end, then deleted as the oldest backup
+        if not new_file_at_inode(logs / "app.log", inode):
+            pytest.skip("this filesystem does not hand a freed inode to the next file")
+        append(logs / "app.log", 50, 50)
+        os.rename(logs / "app.log", logs / "app.log.2026-12-02_10-00-01")
+        append(logs / "app.log", 100, 20)
+        shipper = start_shipper(cfg)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 120)
