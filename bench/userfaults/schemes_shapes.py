@@ -77,6 +77,10 @@ class ChunkedWrites(_AppendFile):
 
     name = "chunked"
 
+    def __init__(self, folder: Path, rng) -> None:
+        super().__init__(folder, rng)
+        self.rotate_bytes = 8_000  # the pauses make it a slow writer: rotate as often as the others
+
     def write(self, record: Record) -> None:
         data = formatted(record).encode()
         pieces = self.rng.randint(2, 4) if len(record.lines) > 1 else 1

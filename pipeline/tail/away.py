@@ -14,9 +14,11 @@ import asyncio
 import logging
 from typing import Callable
 
+from pipeline.tail.checkpoint_file import Checkpoint
 from pipeline.tail.compressed import unpack_owed
 from pipeline.tail.discovery import find_moved_while_away, input_of_rotated
 from pipeline.tail.followed import Followed
+from pipeline.tail.identity import identify
 from pipeline.tail.rotated import RotatedFile, find_rotations, newest_copies, reference_times
 from pipeline.tail.rotation_names import is_compressed
 from pipeline.tail.tailer_state import TailerState
@@ -27,15 +29,29 @@ log = logging.getLogger(__name__)
 async def follow_moved_while_away(tailer: TailerState) -> None:
     """Checkpointed files rotated (renamed out of the globs) while we were down still
     owe the bytes after their checkpoint: find them by inode in their directory and
-    drain them (the first scan after start sees them outside the globs)."""
-    wanted = {(entry.identity.device, entry.identity.inode): entry for entry in tailer.checkpoints.entries()
-              if not entry.settled and (entry.identity.device, entry.identity.inode) not in tailer.files}
+    drain them (the first scan after start sees them outside the globs). A file found at
+    such an inode is claimed only if its first line is the checkpoint's: rotation that
+    deletes old generations (Python's handlers, logrotate, logback's caps) hands their
+    inodes to newer ones, and a newer generation claimed for an older checkpoint would be
+    released at identification, unread (it is read by `follow_unknown_rotations` instead)."""
+    wanted: dict[tuple[int, int], list[Checkpoint]] = {}
+    for entry in tailer.checkpoints.entries():
+        inode_key = (entry.identity.device, entry.identity.inode)
+        if not entry.settled and inode_key not in tailer.files:
+            wanted.setdefault(inode_key, []).append(entry)
     if not wanted:
         return
     found = await asyncio.to_thread(
-        find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for e in wanted.values()])
+        find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for es in wanted.values() for e in es])
     for inode_key, path in found.items():
-        entry = wanted[inode_key]
+        try:
+            identity = await identify(path)
+        except OSError:
+            continue  # gone since the listing (its lines are lost and counted when its checkpoint is settled)
+        entry = next((e for e in wanted[inode_key] if identity is not None and e.identity.key == identity.key), None)
+        if entry is None:
+            log.info("inode of a checkpointed file reused by another file, not its continuation: %s", path)
+            continue
         tail_input = input_of_rotated(entry.path, tailer.inputs)
         if tail_input is None:
             continue  # its input is no longer configured
