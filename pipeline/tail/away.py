@@ -87,7 +87,7 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
         report_error(path, err, "tail_rotation_scan_errors")
     compressed = [item for item in found if item.identity is None and is_compressed(item.path)]
     if compressed:  # read for what they owe a checkpoint, however old; the rest is reported if new
-        unread = await unpack_owed(tailer, compressed)
+        unread = await unpack_owed(tailer, compressed, since)
         found = [item for item in found if item not in compressed
                  or (item in unread and item.mtime_s > since[item.live_path])]
     newest = newest_copies(found)

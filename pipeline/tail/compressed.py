@@ -9,8 +9,11 @@ settled and no longer followed is unpacked into the state directory
 (`unpacked/<file id>/`): its first line, then everything from the checkpoint's offset
 on, at the same offsets (a sparse file). That file is read under the original identity
 from its checkpoint (identification's copy rule, with the source named), so the owed
-lines arrive once, under the event ids they would have had. An unpacked file is removed
-once its entry is settled (at the next start or resume).
+lines arrive once, under the event ids they would have had. A compressed rotation modified
+since the followed path was last seen, whose first line no checkpoint knows (a generation
+born and compressed while the shipper was down), is unpacked whole and read the same way
+under an identity of its own. An unpacked file is removed once its entry is settled (at
+the next start or resume).
 
 Blocking parts (`_unpack`, `_first_bytes`, `remove_settled`) run in a worker thread.
 """
@@ -60,15 +63,22 @@ async def resume_unpacked(tailer: TailerState) -> None:
             await _follow(tailer, dest, live_path, entry)
 
 
-async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[RotatedFile]:
+async def unpack_owed(tailer: TailerState, items: list[RotatedFile],
+                      since: dict[str, float] | None = None) -> list[RotatedFile]:
     """Unpacks the compressed rotations that owe lines to a checkpoint and follows them;
-    returns the items that owe nothing known (left to the caller to report)."""
+    returns the items that owe nothing known (left to the caller to report). With `since`
+    (live path -> when a checkpoint last saw it), a compressed rotation modified after that
+    whose first line no checkpoint knows is a generation born, rotated and compressed while
+    we were away (log4j2's `%i.log.gz`, logrotate's `compress`): it is read whole under an
+    identity of its own (its inode and first line), as an uncompressed one would be."""
     root = Path(tailer.checkpoints.path).parent / UNPACKED_DIR
     owed = _owed_entries(tailer)
     left: list[RotatedFile] = []
     owed_dirs = {os.path.dirname(entry.path) for entry in owed}
+    since = since or {}
     for item in items:
-        if os.path.dirname(item.path) not in owed_dirs:
+        new = item.mtime_s > since.get(item.live_path, float("inf"))
+        if os.path.dirname(item.path) not in owed_dirs and not new:
             left.append(item)  # nothing owed there: an archive is not opened
             continue
         try:
@@ -78,9 +88,22 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[Rot
             left.append(item)
             continue
         fingerprint = fingerprint_of(head)
-        # the file it is a rotation of, by the copy rule (same device, first line and rotation name)
-        entry = None if fingerprint is None else tailer.checkpoints.find_copy_source(
-            FileIdentity(item.device, item.inode, 0, fingerprint), item.path)
+        entry = None
+        if fingerprint is not None:
+            own = FileIdentity(item.device, item.inode, 0, fingerprint)
+            entry = tailer.checkpoints.get(own.key)  # read before as a generation of its own
+            if entry is None:  # the file it is a rotation of (same device, first line and rotation name)
+                entry = tailer.checkpoints.find_copy_source(own, item.path)
+            if entry is None and new:
+                if _first_line_known(tailer, own):
+                    continue  # a generation read (or being read) before it was compressed
+                tailer.checkpoints.register(own, item.path, 0)
+                entry = tailer.checkpoints.get(own.key)
+                owed.append(entry)
+                log.info("reading a compressed rotation written while we were away: %s (rotation of %s)",
+                         item.path, item.live_path)
+            elif entry is not None and entry.identity.inode == item.inode and entry not in owed:
+                continue  # its own generation, read or being read
         if entry is None or entry not in owed:
             left.append(item)
             continue
@@ -101,6 +124,13 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile]) -> list[Rot
         tailer.metrics.inc("tail_compressed_unpacked")
         await _follow(tailer, str(dest), item.live_path, entry)
     return left
+
+
+def _first_line_known(tailer: TailerState, identity: FileIdentity) -> bool:
+    """A checkpointed file on the device started with this line: the compressed file holds a
+    generation read before (or being read), not a new one."""
+    return any(entry.identity.fingerprint == identity.fingerprint and entry.identity.device == identity.device
+               for entry in tailer.checkpoints.entries())
 
 
 async def _follow(tailer: TailerState, dest: str, live_path: str, entry: Checkpoint) -> None:

@@ -6,8 +6,10 @@ deleted before anything could read it) is counted, never silent."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import os
 import re
+import shutil
 import signal
 import urllib.request
 from pathlib import Path
@@ -111,3 +113,41 @@ async def test_a_generation_on_a_reused_inode_rotated_while_the_shipper_is_down_
     finally:
         stop(shipper)
     assert_exactly_once_by_id(docs, 120)
+
+
+def log4j2_rollover(logs: Path, index: int) -> None:
+    """DefaultRolloverStrategy with `app-%d{yyyy-MM-dd}-%i.log.gz`: renamed, gzipped, the plain one deleted."""
+    plain = logs / f"app-2026-12-02-{index}.log"
+    os.rename(logs / "app.log", plain)
+    with open(plain, "rb") as src, gzip.open(f"{plain}.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    plain.unlink()
+
+
+async def test_a_generation_born_and_compressed_while_the_shipper_is_down_is_read_once(
+        tmp_path, kafka_bootstrap, unique_name):
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    logs = tmp_path / "logs"
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        append(logs / "app.log", 0, 50)
+        await read_events(kafka_bootstrap, unique_name, has_all(50), timeout_s=60)
+        await asyncio.sleep(2.5)  # a checkpoint flush holds the first generation's offset
+        shipper.send_signal(signal.SIGKILL)
+        shipper.wait()
+        log4j2_rollover(logs, 1)  # read to its end before: nothing owed
+        append(logs / "app.log", 50, 50)  # born, rolled over and compressed while the shipper is down
+        log4j2_rollover(logs, 2)
+        append(logs / "app.log", 100, 20)
+        shipper = start_shipper(cfg)
+        await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+        await asyncio.sleep(2.5)
+        stop(shipper)
+        shipper = start_shipper(cfg)  # a restart reads nothing again
+        await asyncio.sleep(4)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 120)
+    assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
