@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -32,12 +33,15 @@ from pipeline.ship.checkpointing import AckedCheckpoints
 from pipeline.ship.metrics import SHIP
 from pipeline.ship.outage import OutageRecovery
 from pipeline.ship.send import KafkaOutage, SendPath, ShippedFile
+from pipeline.tail.checkpoint_file import CheckpointError
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.date_hint import date_hint
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.tailer import Chunk, Tailer, TailerStopped
 from sinks.codec import event_key
 from sinks.kafka import EventProducer
+
+log = logging.getLogger(__name__)
 
 
 class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
@@ -161,6 +165,8 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
                 pass
             now_ms = int(time.time() * 1000)
             if chunk is not None:
+                if chunk.file.file_id not in self._files:
+                    await self._persist_identity(chunk.file.file_id)
                 f = self._file_for(chunk)
                 events = f.assembler.feed(chunk.data, chunk.offset, now_ms) if chunk.data else []
                 if chunk.final:
@@ -189,6 +195,13 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
                     if events:
                         self._moved.add(file_id)
                         await self._send(producer, topic, f, events)
+
+    async def _persist_identity(self, file_id: str) -> None:
+        try:
+            await self.store.persist_identity(file_id)
+        except CheckpointError as exc:  # disk full, read-only: shipping goes on, the periodic flush reports it
+            self.metrics.inc("ship_checkpoint_failures")
+            log.warning("identity of a new file not saved before its first event: %s", exc)
 
     def _file_for(self, chunk: Chunk) -> ShippedFile:
         info = chunk.file

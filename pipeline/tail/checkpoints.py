@@ -50,6 +50,7 @@ class CheckpointStore:
         self._flush_lock = asyncio.Lock()
         self._written: list[tuple[object, ...]] | None = None  # what the file holds, but for times seen
         self._written_at_s = 0.0
+        self._written_keys: set[str] = set()  # identities the file on disk knows
 
     # -- reading ---------------------------------------------------------------
     async def load(self) -> None:
@@ -166,6 +167,15 @@ class CheckpointStore:
         return gone
 
     # -- persisting ------------------------------------------------------------
+    async def persist_identity(self, file_id: str) -> None:
+        """Flush now if the file on disk does not know `file_id`'s identity yet: the shipper
+        calls this before the first event of a file leaves, so that after a crash every file
+        with lines in Kafka is known by its first line, even once it is gone or compressed
+        (a compressed generation whose first line no checkpoint knows is read whole, under
+        another identity: the lines sent before would arrive twice, under two ids)."""
+        if FileIdentity.from_file_id(file_id).key not in self._written_keys:
+            await self.flush()
+
     async def flush(self, *, if_changed: bool = False) -> None:
         """Persist atomically; raises CheckpointWriteError, leaving the old file intact.
 
@@ -181,4 +191,5 @@ class CheckpointStore:
             payload = encode_checkpoints(self._entries.values(), now)
             await asyncio.to_thread(write_checkpoints, self.path, payload, self._metrics)
             self._written, self._written_at_s = state, now
+            self._written_keys = {entry[0].key for entry in state}
             self._metrics.inc("checkpoint_flushes")

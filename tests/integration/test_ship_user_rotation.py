@@ -14,10 +14,15 @@ import signal
 import urllib.request
 from pathlib import Path
 
+import orjson
 import pytest
 
 from bench.userfaults.shipper import free_port
+from pipeline.config.load import load_config
+from pipeline.metrics.registry import Metrics
+from pipeline.ship.shipper import Shipper
 from tests.integration.logwriter import line
+from tests.integration.ship_config import write_ship_config
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
     write_config
 from tests.integration.topic_reader import has_all, read_events
@@ -151,3 +156,27 @@ async def test_a_generation_born_and_compressed_while_the_shipper_is_down_is_rea
         stop(shipper)
     assert_exactly_once_by_id(docs, 120)
     assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
+
+
+async def test_a_new_files_identity_is_on_disk_before_its_first_event_is_in_kafka(tmp_path, kafka_bootstrap,
+                                                                                   unique_name):
+    # a kill -9 after a generation's first events left, then its rollover and compression while the
+    # shipper is down: unless the checkpoint file knew its first line, the .gz is read whole under an
+    # identity of its own and those first events arrive twice, under two ids
+    cfg_path = write_ship_config(tmp_path, host="identity-test", bootstrap=kafka_bootstrap, topic=unique_name,
+                                 paths=f"{tmp_path}/logs/*.log", state_dir=tmp_path / "state")
+    cfg = load_config(str(cfg_path), {}, hostname="identity-test")
+    shipper = Shipper(cfg, {}, Metrics(), checkpoint_interval_s=600)  # no periodic flush within the test
+    task = asyncio.create_task(shipper.run())
+    try:
+        while not (tmp_path / "state" / "checkpoints.json").exists():
+            assert not task.done(), task.exception()
+            await asyncio.sleep(0.1)
+        append(tmp_path / "logs" / "app.log", 0, 30)  # a new generation, after the start
+        await read_events(kafka_bootstrap, unique_name, has_all(30), timeout_s=60)
+        on_disk = orjson.loads((tmp_path / "state" / "checkpoints.json").read_bytes())["files"]
+    finally:
+        shipper.stop()
+        await asyncio.wait_for(task, 60)
+    inode = (tmp_path / "logs" / "app.log").stat().st_ino
+    assert [f["inode"] for f in on_disk] == [inode], "the file's identity was not saved before its events left"
