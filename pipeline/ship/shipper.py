@@ -36,6 +36,7 @@ from pipeline.ship.send import KafkaOutage, SendPath, ShippedFile
 from pipeline.tail.checkpoint_file import CheckpointError
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.date_hint import date_hint
+from pipeline.tail.handover import hand_over_deleted
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.tailer import Chunk, Tailer, TailerStopped
 from sinks.codec import event_key
@@ -112,6 +113,7 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
                 self._watching = watching  # still the one discovering; stopped by run()
                 raise
             if watching is not None:
+                await hand_over_deleted(watching, tailer)  # what exists only through its descriptors
                 await watching.stop()
         self.tailer = tailer
         queue: asyncio.Queue[Chunk] = asyncio.Queue(maxsize=4)

@@ -38,6 +38,10 @@ class Descriptors:
         if f.state is FileState.LIVE and f.fd is not None:
             self._lru[f] = None
 
+    def forget(self, f: Followed) -> None:
+        """`f`'s descriptor is no longer this tailer's to close (handed over)."""
+        self._lru.pop(f, None)
+
     def close(self, f: Followed) -> None:
         self._lru.pop(f, None)
         fd, f.fd = f.fd, None

@@ -30,6 +30,7 @@ TAIL = stage_families("tail", "Errors of the tailer, by kind (the file or direct
     tail_copies_adopted             counter  copies_adopted                  Copies that carried on from their original's checkpoint.
     tail_copies_found               counter  copies_found                    Copies no glob names, found beside a file seen truncated, read.
     tail_inode_reused               counter  inodes_reused                   Inodes reused by another file while closed: the new file is followed.
+    tail_files_handed_over          counter  files_handed_over               Files deleted during an outage, read from the descriptor held since.
     tail_files_released             counter  files_released                  Files closed for good (drained, gone or truncated).
     tail_files_lost                 counter  files_lost{reason}              Files gone before they were read to their end.
     tail_inotify_overflows          counter  inotify_overflows               Inotify queue overflows (a full rescan follows).

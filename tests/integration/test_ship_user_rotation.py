@@ -22,7 +22,9 @@ from pipeline.config.load import load_config
 from pipeline.metrics.registry import Metrics
 from pipeline.ship.shipper import Shipper
 from tests.integration.logwriter import line
+from tests.integration.private_kafka import private_kafka, start
 from tests.integration.ship_config import write_ship_config
+from tests.integration.test_ship_rotation_away import wait_for_log
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
     write_config
 from tests.integration.topic_reader import has_all, read_events
@@ -180,3 +182,42 @@ async def test_a_new_files_identity_is_on_disk_before_its_first_event_is_in_kafk
         await asyncio.wait_for(task, 60)
     inode = (tmp_path / "logs" / "app.log").stat().st_ino
     assert [f["inode"] for f in on_disk] == [inode], "the file's identity was not saved before its events left"
+
+
+@pytest.fixture
+async def stopped_broker(tmp_path_factory):
+    async with private_kafka(tmp_path_factory.mktemp("kafka")) as broker:
+        yield broker
+
+
+async def test_generations_deleted_while_kafka_is_away_are_read_from_the_descriptors_held(
+        tmp_path, stopped_broker, unique_name):
+    # RotatingFileHandler(backupCount=1) or logrotate `rotate 1` during an outage: a generation
+    # is rotated and deleted before shipping resumes; the shipper held it open all along
+    cfg = write_config(tmp_path, unique_name, stopped_broker.address)
+    cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
+                                           f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
+    logs = tmp_path / "logs"
+    await start(stopped_broker)
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        append(logs / "app.log", 0, 100)
+        await read_events(stopped_broker.address, unique_name, has_all(100), timeout_s=60)
+        await stopped_broker.stop()
+        append(logs / "app.log", 100, 200)  # in flight to a dead broker: the outage is declared
+        await wait_for_log(cfg, "kafka delivery failed", timeout_s=60)
+        os.rename(logs / "app.log", logs / "app.log.1")
+        append(logs / "app.log", 300, 200)
+        await asyncio.sleep(1.5)  # found and identified by the scans that go on during the outage
+        os.rename(logs / "app.log", logs / "app.log.2")
+        os.unlink(logs / "app.log.1")
+        os.unlink(logs / "app.log.2")
+        append(logs / "app.log", 500, 20)
+        await asyncio.sleep(1.5)
+        await start(stopped_broker)
+        docs = await read_events(stopped_broker.address, unique_name, has_all(520), timeout_s=120)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 520)
+    assert "read from its descriptor" in (tmp_path / "ship.log").read_text()
