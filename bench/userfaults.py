@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -41,18 +42,24 @@ async def main() -> int:
     ap.add_argument("--schemes", default=",".join(SCHEMES))
     ap.add_argument("--faults", default=",".join(f for f in FAULTS if f != "none"))
     ap.add_argument("--rate", type=int, default=100, help="records a second")
+    ap.add_argument("--bootstrap", help="an existing broker (unique topics; no broker fault) instead of a broker "
+                    "of the run's own")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "out" / "userfaults")
     args = ap.parse_args()
+    args.out = args.out.resolve()
     plan = [(SCHEMES[s], f) for f in args.faults.split(",") for s in args.schemes.split(",")]
     seconds = max(6.0, args.minutes * 60 / len(plan) - OVERHEAD_S)
     args.out.mkdir(parents=True, exist_ok=True)
     print(f"userfaults: seed {args.seed}, {len(plan)} segments of {seconds:.0f} s writing at {args.rate} records/s")
     segments = []
-    async with own_broker(args.out) as broker:
+    if args.bootstrap and "broker" in args.faults.split(","):
+        ap.error("the broker fault stops the run's own broker: leave --bootstrap out")
+    async with (nullcontext() if args.bootstrap else own_broker(args.out)) as broker:
+        bootstrap = args.bootstrap or broker.address
         print_header()
         for scheme, fault in plan:
             t0 = time.monotonic()
-            seg = await run_segment(scheme, fault, args.seed, args.out, broker.address, broker, seconds, args.rate)
+            seg = await run_segment(scheme, fault, args.seed, args.out, bootstrap, broker, seconds, args.rate)
             print_segment(seg, time.monotonic() - t0)
             segments.append(seg)
     return print_totals(segments)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.userfaults.check import Verdict, judge, read_topic
+from bench.userfaults.generations import Generations
 from bench.userfaults.records import make_record
 from bench.userfaults.scheme import Scheme
 from bench.userfaults.shipper import Shipper, write_config
@@ -36,12 +37,16 @@ class Writer(threading.Thread):
         super().__init__(daemon=True)
         self.scheme, self.rng, self.seconds, self.rate = scheme, rng, seconds, rate
         self.error: BaseException | None = None
+        # which generations exist, after every write (a folder of hundreds of files never rotates)
+        self.generations = Generations(scheme.folder) if scheme.tracks_generations else None
 
     def run(self) -> None:
         try:
             t0, n = time.monotonic(), 0
             while time.monotonic() - t0 < self.seconds:
                 self.scheme.write(make_record(n, self.rng))
+                if self.generations is not None:
+                    self.generations.look()
                 n += 1
                 ahead = t0 + n / self.rate - time.monotonic()
                 if ahead > 0:
@@ -56,6 +61,9 @@ async def wait_following(shipper: Shipper, timeout_s: float = 60) -> None:
     while not (shipper.cfg.parent / "state" / "checkpoints.json").exists():
         if not shipper.running() or time.monotonic() > deadline:
             raise RuntimeError(f"the shipper did not start: see {shipper.cfg.parent / 'ship.log'}")
+        await asyncio.sleep(0.1)
+    while shipper.starting and time.monotonic() < deadline:
+        shipper.scrape()
         await asyncio.sleep(0.1)
 
 
@@ -139,32 +147,33 @@ async def run_segment(scheme_cls, fault: str, seed: int, out: Path, bootstrap: s
         raise writer.error
     if fault == "late":
         shipper.start()
-    scheme.sweep()
-    verdict = await drain(shipper, scheme, bootstrap, topic)
+    if writer.generations is not None:
+        writer.generations.look()
+    verdict = await drain(shipper, scheme, writer.generations, bootstrap, topic)
     shipper.kill(signal.SIGTERM)  # a last stop and start: nothing may be read again
     shipper.start()
     await asyncio.sleep(4)
     shipper.scrape()
     shipper.kill(signal.SIGTERM)
-    verdict = judge(scheme.records, await read_topic(bootstrap, topic), excusable_in(scheme, shipper))
+    verdict = judge(scheme.records, await read_topic(bootstrap, topic), excusable_in(writer.generations, shipper))
     return Segment(scheme_cls.name, fault, seed, verdict, scheme.rotations, shipper.counters(), "; ".join(faults.done))
 
 
-def excusable_in(scheme: Scheme, shipper: Shipper):
+def excusable_in(generations: Generations | None, shipper: Shipper):
     def excusable(record) -> bool:
-        gone = scheme.deleted_at.get(scheme.gen_of[record.number])
+        gone = generations.deleted_when(record.number) if generations is not None else None
         return gone is not None and shipper.was_down_at(gone)
     return excusable
 
 
-async def drain(shipper: Shipper, scheme: Scheme, bootstrap: str, topic: str, limit_s: float = 90) -> Verdict:
+async def drain(shipper: Shipper, scheme: Scheme, generations: Generations | None, bootstrap: str, topic: str, limit_s: float = 90) -> Verdict:
     """Until every line that can arrive has arrived, or nothing more arrives for 10 s."""
     deadline, last, still_since = time.monotonic() + limit_s, -1, time.monotonic()
     while True:
         await asyncio.sleep(2)
         shipper.scrape()
         docs = await read_topic(bootstrap, topic)
-        verdict = judge(scheme.records, docs, excusable_in(scheme, shipper))
+        verdict = judge(scheme.records, docs, excusable_in(generations, shipper))
         if len(docs) != last:
             last, still_since = len(docs), time.monotonic()
         if verdict.lost == 0 or time.monotonic() - still_since > 10 or time.monotonic() > deadline:

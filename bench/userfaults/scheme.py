@@ -35,6 +35,7 @@ class Scheme:
     """A writer of records under one rotation scheme, in `folder`; subclasses write and rotate."""
 
     name = "base"
+    tracks_generations = True  # the run looks which generations still exist after every write
 
     def __init__(self, folder: Path, rng: random.Random, rotate_bytes: int = 48_000) -> None:
         self.folder, self.rng, self.rotate_bytes = folder, rng, rotate_bytes

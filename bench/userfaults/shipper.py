@@ -47,6 +47,7 @@ class Shipper:
         self.down_since: float | None = time.monotonic()
         self.down: list[tuple[float, float]] = []  # intervals without a running shipper
         self.lives: list[dict[str, float]] = []  # the last counters read in each life
+        self.starting = False
 
     def start(self) -> None:
         env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -56,9 +57,7 @@ class Shipper:
                                       "--config", str(self.cfg)], cwd=self.cfg.parent, env=env, stdout=log,
                                      stderr=subprocess.STDOUT)
         self.lives.append({})
-        if self.down_since is not None:
-            self.down.append((self.down_since, time.monotonic()))
-            self.down_since = None
+        self.starting = True  # down until its /metrics answers: it follows its files from then on
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
@@ -76,7 +75,9 @@ class Shipper:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
-        self.down_since = time.monotonic()
+        if not self.starting:
+            self.down_since = time.monotonic()
+        self.starting = False
 
     def was_down_at(self, t: float) -> bool:
         if self.down_since is not None and t >= self.down_since:
@@ -91,6 +92,10 @@ class Shipper:
                 text = r.read().decode()
         except OSError:
             return
+        if self.starting:
+            self.starting = False
+            self.down.append((self.down_since, time.monotonic()))
+            self.down_since = None
         self.lives[-1] = {m.group(1) + (m.group(2) or ""): float(m.group(3)) for m in COUNTER.finditer(text)}
 
     def counters(self) -> dict[str, float]:
