@@ -78,7 +78,8 @@ async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[
     """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
     last saw that path, whose identity no checkpoint knows: generations born and rotated out
     of the globs while we were away (`pipeline.tail.rotated`). Each is read to its end, once."""
-    seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()])
+    seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()]
+                           + tailer.checkpoints.paths_followed())
     since = {path: seen[path] for path in tailer.by_path if path in seen}
     if not since:
         return

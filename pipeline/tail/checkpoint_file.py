@@ -96,10 +96,16 @@ class Checkpoint:
 
 def read_checkpoints(path: Path) -> dict[str, Checkpoint]:
     """Blocking: the entries of the file at `path` by `FileIdentity.key`; none if it is missing."""
+    return read_checkpoint_file(path)[0]
+
+
+def read_checkpoint_file(path: Path) -> tuple[dict[str, Checkpoint], dict[str, float]]:
+    """Blocking: the entries by key, and the followed paths no entry names yet (a file without
+    a complete first line) with when they were last seen; both empty if the file is missing."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return {}
+        return {}, {}
     except OSError as exc:
         raise CheckpointReadError(f"cannot read checkpoints {path}: {exc.strerror}",
                                   path, exc.errno) from exc
@@ -108,14 +114,18 @@ def read_checkpoints(path: Path) -> dict[str, Checkpoint]:
         if not isinstance(doc, dict) or doc.get("version") != CHECKPOINT_FORMAT_VERSION:
             raise ValueError(f"unsupported version {doc.get('version') if isinstance(doc, dict) else None!r}")
         entries = [Checkpoint.from_json(item) for item in doc["files"]]
-    except (ValueError, KeyError, TypeError) as exc:
+        paths = {str(p): float(t) for p, t in doc.get("paths_followed", {}).items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CheckpointCorruptError(f"corrupt checkpoint file {path}: {exc}", path) from exc
-    return {entry.identity.key: entry for entry in entries}
+    return {entry.identity.key: entry for entry in entries}, paths
 
 
-def encode_checkpoints(entries: Iterable[Checkpoint], written_at_s: float) -> bytes:
+def encode_checkpoints(entries: Iterable[Checkpoint], written_at_s: float,
+                       paths_followed: dict[str, float] | None = None) -> bytes:
     doc = {"version": CHECKPOINT_FORMAT_VERSION, "written_at_s": written_at_s,
            "files": [entry.to_json() for entry in entries]}
+    if paths_followed:
+        doc["paths_followed"] = paths_followed
     return orjson.dumps(doc, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2)
 
 

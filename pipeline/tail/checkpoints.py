@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.metrics.registry import Metrics
-from pipeline.tail.checkpoint_file import Checkpoint, encode_checkpoints, read_checkpoints, write_checkpoints
+from pipeline.tail.checkpoint_file import Checkpoint, encode_checkpoints, read_checkpoint_file, write_checkpoints
 from pipeline.tail.identity import FileIdentity
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.rotation_names import same_live_file
@@ -47,6 +47,9 @@ class CheckpointStore:
         self._metrics.declare(TAIL)
         self._clock = wall_clock
         self._entries: dict[str, Checkpoint] = {}
+        # followed paths whose file has no identity yet (no complete first line) -> when last seen:
+        # a rotation of one found after a restart was born while we were away
+        self._paths: dict[str, float] = {}
         self._flush_lock = asyncio.Lock()
         self._written: list[tuple[object, ...]] | None = None  # what the file holds, but for times seen
         self._written_at_s = 0.0
@@ -55,7 +58,7 @@ class CheckpointStore:
     # -- reading ---------------------------------------------------------------
     async def load(self) -> None:
         """Read the file back; a missing file is a first start (empty store)."""
-        self._entries = await asyncio.to_thread(read_checkpoints, self.path)
+        self._entries, self._paths = await asyncio.to_thread(read_checkpoint_file, self.path)
 
     def get(self, key: str) -> Checkpoint | None:
         """Entry for a file (`FileIdentity.key`), whatever its generation."""
@@ -130,6 +133,14 @@ class CheckpointStore:
         entry.path, entry.last_seen_s, entry.released, entry.drained_at = path, self._clock(), False, None
         entry.copy_inode = copy_inode
 
+    def touch_path(self, path: str) -> None:
+        """A followed path whose file has no identity yet (no complete first line) is there."""
+        self._paths[path] = self._clock()
+
+    def paths_followed(self) -> list[tuple[str, float]]:
+        """(path, last seen) of followed paths no entry may name (see `touch_path`)."""
+        return list(self._paths.items())
+
     def touch(self, key: str, path: str) -> None:
         """The file is still there (at `path`): keep its entry alive."""
         entry = self._entries.get(key)
@@ -164,6 +175,8 @@ class CheckpointStore:
             del self._entries[entry.identity.key]
         if gone:
             self._metrics.inc("checkpoints_forgotten", len(gone))
+        for path in [p for p, seen_s in self._paths.items() if seen_s < cutoff]:
+            del self._paths[path]
         return gone
 
     # -- persisting ------------------------------------------------------------
@@ -185,11 +198,11 @@ class CheckpointStore:
         async with self._flush_lock:
             self.forget_gone()
             now = self._clock()
-            state = [entry.state() for entry in self._entries.values()]
+            state = [entry.state() for entry in self._entries.values()] + sorted(self._paths)
             if if_changed and state == self._written and now - self._written_at_s < REFRESH_S:
                 return
-            payload = encode_checkpoints(self._entries.values(), now)
+            payload = encode_checkpoints(self._entries.values(), now, self._paths)
             await asyncio.to_thread(write_checkpoints, self.path, payload, self._metrics)
             self._written, self._written_at_s = state, now
-            self._written_keys = {entry[0].key for entry in state}
+            self._written_keys = {entry.identity.key for entry in self._entries.values()}
             self._metrics.inc("checkpoint_flushes")

@@ -207,6 +207,8 @@ class Watch:
                     tailer.mark_ready(f)
             if f.identity is not None:
                 tailer.checkpoints.touch(f.identity.key, f.path)
+            elif not f.outside_globs:  # no complete first line yet: a rotation of it is new from now on
+                tailer.checkpoints.touch_path(f.path)
             if f.state is FileState.LIVE and f.size_bytes != f.offset:
                 tailer.mark_ready(f)
             if f.retry_at_s is not None and now >= f.retry_at_s:

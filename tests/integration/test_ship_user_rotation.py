@@ -221,3 +221,28 @@ async def test_generations_deleted_while_kafka_is_away_are_read_from_the_descrip
         stop(shipper)
     assert_exactly_once_by_id(docs, 520)
     assert "read from its descriptor" in (tmp_path / "ship.log").read_text()
+
+
+async def test_generations_of_a_log_still_empty_at_the_last_stop_are_read_on_start(
+        tmp_path, kafka_bootstrap, unique_name):
+    # Python's handlers create app.log empty when the application starts: a shipper stopped before
+    # its first line came has no checkpoint naming it, yet what is rotated away meanwhile is new
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    logs = tmp_path / "logs"
+    (logs / "app.log").touch()
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        await asyncio.sleep(2.5)  # a scan sees the path again
+        stop(shipper)
+        append(logs / "app.log", 0, 50)
+        os.rename(logs / "app.log", logs / "app.log.1")
+        append(logs / "app.log", 50, 50)
+        os.rename(logs / "app.log.1", logs / "app.log.2")
+        os.rename(logs / "app.log", logs / "app.log.1")
+        append(logs / "app.log", 100, 20)
+        shipper = start_shipper(cfg)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 120)
