@@ -137,6 +137,10 @@ class CheckpointStore:
         """A followed path whose file has no identity yet (no complete first line) is there."""
         self._paths[path] = self._clock()
 
+    def note_path(self, path: str) -> None:
+        """A path found now: seen from now on, unless the file says when it was seen before."""
+        self._paths.setdefault(path, self._clock())
+
     def paths_followed(self) -> list[tuple[str, float]]:
         """(path, last seen) of followed paths no entry may name (see `touch_path`)."""
         return list(self._paths.items())

@@ -223,6 +223,8 @@ class Watch:
             tailer.by_path[path] = f
             tailer.mark_ready(f)
             tailer.metrics.inc("tail_files_discovered")
+            if not any(e.path == path for e in tailer.checkpoints.entries()):
+                tailer.checkpoints.note_path(path)  # seen from now on, even if stopped before a full line
             changed = True
         self._born_unseen.seen(scan.found)
         self._report_errors(scan)
