@@ -136,26 +136,29 @@ async def run_segment(scheme_cls, fault: str, seed: int, out: Path, bootstrap: s
     scheme = scheme_cls(logs, rng)
     faults = Faults(fault, shipper, broker, rng, seconds)
     scheme.on_rotation = faults.at_rotation
-    shipper.start()
-    await wait_following(shipper)
-    if fault == "late":  # it followed the folder once; the files are written and rotated while it is stopped
-        shipper.kill(signal.SIGTERM)
-    writer = Writer(scheme, rng, seconds, rate)
-    writer.start()
-    await faults.drive(writer)
-    if writer.error:
-        raise writer.error
-    if fault == "late":
+    try:
         shipper.start()
-    if writer.generations is not None:
-        writer.generations.look()
-    verdict = await drain(shipper, scheme, writer.generations, bootstrap, topic)
-    shipper.kill(signal.SIGTERM)  # a last stop and start: nothing may be read again
-    shipper.start()
-    await asyncio.sleep(4)
-    shipper.scrape()
-    shipper.kill(signal.SIGTERM)
-    verdict = judge(scheme.records, await read_topic(bootstrap, topic), excusable_in(writer.generations, shipper))
+        await wait_following(shipper)
+        if fault == "late":  # it followed the folder once; the files are written and rotated while it is stopped
+            shipper.kill(signal.SIGTERM)
+        writer = Writer(scheme, rng, seconds, rate)
+        writer.start()
+        await faults.drive(writer)
+        if writer.error:
+            raise writer.error
+        if fault == "late":
+            shipper.start()
+        if writer.generations is not None:
+            writer.generations.look()
+        await drain(shipper, scheme, writer.generations, bootstrap, topic)
+        shipper.kill(signal.SIGTERM)  # a last stop and start: nothing may be read again
+        shipper.start()
+        await asyncio.sleep(4)
+        shipper.scrape()
+        shipper.kill(signal.SIGTERM)
+        verdict = judge(scheme.records, await read_topic(bootstrap, topic), excusable_in(writer.generations, shipper))
+    finally:
+        shipper.kill(signal.SIGKILL)  # a run cut short leaves no shipper behind
     return Segment(scheme_cls.name, fault, seed, verdict, scheme.rotations, shipper.counters(), "; ".join(faults.done))
 
 
