@@ -5,17 +5,14 @@ alert on the topic. Two alerters in one group share what they know."""
 from __future__ import annotations
 
 import asyncio
-import time
 
 import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 
-from parsers.event import Event
-from pipeline.alert.rules.alert import iso
 from pipeline.alert.stage import Alerter
 from sinks.alerts import FileOutput
-from tests.integration.test_alerter_support import config, exception_doc, make_topics, read_alerts, running
+from tests.integration.test_alerter_support import config, exception_doc, make_topics, quiet_docs, read_alerts, running
 
 pytestmark = pytest.mark.integration
 
@@ -182,9 +179,7 @@ async def test_batches_without_alerts_are_written_on_the_way_out_and_a_crash_bef
         kafka_bootstrap, unique_name):
     cfg = config(kafka_bootstrap, unique_name)
     await make_topics(cfg, partitions=1)
-    docs = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
-                  host="pay-01", service="payments", id=f"quiet-{i}", file_path="/var/log/pay.log",
-                  offset=i).to_ecs() for i in range(20)]
+    docs = quiet_docs("quiet", 20)
     await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
 
     doomed = Alerter(cfg, {})
@@ -227,9 +222,7 @@ async def test_an_alerter_that_lost_partitions_to_a_peer_writes_what_it_read_of_
         async with asyncio.timeout(20):
             while len(first._consumer.assignment()) < 3:
                 await asyncio.sleep(0.05)
-        quiet = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
-                       host="pay-01", service="payments", id=f"moved-{i}", file_path="/var/log/pay.log",
-                       offset=i).to_ecs() for i in range(30)]
+        quiet = quiet_docs("moved", 30)
         await produce(kafka_bootstrap, cfg.kafka.topic_events, quiet)
         async with asyncio.timeout(15):
             while first.counts["events"] < len(quiet):
@@ -250,9 +243,7 @@ async def test_an_alerter_that_lost_partitions_to_a_peer_writes_what_it_read_of_
 async def test_a_state_write_that_failed_in_the_background_stops_the_alerter(kafka_bootstrap, unique_name):
     cfg = config(kafka_bootstrap, unique_name)
     await make_topics(cfg, partitions=1)
-    docs = [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()),
-                  host="pay-01", service="payments", id=f"bg-{i}", file_path="/var/log/pay.log",
-                  offset=i).to_ecs() for i in range(10)]
+    docs = quiet_docs("bg", 10)
     await produce(kafka_bootstrap, cfg.kafka.topic_events, docs)
     alerter = Alerter(cfg, {})
     await alerter.start()

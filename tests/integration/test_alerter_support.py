@@ -36,6 +36,13 @@ async def make_topics(cfg: Config, partitions: int = 3) -> None:
         await admin.close()
 
 
+def quiet_docs(prefix: str, n: int) -> list[dict[str, Any]]:
+    """`n` ordinary INFO events (no rule alerts on them), ids `prefix-0`..."""
+    return [Event(message=f"order {i} settled", kind="line", level="INFO", timestamp=iso(time.time()), host="pay-01",
+                  service="payments", id=f"{prefix}-{i}", file_path="/var/log/pay.log", offset=i).to_ecs()
+            for i in range(n)]
+
+
 def exception_doc(sig: str, offset: int = 0) -> dict[str, Any]:
     return Event(message="payment failed", kind="exception", timestamp=iso(time.time()), host="pay-01",
                  service="payments", id=f"{sig}-{offset}", level="ERROR", error_type="com.pay.PayException",

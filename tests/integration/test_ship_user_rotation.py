@@ -74,6 +74,16 @@ def append(path: Path, first: int, count: int) -> None:
         out.write("".join(line(seq) for seq in range(first, first + count)))
 
 
+async def ship_50_then_kill(cfg: Path, shipper, bootstrap: str, topic_name: str) -> None:
+    """Lines 0-49 written to app.log and in Kafka, their offset checkpointed, then kill -9."""
+    await wait_until_following(cfg, shipper)
+    append(cfg.parent / "logs" / "app.log", 0, 50)
+    await read_events(bootstrap, topic_name, has_all(50), timeout_s=60)
+    await asyncio.sleep(2.5)  # a checkpoint flush holds the first generation's offset
+    shipper.send_signal(signal.SIGKILL)
+    shipper.wait()
+
+
 def new_file_at_inode(path: Path, inode: int) -> bool:
     """Creates `path` on the freed `inode` (ext4 hands a freed inode to the next file, as it
     does when a rotating handler deletes its oldest backup and opens a new log)."""
@@ -101,12 +111,7 @@ async def test_a_generation_on_a_reused_inode_rotated_while_the_shipper_is_down_
     logs = tmp_path / "logs"
     shipper = start_shipper(cfg)
     try:
-        await wait_until_following(cfg, shipper)
-        append(logs / "app.log", 0, 50)
-        await read_events(kafka_bootstrap, unique_name, has_all(50), timeout_s=60)
-        await asyncio.sleep(2.5)  # a checkpoint flush holds the first generation's offset
-        shipper.send_signal(signal.SIGKILL)
-        shipper.wait()
+        await ship_50_then_kill(cfg, shipper, kafka_bootstrap, unique_name)
         inode = (logs / "app.log").stat().st_ino
         os.rename(logs / "app.log", logs / "app.log.2026-12-02_10-00-00")
         os.unlink(logs / "app.log.2026-12-02_10-00-00")  # read to its end, then deleted as the oldest backup
@@ -137,12 +142,7 @@ async def test_a_generation_born_and_compressed_while_the_shipper_is_down_is_rea
     logs = tmp_path / "logs"
     shipper = start_shipper(cfg)
     try:
-        await wait_until_following(cfg, shipper)
-        append(logs / "app.log", 0, 50)
-        await read_events(kafka_bootstrap, unique_name, has_all(50), timeout_s=60)
-        await asyncio.sleep(2.5)  # a checkpoint flush holds the first generation's offset
-        shipper.send_signal(signal.SIGKILL)
-        shipper.wait()
+        await ship_50_then_kill(cfg, shipper, kafka_bootstrap, unique_name)
         log4j2_rollover(logs, 1)  # read to its end before: nothing owed
         append(logs / "app.log", 50, 50)  # born, rolled over and compressed while the shipper is down
         log4j2_rollover(logs, 2)
