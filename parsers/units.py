@@ -59,6 +59,7 @@ _CLOCK = r"[0-9]{1,3}:[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?"
 _END = r"(?![\w:%]|\.[0-9])"  # a sentence's full stop may follow, not more digits
 COMPOUND = rf"(?:{_ISO}|{_CLOCK}|{_GO}){_END}"
 GO_OR_ISO = rf"(?:{_ISO}|{_GO}){_END}"
+_COMPOUND_WHOLE = re.compile(COMPOUND)
 _GO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(h|ms|us|µs|ns|m|s)")
 _ISO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)([HMS])")
 _PART_UNIT = {"h": "h", "m": "min", "H": "h", "M": "min", "S": "s", "s": "s", "ms": "ms", "us": "us", "µs": "µs",
@@ -87,9 +88,8 @@ def duration_ns(number: str, unit: str | None, default_unit: str = "ms") -> int 
 
 
 def compound_duration_ns(text: str) -> int | None:
-    """A duration written in a `COMPOUND` form, as ns; None for anything else (or one
-    without any part: `PT`, `0h` is 0)."""
-    if not isinstance(text, str) or not re.fullmatch(COMPOUND, text) or text.startswith("PT") and len(text) == 2:
+    """A duration written in a `COMPOUND` form, as ns (`0h` is 0); None for anything else."""
+    if not isinstance(text, str) or _COMPOUND_WHOLE.fullmatch(text) is None:
         return None
     if ":" in text:
         h, m, s = text.replace(",", ".").split(":")

@@ -16,6 +16,7 @@ from typing import Any
 from pipeline.alert.rules.alert import Alert, make_alert, text, window_start
 from pipeline.alert.rules.state import KeyedState
 from pipeline.config.schema import AlertsConfig
+from pipeline.doc_fields import dig
 
 EXCERPT_CHARS = 160
 MAX_URLS = 5
@@ -24,12 +25,12 @@ FIELDS = ("message", "error.type", "error.message", "logpipe.root_cause.type", "
 TEXT_MAX_CHARS = 64_000
 
 
-def _by_parent(fields: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
-    """FIELDS as (parent path, leaf names), in FIELDS' order: each parent object is looked up once."""
-    groups: dict[tuple[str, ...], list[str]] = {}
+def _by_parent(fields: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """FIELDS as (dotted parent, leaf names), in FIELDS' order: each parent object is looked up once."""
+    groups: dict[str, list[str]] = {}
     for name in fields:
-        *parent, leaf = name.split(".")
-        groups.setdefault(tuple(parent), []).append(leaf)
+        parent, _, leaf = name.rpartition(".")
+        groups.setdefault(parent, []).append(leaf)
     return tuple((parent, tuple(leaves)) for parent, leaves in groups.items())
 
 
@@ -40,9 +41,7 @@ def texts_of(doc: dict[str, Any]) -> list[str]:
     """The non-empty string values of FIELDS (each capped), in FIELDS' order."""
     out: list[str] = []
     for parent, leaves in _GROUPS:
-        obj: Any = doc
-        for part in parent:
-            obj = obj.get(part) if isinstance(obj, dict) else None
+        obj = dig(doc, parent) if parent else doc
         if isinstance(obj, dict):
             for leaf in leaves:
                 value = obj.get(leaf)
