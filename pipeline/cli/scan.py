@@ -52,7 +52,7 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("scan", help="scan log files offline: exceptions, slow SQL, timings, tables",
                        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files, directories (*.log* inside, recursively), globs, .gz files, - for stdin; "
+                   help="files, directories (*.log*, *.out, *.err, *.jsonl, *.ndjson and their rotations inside, recursively), globs, .gz files, - for stdin; "
                         "none: the config's inputs")
     add_config_option(p)
     out = p.add_mutually_exclusive_group()

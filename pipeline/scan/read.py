@@ -41,7 +41,9 @@ from pipeline.tail.identity import identify_fd
 
 CHUNK_BYTES = 256 * 1024
 STDIN = "-"
-LOG_NAME = "*.log*"
+# What a log folder holds: `app.log`, `app.log.1`, `app.log.2026-11-26.gz`, Tomcat's and nohup's
+# `catalina.out` / `nohup.out` (and their rotations), stderr captures, JSON lines.
+LOG_NAMES = ("*.log*", "*.out", "*.out.*", "*.err", "*.err.*", "*.jsonl*", "*.ndjson*")
 
 
 class MissingInput(Exception):
@@ -61,7 +63,7 @@ class ScanFile:
 
 
 def expand(paths: list[str]) -> list[str]:
-    """Files named by `paths`: files as given, directories walked for `*.log*`, globs
+    """Files named by `paths`: files as given, directories walked for `LOG_NAMES`, globs
     expanded; sorted within each argument, duplicates dropped, order of arguments kept."""
     out: dict[str, None] = {}
     for arg in paths:
@@ -71,7 +73,7 @@ def expand(paths: list[str]) -> list[str]:
             found = []
             for root, dirs, names in os.walk(arg):
                 dirs.sort()
-                found += [os.path.join(root, n) for n in names if fnmatch.fnmatch(n, LOG_NAME)]
+                found += [os.path.join(root, n) for n in names if _log_name(n)]
             out.update(dict.fromkeys(sorted(found)))
         elif os.path.exists(arg):
             out[arg] = None
@@ -83,6 +85,10 @@ def expand(paths: list[str]) -> list[str]:
         else:
             raise MissingInput(f"no such file or directory: {arg}")
     return list(out)
+
+
+def _log_name(name: str) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in LOG_NAMES)
 
 
 def configured_paths(cfg: Config) -> list[str]:

@@ -132,10 +132,15 @@ def test_a_directory_is_walked_for_log_files(capsys: pytest.CaptureFixture[str],
     (tmp_path / "a" / "b").mkdir(parents=True)
     shutil.copy(LOG, tmp_path / "a" / "one.log")
     shutil.copy(LOG, tmp_path / "a" / "b" / "two.log.2026-11-26")
+    shutil.copy(LOG, tmp_path / "a" / "b" / "catalina.out")
+    shutil.copy(LOG, tmp_path / "a" / "catalina.out.2026-11-26")
     (tmp_path / "a" / "notes.txt").write_text("not a log\n")
+    (tmp_path / "a" / "today.json").write_text('{"report": "not a log"}\n')
+    (tmp_path / "a" / "logback.xml").write_text("<configuration/>\n")
     report = report_of(capsys, str(tmp_path / "a"))
-    assert sorted(Path(f["path"]).name for f in report["files"]) == ["one.log", "two.log.2026-11-26"]
-    assert report["totals"]["events"] == 2 * json.loads(TRUTH.read_text())["events"]
+    assert sorted(Path(f["path"]).name for f in report["files"]) == [
+        "catalina.out", "catalina.out.2026-11-26", "one.log", "two.log.2026-11-26"]
+    assert report["totals"]["events"] == 4 * json.loads(TRUTH.read_text())["events"]
 
 
 def test_stdin_is_read_with_a_dash(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
