@@ -97,6 +97,8 @@ def scan_inputs(inputs: tuple[TailInput, ...]) -> ScanResult:
             base = static_base_dir(pattern)
             if os.path.isdir(base):
                 result.watch_dirs.add(os.path.abspath(base))
+            if not glob.has_magic(pattern) and os.path.isdir(pattern):
+                result.errors[os.path.abspath(pattern)] = errno_names.EISDIR  # a folder where a file or glob belongs
     for path, tail_input in glob_inputs(inputs).items():
         _stat_into(result, path, tail_input)
     return result

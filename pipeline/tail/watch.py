@@ -263,7 +263,11 @@ class Watch:
         self._tailer.metrics.inc(metric, errno=code)
         if (path, err) not in self._reported:
             self._reported.add((path, err))
-            log.error("cannot stat %s: errno=%s", path, code)
+            if err == errno_names.EISDIR:
+                log.error("%s is a directory, not followed: an input's paths are files or globs, e.g. %s",
+                          path, os.path.join(path, "*.log"))
+            else:
+                log.error("cannot stat %s: errno=%s", path, code)
 
     def _update_watches(self, scan: ScanResult) -> None:
         if self._inotify is None:

@@ -93,3 +93,17 @@ async def test_no_glob_between_full_scans_while_every_directory_is_watched(tmp_p
     finally:
         await tailer.stop()
 
+
+
+async def test_a_directory_named_as_a_path_is_reported_not_followed(tmp_path, caplog) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "catalina.out").write_text("a line\n")
+    tailer = await started(tmp_path, "logs")
+    try:
+        await asyncio.sleep(SETTLED_S)
+        assert tailer.metrics.total("tail_stat_errors") >= 1
+        said = [r.getMessage() for r in caplog.records if "is a directory" in r.getMessage()]
+        assert said == [f"{tmp_path / 'logs'} is a directory, not followed: an input's paths are files or globs, "
+                        f"e.g. {tmp_path / 'logs' / '*.log'}"]
+    finally:
+        await tailer.stop()
