@@ -17,7 +17,8 @@ id, which the index stores once.
 With the format `auto` (the default), each line's layout is recognised on its own
 (`prefix.auto`): files mix layouts, and no line waits for a detection. A time without a
 date takes the date from `Source.date_hint` (the caller's: a date in the file name, else
-the file's modification day).
+the file's modification day). A container runtime's log file (`parsers.container`) is
+read as the lines the container printed.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from parsers.classify import Classifier
+from parsers.container import unwrap
 from parsers.event import Event
-from parsers.lines import Line, LineSplitter
+from parsers.lines import Line, LineSplitter, clean_lines
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
@@ -59,6 +61,7 @@ class Assembler:
         self._flags: dict[int, tuple[str, ...]] = {}  # line offset -> flags, for lines with flags
         self._read_second = -1
         self._read_iso = ""
+        self._container: bool | None = None  # a container runtime's log file; None: no line read yet
         # event_id(host, file_id, offset) with the constant part hashed once
         key = f"{source.host}\x1f{source.file_id}\x1f".encode("utf-8", "surrogateescape")
         self._id_base = hashlib.blake2b(key, digest_size=16)
@@ -85,6 +88,11 @@ class Assembler:
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
         lines, clean, clean_offset = self.splitter.split(data, offset)
+        if self._container is None and (lines or clean):
+            self._container = unwrap(lines[0].text if lines else clean[0]) is not None
+        if self._container:
+            lines = self._unwrapped(lines + clean_lines(clean, clean_offset) if clean else lines)
+            return self._push(lines, now_ms) if lines else []
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
@@ -103,6 +111,10 @@ class Assembler:
 
     def finish(self, now_ms: int) -> list[Event]:
         lines = self.splitter.finish()
+        if self._container is None and lines:
+            self._container = unwrap(lines[0].text) is not None
+        if self._container:
+            lines = self._unwrapped(lines)
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
         out += self._take_ready(self._iso(now_ms))
@@ -125,6 +137,16 @@ class Assembler:
             if rec is not None:
                 out.append(self._event(rec, read_time))
         return out
+
+    @staticmethod
+    def _unwrapped(lines: list[Line]) -> list[Line]:
+        """The lines of a container runtime's file, each its inner text (as it is where
+        it is no envelope)."""
+        for line in lines:
+            inner = unwrap(line.text)
+            if inner is not None:
+                line.text = inner
+        return lines
 
     def _take_ready(self, read_time: str) -> list[Event]:
         """Events of the records the assembler closed beside the one a call returned."""
