@@ -24,6 +24,7 @@ read as the lines the container printed.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -62,6 +63,7 @@ class Assembler:
         self._read_second = -1
         self._read_iso = ""
         self._container: bool | None = None  # a container runtime's log file; None: no line read yet
+        self._runtime_times: deque[tuple[int, str]] = deque()  # (line offset, runtime's time) in such a file
         # event_id(host, file_id, offset) with the constant part hashed once
         key = f"{source.host}\x1f{source.file_id}\x1f".encode("utf-8", "surrogateescape")
         self._id_base = hashlib.blake2b(key, digest_size=16)
@@ -138,15 +140,25 @@ class Assembler:
                 out.append(self._event(rec, read_time))
         return out
 
-    @staticmethod
-    def _unwrapped(lines: list[Line]) -> list[Line]:
+    def _unwrapped(self, lines: list[Line]) -> list[Line]:
         """The lines of a container runtime's file, each its inner text (as it is where
-        it is no envelope)."""
+        it is no envelope); the runtime's times are kept for records without their own."""
+        times = self._runtime_times
         for line in lines:
             inner = unwrap(line.text)
             if inner is not None:
-                line.text = inner
+                line.text, time = inner
+                if time is not None:
+                    times.append((line.offset, time))
         return lines
+
+    def _runtime_time(self, offset: int) -> str | None:
+        """The runtime's time of the line at `offset`, forgetting those of earlier lines
+        (records leave in file order)."""
+        times = self._runtime_times
+        while times and times[0][0] < offset:
+            times.popleft()
+        return times[0][1] if times and times[0][0] == offset else None
 
     def _take_ready(self, read_time: str) -> list[Event]:
         """Events of the records the assembler closed beside the one a call returned."""
@@ -170,6 +182,10 @@ class Assembler:
         ev.id = h.hexdigest()  # == event_id(src.host, src.file_id, rec.offset)
         ev.host, ev.service, ev.file_path, ev.file_id = src.host, src.service, src.path, src.file_id
         ev.read_time = read_time  # _iso(now_ms), once per call of feed/poll/finish
+        if self._container:
+            runtime_time = self._runtime_time(rec.offset)
+            if ev.timestamp is None:
+                ev.timestamp = runtime_time
         if self._flags:
             for off in [o for o in self._flags if rec.offset <= o < rec.end_offset]:
                 for flag in self._flags.pop(off):

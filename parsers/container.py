@@ -12,14 +12,16 @@ and containerd / CRI-O (Kubernetes' `/var/log/containers/*.log`) as
 where `F` ends a line and `P` marks a piece of a line longer than the runtime's buffer
 (16 KiB), as does a Docker `log` without its final newline.
 
-`unwrap(text)` returns the application's line, or None when `text` is no envelope. The
+`unwrap(text)` returns the application's line and the runtime's time of it (ISO 8601,
+`Z` written `+00:00`), or None when `text` is no envelope. The
 assembler decides once per file, on the first line it reads, whether the file is one,
 and then reads every line's inner text as the line: layouts, multi-line records (an
 ERROR line and its trace printed as separate envelopes join again), SQL and timings,
 all as if the application had written the file itself; offsets stay the file's. A line
 of such a file that is no envelope (a truncated one) is read as it is. A piece of a long
 line is read as a line of its own: it continues the record before it, so its text is
-kept, with a line break where the runtime cut it.
+kept, with a line break where the runtime cut it. A record whose first line has no
+time of its own (a `print`) takes the runtime's.
 """
 
 from __future__ import annotations
@@ -28,21 +30,28 @@ import re
 
 import orjson
 
-_CRI = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF](?:$| )")
+_CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d) (?:stdout|stderr) [PF](?:$| )")
+_DOCKER_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)")
 _DOCKER_START = '{"log":'
 
 
-def unwrap(text: str) -> str | None:
-    """The line a container printed, from one line of a runtime's log file, or None."""
+def unwrap(text: str) -> tuple[str, str | None] | None:
+    """(the line a container printed, its time) from one line of a runtime's log file,
+    or None."""
     if text.startswith(_DOCKER_START):
         return _docker(text)
     m = _CRI.match(text)
     if m is None:
         return None
-    return text[m.end():]
+    return text[m.end():], _iso(m)
 
 
-def _docker(text: str) -> str | None:
+def _iso(m: re.Match[str]) -> str:
+    zone = m.group(2)
+    return m.group(1) + ("+00:00" if zone == "Z" else zone)
+
+
+def _docker(text: str) -> tuple[str, str | None] | None:
     try:
         obj = orjson.loads(text)
     except orjson.JSONDecodeError:
@@ -54,4 +63,8 @@ def _docker(text: str) -> str | None:
         return None
     if inner.endswith("\n"):
         inner = inner[:-1]
-    return inner[:-1] if inner.endswith("\r") else inner
+    if inner.endswith("\r"):
+        inner = inner[:-1]
+    time = obj.get("time")
+    m = _DOCKER_TIME.fullmatch(time) if isinstance(time, str) else None
+    return inner, None if m is None else _iso(m)

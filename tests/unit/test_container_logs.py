@@ -45,7 +45,7 @@ def events(text: str, cuts: list[int] = ()) -> tuple[bytes, list[Event]]:
 
 
 def meaning(evs: list[Event]) -> list[tuple]:
-    return [(e.kind, e.message, e.level, e.timestamp, e.logger, e.thread, e.error_type, e.root_cause_type,
+    return [(e.kind, e.message, e.level, e.logger, e.thread, e.error_type, e.root_cause_type,
              e.signature, e.duration_ns, e.sql_fingerprint, e.method_name, tuple(e.flags)) for e in evs]
 
 
@@ -78,9 +78,20 @@ def test_a_plain_file_is_not_unwrapped_by_a_later_line_that_looks_like_an_envelo
     assert evs[-1].message == "stdout F x"  # its own record (an ISO stamp), the envelope not taken off
 
 
+def test_a_record_without_a_time_of_its_own_takes_the_runtimes() -> None:
+    text = (cri("Traceback (most recent call last):") + "\n" + cri('  File "pay.py", line 3, in <module>') + "\n"
+            + cri("KeyError: 'order_no'") + "\n"
+            + "2026-12-02T07:00:05+08:00 stdout F 2026-12-02 07:00:05,001 INFO pay: 订单号 42 done\n")
+    _, evs = events(text)
+    assert [(e.kind, e.timestamp) for e in evs] == [("exception", "2026-12-02T07:00:00.123456789+00:00"),
+                                                    ("line", "2026-12-02T07:00:05.001+00:00")]  # its own time first
+
+
 def test_unwrap_reads_only_envelopes() -> None:
-    assert unwrap(docker("a line")) == "a line"
-    assert unwrap(cri("")) == "" and unwrap(cri("x", "stderr", "P")) == "x"
+    assert unwrap(docker("a line")) == ("a line", "2026-12-02T07:00:00.123456789+00:00")
+    assert unwrap(cri("")) == ("", "2026-12-02T07:00:00.123456789+00:00")
+    assert unwrap("2026-12-02T07:00:00+08:00 stderr P x") == ("x", "2026-12-02T07:00:00+08:00")
+    assert unwrap('{"log":"x\\n","stream":"stdout","time":"yesterday"}') == ("x", None)
     for text in ('{"log": 3, "stream": "stdout"}', '{"log":"no stream"}', '{"log":"broken', "plain",
                  "2026-12-02T07:00:00Z stdin F x", "2026-12-02 07:00:00 stdout F x"):
         assert unwrap(text) is None, text
@@ -99,6 +110,8 @@ def test_a_log_printed_through_a_runtime_gives_the_events_of_the_log_itself(whic
         lines.pop()
     wrapped = "".join(wrap(x) + "\n" for x in lines) + (wrap(last) if last else "")
     data, got = events(wrapped, cuts)
-    assert meaning(got) == meaning(events(text)[1])
+    plain = events(text)[1]
+    assert meaning(got) == meaning(plain)
+    assert [e.timestamp or TIME.replace("Z", "+00:00") for e in plain] == [e.timestamp for e in got]
     assert [e.offset for e in got][:1] == [0] and got[-1].end_offset == len(data)
     assert all(a.end_offset == b.offset for a, b in zip(got, got[1:]))  # every byte in exactly one event
