@@ -170,12 +170,25 @@ def input_of_rotated(path: str, inputs: tuple[TailInput, ...]) -> TailInput | No
     return found
 
 
+def directories_of(path: str) -> list[str]:
+    """Blocking: where rotations of `path` are made: its directory, and for a symbolic link
+    (Kubernetes' `/var/log/containers/*.log`) also its target's, where the kubelet renames
+    the target (`0.log` -> `0.log.20261202-070000`)."""
+    here = os.path.dirname(path)
+    if not os.path.islink(path):
+        return [here]
+    there = os.path.dirname(os.path.realpath(path))
+    return [here] if there == here else [here, there]
+
+
 def find_moved_while_away(wanted: list[tuple[str, int, int]]) -> dict[tuple[int, int], str]:
     """Blocking: for (last path, device, inode) of checkpointed files not found by the
-    globs, where each lives now in its last directory (rotated while we were down)."""
+    globs, where each lives now in its last directory, or its link target's (rotated
+    while we were down)."""
     by_dir: dict[str, set[tuple[int, int]]] = {}
     for path, device, inode in wanted:
-        by_dir.setdefault(os.path.dirname(path), set()).add((device, inode))
+        for directory in directories_of(path):
+            by_dir.setdefault(directory, set()).add((device, inode))
     found: dict[tuple[int, int], str] = {}
     for directory, keys in by_dir.items():
         inodes = {inode for _, inode in keys}

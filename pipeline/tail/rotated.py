@@ -19,6 +19,7 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass
 
+from pipeline.tail.discovery import directories_of
 from pipeline.tail.identity import FileIdentity, identify_fd
 from pipeline.tail.rotation_names import is_compressed, is_rotation_of
 
@@ -60,9 +61,11 @@ def find_rotations(since_by_live_path: dict[str, float],
     """Blocking: beside each live path, regular files named as its rotations (the caller tells
     the new ones, modified after its reference time, from older copies that still owe lines); (device, inode) pairs in `skip` (followed already) are left out. Also
     returns the paths that could not be examined, with their errno (for the caller to report)."""
-    by_dir: dict[str, list[str]] = {}
+    by_dir: dict[str, list[tuple[str, str]]] = {}  # directory -> (name rotations are named after, live path)
     for live in since_by_live_path:
-        by_dir.setdefault(os.path.dirname(live), []).append(live)
+        for directory in directories_of(live):
+            named = live if directory == os.path.dirname(live) else os.path.realpath(live)
+            by_dir.setdefault(directory, []).append((os.path.basename(named), live))
     found: list[RotatedFile] = []
     errors: dict[str, int] = {}
     for directory, lives in by_dir.items():
@@ -75,7 +78,7 @@ def find_rotations(since_by_live_path: dict[str, float],
             errors[directory] = exc.errno or 0
             continue
         for name in names:
-            live = next((p for p in lives if is_rotation_of(name, os.path.basename(p))), None)
+            live = next((p for base, p in lives if is_rotation_of(name, base)), None)
             if live is None:
                 continue
             path = os.path.join(directory, name)

@@ -1,0 +1,78 @@
+"""Followed paths that are symbolic links to the files (Kubernetes' `/var/log/containers/*.log`
+-> `/var/log/pods/NS_POD_UID/CONTAINER/0.log`): the kubelet rotates the target beside
+itself (`0.log` -> `0.log.20261202-070000`, a new `0.log`), where no glob and no link
+names it. Every line is still delivered once, while the tailer runs and across a stop."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pipeline.tail.checkpoints import CheckpointStore
+from tests.unit.tail_support import Collector, append, make_tailer
+from tests.unit.test_tail_rotation import collect_all, commit_all, lines
+
+
+def pod_log(tmp_path: Path, logs: Path) -> Path:
+    """`logs/pay_default_pay-7d9f.log` -> `pods/default_pay_uid/pay/0.log`, as the kubelet lays them out."""
+    target = tmp_path / "pods" / "default_pay_uid" / "pay" / "0.log"
+    target.parent.mkdir(parents=True)
+    target.touch()
+    os.symlink(target, logs / "pay_default_pay-7d9f.log")
+    return target
+
+
+def kubelet_rotates(target: Path, stamp: str) -> None:
+    os.rename(target, target.with_name(f"0.log.{stamp}"))
+    target.touch()
+
+
+async def test_a_link_target_rotated_while_the_tailer_runs_is_drained_and_the_new_one_read(tmp_path, logs) -> None:
+    target = pod_log(tmp_path, logs)
+    tailer = await make_tailer(tmp_path)
+    try:
+        append(target, lines(0, 5))
+        got = await collect_all(tailer, lines(0, 5))
+        append(target, lines(5, 5))
+        kubelet_rotates(target, "20261202-070000")
+        append(target, lines(10, 5))
+        await got.until(tailer, lambda: sorted(b"".join(got.data.values()).splitlines()) == sorted(
+            lines(0, 15).splitlines()))
+    finally:
+        await tailer.stop()
+
+
+async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
+    target = pod_log(tmp_path, logs)
+    tailer = await make_tailer(tmp_path)
+    append(target, lines(0, 5))
+    await commit_all(tailer, await collect_all(tailer, lines(0, 5)))
+    await tailer.stop()
+    time.sleep(0.05)  # mtimes after the checkpoint's last sight of the link
+    append(target, lines(5, 5))  # owed by the checkpointed generation, then rotated: found by its inode
+    kubelet_rotates(target, "20261202-070000")
+    append(target, lines(10, 5))  # a generation born and rotated while down: found by its name
+    kubelet_rotates(target, "20261202-070100")
+    append(target, lines(15, 5))
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    tailer = await make_tailer(tmp_path, store=store)
+    try:
+        got = Collector()
+        await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) >= 15)
+        assert sorted(b"".join(got.data.values()).splitlines()) == sorted(lines(5, 15).splitlines())
+        await commit_all(tailer, got)
+    finally:
+        await tailer.stop()
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    tailer = await make_tailer(tmp_path, store=store)
+    try:
+        with pytest.raises(TimeoutError):
+            await asyncio.wait_for(tailer.next_chunk(), 0.5)  # known now: not read again
+    finally:
+        await tailer.stop()
