@@ -121,9 +121,10 @@ def java_traces(lines: list[str]) -> list[dict]:
         body = lines[first:last + 1]
         outer = _outer_class(lines[first])
         root = outer
+        depth = len(lines[first]) - len(lines[first].lstrip())  # Tomcat 9 indents the whole trace
         for ln in body:
             m = CAUSE_RE.match(ln)
-            if m and not m.group(1) and m.group(2) == "Caused by":
+            if m and len(m.group(1)) <= depth and m.group(2) == "Caused by":
                 root = m.group(3)
         if lines[first].startswith("Exception in thread "):
             head = None  # the JVM's report of an uncaught exception: no record of a logger

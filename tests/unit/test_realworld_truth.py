@@ -104,6 +104,22 @@ def test_a_cause_without_frames_is_followed_by_the_next_cause_in_the_same_trace(
     assert t["root"] == "java.net.ConnectException"
 
 
+@pytest.mark.parametrize("indent", ["\t", " ", ""])
+def test_a_cause_as_indented_as_the_outer_line_is_the_root_but_a_suppressed_ones_cause_is_not(indent):
+    lines = ["25-May-2022 23:15:46.241 SEVERE [main] o.a.c.u.LifecycleBase.handleSubClassException Failed to init",
+             f"{indent}org.apache.catalina.LifecycleException: Protocol handler initialization failed",
+             f"{indent}\tat org.apache.catalina.connector.Connector.initInternal(Connector.java:1049)",
+             f"{indent}\tSuppressed: java.io.IOException: close failed",
+             f"{indent}\t\tat java.io.FileInputStream.close(FileInputStream.java:1)",
+             f"{indent}\tCaused by: java.lang.IllegalStateException: nested under the suppressed one",
+             f"{indent}Caused by: java.net.BindException: Address already in use",
+             f"{indent}\tat sun.nio.ch.Net.bind0(Native Method)",
+             "25-May-2022 23:15:46.300 INFO [main] o.a.c.s.Catalina.load Server initialization in [1275] milliseconds"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 8)
+    assert t["root"] == "java.net.BindException"
+
+
 def test_the_jvms_report_of_an_uncaught_exception_has_no_header():
     lines = ["Jun 16, 2017 3:44:10 PM org.apache.catalina.startup.Catalina start",
              "INFO: Server startup in 17030 ms",
