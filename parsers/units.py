@@ -5,8 +5,9 @@
 milliseconds to others, and a wrong guess is worse than no value. They are read only
 inside the compound forms where they are unambiguous (`COMPOUND`,
 `compound_duration_ns`): Go's `time.Duration` (`1h2m3.5s`, `2m30s`), ISO 8601 as
-Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`) and a clock
-(`00:01:02.500`, commons-lang's `StopWatch`).
+Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`), a clock
+(`00:01:02.500`, commons-lang's `StopWatch`) and Chinese parts (`1分2秒`, `2秒345毫秒`, Hutool's
+`DateUtil.formatBetween`).
 
 `NUMBER` and `UNIT` are regex source fragments that the timing parsers embed in
 their own patterns, then hand the two captured parts to `duration_ns()`, so every
@@ -57,14 +58,19 @@ _GO = r"(?:[0-9]{1,6}h(?:[0-9]{1,2}m)?|[0-9]{1,6}m(?=[0-9]))(?:[0-9]{1,2}(?:\.[0
 _ISO = r"PT(?=[0-9])(?:[0-9]{1,6}H)?(?:[0-9]{1,6}M)?(?:[0-9]{1,9}(?:\.[0-9]{1,9})?S)?"
 _CLOCK = r"[0-9]{1,3}:[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?"
 _END = r"(?![\w:%]|\.[0-9])"  # a sentence's full stop may follow, not more digits
-COMPOUND = rf"(?:{_ISO}|{_CLOCK}|{_GO}){_END}"
+# Chinese, as Hutool's `DateUtil.formatBetween` writes it (`1天2小时3分4秒5毫秒`, `2秒345毫秒`, `1分钟3秒`):
+# two parts or more (`5分` alone is five fen, an amount), then anything but a digit (Chinese text may follow).
+_CJK = (r"(?=[0-9]{1,6}(?:天|小时|分钟?|秒)[0-9])(?:[0-9]{1,6}天)?(?:[0-9]{1,6}小时)?(?:[0-9]{1,6}分钟?)?"
+        r"(?:[0-9]{1,6}秒)?(?:[0-9]{1,6}毫秒)?(?![0-9])")
+COMPOUND = rf"(?:(?:{_ISO}|{_CLOCK}|{_GO}){_END}|{_CJK})"
 GO_OR_ISO = rf"(?:{_ISO}|{_GO}){_END}"
 _COMPOUND_WHOLE = re.compile(COMPOUND)
 _GO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(h|ms|us|µs|ns|m|s)")
+_CJK_PARTS = re.compile(r"([0-9]+)(天|小时|分钟|分|毫秒|秒)")
 _ISO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)([HMS])")
 _PART_UNIT = {"h": "h", "m": "min", "H": "h", "M": "min", "S": "s", "s": "s", "ms": "ms", "us": "us", "µs": "µs",
-              "ns": "ns"}
-_BIG_NS = {"h": 3_600_000_000_000, "min": 60_000_000_000}
+              "ns": "ns", "天": "d", "小时": "h", "分钟": "min", "分": "min", "秒": "s", "毫秒": "ms"}
+_BIG_NS = {"d": 86_400_000_000_000, "h": 3_600_000_000_000, "min": 60_000_000_000}
 _DURATION = re.compile(rf"\s*({NUMBER})\s*({UNIT})?\s*", re.IGNORECASE)
 _DECIMAL = re.compile(r"\s*([+-]?[0-9]{1,30}(?:\.[0-9]{1,30})?)\s*")
 
@@ -94,6 +100,8 @@ def compound_duration_ns(text: str) -> int | None:
     if ":" in text:
         h, m, s = text.replace(",", ".").split(":")
         parts = [(h, "h"), (m, "min"), (s, "s")]
+    elif not text.isascii():
+        parts = [(num, _PART_UNIT[unit]) for num, unit in _CJK_PARTS.findall(text)]
     else:
         rx = _ISO_PART if text.startswith("PT") else _GO_PART
         parts = [(num, _PART_UNIT[unit]) for num, unit in rx.findall(text[2:] if text.startswith("PT") else text)]

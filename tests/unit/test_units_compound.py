@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.timing.free import find_timing
+from parsers.timing.free import MAX_TIMING_NS, find_timing
 from parsers.timing.in_sentence import find_in_timing
 from parsers.units import compound_duration_ns
 
@@ -60,3 +60,37 @@ def test_a_past_sentence_closing_with_a_compound_duration_is_a_timing(message, n
 @pytest.mark.parametrize("message", ["retry in 2m30s", "expires in 1h", "next run in PT5M"])
 def test_waits_in_compound_durations_are_not_timings(message):
     assert find_in_timing(message) is None
+
+
+def _cjk(d, h, m, s, ms, minute="分"):
+    """A duration as Hutool's `DateUtil.formatBetween` writes it: its non-zero parts, largest first."""
+    parts = [(d, "天"), (h, "小时"), (m, minute), (s, "秒"), (ms, "毫秒")]
+    return "".join(f"{n}{u}" for n, u in parts if n)
+
+
+@given(st.integers(0, 6), parts, st.sampled_from(["分", "分钟"]))
+def test_chinese_parts_of_a_duration_agree_with_its_go_form(d, p, minute):
+    h, m, s, ms = p
+    text = _cjk(d, h, m, s, ms, minute)
+    if sum(1 for n in (d, h, m, s, ms) if n) < 2:
+        assert text == "" or compound_duration_ns(text) is None  # one part alone is not a compound
+        return
+    ns = d * 86_400 * S + _ns(h, m, s, ms)
+    assert compound_duration_ns(text) == ns
+    found = find_timing(f"结算任务执行完毕，耗时：{text}")
+    assert (found and found[2]) == (ns if ns <= MAX_TIMING_NS else None)
+
+
+@pytest.mark.parametrize("message, ns", [
+    ("对账完成，耗时：2秒345毫秒", 2_345 * MS),
+    ("同步订单 耗时 1分2秒，共 35 条", 62 * S),
+    ("批量代付用时：1分钟3秒", 63 * S),
+    ("清算耗时1小时2分3秒完成", 3_723 * S),
+])
+def test_timing_words_read_chinese_compound_durations(message, ns):
+    assert find_timing(message)[2] == ns
+
+
+@pytest.mark.parametrize("message", ["cost 5分", "耗时5分钟", "cost=5分3角", "耗时 1分2"])
+def test_one_chinese_part_or_an_amount_in_fen_is_no_compound_duration(message):
+    assert find_timing(message) is None
