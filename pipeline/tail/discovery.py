@@ -13,6 +13,7 @@ import fnmatch
 import glob
 import os
 import stat as stat_modes
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pipeline.tail.rotation_names import live_names_of
@@ -60,6 +61,7 @@ class ScanResult:
     found: dict[str, PathStat] = field(default_factory=dict)
     errors: dict[str, int] = field(default_factory=dict)  # path -> errno (other than vanished)
     watch_dirs: set[str] = field(default_factory=set)
+    links: dict[str, str] = field(default_factory=dict)  # target -> path, for matched symbolic links
 
     def by_inode(self) -> dict[tuple[int, int], PathStat]:
         return {(item.device, item.inode): item for item in self.found.values()}
@@ -116,6 +118,10 @@ def _stat_into(result: ScanResult, path: str, tail_input: TailInput) -> None:
         return
     result.found[path] = PathStat(path, tail_input, st.st_dev, st.st_ino, st.st_size)
     result.watch_dirs.add(os.path.dirname(path))
+    if os.path.islink(path):  # its target is written, renamed and made again in the target's folder
+        target = os.path.realpath(path)
+        result.links[target] = path
+        result.watch_dirs.add(os.path.dirname(target))
 
 
 def stat_files(paths: list[str]) -> dict[str, tuple[int, int, int]]:
@@ -179,6 +185,11 @@ def directories_of(path: str) -> list[str]:
         return [here]
     there = os.path.dirname(os.path.realpath(path))
     return [here] if there == here else [here, there]
+
+
+def link_targets(paths: Iterable[str]) -> dict[str, str]:
+    """Blocking: the target of each of `paths` that is a symbolic link now."""
+    return {path: os.path.realpath(path) for path in paths if os.path.islink(path)}
 
 
 def find_moved_while_away(wanted: list[tuple[str, int, int]]) -> dict[tuple[int, int], str]:

@@ -63,6 +63,7 @@ class Watch:
         # a glob between full scans finds what no directory event reports: matches in new
         # sub-directories of a wildcard pattern, or under a directory not (yet) watched
         self._glob_between_scans = True
+        self._links: dict[str, str] = {}  # target -> followed symbolic link, from the last full scan
 
     @property
     def using_inotify(self) -> bool:
@@ -157,11 +158,12 @@ class Watch:
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
         for directory, name, mask, cookie in batch:
+            path = os.path.join(directory, name)
+            path = self._links.get(path, path)  # a followed link's target: the event is the link's
             if name:
-                path = os.path.join(directory, name)
                 self._born_unseen.note(path, mask, path in tailer.by_path, tailer.inputs)
             if mask & (IN_MOVED_FROM | IN_MOVED_TO) and cookie:
-                if self._renames.note(os.path.join(directory, name), mask, cookie):
+                if self._renames.note(path, mask, cookie):
                     self._rescan.set()
             if mask & IN_Q_OVERFLOW:
                 tailer.metrics.inc("tail_inotify_overflows")
@@ -170,7 +172,7 @@ class Watch:
                     tailer.mark_ready(f)
                 continue
             if mask & (IN_MODIFY | IN_CLOSE_WRITE):
-                f = tailer.by_path.get(os.path.join(directory, name))
+                f = tailer.by_path.get(path)
                 if f is not None:
                     tailer.mark_ready(f)
                     if f.state is FileState.PENDING:
@@ -227,6 +229,7 @@ class Watch:
                 tailer.checkpoints.note_path(path)  # seen from now on, even if stopped before a full line
             changed = True
         self._born_unseen.seen(scan.found)
+        self._links = scan.links
         self._report_errors(scan)
         self._update_watches(scan)
         tailer.metrics.set("tail_files_followed", len(tailer.files))
