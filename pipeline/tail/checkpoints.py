@@ -18,7 +18,7 @@ import asyncio
 import os
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.checkpoint_file import Checkpoint, encode_checkpoints, read_checkpoint_file, write_checkpoints
@@ -96,8 +96,8 @@ class CheckpointStore:
             else:
                 entry.drained_at = drained_at
 
-    def find_copy_source(self, identity: FileIdentity, path: str,
-                         size_bytes: int | None = None) -> Checkpoint | None:
+    def find_copy_source(self, identity: FileIdentity, path: str, size_bytes: int | None = None,
+                         targets: Mapping[str, str] | None = None) -> Checkpoint | None:
         """The file that the file at `path` is a rotated copy of (copytruncate), if any: an
         entry of another inode on the same device with the same first line, whose name the
         copy's name extends the way rotation names copies (`app.log` -> `app.log.1`,
@@ -107,7 +107,9 @@ class CheckpointStore:
 
         Should several files have started with the same line under that name, the one adopted
         before wins, else, with `size_bytes` (a copy found after the fact), one that was read
-        at least that far (the copy owes nothing), else the one seen last."""
+        at least that far (the copy owes nothing), else the one seen last. `targets` (a
+        checkpointed path that is a symbolic link -> its target) names rotations after the
+        target too: the kubelet rotates `0.log` behind `/var/log/containers/*.log`."""
         name = os.path.basename(path)
         candidates: list[Checkpoint] = []
         for entry in self._entries.values():
@@ -118,8 +120,9 @@ class CheckpointStore:
                 continue  # read to its end after a rename or deletion: a copy of it owes nothing
             if entry.copy_inode == identity.inode:
                 return entry  # adopted before (a restart, or the copy renamed since)
-            known_name = os.path.basename(entry.path)
-            if _rotated_name_of(name, known_name) or same_live_file(name, known_name):
+            known = [entry.path] if targets is None or entry.path not in targets else [entry.path, targets[entry.path]]
+            if any(_rotated_name_of(name, os.path.basename(k)) or same_live_file(name, os.path.basename(k))
+                   for k in known):
                 candidates.append(entry)
         if size_bytes is not None:
             covered = [entry for entry in candidates if entry.offset >= size_bytes]

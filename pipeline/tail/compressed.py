@@ -29,7 +29,7 @@ import zlib
 from pathlib import Path
 
 from pipeline.tail.checkpoints import Checkpoint
-from pipeline.tail.discovery import input_of_rotated
+from pipeline.tail.discovery import input_of_rotated, link_targets
 from pipeline.tail.followed import Followed
 from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of
 from pipeline.tail.rotated import RotatedFile
@@ -74,7 +74,8 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile],
     root = Path(tailer.checkpoints.path).parent / UNPACKED_DIR
     owed = _owed_entries(tailer)
     left: list[RotatedFile] = []
-    owed_dirs = {os.path.dirname(entry.path) for entry in owed}
+    targets = await asyncio.to_thread(link_targets, {entry.path for entry in owed})
+    owed_dirs = {os.path.dirname(p) for entry in owed for p in (entry.path, targets.get(entry.path, entry.path))}
     since = since or {}
     for item in items:
         new = item.mtime_s > since.get(item.live_path, float("inf"))
@@ -93,7 +94,7 @@ async def unpack_owed(tailer: TailerState, items: list[RotatedFile],
             own = FileIdentity(item.device, item.inode, 0, fingerprint)
             entry = tailer.checkpoints.get(own.key)  # read before as a generation of its own
             if entry is None:  # the file it is a rotation of (same device, first line and rotation name)
-                entry = tailer.checkpoints.find_copy_source(own, item.path)
+                entry = tailer.checkpoints.find_copy_source(own, item.path, targets=targets)
             if entry is None and new:
                 if _first_line_known(tailer, own):
                     continue  # a generation read (or being read) before it was compressed

@@ -6,6 +6,8 @@ names it. Every line is still delivered once, while the tailer runs and across a
 from __future__ import annotations
 
 import asyncio
+import gzip
+import shutil
 import os
 import time
 from pathlib import Path
@@ -74,5 +76,35 @@ async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_
     try:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(tailer.next_chunk(), 0.5)  # known now: not read again
+    finally:
+        await tailer.stop()
+
+
+def compress(path: Path) -> None:
+    with open(path, "rb") as src, gzip.open(path.with_name(path.name + ".gz"), "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    path.unlink()
+
+
+async def test_link_targets_rotated_and_compressed_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
+    target = pod_log(tmp_path, logs)
+    tailer = await make_tailer(tmp_path)
+    append(target, lines(0, 5))
+    await commit_all(tailer, await collect_all(tailer, lines(0, 5)))
+    await tailer.stop()
+    time.sleep(0.05)
+    append(target, lines(5, 5))  # owed by the checkpointed generation, which is then rotated and compressed
+    kubelet_rotates(target, "20261202-070000")
+    append(target, lines(10, 5))
+    kubelet_rotates(target, "20261202-070100")
+    compress(target.with_name("0.log.20261202-070000"))
+    append(target, lines(15, 5))
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    tailer = await make_tailer(tmp_path, store=store)
+    try:
+        got = Collector()
+        await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) >= 15)
+        assert sorted(b"".join(got.data.values()).splitlines()) == sorted(lines(5, 15).splitlines())
     finally:
         await tailer.stop()
