@@ -24,6 +24,20 @@ def print_segment(seg, took_s: float) -> None:
         print(f"    faults: {seg.notes or '-'}; counters: {counters}", flush=True)
     for ex in v.examples:
         print(f"    {ex}", flush=True)
+    if v.lost_records:
+        print(f"    records with lost lines: {ranges(sorted(v.lost_records))}", flush=True)
+
+
+def ranges(numbers: list[int]) -> str:
+    """`1, 2, 3, 7` as `1-3, 7`."""
+    out: list[str] = []
+    for n in numbers:
+        if out and n == last + 1:
+            out[-1] = f"{out[-1].split('-')[0]}-{n}"
+        else:
+            out.append(str(n))
+        last = n
+    return ", ".join(out)
 
 
 def print_totals(segments) -> int:
