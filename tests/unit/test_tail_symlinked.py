@@ -108,3 +108,21 @@ async def test_link_targets_rotated_and_compressed_while_the_tailer_was_down_are
         assert sorted(b"".join(got.data.values()).splitlines()) == sorted(lines(5, 15).splitlines())
     finally:
         await tailer.stop()
+
+
+async def test_writes_and_rotations_behind_a_link_are_noticed_at_once_not_at_the_full_scan(tmp_path, logs) -> None:
+    target = pod_log(tmp_path, logs)
+    append(target, lines(0, 1))
+    tailer = await make_tailer(tmp_path)
+    try:
+        assert tailer.using_inotify
+        got = await collect_all(tailer, lines(0, 1))
+        await asyncio.sleep(0.5)  # settled: the next full scan is 10 s away
+        for batch in range(1, 4):
+            append(target, lines(batch * 10, 5))
+            kubelet_rotates(target, f"20261202-07000{batch}")
+            append(target, lines(batch * 10 + 5, 5))
+            await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) == 1 + batch * 10,
+                            timeout_s=2.0)
+    finally:
+        await tailer.stop()
