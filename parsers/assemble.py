@@ -14,6 +14,12 @@ a checkpoint) sees the same records at the same offsets, so each event gets the 
 deterministic `event.id`; events re-emitted before the old position are duplicates by
 id, which the index stores once.
 
+Events leave in file order. From a MyBatis Preparing record whose statement has no
+outcome yet on, events wait (`parsers/sql/open_statements.py`): at most until the
+statement closes or is abandoned, `max_event_bytes` of later records, or
+`flush_after_ms` on the read clock (then it leaves unchanged); `finish` abandons what
+is still open.
+
 With the format `auto` (the default), each line's layout is recognised on its own
 (`prefix.auto`): files mix layouts, and no line waits for a detection. A time without a
 date takes the date from `Source.date_hint` (the caller's: a date in the file name, else
@@ -60,6 +66,9 @@ class Assembler:
                       else compile_format(options.format, options.timezone))
         self.prefix = prefix
         self._flags: dict[int, tuple[str, ...]] = {}  # line offset -> flags, for lines with flags
+        self._held: deque[tuple[Event, int]] = deque()  # (event, now_ms) from the oldest open statement on
+        self._hold_bytes = options.bounds.max_event_bytes
+        self._hold_ms = options.bounds.flush_after_ms
         self._read_second = -1
         self._read_iso = ""
         self._container: bool | None = None  # a container runtime's log file; None: no line read yet
@@ -76,12 +85,16 @@ class Assembler:
         if offset is None:
             offset = self.splitter.next_offset
         join = self.classifier.pending_join_offset(offset)  # a MyBatis statement still open
-        return offset if join is None or join > offset else join
+        if join is not None and join < offset:
+            offset = join
+        if self._held and self._held[0][0].offset < offset:  # type: ignore[operator]
+            offset = self._held[0][0].offset  # type: ignore[assignment]
+        return offset
 
     @property
     def holds_records(self) -> bool:
         """A record waits for its end (or its idle flush): `poll` may have something to emit."""
-        return self.multiline.pending_offset is not None or bool(self.multiline.ready)
+        return self.multiline.pending_offset is not None or bool(self.multiline.ready) or bool(self._held)
 
     @property
     def next_offset(self) -> int:
@@ -98,17 +111,24 @@ class Assembler:
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
+            open_statements = self.classifier.open_statements
             for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms,
                                                  prefix.indented_continue):
-                out.append(self._event(rec, read_time))
+                ev = self._event(rec, read_time)
+                if self._held or open_statements:
+                    self._hold(ev, now_ms, out)
+                else:
+                    out.append(ev)
         return out
 
     def poll(self, now_ms: int) -> list[Event]:
         out: list[Event] = []
         rec = self.multiline.poll(now_ms)
-        out += self._take_ready(self._iso(now_ms))
+        self._emit(self._take_ready(self._iso(now_ms)), now_ms, out)
         if rec is not None:
-            out.append(self._event(rec, self._iso(now_ms)))
+            self._emit([self._event(rec, self._iso(now_ms))], now_ms, out)
+        if self._held:
+            self._release(now_ms, out)
         return out
 
     def finish(self, now_ms: int) -> list[Event]:
@@ -119,10 +139,38 @@ class Assembler:
             lines = self._unwrapped(lines)
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
-        out += self._take_ready(self._iso(now_ms))
+        self._emit(self._take_ready(self._iso(now_ms)), now_ms, out)
         if rec is not None:
-            out.append(self._event(rec, self._iso(now_ms)))
+            self._emit([self._event(rec, self._iso(now_ms))], now_ms, out)
+        self.classifier.open_statements.end()  # no outcome will come now
+        self._release(now_ms, out)
         return out
+
+    # -- events held behind an open MyBatis statement ------------------------------------
+    def _emit(self, events: list[Event], now_ms: int, out: list[Event]) -> None:
+        if self._held or self.classifier.open_statements:
+            for ev in events:
+                self._hold(ev, now_ms, out)
+        else:
+            out += events
+
+    def _hold(self, ev: Event, now_ms: int, out: list[Event]) -> None:
+        self._held.append((ev, now_ms))
+        self._release(now_ms, out, ev.end_offset)
+
+    def _release(self, now_ms: int, out: list[Event], position: int | None = None) -> None:
+        """Events from the front up to the first Preparing still open; one held past the
+        bounds leaves unchanged."""
+        held, open_statements = self._held, self.classifier.open_statements
+        events = open_statements.events
+        while held:
+            ev, since_ms = held[0]
+            if ev.offset in events:
+                if now_ms - since_ms < self._hold_ms and (
+                        position is None or position - ev.offset <= self._hold_bytes):  # type: ignore[operator]
+                    return
+                open_statements.let_go(ev)
+            out.append(held.popleft()[0])
 
     # ---------------------------------------------------------------------------------
     def _push(self, lines: list[Line], now_ms: int) -> list[Event]:
@@ -135,9 +183,9 @@ class Assembler:
                 self._flags[line.offset] = line.flags
             rec = push(line.text, parse(line.text), line.offset, line.end_offset, now_ms)
             if self.multiline.ready:
-                out += self._take_ready(read_time)
+                self._emit(self._take_ready(read_time), now_ms, out)
             if rec is not None:
-                out.append(self._event(rec, read_time))
+                self._emit([self._event(rec, read_time)], now_ms, out)
         return out
 
     def _unwrapped(self, lines: list[Line]) -> list[Line]:

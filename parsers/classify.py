@@ -23,6 +23,7 @@ from parsers.prescreen import may_apply, screen_words
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
+from parsers.sql.open_statements import OpenStatements
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
 from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
@@ -42,6 +43,10 @@ _JUL_LEVEL = re.compile(r"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST|严重|�
                         re.DOTALL)
 _JUL_LEVELS = {"WARNING": "WARN", "严重": "SEVERE", "警告": "WARN", "信息": "INFO", "配置": "CONFIG", "详细": "FINE",
                "较详细": "FINER", "非常详细": "FINEST"}  # a JVM in a Chinese locale names them in Chinese
+
+
+# a record at these levels (or with a trace) on a thread ends the thread's open MyBatis statement
+_FAILURE_LEVELS = frozenset({"ERROR", "FATAL", "SEVERE", "CRITICAL"})
 
 
 def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
@@ -99,6 +104,7 @@ class Classifier(StructuredKinds):
         self.methods = MethodTimingParser(options.methods)
         self.masker = Masker(options.masking)
         self.mybatis = MybatisJoiner()
+        self.open_statements = OpenStatements(self.mybatis, self.masker, MAX_SAMPLE_CHARS)
         # thread -> offset of its MyBatis Preparing line still waiting for `<==`, oldest first
         self._joins: OrderedDict[str, int] = OrderedDict()
         self._join_window_bytes = options.bounds.max_event_bytes
@@ -133,6 +139,8 @@ class Classifier(StructuredKinds):
                 self._single_line(ev, first, rec)
             self._mask(ev)
             self._trace_ids(ev)
+            if self.open_statements and ev.level in _FAILURE_LEVELS and ev.thread:
+                self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
             return ev
         if rec.continuation and ev.level is None and first is not None and first.format == "auto":
             self._jul_second_line(ev, rec)
@@ -143,6 +151,8 @@ class Classifier(StructuredKinds):
             self._single_line(ev, first, rec)
         self._mask(ev)
         self._trace_ids(ev)
+        if self.open_statements and ev.thread and (ev.kind == "exception" or ev.level in _FAILURE_LEVELS):
+            self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
         return ev
 
     @staticmethod
@@ -201,15 +211,21 @@ class Classifier(StructuredKinds):
             ts_ms = _epoch_ms(ev.timestamp)
             if ts_ms is None and first is not None and first.raw_time:  # a time without a date
                 ts_ms = time_of_day_ms(first.raw_time)
-            got = self.mybatis.feed(ev.thread, msg, ts_ms, ev.logger)
+            joiner, open_statements = self.mybatis, self.open_statements
+            got = joiner.feed(ev.thread, msg, ts_ms, ev.logger, ev)
             if got is not None:
                 self._track_join(ev, got)
                 if isinstance(got, SqlTiming):
                     self._sql(ev, got)
                     if got.statement is None:
                         ev.flags.append("mybatis_unjoined")
+                    open_statements.closed()
                 elif got is CONSUMED:
                     ev.flags.append("mybatis_part")
+                    if joiner.is_open(ev):
+                        open_statements.opened(ev)
+                if joiner.abandoned:
+                    open_statements.settle()
                 return
         if self.tables is not None:
             row = self.tables.parse(msg)  # None unless a spec's mark is in the message

@@ -23,6 +23,14 @@ cached for the session) is logged as `==> Parameters:` alone: it joins the last
 statement prepared by the same thread and logger (the mapper method), timed from the
 Parameters record. Without a known logger nothing is guessed.
 
+A statement that never gets its `<==` line (the mapper threw, the connection failed)
+is abandoned when its thread prepares the next statement (at the same nesting depth), when
+the caller says so (`abandon`, `abandon_all`: an exception on the thread, the end of the
+file), or when it is forgotten (eviction). Statements whose Preparing record the caller
+tagged (`feed(..., tag=)`) are then listed in `abandoned` with their tag, for the caller
+to report as statements with no outcome. Nested selects (`====>  Preparing:`,
+`<====      Total:`) join apart from the statement they run inside.
+
 The joiner is pure in the sense the parsers need: no clock, no IO; its only state
 is what it was fed.
 """
@@ -32,10 +40,11 @@ from __future__ import annotations
 import enum
 import re
 from collections import OrderedDict
+from typing import NamedTuple
 
 from parsers.sql.timing import SqlTiming
 
-_MARKER = re.compile(r"(?:==>|<==)[ \t]*(?:Preparing|Parameters|Total|Updates|Columns|Row)[ \t]*:")
+_MARKER = re.compile(r"(?:(={2,})>|<(={2,}))[ \t]*(?:Preparing|Parameters|Total|Updates|Columns|Row)[ \t]*:")
 _PREPARING = re.compile(r"==>\s*Preparing:\s?(?P<sql>.*)", re.DOTALL)
 _PARAMETERS = re.compile(r"==>\s*Parameters:\s?(?P<params>.*)", re.DOTALL)
 _CLOSE = re.compile(r"<==\s*(?P<what>Total|Updates):\s*(?P<rows>-?[0-9]{1,18})\s*$")
@@ -113,37 +122,54 @@ def substitute_params(statement: str, params: str) -> str:
     return "".join(out)
 
 
+class Abandoned(NamedTuple):
+    """A tagged statement that got no `<==` record: the prepared SQL, with its parameters
+    written in when its Parameters record was seen."""
+
+    tag: object
+    statement: str
+    params: str | None
+
+
 class MybatisJoiner:
     """Joins MyBatis Preparing / Parameters / `<==` records per thread."""
 
-    __slots__ = ("max_threads", "_pending", "_prepared", "last_key")
+    __slots__ = ("max_threads", "_pending", "_prepared", "last_key", "abandoned", "closed_tag")
 
     def __init__(self, max_threads: int = 1024) -> None:
         self.max_threads = max(1, max_threads)
-        # thread -> [prepared statement, parameters or None, ts_ms of Preparing or None]
+        # thread -> [prepared statement, parameters or None, ts_ms of Preparing or None, caller's tag]
         self._pending: OrderedDict[str, list] = OrderedDict()
         # (thread, logger) -> the statement it prepared last: what a lone Parameters record runs again
         self._prepared: OrderedDict[tuple[str, str], str] = OrderedDict()
         self.last_key = ""  # the join key of the record fed last
+        self.abandoned: list[Abandoned] = []  # tagged statements given up since the caller last cleared it
+        self.closed_tag: object = None  # the tag of the statement the last `<==` record closed
 
     def __len__(self) -> int:
         return len(self._pending)
 
     def feed(self, thread: str | None, message: str, ts_ms: int | None,
-             logger: str | None = None) -> SqlTiming | Consumed | None:
+             logger: str | None = None, tag: object = None) -> SqlTiming | Consumed | None:
         """None: not a MyBatis record. CONSUMED: remembered (Preparing, Parameters,
         or a TRACE `Columns`/`Row` line). SqlTiming: a `<==` record closed a
         statement; its `statement` is None when no Preparing was seen on `thread`.
         `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
         text before the marker. `logger`: the record's logger, if known (a reused
-        statement is found by thread and logger)."""
+        statement is found by thread and logger). `tag`: the caller's handle on a Preparing
+        record, handed back in `abandoned` if the statement gets no `<==` record."""
         if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
             return None
-        text, before = message[mark.start():], message[:mark.start()]
+        start, before = mark.start(), message[:mark.start()]
+        opens = mark.group(1)
+        equals = opens or mark.group(2)
+        text = ("==>" + message[start + len(equals) + 1:]) if opens else ("<==" + message[start + 1 + len(equals):])
         if thread:
             key = thread
         else:
             key = _UNKNOWN + " ".join(_DATE_TIME.sub(" ", before).split())
+        if len(equals) > 2:
+            key += f"\x01{len(equals)}"  # a nested select: its own statement within the thread's
         if ts_ms is None and before:
             ts_ms = time_of_day_ms(before)
         self.last_key = key
@@ -151,14 +177,17 @@ class MybatisJoiner:
             if (m := _PREPARING.match(text)) is not None:
                 # as logged, trailing space included: pt-fingerprint keeps it
                 sql = m.group("sql").lstrip().rstrip("\r\n")
-                self._remember(key, [sql, None, ts_ms])
+                old = self._pending.get(key)
+                if old is not None:
+                    self._give_up(old)  # the thread went on to its next statement: no outcome came
+                self._remember(key, [sql, None, ts_ms, tag])
                 if thread and logger:
                     self._note_prepared((thread, logger), sql)
                 return CONSUMED
             if (m := _PARAMETERS.match(text)) is not None:
                 entry = self._entry(key)
                 if entry is None and thread and logger and (sql := self._prepared.get((thread, logger))) is not None:
-                    entry = [sql, None, ts_ms]  # a prepared statement run again
+                    entry = [sql, None, ts_ms, None]  # a prepared statement run again
                     self._remember(key, entry)
                 if entry is not None:
                     entry[1] = m.group("params").strip()
@@ -187,7 +216,45 @@ class MybatisJoiner:
         pending[key] = entry
         pending.move_to_end(key)
         while len(pending) > self.max_threads:
-            pending.popitem(last=False)
+            self._give_up(pending.popitem(last=False)[1])
+
+    def abandon(self, key: str) -> None:
+        """Give up the open statement of `key` (a thread, or a record's `last_key`), if any."""
+        entry = self._pending.pop(key, None)
+        if entry is not None:
+            self._give_up(entry)
+
+    def abandon_all(self) -> None:
+        """Give up every open statement (the input ended)."""
+        for entry in self._pending.values():
+            self._give_up(entry)
+        self._pending.clear()
+
+    def abandon_tagged(self, tag: object) -> None:
+        """Give up the open statement tagged `tag`, if it is still open."""
+        for key, entry in self._pending.items():
+            if entry[3] is tag:
+                self.abandon(key)
+                return
+
+    def is_open(self, tag: object) -> bool:
+        """True if the record fed last opened a statement tagged `tag` (a Preparing record)."""
+        entry = self._pending.get(self.last_key)
+        return entry is not None and entry[3] is tag
+
+    def untag(self, tag: object) -> None:
+        """Forget the tag of the open statement tagged `tag`: it stays open (a `<==` record
+        still closes it), but is no longer reported when abandoned."""
+        for entry in self._pending.values():
+            if entry[3] is tag:
+                entry[3] = None
+                return
+
+    def _give_up(self, entry: list) -> None:
+        statement, params, _, tag = entry
+        if tag is not None:
+            self.abandoned.append(Abandoned(tag, substitute_params(statement, params) if params else statement,
+                                            params))
 
     def _note_prepared(self, key: tuple[str, str], sql: str) -> None:
         prepared = self._prepared
@@ -201,7 +268,7 @@ class MybatisJoiner:
         if entry is None:
             return SqlTiming(None, None, None, rows, source="mybatis")
         del self._pending[self.last_key]
-        statement, params, started_ms = entry
+        statement, params, started_ms, self.closed_tag = entry
         duration = None
         if ts_ms is not None and started_ms is not None and (ms := elapsed_ms(started_ms, ts_ms)) is not None:
             duration = ms * 1_000_000

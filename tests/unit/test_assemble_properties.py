@@ -68,10 +68,11 @@ def test_resume_offset_stays_at_an_open_mybatis_statement_so_a_restart_joins_it(
     data = (DATA / "mybatis-three-lines-join-into-one-sql-event.log").read_bytes()
     after_close = data.index(b"2026-11-26 10:00:00.052")
     asm = Assembler(OPTIONS, SOURCE, 0)
-    emitted = asm.feed(data[:after_close], 0, NOW_MS)  # Preparing and Parameters out, `<==` pending
-    assert [ev.flags for ev in emitted] == [["mybatis_part"], ["mybatis_part"]]
+    emitted = asm.feed(data[:after_close], 0, NOW_MS)  # Preparing and Parameters held until the outcome
+    assert emitted == [] and asm.holds_records
     assert asm.resume_offset == 0  # not past the Preparing line: a restart must see it again
-    (closed, _) = asm.feed(data[after_close:], after_close, NOW_MS) + asm.finish(NOW_MS)
+    (*parts, closed, _) = asm.feed(data[after_close:], after_close, NOW_MS) + asm.finish(NOW_MS)
+    assert [ev.flags for ev in parts] == [["mybatis_part"], ["mybatis_part"]]
     assert closed.sql_statement.startswith("UPDATE t_order SET status = 'CLOSED'")
     assert asm.resume_offset == len(data)
 
