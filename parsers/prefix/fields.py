@@ -40,8 +40,9 @@ _TOKEN = re.compile(
     r"|\|(?P<k_pipe>)"
     r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
     r")")
-# [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)]
-_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+))?")
+# [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
+# when the location is not known)
+_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
@@ -89,7 +90,7 @@ def _bracket(f: Fields, content: str) -> bool:
         m = _BR_LOGGER.fullmatch(inner)
         if m is not None:
             f.logger = m.group("name")
-            if m.group("line"):
+            if m.group("line") and m.group("line") != "?":
                 f.extra = {"line": m.group("line")}
             elif m.group("src"):
                 f.extra = {"source": m.group("src")}

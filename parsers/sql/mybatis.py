@@ -167,7 +167,8 @@ class MybatisJoiner:
         if thread:
             key = thread
         else:
-            key = _UNKNOWN + " ".join(_DATE_TIME.sub(" ", before).split())
+            # no thread: the logger (the mapper method) and the text before the marker tell statements apart
+            key = _UNKNOWN + (logger or "") + " " + " ".join(_DATE_TIME.sub(" ", before).split())
         if len(equals) > 2:
             key += f"\x01{len(equals)}"  # a nested select: its own statement within the thread's
         if ts_ms is None and before:
@@ -201,12 +202,14 @@ class MybatisJoiner:
 
     def _entry(self, key: str) -> list | None:
         """The open statement of `key`; for a record of unknown thread whose text matches
-        no open statement, the latest open statement of unknown thread (join in order)."""
+        no open statement, the latest open statement of unknown thread and the same logger
+        (join in order)."""
         pending = self._pending
         entry = pending.get(key)
         if entry is None and key.startswith(_UNKNOWN):
+            same_logger = key[:key.find(" ") + 1]
             for other in reversed(pending):
-                if other.startswith(_UNKNOWN):
+                if other.startswith(same_logger):
                     self.last_key = other
                     return pending[other]
         return entry

@@ -106,3 +106,18 @@ def test_a_lone_parameters_record_joins_nothing_without_its_logger_or_on_another
     assert j.feed("exec-1", "<==      Total: 1", 1003, "c.f.B.run").statement is None
     j.feed("exec-1", "==> Parameters: 7(Integer)", 1004, None)  # logger unknown: no guess
     assert j.feed("exec-1", "<==      Total: 1", 1005, None).statement is None
+
+
+def test_without_a_thread_the_logger_keeps_two_mapper_methods_apart():
+    j = MybatisJoiner()
+    j.feed(None, "==>  Preparing: SELECT * FROM role WHERE user = ?", None, "c.f.RoleMapper.byUser")
+    j.feed(None, "==>  Preparing: SELECT * FROM user WHERE name = ?", None, "c.f.UserMapper.byName")
+    j.feed(None, "==> Parameters: ann(String)", None, "c.f.RoleMapper.byUser")
+    j.feed(None, "==> Parameters: bob(String)", None, "c.f.UserMapper.byName")
+    roles = j.feed(None, "<==      Total: 2", None, "c.f.RoleMapper.byUser")
+    users = j.feed(None, "<==      Total: 1", None, "c.f.UserMapper.byName")
+    assert roles.statement == "SELECT * FROM role WHERE user = 'ann'" and roles.rows == 2
+    assert users.statement == "SELECT * FROM user WHERE name = 'bob'" and users.rows == 1
+    j.feed(None, "==>  Preparing: DELETE FROM role WHERE id = 1", None, "c.f.RoleMapper.delete")
+    assert j.feed(None, "<==    Updates: 0", None, "c.f.OtherMapper.x").statement is None  # never another logger's
+    assert len(j) == 1

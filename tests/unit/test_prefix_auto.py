@@ -68,6 +68,9 @@ CASES = [
     ("2019-01-02 03:04:05 Settlement - done", "2019-01-02T03:04:05+08:00", None, None, None, "Settlement - done"),
     ("2019-01-02 03:04:05 INFO - Connection - lost", "2019-01-02T03:04:05+08:00", "INFO", None, None,
      "Connection - lost"),
+    # log4j `[%c:%L]` with no location information: `?` for the line, the bracket is the logger, not the thread
+    ("[2020-12-22 00:03:19] [DEBUG] [c.f.dao.UserMapper.findByName:?] -- ==>  Preparing: SELECT 1",
+     "2020-12-22T00:03:19+08:00", "DEBUG", None, "c.f.dao.UserMapper.findByName", "==>  Preparing: SELECT 1"),
 ]
 
 
