@@ -41,6 +41,8 @@ CLASS_IN_TEXT_RE = re.compile(r"\b((?:[a-z_$][\w$]*\.)+[A-Z][\w$]*(?:Exception|E
 
 # Python
 TB_RE = re.compile(r"^\s*Traceback \(most recent call last\):\s*$")
+# a message that ends with traceback.format_exc(): "... error:Traceback (most recent call last):"
+TB_TAIL_RE = re.compile(r"\S.*Traceback \(most recent call last\):\s*$")
 CHAIN_RE = re.compile(r"^(During handling of the above exception, another exception occurred:"
                       r"|The above exception was the direct cause of the following exception:)\s*$")
 PY_EXC_RE = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?::\s?.*)?$")
@@ -149,7 +151,8 @@ def python_traces(lines: list[str]) -> list[dict]:
     out: list[dict] = []
     i, n = 0, len(lines)
     while i < n:
-        if not TB_RE.match(lines[i]):
+        own_line = not TB_RE.match(lines[i]) and is_header(lines[i]) and TB_TAIL_RE.match(lines[i])
+        if not TB_RE.match(lines[i]) and not own_line:
             i += 1
             continue
         first, classes, k = i, [], i
@@ -178,7 +181,7 @@ def python_traces(lines: list[str]) -> list[dict]:
                     k = c
                     continue
             break
-        head = _header_of(lines, first, -1)
+        head = first if own_line else _header_of(lines, first, -1)
         out.append({"language": "python", "header_line": None if head is None else head + 1,
                     "first_line": first + 1, "last_line": last + 1,
                     "outer": classes[-1] if classes else None, "root": classes[0] if classes else None})

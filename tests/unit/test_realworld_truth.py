@@ -144,6 +144,21 @@ def test_python_chain_is_one_trace_whose_root_is_the_first_printed_exception():
     assert t["root"] == "AttributeError"
 
 
+def test_a_message_ending_with_format_exc_starts_the_trace_on_its_own_record_line():
+    lines = """\
+2023-03-28 16:41:23,020 "tasks:setUp:44" [INFO]- calling the endpoint
+2023-03-28 16:41:23,023 "tasks:setUp:153" [INFO]- request failed, error:Traceback (most recent call last):
+  File "/srv/app/tasks.py", line 144, in setUp
+    self.record.response_data = self.res_data.json()
+AttributeError: 'str' object has no attribute 'json'
+
+2023-03-28 16:41:23,025 "tasks:tearDown:199" [INFO]- case failed
+""".splitlines()
+    [t] = truth_rules.python_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"], t["outer"]) == (2, 2, 5, "AttributeError")
+    assert truth_rules.python_traces(["2023-03-28 16:41:23,020 INFO see Traceback (most recent call last) docs"]) == []
+
+
 def test_spring_boot_blank_line_before_the_trace_and_frames_with_packaging_data():
     lines = ["2022-01-17 11:08:58.527 ERROR 1543 --- [restartedMain] o.s.boot.SpringApplication : Application run failed",
              "", "java.lang.IllegalStateException: Error processing condition",
