@@ -46,6 +46,13 @@ _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 MAX_NORMALIZED_CACHE = 4096
 # First characters of a logfmt line's first key (`time=`, `level=`, `caller=`, `@timestamp=`)
 _LOGFMT_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@")
+# An access log line (Common Log Format and the layouts built on it: Apache, nginx, gunicorn's
+# `access_log_format`): the client's address, up to two more tokens (ident, user; `- -`), then
+# the time in brackets, `10.0.0.7 - - [28/Jul/2022:19:18:42 +0800] "GET / HTTP/1.1" 200 5`.
+_DAY_MONTH = next(i for i, (name, _, _) in enumerate(FORMS) if name == "day_month")
+_ADDRESS = (r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{1,45}"  # IPv4, IPv6
+            r"|[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}|localhost|-)")  # a host name with a domain
+_ACCESS = re.compile(_ADDRESS + r"(?:[ \t]+[^\s\[\]]{1,64}){0,2}[ \t]+\[(?:" + FORMS[_DAY_MONTH][1] + r")\]")
 
 
 def _builtin_alternatives() -> tuple[Alternative, ...]:
@@ -114,6 +121,9 @@ class AutoParser(PrefixParser):
             return self._epoch(line, m)
         if c in _LOGFMT_FIRST and "=" in line and (p := self._structured.logfmt(line)) is not None:
             return p  # `time=... level=error msg="..."`
+        if (c.isalnum() or c in ":-") and "/" in line and (m := _ACCESS.match(line)) is not None:
+            if (p := self._access(line, m)) is not None:
+                return p
         return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
 
     # ---------------------------------------------------------------------------
@@ -178,6 +188,17 @@ class AutoParser(PrefixParser):
         # format `raw`: with no time it is weaker evidence of a record start than a timestamp
         # (Maven's [INFO] lines among plain output); the rules decide what follows it
         return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "raw")
+
+    def _access(self, line: str, m: re.Match[str]) -> Prefix | None:
+        """An access log line: a record of its own, timed by its bracket; the message is the
+        whole line (client, request, status and size are what it says)."""
+        g = m.groupdict()
+        if not self._valid(g):
+            return None
+        norm = FORMS[_DAY_MONTH][2](g, self._hint)
+        iso = self._conv.iso(norm, g.get("f"), g.get("z")) if norm else None
+        ts_text = line[m.start("d") if "d" in g else 0:m.end() - 1]
+        return Prefix(line[:-1] if line[-1:] == "\r" else line, iso, ts_text, format="auto")
 
     def _epoch(self, line: str, m: re.Match[str]) -> Prefix:
         seconds, frac = epoch_ms_text(int(m.group("epoch")))

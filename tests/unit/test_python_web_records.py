@@ -1,0 +1,67 @@
+"""Records of Python web stacks read with zero configuration: access log lines among
+application records (gunicorn, uWSGI behind nginx, Apache), a quoted source position
+before the level, and a traceback whose first line ends a log message
+(`logger.info("failed: " + traceback.format_exc())`)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from parsers.assemble import Assembler, Source
+from parsers.event import Event
+from parsers.options import ParseOptions
+from parsers.prefix.auto import AutoParser
+
+NOW_MS = 1_795_658_400_000
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def events(text: str) -> list[Event]:
+    asm = Assembler(ParseOptions(), Source("web-01", "web", "/var/log/web/gunicorn.log", "f1"), 0)
+    data = text.encode()
+    return asm.feed(data, 0, NOW_MS) + asm.finish(NOW_MS)
+
+
+_OCTET = st.integers(0, 255).map(str)
+_IPV4 = st.tuples(_OCTET, _OCTET, _OCTET, _OCTET).map(".".join)
+_HOST = st.sampled_from(["::1", "2001:db8::7", "web01.example.com", "localhost", "-"])
+_IDENT = st.sampled_from(["", " - -", " - frank", " -"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(_IPV4, _HOST), _IDENT, st.integers(1, 28), st.sampled_from(MONTHS), st.integers(2000, 2030),
+       st.integers(0, 23), st.integers(0, 59), st.integers(0, 59), st.sampled_from(["+0800", "-0700", "+0000"]),
+       st.sampled_from([' "GET / HTTP/1.1" 200 5', ' 0.040786s "POST /api/v1/x/ HTTP/1.1" 201 2', ""]))
+def test_an_access_log_line_starts_a_record_timed_by_its_bracket(host, ident, d, mon, y, h, mi, s, zone, rest):
+    line = f"{host}{ident} [{d:02d}/{mon}/{y}:{h:02d}:{mi:02d}:{s:02d} {zone}]{rest}"
+    p = AutoParser().parse(line)
+    assert p.format == "auto"
+    month = MONTHS.index(mon) + 1
+    assert p.timestamp == f"{y}-{month:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{zone[:3]}:{zone[3:]}"
+    assert p.message == line
+
+
+def test_words_before_an_access_log_time_are_message_text_not_a_record_start():
+    for line in ("see the request [10/Oct/2000:13:55:36 -0700] above", "at [10/Oct/2000:13:55:36 -0700]"):
+        assert AutoParser().parse(line).format == "raw"
+
+
+TRACE_THEN_ACCESS = """\
+2022-07-28 19:18:42 [log ERROR] Internal Server Error: /api/v1/users/profile/
+Traceback (most recent call last):
+  File "/srv/app/views.py", line 12, in get
+    return uuid.UUID(value)
+ValueError: badly formed hexadecimal UUID string
+192.168.250.6 [28/Jul/2022:19:18:42 +0800] 0.040786s "GET /api/v1/users/profile/ HTTP/1.1" 500 180
+10.0.0.7 - - [28/Jul/2022:19:18:43 +0800] "GET /api/health/ HTTP/1.1" 200 136
+2022-07-28 19:18:44 [log INFO] ready
+"""
+
+
+def test_access_lines_after_a_traceback_are_records_of_their_own():
+    evs = events(TRACE_THEN_ACCESS)
+    assert [e.kind for e in evs] == ["exception", "line", "line", "line"]
+    assert evs[0].error_type == "ValueError"
+    assert evs[0].stack_trace.endswith("ValueError: badly formed hexadecimal UUID string")
+    assert evs[1].message.startswith("192.168.250.6 [28/Jul/2022:19:18:42 +0800]")
+    assert evs[2].message.startswith("10.0.0.7 - - [28/Jul/2022:19:18:43 +0800]")
