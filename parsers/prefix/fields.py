@@ -8,6 +8,7 @@ timestamp in every order and bracketing:
     [pid] [tid] [File.java: 42] [ERROR ] msg           : ERROR/MainProcess] msg (celery)
     :INFO main (Foo.java:42)msg                        |DEBUG|main|c.f.Mapper[42]|msg
     INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
+    "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -34,6 +35,7 @@ _TOKEN = re.compile(
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
     r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
+    r'|"(?P<qsrc>[\w$.<>-]+(?::[\w$.<>-]+)*:\d+)"(?P<k_qsrc>)'  # "module:func:42" (Python %(lineno)d in quotes)
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
     r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
@@ -122,8 +124,8 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_br":
             if not _bracket(f, m.group("br")):
                 break
-        elif kind == "k_src":
-            f.extra = {"source": m.group("src")}
+        elif kind == "k_src" or kind == "k_qsrc":
+            f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
             f.thread = f.thread or m.group("word")
             f.extra = {"source": m.group("wsrc")}

@@ -12,6 +12,7 @@ from parsers.event import Event
 from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
 
+
 NOW_MS = 1_795_658_400_000
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -65,3 +66,10 @@ def test_access_lines_after_a_traceback_are_records_of_their_own():
     assert evs[0].stack_trace.endswith("ValueError: badly formed hexadecimal UUID string")
     assert evs[1].message.startswith("192.168.250.6 [28/Jul/2022:19:18:42 +0800]")
     assert evs[2].message.startswith("10.0.0.7 - - [28/Jul/2022:19:18:43 +0800]")
+
+
+def test_a_quoted_source_position_before_the_level_is_a_prefix_field():
+    p = AutoParser().parse('2023-03-28 16:41:23,023 "tasks:setUp:153" [INFO]- case started')
+    assert (p.level, p.extra, p.message) == ("INFO", {"source": "tasks:setUp:153"}, "case started")
+    p = AutoParser().parse('2023-03-28 16:41:23,023 "quoted words" say it')
+    assert (p.level, p.message) == (None, '"quoted words" say it')
