@@ -28,6 +28,7 @@ from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
 from parsers.sql.statement import untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
+from parsers.stacktrace.python import split_embedded_start
 from parsers.structured_kinds import StructuredKinds
 from parsers.table import TableParser
 from parsers.timing.method import MethodTimingParser
@@ -170,7 +171,7 @@ class Classifier(StructuredKinds):
 
     # -- kinds ---------------------------------------------------------------------
     def _exception(self, ev: Event, rec: RawRecord) -> None:
-        lines = [ev.message, *rec.continuation]
+        lines = split_embedded_start([ev.message, *rec.continuation])
         trace = parse_stack(lines, self._frames)
         if trace is None:
             ev.message = "\n".join(lines if lines[0] else lines[1:])  # a layout may put the message on the next line

@@ -13,6 +13,22 @@ PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in
 PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>(?:.*\S)?))?\s*$")  # msg: as java.HEADER's
 PY_CHAIN = re.compile(r"^(?:During handling of the above exception|The above exception was the direct cause)")
 _SITE = re.compile(r"^.*/(?:site|dist)-packages/")
+PY_START_TEXT = "Traceback (most recent call last):"
+
+
+def split_embedded_start(lines: list[str]) -> list[str]:
+    """A message that ends with `traceback.format_exc()` (`... error:Traceback (most recent
+    call last):`): its trace's first line is split off the message, so the trace reads as
+    printed on its own. Only the first `Traceback` line counts; `lines` is returned as it is
+    when that one already starts its line."""
+    for i, line in enumerate(lines):
+        if PY_START_TEXT in line:
+            text = line.rstrip()
+            head = text[:-len(PY_START_TEXT)]
+            if not text.endswith(PY_START_TEXT) or not head.strip():
+                return lines
+            return [*lines[:i], head.rstrip(), PY_START_TEXT, *lines[i + 1:]]
+    return lines
 
 
 def _py_module(path: str) -> str:

@@ -11,7 +11,7 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
-
+from parsers.stacktrace.python import split_embedded_start
 
 NOW_MS = 1_795_658_400_000
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -73,3 +73,31 @@ def test_a_quoted_source_position_before_the_level_is_a_prefix_field():
     assert (p.level, p.extra, p.message) == ("INFO", {"source": "tasks:setUp:153"}, "case started")
     p = AutoParser().parse('2023-03-28 16:41:23,023 "quoted words" say it')
     assert (p.level, p.message) == (None, '"quoted words" say it')
+
+
+_HEAD = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=60).filter(
+    lambda t: t.strip() and "Traceback" not in t)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_HEAD, st.sampled_from(["ValueError", "KeyError", "requests.exceptions.HTTPError"]))
+def test_a_message_ending_with_format_exc_is_an_exception_record(head, exc):
+    text = (f"2023-03-28 16:41:23,023 ERROR app {head.strip()}Traceback (most recent call last):\n"
+            '  File "/srv/app/tasks.py", line 144, in run\n'
+            "    self.step()\n"
+            f"{exc}: it failed\n"
+            "\n"
+            "2023-03-28 16:41:23,025 INFO app next\n")
+    first = events(text)[0]
+    assert (first.kind, first.error_type, first.error_message) == ("exception", exc, "it failed")
+    assert first.stack_trace.startswith("Traceback (most recent call last):\n  File")
+    assert "Traceback" not in first.message
+
+
+def test_the_embedded_start_is_split_only_when_the_first_traceback_line_ends_a_message():
+    plain = ["msg", "Traceback (most recent call last):", '  File "x.py", line 1, in f', "E: x"]
+    assert split_embedded_start(plain) == plain
+    mid = ["see Traceback (most recent call last): in the docs"]
+    assert split_embedded_start(mid) == mid
+    assert split_embedded_start(["error:Traceback (most recent call last):\r", "E: x"]) == \
+        ["error:", "Traceback (most recent call last):", "E: x"]
