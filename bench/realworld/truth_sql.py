@@ -8,7 +8,8 @@
   `now|elapsed|connection|category|prepared|sql` (1.x); categories statement/batch/query/update.
 - Django: `(0.003) SELECT ...; args=(1,)` of the django.db.backends logger (seconds).
 - timings: Chinese `耗时` lines and the common English forms (`took N ms`, `in N ms`,
-  `Time elapsed: N sec`, `Started X in N seconds`).
+  `in N msecs` (uWSGI's request line), `Time elapsed: N sec`, `Started X in N seconds`,
+  celery's `Task x[id] succeeded in Ns:`).
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ RX = {name: re.compile(pattern) for name, pattern in (
     ("hibernate", r"(?:(?<=[\s\]])(?:(?:org\.hibernate\.|o\.h\.)SQL\s*|SQL\s+)(?:\S+:\d+\s*)?[-:]|^Hibernate:)"
                   r"(.*)$"),
     ("sql_start", r"(?i:select|insert|update|delete|with|merge|call|create|alter|drop)\b"),
-    ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|\d\]?\s*(?:ms|milliseconds)\b"),
+    ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|succeeded in|\d\]?\s*(?:ms|msecs|milliseconds)\b"),
 )}
 P6SPY_CATEGORIES = {"statement", "batch", "query", "update"}
 
@@ -54,9 +55,12 @@ TIMING_RES = [
     (re.compile(r"(\S[^\]]{0,80}?)\s+took\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds|s|seconds|sec)\b"), 1, 2, 3),
     (re.compile(r"(?:Tests run:.*?|^(\S.*?)\s+)Time elapsed:\s*(\d+(?:\.\d+)?)\s*(sec|s)\b"), 1, 2, 3),
     (re.compile(r"Started (\S+) in (\d+(?:\.\d+)?) (seconds)"), 1, 2, 3),
-    (re.compile(r"(\S[^\]]{0,80}?)\s+(?:in|after)\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds)\b"), 1, 2, 3),
+    # celery's worker: "Task pkg.task[uuid] succeeded in 0.010737417000029836s: None" (seconds, Python's float repr)
+    (re.compile(r"(Task \S+) succeeded in (\d+(?:\.\d+)?)(s):"), 1, 2, 3),
+    # ... in 24 ms; uWSGI's request line "=> generated 95 bytes in 24 msecs"
+    (re.compile(r"(\S[^\]]{0,80}?)\s+(?:in|after)\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|msecs|milliseconds)\b"), 1, 2, 3),
 ]
-UNIT_MS = {"ms": 1.0, "毫秒": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0, "seconds": 1000.0, "秒": 1000.0}
+UNIT_MS = {"ms": 1.0, "msecs": 1.0, "毫秒": 1.0, "milliseconds": 1.0, "s": 1000.0, "sec": 1000.0, "seconds": 1000.0, "秒": 1000.0}
 
 
 def druid(lines: list[str]) -> list[dict]:

@@ -267,6 +267,11 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
     ("Tests run: 1, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.156 sec <<< FAILURE!", 156.0, None),
     ("WARNING: Creation of SecureRandom instance for session ID generation using [SHA1PRNG] took [5,368] "
      "milliseconds.", 5368.0, "]"),
+    ("[2023-06-06 16:00:16,898: INFO/ForkPoolWorker-7] Task app.celery.add[2c3b8f4a-fc4b-40c2-ba8c-cfc03921669e] "
+     "succeeded in 0.027721124999999347s: '3'", 27.721, "Task app.celery.add[2c3b8f4a-fc4b-40c2-ba8c-cfc03921669e]"),
+    ("[pid: 28685|app: 0|req: 1/1] 192.168.0.57 () {34 vars in 486 bytes} [Mon Dec  2 15:41:57 2019] POST /m/ => "
+     "generated 95 bytes in 24 msecs (HTTP/1.1 200) 2 headers in 71 bytes (1 switches on core 0)", 24.0,
+     "] POST /m/ => generated 95 bytes"),
 ])
 def test_timing_lines(line, ms, subject):
     [t] = truth_sql.timings([line], set())
