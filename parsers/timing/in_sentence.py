@@ -25,7 +25,7 @@ from parsers.units import GO_OR_ISO, compound_duration_ns, duration_ns
 
 _IN = re.compile(
     rf"(?P<word>in|after)[ \t]+(?:(?P<compound>{GO_OR_ISO})|"
-    r"\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,9})?)[ \t]*\]?"
+    r"\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,20})?)[ \t]*\]?"
     r"[ \t]*(?P<unit>milliseconds?|millis|msecs?|ms|µs|μs|us|ns|seconds?|secs?|s)(?![A-Za-z0-9]))")
 _SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
 # Before `in`/`after` within this window, these make the duration a wait or a setting.

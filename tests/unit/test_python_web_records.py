@@ -101,3 +101,14 @@ def test_the_embedded_start_is_split_only_when_the_first_traceback_line_ends_a_m
     assert split_embedded_start(mid) == mid
     assert split_embedded_start(["error:Traceback (most recent call last):\r", "E: x"]) == \
         ["error:", "Traceback (most recent call last):", "E: x"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 300), st.text("0123456789", min_size=1, max_size=20))
+def test_a_celery_task_runtime_in_pythons_float_repr_is_its_duration(whole, frac):
+    # celery writes the runtime with %s: Python's repr of a float, up to 17 digits after the point and more
+    line = (f"[2023-06-06 16:07:46,426: INFO/ForkPoolWorker-7] Task app.celery.add"
+            f"[13da74f5-f85f-488f-ab69-d3c2401e7943] succeeded in {whole}.{frac}s: None\n")
+    [ev] = events(line)
+    want = whole * 10**9 + (int(frac) * 10**9 + 10 ** len(frac) // 2) // 10 ** len(frac)
+    assert (ev.kind, ev.duration_ns) == ("method", want)
