@@ -9,6 +9,7 @@ timestamp in every order and bracketing:
     :INFO main (Foo.java:42)msg                        |DEBUG|main|c.f.Mapper[42]|msg
     INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
     "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
+    [views ERROR] msg (a name and the level in one bracket)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -45,6 +46,7 @@ _TOKEN = re.compile(
 # [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
 # when the location is not known)
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
+_NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
@@ -87,6 +89,12 @@ def _bracket(f: Fields, content: str) -> bool:
         return True
     if inner.isdigit():
         _fill(f, inner, ("pid", "thread"))
+        return True
+    name, _, word = inner.rpartition(" ")
+    if name and f.level is None and word.upper() in _LEVEL_SET and _NAME.fullmatch(name):
+        f.level = word.upper()  # `[%(module)s %(levelname)s]`: a name and the level in one bracket
+        if f.logger is None:
+            f.logger = name
         return True
     if f.logger is None and ("." in inner or ":" in inner):
         m = _BR_LOGGER.fullmatch(inner)

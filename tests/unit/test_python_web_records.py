@@ -112,3 +112,16 @@ def test_a_celery_task_runtime_in_pythons_float_repr_is_its_duration(whole, frac
     [ev] = events(line)
     want = whole * 10**9 + (int(frac) * 10**9 + 10 ** len(frac) // 2) // 10 ** len(frac)
     assert (ev.kind, ev.duration_ns) == ("method", want)
+
+
+_LOGGER = st.from_regex(r"[a-z_][a-z0-9_]{0,15}(\.[a-z_][a-z0-9_]{0,15}){0,3}", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LOGGER, st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]),
+       st.from_regex(r"[A-Za-z][\w ,./:]{0,40}[\w.]", fullmatch=True))
+def test_a_name_and_the_level_in_one_bracket_are_logger_and_level(name, level, message):
+    # `%(asctime)s [%(module)s %(levelname)s] %(message)s`
+    p = AutoParser().parse(f"2022-07-28 19:18:42 [{name} {level}] {message}")
+    assert (p.level, p.logger, p.thread) == ({"WARNING": "WARN"}.get(level, level), name, None)
+    assert p.message == message
