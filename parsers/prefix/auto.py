@@ -43,6 +43,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
                           r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
 _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
+# uvicorn's `%(levelprefix)s %(message)s`: the level and a colon padded so the message starts
+# at column 10 (`INFO:     `, `WARNING:  `, `CRITICAL: `). java.util.logging's second line
+# (`INFO: msg`) has one space.
+_LEVEL_PREFIX = re.compile(r"(?P<level>INFO:    |(?:DEBUG|ERROR|TRACE):   |WARNING: |CRITICAL:) (?=\S)")
 MAX_NORMALIZED_CACHE = 4096
 # First characters of a logfmt line's first key (`time=`, `level=`, `caller=`, `@timestamp=`)
 _LOGFMT_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@")
@@ -114,6 +118,10 @@ class AutoParser(PrefixParser):
             clean = _ANSI.sub("", line).lstrip("\ufeff")
             if clean != line and clean:
                 return self.parse(clean)
+        if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_PREFIX.match(line)) is not None:
+            msg = line[m.end():]
+            return Prefix(msg[:-1] if msg[-1:] == "\r" else msg, level=normalize_level(m.group("level").partition(":")[0]),
+                          format="auto")
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
             return self._level_first(line, m)
         m = EPOCH_MS.match(line, 1 if c == "#" else 0)  # `#1546398245678 | took ...` too

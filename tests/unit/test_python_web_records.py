@@ -125,3 +125,35 @@ def test_a_name_and_the_level_in_one_bracket_are_logger_and_level(name, level, m
     p = AutoParser().parse(f"2022-07-28 19:18:42 [{name} {level}] {message}")
     assert (p.level, p.logger, p.thread) == ({"WARNING": "WARN"}.get(level, level), name, None)
     assert p.message == message
+
+
+UVICORN = """\
+INFO:     Started server process [12345]
+ERROR:    Exception in ASGI application
+Traceback (most recent call last):
+  File "/app/main.py", line 10, in read
+    raise ValueError("boom")
+ValueError: boom
+INFO:     127.0.0.1:52311 - "GET /boom HTTP/1.1" 500 Internal Server Error
+2024-01-01 10:00:00,123 - app.main - INFO - computed
+WARNING:  Invalid HTTP request received.
+"""
+
+
+def test_uvicorns_padded_level_prefix_starts_a_record_and_heads_its_traceback():
+    evs = events(UVICORN)
+    assert [(e.kind, e.level) for e in evs] == [("line", "INFO"), ("exception", "ERROR"), ("line", "INFO"),
+                                                ("line", "INFO"), ("line", "WARN")]
+    assert (evs[1].message, evs[1].error_type) == ("Exception in ASGI application", "ValueError")
+    assert evs[4].message == "Invalid HTTP request received."
+
+
+@given(st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "TRACE"]), st.integers(0, 8),
+       st.from_regex(r"[A-Za-z][\w .:/-]{0,30}", fullmatch=True))
+def test_only_the_padding_that_puts_the_message_at_column_ten_is_uvicorns(level, spaces, message):
+    line = f"{level}:{' ' * spaces}{message}"
+    p = AutoParser().parse(line)
+    if len(level) + 1 + spaces == 10:
+        assert (p.format, p.level, p.message) == ("auto", {"WARNING": "WARN"}.get(level, level), message)
+    else:
+        assert p.format == "raw" or p.message != message  # java.util.logging's `INFO: msg` is no record start
