@@ -51,9 +51,14 @@ def rules(lines: list[str]) -> dict:
                  + truth_sql.django(lines) + truth_sql.hibernate(lines) + truth_structured.json_sql(lines),
                  key=lambda s: s["lines"][0])
     sql_lines = {n for s in sql for n in s["lines"]}
-    trace_lines = {n for t in traces for n in range(t["first_line"], t["last_line"] + 1)}
-    timings = [t for t in truth_sql.timings(lines, sql_lines) if t["line"] not in trace_lines]
-    return {"traces": traces, "sql": sql, "timings": timings}
+    return {"traces": traces, "sql": sql, "timings": truth_sql.timings(lines, sql_lines)}
+
+
+def drop_trace_timings(truth: dict) -> None:
+    """A timing line inside a trace is the trace's text; the traces are the final ones
+    (overrides applied), so a trace the plain rule ran on too far hides no timing."""
+    trace_lines = {n for t in truth["traces"] for n in range(t["first_line"], t["last_line"] + 1)}
+    truth["timings"] = [t for t in truth["timings"] if t["line"] not in trace_lines]
 
 
 def apply_overrides(truth: dict, overrides: dict) -> None:
@@ -101,6 +106,7 @@ def build(src: dict, fp: Fingerprints) -> dict:
     ov_path = TRUTH / f"{src['name']}.overrides.json"
     overrides = json.loads(ov_path.read_text(encoding="utf-8")) if ov_path.exists() else {}
     apply_overrides(truth, overrides)
+    drop_trace_timings(truth)
     for s in truth["sql"]:
         s["fingerprint"] = fp(s["statement"])
     return {"source": src["name"], "family": src["family"], "sha256": hashlib.sha256(data).hexdigest(),

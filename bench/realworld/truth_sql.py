@@ -55,6 +55,9 @@ TIMING_RES = [
     (re.compile(r"(\S[^\]]{0,80}?)\s+took\s+\[?(\d[\d,]*(?:\.\d+)?)\]?\s*(ms|milliseconds|s|seconds|sec)\b"), 1, 2, 3),
     (re.compile(r"(?:Tests run:.*?|^(\S.*?)\s+)Time elapsed:\s*(\d+(?:\.\d+)?)\s*(sec|s)\b"), 1, 2, 3),
     (re.compile(r"Started (\S+) in (\d+(?:\.\d+)?) (seconds)"), 1, 2, 3),
+    # uWSGI's request line: "[pid: N|app: 0|req: 3/11] addr () {46 vars in 1090 bytes} [date] GET /uri => generated
+    # 11596 bytes in 212 msecs (HTTP/1.0 200) ..." (the URI may be longer than the generic rule's subject)
+    (re.compile(r"\] (\S+ \S+) => generated \d+ bytes in (\d+) (msecs)\b"), 1, 2, 3),
     # celery's worker: "Task pkg.task[uuid] succeeded in 0.010737417000029836s: None" (seconds, Python's float repr)
     (re.compile(r"(Task \S+) succeeded in (\d+(?:\.\d+)?)(s):"), 1, 2, 3),
     # ... in 24 ms; uWSGI's request line "=> generated 95 bytes in 24 msecs"

@@ -271,11 +271,19 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
      "succeeded in 0.027721124999999347s: '3'", 27.721, "Task app.celery.add[2c3b8f4a-fc4b-40c2-ba8c-cfc03921669e]"),
     ("[pid: 28685|app: 0|req: 1/1] 192.168.0.57 () {34 vars in 486 bytes} [Mon Dec  2 15:41:57 2019] POST /m/ => "
      "generated 95 bytes in 24 msecs (HTTP/1.1 200) 2 headers in 71 bytes (1 switches on core 0)", 24.0,
-     "] POST /m/ => generated 95 bytes"),
+     "POST /m/"),
 ])
 def test_timing_lines(line, ms, subject):
     [t] = truth_sql.timings([line], set())
     assert (t["duration_ms"], t["subject"]) == (ms, subject)
+
+
+def test_a_timing_is_dropped_only_inside_a_trace_as_the_overrides_leave_it():
+    t = {"traces": [{"first_line": 2, "last_line": 9}], "sql": [],
+         "timings": [{"line": 4, "duration_ms": 1.0, "subject": None}, {"line": 8, "duration_ms": 2.0, "subject": None}]}
+    truth.apply_overrides(t, {"traces": {"patch": {"2": {"last_line": 5}}}})
+    truth.drop_trace_timings(t)
+    assert [x["line"] for x in t["timings"]] == [8]
 
 
 def test_truth_imports_nothing_of_the_parser():
