@@ -56,6 +56,13 @@ _LOGFMT_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_
 _DAY_MONTH = next(i for i, (name, _, _) in enumerate(FORMS) if name == "day_month")
 _ADDRESS = (r"(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]{1,45}"  # IPv4, IPv6
             r"|[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}|localhost|-)")  # a host name with a domain
+# uWSGI's request line: `[pid: 21|app: 0|req: 1/1] 10.0.0.7 () {34 vars in 486 bytes} [Mon Dec  2 15:41:57 2019]
+# GET /x => generated 95 bytes in 24 msecs (HTTP/1.1 200) ...`, after its memory report when it is on
+# (`{address space usage: ...} {rss usage: ...} [pid: ...`); timed by its ctime bracket
+_JAVA_DATE = next(i for i, (name, _, _) in enumerate(FORMS) if name == "java_date")
+_UWSGI = re.compile(r"(?:\{address space usage: [^}]{1,80}\} \{rss usage: [^}]{1,80}\} )?\[pid: \d+\|app: -?\d+\|req: "
+                    r"-?\d+/\d+\] [^\[\]]{0,200}?\[(?i:mon|tue|wed|thu|fri|sat|sun) (?P<mon>[A-Za-z]{3}) {1,2}"
+                    r"(?P<d>\d{1,2}) (?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2}) (?P<y>\d{4})\]")
 _ACCESS = re.compile(_ADDRESS + r"(?:[ \t]+[^\s\[\]]{1,64}){0,2}[ \t]+\[(?:" + FORMS[_DAY_MONTH][1] + r")\]")
 
 
@@ -129,6 +136,10 @@ class AutoParser(PrefixParser):
             return self._epoch(line, m)
         if c in _LOGFMT_FIRST and "=" in line and (p := self._structured.logfmt(line)) is not None:
             return p  # `time=... level=error msg="..."`
+        if (c == "[" or c == "{") and (m := _UWSGI.match(line)) is not None and self._valid(m.groupdict()):
+            norm = FORMS[_JAVA_DATE][2](m.groupdict(), self._hint)
+            return Prefix(line[:-1] if line[-1:] == "\r" else line, self._conv.iso(norm, None, None) if norm else None,
+                          line[m.start("mon") - 4:m.end() - 1], format="auto")
         if (c.isalnum() or c in ":-") and "/" in line and (m := _ACCESS.match(line)) is not None:
             if (p := self._access(line, m)) is not None:
                 return p

@@ -157,3 +157,25 @@ def test_only_the_padding_that_puts_the_message_at_column_ten_is_uvicorns(level,
         assert (p.format, p.level, p.message) == ("auto", {"WARNING": "WARN"}.get(level, level), message)
     else:
         assert p.format == "raw" or p.message != message  # java.util.logging's `INFO: msg` is no record start
+
+
+UWSGI = """\
+2024-05-02 10:00:00,100 ERROR django.request Internal Server Error: /pay/
+Traceback (most recent call last):
+  File "/srv/app/views.py", line 12, in pay
+    raise KeyError("order")
+KeyError: 'order'
+[pid: 21|app: 0|req: 3/11] 10.0.0.7 () {46 vars in 1090 bytes} [Thu May  2 10:00:00 2024] POST /pay/ => \
+generated 145 bytes in 212 msecs (HTTP/1.0 500) 5 headers in 150 bytes (1 switches on core 0)
+{address space usage: 3510857728 bytes/3348MB} {rss usage: 103940096 bytes/99MB} [pid: 22|app: 0|req: 174/680] \
+10.0.0.8 () {48 vars in 919 bytes} [Thu May  2 10:00:01 2024] GET /health => generated 2 bytes in 3 msecs \
+(HTTP/1.1 200) 3 headers in 226 bytes (1 switches on core 1)
+"""
+
+
+def test_uwsgis_request_lines_are_records_timed_by_their_ctime_and_msecs():
+    evs = events(UWSGI)
+    assert [e.kind for e in evs] == ["exception", "method", "method"]
+    assert evs[0].error_type == "KeyError"
+    assert [e.duration_ns for e in evs[1:]] == [212_000_000, 3_000_000]
+    assert [e.timestamp for e in evs[1:]] == ["2024-05-02T10:00:00+00:00", "2024-05-02T10:00:01+00:00"]
