@@ -3,7 +3,8 @@
 A pid file outlives its process (a crash, a reboot, a `kill -9`) and the kernel hands the
 pid to another process sooner or later: `logpipe stack down` must never signal that one.
 The process a pid file names is the service's when it is the very process recorded:
-`<pid file>.started` holds the pid and its create time, written when the stack starts the
+`<pid file>.started` holds the pid, its create time and the boot time that create time was
+counted from (so a step of the wall clock since does not hide it), written when the stack starts the
 service (Kafka) or first recognises it (Elasticsearch writes its own pid file); just
 forked, such a process may not show its command line yet. A pid file without that record
 (written by an earlier version, or Elasticsearch's before it is recognised) needs a
@@ -29,10 +30,13 @@ from pipeline.stack.procs import gone
 log = logging.getLogger(__name__)
 
 # psutil's create time is the boot time (whole seconds, wall clock) plus clock ticks since boot:
-# a second or so of give. A step of the wall clock moves it as much; the check then errs on the
-# safe side (a stale report, nothing signalled).
+# a second or so of give. A step of the wall clock (NTP, a virtual machine resumed) moves the
+# boot time and every create time by as much: the record keeps the boot time it was made
+# with, so a process recorded before a step is still recognised. Without it (a record of an
+# earlier version) the check errs on the safe side (a stale report, nothing signalled).
 CLOCK_SLACK_S = 2.0
 SAME_START_S = 1.0
+BOOT_TIME_ROUNDING_S = 1.0  # the kernel gives the boot time in whole seconds
 
 
 def started_file(pid_file: Path) -> Path:
@@ -49,7 +53,8 @@ def read_pid(path: Path) -> int | None:
 
 def record_start(pid_file: Path, proc: psutil.Process) -> None:
     """Writes the pid file's record: this pid, started at this time."""
-    started_file(pid_file).write_text(json.dumps({"pid": proc.pid, "create_time": proc.create_time()}))
+    started_file(pid_file).write_text(json.dumps({"pid": proc.pid, "create_time": proc.create_time(),
+                                                  "boot_time": psutil.boot_time()}))
 
 
 def _recorded_start(pid_file: Path, pid: int) -> float | None:
@@ -63,7 +68,11 @@ def _recorded_start(pid_file: Path, pid: int) -> float | None:
     if not (isinstance(record, dict) and isinstance(record.get("create_time"), (int, float))):
         log.warning("record %s holds no create time: the pid file is checked without it", started_file(pid_file))
         return None
-    return float(record["create_time"]) if record.get("pid") == pid else None
+    if record.get("pid") != pid:
+        return None
+    boot = record.get("boot_time")
+    step = psutil.boot_time() - boot if isinstance(boot, (int, float)) else 0.0  # the wall clock's steps since
+    return float(record["create_time"]) + step
 
 
 def _describe(proc: psutil.Process) -> str:
@@ -86,7 +95,7 @@ def _mismatch(pid_file: Path, pid: int, marks: Sequence[str]) -> tuple[str | Non
     except psutil.AccessDenied:
         return "a process this user may not inspect", None
     recorded = _recorded_start(pid_file, pid)
-    if recorded is not None and abs(recorded - created) <= SAME_START_S:
+    if recorded is not None and abs(recorded - created) <= SAME_START_S + BOOT_TIME_ROUNDING_S:
         return None, proc  # the very process recorded (just forked, it may not show its command line yet)
     if not all(mark in command for mark in marks):
         return f"{_describe(proc)}, which is not it", None

@@ -102,6 +102,26 @@ async def test_same_pid_with_another_start_time_is_a_recycled_pid_and_is_not_sig
     assert not kafka.pid_file.exists()
 
 
+@pytest.mark.parametrize("step_s", [-24.0, 3600.0])
+def test_the_recorded_process_is_still_recognised_after_the_wall_clock_stepped(stand_in, step_s):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    created = psutil.Process(proc.pid).create_time()
+    # recorded before a step of `step_s`: the create time and the boot time of then, both moved since
+    started_file(kafka.pid_file).write_text(
+        f'{{"pid": {proc.pid}, "create_time": {created - step_s}, "boot_time": {psutil.boot_time() - step_s}}}')
+    assert kafka.pid() == proc.pid
+
+
+def test_a_recorded_create_time_that_no_clock_step_explains_is_a_recycled_pid(stand_in):
+    kafka, proc = stand_in
+    kafka.pid_file.write_text(str(proc.pid))
+    created = psutil.Process(proc.pid).create_time()
+    started_file(kafka.pid_file).write_text(
+        f'{{"pid": {proc.pid}, "create_time": {created - 24.0}, "boot_time": {psutil.boot_time()}}}')
+    assert kafka.pid() is None and proc.poll() is None
+
+
 def test_a_pid_file_older_than_its_process_without_a_record_is_stale(stand_in):
     kafka, proc = stand_in
     kafka.pid_file.write_text(str(proc.pid))
