@@ -14,7 +14,8 @@ number and a unit (or the unit in brackets before the number: `elapsed time(ms) 
 `cost[ms]=35`, `耗时(毫秒)：35`). The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
 their compounds such as `costTime`, `timeCost`, `elapsed_ms`); `time`, `duration`,
 `latency` and their compounds (`responseTime`, `exec_time`) only with a unit, since a
-bare number after them is as often a timestamp or a setting. Digits grouped in thousands
+bare number after them is as often a timestamp or a setting; `spent` (`Time spent: 35 ms`)
+only with a unit too. Digits grouped in thousands
 (`took [5,368] milliseconds`) count only with a unit. Without a unit, a whole
 number is milliseconds, and only when nothing word-like follows it (`took 3 attempts`,
 `cost 12 CNY`, `耗时 5分钟`, `执行时间：2019-01-02` are not timings).
@@ -37,7 +38,7 @@ MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are id
 GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
 # Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
 # finds them by their lower-case tails.
-_WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|time|Time|duration|Duration|latency|Latency"
+_WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|spent|Spent|time|Time|duration|Duration|latency|Latency"
          r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间)")
 _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
@@ -72,7 +73,7 @@ _NOT_TIME_NOUNS = frozenset({
     "first", "server", "local", "current", "system", "wall", "up", "boot", "sync", "offset", "zone", "keep"})
 _NOT_TIMING_CJK = ("等待", "超时", "间隔", "延迟", "过期", "重试", "最大", "最小", "阈值", "下次")
 _NEVER_AFTER = ("out", "Out", "stamp", "Stamp", "zone", "Zone", "r ", "rs")  # `time`+these is no timing word
-FRAGMENTS = ("ime", "ost", "ook", "lapsed", "uration", "atency")  # each word less its first character
+FRAGMENTS = ("ime", "ost", "ook", "lapsed", "pent", "uration", "atency")  # each word less its first character
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
 _GAP = " \t_-=:"
 _AFTER_BARE = re.compile(r"[ \t]*[\w%.:/\-]|,\d")
@@ -80,7 +81,7 @@ _AFTER_BARE = re.compile(r"[ \t]*[\w%.:/\-]|,\d")
 
 def may_have_timing(message: str) -> bool:
     """Cheap test: a timing word may be in `message`."""
-    return ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message
+    return ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message or "pent" in message
             or "uration" in message or "atency" in message or (not message.isascii() and "时" in message))
 
 

@@ -93,7 +93,7 @@ class MethodTimingParser:
         found = None
         # free.may_have_timing, inline (this runs on every message): every form but
         # `... in 12 ms` holds a timing word
-        if ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message
+        if ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message or "pent" in message
                 or "uration" in message or "atency" in message or (not message.isascii() and "时" in message)):
             if ("cost" in message or "took" in message or "耗时" in message
                     or "elapsed" in message or "用时" in message):
