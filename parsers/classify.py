@@ -24,8 +24,9 @@ from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.sql.open_statements import OpenStatements
+from parsers.sql.statement import LOGGER_PREFIXES as STATEMENT_LOGGER_PREFIXES
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
-from parsers.sql.statement import untimed_statement
+from parsers.sql.statement import is_parameter_line, untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
 from parsers.stacktrace.python import split_embedded_start
@@ -136,7 +137,8 @@ class Classifier(StructuredKinds):
             return ev  # a JSON or logfmt record (`structured_kinds`)
         if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             # one line, no exception header (most records): the recognisers only if one may read it
-            if may_apply(self._screen, msg) or (logger is not None and logger.endswith(STATEMENT_LOGGERS)):
+            if may_apply(self._screen, msg) or (logger is not None and (
+                    logger.endswith(STATEMENT_LOGGERS) or logger.startswith(STATEMENT_LOGGER_PREFIXES))):
                 self._single_line(ev, first, rec)
             self._mask(ev)
             self._trace_ids(ev)
@@ -246,6 +248,8 @@ class Classifier(StructuredKinds):
         if timing is not None:
             self._sql(ev, timing)
             return
+        if is_parameter_line(ev.logger, msg):
+            return  # the parameters of the statement before, with its compilation time
         method = self.methods.parse(msg)
         if method is not None:
             ev.kind, ev.method_name, ev.duration_ns = "method", method.name, _bounded(method.duration_ns)

@@ -8,7 +8,13 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
   * Hibernate's `show_sql` on standard output: `Hibernate: select ...`;
   * Spring's `JdbcTemplate`: `Executing prepared SQL statement [select ...]`,
     `Executing SQL query [...]`, `Executing SQL update [...]`, `Executing SQL batch update
-    of N statements`.
+    of N statements`;
+  * SQLAlchemy's engine logger (`echo=True`, `sqlalchemy.engine.Engine`, before 1.4
+    `sqlalchemy.engine.base.Engine`, maybe with the engine's `logging_name` after it): the
+    statement, over several lines, then its parameters on a line of their own,
+    `[generated in 0.00031s] (7,)`, `[cached since 12.3s ago] (...)`. The time in those
+    brackets is the statement's compilation (or the cache's age), not its execution: the
+    parameter line is no timing (`is_parameter_line`).
 They become SQL events with a statement and its fingerprint and no duration: counted per
 fingerprint by analysts and `scan`, never a slow-SQL alert. A message is taken only when
 it starts with a statement verb, so a logger's other lines stay ordinary records.
@@ -30,6 +36,8 @@ _SHOW_SQL = "Hibernate: "
 # logger's name ends with one of LOGGER_SUFFIXES.
 TRIGGERS = (_SHOW_SQL,)
 LOGGER_SUFFIXES = ("SQL", "JdbcTemplate")
+LOGGER_PREFIXES = ("sqlalchemy.engine",)
+_SQLALCHEMY_LOGGER = re.compile(r"sqlalchemy\.engine\.(?:base\.)?Engine(?:\.[\w.-]+)?$")
 _JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
 
 
@@ -42,6 +50,8 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         return None
     elif logger.endswith("SQL") and _HIBERNATE_LOGGER.search(logger):
         text, source = message, "hibernate"
+    elif logger.startswith(LOGGER_PREFIXES) and _SQLALCHEMY_LOGGER.match(logger):
+        text, source = message, "sqlalchemy"
     elif logger.endswith("JdbcTemplate") and "Executing" in message:
         m = _JDBC_TEMPLATE.search(message)
         if m is None:
@@ -52,3 +62,9 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
     if not _VERB.match(text):
         return None
     return SqlTiming(None, text.strip(), source=source)
+
+
+def is_parameter_line(logger: str | None, message: str) -> bool:
+    """SQLAlchemy's line of a statement's parameters (`[generated in 0.00031s] (7,)`): no timing."""
+    return (message.startswith("[") and logger is not None and logger.startswith(LOGGER_PREFIXES)
+            and _SQLALCHEMY_LOGGER.match(logger) is not None)

@@ -75,3 +75,18 @@ def test_a_statement_behind_hibernates_sql_comment() -> None:
     assert [(e.kind, e.sql_fingerprint) for e in evs] == [
         ("sql", "select u.id from users u where u.name=?"), ("sql", "insert into orders (id) values(?+)"),
         ("line", None)]
+
+
+def test_sqlalchemy_echo_statements_are_sql_and_their_parameter_lines_no_timings() -> None:
+    evs = events("2024-05-02 10:00:00,101 INFO sqlalchemy.engine.Engine BEGIN (implicit)\n"
+                 "2024-05-02 10:00:00,102 INFO sqlalchemy.engine.Engine SELECT users.id AS users_id \n"
+                 "FROM users \nWHERE users.id = ?\n"
+                 "2024-05-02 10:00:00,103 INFO sqlalchemy.engine.Engine [generated in 0.00031s] (7,)\n"
+                 "2020-01-07 09:00:00,110 INFO sqlalchemy.engine.base.Engine UPDATE orders SET status=? WHERE id = ?\n"
+                 "2024-05-02 10:00:00,111 INFO sqlalchemy.engine.Engine.payments [cached since 12.3s ago] ('PAID', 42)\n"
+                 "2024-05-02 10:00:00,112 INFO sqlalchemy.engine.Engine COMMIT\n"
+                 "2024-05-02 10:00:00,113 INFO app.jobs [settle] batch took 35 ms\n")
+    assert [(e.kind, e.sql_fingerprint, e.duration_ns) for e in evs] == [
+        ("line", None, None), ("sql", "select users.id as users_id from users where users.id = ?", None),
+        ("line", None, None), ("sql", "update orders set status=? where id = ?", None), ("line", None, None),
+        ("line", None, None), ("method", None, 35_000_000)]
