@@ -161,6 +161,7 @@ def to_tail_inputs(cfg: Config) -> tuple[Any, ...]:
     from pipeline.tail.discovery import TailInput  # imported here: the config has no tailer dependency
 
     return tuple(
-        TailInput(paths=i.paths, service=service_of(cfg, i), start_at=i.start_at, exclude=i.exclude)
+        TailInput(paths=i.paths, service=service_of(cfg, i), start_at=i.start_at, exclude=i.exclude,
+                  service_from_path=i.service is None)
         for i in cfg.inputs
     )

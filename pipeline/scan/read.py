@@ -36,6 +36,7 @@ from parsers.options import ParseOptions
 from pipeline.config.load import to_parse_options
 from pipeline.config.schema import Config, InputConfig
 from pipeline.scan.service_name import service_from_path
+from pipeline.tail.container_service import container_of
 from pipeline.tail.date_hint import date_hint
 from pipeline.tail.identity import identify_fd
 
@@ -130,9 +131,9 @@ def plan_files(paths: list[str], cfg: Config) -> list[ScanFile]:
         if key not in options:
             options[key] = to_parse_options(cfg, inp)
         if inp is not None:
-            service = inp.service or cfg.host.service
+            service = inp.service or container_of(path) or cfg.host.service
         elif cfg.source is None and path != STDIN:  # no configuration: name it after the file or folder
-            service = service_from_path(path) or cfg.host.service
+            service = container_of(path) or service_from_path(path) or cfg.host.service
         else:
             service = cfg.host.service
         size = None if path == STDIN else os.path.getsize(path)

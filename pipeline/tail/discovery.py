@@ -33,6 +33,7 @@ class TailInput:
     service: str
     start_at: str = "beginning"
     exclude: tuple[str, ...] = ()
+    service_from_path: bool = False  # no service configured: a Kubernetes container's file is its container's
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "paths", tuple(self.paths))

@@ -12,6 +12,7 @@ import os
 import stat as stat_modes
 from dataclasses import dataclass, field
 
+from pipeline.tail.container_service import container_of
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.identity import FINGERPRINT_MAX_BYTES, FileIdentity, fingerprint_of, identify_fd
 
@@ -69,7 +70,8 @@ class Followed:
     def handle_info(self) -> FileHandleInfo:
         assert self.identity is not None
         if self.info is None or self.info.path != self.path:
-            self.info = FileHandleInfo(self.identity.file_id, self.path, self.input.service, self.identity, self.input)
+            service = (self.input.service_from_path and container_of(self.path)) or self.input.service
+            self.info = FileHandleInfo(self.identity.file_id, self.path, service, self.identity, self.input)
         return self.info
 
 
