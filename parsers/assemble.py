@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from parsers.classify import Classifier
-from parsers.container import unwrap
+from parsers.container import ContainerLines, unwrap
 from parsers.event import Event
 from parsers.lines import Line, LineSplitter, clean_lines
 from parsers.multiline import Multiline, RawRecord
@@ -71,8 +71,8 @@ class Assembler:
         self._hold_ms = options.bounds.flush_after_ms
         self._read_second = -1
         self._read_iso = ""
-        self._container: bool | None = None  # a container runtime's log file; None: no line read yet
-        self._runtime_times: deque[tuple[int, str]] = deque()  # (line offset, runtime's time) in such a file
+        self._container: ContainerLines | None = None  # a container runtime's log file
+        self._container_known = False  # whether the file is one: told by its first line
         # event_id(host, file_id, offset) with the constant part hashed once
         key = f"{source.host}\x1f{source.file_id}\x1f".encode("utf-8", "surrogateescape")
         self._id_base = hashlib.blake2b(key, digest_size=16)
@@ -80,6 +80,8 @@ class Assembler:
     @property
     def resume_offset(self) -> int:
         offset = self.multiline.pending_offset
+        if offset is None and self._container is not None:
+            offset = self._container.pending_offset  # a printed line whose last piece is not here yet
         if offset is None:
             offset = self.splitter.pending_offset
         if offset is None:
@@ -103,10 +105,10 @@ class Assembler:
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
         lines, clean, clean_offset = self.splitter.split(data, offset)
-        if self._container is None and (lines or clean):
-            self._container = unwrap(lines[0].text if lines else clean[0]) is not None
-        if self._container:
-            lines = self._unwrapped(lines + clean_lines(clean, clean_offset) if clean else lines)
+        if not self._container_known and (lines or clean):
+            self._recognise(lines[0].text if lines else clean[0])
+        if self._container is not None:
+            lines = self._container.lines(lines + clean_lines(clean, clean_offset) if clean else lines)
             return self._push(lines, now_ms) if lines else []
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
@@ -133,10 +135,10 @@ class Assembler:
 
     def finish(self, now_ms: int) -> list[Event]:
         lines = self.splitter.finish()
-        if self._container is None and lines:
-            self._container = unwrap(lines[0].text) is not None
-        if self._container:
-            lines = self._unwrapped(lines)
+        if not self._container_known and lines:
+            self._recognise(lines[0].text)
+        if self._container is not None:
+            lines = self._container.lines(lines, final=True)
         out = self._push(lines, now_ms)
         rec = self.multiline.finish()
         self._emit(self._take_ready(self._iso(now_ms)), now_ms, out)
@@ -188,25 +190,11 @@ class Assembler:
                 self._emit([self._event(rec, read_time)], now_ms, out)
         return out
 
-    def _unwrapped(self, lines: list[Line]) -> list[Line]:
-        """The lines of a container runtime's file, each its inner text (as it is where
-        it is no envelope); the runtime's times are kept for records without their own."""
-        times = self._runtime_times
-        for line in lines:
-            inner = unwrap(line.text)
-            if inner is not None:
-                line.text, time = inner
-                if time is not None:
-                    times.append((line.offset, time))
-        return lines
-
-    def _runtime_time(self, offset: int) -> str | None:
-        """The runtime's time of the line at `offset`, forgetting those of earlier lines
-        (records leave in file order)."""
-        times = self._runtime_times
-        while times and times[0][0] < offset:
-            times.popleft()
-        return times[0][1] if times and times[0][0] == offset else None
+    def _recognise(self, first_line: str) -> None:
+        """A container runtime's file or not, by the first line read."""
+        self._container_known = True
+        if unwrap(first_line) is not None:
+            self._container = ContainerLines(self.options.bounds.max_line_bytes)
 
     def _take_ready(self, read_time: str) -> list[Event]:
         """Events of the records the assembler closed beside the one a call returned."""
@@ -230,8 +218,8 @@ class Assembler:
         ev.id = h.hexdigest()  # == event_id(src.host, src.file_id, rec.offset)
         ev.host, ev.service, ev.file_path, ev.file_id = src.host, src.service, src.path, src.file_id
         ev.read_time = read_time  # _iso(now_ms), once per call of feed/poll/finish
-        if self._container:
-            runtime_time = self._runtime_time(rec.offset)
+        if self._container is not None:
+            runtime_time = self._container.time_of(rec.offset)
             if ev.timestamp is None:
                 ev.timestamp = runtime_time
         if self._flags:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from parsers.assemble import Assembler, Source
 from parsers.container import unwrap
 from parsers.event import Event
-from parsers.options import ParseOptions
+from parsers.options import Bounds, ParseOptions
 
 DATA = Path(__file__).parent / "data" / "assemble"
 # Every corpus file but those about bytes (invalid UTF-8, a line past the bound): an
@@ -63,13 +63,54 @@ def test_an_error_line_and_its_trace_printed_as_docker_envelopes_are_one_excepti
                                                                      len(data))
 
 
-def test_cri_lines_and_a_piece_of_a_long_line_keep_every_character() -> None:
+def test_the_pieces_of_a_long_line_are_one_line_again() -> None:
     head = "2026-12-02 07:00:00.123 [main] WARN  c.e.Batch - settle batch 7 took 1200 ms, rows="
-    text = cri(head[:40], tag="P") + "\n" + cri(head[40:]) + "\n" + cri("2026-12-02 07:00:02.000 [main] INFO  c.e.Batch - done") + "\n"
+    text = (cri(head[:40], tag="P") + "\n" + cri(head[40:70], tag="P") + "\n" + cri(head[70:] + "42") + "\n"
+            + cri("2026-12-02 07:00:02.000 [main] INFO  c.e.Batch - done") + "\n")
+    data, evs = events(text)
+    assert [(e.kind, e.message, e.duration_ns) for e in evs] == [
+        ("method", "settle batch 7 took 1200 ms, rows=42", 1_200_000_000), ("line", "done", None)]
+    assert evs[0].end_offset == data.index(b"\n", data.index(b"rows=42")) + 1
+
+
+def test_a_docker_line_without_its_newline_goes_on_in_the_next_envelope() -> None:
+    big = '{"order_no":"ord_1","items":[' + ",".join(['{"sku":"A%d"}' % i for i in range(40)]) + "]}"
+    line = "2026-12-02 07:00:00.123 [main] INFO  c.e.Pay - response " + big
+    pieces = [line[:50], line[50:300], line[300:]]
+    text = "".join(orjson.dumps({"log": p + ("\n" if i == 2 else ""), "stream": "stdout", "time": TIME}).decode() + "\n"
+                   for i, p in enumerate(pieces))
     _, evs = events(text)
-    assert len(evs) == 2
-    assert evs[0].message.replace("\n", "").endswith(head[head.index("settle"):])  # cut where the runtime cut it
-    assert evs[1].message == "done"
+    assert [e.message for e in evs] == ["response " + big]
+
+
+def test_a_piece_whose_end_is_not_written_yet_is_read_again_after_a_restart() -> None:
+    first = cri("2026-12-02 07:00:00.123 [main] INFO  c.e.A - one") + "\n"
+    piece = cri("2026-12-02 07:00:01.000 [main] INFO  c.e.A - two, the first ", tag="P") + "\n"
+    rest = cri("half and the second") + "\n" + cri("2026-12-02 07:00:02.000 [main] INFO  c.e.A - three") + "\n"
+    data = (first + piece + rest).encode()
+    asm = Assembler(ParseOptions(), SOURCE)
+    asm.feed(data[:len((first + piece).encode())], 0, NOW_MS)
+    asm.poll(NOW_MS + 60_000)  # idle: the record before the piece is closed and out
+    resume = asm.resume_offset
+    assert resume == len(first.encode())  # the piece waits: a restart reads it again
+    again = Assembler(ParseOptions(), SOURCE, resume)
+    got = again.feed(data[resume:], resume, NOW_MS) + again.finish(NOW_MS)
+    assert [e.message for e in got] == ["two, the first half and the second", "three"]
+
+
+def test_pieces_of_another_stream_are_not_joined() -> None:
+    text = (cri("2026-12-02 07:00:00.123 [main] INFO  c.e.A - out piece", tag="P") + "\n"
+            + cri("2026-12-02 07:00:00.124 [main] ERROR c.e.A - err line", stream="stderr") + "\n")
+    _, evs = events(text)
+    assert [e.message for e in evs] == ["out piece", "err line"]
+
+
+def test_a_joined_line_past_the_bound_is_cut_and_flagged() -> None:
+    asm = Assembler(ParseOptions(bounds=Bounds(max_line_bytes=100)), SOURCE)
+    text = "".join(cri("x" * 60, tag="P") + "\n" for _ in range(5)) + cri("end") + "\n"
+    data = text.encode()
+    evs = asm.feed(data, 0, NOW_MS) + asm.finish(NOW_MS)
+    assert len(evs) == 1 and evs[0].truncated and len(evs[0].message) == 100 and evs[0].end_offset == len(data)
 
 
 def test_a_plain_file_is_not_unwrapped_by_a_later_line_that_looks_like_an_envelope() -> None:
@@ -88,10 +129,10 @@ def test_a_record_without_a_time_of_its_own_takes_the_runtimes() -> None:
 
 
 def test_unwrap_reads_only_envelopes() -> None:
-    assert unwrap(docker("a line")) == ("a line", "2026-12-02T07:00:00.123456789+00:00")
-    assert unwrap(cri("")) == ("", "2026-12-02T07:00:00.123456789+00:00")
-    assert unwrap("2026-12-02T07:00:00+08:00 stderr P x") == ("x", "2026-12-02T07:00:00+08:00")
-    assert unwrap('{"log":"x\\n","stream":"stdout","time":"yesterday"}') == ("x", None)
+    assert unwrap(docker("a line")) == ("a line", "2026-12-02T07:00:00.123456789+00:00", "stdout", False)
+    assert unwrap(cri("")) == ("", "2026-12-02T07:00:00.123456789+00:00", "stdout", False)
+    assert unwrap("2026-12-02T07:00:00+08:00 stderr P x") == ("x", "2026-12-02T07:00:00+08:00", "stderr", True)
+    assert unwrap('{"log":"x","stream":"stdout","time":"yesterday"}') == ("x", None, "stdout", True)
     for text in ('{"log": 3, "stream": "stdout"}', '{"log":"no stream"}', '{"log":"broken', "plain",
                  "2026-12-02T07:00:00Z stdin F x", "2026-12-02 07:00:00 stdout F x"):
         assert unwrap(text) is None, text
@@ -115,3 +156,19 @@ def test_a_log_printed_through_a_runtime_gives_the_events_of_the_log_itself(whic
     assert [e.timestamp or TIME.replace("Z", "+00:00") for e in plain] == [e.timestamp for e in got]
     assert [e.offset for e in got][:1] == [0] and got[-1].end_offset == len(data)
     assert all(a.end_offset == b.offset for a, b in zip(got, got[1:]))  # every byte in exactly one event
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(range(len(CORPUS))), st.randoms(use_true_random=False),
+       st.lists(st.integers(min_value=0, max_value=40_000), max_size=8))
+def test_lines_cut_into_pieces_anywhere_give_the_events_of_whole_lines(which: int, rnd, cuts: list[int]) -> None:
+    lines = CORPUS[which].rstrip("\n").split("\n")
+    pieces = []
+    for line in lines:
+        ends = sorted(rnd.sample(range(1, len(line)), min(rnd.randint(0, 3), max(len(line) - 1, 0))))
+        parts = [line[a:b] for a, b in zip([0, *ends], [*ends, len(line)])] or [""]
+        pieces += [cri(part, tag="P" if i < len(parts) - 1 else "F") for i, part in enumerate(parts)]
+    _, cut_up = events("".join(p + "\n" for p in pieces), cuts)
+    _, whole = events("".join(cri(line) + "\n" for line in lines))
+    assert meaning(cut_up) == meaning(whole)
+    assert all(a.end_offset == b.offset for a, b in zip(cut_up, cut_up[1:]))
