@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from pipeline.tail.checkpoints import CheckpointStore
+from pipeline.tail.tailer import Tailer
 from tests.unit.tail_support import Collector, append, make_tailer
 from tests.unit.test_tail_rotation import collect_all, commit_all, lines
 
@@ -48,31 +49,43 @@ async def test_a_link_target_rotated_while_the_tailer_runs_is_drained_and_the_ne
         await tailer.stop()
 
 
-async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
+async def five_lines_shipped_then_stopped(tmp_path: Path, logs: Path) -> Path:
+    """The link's target with five lines read and acknowledged by a tailer stopped since."""
     target = pod_log(tmp_path, logs)
     tailer = await make_tailer(tmp_path)
     append(target, lines(0, 5))
     await commit_all(tailer, await collect_all(tailer, lines(0, 5)))
     await tailer.stop()
     time.sleep(0.05)  # mtimes after the checkpoint's last sight of the link
+    return target
+
+
+async def restarted(tmp_path: Path) -> Tailer:
+    store = CheckpointStore(tmp_path / "state" / "cp.json")
+    await store.load()
+    return await make_tailer(tmp_path, store=store)
+
+
+async def read_exactly(tailer: Tailer, expected: bytes) -> Collector:
+    got = Collector()
+    await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) >= len(expected.splitlines()))
+    assert sorted(b"".join(got.data.values()).splitlines()) == sorted(expected.splitlines())
+    return got
+
+
+async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
+    target = await five_lines_shipped_then_stopped(tmp_path, logs)
     append(target, lines(5, 5))  # owed by the checkpointed generation, then rotated: found by its inode
     kubelet_rotates(target, "20261202-070000")
     append(target, lines(10, 5))  # a generation born and rotated while down: found by its name
     kubelet_rotates(target, "20261202-070100")
     append(target, lines(15, 5))
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
-    tailer = await make_tailer(tmp_path, store=store)
+    tailer = await restarted(tmp_path)
     try:
-        got = Collector()
-        await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) >= 15)
-        assert sorted(b"".join(got.data.values()).splitlines()) == sorted(lines(5, 15).splitlines())
-        await commit_all(tailer, got)
+        await commit_all(tailer, await read_exactly(tailer, lines(5, 15)))
     finally:
         await tailer.stop()
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
-    tailer = await make_tailer(tmp_path, store=store)
+    tailer = await restarted(tmp_path)
     try:
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(tailer.next_chunk(), 0.5)  # known now: not read again
@@ -87,25 +100,16 @@ def compress(path: Path) -> None:
 
 
 async def test_link_targets_rotated_and_compressed_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
-    target = pod_log(tmp_path, logs)
-    tailer = await make_tailer(tmp_path)
-    append(target, lines(0, 5))
-    await commit_all(tailer, await collect_all(tailer, lines(0, 5)))
-    await tailer.stop()
-    time.sleep(0.05)
+    target = await five_lines_shipped_then_stopped(tmp_path, logs)
     append(target, lines(5, 5))  # owed by the checkpointed generation, which is then rotated and compressed
     kubelet_rotates(target, "20261202-070000")
     append(target, lines(10, 5))
     kubelet_rotates(target, "20261202-070100")
     compress(target.with_name("0.log.20261202-070000"))
     append(target, lines(15, 5))
-    store = CheckpointStore(tmp_path / "state" / "cp.json")
-    await store.load()
-    tailer = await make_tailer(tmp_path, store=store)
+    tailer = await restarted(tmp_path)
     try:
-        got = Collector()
-        await got.until(tailer, lambda: len(b"".join(got.data.values()).splitlines()) >= 15)
-        assert sorted(b"".join(got.data.values()).splitlines()) == sorted(lines(5, 15).splitlines())
+        await read_exactly(tailer, lines(5, 15))
     finally:
         await tailer.stop()
 
