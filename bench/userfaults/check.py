@@ -90,7 +90,7 @@ def judge(records: list[Record], docs: list[dict], excusable) -> Verdict:
                 else:
                     v.lost += 1
                     v.lost_records.add(r.number)
-                    v.note(f"lost r{r.number:08d} line {i} ({r.file})")
+                    v.note(f"lost r{r.number:08d} line {i} ({r.file}{''.join(', ' + t for t in sorted(r.tags))})")
             elif len(got) > 1:
                 v.doubled += 1
                 doubled = True

@@ -31,6 +31,18 @@ def first_record(path: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def empty_archive(path: str) -> bool:
+    """A whole compressed file holding nothing (an empty generation compressed): it never gets
+    a first line, unlike one still being written."""
+    if not path.endswith(".gz"):
+        return False
+    try:
+        with gzip.open(path, "rb") as f:
+            return f.read(1) == b"" and f.read() == b""
+    except (OSError, EOFError, zlib.error):
+        return False
+
+
 class Generations:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -43,7 +55,7 @@ class Generations:
         for entry in os.scandir(self.folder):
             first = first_record(entry.path)
             if first is None:
-                if entry.stat().st_size > 0:
+                if entry.stat().st_size > 0 and not empty_archive(entry.path):
                     return  # a first line being written: look again after the next write
                 continue
             present.add(first)
