@@ -6,7 +6,10 @@ every file it identified. A generation rotated and deleted meanwhile (a small
 resumes, the next life's tailer starts from the checkpoints and cannot find it by name
 or inode. So before the old tailer stops, each deleted file it holds whose checkpoint
 still owes bytes is handed over with its descriptor (not closed, not reopened) and read
-to its end from the checkpoint, under its own identity (`tail_files_handed_over`)."""
+to its end from the checkpoint, under its own identity (`tail_files_handed_over`). That
+includes a file read to its end and let go before the outage was declared, whose last
+events were still in flight: its descriptor is kept until they are acknowledged
+(`pipeline.tail.released`)."""
 
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ async def hand_over_deleted(old: TailerState, new: TailerState) -> int:
     Call after `new` started (its own scan and checkpoint search ran) and before `old` stops."""
     handed = 0
     async with old.io_lock:  # no read of the old tailer's is using a descriptor meanwhile
-        for f in list(old.files.values()):
+        for f in list(old.files.values()) + old.released_owing.files():
             if f.fd is None or f.identity is None or f.inode_key in new.files:
                 continue
             entry = new.checkpoints.get(f.identity.key)
@@ -45,6 +48,7 @@ async def hand_over_deleted(old: TailerState, new: TailerState) -> int:
                              outside_globs=True, last_data_s=new.clock())
             moved.fd, f.fd = f.fd, None
             old.descriptors.forget(f)
+            old.released_owing.give_up(f)
             new.files[moved.inode_key] = moved
             new.mark_ready(moved)
             new.metrics.inc("tail_files_handed_over")

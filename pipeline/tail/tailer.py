@@ -41,6 +41,7 @@ from pipeline.tail.identification import Identification
 from pipeline.tail.followed import TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, TailerStopped, read_at
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.metrics import TAIL
+from pipeline.tail.released import ReleasedOwing
 from pipeline.tail.watch import Watch
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class Tailer:
         self.drained_here: set[str] = set()
         self.wakeup = asyncio.Event()
         self.descriptors = Descriptors(max_open_files, self.metrics, self.io_error)
+        self.released_owing = ReleasedOwing(self.descriptors)  # drained, their last events not acknowledged
         self._pull_lock = asyncio.Lock()
         self.io_lock = asyncio.Lock()  # one file step at a time: the consumer's reads, the watch's identifications
         self.run_state = "new"
@@ -106,6 +108,7 @@ class Tailer:
         async with self._pull_lock:  # let a read in a worker thread finish with its fd
             for followed in list(self.files.values()):
                 self.descriptors.close(followed)
+            self.released_owing.close_all()
 
     async def __aenter__(self) -> Tailer:
         await self.start()
@@ -207,7 +210,7 @@ class Tailer:
             result = failed
         finally:
             self.busy = None
-        if f.state is FileState.RELEASED and f.fd is not None:
+        if f.state is FileState.RELEASED and f.fd is not None and f not in self.released_owing:
             self.descriptors.close(f)  # released by a scan while we were working on it
         return result
 
@@ -255,8 +258,11 @@ class Tailer:
         return final
 
     def release(self, f: Followed) -> Chunk | None:
-        """The file is drained (or cannot be): close it and tell the consumer."""
-        if f is not self.busy:
+        """The file is drained (or cannot be): close it and tell the consumer. A file read to its end
+        keeps its descriptor until its last events are acknowledged (`ReleasedOwing`)."""
+        if f.identity is not None and f.fd is not None and self._owes_acks(f):
+            self.released_owing.keep(f)
+        elif f is not self.busy:
             self.descriptors.close(f)  # else _service closes it once its thread is done
         f.state = FileState.RELEASED
         self._waiting_release.discard(f)
@@ -272,6 +278,11 @@ class Tailer:
         self.drained_here.add(f.identity.key)  # seen again in this run, it is a new file (inode reuse)
         self.identification.wake_copies(f.identity.key)
         return Chunk(f.handle_info(), b"", f.offset, final=True)
+
+    def _owes_acks(self, f: Followed) -> bool:
+        entry = self.checkpoints.get(f.identity.key)  # type: ignore[union-attr]
+        return (entry is not None and entry.identity.generation == f.identity.generation  # type: ignore[union-attr]
+                and entry.offset < f.offset)
 
     # -- errors ------------------------------------------------------------------
     def io_error(self, f: Followed, operation: str, exc: OSError) -> None:

@@ -16,6 +16,7 @@ from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.descriptors import Descriptors
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.followed import Chunk, Followed
+from pipeline.tail.released import ReleasedOwing
 
 
 class RescanRequests(Protocol):
@@ -40,6 +41,7 @@ class TailerState(Protocol):
     resume: dict[str, int]                          # file id -> offset to resume at
     copies_waiting: dict[str, set[Followed]]        # identity key of an original -> its copies
     drained_here: set[str]
+    released_owing: ReleasedOwing                   # drained files whose last events are not acknowledged
     watch: RescanRequests
 
     def mark_ready(self, followed: Followed) -> None: ...

@@ -122,6 +122,7 @@ class Watch:
                     await asyncio.sleep(RESCAN_DEBOUNCE_S)
                 except TimeoutError:
                     pass
+                self._tailer.released_owing.close_settled(self._tailer.checkpoints)
                 if await self._nothing_new():
                     await self._tailer.identify_found()
                     continue

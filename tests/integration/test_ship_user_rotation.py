@@ -160,6 +160,48 @@ async def test_a_generation_born_and_compressed_while_the_shipper_is_down_is_rea
     assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
 
 
+def logrotate_create_compress(logs: Path, app, late: tuple[int, int]) -> object:
+    """logrotate `create`, `compress`, `delaycompress`: app.log.1 gzipped to app.log.2.gz, app.log
+    renamed to app.log.1 and created again; the application writes the records `late` to its old
+    descriptor (now app.log.1) before its postrotate signal makes it reopen app.log."""
+    if (logs / "app.log.1").exists():
+        with open(logs / "app.log.1", "rb") as src, gzip.open(logs / "app.log.2.gz", "wb") as dst:
+            shutil.copyfileobj(src, dst)
+        (logs / "app.log.1").unlink()
+    os.rename(logs / "app.log", logs / "app.log.1")
+    (logs / "app.log").touch()
+    app.write("".join(line(seq) for seq in range(*late)))
+    app.flush()
+    app.close()
+    return open(logs / "app.log", "a", encoding="utf-8")
+
+
+async def test_records_written_to_the_renamed_file_before_the_reopen_arrive_once_its_compressed_meanwhile(
+        tmp_path, kafka_bootstrap, unique_name):
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    logs = tmp_path / "logs"
+    shipper = start_shipper(cfg)
+    try:
+        await ship_50_then_kill(cfg, shipper, kafka_bootstrap, unique_name)
+        app = open(logs / "app.log", "a", encoding="utf-8")
+        app = logrotate_create_compress(logs, app, (50, 60))  # app.log.1 owes 50-59 to its checkpoint
+        app.write("".join(line(seq) for seq in range(60, 100)))
+        app = logrotate_create_compress(logs, app, (100, 105))  # ... and is compressed while the shipper is down
+        app.write("".join(line(seq) for seq in range(105, 120)))
+        app.close()
+        shipper = start_shipper(cfg)
+        await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+        await asyncio.sleep(2.5)
+        stop(shipper)
+        shipper = start_shipper(cfg)  # a restart reads nothing again
+        await asyncio.sleep(4)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 120)
+    assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
+
+
 async def test_a_new_files_identity_is_on_disk_before_its_first_event_is_in_kafka(tmp_path, kafka_bootstrap,
                                                                                    unique_name):
     # a kill -9 after a generation's first events left, then its rollover and compression while the
@@ -246,3 +288,32 @@ async def test_generations_of_a_log_still_empty_at_the_last_stop_are_read_on_sta
     finally:
         stop(shipper)
     assert_exactly_once_by_id(docs, 120)
+
+
+async def test_a_generation_drained_before_its_events_were_acknowledged_and_deleted_in_the_outage_is_read(
+        tmp_path, stopped_broker, unique_name):
+    # the broker stops; the shipper reads on: app.log is rotated, drained to its end and let go
+    # (its events still in flight), then rotated out of the window and deleted before the outage
+    # ends (a chunked writer rotating every few seconds, a small backupCount)
+    cfg = write_config(tmp_path, unique_name, stopped_broker.address)
+    cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
+                                           f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
+    logs = tmp_path / "logs"
+    await start(stopped_broker)
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        append(logs / "app.log", 0, 100)
+        await read_events(stopped_broker.address, unique_name, has_all(100), timeout_s=60)
+        await stopped_broker.stop()
+        append(logs / "app.log", 100, 200)  # read and sent, never acknowledged
+        os.rename(logs / "app.log", logs / "app.log.1")
+        append(logs / "app.log", 300, 20)
+        await asyncio.sleep(3)  # app.log.1 read to its end and idle for a second: let go
+        os.unlink(logs / "app.log.1")
+        await wait_for_log(cfg, "kafka delivery failed", timeout_s=60)
+        await start(stopped_broker)
+        docs = await read_events(stopped_broker.address, unique_name, has_all(320), timeout_s=120)
+    finally:
+        stop(shipper)
+    assert_exactly_once_by_id(docs, 320)
