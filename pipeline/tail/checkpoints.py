@@ -209,7 +209,9 @@ class CheckpointStore:
             if if_changed and state == self._written and now - self._written_at_s < REFRESH_S:
                 return
             payload = encode_checkpoints(self._entries.values(), now, self._paths)
+            # the identities in this payload: one registered while it is written is not on disk
+            keys = {entry.identity.key for entry in self._entries.values()}
             await asyncio.to_thread(write_checkpoints, self.path, payload, self._metrics)
             self._written, self._written_at_s = state, now
-            self._written_keys = {entry.identity.key for entry in self._entries.values()}
+            self._written_keys = keys
             self._metrics.inc("checkpoint_flushes")

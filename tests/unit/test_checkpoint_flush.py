@@ -3,6 +3,7 @@ costs no write a second, yet times seen are refreshed and every change is persis
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from pipeline.metrics.registry import Metrics
@@ -63,3 +64,16 @@ async def test_a_plain_flush_always_writes(tmp_path) -> None:
     (tmp_path / "cp.json").unlink()
     await store.flush()
     assert on_disk(tmp_path)["files"][0]["path"] == "/var/log/pay/app.log"
+
+
+async def test_an_identity_registered_while_a_flush_is_writing_is_saved_by_persist_identity(tmp_path) -> None:
+    # a new file identified while the periodic flush's write is under way is not in that write:
+    # the flush before its first event must still happen
+    store, _, _, _ = await store_with_one_file(tmp_path)
+    writing = asyncio.create_task(store.flush())
+    await asyncio.sleep(0)  # the flush has encoded its payload and waits for the write in a thread
+    new = FileIdentity(device=1, inode=3, generation=0, fingerprint="cd" * 16)
+    store.register(new, "/var/log/pay/app.log", 0)
+    await writing
+    await store.persist_identity(new.file_id)
+    assert [f["inode"] for f in on_disk(tmp_path)["files"]] == [2, 3]
