@@ -37,6 +37,7 @@ from pipeline.tail.checkpoint_file import CheckpointError
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.date_hint import date_hint
 from pipeline.tail.handover import hand_over_deleted
+from pipeline.tail.lost_at_stop import count_lost, deleted_held
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.tailer import Chunk, Tailer, TailerStopped
 from sinks.codec import event_key
@@ -87,8 +88,10 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
             await self._ensure_topics()
             await self._lives()
         finally:
-            if self._watching is not None:
+            if self._watching is not None:  # no life runs: nothing in flight, its checkpoints are final
+                held = await deleted_held(self._watching)
                 await self._watching.stop()
+                count_lost(self._watching, held)
                 self._watching = None
 
     def _new_tailer(self) -> Tailer:
@@ -134,13 +137,16 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
             checkpointer.cancel()
             watchdog.cancel()
             await asyncio.gather(reader, checkpointer, watchdog, shipping, return_exceptions=True)
+            held = []
             if self._failure is not None and not self._stopping.is_set():
                 self._watching = tailer  # not read any more, but it goes on discovering until the next life
             else:
+                held = await deleted_held(tailer)
                 await tailer.stop()
             # after a failure, what is still in flight will not be acknowledged: don't wait for it long
             await self._drain(producer, timeout_s=60.0 if self._failure is None else 3.0)
             await self._checkpoint()
+            count_lost(tailer, held)
 
     async def _read(self, tailer: Tailer, queue: asyncio.Queue[Chunk]) -> None:
         while True:

@@ -21,6 +21,7 @@ from bench.userfaults.shipper import free_port
 from pipeline.config.load import load_config
 from pipeline.metrics.registry import Metrics
 from pipeline.ship.shipper import Shipper
+from pipeline.stack.ports import reserve_free
 from tests.integration.logwriter import line
 from tests.integration.private_kafka import private_kafka, start
 from tests.integration.ship_config import write_ship_config
@@ -317,3 +318,30 @@ async def test_a_generation_drained_before_its_events_were_acknowledged_and_dele
     finally:
         stop(shipper)
     assert_exactly_once_by_id(docs, 320)
+
+
+async def test_a_deleted_file_a_stop_loses_the_rest_of_is_counted(tmp_path, unique_name):
+    # no broker answers: the shipper holds the files it found and waits; app.log is rotated away and
+    # deleted meanwhile, then the shipper is stopped: its lines are gone with the descriptor, counted
+    with reserve_free((0,)) as ports:
+        cfg_path = write_ship_config(tmp_path, host="stop-test", bootstrap=f"127.0.0.1:{ports.ports[0]}",
+                                     topic=unique_name, paths=f"{tmp_path}/logs/*.log", state_dir=tmp_path / "state")
+        logs = tmp_path / "logs"
+        append(logs / "app.log", 0, 50)
+        append(logs / "other.log", 50, 10)  # held too, not deleted: nothing lost
+        metrics = Metrics()
+        shipper = Shipper(load_config(str(cfg_path), {}, hostname="stop-test"), {}, metrics)
+        task = asyncio.create_task(shipper.run())
+        try:
+            inode = (logs / "app.log").stat().st_ino
+            while not (tmp_path / "state" / "checkpoints.json").exists() or inode not in [
+                    f["inode"] for f in orjson.loads((tmp_path / "state" / "checkpoints.json").read_bytes())["files"]]:
+                assert not task.done(), task.exception()
+                await asyncio.sleep(0.1)
+            os.rename(logs / "app.log", logs / "app.log.1")
+            os.unlink(logs / "app.log.1")
+            await asyncio.sleep(1.5)
+        finally:
+            shipper.stop()
+            await asyncio.wait_for(task, 60)
+    assert metrics.get("tail_files_lost", reason="deleted_at_stop") == 1
