@@ -50,6 +50,9 @@ class SendPath:
         """Events of one file, in offset order, in as few batches as fit, each acknowledged as a whole."""
         if not events:
             return
+        # the checkpoint stays before a batch from the moment its first event is taken in, until
+        # Kafka acknowledges it: a lookup or a send cut short (a stop, a failure) skips nothing
+        f.acks.sent(events[0].offset)
         if f.partition is None:
             f.partition = await self._kafka(producer.partition_for(topic, f.key))
         batch, first, count = producer.new_batch(), 0, 0
@@ -57,6 +60,7 @@ class SendPath:
             value = self._encode(ev)
             if batch.append(key=f.key, value=value, timestamp=None) is None:  # full: send it, start the next
                 await self._send_batch(producer, topic, f, batch, events[first].offset, count)
+                f.acks.sent(ev.offset)
                 batch, first, count = producer.new_batch(), i, 0
                 batch.append(key=f.key, value=value, timestamp=None)  # an empty batch takes any record
             count += 1
@@ -66,8 +70,8 @@ class SendPath:
 
     async def _send_batch(self, producer: EventProducer, topic: str, f: ShippedFile, batch: Any, offset: int,
                           count: int) -> None:
-        """The batch's first event is at `offset`: the checkpoint stays there until Kafka acknowledged it."""
-        f.acks.sent(offset)
+        """The batch's first event is at `offset` (pending in `f.acks` already): the checkpoint
+        stays there until Kafka acknowledged it."""
         fut = await self._kafka(producer.send_batch(topic, f.partition, batch))
         fut.add_done_callback(lambda fu, acks=f.acks, off=offset, n=count, file_id=f.assembler.source.file_id:
                               self._delivered(fu, acks, off, n, file_id))
