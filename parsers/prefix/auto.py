@@ -193,7 +193,7 @@ class AutoParser(PrefixParser):
         level = f.level or gd.get("lead_level") or gd.get("lead_blevel")
         iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
         return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
-                      normalize_level(level) if level else None, f.logger, f.thread, f.pid, None, f.extra, "auto")
+                      normalize_level(level) if level else None, f.logger, f.thread, f.pid, f.mdc, f.extra, "auto")
 
     @staticmethod
     def _valid(g: dict) -> bool:

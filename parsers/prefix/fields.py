@@ -47,6 +47,11 @@ _TOKEN = re.compile(
 # when the location is not known)
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
 _NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
+# a mapped diagnostic context value in its own bracket: `[TID:N/A]` (SkyWalking's %tid),
+# `[traceId=5f3a]`, `[requestId: 9f8e-77]`; or an MDC value printed bare: `[]` when the key
+# is unset, a trace id (16+ hex digits, a UUID), `N/A`
+_MDC_PAIR = re.compile(r"(?P<key>[A-Za-z][\w-]{0,31})[ \t]*[:=][ \t]*(?P<value>[^\s\[\]]{0,128})")
+_MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|N/A)?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
@@ -58,13 +63,14 @@ _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ER
 
 
 class Fields:
-    __slots__ = ("level", "thread", "logger", "pid", "extra", "message")
+    __slots__ = ("level", "thread", "logger", "pid", "mdc", "extra", "message")
 
     def __init__(self) -> None:
         self.level: str | None = None
         self.thread: str | None = None
         self.logger: str | None = None
         self.pid: str | None = None
+        self.mdc: dict[str, str] | None = None
         self.extra: dict[str, str] | None = None
         self.message = ""
 
@@ -107,6 +113,13 @@ def _bracket(f: Fields, content: str) -> bool:
             return True
     if f.logger is None and "," in inner:
         return True  # `[app,traceId,spanId,true]` (Spring Cloud Sleuth) or other MDC values: not the thread
+    if f.logger is None and _MDC_BARE.fullmatch(inner):
+        return True  # `[]`, `[5f3a1b2c6d7e8f90]`: an MDC value, not the thread
+    if f.logger is None and ("=" in inner or ":" in inner):
+        m = _MDC_PAIR.fullmatch(inner)
+        if m is not None:  # `[TID:N/A]`, `[traceId=5f3a]`: a key and its value, not the thread
+            f.mdc = dict(f.mdc or {}, **{m.group("key"): m.group("value")})
+            return True
     if f.thread is None and f.logger is None:
         f.thread = inner
         return True
