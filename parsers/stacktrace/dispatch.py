@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.stacktrace.java import CHAINED, EMBEDDED, HEADER, is_header, java_frame, parse_java
+from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, HEADER, is_header, java_frame, parse_java
 from parsers.stacktrace.model import Frame, StackTrace
 from parsers.stacktrace.python import PY_START, parse_python
 
@@ -23,6 +23,8 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
             for j in range(i - 1, lowest, -1):  # else a class inside a line: `... failed: java.io.IOException: x`
                 if EMBEDDED.search(lines[j]):
                     return j
+            if i > 0 and EMBEDDED_WORDS.search(lines[i - 1]):
+                return i - 1  # `...: pkg.StartException in service x: msg` right above the frames
             return i
     for i, line in enumerate(lines):  # no frames at all: only an unmistakable header counts
         if is_header(line, strict=True):
@@ -61,6 +63,10 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
         m = EMBEDDED.search(first)  # the exception after the message text on the header line
         if m is not None:
             lines = [first[m.start(1):], *lines[1:]]
+        else:
+            m = EMBEDDED_WORDS.search(first)  # its toString() is not `Class: msg`: the words after it are
+            if m is not None:
+                lines = [f"{m.group(1)}: {first[m.end():]}", *lines[1:]]
     excs = parse_java(lines, frame_cache)
     return StackTrace(excs, "java") if excs else None
 

@@ -20,6 +20,11 @@ MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")
 # `SysLogServiceImpl.saveLog Error：org.springframework.dao.XException: msg`
 EMBEDDED = re.compile(r"(?<![\w$.])((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*"
                       r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?)(?:[:;]|\s*$)")
+# The same class after `: ` and before a word: an exception whose toString() is not `Class: msg`
+# (`Failed to start service x: org.jboss.msc.service.StartException in service x: msg`, JBoss
+# LogManager's `%s%e` printing the throwable after the message on the record's line)
+EMBEDDED_WORDS = re.compile(r"(?<=: )((?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*"
+                            r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?) (?=\S)")
 _THROWABLE_SUFFIX = re.compile(r"(?:Exception|Error|Throwable|Fault)(?:\$\w+)?$")
 
 
