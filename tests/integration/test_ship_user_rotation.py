@@ -233,21 +233,31 @@ async def stopped_broker(tmp_path_factory):
         yield broker
 
 
+def outage_config(tmp_path, unique_name: str, broker) -> Path:
+    """The shipper's config on a private broker, its requests timing out in 10 s (an outage is told soon)."""
+    cfg = write_config(tmp_path, unique_name, broker.address)
+    cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
+                                           f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
+    return cfg
+
+
+async def hundred_shipped_then_broker_stopped(cfg: Path, shipper, broker, unique_name: str) -> None:
+    await wait_until_following(cfg, shipper)
+    append(cfg.parent / "logs" / "app.log", 0, 100)
+    await read_events(broker.address, unique_name, has_all(100), timeout_s=60)
+    await broker.stop()
+
+
 async def test_generations_deleted_while_kafka_is_away_are_read_from_the_descriptors_held(
         tmp_path, stopped_broker, unique_name):
     # RotatingFileHandler(backupCount=1) or logrotate `rotate 1` during an outage: a generation
     # is rotated and deleted before shipping resumes; the shipper held it open all along
-    cfg = write_config(tmp_path, unique_name, stopped_broker.address)
-    cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
-                                           f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
+    cfg = outage_config(tmp_path, unique_name, stopped_broker)
     logs = tmp_path / "logs"
     await start(stopped_broker)
     shipper = start_shipper(cfg)
     try:
-        await wait_until_following(cfg, shipper)
-        append(logs / "app.log", 0, 100)
-        await read_events(stopped_broker.address, unique_name, has_all(100), timeout_s=60)
-        await stopped_broker.stop()
+        await hundred_shipped_then_broker_stopped(cfg, shipper, stopped_broker, unique_name)
         append(logs / "app.log", 100, 200)  # in flight to a dead broker: the outage is declared
         await wait_for_log(cfg, "kafka delivery failed", timeout_s=60)
         os.rename(logs / "app.log", logs / "app.log.1")
@@ -296,17 +306,12 @@ async def test_a_generation_drained_before_its_events_were_acknowledged_and_dele
     # the broker stops; the shipper reads on: app.log is rotated, drained to its end and let go
     # (its events still in flight), then rotated out of the window and deleted before the outage
     # ends (a chunked writer rotating every few seconds, a small backupCount)
-    cfg = write_config(tmp_path, unique_name, stopped_broker.address)
-    cfg.write_text(cfg.read_text().replace(f'topic_events = "{unique_name}"',
-                                           f'topic_events = "{unique_name}"\nrequest_timeout_ms = 10000'))
+    cfg = outage_config(tmp_path, unique_name, stopped_broker)
     logs = tmp_path / "logs"
     await start(stopped_broker)
     shipper = start_shipper(cfg)
     try:
-        await wait_until_following(cfg, shipper)
-        append(logs / "app.log", 0, 100)
-        await read_events(stopped_broker.address, unique_name, has_all(100), timeout_s=60)
-        await stopped_broker.stop()
+        await hundred_shipped_then_broker_stopped(cfg, shipper, stopped_broker, unique_name)
         append(logs / "app.log", 100, 200)  # read and sent, never acknowledged
         os.rename(logs / "app.log", logs / "app.log.1")
         append(logs / "app.log", 300, 20)
