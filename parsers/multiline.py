@@ -34,6 +34,8 @@ from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
 
 _INDENT = frozenset(" \t")
+# An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
+_INDENTED_FIRST = frozenset("[0123456789")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 
 
@@ -161,7 +163,8 @@ class Multiline:
             end = offset + len(text) + 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
-            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[":
+            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \
+                    and (text[:1] == "\t" or text.lstrip(" ")[:1] not in _INDENTED_FIRST):
                 prefix = None
             else:
                 prefix = parse(text)

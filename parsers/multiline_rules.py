@@ -13,7 +13,9 @@ START = "start_state"
 _JAVA_HEADER = (r"^[\t ]?(?:Exception in thread \"[^\"]*\" )?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+"
                 r"(?:Exception|Error|Throwable|Failure|Fault)(?:\$\w+)?(?:[:;]|\s*$)")
 _JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
-_JAVA_FRAME = r"^[\t ]+(?:at |\.\.\. \d+ (?:more|common frames omitted))"
+# a frame: `at pkg.Class.method(...)`; Jackson's location line in an exception message
+# (` at [Source: (PushbackInputStream); line: 1, column: 14]`) is none
+_JAVA_FRAME = r"^[\t ]+(?:at (?!\[Source: )|\.\.\. \d+ (?:more|common frames omitted))"
 
 JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _JAVA_HEADER, "java_after_exception"),

@@ -23,9 +23,11 @@ from parsers.prefix.layouts import BUILTINS, PrefixParser
 from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
-# Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`) and/or an
+# Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`), or a literal tag
+# in brackets that a layout writes first (`[app] %d ...`: one word, then a space), and/or an
 # opening bracket; after it: the closing bracket.
-_LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+)?"
+_LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+"
+         r"|(?P<lead_tag>\[[A-Za-z][\w.-]{0,39}\][ \t]+))?"
          r"[\[(<]?[ \t]?")
 _CLOSE = r"(?:[ \t]*[\])>])?"
 _STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
@@ -48,6 +50,8 @@ _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 # (`INFO: msg`) has one space.
 _LEVEL_PREFIX = re.compile(r"(?P<level>INFO:    |(?:DEBUG|ERROR|TRACE):   |WARNING: |CRITICAL:) (?=\S)")
 MAX_NORMALIZED_CACHE = 4096
+# First characters of an indented line that may be a record start (a date, or a bracket before it)
+_INDENTED_FIRST = frozenset("[0123456789")
 # First characters of a logfmt line's first key (`time=`, `level=`, `caller=`, `@timestamp=`)
 _LOGFMT_FIRST = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_@")
 # An access log line (Common Log Format and the layouts built on it: Apache, nginx, gunicorn's
@@ -102,6 +106,8 @@ class AutoParser(PrefixParser):
                 p = self.parse(line[1:])
                 if p is not None and (p.format == "auto" or p.level is not None):
                     return p
+            if c == " " and (p := self._indented_start(line)) is not None:
+                return p
             return None  # indented or empty: continues the record before it
         if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
             return p
@@ -145,6 +151,19 @@ class AutoParser(PrefixParser):
                 return p
         return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
 
+    def _indented_start(self, line: str) -> Prefix | None:
+        """A layout that writes spaces before each record (`%n    [app] %d ...`: the
+        spaces after a line end begin the next line): a line indented by up to eight
+        spaces whose text is a record start with a date, a time and a level. Less (a time
+        alone, no level) stays a continuation: an indented line inside a message."""
+        body = line.lstrip(" ")
+        if len(line) - len(body) > 8 or body[:1] not in _INDENTED_FIRST:
+            return None
+        p = self.parse(body)
+        if p is None or p.format != "auto" or p.level is None or p.raw_time is None or len(p.raw_time) < 14:
+            return None
+        return p
+
     # ---------------------------------------------------------------------------
     @staticmethod
     def _starts_with_word(line: str) -> bool:
@@ -177,7 +196,7 @@ class AutoParser(PrefixParser):
         rest = line[m.end():]
         if rest[:1].isdigit() or rest[:1].isalpha() and name != "time" and m.group(0)[-1:].isdigit():
             return None  # `2019-01-02 03:04:05123`, `10:11:12abc`: not a timestamp followed by fields
-        ts_text = m.group(0)
+        ts_text = m.group(0) if m.start("lead_tag") < 0 else m.group(0)[m.end("lead_tag") - m.start():]
         key = f"{name}\x1f{ts_text}"
         cache = self._norm
         if key in cache:

@@ -55,6 +55,10 @@ _MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4})
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 MAX_TOKENS = 10
+# log4j's TTCC fields after the ones read (`%d - %c -%r [%t] %-5p %c %x - %m`): milliseconds since
+# start, the thread in brackets, the level, the logger, the NDC if any, then ` - `
+_TTCC = re.compile(rf"(?:[A-Za-z_$][\w$.]{{0,255}}[ \t]+)?-?\d{{1,12}}[ \t]+\[(?P<thread>[^\]\[]{{1,256}})\][ \t]+(?P<level>(?i:{LEVELS}))[ \t]+"
+                   r"(?P<logger>[A-Za-z_$][\w$.-]{0,255})(?:[ \t]+[^\s-]\S{0,63})?[ \t]+-[ \t]")
 # token kind -> (its logger group, its line-number groups): `pkg.Logger:42`, Tomcat's
 # `pkg.Class.method msg`, `Logger:42`
 _LOGGER_KINDS = {"k_logger": ("logger", ("lline", "bline")), "k_logger2": ("logger2", ()),
@@ -183,5 +187,8 @@ def split_fields(rest: str) -> Fields:
     if pm is not None:
         f.extra = {"method": pm.group("method"), "line": pm.group("line")}
         pos = pm.end()
+    if f.level is None and f.thread is None and (tm := _TTCC.match(rest, pos)) is not None:
+        f.thread, f.level, f.logger = tm.group("thread"), tm.group("level").upper(), tm.group("logger")
+        pos = tm.end()
     f.message = rest[pos:]
     return f
