@@ -285,7 +285,7 @@ class Classifier(StructuredKinds):
         ev.sql_params, ev.sql_rows = timing.params, timing.rows
         if timing.statement:
             ev.sql_statement = timing.statement[:MAX_SAMPLE_CHARS]
-            fp = fingerprint(timing.statement)
+            fp = fingerprint(timing.prepared or timing.statement)
             ev.sql_fingerprint, ev.sql_fingerprint_id = fp, fingerprint_id(fp)
 
     # -- cross-cutting ---------------------------------------------------------------

@@ -129,6 +129,7 @@ class Abandoned(NamedTuple):
     tag: object
     statement: str
     params: str | None
+    prepared: str  # the statement as prepared (placeholders kept): what the fingerprint is taken from
 
 
 class MybatisJoiner:
@@ -257,7 +258,7 @@ class MybatisJoiner:
         statement, params, _, tag = entry
         if tag is not None:
             self.abandoned.append(Abandoned(tag, substitute_params(statement, params) if params else statement,
-                                            params))
+                                            params, statement))
 
     def _note_prepared(self, key: tuple[str, str], sql: str) -> None:
         prepared = self._prepared
@@ -275,6 +276,7 @@ class MybatisJoiner:
         duration = None
         if ts_ms is not None and started_ms is not None and (ms := elapsed_ms(started_ms, ts_ms)) is not None:
             duration = ms * 1_000_000
+        prepared = statement
         if params:
             statement = substitute_params(statement, params)
-        return SqlTiming(duration, statement, params, rows, source="mybatis")
+        return SqlTiming(duration, statement, params, rows, source="mybatis", prepared=prepared)

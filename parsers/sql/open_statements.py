@@ -81,16 +81,16 @@ class OpenStatements:
         abandoned = self.joiner.abandoned
         if not abandoned:
             return
-        for tag, statement, params in abandoned:
+        for tag, statement, params, prepared in abandoned:
             ev = self.events.pop(tag.offset, None)  # type: ignore[attr-defined]
             if ev is not tag:
                 continue  # already released unchanged
-            self._unclosed(ev, statement, params)
+            self._unclosed(ev, statement, params, prepared)
         abandoned.clear()
 
-    def _unclosed(self, ev: Event, statement: str, params: str | None) -> None:
+    def _unclosed(self, ev: Event, statement: str, params: str | None, prepared: str) -> None:
         ev.kind = "sql"
-        fp = fingerprint(statement)
+        fp = fingerprint(prepared)
         ev.sql_fingerprint, ev.sql_fingerprint_id = fp, fingerprint_id(fp)
         mask = self.masker.mask
         counts: dict[str, int] = dict(ev.masked)

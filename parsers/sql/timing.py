@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.options import SqlOptions
 from parsers.sql.p6spy import find_p6spy, may_be_p6spy
@@ -45,6 +45,10 @@ class SqlTiming:
     params: str | None = None
     rows: int | None = None
     source: str = "generic"  # druid | p6spy | mybatis | mybatis-plus | django | gorm | log4jdbc | hibernate | generic | custom
+    # the statement as prepared, placeholders kept, when its parameters were written into
+    # `statement`: the fingerprint is taken from it (one statement, one fingerprint, whatever
+    # its values; `true`, `false` and NULL would otherwise stay in it)
+    prepared: str | None = field(default=None, compare=False)
 
 
 _F = re.IGNORECASE | re.DOTALL
