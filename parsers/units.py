@@ -1,8 +1,9 @@
 """Durations and decimal amounts as they appear in log text.
 
 `parse_duration_ns("35ms")`, `"1.2 s"`, `"350µs"`, `"35毫秒"`, `"1.5秒"`, `"2 seconds"` -> nanoseconds
-(int). Minutes are deliberately not understood: `2m` is minutes to some teams and
-milliseconds to others, and a wrong guess is worse than no value. They are read only
+(int). Minutes are read only where their unit is spelled out (`2.5 minutes`, `1 minute`,
+`5分钟`): `2m` is minutes to some teams and milliseconds to others, and `2min` may be a
+minimum, so neither is guessed (a wrong guess is worse than no value); else only
 inside the compound forms where they are unambiguous (`COMPOUND`,
 `compound_duration_ns`): Go's `time.Duration` (`1h2m3.5s`, `2m30s`), ISO 8601 as
 Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`), a clock
@@ -45,11 +46,14 @@ UNIT_NS: dict[str, int] = {
     "second": 1_000_000_000,
     "seconds": 1_000_000_000,
     "秒": 1_000_000_000,
+    "minute": 60_000_000_000,
+    "minutes": 60_000_000_000,
+    "分钟": 60_000_000_000,  # `分` alone is no unit: five fen (an amount) reads `5分`
 }
 
 # Regex fragments (no groups) for embedding; longest units first so `ms` wins over `s`.
 NUMBER = r"[0-9]{1,15}(?:\.[0-9]{1,9})?"
-UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|[nuµμm]s"
+UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微秒|毫秒|minutes?|分钟|[nuµμm]s"
         r"|secs?|seconds?|秒|s)(?![A-Za-z])")
 
 # Go: hours and/or minutes, then seconds (`1h2m3.5s`, `2m30s`, `1h0m0s`, `1h`; minutes alone, `5m`, are not read);

@@ -18,7 +18,8 @@ bare number after them is as often a timestamp or a setting; `spent` (`Time spen
 only with a unit too. Digits grouped in thousands
 (`took [5,368] milliseconds`) count only with a unit. Without a unit, a whole
 number is milliseconds, and only when nothing word-like follows it (`took 3 attempts`,
-`cost 12 CNY`, `耗时 5分钟`, `执行时间：2019-01-02` are not timings).
+`cost 12 CNY`, `执行时间：2019-01-02` are not timings). Minutes count with their unit spelled
+out (`耗时5分钟`, `took 2.5 minutes`), not as `5m` or `5min` (see `units`).
 
 Not timings: settings and waits (`timeout=30s`, `sleep 5 s`, `retry in 2s`,
 `expires in 3600s`, `wait time: 5s`, `maxTime=3000ms`), dates, versions, sizes,
