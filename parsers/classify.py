@@ -26,6 +26,7 @@ from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day
 from parsers.sql.open_statements import OpenStatements
 from parsers.sql.statement import LOGGER_PREFIXES as STATEMENT_LOGGER_PREFIXES
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
+from parsers.sql.statement import ROUTED as ROUTED_SQL
 from parsers.sql.statement import is_parameter_line, untimed_statement
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 from parsers.stacktrace import StackTrace, parse_stack
@@ -283,6 +284,8 @@ class Classifier(StructuredKinds):
         ev.kind = "sql"
         ev.duration_ns = _bounded(timing.duration_ns)
         ev.sql_params, ev.sql_rows = timing.params, timing.rows
+        if timing.source == ROUTED_SQL:
+            ev.flags.append("sql_routed")
         if timing.statement:
             ev.sql_statement = timing.statement[:MAX_SAMPLE_CHARS]
             fp = fingerprint(timing.prepared or timing.statement)

@@ -14,7 +14,14 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
     statement, over several lines, then its parameters on a line of their own,
     `[generated in 0.00031s] (7,)`, `[cached since 12.3s ago] (...)`. The time in those
     brackets is the statement's compilation (or the cache's age), not its execution: the
-    parameter line is no timing (`is_parameter_line`).
+    parameter line is no timing (`is_parameter_line`);
+  * ShardingSphere's `sql-show` (logger `ShardingSphere-SQL`): `Logic SQL: select ...`, the
+    statement the application issued, then one `Actual SQL: ds_0 ::: select ... ::: [7, 9]`
+    per data source and table it was routed to (the parameters after a second `:::` when
+    there are any). Each is a statement: the logical one as is, each routed one with its
+    parameters and the source `shardingsphere-routed`, which the caller flags (`sql_routed`)
+    so that counting what the application ran can leave them out. `Actual SQL(simple):`
+    lines name data sources only and stay records.
 They become SQL events with a statement and its fingerprint and no duration: counted per
 fingerprint by analysts and `scan`, never a slow-SQL alert. A message is taken only when
 it starts with a statement verb, so a logger's other lines stay ordinary records.
@@ -34,15 +41,44 @@ _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the
 # logger's name ends with one of LOGGER_SUFFIXES.
-TRIGGERS = (_SHOW_SQL,)
+_LOGIC_SQL, _ACTUAL_SQL = "Logic SQL: ", "Actual SQL: "
+TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL)
+# `Actual SQL: <data source> ::: <statement>[ ::: [<parameters>]]`; the statement may run over lines
+_ACTUAL = re.compile(r"(?P<ds>[^\s:]{1,128}) ::: (?P<sql>.+?)(?: ::: \[(?P<params>.*)\])?\s*\Z", re.DOTALL)
+# what may precede the marker when the layout's logger was not read: the logger and a separator
+_SHARDING_LOGGER = re.compile(r"ShardingSphere-SQL[ \t]*[-:]?[ \t]*\Z")
+ROUTED = "shardingsphere-routed"
 LOGGER_SUFFIXES = ("SQL", "JdbcTemplate")
 LOGGER_PREFIXES = ("sqlalchemy.engine",)
 _SQLALCHEMY_LOGGER = re.compile(r"sqlalchemy\.engine\.(?:base\.)?Engine(?:\.[\w.-]+)?$")
 _JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
 
 
+def _sharding(message: str) -> SqlTiming | None:
+    """ShardingSphere's `Logic SQL:` or `Actual SQL:` statement, or None."""
+    for marker in (_LOGIC_SQL, _ACTUAL_SQL):
+        i = message.find(marker)
+        if i == 0 or i > 0 and "\n" not in message[:i] and _SHARDING_LOGGER.search(message, 0, i) is not None:
+            text = message[i + len(marker):]
+            break
+    else:
+        return None
+    params, source = None, "shardingsphere"
+    if marker is _ACTUAL_SQL:
+        m = _ACTUAL.match(text)
+        if m is None:
+            return None
+        text, params, source = m.group("sql"), m.group("params"), ROUTED
+    if not _VERB.match(text):
+        return None
+    return SqlTiming(None, text.strip(), params, source=source)
+
+
 def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
     """The statement a statement logger logged in `message`, or None."""
+    if " SQL: " in message[:200] or message.startswith((_LOGIC_SQL, _ACTUAL_SQL)):
+        if (found := _sharding(message)) is not None:
+            return found
     if message.startswith(_SHOW_SQL):
         text = message[len(_SHOW_SQL):]
         source = "hibernate"
