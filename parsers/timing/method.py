@@ -6,6 +6,8 @@
     [OrderService.pay] 耗时 35ms
     方法 OrderService.pay 耗时: 35 ms
     execute OrderService.pay cost 35ms
+    StopWatch 'settle': 1.234 seconds        (Spring 6.1's StopWatch summary; before it,
+                                             `running time = 138590 ns` is read as free text)
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
 tried first, and last any other timing written in free text (`free.py`:
 `结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `in_sentence.py`:
@@ -56,10 +58,14 @@ _FORMS = (
 )
 
 
+# Spring's StopWatch since 6.1: `shortSummary()` (and the first line of `prettyPrint()`) is
+# `StopWatch '<id>': <seconds> seconds`; the id may be empty
+_STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER}) seconds\b")
+
 # Every message `parse` recognises without `patterns` holds one of these: the timing
 # words' fragments of `free.py` (`时` for the Chinese ones) or the words of `in_sentence.py`;
 # the `_FORMS` hold a timing word too (`cost`, `took`, `elapsed`, `耗时`, `用时`).
-TRIGGERS = (*FRAGMENTS, "时", *WORDS)
+TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '")
 
 
 class MethodTimingParser:
@@ -105,6 +111,9 @@ class MethodTimingParser:
             found = find_timing_unfiltered(message)
         if found is None and (" in " in message or " after " in message):  # in_sentence.may_have_in_timing
             found = find_in_timing(message)
+        if found is None and "StopWatch '" in message and (m := _STOPWATCH.search(message)) is not None:
+            ns = duration_ns(m.group("num"), "s")
+            return None if ns is None else MethodTiming(f"StopWatch '{m.group('id')}'", ns)
         if found is None:
             return None
         start, end, ns = found
