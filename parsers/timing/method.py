@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from parsers.options import MethodOptions
-from parsers.timing.free import FRAGMENTS, find_timing_unfiltered
+from parsers.timing.free import FRAGMENTS, MAX_TIMING_NS, find_timing_unfiltered
 from parsers.timing.in_sentence import WORDS, find_in_timing
 from parsers.timing.subject import subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
@@ -59,8 +59,9 @@ _FORMS = (
 
 
 # Spring's StopWatch since 6.1: `shortSummary()` (and the first line of `prettyPrint()`) is
-# `StopWatch '<id>': <seconds> seconds`; the id may be empty
-_STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER}) seconds\b")
+# `StopWatch '<id>': <seconds> seconds`; the id may be empty, the seconds are Java's
+# `Double.toString` (below 0.001, `1.0E-4`)
+_STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER})(?:E(?P<exp>-?[0-9]{{1,2}}))? seconds\b")
 
 # Every message `parse` recognises without `patterns` holds one of these: the timing
 # words' fragments of `free.py` (`时` for the Chinese ones) or the words of `in_sentence.py`;
@@ -113,7 +114,10 @@ class MethodTimingParser:
             found = find_in_timing(message)
         if found is None and "StopWatch '" in message and (m := _STOPWATCH.search(message)) is not None:
             ns = duration_ns(m.group("num"), "s")
-            return None if ns is None else MethodTiming(f"StopWatch '{m.group('id')}'", ns)
+            if ns is not None and m.group("exp"):
+                exp = int(m.group("exp"))
+                ns = ns * 10 ** exp if exp >= 0 else ns // 10 ** -exp
+            return None if ns is None or ns > MAX_TIMING_NS else MethodTiming(f"StopWatch '{m.group('id')}'", ns)
         if found is None:
             return None
         start, end, ns = found

@@ -42,6 +42,11 @@ def test_the_older_summary_in_nanoseconds_is_read(sid, ns):
     assert evs[0].duration_ns == ns
 
 
+def test_seconds_in_javas_scientific_notation_are_read():
+    evs = events_of("2024-01-02 10:00:00.123 [main] INFO  c.f.Job - StopWatch 'load': 1.25E-4 seconds\n")
+    assert evs[0].duration_ns == 125_000
+
+
 def test_a_stopwatch_without_a_unit_is_no_timing():
     evs = events_of("10:10:14 [exec-5] INFO  c.w.TalStopWatch  INFO [,,]   StopWatch:start[1577671814361] tag[init] "
                     "total[439]\n")
