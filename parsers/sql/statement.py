@@ -21,7 +21,10 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
     there are any). Each is a statement: the logical one as is, each routed one with its
     parameters and the source `shardingsphere-routed`, which the caller flags (`sql_routed`)
     so that counting what the application ran can leave them out. `Actual SQL(simple):`
-    lines name data sources only and stay records.
+    lines name data sources only and stay records;
+  * jOOQ's `LoggerListener` at DEBUG: `Executing query          : select ...` (or `Executing
+    batch query`), the statement as rendered, placeholders kept; its next line, `-> with bind
+    values      : ...`, is the same statement with its values inlined and no second one.
 They become SQL events with a statement and its fingerprint and no duration: counted per
 fingerprint by analysts and `scan`, never a slow-SQL alert. A message is taken only when
 it starts with a statement verb, so a logger's other lines stay ordinary records.
@@ -42,7 +45,9 @@ _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the
 # logger's name ends with one of LOGGER_SUFFIXES.
 _LOGIC_SQL, _ACTUAL_SQL = "Logic SQL: ", "Actual SQL: "
-TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL)
+_JOOQ = "Executing "
+_JOOQ_QUERY = re.compile(r"Executing (?:batch )?query[ \t]*: (?P<sql>.+)\Z", re.DOTALL)
+TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL, "Executing query", "Executing batch query")
 # `Actual SQL: <data source> ::: <statement>[ ::: [<parameters>]]`; the statement may run over lines
 _ACTUAL = re.compile(r"(?P<ds>[^\s:]{1,128}) ::: (?P<sql>.+?)(?: ::: \[(?P<params>.*)\])?\s*\Z", re.DOTALL)
 # what may precede the marker when the layout's logger was not read: the logger and a separator
@@ -82,6 +87,8 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
     if message.startswith(_SHOW_SQL):
         text = message[len(_SHOW_SQL):]
         source = "hibernate"
+    elif message.startswith(_JOOQ) and (m := _JOOQ_QUERY.match(message)) is not None:
+        text, source = m.group("sql"), "jooq"
     elif logger is None:
         return None
     elif logger.endswith("SQL") and _HIBERNATE_LOGGER.search(logger):
