@@ -28,6 +28,7 @@ sys.path.insert(0, str(HERE))
 
 import truth_rules  # noqa: E402
 import truth_sql  # noqa: E402
+import truth_stderr  # noqa: E402
 import truth_structured  # noqa: E402
 from collect import load_manifest, local_path, present  # noqa: E402
 
@@ -45,7 +46,7 @@ def split_lines(data: bytes) -> list[str]:
 
 def rules(lines: list[str]) -> dict:
     traces = sorted(truth_rules.java_traces(lines) + truth_rules.python_traces(lines)
-                    + truth_structured.json_traces(lines),
+                    + truth_structured.json_traces(lines) + truth_stderr.stderr_traces(lines),
                     key=lambda t: t["first_line"])
     sql = sorted(truth_sql.druid(lines) + truth_sql.mybatis(lines) + truth_sql.p6spy(lines)
                  + truth_sql.django(lines) + truth_sql.hibernate(lines) + truth_structured.json_sql(lines),
