@@ -61,12 +61,12 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
     first = lines[0]
     if not (HEADER.match(first) or CHAINED.match(first) or java_frame(first)):
         m = EMBEDDED.search(first)  # the exception after the message text on the header line
-        if m is not None:
+        w = EMBEDDED_WORDS.search(first)  # one whose toString() is not `Class: msg`: the words after it are
+        if w is not None and (m is None or w.start(1) < m.start(1)):
+            # the first class printed is the outer one (`...: x.StartException in service y: z.CauseException: msg`)
+            lines = [f"{w.group(1)}: {first[w.end():]}", *lines[1:]]
+        elif m is not None:
             lines = [first[m.start(1):], *lines[1:]]
-        else:
-            m = EMBEDDED_WORDS.search(first)  # its toString() is not `Class: msg`: the words after it are
-            if m is not None:
-                lines = [f"{m.group(1)}: {first[m.end():]}", *lines[1:]]
     excs = parse_java(lines, frame_cache)
     return StackTrace(excs, "java") if excs else None
 

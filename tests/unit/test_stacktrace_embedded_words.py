@@ -44,3 +44,13 @@ def test_the_class_and_message_form_is_read_as_before(prefix, pkg, name, words):
 def test_a_line_naming_no_exception_class_leaves_the_frames_headless(prefix, words):
     st_ = parse_stack([f"{_REC}{prefix}: {words}", *_FRAMES])
     assert st_ is not None and st_.exceptions[0].type == "<unknown>"
+
+
+@given(_PREFIX, _PKG, _NAME, _WORDS, _PKG, _NAME)
+def test_the_first_class_on_the_line_is_the_outer_one_when_its_cause_follows(prefix, pkg, name, words, cpkg, cname):
+    """`...: x.StartException in service y: z.CauseException: msg`: the class printed first
+    is the outer exception, whatever the form of the cause printed after it."""
+    cls, cause = pkg + name, cpkg + cname
+    words = words.split(":")[0].rstrip()
+    st_ = parse_stack([f"{_REC}{prefix}: {cls} {words}: {cause}: broken", *_FRAMES])
+    assert st_ is not None and st_.exceptions[0].type == cls
