@@ -25,10 +25,10 @@ pushed byte belongs to exactly one record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     START, TRACE_ENDED, RuleTable)
+from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, LONE_THROWABLE,
+                                     PAREN_THREAD, PREFIXED_CONTINUATION, START, TRACE_ENDED, RuleTable)
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
@@ -100,9 +100,11 @@ class Multiline:
             self._push_held(line, prefix, offset, end_offset, now_ms)
             return None
         if prefix is not None and prefix.format != "raw":  # the 95% case
-            if self._track and pending is not None and self._prefixed_continuation(prefix, pending):
-                self._append(pending, prefix.message, offset, end_offset)
-                return None
+            if self._track and pending is not None:
+                text = self._prefixed_continuation(prefix, pending)
+                if text is not None:
+                    self._append(pending, text, offset, end_offset)
+                    return None
             self._pending = RawRecord(prefix, line, [], offset, end_offset)
             self._n, self._bytes, self._ruled, self._state = 1, end_offset - offset, False, START
             return pending
@@ -170,11 +172,12 @@ class Multiline:
                 prefix = parse(text)
             pending = self._pending
             if prefix is not None and prefix.format != "raw" and not self._held:  # push(): the 95% case
-                if self._track and pending is not None and (prefix.message[:1] in CONT_FIRST or self._state != START) \
-                        and self._prefixed_continuation(prefix, pending):
-                    self._append(pending, prefix.message, offset, end)
-                    offset = end
-                    continue
+                if self._track and pending is not None and (prefix.message[:1] in CONT_FIRST or self._state != START):
+                    cont = self._prefixed_continuation(prefix, pending)
+                    if cont is not None:
+                        self._append(pending, cont, offset, end)
+                        offset = end
+                        continue
                 self._pending = RawRecord(prefix, text, [], offset, end)
                 self._n, self._bytes, self._ruled, self._state = 1, end - offset, False, START
                 if pending is not None:
@@ -210,26 +213,50 @@ class Multiline:
         self._state = START
         return pending
 
-    def _prefixed_continuation(self, prefix: Prefix, pending: RawRecord) -> bool:
+    def _prefixed_continuation(self, prefix: Prefix, pending: RawRecord) -> str | None:
         """A layout that writes its prefix on every line of a trace (Android's logcat, a
-        logger per line): a frame, `Caused by:` or `... N more` after the prefix, or a line
-        the rules follow inside a trace, with the thread and logger of the record's first
-        line, continues it (its message part is the continuation line)."""
+        logger per line, printStackTrace through a server's stdout capture): a frame,
+        `Caused by:` or `... N more` after the prefix, or a line the rules follow inside a
+        trace, with the thread and logger of the record's first line, continues it. Its
+        message part is the continuation line (returned), without a `(thread) ` that
+        JBoss prints after the category and that must be the first line's too. None: a
+        record of its own."""
         first = pending.first
-        if first is None or first.thread != prefix.thread or first.logger != prefix.logger \
-                or prefix.format in STRUCTURED_FORMATS:  # a JSON or logfmt line is a record of its own
-            return False
+        if first is None or first.thread != prefix.thread or prefix.format in STRUCTURED_FORMATS:
+            return None  # a JSON or logfmt line is a record of its own
+        if first.logger != prefix.logger:
+            # the trace's first record only named the exception, which the prefix read as a logger
+            if prefix.logger is not None or first.message or pending.continuation \
+                    or first.logger is None or LONE_THROWABLE.match(first.logger) is None:
+                return None
         msg = prefix.message
+        if msg[:1] == "(":
+            m = PAREN_THREAD.match(msg)
+            if m is not None:
+                if not first.message.startswith(m.group(0)):
+                    return None
+                msg = msg[m.end():]
         state = self._state
         if state != START:
             nxt = self._rules.step(state, msg)
             if nxt is not None:
                 self._state = nxt
-                return True
+                self._claim(pending)
+                return msg
         if PREFIXED_CONTINUATION.match(msg) is None:
-            return False
+            return None
         self._state = self._rules.first_state(msg) if state == START else self._rules.step(state, msg) or state
-        return True
+        self._claim(pending)
+        return msg
+
+    @staticmethod
+    def _claim(pending: RawRecord) -> None:
+        """A record whose only text was an exception class the prefix took for its logger:
+        the class is its message (the trace's header line)."""
+        first = pending.first
+        if first is not None and not first.message and not pending.continuation and first.logger \
+                and LONE_THROWABLE.match(first.logger):
+            pending.first = replace(first, message=first.logger, logger=None)
 
     # -- held lines -------------------------------------------------------------------
     def _push_held(self, line: str, prefix: Prefix | None, offset: int, end_offset: int, now_ms: int) -> None:
