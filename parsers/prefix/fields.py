@@ -10,6 +10,7 @@ timestamp in every order and bracketing:
     INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
     "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
     [views ERROR] msg (a name and the level in one bracket)
+    xxl-job-executor [main] INFO  c.x.Foo - msg (logback's %contextName first)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -38,6 +39,8 @@ _TOKEN = re.compile(
     r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
     r'|"(?P<qsrc>[\w$.<>-]+(?::[\w$.<>-]+)*:\d+)"(?P<k_qsrc>)'  # "module:func:42" (Python %(lineno)d in quotes)
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
+    # logback's %contextName (the application's name) before `[thread] LEVEL` (xxl-job's default layout)
+    rf"|[A-Za-z][\w.-]{{0,63}}(?=[ \t]+\[[^\]\[]{{1,256}}\][ \t]+(?i:{LEVELS})(?![\w-]))(?P<k_ctx>)"
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
     r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
     r"|\|(?P<k_pipe>)"
@@ -115,8 +118,10 @@ def _bracket(f: Fields, content: str) -> bool:
             elif m.group("src"):
                 f.extra = {"source": m.group("src")}
             return True
-    if f.logger is None and "," in inner:
-        return True  # `[app,traceId,spanId,true]` (Spring Cloud Sleuth) or other MDC values: not the thread
+    if f.logger is None and "," in inner and (", " not in inner or "=" in inner):
+        # `[app,traceId,spanId,true]` (Spring Cloud Sleuth) or other MDC values: not the thread;
+        # a name with a comma and a space is one (`[xxl-job, executor ExecutorRegistryThread]`)
+        return True
     if f.logger is None and _MDC_BARE.fullmatch(inner):
         return True  # `[]`, `[5f3a1b2c6d7e8f90]`: an MDC value, not the thread
     if f.logger is None and ("=" in inner or ":" in inner):
@@ -176,6 +181,9 @@ def split_fields(rest: str) -> Fields:
             f.level, f.logger = _LOGCAT_LEVELS[m.group("lc")], m.group("tag")
             f.message = rest[m.end():]
             return f
+        elif kind == "k_ctx":
+            if pos != 0:
+                break  # only the first field: elsewhere such a word is the message
         elif kind == "k_num":
             if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
