@@ -42,7 +42,9 @@ def stderr_traces(lines: list[str]) -> list[dict]:
         if text is None:
             continue
         nxt = texts[k + 1] if k + 1 < len(texts) else None
-        if _trace_shaped(text) or (nxt is not None and _frame(nxt)):  # a trace's first line: before its frames
+        # a trace's lines; its exception line (`pkg.Type: msg`), and the line before its frames
+        # (its first line, or the last line of a message printed over several)
+        if _trace_shaped(text) or truth_rules.EXC_LINE_RE.match(text) or (nxt is not None and _frame(nxt)):
             virtual[k] = text
             stripped[k] = True
     out = []

@@ -61,3 +61,14 @@ def test_module_frames_and_log4j_compact_date():
     ]
     got = truth_rules.java_traces(lines)
     assert [(t["header_line"], t["first_line"], t["last_line"]) for t in got] == [(1, 2, 4)]
+
+
+def test_stderr_exception_message_over_several_records():
+    lines = [
+        "2020-11-24 21:01:18,989 ERROR [stderr] (default task-1) org.postgresql.util.PSQLException: ERROR: syntax",
+        "2020-11-24 21:01:18,989 ERROR [stderr] (default task-1)   Position: 48",
+        "2020-11-24 21:01:18,989 ERROR [stderr] (default task-1) \tat org.postgresql.core.v3.Q.r(Q.java:2270)",
+        "2020-11-24 21:01:19,000 INFO  [org.jboss.as.server] (management-handler-thread - 4) next",
+    ]
+    got = truth_stderr.stderr_traces(lines)
+    assert [(t["first_line"], t["last_line"], t["outer"]) for t in got] == [(1, 3, "org.postgresql.util.PSQLException")]
