@@ -244,10 +244,27 @@ class Multiline:
                 self._claim(pending)
                 return msg
         if PREFIXED_CONTINUATION.match(msg) is None:
+            if state == START and msg[:1] in _INDENT and msg.strip() and not pending.continuation \
+                    and self._rules.first_state(self._head(first)) == HOLD_STATE:
+                self._state = HOLD_STATE  # an exception's message over several lines, before its frames
+                self._claim(pending)
+                return msg
             return None
         self._state = self._rules.first_state(msg) if state == START else self._rules.step(state, msg) or state
         self._claim(pending)
         return msg
+
+    @staticmethod
+    def _head(first: Prefix) -> str:
+        """The text of a record's first line after its prefix (and a JBoss `(thread) `)."""
+        text = first.message
+        if not text and first.logger and LONE_THROWABLE.match(first.logger):
+            return first.logger
+        if text[:1] == "(":
+            m = PAREN_THREAD.match(text)
+            if m is not None:
+                return text[m.end():]
+        return text
 
     @staticmethod
     def _claim(pending: RawRecord) -> None:

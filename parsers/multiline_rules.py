@@ -45,7 +45,7 @@ PREFIXED_CONTINUATION = re.compile(
     r"[\t ]+(?:at [\w$.<>/@\-]+\(|\.\.\. \d+ (?:more|common frames omitted)|File \")"
     r"|at [\w$.<>/@\-]+\([^)]*\)\s*$|\.\.\. \d+ (?:more|common frames omitted)\s*$|(?:Caused by|Suppressed): ")
 # JBoss/WildFly print the thread in parentheses after the category: `[stderr] (default task-1) `
-PAREN_THREAD = re.compile(r"\([^()]{1,80}\) (?=\S|\t)")
+PAREN_THREAD = re.compile(r"\([^()]{1,80}\) (?=.)")
 # A lone qualified throwable class, all a record says (a prefix parser may read it as the logger)
 LONE_THROWABLE = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable)(?:\$\w+)?$")
 # A raw record in this state (an exception line, no frame yet) holds the raw lines after

@@ -78,3 +78,25 @@ def test_a_lone_class_record_without_frames_after_it_stays_a_record():
     evs = _events(text)
     assert len(evs) == 2
     _covers_exactly_once(evs, len(text.encode()))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_CLS, st.lists(_FRAME, min_size=1, max_size=4),
+       st.lists(st.from_regex(r"[A-Z][a-z]{2,8}: [a-z0-9 ]{1,12}", fullmatch=True), min_size=1, max_size=3))
+def test_an_exception_message_over_indented_records_joins_before_its_frames(cls, frames, more):
+    """A driver's multi-line message (`  Position: 48`) printed one record per line between
+    the exception line and its frames."""
+    rec = "2020-11-24 21:01:18,989 ERROR [stderr] (default task-1) "
+    lines = [rec + cls + ": syntax error", *[rec + "  " + m for m in more], *[rec + "\tat " + f for f in frames],
+             "2020-11-24 21:01:19,000 INFO  [org.jboss.as.server] (management-handler-thread - 4) next"]
+    text = "\n".join(lines) + "\n"
+    evs = _events(text)
+    _covers_exactly_once(evs, len(text.encode()))
+    assert len(evs) == 2 and evs[0].kind == "exception" and evs[0].error_type == cls
+
+
+def test_indented_records_after_a_plain_message_stay_records():
+    rec = "2020-11-24 21:01:18,989 ERROR [stderr] (default task-1) "
+    text = rec + "a plain message\n" + rec + "  an indented one\n"
+    evs = _events(text)
+    assert len(evs) == 2
