@@ -17,6 +17,7 @@ HEADER_RE = re.compile(
     r"^\[?(?:(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL|TRACE|SEVERE)(?:\]\s*\[?|\s+\[?))?"
     r"(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"       # 2024-09-13 14:21:33
     r"|\d{8} \d{2}:\d{2}:\d{2}[.,]\d{3}"                # [ERROR][20160203 10:28:07,585] (log4j %d{yyyyMMdd HH:mm:ss,SSS})
+    r"|\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}"           # 28.02.2016 12:57:06 (log4j %d{dd.MM.yyyy HH:mm:ss})
     r"|\d{2}:\d{2}:\d{2}[.,:]\d{3}"                     # 14:39:38.397 (logback short; log4j2 %d{HH:mm:ss:SSS})
     r"|\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}"     # 23-Mar-2016 18:12:11 (Tomcat 8)
     r"|[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M"  # Jan 12, 2012 3:53:59 PM (JUL)

@@ -72,3 +72,8 @@ def test_stderr_exception_message_over_several_records():
     ]
     got = truth_stderr.stderr_traces(lines)
     assert [(t["first_line"], t["last_line"], t["outer"]) for t in got] == [(1, 3, "org.postgresql.util.PSQLException")]
+
+
+def test_log4j_day_month_year_date_starts_a_record():
+    assert truth_rules.is_header("28.02.2016 12:57:06 [ERROR] .mt.unistream.Adapter - payment failed")
+    assert not truth_rules.is_header("\tat com.x.A.b(A.java:1)")
