@@ -114,6 +114,8 @@ FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
     ("numeric", rf"(?P<a>\d{{2}})(?P<sep>[/.-])(?P<b>\d{{2}})(?P=sep)(?P<c>\d{{4}}|\d{{2}})[ T]{_HMS}{_FRAC}{_ZONE}",
      _numeric),
     ("month_day", rf"(?P<mo>\d{{2}})-(?P<d>\d{{2}}) {_HMS}{_FRAC}(?![\d:])", _month_day),
+    # ISO 8601's basic date (log4j `%d{yyyyMMdd HH:mm:ss,SSS}`)
+    ("basic", rf"(?P<y>(?:19|20)\d{{2}})(?P<mo>[01]\d)(?P<d>[0-3]\d)[ T]{_HMS}{_FRAC}{_ZONE}", _iso),
 )
 
 EPOCH_MS = re.compile(r"(?P<epoch>1\d{12})\|")
