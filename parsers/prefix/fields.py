@@ -7,6 +7,7 @@ timestamp in every order and bracketing:
     SEVERE [http-nio-8080-exec-1] org.apache.Foo.bar msg (Tomcat)
     [pid] [tid] [File.java: 42] [ERROR ] msg           : ERROR/MainProcess] msg (celery)
     :INFO main (Foo.java:42)msg                        |DEBUG|main|c.f.Mapper[42]|msg
+    DEBUG org.x.Foo (Foo.java:106) - msg (log4j `%-5p %c (%F:%L) - %m`)
     INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
     "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
     [views ERROR] msg (a name and the level in one bracket)
@@ -50,6 +51,7 @@ _TOKEN = re.compile(
 # when the location is not known)
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
 _NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
+_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # pkg.Class, c.x.Foo
 # a mapped diagnostic context value in its own bracket: `[TID:N/A]` (SkyWalking's %tid),
 # `[traceId=5f3a]`, `[requestId: 9f8e-77]`; or an MDC value printed bare: `[]` when the key
 # is unset, a trace id (16+ hex digits, a UUID), `N/A`
@@ -157,7 +159,11 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
-            f.thread = f.thread or m.group("word")
+            word = m.group("word")
+            if f.logger is None and _QUALIFIED.fullmatch(word):
+                f.logger = word  # log4j's `%c (%F:%L)`: a qualified name is the logger, not a thread
+            else:
+                f.thread = f.thread or word
             f.extra = {"source": m.group("wsrc")}
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")

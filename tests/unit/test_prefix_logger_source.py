@@ -1,0 +1,29 @@
+"""log4j's `%c (%F:%L)`: a qualified class name followed by its file and line in parentheses
+is the logger (`DEBUG org.x.Foo (Foo.java:106) - msg`); a plain word there stays the thread
+(`:INFO main (Foo.java:42)msg`)."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from parsers.prefix.auto import AutoParser
+
+_LOGGER = st.from_regex(r"(?:[a-z]{1,8}\.){1,5}[A-Z][A-Za-z]{1,15}", fullmatch=True)
+_LEVEL = st.sampled_from(["DEBUG", "INFO", "WARN", "ERROR"])
+_MSG = st.from_regex(r"[A-Z][a-z]{1,10}(?: [a-z]{2,10}){0,5}", fullmatch=True)
+
+
+@given(_LEVEL, _LOGGER, st.integers(1, 9999), _MSG, st.booleans())
+def test_qualified_name_before_file_and_line_is_the_logger(level, logger, line, msg, dated):
+    file = logger.rsplit(".", 1)[1] + ".java"
+    head = "2019-06-19 10:59:31,123 " if dated else ""
+    got = AutoParser().parse(f"{head}{level:<5} {logger} ({file}:{line}) - {msg}")
+    assert (got.level, got.logger, got.thread, got.message) == (level, logger, None, msg)
+    assert got.extra == {"source": f"{file}:{line}"}
+
+
+def test_a_word_before_file_and_line_is_still_the_thread():
+    got = AutoParser().parse("2019-06-19 10:59:31,123 [main] INFO  c.x.Foo (Foo.java:12) - hi")
+    assert (got.thread, got.logger, got.message) == ("main", "c.x.Foo", "hi")
+    got = AutoParser().parse("2019-06-19 10:59:31,123 :INFO main (Foo.java:42)msg")
+    assert (got.thread, got.logger) == ("main", None)
