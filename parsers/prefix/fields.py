@@ -32,7 +32,8 @@ _TOKEN = re.compile(
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
-    r"|(?P<logger>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
+    # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
+    r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
     r"(?=[ \t]*(?:$|[:|]|-+ |\[[\w$<>]+,\d+\]))(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42

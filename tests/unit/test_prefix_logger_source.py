@@ -27,3 +27,11 @@ def test_a_word_before_file_and_line_is_still_the_thread():
     assert (got.thread, got.logger, got.message) == ("main", "c.x.Foo", "hi")
     got = AutoParser().parse("2019-06-19 10:59:31,123 :INFO main (Foo.java:42)msg")
     assert (got.thread, got.logger) == ("main", None)
+
+
+@given(_LEVEL, st.from_regex(r"(?:[a-z]{1,8}\.){2,5}[A-Z][A-Za-z]{1,15}", fullmatch=True), _MSG)
+def test_a_width_truncated_logger_keeps_its_leading_dot(level, logger, msg):
+    """`%-30.30c` and `%logger{36}` cut a long name from the left: `.mt.unistream.Adapter`."""
+    cut = "." + logger.split(".", 1)[1]
+    got = AutoParser().parse(f"14.03.2016 10:47:52 [{level}] {cut} - {msg}")
+    assert (got.level, got.logger, got.message) == (level, cut, msg)
