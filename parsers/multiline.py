@@ -25,10 +25,11 @@ pushed byte belongs to exactly one record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, LONE_THROWABLE,
-                                     PAREN_THREAD, PREFIXED_CONTINUATION, START, TRACE_ENDED, RuleTable)
+from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
+                                     START, TRACE_ENDED, RuleTable)
+from parsers.per_line_traces import claim, head_text, line_text, same_source
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
@@ -214,66 +215,36 @@ class Multiline:
         return pending
 
     def _prefixed_continuation(self, prefix: Prefix, pending: RawRecord) -> str | None:
-        """A layout that writes its prefix on every line of a trace (Android's logcat, a
-        logger per line, printStackTrace through a server's stdout capture): a frame,
-        `Caused by:` or `... N more` after the prefix, or a line the rules follow inside a
-        trace, with the thread and logger of the record's first line, continues it. Its
-        message part is the continuation line (returned), without a `(thread) ` that
-        JBoss prints after the category and that must be the first line's too. None: a
-        record of its own."""
+        """A layout that writes its prefix on every line of a trace (`parsers.per_line_traces`):
+        a frame, `Caused by:` or `... N more` after the prefix, an indented line of the
+        exception's message before its frames, or a line the rules follow inside a trace,
+        with the thread and logger of the record's first line, continues it. Returns the
+        continuation line (the message part), or None: a record of its own."""
         first = pending.first
-        if first is None or first.thread != prefix.thread or prefix.format in STRUCTURED_FORMATS:
-            return None  # a JSON or logfmt line is a record of its own
-        if first.logger != prefix.logger:
-            # the trace's first record only named the exception, which the prefix read as a logger
-            if prefix.logger is not None or first.message or pending.continuation \
-                    or first.logger is None or LONE_THROWABLE.match(first.logger) is None:
-                return None
-        msg = prefix.message
-        if msg[:1] == "(":
-            m = PAREN_THREAD.match(msg)
-            if m is not None:
-                if not first.message.startswith(m.group(0)):
-                    return None
-                msg = msg[m.end():]
+        if first is None or prefix.format in STRUCTURED_FORMATS:  # a JSON or logfmt line is a record of its own
+            return None
+        if not same_source(first, prefix, bool(pending.continuation)):
+            return None
+        msg = line_text(prefix.message, first.message)
+        if msg is None:
+            return None
         state = self._state
         if state != START:
             nxt = self._rules.step(state, msg)
             if nxt is not None:
                 self._state = nxt
-                self._claim(pending)
+                claim(pending)
                 return msg
         if PREFIXED_CONTINUATION.match(msg) is None:
             if state == START and msg[:1] in _INDENT and msg.strip() and not pending.continuation \
-                    and self._rules.first_state(self._head(first)) == HOLD_STATE:
+                    and self._rules.first_state(head_text(first)) == HOLD_STATE:
                 self._state = HOLD_STATE  # an exception's message over several lines, before its frames
-                self._claim(pending)
+                claim(pending)
                 return msg
             return None
         self._state = self._rules.first_state(msg) if state == START else self._rules.step(state, msg) or state
-        self._claim(pending)
+        claim(pending)
         return msg
-
-    @staticmethod
-    def _head(first: Prefix) -> str:
-        """The text of a record's first line after its prefix (and a JBoss `(thread) `)."""
-        text = first.message
-        if not text and first.logger and LONE_THROWABLE.match(first.logger):
-            return first.logger
-        if text[:1] == "(":
-            m = PAREN_THREAD.match(text)
-            if m is not None:
-                return text[m.end():]
-        return text
-
-    @staticmethod
-    def _claim(pending: RawRecord) -> None:
-        """A record whose only text was an exception class the prefix took for its logger:
-        the class is its message (the trace's header line)."""
-        first = pending.first
-        if first is not None and not first.message and not pending.continuation and first.logger \
-                and LONE_THROWABLE.match(first.logger):
-            pending.first = replace(first, message=first.logger, logger=None)
 
     # -- held lines -------------------------------------------------------------------
     def _push_held(self, line: str, prefix: Prefix | None, offset: int, end_offset: int, now_ms: int) -> None:

@@ -37,17 +37,13 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", r"^\s*$", "python_chain"),
     ("python_chain", _PY_TRACEBACK, "python"),
 )
-CONT_FIRST = frozenset("\t CSa(.")  # first characters of the messages PREFIXED_CONTINUATION matches
+CONT_FIRST = frozenset("\t CSa(.")  # first characters of the messages PREFIXED_CONTINUATION matches, and `(thread) `
 # A trace line behind a layout's prefix (logcat, a logger per line): a frame, `... N more`,
 # a Python `File "..."` line, or a cause. A server's stdout capture may drop the frame's tab
 # (JBoss 5's `[STDERR] at ...`).
 PREFIXED_CONTINUATION = re.compile(
     r"[\t ]+(?:at [\w$.<>/@\-]+\(|\.\.\. \d+ (?:more|common frames omitted)|File \")"
     r"|at [\w$.<>/@\-]+\([^)]*\)\s*$|\.\.\. \d+ (?:more|common frames omitted)\s*$|(?:Caused by|Suppressed): ")
-# JBoss/WildFly print the thread in parentheses after the category: `[stderr] (default task-1) `
-PAREN_THREAD = re.compile(r"\([^()]{1,80}\) (?=.)")
-# A lone qualified throwable class, all a record says (a prefix parser may read it as the logger)
-LONE_THROWABLE = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error|Throwable)(?:\$\w+)?$")
 # A raw record in this state (an exception line, no frame yet) holds the raw lines after
 # it, up to `parsers.multiline.MAX_HELD`, until a frame shows they belong to its message.
 HOLD_STATE = "java_after_exception"
