@@ -25,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.userfaults.broker import own_broker  # noqa: E402
 from bench.userfaults.report import print_header, print_segment, print_totals  # noqa: E402
 from bench.userfaults.run import FAULTS, run_segment  # noqa: E402
+from bench.userfaults.schemes_deploy import DatedNames, ShellRedirectRedeploy, WorkersRotating  # noqa: E402
+from bench.userfaults.schemes_docker import DockerJsonFile  # noqa: E402
 from bench.userfaults.schemes_kubelet import KubeletCri  # noqa: E402
 from bench.userfaults.schemes_files import (Log4j2Gzip, LogbackSizeAndTime, LogrotateCopytruncate,  # noqa: E402
                                             LogrotateCreateCompress)
@@ -32,7 +34,8 @@ from bench.userfaults.schemes_python import PythonRotating, PythonTimed  # noqa:
 from bench.userfaults.schemes_shapes import ChunkedWrites, DeletedUnread, ManySmallFiles  # noqa: E402
 
 SCHEMES = {s.name: s for s in (PythonRotating, PythonTimed, LogbackSizeAndTime, Log4j2Gzip, LogrotateCopytruncate,
-                               LogrotateCreateCompress, DeletedUnread, ManySmallFiles, ChunkedWrites, KubeletCri)}
+                               LogrotateCreateCompress, DeletedUnread, ManySmallFiles, ChunkedWrites, KubeletCri,
+                               ShellRedirectRedeploy, WorkersRotating, DockerJsonFile, DatedNames)}
 OVERHEAD_S = 25  # start, drain, the last restart and the read of one segment
 
 

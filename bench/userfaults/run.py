@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.userfaults.check import Verdict, judge, read_topic
-from bench.userfaults.generations import Generations
 from bench.userfaults.records import make_record
 from bench.userfaults.scheme import Scheme
 from bench.userfaults.shipper import Shipper, write_config
@@ -38,7 +37,7 @@ class Writer(threading.Thread):
         self.scheme, self.rng, self.seconds, self.rate = scheme, rng, seconds, rate
         self.error: BaseException | None = None
         # which generations exist, after every write (a folder of hundreds of files never rotates)
-        self.generations = Generations(scheme.folder) if scheme.tracks_generations else None
+        self.generations = scheme.tracker()
 
     def run(self) -> None:
         try:
@@ -132,7 +131,7 @@ async def run_segment(scheme_cls, fault: str, seed: int, out: Path, bootstrap: s
     logs = folder / "logs"
     logs.mkdir(parents=True)
     topic = f"userfaults.{scheme_cls.name}.{fault}.{seed}.{int(time.time())}"
-    shipper = Shipper(write_config(folder, logs, bootstrap, topic))
+    shipper = Shipper(write_config(folder, logs, bootstrap, topic, scheme_cls.paths_glob))
     scheme = scheme_cls(logs, rng)
     faults = Faults(fault, shipper, broker, rng, seconds)
     scheme.on_rotation = faults.at_rotation
@@ -162,14 +161,14 @@ async def run_segment(scheme_cls, fault: str, seed: int, out: Path, bootstrap: s
     return Segment(scheme_cls.name, fault, seed, verdict, scheme.rotations, shipper.counters(), "; ".join(faults.done))
 
 
-def excusable_in(generations: Generations | None, shipper: Shipper):
+def excusable_in(generations, shipper: Shipper):
     def excusable(record) -> bool:
         gone = generations.deleted_when(record.number) if generations is not None else None
         return gone is not None and shipper.was_down_at(gone)
     return excusable
 
 
-async def drain(shipper: Shipper, scheme: Scheme, generations: Generations | None, bootstrap: str, topic: str, limit_s: float = 90) -> Verdict:
+async def drain(shipper: Shipper, scheme: Scheme, generations, bootstrap: str, topic: str, limit_s: float = 90) -> Verdict:
     """Until every line that can arrive has arrived, or nothing more arrives for 10 s."""
     deadline, last, still_since = time.monotonic() + limit_s, -1, time.monotonic()
     while True:

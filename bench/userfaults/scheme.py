@@ -36,6 +36,7 @@ class Scheme:
 
     name = "base"
     tracks_generations = True  # the run looks which generations still exist after every write
+    paths_glob = "*.log"  # the shipper's input glob, under the logs folder
 
     def __init__(self, folder: Path, rng: random.Random, rotate_bytes: int = 48_000) -> None:
         self.folder, self.rng, self.rotate_bytes = folder, rng, rotate_bytes
@@ -86,3 +87,9 @@ class Scheme:
 
     def close(self) -> None:
         pass
+
+    def tracker(self):
+        """What tells, after every write, which records' files are gone (and when): the
+        content-based `Generations` of the folder, unless a scheme keeps its own (`Fates`)."""
+        from bench.userfaults.generations import Generations
+        return Generations(self.folder) if self.tracks_generations else None

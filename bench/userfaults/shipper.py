@@ -24,10 +24,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_config(folder: Path, logs: Path, bootstrap: str, topic: str) -> Path:
+def write_config(folder: Path, logs: Path, bootstrap: str, topic: str, paths_glob: str = "*.log") -> Path:
     cfg = folder / "logpipe.toml"
     cfg.write_text(f"""[[inputs]]
-paths = ["{logs}/*.log"]
+paths = ["{logs}/{paths_glob}"]
 [metrics]
 port = {free_port()}
 [kafka]

@@ -114,6 +114,7 @@ def finish(cfg: Config, env: Mapping[str, str], hostname: str | None) -> Config:
 
 def _resolve_paths(cfg: Config, base_dir: str) -> Config:
     def at_base(p: str) -> str:
+        p = os.path.expanduser(p)  # `~/logs/*.log`: the user's home, not a folder named `~` beside the file
         return p if not p or os.path.isabs(p) else os.path.normpath(os.path.join(base_dir, p))
 
     inputs = tuple(

@@ -157,10 +157,20 @@ def find_inode(directory: str, device: int, inode: int) -> str | None:
     return None
 
 
+def matches(path: str, pattern: str) -> bool:
+    """`path` is one `glob.glob(pattern, recursive=True)` could return: `**/` may also stand
+    for no folder at all (`logs/**/*.log` matches `logs/app.log`)."""
+    pattern = os.path.abspath(pattern)
+    if not glob.has_magic(pattern):
+        return path == pattern
+    variants = {pattern, pattern.replace("/**/", "/")}
+    return any(fnmatch.fnmatchcase(path, p) for p in variants)
+
+
 def input_of(path: str, inputs: tuple[TailInput, ...]) -> TailInput | None:
     """The input whose globs match `path` (first wins), ignoring excludes."""
     for tail_input in inputs:
-        if any(fnmatch.fnmatchcase(path, os.path.abspath(pattern)) for pattern in tail_input.paths):
+        if any(matches(path, pattern) for pattern in tail_input.paths):
             return tail_input
     return None
 

@@ -14,6 +14,7 @@ TAIL = stage_families("tail", "Errors of the tailer, by kind (the file or direct
     tail_open_files                 gauge    open_files                      Log files held open.
     tail_open_files_over_budget     counter  open_files_over_budget          Times more files were open than max_open_files (none could be closed).
     tail_files_discovered           counter  files_discovered                Files found by a scan of the globs.
+    tail_patterns_unmatched         gauge    patterns_unmatched              Input paths matching no file in the last full scan.
     tail_files_identified           counter  files_identified                Files identified by their first line (fingerprint) and followed.
     tail_files_identified_unread    counter  files_identified_unread         Pending files identified by a pass over them, before their first read.
     tail_files_gone_unidentified    counter  files_gone_unidentified         Files deleted before they had a complete first line.

@@ -34,6 +34,7 @@ from pipeline.tail.inotify import (IN_CLOSE_WRITE, IN_MODIFY, IN_MOVED_FROM, IN_
                                    DirWatcher, InotifyEvent)
 from pipeline.tail.renames import Renames, find_rotated
 from pipeline.tail.tailer_state import TailerState
+from pipeline.tail.unmatched import report_unmatched
 from pipeline.tail.unseen import BornUnseen
 
 log = logging.getLogger(__name__)
@@ -232,6 +233,7 @@ class Watch:
         self._born_unseen.seen(scan.found)
         self._links = scan.links
         self._report_errors(scan)
+        report_unmatched(tailer.inputs, scan, tailer.metrics, initial=initial)
         self._update_watches(scan)
         tailer.metrics.set("tail_files_followed", len(tailer.files))
         return changed
