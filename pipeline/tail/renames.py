@@ -43,13 +43,21 @@ class Renames:
         old = self._moved_from.pop(cookie, None)
         if old is None:
             return False
-        claimed = False
-        for f in self._tailer.files.values():
-            if f.path == old or f.moved_to == old:
-                f.moved_to = path
-                claimed = True
-                self._tailer.metrics.inc("tail_renames_seen")
-        inputs = self._tailer.inputs
+        tailer = self._tailer
+        moved = [f for f in tailer.files.values() if is_at(f, old, tailer.by_path)]
+        for f in tailer.files.values():
+            if f.moved_to == path and f not in moved:
+                f.moved_to = None  # the rename replaced it there: deleted, or elsewhere (its inode tells)
+        for f in moved:
+            f.moved_to = path
+            if tailer.by_path.get(old) is f:
+                del tailer.by_path[old]  # not at `old` any more: a file made there next is another one
+            tailer.metrics.inc("tail_renames_seen")
+        claimed = bool(moved)
+        if old in self._moved_out:  # renamed again before the scan that adopts it (a worker's cascade)
+            self._moved_out[path] = self._moved_out.pop(old)
+            return True
+        inputs = tailer.inputs
         if not claimed and input_of(path, inputs) is None:
             tail_input = input_of(old, inputs)
             if tail_input is not None and not tail_input.excludes(old):
@@ -70,6 +78,14 @@ class Renames:
             tailer.files[f.inode_key] = f
             tailer.mark_ready(f)
             tailer.metrics.inc("tail_files_renamed_unseen")
+
+
+def is_at(f: Followed, path: str, by_path: dict[str, Followed]) -> bool:
+    """`f` is the file at `path` as far as renames tell: renamed there, or followed there and not
+    renamed since. A drained file keeps the path it was followed under after it was renamed away;
+    that path names another file by then (each worker of a gunicorn rotating `app.log` on its own
+    renames a new `app.log` every time): a rename from it is not this file's."""
+    return f.moved_to == path or (f.path == path and by_path.get(path) is f)
 
 
 def find_rotated(f: Followed) -> str | None:

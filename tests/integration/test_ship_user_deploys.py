@@ -1,0 +1,54 @@
+"""The shipper under deployments the rotation schemes were not designed for, each test a case
+`bench/userfaults.py` found: several worker processes rotating one file each on its own,
+a redeploy truncating its shell redirect. Real Kafka; `paths = ["logs/*.log"]`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import logging.handlers
+
+import pytest
+
+from tests.integration.logwriter import line
+from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
+    write_config
+from tests.integration.topic_reader import has_all, read_events
+
+pytestmark = pytest.mark.integration
+
+
+def worker_loggers(logs, workers: int, max_bytes: int) -> list[logging.Logger]:
+    """gunicorn workers, each with its own `RotatingFileHandler("app.log", maxBytes, backupCount=3)`."""
+    loggers = []
+    for k in range(workers):
+        handler = logging.handlers.RotatingFileHandler(logs / "app.log", maxBytes=max_bytes, backupCount=3)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        logger = logging.getLogger(f"{logs}.worker{k}")
+        logger.propagate = False
+        logger.addHandler(handler)
+        loggers.append(logger)
+    return loggers
+
+
+async def test_workers_rotating_one_file_each_on_its_own_lose_nothing(tmp_path, kafka_bootstrap, unique_name):
+    # Every worker rotates when its own descriptor passes maxBytes: the first renames app.log, the
+    # others (still on the renamed file) rename the new app.log at their next record, so each
+    # app.log made is renamed away within milliseconds. A rename from app.log was taken for the
+    # drained file still filed under that path: the new file renamed was never read (91 of 400).
+    cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    shipper = start_shipper(cfg)
+    total = 400
+    loggers = worker_loggers(tmp_path / "logs", 4, 2_000)
+    try:
+        await wait_until_following(cfg, shipper)
+        for seq in range(total):
+            loggers[seq % 4].warning(line(seq).rstrip("\n"))
+            await asyncio.sleep(0.01)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(total), 20)
+        assert_exactly_once_by_id(docs, total)
+    finally:
+        for logger in loggers:
+            for handler in logger.handlers:
+                handler.close()
+        stop(shipper)
