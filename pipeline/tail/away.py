@@ -77,10 +77,16 @@ def _owing_copy(tailer: TailerState, item: RotatedFile) -> bool:
 async def follow_unknown_rotations(tailer: TailerState, report_error: Callable[[str, int, str], None]) -> None:
     """Rotations of followed paths (`app.log.1` beside `app.log`) modified since a checkpoint
     last saw that path, whose identity no checkpoint knows: generations born and rotated out
-    of the globs while we were away (`pipeline.tail.rotated`). Each is read to its end, once."""
+    of the globs while we were away (`pipeline.tail.rotated`). Each is read to its end, once.
+    Beside a path no checkpoint saw, rotations modified after the checkpoint file was last
+    written are new too, unless this is a first start (old archives are not shipped)."""
     seen = reference_times([(entry.path, entry.last_seen_s) for entry in tailer.checkpoints.entries()]
                            + tailer.checkpoints.paths_followed())
     since = {path: seen[path] for path in tailer.by_path if path in seen}
+    stopped_s = tailer.checkpoints.last_written_s
+    if stopped_s is not None:  # a restart: a path no checkpoint saw before it (noted by this start's first
+        for path in tailer.by_path:  # scan) was made while we were away (a new container's folder), and
+            since[path] = min(since.get(path, stopped_s), stopped_s)  # what was rotated beside it since is new
     if not since:
         return
     found, errors = await asyncio.to_thread(find_rotations, since, set(tailer.files))

@@ -54,11 +54,13 @@ class CheckpointStore:
         self._written: list[tuple[object, ...]] | None = None  # what the file holds, but for times seen
         self._written_at_s = 0.0
         self._written_keys: set[str] = set()  # identities the file on disk knows
+        self.last_written_s: float | None = None  # when the file loaded was written (None: a first start)
 
     # -- reading ---------------------------------------------------------------
     async def load(self) -> None:
         """Read the file back; a missing file is a first start (empty store)."""
         self._entries, self._paths = await asyncio.to_thread(read_checkpoint_file, self.path)
+        self.last_written_s = await asyncio.to_thread(_written_s, self.path)
 
     def get(self, key: str) -> Checkpoint | None:
         """Entry for a file (`FileIdentity.key`), whatever its generation."""
@@ -215,3 +217,11 @@ class CheckpointStore:
             self._written, self._written_at_s = state, now
             self._written_keys = keys
             self._metrics.inc("checkpoint_flushes")
+
+
+def _written_s(path) -> float | None:
+    """Blocking: when the checkpoint file was last written (it is replaced whole); None if there is none."""
+    try:
+        return os.stat(path).st_mtime
+    except FileNotFoundError:
+        return None

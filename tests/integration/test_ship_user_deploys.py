@@ -5,12 +5,15 @@ a redeploy truncating its shell redirect. Real Kafka; `paths = ["logs/*.log"]`."
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import logging.handlers
+import os
 
 import pytest
 
 from tests.integration.logwriter import line
+from tests.integration.ship_config import write_ship_config
 from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
     write_config
 from tests.integration.topic_reader import has_all, read_events
@@ -51,4 +54,39 @@ async def test_workers_rotating_one_file_each_on_its_own_lose_nothing(tmp_path, 
         for logger in loggers:
             for handler in logger.handlers:
                 handler.close()
+        stop(shipper)
+
+
+def docker_lines(first: int, count: int) -> str:
+    """What Docker's json-file driver writes for `count` printed lines."""
+    return "".join(json.dumps({"log": line(seq), "stream": "stdout", "time": "2026-12-02T09:00:00.000000000Z"}) + "\n"
+                   for seq in range(first, first + count))
+
+
+async def test_a_new_containers_rotated_file_written_while_the_shipper_is_down_is_read(
+        tmp_path, kafka_bootstrap, unique_name):
+    # `containers/*/*.log`: a container started while the shipper was down (a restart after a
+    # kill, a node's upgrade), whose json-file log rotated before the shipper came back. Its path
+    # was in no checkpoint, and rotations beside a path no checkpoint saw were taken for old
+    # archives: ID-json.log.1 was never read (100 of 130 lines in the schedule's kill -9 run).
+    cfg = write_ship_config(tmp_path, host="ship-test", bootstrap=kafka_bootstrap, topic=unique_name,
+                            paths="logs/containers/*/*.log", inputs='service = "payments"')
+    first = tmp_path / "logs" / "containers" / "a1"
+    first.mkdir(parents=True)
+    (first / "a1-json.log").write_text(docker_lines(0, 10))
+    shipper = start_shipper(cfg)
+    try:
+        await wait_until_following(cfg, shipper)
+        await read_events(kafka_bootstrap, unique_name, has_all(10), 20)
+        stop(shipper)
+        await asyncio.sleep(1.1)  # the new container's files are modified after the checkpoints' last write
+        second = tmp_path / "logs" / "containers" / "b2"
+        second.mkdir()
+        (second / "b2-json.log").write_text(docker_lines(10, 100))
+        os.rename(second / "b2-json.log", second / "b2-json.log.1")
+        (second / "b2-json.log").write_text(docker_lines(110, 20))
+        shipper = start_shipper(cfg)
+        docs = await read_events(kafka_bootstrap, unique_name, has_all(130), 20)
+        assert_exactly_once_by_id(docs, 130)
+    finally:
         stop(shipper)
