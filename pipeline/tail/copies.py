@@ -40,6 +40,7 @@ class Truncated:
     input: TailInput
     read_to: int  # bytes of the original read before the truncation
     last_read_wall_s: float  # wall clock of its last bytes read (or growth seen)
+    unread: int = 0  # bytes it was seen to hold past `read_to` before the truncation
 
 
 async def follow_copies(tailer: TailerState, truncated: list[Truncated],
@@ -62,6 +63,8 @@ async def follow_copies(tailer: TailerState, truncated: list[Truncated],
                 or item.mtime_s < t.last_read_wall_s - MTIME_SLACK_S
                 or tailer.checkpoints.get(item.identity.key) is not None  # type: ignore[union-attr]
                 or (item.device, item.inode) in tailer.files):
+            if item is None and t.unread > 0:
+                lost_to_truncation(tailer, t)
             continue
         log.info("copy of a truncated file found beside it, reading it: path=%s copy_of=%s", item.path, t.path)
         tailer.metrics.inc("tail_copies_found")
@@ -69,3 +72,11 @@ async def follow_copies(tailer: TailerState, truncated: list[Truncated],
                      outside_globs=True, last_data_s=tailer.clock())
         tailer.files[f.inode_key] = f
         tailer.mark_ready(f)
+
+
+def lost_to_truncation(tailer: TailerState, t: Truncated) -> None:
+    """Truncated in place (a redeploy's `> app.log`, a copytruncate whose copy is gone) before what
+    it held was read, with no copy beside it: those bytes are in no file any more."""
+    tailer.metrics.inc("tail_files_lost", reason="truncated_unread")
+    log.error("file truncated before it was read to its end, no copy of it found: path=%s read_to=%d "
+              "unread_bytes=%d", t.path, t.read_to, t.unread)

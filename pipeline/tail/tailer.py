@@ -251,7 +251,8 @@ class Tailer:
         final = Chunk(f.handle_info(), b"", f.offset, final=True)
         self.checkpoints.release(f.identity)  # its bytes are gone: a restart must not resume it
         last_read_wall_s = time.time() - (self.clock() - f.last_data_s)
-        self.watch.look_for_copy(Truncated(f.path, f.identity, f.input, f.offset, last_read_wall_s))
+        self.watch.look_for_copy(Truncated(f.path, f.identity, f.input, f.offset, last_read_wall_s,
+                                           unread=max(0, f.size_bytes - f.offset)))
         self.identification.wake_copies(f.identity.key)
         f.identity, f.info, f.offset, f.truncated, f.state = None, None, 0, True, FileState.PENDING
         self.mark_ready(f)

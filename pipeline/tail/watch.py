@@ -203,7 +203,9 @@ class Watch:
             f.outside_globs = False  # a glob names it (again)
             if f.state is FileState.DRAINING:
                 f.state = FileState.LIVE
-            if found.size_bytes != f.size_bytes:
+            if found.size_bytes < f.size_bytes and f.identity is not None:
+                tailer.mark_ready(f)  # shrunk: truncated; the read tells, and counts what it had not read
+            elif found.size_bytes != f.size_bytes:
                 if found.size_bytes > f.size_bytes:
                     f.last_data_s = now
                 f.size_bytes, changed = found.size_bytes, True
