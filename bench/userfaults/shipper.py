@@ -65,9 +65,11 @@ class Shipper:
     def kill(self, sig: int = signal.SIGKILL, timeout_s: float = 30) -> None:
         if self.proc is None:
             return
+        signalled = time.monotonic()  # a stopping shipper reads nothing new: down from the signal on
         if self.proc.poll() is None:
             if sig != signal.SIGKILL:
                 self.scrape()
+            signalled = time.monotonic()
             self.proc.send_signal(sig)
             try:
                 self.proc.wait(timeout_s)
@@ -76,7 +78,7 @@ class Shipper:
                 self.proc.wait()
         self.proc = None
         if not self.starting:
-            self.down_since = time.monotonic()
+            self.down_since = signalled
         self.starting = False
 
     def was_down_at(self, t: float) -> bool:
