@@ -144,7 +144,7 @@ class WorkersRotating(_OwnFates):
 class DatedNames(_OwnFates):
     """A new name per period, the old file never renamed (Tomcat JULI's
     `catalina.2026-12-02.log`; logback's TimeBasedRollingPolicy without `<file>`,
-    `app.%d.log`, is the same on disk): 150-400 records a period (a day here), files older
+    `app.%d.log`, is the same on disk): 100-250 records a period (a day here), files older
     than `maxDays`/`maxHistory` (3) deleted at the roll."""
 
     name = "dated_names"
@@ -161,7 +161,7 @@ class DatedNames(_OwnFates):
     def _open(self) -> None:
         self.live = self._path(self.day)
         self.out = self.create(self.live)
-        self.left = self.rng.randint(150, 400)
+        self.left = self.rng.randint(100, 250)
 
     def write(self, record: Record) -> None:
         self.out.write(formatted(record))
