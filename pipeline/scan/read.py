@@ -38,6 +38,7 @@ from pipeline.config.schema import Config, InputConfig
 from pipeline.scan.service_name import service_from_path
 from pipeline.tail.container_service import container_of
 from pipeline.tail.date_hint import date_hint
+from pipeline.tail.discovery import matches
 from pipeline.tail.identity import identify_fd
 
 CHUNK_BYTES = 256 * 1024
@@ -115,7 +116,7 @@ def _input_of(cfg: Config, path: str) -> InputConfig | None:
     candidates = [full, full[:-3]] if full.endswith(".gz") else [full]
     for inp in cfg.inputs:
         for pattern in inp.paths:
-            if any(fnmatch.fnmatch(c, os.path.abspath(pattern)) for c in candidates):
+            if any(matches(c, pattern) for c in candidates):
                 return inp
     return None
 

@@ -142,3 +142,16 @@ async def test_a_pattern_that_matches_is_not_reported(tmp_path, caplog) -> None:
     finally:
         await tailer.stop()
 
+
+
+def test_a_scan_files_a_top_folder_file_of_a_recursive_glob_under_its_input(tmp_path) -> None:
+    from pipeline.scan.read import plan_files
+
+    logs = tmp_path / "etc" / "app"
+    (logs / "eu").mkdir(parents=True)
+    (logs / "top.log").write_text("paid\n")
+    (logs / "eu" / "deep.log").write_text("paid\n")
+    cfg_path = config(tmp_path, "app/**/*.log")
+    cfg_path.write_text(cfg_path.read_text() + 'service = "settlement"\n')
+    planned = {Path(f.path).name: f.service for f in plan_files([], load_config(str(cfg_path), {}))}
+    assert planned == {"top.log": "settlement", "deep.log": "settlement"}
