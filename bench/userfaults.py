@@ -1,6 +1,8 @@
 """A fault schedule of its own for the shipper, deployed as users deploy it: `logpipe ship
 --config FILE` with `paths = ["DIR/*.log"]` and defaults, under the rotation schemes of
-Python's logging, logback, log4j2 and logrotate, and odd writers; faults (kill -9, also in
+Python's logging, logback, log4j2 and logrotate, odd writers, and deployments (a redeploy
+truncating its shell redirect, workers rotating one file each on its own, Docker's json-file
+folders per container with `containers/*/*.log`, dated names); faults (kill -9, also in
 the middle of a rotation, SIGTERM, the broker stopped and started, the shipper started
 after the writing) at random moments. The whole events topic is compared line by line
 with what was written.
