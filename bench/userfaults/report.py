@@ -31,8 +31,9 @@ def print_segment(seg, took_s: float) -> None:
 def ranges(numbers: list[int]) -> str:
     """`1, 2, 3, 7` as `1-3, 7`."""
     out: list[str] = []
+    last: int | None = None
     for n in numbers:
-        if out and n == last + 1:
+        if last is not None and n == last + 1:
             out[-1] = f"{out[-1].split('-')[0]}-{n}"
         else:
             out.append(str(n))

@@ -17,8 +17,7 @@ from typing import IO
 from bench.userfaults.fates import Fates
 from bench.userfaults.records import Record, level_of
 from bench.userfaults.scheme import Scheme, formatted
-
-FORMAT = "%(asctime)s.%(msecs)03d [pay-exec-%(exec)s] %(levelname)-5s c.f.pay.SettleService - %(message)s"
+from bench.userfaults.schemes_python import FORMAT, own_logger, renaming_rotator
 
 
 class _OwnFates(Scheme):
@@ -40,6 +39,22 @@ class _OwnFates(Scheme):
         if st.st_nlink == 0:  # only a reader holding the file open can read it now
             record.expected = False
             record.tags.add("written to a deleted file")
+
+    def write_counted(self, record: Record) -> bool:
+        """Write `record` to `self.out` (the file at `self.live`); True when it was the last
+        of the period (`self.left`): the period's file is closed and counted a rotation."""
+        self.out.write(formatted(record))
+        self.out.flush()
+        self.wrote_to(record, self.live, self.out)
+        self.left -= 1
+        if self.left:
+            return False
+        self.rotations += 1
+        self.out.close()
+        return True
+
+    def close(self) -> None:
+        self.out.close()
 
     def create(self, path: Path, mode: str = "a") -> IO:
         """Open `path` as the application does; a file it creates (or truncates) is new content."""
@@ -68,20 +83,11 @@ class ShellRedirectRedeploy(_OwnFates):
         self.left = self.rng.randint(150, 400)
 
     def write(self, record: Record) -> None:
-        self.out.write(formatted(record))
-        self.out.flush()
-        self.wrote_to(record, self.live, self.out)
-        self.left -= 1
-        if self.left == 0:
-            self.rotations += 1
-            self.out.close()
+        if self.write_counted(record):
             self.rotation_step("stopped the application")
             time.sleep(self.rng.uniform(0.2, 1.0))
             self._deploy()
             self.rotation_step("truncated app.log (the next deploy's redirect)")
-
-    def close(self) -> None:
-        self.out.close()
 
 
 class _WorkerHandler(logging.handlers.RotatingFileHandler):
@@ -116,19 +122,9 @@ class WorkersRotating(_OwnFates):
             handler = _WorkerHandler(self, folder / "app.log", maxBytes=self.rotate_bytes, backupCount=backups,
                                      encoding="utf-8")
             handler.setFormatter(logging.Formatter(FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
-            handler.rotator = self._rotate  # type: ignore[attr-defined]
-            logger = logging.getLogger(f"userfaults.{self.name}.{id(self)}.{k}")
-            logger.propagate = False
-            logger.setLevel(logging.INFO)
-            logger.addHandler(handler)
+            handler.rotator = renaming_rotator(self)  # type: ignore[attr-defined]
             self.handlers.append(handler)
-            self.loggers.append(logger)
-
-    def _rotate(self, source: str, dest: str) -> None:
-        if os.path.exists(source):
-            os.rename(source, dest)
-            self.rotations += 1
-            self.rotation_step(f"renamed {os.path.basename(source)} -> {os.path.basename(dest)}")
+            self.loggers.append(own_logger(f"userfaults.{self.name}.{id(self)}.{k}", handler))
 
     def write(self, record: Record) -> None:
         k = self.rng.randrange(len(self.handlers))
@@ -164,13 +160,7 @@ class DatedNames(_OwnFates):
         self.left = self.rng.randint(100, 250)
 
     def write(self, record: Record) -> None:
-        self.out.write(formatted(record))
-        self.out.flush()
-        self.wrote_to(record, self.live, self.out)
-        self.left -= 1
-        if self.left == 0:
-            self.rotations += 1
-            self.out.close()
+        if self.write_counted(record):
             self.day += timedelta(days=1)
             self._open()
             self.rotation_step(f"opened {self.live.name}")
@@ -178,6 +168,3 @@ class DatedNames(_OwnFates):
             if old.exists():
                 old.unlink()
                 self.rotation_step(f"deleted {old.name}")
-
-    def close(self) -> None:
-        self.out.close()

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from bench.userfaults.records import Record
-from bench.userfaults.scheme import Scheme, formatted, prefix
+from bench.userfaults.scheme import Scheme, formatted
 
 DAY = date(2026, 12, 2).isoformat()
 

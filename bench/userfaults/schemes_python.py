@@ -14,23 +14,34 @@ from bench.userfaults.scheme import Scheme
 FORMAT = "%(asctime)s.%(msecs)03d [pay-exec-%(exec)s] %(levelname)-5s c.f.pay.SettleService - %(message)s"
 
 
+def renaming_rotator(scheme: Scheme):
+    """A logging handler's `rotator` that renames as the default one does, counted as the
+    scheme's rotation step."""
+    def rotate(source: str, dest: str) -> None:
+        if os.path.exists(source):
+            os.rename(source, dest)
+            scheme.rotations += 1
+            scheme.rotation_step(f"renamed {os.path.basename(source)} -> {os.path.basename(dest)}")
+    return rotate
+
+
+def own_logger(name: str, handler: logging.Handler) -> logging.Logger:
+    """A logger of its own that writes through `handler` only, at INFO and above."""
+    logger = logging.getLogger(name)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    return logger
+
+
 class _LoggingScheme(Scheme):
     def _attach(self, handler: logging.Handler) -> None:
         handler.setFormatter(logging.Formatter(FORMAT, datefmt="%Y-%m-%d %H:%M:%S"))
-        handler.rotator = self._rotate  # type: ignore[attr-defined]
+        handler.rotator = renaming_rotator(self)  # type: ignore[attr-defined]
         self.handler = handler
         self.live = self.folder / "app.log"
-        self.logger = logging.getLogger(f"userfaults.{self.name}.{id(self)}")
-        self.logger.propagate = False
-        self.logger.setLevel(logging.INFO)
-        self.logger.addHandler(handler)
+        self.logger = own_logger(f"userfaults.{self.name}.{id(self)}", handler)
         self.new_generation(self.live)
-
-    def _rotate(self, source: str, dest: str) -> None:
-        if os.path.exists(source):
-            os.rename(source, dest)
-            self.rotations += 1
-            self.rotation_step(f"renamed {os.path.basename(source)} -> {os.path.basename(dest)}")
 
     def write(self, record: Record) -> None:
         self.logger.log(logging.getLevelName(level_of(record)), record.message,
