@@ -50,6 +50,20 @@ CHAIN_RE = re.compile(r"^(During handling of the above exception, another except
 PY_EXC_RE = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*)(?::\s?.*)?$")
 
 
+# `docker compose logs` writes `<service>-<n>  | ` (Compose v1: `<project>_<service>_<n>`) before
+# every line a container printed
+COMPOSE_PREFIX_RE = re.compile(r"^[\w.-]+[-_]\d+ +\| ")
+
+
+def strip_compose_prefix(lines: list[str]) -> list[str]:
+    """The lines without docker compose's service prefix, when every non-blank line has one
+    (the rules then read the container's own output; line numbers are unchanged)."""
+    nonblank = [ln for ln in lines if ln.strip()]
+    if not nonblank or not all(COMPOSE_PREFIX_RE.match(ln) for ln in nonblank):
+        return lines
+    return [COMPOSE_PREFIX_RE.sub("", ln, count=1) for ln in lines]
+
+
 def is_header(line: str) -> bool:
     return bool(HEADER_RE.match(line))
 

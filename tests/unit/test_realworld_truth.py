@@ -260,6 +260,16 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
                    ([9], None, "delete from t")]
 
 
+def test_docker_compose_prefix_is_read_through_when_every_line_has_it():
+    prefixed = [f"web-1  | {ln}" if ln else "web-1  | " for ln in PYTHON_CHAIN]
+    lines = truth_rules.strip_compose_prefix(prefixed)
+    assert lines == [ln if ln else "" for ln in PYTHON_CHAIN]
+    assert truth.rules(prefixed)["traces"] == truth.rules(PYTHON_CHAIN)["traces"]
+    mixed = prefixed[:3] + ["INFO  | a pipe-separated layout's own line"] + prefixed[3:]
+    assert truth_rules.strip_compose_prefix(mixed) == mixed
+
+
+
 @pytest.mark.parametrize("line, ms, subject", [
     ("2025-05-28 13:31:01 [XNIO-1 task-2] INFO  c.r.c.w.i.PlusWebInvokeTimeInterceptor - "
      "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
