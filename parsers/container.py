@@ -10,7 +10,13 @@ and containerd / CRI-O (Kubernetes' `/var/log/containers/*.log`) as
     2026-12-02T07:00:00.123456789Z stderr F java.lang.IllegalStateException: 订单不存在
 
 where `F` ends a line and `P` marks a piece of a line longer than the runtime's buffer
-(16 KiB), as does a Docker `log` without its final newline.
+(16 KiB), as does a Docker `log` without its final newline. `docker compose logs` (and
+`docker compose up`) print each line after the container's name and a bar,
+
+    pay-1  | java.lang.IllegalStateException: 订单不存在
+
+(Compose v1: `project_pay_1  | `; the name padded to the longest one, coloured on a
+terminal): no time, no pieces.
 
 `unwrap(text)` returns the application's line and the runtime's time of it (ISO 8601,
 `Z` written `+00:00`), or None when `text` is no envelope. The
@@ -41,6 +47,9 @@ from parsers.lines import FLAG_TRUNCATED, Line
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d) (stdout|stderr) ([PF])(?:$| )")
 _DOCKER_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)")
 _DOCKER_START = '{"log":'
+# `<service>-<n>` (v1 `<project>_<service>_<n>`), spaces, `|`, a space (none on a blank line); on a
+# terminal the name is coloured and the colour reset after the bar
+_COMPOSE = re.compile(r"(?:\x1b\[[0-9;]*m)?([A-Za-z0-9][\w.-]*[-_]\d+) +\|(?:\x1b\[0m)?(?: (?:\x1b\[0m)?|$)")
 
 
 class Printed(NamedTuple):
@@ -58,9 +67,12 @@ def unwrap(text: str) -> Printed | None:
     if text.startswith(_DOCKER_START):
         return _docker(text)
     m = _CRI.match(text)
-    if m is None:
-        return None
-    return Printed(text[m.end():], _iso(m), m.group(3), m.group(4) == "P")
+    if m is not None:
+        return Printed(text[m.end():], _iso(m), m.group(3), m.group(4) == "P")
+    m = _COMPOSE.match(text)
+    if m is not None:
+        return Printed(text[m.end():], None, m.group(1), False)
+    return None
 
 
 def _iso(m: re.Match[str]) -> str:

@@ -34,6 +34,10 @@ def cri(line: str, stream: str = "stdout", tag: str = "F") -> str:
     return f"{TIME} {stream} {tag} {line}"
 
 
+def compose(line: str, service: str = "pay-1", width: int = 8) -> str:
+    return f"{service:<{width}} | {line}" if line else f"{service:<{width}} |"
+
+
 def events(text: str, cuts: list[int] = ()) -> tuple[bytes, list[Event]]:
     data = text.encode()
     asm = Assembler(ParseOptions(), SOURCE)
@@ -133,8 +137,12 @@ def test_unwrap_reads_only_envelopes() -> None:
     assert unwrap(cri("")) == ("", "2026-12-02T07:00:00.123456789+00:00", "stdout", False)
     assert unwrap("2026-12-02T07:00:00+08:00 stderr P x") == ("x", "2026-12-02T07:00:00+08:00", "stderr", True)
     assert unwrap('{"log":"x","stream":"stdout","time":"yesterday"}') == ("x", None, "stdout", True)
+    assert unwrap("pay-1  | KeyError: 'order_no'") == ("KeyError: 'order_no'", None, "pay-1", False)
+    assert unwrap("shop_pay_1  |") == ("", None, "shop_pay_1", False)  # Compose v1, a blank line
+    assert unwrap("\x1b[36mpay-1  |\x1b[0m x") == ("x", None, "pay-1", False)  # coloured on a terminal
     for text in ('{"log": 3, "stream": "stdout"}', '{"log":"no stream"}', '{"log":"broken', "plain",
-                 "2026-12-02T07:00:00Z stdin F x", "2026-12-02 07:00:00 stdout F x"):
+                 "2026-12-02T07:00:00Z stdin F x", "2026-12-02 07:00:00 stdout F x", "INFO  | a pipe layout",
+                 "2026-12-02 07:00:00.123 | INFO     | pay:run:42 - x", "pay-1 |x"):
         assert unwrap(text) is None, text
 
 
@@ -156,6 +164,33 @@ def test_a_log_printed_through_a_runtime_gives_the_events_of_the_log_itself(whic
     assert [e.timestamp or TIME.replace("Z", "+00:00") for e in plain] == [e.timestamp for e in got]
     assert [e.offset for e in got][:1] == [0] and got[-1].end_offset == len(data)
     assert all(a.end_offset == b.offset for a, b in zip(got, got[1:]))  # every byte in exactly one event
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(range(len(CORPUS))), st.sampled_from(["pay-1", "shop_pay_1", "a"]),
+       st.integers(min_value=0, max_value=12), st.lists(st.integers(min_value=0, max_value=20_000), max_size=8))
+def test_a_log_printed_by_docker_compose_gives_the_events_of_the_log_itself(which: int, service: str, pad: int,
+                                                                           cuts: list[int]) -> None:
+    text = CORPUS[which].rstrip("\n")
+    name = service if service != "a" else "a-1"
+    wrapped = "".join(compose(x, name, len(name) + 1 + pad) + "\n" for x in text.split("\n"))
+    data, got = events(wrapped, cuts)
+    plain = events(text + "\n")[1]
+    assert meaning(got) == meaning(plain)
+    assert [e.timestamp for e in got] == [e.timestamp for e in plain]  # the application's own times only
+    assert [e.offset for e in got][:1] == [0] and got[-1].end_offset == len(data)
+    assert all(a.end_offset == b.offset for a, b in zip(got, got[1:]))
+
+
+def test_a_traceback_under_docker_compose_is_one_exception_event_with_its_record() -> None:
+    lines = ["2026-12-02 07:00:01,436 1 ERROR shop odoo.http: Exception during request handling.",
+             "Traceback (most recent call last):", '  File "/pay/http.py", line 3, in dispatch',
+             "    raise KeyError(order_no)", "KeyError: 'order_no'",
+             "2026-12-02 07:00:01,471 1 INFO shop werkzeug: POST /pay 200"]
+    _, evs = events("".join(compose(x) + "\n" for x in lines))
+    assert [(e.kind, e.level, e.error_type) for e in evs] == [("exception", "ERROR", "KeyError"),
+                                                              ("line", "INFO", None)]
+    assert evs[0].message.endswith("Exception during request handling.")
 
 
 @settings(max_examples=60, deadline=None)
