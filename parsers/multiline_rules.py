@@ -27,11 +27,17 @@ JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     ("java", _JAVA_CAUSE, "java_after_exception"),
 )
 _PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
+_PY_QUOTE = r'^"""\s*$'
 PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _PY_TRACEBACK, "python"),
     ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
     ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
     ("python_exc", r"^\s*$", "python_exc"),
+    # a message that quotes another process's traceback between `"""` lines
+    # (multiprocessing's RemoteTraceback, billiard's ExceptionWithTraceback): all of it
+    ("python_exc", _PY_QUOTE, "python_quoted"),
+    ("python_quoted", _PY_QUOTE, "python_exc"),
+    ("python_quoted", r"", "python_quoted"),
     ("python_exc", r"^(?:During handling of the above exception|The above exception was the direct cause)",
      "python_chain"),
     ("python_chain", r"^\s*$", "python_chain"),

@@ -1,6 +1,9 @@
 """Python tracebacks: `Traceback (most recent call last):` blocks, chained by `During
 handling of the above exception` or `The above exception was the direct cause`, with
-multi-line exception messages; a traceback cut before its exception line keeps its frames."""
+multi-line exception messages; a traceback cut before its exception line keeps its frames.
+A message may quote another process's traceback between two lines of three double quotes
+(multiprocessing's `RemoteTraceback`, billiard's `ExceptionWithTraceback`): that text is
+the message, not a block of the chain."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from parsers.stacktrace.model import ExceptionInfo, Frame
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
 PY_EXC = re.compile(r"^(?P<type>[A-Za-z_][\w.]*)(?::\s?(?P<msg>(?:.*\S)?))?\s*$")  # msg: as java.HEADER's
+PY_QUOTE = '"""'
 PY_CHAIN = re.compile(r"^(?:During handling of the above exception|The above exception was the direct cause)")
 _SITE = re.compile(r"^.*/(?:site|dist)-packages/")
 PY_START_TEXT = "Traceback (most recent call last):"
@@ -44,7 +48,13 @@ def parse_python(lines: list[str]) -> list[ExceptionInfo]:
     blocks: list[ExceptionInfo] = []
     frames: list[Frame] = []
     current: ExceptionInfo | None = None
+    quoted = False
     for line in lines:
+        if current is not None and (quoted or line.strip() == PY_QUOTE):
+            if line.strip() == PY_QUOTE:
+                quoted = not quoted
+            current.message = line if not current.message else current.message + "\n" + line
+            continue
         if PY_START.match(line):
             frames, current = [], None
             continue
