@@ -28,8 +28,11 @@ JAVA_RULES: tuple[tuple[str, str, str], ...] = (
 )
 _PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
 _PY_QUOTE = r'^"""\s*$'
+_PY_GROUP = r"^ *\+ Exception Group Traceback \(most recent call last\):\s*$"  # 3.11+, drawn behind `| `
 PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _PY_TRACEBACK, "python"),
+    (START, _PY_GROUP, "python"),
+    ("python", r"^ *\+-+\s*$", "python_exc"),  # the bar that closes an exception group
     ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
     ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
     ("python_exc", r"^\s*$", "python_exc"),
@@ -42,6 +45,7 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
      "python_chain"),
     ("python_chain", r"^\s*$", "python_chain"),
     ("python_chain", _PY_TRACEBACK, "python"),
+    ("python_chain", _PY_GROUP, "python"),
 )
 CONT_FIRST = frozenset("\t CSa(.")  # first characters of the messages PREFIXED_CONTINUATION matches, and `(thread) `
 # A trace line behind a layout's prefix (logcat, a logger per line): a frame, `... N more`,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, HEADER, is_header, java_frame, parse_java
 from parsers.stacktrace.model import Frame, StackTrace
-from parsers.stacktrace.python import PY_START, parse_python
+from parsers.stacktrace.python import is_py_start, parse_python
 
 
 def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | None:
@@ -13,7 +13,7 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
     the line after it (`log.error("x", e)`), or have no header at all (frames only:
     the index of the first frame)."""
     for i, line in enumerate(lines):
-        if PY_START.match(line):
+        if is_py_start(line):
             return i
         if java_frame(line) is not None:
             lowest = max(-1, i - 1 - max_message_lines)
@@ -54,7 +54,7 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
     start = find_stack_start(lines)
     if start is None:
         return None
-    if PY_START.match(lines[start]):
+    if is_py_start(lines[start]):
         excs = parse_python(lines[start:])
         return StackTrace(excs, "python") if excs else None
     lines = lines[start:]

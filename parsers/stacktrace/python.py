@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from parsers.stacktrace.model import ExceptionInfo, Frame
+from parsers.stacktrace.python_groups import GROUP_START, group_lines, read_group
 
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
@@ -27,6 +28,8 @@ def split_embedded_start(lines: list[str]) -> list[str]:
     when that one already starts its line."""
     for i, line in enumerate(lines):
         if PY_START_TEXT in line:
+            if GROUP_START.match(line):
+                return lines  # an exception group's first line, not a message's end
             text = line.rstrip()
             head = text[:-len(PY_START_TEXT)]
             if not text.endswith(PY_START_TEXT) or not head.strip():
@@ -43,13 +46,22 @@ def _py_module(path: str) -> str:
     return path.strip("/").replace("/", ".") or "<unknown>"
 
 
+def is_py_start(line: str) -> bool:
+    """The first line of a traceback: a plain one, or an exception group's."""
+    return PY_START.match(line) is not None or GROUP_START.match(line) is not None
+
+
 def parse_python(lines: list[str]) -> list[ExceptionInfo]:
-    """Blocks in printed order (the first is the innermost cause), returned outermost first."""
-    blocks: list[ExceptionInfo] = []
+    """Blocks in printed order (the first is the innermost cause), returned outermost first;
+    an exception group is one block of its own chain (`parsers.stacktrace.python_groups`)."""
+    blocks: list[list[ExceptionInfo]] = []
     frames: list[Frame] = []
     current: ExceptionInfo | None = None
     quoted = False
-    for line in lines:
+    i, n = 0, len(lines)
+    while i < n:
+        line = lines[i]
+        i += 1
         if current is not None and (quoted or line.strip() == PY_QUOTE):
             if line.strip() == PY_QUOTE:
                 quoted = not quoted
@@ -57,6 +69,13 @@ def parse_python(lines: list[str]) -> list[ExceptionInfo]:
             continue
         if PY_START.match(line):
             frames, current = [], None
+            continue
+        if line[:1] == " " and GROUP_START.match(line):
+            end = group_lines(lines, i - 1)
+            chain = read_group(lines[i - 1:end], parse_python)
+            if chain:
+                blocks.append(chain)
+            frames, current, i = [], None, end
             continue
         fm = PY_FRAME.match(line)
         if fm is not None:
@@ -74,11 +93,12 @@ def parse_python(lines: list[str]) -> list[ExceptionInfo]:
         em = PY_EXC.match(line)
         if em is not None:
             current = ExceptionInfo(type=em.group("type"), message=em.group("msg"), frames=frames)
-            blocks.append(current)
+            blocks.append([current])
             frames = []
     if frames and current is None:  # truncated before the exception line
-        blocks.append(ExceptionInfo(type="<unknown>", message=None, frames=frames))
+        blocks.append([ExceptionInfo(type="<unknown>", message=None, frames=frames)])
     blocks.reverse()
-    for outer, inner in zip(blocks, blocks[1:]):
+    out = [exc for chain in blocks for exc in chain]
+    for outer, inner in zip(out, out[1:]):
         outer.cause = inner
-    return blocks
+    return out

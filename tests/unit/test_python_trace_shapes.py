@@ -58,3 +58,93 @@ def test_the_quoted_traceback_stays_in_the_message_not_in_the_chain():
     trace = parse_stack(lines)
     assert [e.type for e in trace.exceptions] == ["billiard.einfo.ExceptionWithTraceback"]
     assert trace.outermost.message.endswith("ValueError: nan\n\"\"\"")
+
+
+LEAVES = [ValueError, KeyError, TypeError, OSError, RuntimeError, ZeroDivisionError]
+MSG = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789 :.'_", max_size=30)
+# a leaf: (class, message, class it was raised from or None); a group: list of 1..3 children
+TREE = st.recursive(st.tuples(st.sampled_from(LEAVES), MSG, st.none() | st.sampled_from(LEAVES)),
+                    lambda kids: st.lists(kids, min_size=1, max_size=3), max_leaves=6)
+
+
+def _raised(exc: BaseException) -> BaseException:
+    try:
+        raise exc
+    except BaseException as caught:  # noqa: BLE001 - a traceback of its own, as logged
+        return caught
+
+
+def build(tree, raise_it: bool) -> BaseException:
+    if isinstance(tree, tuple):
+        cls, msg, cause = tree
+        exc = cls(msg)
+        if cause is not None:
+            exc.__cause__ = _raised(cause("cause"))
+        return _raised(exc) if raise_it else exc
+    group = ExceptionGroup("settlement failed", [build(t, raise_it) for t in tree])
+    return _raised(group) if raise_it else group
+
+
+def first_leaf_root(tree) -> str:
+    while not isinstance(tree, tuple):
+        tree = tree[0]
+    cls, _, cause = tree
+    return (cause or cls).__name__
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(TREE, min_size=1, max_size=3), st.booleans())
+def test_an_exception_group_is_one_exception_whose_root_is_its_first_sub_exception(kids, raise_them):
+    import traceback
+    group = _raised(ExceptionGroup("batch 7", [build(t, raise_them) for t in kids]))
+    text = "".join(traceback.format_exception(group)).rstrip("\n").split("\n")
+    ev = one_exception_then_next(text)
+    assert ev.error_type == "ExceptionGroup"
+    assert ev.root_cause_type == first_leaf_root(kids[0])
+    assert ev.stack_trace.startswith("  + Exception Group Traceback (most recent call last):")
+
+
+def test_a_group_raised_from_an_error_keeps_that_error_as_the_root():
+    import traceback
+    try:
+        try:
+            raise ConnectionError("bank gateway down")
+        except ConnectionError as err:
+            raise ExceptionGroup("settlement failed", [ValueError("amount"), KeyError("acct")]) from err
+    except ExceptionGroup as group:
+        text = "".join(traceback.format_exception(group)).rstrip("\n").split("\n")
+    ev = one_exception_then_next(text)
+    assert (ev.error_type, ev.root_cause_type) == ("ExceptionGroup", "ConnectionError")
+    trace = parse_stack(text)
+    assert [e.type for e in trace.exceptions] == ["ExceptionGroup", "ValueError", "ConnectionError"]
+    assert [e.type for e in trace.outermost.suppressed] == ["KeyError"]
+
+
+def test_a_syntax_error_with_its_caret_and_an_exception_note_stay_in_their_records():
+    syntax = ["Traceback (most recent call last):", '  File "/srv/pay/rules.py", line 12, in load',
+              "    compile(source, path, \"exec\")", '  File "rules/fee.py", line 2', "    2 +* 3)",
+              "       ^", "SyntaxError: invalid syntax"]
+    ev = one_exception_then_next(syntax)
+    assert (ev.error_type, ev.error_message) == ("SyntaxError", "invalid syntax")
+    noted = [*tb("ValueError: Out of range float values are not JSON compliant: nan"),
+             "when serializing dict item 'open'", "when serializing list item 0"]
+    ev = one_exception_then_next(noted)
+    assert ev.error_type == "ValueError" and ev.error_message.endswith("when serializing list item 0")
+
+
+GROUP_BITS = ["  + Exception Group Traceback (most recent call last):", "  | ExceptionGroup: x (2 sub-exceptions)",
+              "  +-+---------------- 1 ----------------", "    | ValueError: v", "    +---------------- 2 ----------------",
+              "    +-+---------------- 1 ----------------", "      | Traceback (most recent call last):",
+              '    |   File "a.py", line 1, in f', "    +------------------------------------", "    | and 3 more exceptions",
+              "    +---------------- ... ----------------", "  |", '"""']
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(GROUP_BITS), st.text(max_size=40)), max_size=40))
+def test_reading_group_drawings_is_total_on_arbitrary_lines(lines):
+    trace = parse_stack(["  + Exception Group Traceback (most recent call last):", *lines])
+    assert trace is None or trace.exceptions
+    deep = ["  + Exception Group Traceback (most recent call last):", "  | ExceptionGroup: x (1 sub-exception)"]
+    for d in range(1, 200):
+        deep += [" " * (2 * d) + "+-+---------------- 1 ----------------", " " * (2 * d + 2) + "| ExceptionGroup: y"]
+    assert parse_stack(deep).outermost.type == "ExceptionGroup"
