@@ -180,7 +180,8 @@ class Classifier(StructuredKinds):
             ev.message = "\n".join(lines if lines[0] else lines[1:])  # a layout may put the message on the next line
             return
         start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(
-            (trace.outermost.type, "Traceback", "Exception in thread", "+ Exception Group Traceback"))), 0)
+            (trace.outermost.type, "Traceback", "Exception in thread", "+ Exception Group Traceback",
+             "╭─", "──"))), 0)
         head = "\n".join(lines[:start] if lines[0] else lines[1:start]) if start else ev.message
         ev.message = head
         ev.stack_trace = "\n".join(lines[start:])[:MAX_SAMPLE_CHARS]

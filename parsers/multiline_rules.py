@@ -32,6 +32,9 @@ _PY_GROUP = r"^ *\+ Exception Group Traceback \(most recent call last\):\s*$"  #
 PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _PY_TRACEBACK, "python"),
     (START, _PY_GROUP, "python"),
+    (START, r"^ *╭─* ?Traceback \(most recent call last\) ─+╮ *$", "python_rich"),  # drawn by rich
+    ("python_rich", r"^ *╰─+╯ *$", "python"),
+    ("python_rich", r"^ *[│╭]", "python_rich"),
     ("python", r"^ *\+-+\s*$", "python_exc"),  # the bar that closes an exception group
     ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
     ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg

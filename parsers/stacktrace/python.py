@@ -11,6 +11,7 @@ import re
 
 from parsers.stacktrace.model import ExceptionInfo, Frame
 from parsers.stacktrace.python_groups import GROUP_START, group_lines, read_group
+from parsers.stacktrace.python_rich import RICH_START, plain
 
 PY_START = re.compile(r"^Traceback \(most recent call last\):\s*$")
 PY_FRAME = re.compile(r'^[\t ]+File "(?P<file>[^"]*)", line (?P<line>\d+)(?:, in (?P<fn>.+?))?\s*$')
@@ -47,13 +48,17 @@ def _py_module(path: str) -> str:
 
 
 def is_py_start(line: str) -> bool:
-    """The first line of a traceback: a plain one, or an exception group's."""
-    return PY_START.match(line) is not None or GROUP_START.match(line) is not None
+    """The first line of a traceback: a plain one, an exception group's, or rich's drawing."""
+    return PY_START.match(line) is not None or GROUP_START.match(line) is not None or \
+        RICH_START.match(line) is not None
 
 
 def parse_python(lines: list[str]) -> list[ExceptionInfo]:
     """Blocks in printed order (the first is the innermost cause), returned outermost first;
-    an exception group is one block of its own chain (`parsers.stacktrace.python_groups`)."""
+    an exception group is one block of its own chain (`parsers.stacktrace.python_groups`);
+    a drawing of rich is read as the traceback it draws (`parsers.stacktrace.python_rich`)."""
+    if any("(most recent call last) " in line for line in lines):
+        lines = plain(lines)
     blocks: list[list[ExceptionInfo]] = []
     frames: list[Frame] = []
     current: ExceptionInfo | None = None

@@ -5,6 +5,8 @@ exception notes. Each must stay one exception event with the record that logged 
 
 from __future__ import annotations
 
+import textwrap
+
 from hypothesis import given, settings, strategies as st
 
 from parsers.assemble import Assembler, Source
@@ -136,15 +138,64 @@ GROUP_BITS = ["  + Exception Group Traceback (most recent call last):", "  | Exc
               "  +-+---------------- 1 ----------------", "    | ValueError: v", "    +---------------- 2 ----------------",
               "    +-+---------------- 1 ----------------", "      | Traceback (most recent call last):",
               '    |   File "a.py", line 1, in f', "    +------------------------------------", "    | and 3 more exceptions",
-              "    +---------------- ... ----------------", "  |", '"""']
+              "    +---------------- ... ----------------", "  |", '"""',
+              "╭──── Traceback (most recent call last) ────╮", "│ /a.py:3 in f │", "│ /a/b │", "╰────╯", "──────"]
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(GROUP_BITS), st.text(max_size=40)), max_size=40))
-def test_reading_group_drawings_is_total_on_arbitrary_lines(lines):
-    trace = parse_stack(["  + Exception Group Traceback (most recent call last):", *lines])
-    assert trace is None or trace.exceptions
+def test_reading_group_and_rich_drawings_is_total_on_arbitrary_lines(lines):
+    for first in ("  + Exception Group Traceback (most recent call last):", "╭─ Traceback (most recent call last) ─╮"):
+        trace = parse_stack([first, *lines])
+        assert trace is None or trace.exceptions
     deep = ["  + Exception Group Traceback (most recent call last):", "  | ExceptionGroup: x (1 sub-exception)"]
     for d in range(1, 200):
         deep += [" " * (2 * d) + "+-+---------------- 1 ----------------", " " * (2 * d + 2) + "| ExceptionGroup: y"]
     assert parse_stack(deep).outermost.type == "ExceptionGroup"
+
+
+def draw(frames: list[tuple[str, int, str]], exc: str, width: int, margin: int) -> list[str]:
+    """A traceback as rich draws it: a box `width` wide, locators wrapped to it, source
+    lines and a locals panel inside, the exception line under the box; all of it `margin`
+    columns in (RichHandler puts it under its log line)."""
+    inner = width - 4
+    title = " Traceback (most recent call last) "
+    side = (width - 2 - len(title)) // 2
+    rows = ["╭" + "─" * side + title + "─" * (width - 2 - side - len(title)) + "╮"]
+    for k, (path, line, fn) in enumerate(frames):
+        if k:
+            rows.append("│ " + " " * inner + " │")
+        loc = textwrap.wrap(f"{path}:{line} in {fn}", inner, break_on_hyphens=False)  # words, else inside one
+        rows += ["│ " + part.ljust(inner) + " │" for part in loc]
+        rows += ["│ " + " " * inner + " │", "│ " + f"  {line - 1} │   try:".ljust(inner) + " │",
+                 "│ " + f"❱ {line} │   │   settle(batch)".ljust(inner) + " │",
+                 "│ " + "╭─ locals ─╮".ljust(inner) + " │", "│ " + "│ batch = 7 │".ljust(inner) + " │",
+                 "│ " + "╰──────────╯".ljust(inner) + " │"]
+    rows += ["╰" + "─" * (width - 2) + "╯", exc]
+    return [" " * margin + r for r in rows]
+
+
+PATH = st.lists(st.sampled_from(["srv", "pay", "site-packages", "settlement_batch", "a"]),  # no spaces: see _locator
+                min_size=1, max_size=12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(PATH, st.integers(1, 9999), st.sampled_from(["settle", "<module>", "run_batch"])),
+                min_size=1, max_size=4), st.integers(60, 140), st.sampled_from([0, 20]))
+def test_a_traceback_drawn_by_rich_is_read_as_the_traceback_it_draws(frames, width, margin):
+    frames = [("/" + "/".join(p) + ".py", n, fn) for p, n, fn in frames]
+    lines = draw(frames, "KeyError: 'acct'", width, margin)
+    trace = parse_stack(lines)
+    assert [e.type for e in trace.exceptions] == ["KeyError"]
+    assert [(f.file, f.line, f.function) for f in trace.outermost.frames] == frames
+    if margin == 0:  # structlog's console: the drawing under the record's line, at the margin
+        ev = one_exception_then_next(lines)
+        assert (ev.error_type, ev.error_message) == ("KeyError", "'acct'")
+
+
+def test_a_rich_chain_keeps_its_root():
+    lines = [*draw([("/srv/pay/gateway.py", 12, "call")], "ConnectionError: gateway down", 80, 0), "",
+             "The above exception was the direct cause of the following exception:", "",
+             *draw([("/srv/pay/batch.py", 40, "settle")], "RuntimeError: batch 7 failed", 80, 0)]
+    ev = one_exception_then_next(lines)
+    assert (ev.error_type, ev.root_cause_type) == ("RuntimeError", "ConnectionError")
