@@ -16,7 +16,11 @@ where `F` ends a line and `P` marks a piece of a line longer than the runtime's 
     pay-1  | java.lang.IllegalStateException: 订单不存在
 
 (Compose v1: `project_pay_1  | `; the name padded to the longest one, coloured on a
-terminal): no time, no pieces.
+terminal), and `kubectl logs --prefix` after the pod and container,
+
+    [pod/pay-5d8f9/app] java.lang.IllegalStateException: 订单不存在
+
+: no time, no pieces.
 
 `unwrap(text)` returns the application's line and the runtime's time of it (ISO 8601,
 `Z` written `+00:00`), or None when `text` is no envelope. The
@@ -49,6 +53,7 @@ _DOCKER_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-
 _DOCKER_START = '{"log":'
 # `<service>-<n>` (v1 `<project>_<service>_<n>`), spaces, `|`, a space (none on a blank line); on a
 # terminal the name is coloured and the colour reset after the bar
+_KUBECTL = re.compile(r"\[(pod/[^/\] ]+/[^/\] ]+)\](?: |$)")  # `[pod/<pod>/<container>] `
 _COMPOSE = re.compile(r"(?:\x1b\[[0-9;]*m)?([A-Za-z0-9][\w.-]*[-_]\d+) +\|(?:\x1b\[0m)?(?: (?:\x1b\[0m)?|$)")
 
 
@@ -69,7 +74,7 @@ def unwrap(text: str) -> Printed | None:
     m = _CRI.match(text)
     if m is not None:
         return Printed(text[m.end():], _iso(m), m.group(3), m.group(4) == "P")
-    m = _COMPOSE.match(text)
+    m = _COMPOSE.match(text) or _KUBECTL.match(text)
     if m is not None:
         return Printed(text[m.end():], None, m.group(1), False)
     return None

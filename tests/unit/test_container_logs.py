@@ -38,6 +38,10 @@ def compose(line: str, service: str = "pay-1", width: int = 8) -> str:
     return f"{service:<{width}} | {line}" if line else f"{service:<{width}} |"
 
 
+def kubectl(line: str, pod: str = "pay-5d8f9", container: str = "app") -> str:
+    return f"[pod/{pod}/{container}] {line}"
+
+
 def events(text: str, cuts: list[int] = ()) -> tuple[bytes, list[Event]]:
     data = text.encode()
     asm = Assembler(ParseOptions(), SOURCE)
@@ -140,9 +144,11 @@ def test_unwrap_reads_only_envelopes() -> None:
     assert unwrap("pay-1  | KeyError: 'order_no'") == ("KeyError: 'order_no'", None, "pay-1", False)
     assert unwrap("shop_pay_1  |") == ("", None, "shop_pay_1", False)  # Compose v1, a blank line
     assert unwrap("\x1b[36mpay-1  |\x1b[0m x") == ("x", None, "pay-1", False)  # coloured on a terminal
+    assert unwrap("[pod/pay-5d8f9/app] x") == ("x", None, "pod/pay-5d8f9/app", False)  # kubectl logs --prefix
     for text in ('{"log": 3, "stream": "stdout"}', '{"log":"no stream"}', '{"log":"broken', "plain",
                  "2026-12-02T07:00:00Z stdin F x", "2026-12-02 07:00:00 stdout F x", "INFO  | a pipe layout",
-                 "2026-12-02 07:00:00.123 | INFO     | pay:run:42 - x", "pay-1 |x"):
+                 "2026-12-02 07:00:00.123 | INFO     | pay:run:42 - x", "pay-1 |x", "[main] INFO x",
+                 "[pod/pay] x"):
         assert unwrap(text) is None, text
 
 
@@ -167,13 +173,15 @@ def test_a_log_printed_through_a_runtime_gives_the_events_of_the_log_itself(whic
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(range(len(CORPUS))), st.sampled_from(["pay-1", "shop_pay_1", "a"]),
+@given(st.sampled_from(range(len(CORPUS))), st.sampled_from(["pay-1", "shop_pay_1", "a", "kubectl"]),
        st.integers(min_value=0, max_value=12), st.lists(st.integers(min_value=0, max_value=20_000), max_size=8))
-def test_a_log_printed_by_docker_compose_gives_the_events_of_the_log_itself(which: int, service: str, pad: int,
-                                                                           cuts: list[int]) -> None:
+def test_a_log_printed_by_docker_compose_or_kubectl_gives_the_events_of_the_log_itself(
+        which: int, service: str, pad: int, cuts: list[int]) -> None:
     text = CORPUS[which].rstrip("\n")
     name = service if service != "a" else "a-1"
-    wrapped = "".join(compose(x, name, len(name) + 1 + pad) + "\n" for x in text.split("\n"))
+    wrap = (lambda x: kubectl(x, f"pay-{pad}x")) if service == "kubectl" else \
+        (lambda x: compose(x, name, len(name) + 1 + pad))
+    wrapped = "".join(wrap(x) + "\n" for x in text.split("\n"))
     data, got = events(wrapped, cuts)
     plain = events(text + "\n")[1]
     assert meaning(got) == meaning(plain)
