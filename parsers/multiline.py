@@ -25,37 +25,18 @@ pushed byte belongs to exactly one record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     START, TRACE_ENDED, RuleTable)
-from parsers.per_line_traces import claim, head_text, line_text, same_source
+                                     PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, RuleTable)
+from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
+from parsers.raw_record import RawRecord  # re-exported: the assembler's record type
 
 _INDENT = frozenset(" \t")
 # An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
 _INDENTED_FIRST = frozenset("[0123456789")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
-
-
-@dataclass(slots=True)
-class RawRecord:
-    """One assembled record: its first line (with the prefix parsed from it, if any)
-    and its continuation lines, as read (no newline). Offsets are bytes in the file."""
-
-    first: Prefix | None
-    first_line: str
-    continuation: list[str] = field(default_factory=list)
-    offset: int = 0
-    end_offset: int = 0
-    truncated: bool = False
-    dropped_lines: int = 0  # continuation lines cut at a bound (still inside end_offset)
-
-    @property
-    def lines(self) -> list[str]:
-        return [self.first_line, *self.continuation]
 
 
 class Multiline:
@@ -107,7 +88,8 @@ class Multiline:
                     self._append(pending, text, offset, end_offset)
                     return None
             self._pending = RawRecord(prefix, line, [], offset, end_offset)
-            self._n, self._bytes, self._ruled, self._state = 1, end_offset - offset, False, START
+            self._n, self._bytes, self._ruled = 1, end_offset - offset, False
+            self._state = PY_LOGGED if self._track and prefix.message.startswith(PY_LOGGED_START) else START
             return pending
         if pending is None:
             self._open(line, prefix, offset, end_offset)
@@ -180,7 +162,8 @@ class Multiline:
                         offset = end
                         continue
                 self._pending = RawRecord(prefix, text, [], offset, end)
-                self._n, self._bytes, self._ruled, self._state = 1, end - offset, False, START
+                self._n, self._bytes, self._ruled = 1, end - offset, False
+                self._state = PY_LOGGED if self._track and prefix.message.startswith(PY_LOGGED_START) else START
                 if pending is not None:
                     out.append(pending)
             elif prefix is None and pending is not None and not self._ruled:  # push(): a continuation
@@ -229,10 +212,14 @@ class Multiline:
         if msg is None:
             return None
         state = self._state
+        if state == PY_LOGGED:  # a Python traceback logged one line a record (`per_line_traces`)
+            text, ended = python_line(msg) if prefix.level == first.level else (None, False)
+            self._state = "python_exc" if ended else state
+            return text
         if state != START:
             nxt = self._rules.step(state, msg)
             if nxt is not None:
-                self._state = nxt
+                self._state = PY_LOGGED if nxt == "python" else nxt
                 claim(pending)
                 return msg
         if PREFIXED_CONTINUATION.match(msg) is None:

@@ -35,6 +35,8 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     (START, r"^ *╭─* ?Traceback \(most recent call last\) ─+╮ *$", "python_rich"),  # drawn by rich
     ("python_rich", r"^ *╰─+╯ *$", "python"),
     ("python_rich", r"^ *[│╭]", "python_rich"),
+    ("python_logged", r"^[\t ]", "python"),  # a `Traceback` record's lines printed without the prefix
+    ("python_logged", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),
     ("python", r"^ *\+-+\s*$", "python_exc"),  # the bar that closes an exception group
     ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
     ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
@@ -50,6 +52,10 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", _PY_TRACEBACK, "python"),
     ("python_chain", _PY_GROUP, "python"),
 )
+# A Python traceback logged one line a record, behind the layout's prefix: the state after
+# its `Traceback` line (`parsers.per_line_traces`).
+PY_LOGGED = "python_logged"
+PY_LOGGED_START = "Traceback (most recent call last):"
 CONT_FIRST = frozenset("\t CSa(.")  # first characters of the messages PREFIXED_CONTINUATION matches, and `(thread) `
 # A trace line behind a layout's prefix (logcat, a logger per line): a frame, `... N more`,
 # a Python `File "..."` line, or a cause. A server's stdout capture may drop the frame's tab

@@ -6,7 +6,10 @@ application server's stderr logger (JBoss 5 `date ERROR [STDERR] \\tat ...`, Wil
 `parsers.multiline` joins such records to the record of the exception line when they have
 its thread and logger; the helpers here read what is particular to those layouts: JBoss's
 thread in parentheses after the category, and an exception line that a prefix parser read
-as a logger name because it was all the record said.
+as a logger name because it was all the record said. A Python traceback logged one line a
+record (`for line in format_exc().splitlines(): log.error(line)`) follows its `Traceback`
+record's level too, and the layout took its lines' indentation off: `python_line` puts it
+back as Python prints it, so that frames read as frames.
 """
 
 from __future__ import annotations
@@ -68,3 +71,14 @@ def claim(pending: RawRecord) -> None:
     if first is not None and not first.message and not pending.continuation and first.logger \
             and LONE_THROWABLE.match(first.logger):
         pending.first = replace(first, message=first.logger, logger=None)
+
+
+PY_EXC_LINE = re.compile(r"^[A-Za-z_][\w.]*(?::.*)?$")
+
+
+def python_line(message: str) -> tuple[str, bool]:
+    """A line of a traceback logged one line a record, indented as Python prints it, and
+    whether it is the exception line (which ends the traceback)."""
+    if PY_EXC_LINE.match(message):
+        return message, True
+    return ("  " if message.startswith('File "') else "    ") + message, False

@@ -199,3 +199,55 @@ def test_a_rich_chain_keeps_its_root():
              *draw([("/srv/pay/batch.py", 40, "settle")], "RuntimeError: batch 7 failed", 80, 0)]
     ev = one_exception_then_next(lines)
     assert (ev.error_type, ev.root_cause_type) == ("RuntimeError", "ConnectionError")
+
+
+# layouts whose prefix the parser tells from the message (a bare `%(module)s` word after the
+# time is read as message text: such a traceback stays one record a line)
+LAYOUTS = ["%(asctime)s %(levelname)s [%(name)s] %(message)s", "%(asctime)s - %(name)s - %(levelname)s - %(message)s",
+           "[%(asctime)s] %(levelname)s in %(module)s: %(message)s", "%(asctime)s %(levelname)s %(message)s"]
+
+
+def logged(layout: str, records: list[tuple[int, str]]) -> list[str]:
+    """Records as Python's logging writes them with `layout` (a fixed clock)."""
+    import logging
+    fmt = logging.Formatter(layout)
+    fmt.converter = lambda *_: (2026, 12, 2, 7, 0, 1, 2, 336, 0)  # type: ignore[assignment]
+    out = []
+    for level, msg in records:
+        rec = logging.LogRecord("pay.worker", level, "/srv/pay/worker.py", 42, msg, None, None, func="settle")
+        rec.created, rec.msecs = 1_795_669_201.0, 436
+        out.append(fmt.format(rec))
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(LAYOUTS), st.booleans(), st.sampled_from([40, 50]))
+def test_a_traceback_logged_one_line_a_record_is_one_exception(layout, chained, level):
+    import logging
+    import traceback
+    try:
+        try:
+            {}["acct"]
+        except KeyError as err:
+            if chained:
+                raise RuntimeError("batch 7 failed") from err
+            raise
+    except Exception:  # noqa: BLE001 - the traceback is the test's input
+        tb_lines = traceback.format_exc().rstrip("\n").split("\n")
+    lines = logged(layout, [(logging.INFO, "batch 7 start"), *((level, x) for x in tb_lines),
+                            (logging.INFO, "batch 8 start")])
+    evs = events(lines)
+    assert [e.kind for e in evs] == ["line", "exception", "line"]
+    ev = evs[1]
+    assert (ev.error_type, ev.root_cause_type) == (("RuntimeError", "KeyError") if chained else ("KeyError", "KeyError"))
+    assert {f.function for f in parse_stack(ev.stack_trace.split("\n")).outermost.frames} == {
+        "test_a_traceback_logged_one_line_a_record_is_one_exception"}
+
+
+def test_records_after_a_traceback_printed_under_its_record_stay_records():
+    import logging
+    lines = [*logged(LAYOUTS[0], [(logging.ERROR, "Traceback (most recent call last):")]),
+             '  File "/srv/pay/worker.py", line 6, in settle', '    {}["acct"]', "KeyError: 'acct'",
+             *logged(LAYOUTS[0], [(logging.ERROR, "batch 8 failed: no account"), (logging.ERROR, "batch 9 failed")])]
+    evs = events(lines)
+    assert [(e.kind, e.error_type) for e in evs] == [("exception", "KeyError"), ("line", None), ("line", None)]
