@@ -112,16 +112,25 @@ class AutoParser(PrefixParser):
         if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
             return p
         last = self._last  # the common case: the layout of the line before
+        weak = None
         if isinstance(last, Alternative):
             if (p := self._try_builtin(last, line)) is not None:
                 return p
         elif isinstance(last, int) and (p := self._try_form(last, line)) is not None:
-            return p
+            if p.level is not None or p.message[:1] not in _LEVEL_FIRST_CHARS or _LEVEL_FIRST.match(p.message) is None:
+                return p
+            # a level word left at the message's start: the fields after the time were read
+            # in the previous line's order, and this line has another layout (two handlers,
+            # `%(asctime)s %(levelname)s %(name)s` and `%(asctime)s - %(name)s - %(levelname)s`,
+            # writing to one file); an exact built-in layout is tried before taking it
+            weak = p
         if c in self._builtin_first:
             for alt in self._alts:
                 if alt is not last and c in alt.first_chars and (p := self._try_builtin(alt, line)) is not None:
                     self._last = alt
                     return p
+        if weak is not None:
+            return weak
         if c in _FORM_FIRST or c.isascii() and c.isalpha() and self._starts_with_word(line):
             for i in range(len(_STARTS)):
                 if i != last and (p := self._try_form(i, line)) is not None:

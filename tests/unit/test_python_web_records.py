@@ -179,3 +179,25 @@ def test_uwsgis_request_lines_are_records_timed_by_their_ctime_and_msecs():
     assert evs[0].error_type == "KeyError"
     assert [e.duration_ns for e in evs[1:]] == [212_000_000, 3_000_000]
     assert [e.timestamp for e in evs[1:]] == ["2024-05-02T10:00:00+00:00", "2024-05-02T10:00:01+00:00"]
+
+
+TWO_HANDLERS = ["%(asctime)s %(levelname)s %(name)s %(message)s",  # SQLAlchemy's echo handler
+                "%(asctime)s - %(name)s - %(levelname)s - %(message)s",  # logging's cookbook layout
+                "%(asctime)s %(levelname)s [%(name)s] %(message)s"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(range(len(TWO_HANDLERS))), st.sampled_from(["INFO", "WARNING", "ERROR"]),
+                          st.sampled_from(["sqlalchemy.engine.Engine", "app.api.orders", "uvicorn.error"]),
+                          st.sampled_from(["SELECT id FROM orders WHERE id = ?", "BEGIN (implicit)", "order 42 paid"])),
+                min_size=2, max_size=12))
+def test_records_of_two_layouts_in_one_file_read_as_in_files_of_their_own(records):
+    import logging
+    lines = []
+    for which, level, name, msg in records:
+        rec = logging.LogRecord(name, getattr(logging, level), "/srv/app.py", 1, msg, None, None)
+        rec.created, rec.msecs = 1_795_669_201.0, 436
+        lines.append(logging.Formatter(TWO_HANDLERS[which]).format(rec))
+    mixed = events("\n".join(lines) + "\n")
+    alone = [events(line + "\n")[0] for line in lines]
+    assert [(e.level, e.logger, e.message, e.kind) for e in mixed] == [(e.level, e.logger, e.message, e.kind) for e in alone]
