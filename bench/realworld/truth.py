@@ -50,7 +50,8 @@ def rules(lines: list[str]) -> dict:
                     + truth_structured.json_traces(lines) + truth_stderr.stderr_traces(lines),
                     key=lambda t: t["first_line"])
     sql = sorted(truth_sql.druid(lines) + truth_sql.mybatis(lines) + truth_sql.p6spy(lines)
-                 + truth_sql.django(lines) + truth_sql.hibernate(lines) + truth_structured.json_sql(lines),
+                 + truth_sql.django(lines) + truth_sql.hibernate(lines) + truth_sql.sqlalchemy(lines)
+                 + truth_structured.json_sql(lines),
                  key=lambda s: s["lines"][0])
     sql_lines = {n for s in sql for n in s["lines"]}
     return {"traces": traces, "sql": sql, "timings": truth_sql.timings(lines, sql_lines)}

@@ -7,6 +7,8 @@
 - p6spy: `now|elapsed|category|connection N|url ...|prepared|sql` (3.x) and
   `now|elapsed|connection|category|prepared|sql` (1.x); categories statement/batch/query/update.
 - Django: `(0.003) SELECT ...; args=(1,)` of the django.db.backends logger (seconds).
+- SQLAlchemy's echo: a `sqlalchemy.engine.Engine` record whose message is a statement, up to
+  the next record; no duration (the `[generated in Ns]` parameter record is compile time).
 - timings: Chinese `耗时` lines and the common English forms (`took N ms`, `in N ms`,
   `in N msecs` (uWSGI's request line), `Time elapsed: N sec`, `Started X in N seconds`,
   celery's `Task x[id] succeeded in Ns:`).
@@ -41,6 +43,9 @@ RX = {name: re.compile(pattern) for name, pattern in (
     # lines inside an exception message are not records), or show_sql's "Hibernate: " on stdout; no duration
     ("hibernate", r"(?:(?<=[\s\]])(?:(?:org\.hibernate\.|o\.h\.)SQL\s*|SQL\s+)(?:\S+:\d+\s*)?[-:]|^Hibernate:)"
                   r"(.*)$"),
+    # SQLAlchemy's echo: its engine logger, in its own handler's `date LEVEL name msg` or an
+    # app's `date - name - LEVEL - msg`; the statement (its parameters are the next record)
+    ("sqlalchemy", r"(?<=\s)sqlalchemy\.engine\.(?:base\.)?Engine\s+(?:-\s+[A-Z]+\s+-\s+)?(.*)$"),
     ("sql_start", r"(?i:select|insert|update|delete|with|merge|call|create|alter|drop)\b"),
     ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|succeeded in|\d\]?\s*(?:ms|msecs|milliseconds)\b"),
 )}
@@ -146,6 +151,20 @@ def hibernate(lines: list[str]) -> list[dict]:
             continue
         out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": None,
                     "statement": text, "source": "hibernate"})
+    return out
+
+
+def sqlalchemy(lines: list[str]) -> list[dict]:
+    out = []
+    for i, line in enumerate(lines):
+        m = RX["sqlalchemy"].search(line) if "sqlalchemy.engine" in line[:120] else None
+        if not m or not is_header(line):
+            continue
+        j = record_end(lines, i + 1)
+        text = "\n".join([m.group(1)] + lines[i + 1:j]).strip()
+        if RX["sql_start"].match(text):
+            out.append({"lines": list(range(i + 1, j + 1)), "duration_ms": None,
+                        "statement": text, "source": "sqlalchemy"})
     return out
 
 

@@ -260,6 +260,17 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
                    ([9], None, "delete from t")]
 
 
+@pytest.mark.parametrize("head", ["2026-02-11 14:01:37,988 INFO sqlalchemy.engine.Engine ",
+                                  "2026-02-11 14:01:37,988 - sqlalchemy.engine.Engine - INFO - ",
+                                  "2016-03-01 10:00:00,001 INFO sqlalchemy.engine.base.Engine "])
+def test_sqlalchemy_echo_statements_run_to_the_next_record_and_have_no_duration(head):
+    lines = [head + "BEGIN (implicit)", head + "SELECT users.id, users.email ", "FROM users ",
+             "WHERE users.id = ?", head + "[generated in 0.00016s] ('9fe0',)", head + "COMMIT"]
+    [s] = truth_sql.sqlalchemy(lines)
+    assert (s["lines"], s["duration_ms"]) == ([2, 3, 4], None)
+    assert s["statement"] == "SELECT users.id, users.email \nFROM users \nWHERE users.id = ?"
+
+
 def test_docker_compose_prefix_is_read_through_when_every_line_has_it():
     prefixed = [f"web-1  | {ln}" if ln else "web-1  | " for ln in PYTHON_CHAIN]
     lines = truth_rules.strip_compose_prefix(prefixed)
