@@ -17,7 +17,9 @@ LAYOUTS = (
 )
 data_sources = st.from_regex(r"(?:ds|db|m|slave|write_ds|read_ds_)[0-9]{1,2}", fullmatch=True)
 shards = st.integers(0, 31)
-ids = st.lists(st.integers(1, 10**12), min_size=1, max_size=4)
+# order ids up to nine digits: eleven are a mobile number's shape, which the masker masks in
+# parameters as anywhere (tests/unit/test_mask*)
+ids = st.lists(st.integers(1, 10**9), min_size=1, max_size=4)
 
 
 def events_of(lines: list[str]) -> list:
