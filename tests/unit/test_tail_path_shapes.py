@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from pathlib import Path
 
 from pipeline.config.load import load_config, to_tail_inputs
@@ -81,6 +80,11 @@ async def test_a_tilde_path_is_followed(tmp_path, monkeypatch) -> None:
         await tailer.stop()
 
 
+def unmatched_said(caplog) -> list[str]:
+    """The messages of the start's warnings about patterns matching no file."""
+    return [r.getMessage() for r in caplog.records if "matches no file" in r.getMessage()]
+
+
 async def test_a_relative_path_is_relative_to_the_config_file_not_the_working_folder(tmp_path, monkeypatch) -> None:
     (tmp_path / "etc" / "logs").mkdir(parents=True)
     (tmp_path / "etc" / "logs" / "app.log").write_text("paid\n")
@@ -100,14 +104,13 @@ async def test_a_glob_whose_folder_is_made_later_is_said_at_start_and_followed_o
     pattern = str(tmp_path / "later" / "**" / "*.log")
     tailer = await tailer_on(tmp_path, pattern)
     try:
-        said = [r.getMessage() for r in caplog.records if "matches no file" in r.getMessage()]
+        said = unmatched_said(caplog)
         assert len(said) == 1 and pattern in said[0] and "does not exist" in said[0]
         assert tailer.metrics.get("tail_patterns_unmatched") == 1
         (tmp_path / "later" / "pay").mkdir(parents=True)
         await asyncio.sleep(0.3)
         (tmp_path / "later" / "pay" / "app.log").write_text("paid\n")
         assert await paths_read(tailer, 1) == {str(tmp_path / "later" / "pay" / "app.log")}
-
     finally:
         await tailer.stop()
 
@@ -119,7 +122,7 @@ async def test_a_single_file_that_does_not_exist_yet_is_said_at_start_and_follow
     path = tmp_path / "logs" / "app.log"
     tailer = await tailer_on(tmp_path, str(path))
     try:
-        said = [r.getMessage() for r in caplog.records if "matches no file" in r.getMessage()]
+        said = unmatched_said(caplog)
         assert len(said) == 1 and str(path) in said[0] and "its folder exists" in said[0]
         path.write_text("paid\n")
         assert await paths_read(tailer, 1) == {str(path)}
@@ -137,7 +140,7 @@ async def test_a_pattern_that_matches_is_not_reported(tmp_path, caplog) -> None:
     (tmp_path / "logs" / "app.log").write_text("paid\n")
     tailer = await tailer_on(tmp_path, str(tmp_path / "logs" / "*.log"))
     try:
-        assert not [r for r in caplog.records if "matches no file" in r.getMessage()]
+        assert not unmatched_said(caplog)
         assert tailer.metrics.get("tail_patterns_unmatched") == 0
     finally:
         await tailer.stop()
