@@ -53,6 +53,10 @@ _TOKEN = re.compile(
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
 _NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # pkg.Class, c.x.Foo
+# a logger in its own bracket after the level and the thread: one name (a simple class name, or
+# one cut from the left by a width limit: `[eptionHandlerExceptionResolver]`), as logback's
+# `[%-30.30logger{0}]` writes it in all-bracket layouts (`[%d][%-5level][%thread][%logger] %msg`)
+_BR_NAME = re.compile(r"\.?[\w$]+(?:\.[A-Za-z_$][\w$]*)*")
 # a mapped diagnostic context value in its own bracket: `[TID:N/A]` (SkyWalking's %tid),
 # `[traceId=5f3a]`, `[requestId: 9f8e-77]`; or an MDC value printed bare: `[]` when the key
 # is unset, a trace id (16+ hex digits, a UUID), `N/A`
@@ -138,6 +142,19 @@ def _bracket(f: Fields, content: str) -> bool:
     return False
 
 
+def _bracket_logger(f: Fields, content: str, adjacent: bool) -> bool:
+    """A bracket after the level and the thread holding one name is the logger when the layout
+    pads it to a width (`[Foo      ]`) or writes it right after the bracket before (`][Foo]`);
+    a word in brackets after a space (`[main] INFO [Tag] msg`) stays message."""
+    if f.logger is not None or f.level is None or f.thread is None:
+        return False
+    name = content.strip()
+    if not (adjacent or (name and content.endswith((" ", "\t")))) or _BR_NAME.fullmatch(name) is None:
+        return False
+    f.logger = name
+    return True
+
+
 def split_fields(rest: str) -> Fields:
     f = Fields()
     pos, end = 0, len(rest)
@@ -155,7 +172,7 @@ def split_fields(rest: str) -> Fields:
             f.level = m.group("level").upper()
             f.thread = m.group("proc") or f.thread
         elif kind == "k_br":
-            if not _bracket(f, m.group("br")):
+            if not _bracket(f, m.group("br")) and not _bracket_logger(f, m.group("br"), rest[pos:pos + 1] == "["):
                 break
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
