@@ -16,12 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from parsers.prefix.grammar import Prefix
-
-if TYPE_CHECKING:
-    from parsers.multiline import RawRecord
+from parsers.raw_record import RawRecord
 
 # JBoss/WildFly print the thread in parentheses after the category: `[stderr] (default task-1) `
 PAREN_THREAD = re.compile(r"\([^()]{1,80}\) (?=.)")
