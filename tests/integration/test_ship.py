@@ -54,6 +54,25 @@ def assert_exactly_once_by_id(docs: list[dict], total: int) -> None:
     assert len(by_seq) == total
 
 
+async def exactly_once_across_a_restart(cfg: Path, shipper: subprocess.Popen, bootstrap: str, topic: str,
+                                       total: int, settle_s: float = 4.0, timeout_s: float = 30) -> list[dict]:
+    """Every one of `total` lines reaches `topic`; then `shipper` is stopped (SIGTERM: checkpoints
+    flushed) and a restarted one reads nothing again: each line once, under one id, one record
+    each. Returns the events."""
+    await read_events(bootstrap, topic, has_all(total), timeout_s=timeout_s)
+    await asyncio.sleep(2.5)
+    stop(shipper)
+    restarted = start_shipper(cfg)
+    try:
+        await asyncio.sleep(settle_s)
+        docs = await read_events(bootstrap, topic, has_all(total), timeout_s=timeout_s)
+    finally:
+        stop(restarted)
+    assert_exactly_once_by_id(docs, total)
+    assert len(docs) == total, f"{len(docs) - total} events sent twice"
+    return docs
+
+
 @pytest.mark.parametrize("rotation", ["rename", "copytruncate"])
 async def test_every_line_arrives_while_the_file_rotates_under_a_10k_lines_per_second_writer(
         tmp_path, kafka_bootstrap, unique_name, rotation):

@@ -20,8 +20,8 @@ import pytest
 
 from tests.integration.logwriter import line
 from tests.integration.private_kafka import private_kafka, start
-from tests.integration.test_ship import (assert_exactly_once_by_id, start_shipper, stop, wait_until_following,
-                                         write_config)
+from tests.integration.test_ship import (assert_exactly_once_by_id, exactly_once_across_a_restart, start_shipper,
+                                         stop, wait_until_following, write_config)
 from tests.integration.topic_reader import has_all, read_events
 
 pytestmark = pytest.mark.integration
@@ -100,14 +100,8 @@ async def test_a_generation_born_and_rotated_away_while_the_shipper_is_down_is_r
         os.rename(logs / "app.log", logs / "app.log.2")
         append(logs / "app.log", 650, 50)
         shipper = start_shipper(cfg)
-        await read_events(kafka_bootstrap, unique_name, has_all(700), timeout_s=60)
-        await asyncio.sleep(2.5)
-        stop(shipper)  # SIGTERM: checkpoints flushed
-        shipper = start_shipper(cfg)  # a restart reads nothing again
-        await asyncio.sleep(5)
-        docs = await read_events(kafka_bootstrap, unique_name, has_all(700), timeout_s=60)
+        await exactly_once_across_a_restart(cfg, shipper, kafka_bootstrap, unique_name, 700,
+                                            settle_s=5, timeout_s=60)
     finally:
         stop(shipper)
-    assert_exactly_once_by_id(docs, 700)
-    assert len(docs) == 700, f"{len(docs) - 700} events sent twice"
     assert "reading a rotated generation written while we were away" in (tmp_path / "ship.log").read_text()

@@ -26,8 +26,8 @@ from tests.integration.logwriter import line
 from tests.integration.private_kafka import private_kafka, start
 from tests.integration.ship_config import write_ship_config
 from tests.integration.test_ship_rotation_away import wait_for_log
-from tests.integration.test_ship import assert_exactly_once_by_id, start_shipper, stop, wait_until_following, \
-    write_config
+from tests.integration.test_ship import (assert_exactly_once_by_id, exactly_once_across_a_restart, start_shipper,
+                                         stop, wait_until_following, write_config)
 from tests.integration.topic_reader import has_all, read_events
 
 pytestmark = pytest.mark.integration
@@ -149,16 +149,10 @@ async def test_a_generation_born_and_compressed_while_the_shipper_is_down_is_rea
         log4j2_rollover(logs, 2)
         append(logs / "app.log", 100, 20)
         shipper = start_shipper(cfg)
-        await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
-        await asyncio.sleep(2.5)
-        stop(shipper)
-        shipper = start_shipper(cfg)  # a restart reads nothing again
-        await asyncio.sleep(4)
-        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+        await exactly_once_across_a_restart(cfg, shipper, kafka_bootstrap, unique_name, 120,
+                                            settle_s=4, timeout_s=30)
     finally:
         stop(shipper)
-    assert_exactly_once_by_id(docs, 120)
-    assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
 
 
 def logrotate_create_compress(logs: Path, app, late: tuple[int, int]) -> object:
@@ -191,16 +185,10 @@ async def test_records_written_to_the_renamed_file_before_the_reopen_arrive_once
         app.write("".join(line(seq) for seq in range(105, 120)))
         app.close()
         shipper = start_shipper(cfg)
-        await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
-        await asyncio.sleep(2.5)
-        stop(shipper)
-        shipper = start_shipper(cfg)  # a restart reads nothing again
-        await asyncio.sleep(4)
-        docs = await read_events(kafka_bootstrap, unique_name, has_all(120), timeout_s=30)
+        await exactly_once_across_a_restart(cfg, shipper, kafka_bootstrap, unique_name, 120,
+                                            settle_s=4, timeout_s=30)
     finally:
         stop(shipper)
-    assert_exactly_once_by_id(docs, 120)
-    assert len(docs) == 120, f"{len(docs) - 120} events sent twice"
 
 
 async def test_a_new_files_identity_is_on_disk_before_its_first_event_is_in_kafka(tmp_path, kafka_bootstrap,
