@@ -28,8 +28,10 @@ RX = {name: re.compile(pattern) for name, pattern in (
     ("mybatis_tail", r"(==> Parameters:|<==\s+(Columns|Row|Total|Updates):)"),
     ("mybatis_end", r"<==\s+(Total|Updates): ?\d+"),
     ("logger", r"\]\s+(?:DEBUG|TRACE|INFO)\s+(\S+)"),
-    ("p6spy3", r"^\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$"),
-    ("p6spy1", r"^\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$"),
+    # the single-line format, written to spy.log or through a logger named p6spy whose layout
+    # prints no date ("INFO  p6spy - 1730805370352|1|statement|...")
+    ("p6spy3", r"^(?:(?:[A-Z]+\s+)?p6spy [-:] )?\d{13}\|(-?\d+)\|(\w*)\|connection ?\d*\|url [^|]*\|(.*)\|(.*)$"),
+    ("p6spy1", r"^(?:(?:[A-Z]+\s+)?p6spy [-:] )?\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$"),
     # a project's own p6spy MessageFormattingStrategy: "date | OperationTime{ms}ms|", ":", indented SQL
     ("p6spy_custom", r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| OperationTime(\d+)ms\|$"),
     # p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
@@ -190,6 +192,7 @@ def p6spy(lines: list[str]) -> list[dict]:
         if not m or m.group(2) not in P6SPY_CATEGORIES:
             continue
         j = record_end(lines, i + 1)  # a statement with newlines runs on until the next p6spy line
+        j = next((k for k in range(i + 1, j) if RX["p6spy3"].match(lines[k]) or RX["p6spy1"].match(lines[k])), j)
         sql = m.group(4) if m.group(4).strip() else m.group(3)
         if j > i + 1:
             sql = "\n".join([sql] + lines[i + 1:j])

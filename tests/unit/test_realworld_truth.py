@@ -198,6 +198,15 @@ def test_p6spy_both_layouts_and_only_statement_categories():
     assert got == [([1], 2.0, "select 1"), ([2], 51.0, "Select sysdate from dual")]
 
 
+def test_p6spy_single_line_through_a_logger_without_a_date_is_one_statement_a_line():
+    lines = ["INFO  p6spy - 1730805370352|1|statement|connection 1|url jdbc:p6spy:pg://h/x|select version()|select version()",
+             "p6spy - 1730805505847|15|statement|connection 11|url jdbc:pg://h/x|select ?|select 2",
+             "1730805527204|4|statement|connection 1|url jdbc:p6spy:pg://h/x|select 3|select 3",
+             "INFO  p6spy - 1730805527205|0|commit|connection 1|url jdbc:p6spy:pg://h/x||"]
+    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.p6spy(lines)]
+    assert got == [([1], 1.0, "select version()"), ([2], 15.0, "select 2"), ([3], 4.0, "select 3")]
+
+
 def test_p6spy_multiline_format_keeps_the_executed_statement_and_skips_commits():
     lines = ["2026-03-14 09:48:53.079 INFO  [exec-1] p6spy : #1773449333079 | took 5ms | statement | connection 5| url jdbc:h2:x",
              "select id", "  from app_user where id = ?", "select id", "  from app_user where id = 1;",
