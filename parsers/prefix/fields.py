@@ -33,8 +33,9 @@ _TOKEN = re.compile(
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
-    r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
-    r"(?=[ \t]*(?:$|[:|]|-+ |\[[\w$<>]+,\d+\]))(?P<k_logger>)"
+    # (`%C.%M:%L`: a constructor's method is `<init>`)
+    r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
+    r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|(?<=\d)[ \t]+-(?=[^\s\d-]))(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
@@ -45,6 +46,9 @@ _TOKEN = re.compile(
     rf"|[A-Za-z][\w.-]{{0,63}}(?=[ \t]+\[[^\]\[]{{1,256}}\][ \t]+(?i:{LEVELS})(?![\w-]))(?P<k_ctx>)"
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
     r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
+    # `%d === [%t] === %-5level === %logger ==== %msg`: a run of `=` before a bracket, a level or a
+    # qualified name (the run before the message is taken after the logger)
+    rf"|={{2,5}}(?= (?:\[|(?:{LEVELS})(?![\w-])|[A-Za-z_$][\w$]*\.[A-Za-z_$]))(?P<k_eq>)"
     r"|\|(?P<k_pipe>)"
     r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
     r")")
@@ -64,6 +68,10 @@ _MDC_PAIR = re.compile(r"(?P<key>[A-Za-z][\w-]{0,31})[ \t]*[:=][ \t]*(?P<value>[
 _MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|N/A)?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
+# the same where the layout separates its fields with runs of `=`: the run before the message
+_MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
+# log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
+_GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 MAX_TOKENS = 10
 # log4j's TTCC fields after the ones read (`%d - %c -%r [%t] %-5p %c %x - %m`): milliseconds since
 # start, the thread in brackets, the level, the logger, the NDC if any, then ` - `
@@ -159,6 +167,8 @@ def split_fields(rest: str) -> Fields:
     f = Fields()
     pos, end = 0, len(rest)
     kind = None
+    eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
+    glued = br_name = False
     for _ in range(MAX_TOKENS):
         if pos >= end:
             break
@@ -172,8 +182,11 @@ def split_fields(rest: str) -> Fields:
             f.level = m.group("level").upper()
             f.thread = m.group("proc") or f.thread
         elif kind == "k_br":
+            named = f.logger
             if not _bracket(f, m.group("br")) and not _bracket_logger(f, m.group("br"), rest[pos:pos + 1] == "["):
                 break
+            # a dotted name in brackets: the logger, or a thread named like one
+            br_name = named is None and f.logger is not None and f.extra is None
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
@@ -186,6 +199,8 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
         elif kind in _LOGGER_KINDS:  # the logger ends the prefix
+            if br_name and f.thread is None and f.level is not None and kind == "k_logger":
+                f.thread, f.logger = f.logger, None  # `[a.b.Worker] INFO x.y.Foo - msg`: the bracket held the thread
             if f.logger is not None or (kind == "k_logger4" and (
                     dash_before or (f.level is None and f.thread is None))):
                 break  # a simple name is a logger only right after the level or thread (`INFO - Word - ` is message)
@@ -194,8 +209,11 @@ def split_fields(rest: str) -> Fields:
             line = next((m.group(g) for g in line_groups if m.group(g)), None)
             if line:
                 f.extra = {"line": line}
-            pos = m.end()
+                glued = True
+            pos, last = m.end(), kind
             break
+        elif kind == "k_eq":
+            eq_from, eq_runs = pos, eq_runs + 1
         elif kind == "k_pword":
             if not _fill(f, m.group("pword"), ("thread", "logger")):
                 break
@@ -211,8 +229,11 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_num":
             if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
-        pos = m.end()
-    sep = _MSG_SEP.match(rest, pos)
+        pos, last = m.end(), kind
+    if last == "k_eq":  # a `===` nothing was read after: the layout's separator before the message
+        pos, eq_runs = eq_from, eq_runs - 1  # when an earlier one was (`=== WARN === msg`), else message
+    glue = _GLUED_DASH.match(rest, pos) if glued else None
+    sep = glue or (_MSG_SEP_EQ if eq_runs else _MSG_SEP).match(rest, pos)
     assert sep is not None  # the separator's parts are all optional: it matches anywhere
     pos = sep.end()
     pm = POSITION.match(rest, pos)
