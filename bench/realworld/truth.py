@@ -37,11 +37,24 @@ KEYS = {"traces": lambda e: e["first_line"], "sql": lambda e: e["lines"][0], "ti
 
 
 def split_lines(data: bytes) -> list[str]:
-    """The file's lines as text, 1:1 with its b"\\n"-separated lines (a last line without \\n counts)."""
+    """The file's lines as text, 1:1 with its b"\\n"-separated lines (a last line without \\n counts).
+    A line that is not UTF-8 but is GB18030 (a JVM in a Chinese locale on Windows or macOS:
+    Tomcat's `信息:`/`严重:`) is read as GB18030; anything else keeps UTF-8 with replacements."""
     parts = data.split(b"\n")
     if parts and parts[-1] == b"":
         parts.pop()
-    return [p.decode("utf-8", "replace").rstrip("\r") for p in parts]
+    return [_decode(p).rstrip("\r") for p in parts]
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace")
 
 
 def rules(lines: list[str]) -> dict:

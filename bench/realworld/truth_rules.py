@@ -14,8 +14,9 @@ import re
 
 # A record's first line: a timestamp at (or near) the start of the line.
 HEADER_RE = re.compile(
-    r"^\[?(?:(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL|TRACE|SEVERE)(?:\]\s*\[?|\s+\[?))?"
-    r"(?:\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}"       # 2024-09-13 14:21:33
+    r"^(?: {1,4}(?=(?:DEBUG|INFO|WARN|TRACE) ))?"  # log4j's %5p pads the level on the left: " WARN 2015-..."
+    r"\[?(?:(?:DEBUG|INFO|WARN|WARNING|ERROR|CRITICAL|FATAL|TRACE|SEVERE)(?:\]\s*\[?|\s+\[?))?"
+    r"(?:\d{4}-\d{2}-\d{2}[ T]\d{1,2}:\d{2}:\d{2}"    # 2024-09-13 14:21:33; JUL's 2015-11-25 9:16:30 (zh_CN)
     r"|\d{8} \d{2}:\d{2}:\d{2}[.,]\d{3}"                # [ERROR][20160203 10:28:07,585] (log4j %d{yyyyMMdd HH:mm:ss,SSS})
     r"|\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}"           # 28.02.2016 12:57:06 (log4j %d{dd.MM.yyyy HH:mm:ss})
     r"|\d{2}:\d{2}:\d{2}[.,:]\d{3}"                     # 14:39:38.397 (logback short; log4j2 %d{HH:mm:ss:SSS})
@@ -34,6 +35,9 @@ THREAD_RE = re.compile(r"\[([^\]]+)\]")
 NOT_THREAD_RE = re.compile(r"^(?:[\d\-:., T]+|DEBUG|INFO|WARN|WARNING|ERROR|TRACE|FATAL)$")
 
 # Java
+# BoneCP prints the nested exception's stack trace inside its own message, ended by a line
+# "------" and a blank line; the exception's frames follow
+BONECP_END_RE = re.compile(r"^-{6}$")
 FRAME_RE = re.compile(r"^\s+at [\w$.<>/@\-]+(\(.*\))?(\s+~?\[[^\]]*\])?\s*$")
 MORE_RE = re.compile(r"^\s+\.\.\. \d+ (more|common frames omitted)\s*$")
 CAUSE_RE = re.compile(r"^(\s*)(Caused by|Suppressed): ((?:[\w$]+\.)*[\w$]+)")
@@ -134,6 +138,8 @@ def java_traces(lines: list[str]) -> list[dict]:
                 else:
                     last = k
                     break
+            elif BONECP_END_RE.match(lines[k]) and k + 2 < n and not lines[k + 1].strip() and _is_frame(lines[k + 2]):
+                k += 2
             else:
                 break
         body = lines[first:last + 1]

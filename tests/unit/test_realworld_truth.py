@@ -81,6 +81,39 @@ def test_tomcat_jul_record_with_a_level_word_of_either_locale_heads_its_trace(le
     assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 4)
 
 
+def test_chinese_locale_jul_in_gb18030_with_a_one_digit_hour_heads_its_trace():
+    data = "\n".join(["2015-11-25 9:37:28 org.apache.catalina.deploy.NamingResources destroyInternal",
+                      "警告: Failed to destroy MBean for naming resource [UserDatabase]",
+                      "javax.management.InstanceNotFoundException: Users:type=UserDatabase",
+                      "\tat com.sun.jmx.interceptor.DefaultMBeanServerInterceptor.getMBean(DefaultMBeanServerInterceptor.java:1094)",
+                      ""]).encode("gb18030")
+    lines = truth.split_lines(data)
+    assert lines[1].startswith("警告: ")
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 4)
+
+
+def test_log4j_level_padded_on_the_left_starts_a_record_that_heads_its_trace():
+    lines = [" WARN 2015-11-25 09:20:02,537: Unhandled exception caught by the default exception handler.",
+             "java.lang.IllegalStateException: x", "\tat a.b.C.d(C.java:1)",
+             " INFO 2015-11-25 09:20:03,001: next"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 3)
+
+
+def test_bonecp_message_holding_a_nested_trace_is_one_trace():
+    lines = ["ERROR 2015-11-25 09:20:02,545: Unhandled exception in exception handler.",
+             "org.x.CannotGetJdbcConnectionException: Could not get JDBC Connection; nested exception is "
+             "java.sql.SQLException: Unable to open a test connection. Terminating connection pool. Original Exception: ",
+             "java.sql.SQLException: denied", "\tat com.mysql.jdbc.MysqlIO.doHandshake(MysqlIO.java:991)", "------", "",
+             "\tat org.x.DataSourceUtils.getConnection(DataSourceUtils.java:80)",
+             "Caused by: java.sql.SQLException: denied", "\tat com.mysql.jdbc.MysqlIO.doHandshake(MysqlIO.java:991)",
+             "\t... 45 more", "Load System Cache"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 10)
+    assert (t["outer"], t["root"]) == ("org.x.CannotGetJdbcConnectionException", "java.sql.SQLException")
+
+
 def test_log4j_time_with_a_colon_before_the_millis_starts_a_record_that_heads_its_trace():
     lines = ["[09:30:12:674] [ERROR] - org.springframework.boot.SpringApplication.reportFailure"
              "(SpringApplication.java:858) - Application run failed",
