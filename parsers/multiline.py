@@ -25,6 +25,8 @@ pushed byte belongs to exactly one record.
 
 from __future__ import annotations
 
+import re
+
 from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
                                      PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
@@ -36,6 +38,8 @@ from parsers.raw_record import RawRecord  # re-exported: the assembler's record 
 _INDENT = frozenset(" \t")
 # An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
 _INDENTED_FIRST = frozenset("[0123456789")
+# ... or with a level padded on the left, then the date (log4j's `%5p %d`: ` WARN 2015-11-25 ...`)
+_PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 
 
@@ -149,7 +153,8 @@ class Multiline:
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
             elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \
-                    and (text[:1] == "\t" or text.lstrip(" ")[:1] not in _INDENTED_FIRST):
+                    and (text[:1] == "\t" or text.lstrip(" ")[:1] not in _INDENTED_FIRST
+                         and _PADDED_LEVEL.match(text) is None):
                 prefix = None
             else:
                 prefix = parse(text)

@@ -17,14 +17,28 @@ _JAVA_CAUSE = r"^[\t ]*(?:Caused by|Suppressed|Wrapped by): "
 # (` at [Source: (PushbackInputStream); line: 1, column: 14]`) is none
 _JAVA_FRAME = r"^[\t ]+(?:at (?!\[Source: )|\.\.\. \d+ (?:more|common frames omitted))"
 
+# a message that ends by opening a quote of another exception's printed trace (BoneCP's
+# `... Original Exception: ------`, the nested trace, `------`, a blank line): the quoted
+# headers and frames, then this exception's own frames
+_QUOTE_OPEN = r".*:[\t ]*-{3,}[\t ]*$"
+_QUOTE_CLOSE = r"^-{3,}[\t ]*$"
+_QUOTED = r"^(?:[\t ]|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:[:;]|\s*$)|(?:Caused by|Suppressed): )"
+
 JAVA_RULES: tuple[tuple[str, str, str], ...] = (
+    (START, _JAVA_HEADER + _QUOTE_OPEN, "java_quoted"),
     (START, _JAVA_HEADER, "java_after_exception"),
     (START, _JAVA_FRAME, "java"),  # frames under a line the header rule missed: a trace all the same
     ("java_after_exception", _JAVA_FRAME, "java"),
+    ("java_after_exception", _JAVA_CAUSE + _QUOTE_OPEN, "java_quoted"),
     ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
     ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
     ("java", _JAVA_FRAME, "java"),
+    ("java", _JAVA_CAUSE + _QUOTE_OPEN, "java_quoted"),
     ("java", _JAVA_CAUSE, "java_after_exception"),
+    ("java_quoted", _QUOTE_CLOSE, "java_quote_closed"),
+    ("java_quoted", _QUOTED, "java_quoted"),
+    ("java_quote_closed", r"^\s*$", "java_quote_closed"),
+    ("java_quote_closed", _JAVA_FRAME, "java"),
 )
 _PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
 _PY_QUOTE = r'^"""\s*$'

@@ -162,11 +162,12 @@ class AutoParser(PrefixParser):
 
     def _indented_start(self, line: str) -> Prefix | None:
         """A layout that writes spaces before each record (`%n    [app] %d ...`: the
-        spaces after a line end begin the next line): a line indented by up to eight
-        spaces whose text is a record start with a date, a time and a level. Less (a time
-        alone, no level) stays a continuation: an indented line inside a message."""
+        spaces after a line end begin the next line), or pads the level on the left
+        (log4j's `%5p %d: %m`: ` WARN 2015-11-25 09:20:02,537: msg`): a line indented by up
+        to eight spaces whose text is a record start with a date, a time and a level. Less
+        (a time alone, no level) stays a continuation: an indented line inside a message."""
         body = line.lstrip(" ")
-        if len(line) - len(body) > 8 or body[:1] not in _INDENTED_FIRST:
+        if len(line) - len(body) > 8 or (body[:1] not in _INDENTED_FIRST and _LEVEL_FIRST.match(body) is None):
             return None
         p = self.parse(body)
         if p is None or p.format != "auto" or p.level is None or p.raw_time is None or len(p.raw_time) < 14:

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, HEADER, is_header, java_frame, parse_java
 from parsers.stacktrace.model import Frame, StackTrace
 from parsers.stacktrace.python import is_py_start, parse_python
+
+
+# a message's last words introducing what the next line prints: `Original Exception:`, `is:`, `:
+# ------` (a nested exception's trace quoted inside the message, between dashed lines)
+_INTRODUCES = re.compile(r":[ \t]*(?:-{3,}[ \t]*)?$")
 
 
 def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | None:
@@ -35,8 +42,13 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
 def _outer_header(lines: list[str], j: int, lowest: int) -> int:
     """An indented header may be part of the outer exception's message (javax.mail's
     `nested exception is:` then `\tjava.net.ConnectException: ...`): the nearest
-    unindented header above it is then where the trace starts."""
-    if lines[j][:1] not in (" ", "\t") or CHAINED.match(lines[j]):
+    unindented header above it is then where the trace starts. So is a header right
+    below one whose message ends by introducing it (`... Original Exception: ------`)."""
+    if CHAINED.match(lines[j]):
+        return j
+    if lines[j][:1] not in (" ", "\t"):
+        if j - 1 > lowest and _INTRODUCES.search(lines[j - 1]) and is_header(lines[j - 1], strict=True):
+            return j - 1
         return j
     for k in range(j - 1, lowest, -1):
         line = lines[k]
