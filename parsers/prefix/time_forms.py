@@ -10,6 +10,7 @@ the date hint (a date in the file name, else the file's modification day).
     JUL          Jan 2, 2019 3:04:05 PM, 八月 20, 2013 7:33:01 下午 (a Chinese locale)
     syslog       Nov 26 10:15:30
     java date    Tue Jan 02 03:04:05 CST 2019
+    'at'         2019-01-02 at 03:04:05 CST, 2001.07.04 AD at 12:08:56 PDT (SimpleDateFormat's example)
     numeric      01/02/2019 03:04:05 (US; day first when the first number is > 12),
                  02.01.2019 03:04:05, 16-02-2024 03:04:05, 19/01/02 03:04:05 (yy/MM/dd),
                  01-02 03:04:05.678 (MM-dd)
@@ -116,6 +117,10 @@ FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
     ("month_day", rf"(?P<mo>\d{{2}})-(?P<d>\d{{2}}) {_HMS}{_FRAC}(?![\d:])", _month_day),
     # ISO 8601's basic date (log4j `%d{yyyyMMdd HH:mm:ss,SSS}`)
     ("basic", rf"(?P<y>(?:19|20)\d{{2}})(?P<mo>[01]\d)(?P<d>[0-3]\d)[ T]{_HMS}{_FRAC}{_ZONE}", _iso),
+    # SimpleDateFormat's `yyyy.MM.dd G 'at' HH:mm:ss z` (its documentation's example, copied into
+    # logback patterns: `%d{yyyy-MM-dd 'at' HH:mm:ss z}`); the zone's name is read past, not used
+    ("iso_at", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?: AD)? at {_HMS}{_FRAC}"
+               rf"(?: (?:UTC|GMT|[A-Z]{{1,3}}T)(?![\w-]))?{_ZONE}", _iso),
 )
 
 EPOCH_MS = re.compile(r"(?P<epoch>1\d{12})\|")
