@@ -45,9 +45,10 @@ RX = {name: re.compile(pattern) for name, pattern in (
     # lines inside an exception message are not records), or show_sql's "Hibernate: " on stdout; no duration
     ("hibernate", r"(?:(?<=[\s\]])(?:(?:org\.hibernate\.|o\.h\.)SQL\s*|SQL\s+)(?:\S+:\d+\s*)?[-:]|^Hibernate:)"
                   r"(.*)$"),
-    # SQLAlchemy's echo: its engine logger, in its own handler's `date LEVEL name msg` or an
-    # app's `date - name - LEVEL - msg`; the statement (its parameters are the next record)
-    ("sqlalchemy", r"(?<=\s)sqlalchemy\.engine\.(?:base\.)?Engine\s+(?:-\s+[A-Z]+\s+-\s+)?(.*)$"),
+    # SQLAlchemy's echo: its engine logger, in its own handler's `date LEVEL name msg`, an
+    # app's `date - name - LEVEL - msg` or `date | LEVEL | name | msg`; the statement (its
+    # parameters are the next record)
+    ("sqlalchemy", r"(?<=\s)sqlalchemy\.engine\.(?:base\.)?Engine\s+(?:\|\s+)?(?:-\s+[A-Z]+\s+-\s+)?(.*)$"),
     ("sql_start", r"(?i:select|insert|update|delete|with|merge|call|create|alter|drop)\b"),
     ("timing_hint", r"耗时|took|Time elapsed|Started \S+ in|succeeded in|\d\]?\s*(?:ms|msecs|milliseconds)\b"),
 )}

@@ -304,7 +304,8 @@ def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_line
 
 @pytest.mark.parametrize("head", ["2026-02-11 14:01:37,988 INFO sqlalchemy.engine.Engine ",
                                   "2026-02-11 14:01:37,988 - sqlalchemy.engine.Engine - INFO - ",
-                                  "2016-03-01 10:00:00,001 INFO sqlalchemy.engine.base.Engine "])
+                                  "2016-03-01 10:00:00,001 INFO sqlalchemy.engine.base.Engine ",
+                                  "2026-05-30 20:49:54,985 | INFO | sqlalchemy.engine.Engine | "])
 def test_sqlalchemy_echo_statements_run_to_the_next_record_and_have_no_duration(head):
     lines = [head + "BEGIN (implicit)", head + "SELECT users.id, users.email ", "FROM users ",
              "WHERE users.id = ?", head + "[generated in 0.00016s] ('9fe0',)", head + "COMMIT"]
