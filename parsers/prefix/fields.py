@@ -12,6 +12,8 @@ timestamp in every order and bracketing:
     "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
     [views ERROR] msg (a name and the level in one bracket)
     xxl-job-executor [main] INFO  c.x.Foo - msg (logback's %contextName first)
+    INFO  [org.jboss.as] (MSC service thread 1-2) msg (JBoss LogManager: WildFly, Quarkus)
+    host app.jar[20428] ERROR [io.qua.Foo] (main) msg (Quarkus's file layout)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -30,6 +32,8 @@ _TOKEN = re.compile(
     rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
     r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
+    # JBoss LogManager's `%-5p [%c] (%t) %s` (WildFly, Quarkus, Keycloak): the thread in parentheses
+    r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
@@ -73,6 +77,10 @@ _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
 # log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
 _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 MAX_TOKENS = 10
+# a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
+# `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
+_HOST_PROCESS = re.compile(rf"[ \t]*[\w.-]{{1,63}}[ \t]+[\w.-]{{1,80}}\[(?P<pid>\d{{1,10}})\](?=[ \t]+(?:{LEVELS})(?![\w-]))")
+_HOST_PROCESS_REACH = 150  # the pid's bracket lies this close to the start, or it is not this layout
 # log4j's TTCC fields after the ones read (`%d - %c -%r [%t] %-5p %c %x - %m`): milliseconds since
 # start, the thread in brackets, the level, the logger, the NDC if any, then ` - `
 _TTCC = re.compile(rf"(?:[A-Za-z_$][\w$.]{{0,255}}[ \t]+)?-?\d{{1,12}}[ \t]+\[(?P<thread>[^\]\[]{{1,256}})\][ \t]+(?P<level>(?i:{LEVELS}))[ \t]+"
@@ -169,6 +177,8 @@ def split_fields(rest: str) -> Fields:
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
     glued = br_name = False
+    if "]" in rest[:_HOST_PROCESS_REACH] and (hp := _HOST_PROCESS.match(rest)) is not None:
+        f.pid, pos = hp.group("pid"), hp.end()
     for _ in range(MAX_TOKENS):
         if pos >= end:
             break
@@ -187,6 +197,11 @@ def split_fields(rest: str) -> Fields:
                 break
             # a dotted name in brackets: the logger, or a thread named like one
             br_name = named is None and f.logger is not None and f.extra is None
+        elif kind == "k_pthread":
+            # only right after `LEVEL [logger]`: elsewhere a parenthesis is the message's
+            if f.thread is not None or f.logger is None or f.level is None or rest[pos:pos + 1] != " ":
+                break
+            f.thread = m.group("pthread")
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, HEADER, is_header, java_frame, parse_java
+from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, is_header, java_frame, parse_java
 from parsers.stacktrace.model import Frame, StackTrace
 from parsers.stacktrace.python import is_py_start, parse_python
 
@@ -71,7 +71,9 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
         return StackTrace(excs, "python") if excs else None
     lines = lines[start:]
     first = lines[0]
-    if not (HEADER.match(first) or CHAINED.match(first) or java_frame(first)):
+    # a word before a colon is no exception class unless it is qualified or named like one
+    # (`IJ000604: ...`, `HHH000342: ...`, `WFLYSRV0001: ...` are JBoss message ids)
+    if not (is_header(first, strict=False) or CHAINED.match(first) or java_frame(first)):
         m = EMBEDDED.search(first)  # the exception after the message text on the header line
         w = EMBEDDED_WORDS.search(first)  # one whose toString() is not `Class: msg`: the words after it are
         if w is not None and (m is None or w.start(1) < m.start(1)):

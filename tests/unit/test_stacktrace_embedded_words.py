@@ -54,3 +54,19 @@ def test_the_first_class_on_the_line_is_the_outer_one_when_its_cause_follows(pre
     words = words.split(":")[0].rstrip()
     st_ = parse_stack([f"{_REC}{prefix}: {cls} {words}: {cause}: broken", *_FRAMES])
     assert st_ is not None and st_.exceptions[0].type == cls
+
+
+@given(_PREFIX, _PKG, _NAME, _WORDS)
+def test_a_message_id_starting_the_message_is_not_the_exception_class(prefix, pkg, name, words):
+    """Once the prefix is read, the message starts with JBoss's message id (`IJ000604: ...`):
+    a word before a colon that is neither qualified nor named like a throwable is no class."""
+    cls = pkg + name
+    for first, want in ((f"{prefix}: {cls}: {words}", words.rstrip()), (f"{prefix}: {cls} {words}", words.rstrip())):
+        st_ = parse_stack([first, *_FRAMES])
+        assert st_ is not None and (st_.exceptions[0].type, st_.exceptions[0].message) == (cls, want)
+
+
+@given(_PREFIX, _WORDS)
+def test_a_message_id_with_no_class_after_it_leaves_the_frames_headless(prefix, words):
+    st_ = parse_stack([f"{prefix}: {words}", *_FRAMES])
+    assert st_ is not None and st_.exceptions[0].type == "<unknown>"
