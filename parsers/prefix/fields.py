@@ -14,6 +14,7 @@ timestamp in every order and bracketing:
     xxl-job-executor [main] INFO  c.x.Foo - msg (logback's %contextName first)
     INFO  [org.jboss.as] (MSC service thread 1-2) msg (JBoss LogManager: WildFly, Quarkus)
     host app.jar[20428] ERROR [io.qua.Foo] (main) msg (Quarkus's file layout)
+    [INFO] from play.api.Play in main - msg (Play's default file layout)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -34,6 +35,8 @@ _TOKEN = re.compile(
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     # JBoss LogManager's `%-5p [%c] (%t) %s` (WildFly, Quarkus, Keycloak): the thread in parentheses
     r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
+    # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
+    r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
@@ -202,6 +205,10 @@ def split_fields(rest: str) -> Fields:
             if f.thread is not None or f.logger is None or f.level is None or rest[pos:pos + 1] != " ":
                 break
             f.thread = m.group("pthread")
+        elif kind == "k_play":
+            if f.level is None or f.logger is not None or f.thread is not None or not rest[:pos].rstrip(" \t-").endswith("]"):
+                break  # only after a bracketed level (`[INFO] from`): `INFO from db in 5 ms - x` is message
+            f.logger, f.thread = m.group("plogger"), m.group("pthr")
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
