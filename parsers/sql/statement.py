@@ -37,9 +37,11 @@ import re
 from parsers.sql.timing import SqlTiming
 
 # A statement verb, maybe after the comment Hibernate's `use_sql_comments` puts first
-# (`/* <criteria> */ select ...`, `/* insert for com.x.Order */insert ...`).
-_VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|merge|replace|call|upsert)\b",
-                   re.IGNORECASE | re.DOTALL)
+# (`/* <criteria> */ select ...`, `/* insert for com.x.Order */insert ...`). Schema statements
+# count too: these loggers log the DDL they run (Hibernate's schema export through
+# org.hibernate.SQL or show_sql, SQLAlchemy's `create_all`), as the timed forms do.
+_VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|merge|replace|call|upsert"
+                   r"|create|alter|drop|truncate)\b", re.IGNORECASE | re.DOTALL)
 _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the

@@ -5,7 +5,7 @@ elsewhere, stay ordinary records."""
 
 from __future__ import annotations
 
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from parsers.assemble import Assembler, Source
 from parsers.options import ParseOptions
@@ -90,3 +90,27 @@ def test_sqlalchemy_echo_statements_are_sql_and_their_parameter_lines_no_timings
         ("line", None, None), ("sql", "select users.id as users_id from users where users.id = ?", None),
         ("line", None, None), ("sql", "update orders set status=? where id = ?", None), ("line", None, None),
         ("line", None, None), ("method", None, 35_000_000)]
+
+
+_DDL = st.sampled_from(["create table orders (id bigint not null, primary key (id))",
+                        "drop table orders if exists", "alter table orders add constraint FK_x foreign key (u) references users",
+                        "CREATE TABLE t (\n\tid INTEGER NOT NULL, \n\tPRIMARY KEY (id)\n)", "truncate table audit_log"])
+_HEAD = st.sampled_from(["2016-06-13 20:25:13.141 [main] DEBUG org.hibernate.SQL  - ",
+                         "2024-02-16 18:02:54.171 DEBUG 1 --- [main] o.h.SQL : ", "Hibernate: ",
+                         "2026-05-30 20:49:54,985 INFO sqlalchemy.engine.Engine "])
+
+
+@given(_HEAD, _DDL)
+def test_schema_statements_of_those_loggers_are_statements(head, ddl) -> None:
+    """Schema export (hbm2ddl through org.hibernate.SQL or show_sql, SQLAlchemy's create_all)
+    logs the DDL it runs: each statement is one SQL event, like a query."""
+    assume(not (head == "Hibernate: " and "\n" in ddl))  # show_sql has no timestamp to hold later lines
+    evs = events(f"{head}{ddl}\n2016-06-13 20:25:13.200 [main] INFO  com.pay.Svc - done\n")
+    assert [e.kind for e in evs] == ["sql", "line"]
+    assert evs[0].sql_statement == ddl.strip() and evs[0].duration_ns is None
+
+
+def test_schema_words_elsewhere_stay_lines() -> None:
+    evs = events("2016-06-13 20:25:13.141 [main] INFO  com.pay.Svc - create the monthly report\n"
+                 "2016-06-13 20:25:13.142 [main] INFO  org.hibernate.tool.hbm2ddl.SchemaExport - HHH000227: Running hbm2ddl schema export\n")
+    assert [e.kind for e in evs] == ["line", "line"]
