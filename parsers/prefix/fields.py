@@ -33,10 +33,6 @@ _TOKEN = re.compile(
     rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
     r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
-    # JBoss LogManager's `%-5p [%c] (%t) %s` (WildFly, Quarkus, Keycloak): the thread in parentheses
-    r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
-    # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
-    r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
@@ -58,6 +54,11 @@ _TOKEN = re.compile(
     rf"|={{2,5}}(?= (?:\[|(?:{LEVELS})(?![\w-])|[A-Za-z_$][\w$]*\.[A-Za-z_$]))(?P<k_eq>)"
     r"|\|(?P<k_pipe>)"
     r"|:(?=[ \tA-Za-z])(?P<k_colon>)"
+    # (last: most tokens match an alternative above first)
+    # JBoss LogManager's `%-5p [%c] (%t) %s` (WildFly, Quarkus, Keycloak): the thread in parentheses
+    r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
+    # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
+    r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r")")
 # [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
 # when the location is not known)
@@ -83,7 +84,7 @@ MAX_TOKENS = 10
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
 _HOST_PROCESS = re.compile(rf"[ \t]*[\w.-]{{1,63}}[ \t]+[\w.-]{{1,80}}\[(?P<pid>\d{{1,10}})\](?=[ \t]+(?:{LEVELS})(?![\w-]))")
-_HOST_PROCESS_REACH = 150  # the pid's bracket lies this close to the start, or it is not this layout
+_HOST_PROCESS_REACH = 150  # the pid's bracket is the first one and this close to the start, or it is not this layout
 # log4j's TTCC fields after the ones read (`%d - %c -%r [%t] %-5p %c %x - %m`): milliseconds since
 # start, the thread in brackets, the level, the logger, the NDC if any, then ` - `
 _TTCC = re.compile(rf"(?:[A-Za-z_$][\w$.]{{0,255}}[ \t]+)?-?\d{{1,12}}[ \t]+\[(?P<thread>[^\]\[]{{1,256}})\][ \t]+(?P<level>(?i:{LEVELS}))[ \t]+"
@@ -180,7 +181,8 @@ def split_fields(rest: str) -> Fields:
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
     glued = br_name = False
-    if "]" in rest[:_HOST_PROCESS_REACH] and (hp := _HOST_PROCESS.match(rest)) is not None:
+    b = rest.find("[", 1, _HOST_PROCESS_REACH)  # `name[pid]`: the bracket right after a name, a digit in it
+    if b > 0 and rest[b - 1] not in " \t]" and rest[b + 1:b + 2].isdigit() and (hp := _HOST_PROCESS.match(rest)):
         f.pid, pos = hp.group("pid"), hp.end()
     for _ in range(MAX_TOKENS):
         if pos >= end:
