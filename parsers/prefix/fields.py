@@ -81,6 +81,7 @@ _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
 # log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
 _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 MAX_TOKENS = 10
+_LEVEL_NEXT = re.compile(rf"[ \t]+(?:{LEVELS})(?![\w-])")
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
 _HOST_PROCESS = re.compile(rf"[ \t]*[\w.-]{{1,63}}[ \t]+[\w.-]{{1,80}}\[(?P<pid>\d{{1,10}})\](?=[ \t]+(?:{LEVELS})(?![\w-]))")
@@ -175,6 +176,15 @@ def _bracket_logger(f: Fields, content: str, adjacent: bool) -> bool:
     return True
 
 
+def _later_thread(f: Fields, content: str, rest: str, end: int) -> bool:
+    """Two brackets before the level (`[%X{correlationId}] [%thread] %-5level`): the one right
+    before the level is the thread, the one taken for it before is an MDC value."""
+    if f.thread is None or f.level is not None or f.logger is not None or not _LEVEL_NEXT.match(rest, end):
+        return False
+    f.thread = content.strip()
+    return True
+
+
 def split_fields(rest: str) -> Fields:
     f = Fields()
     pos, end = 0, len(rest)
@@ -197,8 +207,9 @@ def split_fields(rest: str) -> Fields:
             f.level = m.group("level").upper()
             f.thread = m.group("proc") or f.thread
         elif kind == "k_br":
-            named = f.logger
-            if not _bracket(f, m.group("br")) and not _bracket_logger(f, m.group("br"), rest[pos:pos + 1] == "["):
+            named, br = f.logger, m.group("br")
+            if not _bracket(f, br) and not _bracket_logger(f, br, rest[pos:pos + 1] == "[") \
+                    and not _later_thread(f, br, rest, m.end()):
                 break
             # a dotted name in brackets: the logger, or a thread named like one
             br_name = named is None and f.logger is not None and f.extra is None
