@@ -43,6 +43,11 @@ JAVA_RULES: tuple[tuple[str, str, str], ...] = (
 _PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
 _PY_QUOTE = r'^"""\s*$'
 _PY_GROUP = r"^ *\+ Exception Group Traceback \(most recent call last\):\s*$"  # 3.11+, drawn behind `| `
+# the fields libpq writes after a PostgreSQL error's first line, which drivers (psycopg2,
+# psycopg) keep in the exception's message: `LINE 1: ...` (its caret line is indented),
+# `DETAIL:  `, `HINT:  `, `QUERY:  `, `CONTEXT:  `, `WHERE:  `; in a log with no prefix
+# (Django's default `{message}`) they would otherwise each start a record of their own
+_PG_FIELD = r"^(?:LINE \d+: |(?:DETAIL|HINT|QUERY|CONTEXT|WHERE):  )"
 PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _PY_TRACEBACK, "python"),
     (START, _PY_GROUP, "python"),
@@ -55,6 +60,7 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python", r"^[\t ]", "python"),  # File "...", line N, in f / source / ^^^^
     ("python", r"^[A-Za-z_][\w.]*(?::.*)?$", "python_exc"),  # ValueError: msg
     ("python_exc", r"^\s*$", "python_exc"),
+    ("python_exc", _PG_FIELD, "python_exc"),
     # a message that quotes another process's traceback between `"""` lines
     # (multiprocessing's RemoteTraceback, billiard's ExceptionWithTraceback): all of it
     ("python_exc", _PY_QUOTE, "python_quoted"),
