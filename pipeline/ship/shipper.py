@@ -33,6 +33,7 @@ from pipeline.ship.checkpointing import AckedCheckpoints
 from pipeline.ship.metrics import SHIP
 from pipeline.ship.outage import OutageRecovery
 from pipeline.ship.send import KafkaOutage, SendPath, ShippedFile
+from pipeline.ship.state_lock import StateLock
 from pipeline.tail.checkpoint_file import CheckpointError
 from pipeline.tail.checkpoints import CheckpointStore
 from pipeline.tail.date_hint import date_hint
@@ -62,6 +63,7 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
         self.checkpoint_interval_s = checkpoint_interval_s
         self.poll_interval_s = poll_interval_s
         self.stall_timeout_s = stall_timeout_s
+        self.state_lock = StateLock(cfg.state.dir)
         self.store = CheckpointStore(f"{cfg.state.dir}/checkpoints.json", metrics=self.metrics)
         self.tail_inputs = to_tail_inputs(cfg)
         self._options = {t: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}
@@ -80,6 +82,13 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
         self._stopping.set()
 
     async def run(self) -> None:
+        await asyncio.to_thread(self.state_lock.acquire)  # no other shipper reads or writes this state
+        try:
+            await self._run_locked()
+        finally:
+            self.state_lock.release()
+
+    async def _run_locked(self) -> None:
         await self.store.load()
         self._watching = self._new_tailer()
         await self._watching.start()
