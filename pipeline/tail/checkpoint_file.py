@@ -4,6 +4,14 @@ Format (JSON, `"version": 1`): written to a temp file in the same directory, fsy
 renamed over the old one, then the directory is fsynced; callers run the write in a
 worker thread. A corrupt or unreadable file is an error for the caller to decide on: an
 empty start would re-ship everything.
+
+Upgrades and downgrades: every file a shipper ever wrote is format 1 (the keys added since
+its first release, `drained_at`, `copy_inode`, `paths_followed`, are optional and read as
+absent), and `tests/unit/data/checkpoints/` keeps files written by earlier versions that
+must stay readable. A file of a newer format, or with a key this version does not know, is
+`CheckpointFormatError`: it was written by a newer logpipe, and reading it in part (a
+downgrade) could re-send or skip lines. A change of the format adds its key *and* raises
+`CHECKPOINT_FORMAT_VERSION`, keeping the reading of every earlier version.
 """
 
 from __future__ import annotations
@@ -24,6 +32,9 @@ from pipeline.tail.identity import FileIdentity
 log = logging.getLogger(__name__)
 
 CHECKPOINT_FORMAT_VERSION = 1
+FILE_KEYS = frozenset({"version", "written_at_s", "files", "paths_followed"})
+ENTRY_KEYS = frozenset({"device", "inode", "fingerprint", "generation", "offset", "path", "last_seen_s", "released",
+                        "drained_at", "copy_inode"})
 
 
 class CheckpointError(Exception):
@@ -37,6 +48,10 @@ class CheckpointError(Exception):
 
 class CheckpointCorruptError(CheckpointError):
     """The file exists but is not a checkpoint file this version can read."""
+
+
+class CheckpointFormatError(CheckpointCorruptError):
+    """The file is of a newer format, or holds keys this version does not know."""
 
 
 class CheckpointReadError(CheckpointError):
@@ -111,13 +126,31 @@ def read_checkpoint_file(path: Path) -> tuple[dict[str, Checkpoint], dict[str, f
                                   path, exc.errno) from exc
     try:
         doc = json.loads(raw)
-        if not isinstance(doc, dict) or doc.get("version") != CHECKPOINT_FORMAT_VERSION:
-            raise ValueError(f"unsupported version {doc.get('version') if isinstance(doc, dict) else None!r}")
+        _check_format(doc, path)
         entries = [Checkpoint.from_json(item) for item in doc["files"]]
         paths = {str(p): float(t) for p, t in doc.get("paths_followed", {}).items()}
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise CheckpointCorruptError(f"corrupt checkpoint file {path}: {exc}", path) from exc
     return {entry.identity.key: entry for entry in entries}, paths
+
+
+def _check_format(doc: object, path: Path) -> None:
+    """Raises ValueError (not a checkpoint file) or CheckpointFormatError (a newer one)."""
+    if not isinstance(doc, dict):
+        raise ValueError("not a JSON object")
+    version = doc.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ValueError(f"unsupported version {version!r}")
+    unknown = set(doc) - FILE_KEYS
+    for item in doc.get("files", []) if isinstance(doc.get("files"), list) else []:
+        unknown |= set(item) - ENTRY_KEYS if isinstance(item, dict) else set()
+    if version > CHECKPOINT_FORMAT_VERSION or unknown:
+        what = (f"checkpoint format {version}" if version > CHECKPOINT_FORMAT_VERSION
+                else f"keys this version does not know: {', '.join(sorted(unknown))}")
+        raise CheckpointFormatError(
+            f"checkpoint file {path} was written by a newer logpipe ({what}; this version reads checkpoint format "
+            f"{CHECKPOINT_FORMAT_VERSION}): run that version or a later one; reading it in part could send lines "
+            "twice or skip them", path)
 
 
 def encode_checkpoints(entries: Iterable[Checkpoint], written_at_s: float,
