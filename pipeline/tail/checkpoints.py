@@ -3,7 +3,11 @@
 The consumer (the shipper) calls `commit(file_id, offset)` once everything before
 `offset` is acknowledged downstream, and `flush()` to persist. The tailer
 `register`s every identity it starts delivering and `touch`es the ones it still
-sees, so entries of files gone for longer than `forget_after_s` are dropped.
+sees, so entries of files gone for longer than `forget_after_s` are dropped. An entry no
+input touched for that long whose file is still at its path (the same device, inode and
+first line: a pattern removed from the configuration, a rotation kept outside the globs)
+is kept, and looked at again `forget_after_s` later: the pattern added back, its files are
+not shipped again.
 
 One entry per file (`FileIdentity.key`), holding its current generation. For one
 identity and generation the offset never goes backwards; a commit for an older
@@ -22,7 +26,7 @@ from typing import Callable, Mapping
 
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.checkpoint_file import Checkpoint, encode_checkpoints, read_checkpoint_file, write_checkpoints
-from pipeline.tail.identity import FileIdentity
+from pipeline.tail.identity import FileIdentity, identify_fd
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.rotation_names import same_live_file
 
@@ -188,6 +192,17 @@ class CheckpointStore:
             del self._paths[path]
         return gone
 
+    async def _keep_still_there(self) -> None:
+        """Entries due to be forgotten whose file is still at their path are seen now."""
+        now = self._clock()
+        due = [entry for entry in self._entries.values() if entry.last_seen_s < now - self.forget_after_s]
+        if not due:
+            return
+        there = await asyncio.to_thread(_still_there, [(entry.path, entry.identity) for entry in due])
+        for entry in due:
+            if entry.identity.key in there:
+                entry.last_seen_s = now
+
     # -- persisting ------------------------------------------------------------
     async def persist_identity(self, file_id: str) -> None:
         """Flush now if the file on disk does not know `file_id`'s identity yet: the shipper
@@ -205,6 +220,7 @@ class CheckpointStore:
         are what the file already holds is not written again, but for a refresh of the
         times seen every `REFRESH_S`: following many idle files costs no write a second."""
         async with self._flush_lock:
+            await self._keep_still_there()
             self.forget_gone()
             now = self._clock()
             state = [entry.state() for entry in self._entries.values()] + sorted(self._paths)
@@ -217,6 +233,26 @@ class CheckpointStore:
             self._written, self._written_at_s = state, now
             self._written_keys = keys
             self._metrics.inc("checkpoint_flushes")
+
+
+def _still_there(files: list[tuple[str, FileIdentity]]) -> set[str]:
+    """Blocking: the keys of the identities whose file is at the path given (same device, inode
+    and first line)."""
+    there = set()
+    for path, identity in files:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        except OSError:
+            continue  # gone, or not ours to read any more: forgotten
+        try:
+            found = identify_fd(fd)[0]
+        except OSError:
+            found = None
+        finally:
+            os.close(fd)
+        if found is not None and found.key == identity.key:
+            there.add(identity.key)
+    return there
 
 
 def _written_s(path) -> float | None:
