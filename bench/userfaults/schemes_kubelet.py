@@ -56,16 +56,17 @@ class KubeletCri(Scheme):
 
     @property
     def rotated(self) -> list[Path]:
-        return sorted(p for p in self.folder.iterdir() if p.name.startswith("0.log.") and not p.name.endswith(".tmp"))
+        prefix = self.live.name + "."  # this container's rotations (`0.log.<stamp>`)
+        return sorted(p for p in self.folder.iterdir() if p.name.startswith(prefix) and not p.name.endswith(".tmp"))
 
     def rotate(self) -> None:
         self.stamp += timedelta(seconds=10)
-        target = self.folder / f"0.log.{self.stamp:%Y%m%d-%H%M%S}"
+        target = self.folder / f"{self.live.name}.{self.stamp:%Y%m%d-%H%M%S}"
         for old in self.rotated:  # all but the newest rotated file are compressed
             if not old.name.endswith(".gz"):
                 self._compress(old)
         os.rename(self.live, target)
-        self.rotation_step(f"renamed 0.log -> {target.name}")
+        self.rotation_step(f"renamed {self.live.name} -> {target.name}")
         self.late_writes = self.rng.randint(0, 3)
         if self.late_writes == 0:
             self.out.close()

@@ -42,7 +42,8 @@ async def follow_moved_while_away(tailer: TailerState) -> None:
     if not wanted:
         return
     found = await asyncio.to_thread(
-        find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for es in wanted.values() for e in es])
+        find_moved_while_away, [(e.path, e.identity.device, e.identity.inode) for es in wanted.values() for e in es],
+        list(tailer.by_path))
     for inode_key, path in found.items():
         try:
             identity = await identify(path)

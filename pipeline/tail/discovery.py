@@ -203,13 +203,17 @@ def link_targets(paths: Iterable[str]) -> dict[str, str]:
     return {path: os.path.realpath(path) for path in paths if os.path.islink(path)}
 
 
-def find_moved_while_away(wanted: list[tuple[str, int, int]]) -> dict[tuple[int, int], str]:
+def find_moved_while_away(wanted: list[tuple[str, int, int]],
+                          followed: Iterable[str] = ()) -> dict[tuple[int, int], str]:
     """Blocking: for (last path, device, inode) of checkpointed files not found by the
     globs, where each lives now in its last directory, or its link target's (rotated
-    while we were down)."""
+    while we were down). A file whose last path is gone (a link removed: the kubelet's
+    link of a restarted container's old `0.log`) is also looked for in the folders the
+    `followed` links point into now (the new container's link, beside the old `0.log`)."""
+    targets = {os.path.dirname(os.path.realpath(p)) for p in followed if os.path.islink(p)}
     by_dir: dict[str, set[tuple[int, int]]] = {}
     for path, device, inode in wanted:
-        for directory in directories_of(path):
+        for directory in directories_of(path) + ([] if os.path.lexists(path) else sorted(targets)):
             by_dir.setdefault(directory, set()).add((device, inode))
     found: dict[tuple[int, int], str] = {}
     for directory, keys in by_dir.items():

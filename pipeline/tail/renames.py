@@ -1,7 +1,9 @@
 """Renames seen by inotify. A rename's IN_MOVED_FROM/IN_MOVED_TO pair (same cookie) tells
 where a followed file went, even out of the globs or while it is closed, and finds a
 file born and renamed out of the globs between two scans (a fast writer's generation),
-which is then read to its end. `find_rotated` looks for a file rotated away while closed.
+which is then read to its end; likewise the target of a followed symbolic link no scan
+has found yet (a restarted container's new `1.log`, rotated beside itself before the scan
+that finds its new link). `find_rotated` looks for a file rotated away while closed.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ class Renames:
         # renamed from a followed name out of the globs before any scan found it (born and rotated
         # between two scans): new path -> the input its old name belonged to
         self._moved_out: dict[str, TailInput] = {}
+        # renamed between two names no input matches: perhaps the target of a link the next scan
+        # finds (new path -> the name it was renamed from first)
+        self._unmatched: dict[str, str] = {}
 
     @property
     def moved_out(self) -> bool:
@@ -63,7 +68,24 @@ class Renames:
             if tail_input is not None and not tail_input.excludes(old):
                 self._moved_out[path] = tail_input  # looked at after the next scan
                 return True
+            if tail_input is None:  # a link's target? The scans request by the rename itself tells
+                if len(self._unmatched) > 1024:
+                    self._unmatched.clear()
+                self._unmatched[path] = self._unmatched.pop(old, old)
         return False
+
+    def links_found(self, links: dict[str, str]) -> None:
+        """After a scan (`links`: target -> followed link): a file renamed from the target of a
+        link this scan followed, before any scan had found that link, was born and rotated
+        behind it unseen; it is adopted like a file renamed out of the globs."""
+        renamed, self._unmatched = self._unmatched, {}
+        for path, old in renamed.items():
+            link = links.get(old)
+            if link is None or path in self._moved_out:
+                continue
+            tail_input = input_of(link, self._tailer.inputs)
+            if tail_input is not None and not tail_input.excludes(link):
+                self._moved_out[path] = tail_input
 
     async def adopt_moved_out(self) -> None:
         """Files renamed out of the globs before a scan found them are read to their end;

@@ -129,6 +129,7 @@ class Watch:
                     continue
                 self._rescan.clear()
                 changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                self._renames.links_found(self._links)
                 if self._renames.moved_out:
                     await self._renames.adopt_moved_out()
                 if self._truncated:
