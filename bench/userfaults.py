@@ -30,7 +30,7 @@ from bench.userfaults.run import FAULTS, run_segment  # noqa: E402
 from bench.userfaults.schemes_deploy import DatedNames, ShellRedirectRedeploy, WorkersRotating  # noqa: E402
 from bench.userfaults.schemes_docker import DockerJsonFile  # noqa: E402
 from bench.userfaults.schemes_kubelet import KubeletCri  # noqa: E402
-from bench.userfaults.schemes_kubelet_restart import KubeletRestart  # noqa: E402
+from bench.userfaults.schemes_kubelet_restart import KubeletRestart, KubeletRestartCollected  # noqa: E402
 from bench.userfaults.schemes_files import (Log4j2Gzip, LogbackSizeAndTime, LogrotateCopytruncate,  # noqa: E402
                                             LogrotateCreateCompress)
 from bench.userfaults.schemes_python import PythonRotating, PythonTimed  # noqa: E402
@@ -38,7 +38,8 @@ from bench.userfaults.schemes_shapes import ChunkedWrites, DeletedUnread, ManySm
 
 SCHEMES = {s.name: s for s in (PythonRotating, PythonTimed, LogbackSizeAndTime, Log4j2Gzip, LogrotateCopytruncate,
                                LogrotateCreateCompress, DeletedUnread, ManySmallFiles, ChunkedWrites, KubeletCri,
-                               ShellRedirectRedeploy, WorkersRotating, DockerJsonFile, DatedNames, KubeletRestart)}
+                               ShellRedirectRedeploy, WorkersRotating, DockerJsonFile, DatedNames, KubeletRestart,
+                               KubeletRestartCollected)}
 OVERHEAD_S = 25  # start, drain, the last restart and the read of one segment
 
 
