@@ -13,6 +13,7 @@ from pipeline.cli.gc_pace import collect_less_often
 from pipeline.cli.preflight import check_settings
 from pipeline.metrics.registry import Metrics
 from pipeline.metrics.server import MetricsEndpoint, metrics_port
+from pipeline.ship.state_lock import StateLock
 from pipeline.supervise.stages import StageBody
 from pipeline.supervise.stages import ship as ship_stage
 from sinks.kafka_errors import config_faults_named
@@ -34,14 +35,20 @@ def run(args: argparse.Namespace) -> int:
     cfg = config_with_inputs(args)
     check_settings(cfg, os.environ)
     metrics = Metrics()
-    body = ship_stage(cfg, os.environ, metrics, show_status=not args.quiet)  # as `run`'s ship process runs it
+    state_lock = StateLock(cfg.state.dir)
+    state_lock.acquire()  # before the metrics port is bound: a second shipper is told whose state it is
+    try:
+        body = ship_stage(cfg, os.environ, metrics, show_status=not args.quiet,  # as `run`'s ship process runs it
+                          state_lock=state_lock)
 
-    async def main() -> None:
-        async with MetricsEndpoint(metrics, metrics_port(cfg, args), cfg.metrics.bind, samplers=body.samplers):
-            await ship_until_signalled(body)
+        async def main() -> None:
+            async with MetricsEndpoint(metrics, metrics_port(cfg, args), cfg.metrics.bind, samplers=body.samplers):
+                await ship_until_signalled(body)
 
-    with config_faults_named(cfg.kafka):
-        asyncio.run(main())
+        with config_faults_named(cfg.kafka):
+            asyncio.run(main())
+    finally:
+        state_lock.release()
     return exits.OK
 
 

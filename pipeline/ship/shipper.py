@@ -54,7 +54,7 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
 
     def __init__(self, cfg: Any, env: Mapping[str, str], metrics: Metrics | None = None, *,
                  checkpoint_interval_s: float = 1.0, poll_interval_s: float = 0.2,
-                 stall_timeout_s: float = 10.0) -> None:
+                 stall_timeout_s: float = 10.0, state_lock: StateLock | None = None) -> None:
         self.cfg = cfg
         self.env = env
         self.metrics = metrics or Metrics()
@@ -63,7 +63,7 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
         self.checkpoint_interval_s = checkpoint_interval_s
         self.poll_interval_s = poll_interval_s
         self.stall_timeout_s = stall_timeout_s
-        self.state_lock = StateLock(cfg.state.dir)
+        self.state_lock = state_lock or StateLock(cfg.state.dir)  # held already by `logpipe ship`
         self.store = CheckpointStore(f"{cfg.state.dir}/checkpoints.json", metrics=self.metrics)
         self.tail_inputs = to_tail_inputs(cfg)
         self._options = {t: to_parse_options(cfg, i) for t, i in zip(self.tail_inputs, cfg.inputs)}

@@ -62,15 +62,20 @@ class StateLock:
             os.close(fd)
             raise CheckpointError(f"cannot lock the state folder {self.state_dir}: {exc.strerror} ({self.path})",
                                   self.path, exc.errno) from exc
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+        try:  # through a descriptor of its own: the one holding the lock stays read-only
+            out = os.open(self.path, os.O_WRONLY | os.O_TRUNC | os.O_CLOEXEC)
+            try:
+                os.write(out, f"pid {os.getpid()}\n".encode())
+            finally:
+                os.close(out)  # a flock belongs to the other descriptor: closing this one keeps it
         except OSError as exc:  # the lock holds all the same; only its holder goes unnamed
             log.warning("state lock %s: cannot write this pid into it: %s", self.path, exc.strerror)
         self._fd = fd
 
     def _open(self) -> int:
-        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
+        # read-only: a file open for writing would keep the state's file system from being
+        # remounted read-only (the shipper carries on then, counting failed checkpoint writes)
+        flags = os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC
         try:
             return os.open(self.path, flags, 0o644)
         except FileNotFoundError:  # a first start: the folder is made here (not when it is a file)

@@ -24,11 +24,12 @@ class StageBody:
     samplers: list[Sampler] = field(default_factory=list)
 
 
-def ship(cfg: Any, env: Mapping[str, str], metrics: Metrics, *, show_status: bool) -> StageBody:
+def ship(cfg: Any, env: Mapping[str, str], metrics: Metrics, *, show_status: bool,
+         state_lock: Any = None) -> StageBody:
     from pipeline.cli.status_line import status_loop
     from pipeline.ship.shipper import Shipper
 
-    shipper = Shipper(cfg, env, metrics)
+    shipper = Shipper(cfg, env, metrics, state_lock=state_lock)
 
     async def run() -> None:
         status = asyncio.create_task(status_loop(metrics, lambda: shipper.tailer)) if show_status else None

@@ -12,7 +12,7 @@ import asyncio
 import logging
 import os
 
-from pipeline.tail.discovery import TailInput, find_inode, input_of, stat_files
+from pipeline.tail.discovery import TailInput, directories_of, find_inode, input_of, stat_files
 from pipeline.tail.followed import Followed
 from pipeline.tail.inotify import IN_MOVED_FROM
 from pipeline.tail.tailer_state import TailerState
@@ -112,7 +112,9 @@ def is_at(f: Followed, path: str, by_path: dict[str, Followed]) -> bool:
 
 def find_rotated(f: Followed) -> str | None:
     """Blocking: where a file rotated away while closed lives now: where inotify saw it
-    renamed to, else its path, else a search of its directory by inode."""
+    renamed to, else its path, else a search of its directory by inode, and for a followed
+    symbolic link of its target's (the kubelet renames `0.log` beside itself, where no event
+    told it when the rename came before the folder was watched: a shipper starting)."""
     if f.moved_to is not None:
         try:
             st = os.stat(f.moved_to)
@@ -126,4 +128,8 @@ def find_rotated(f: Followed) -> str | None:
             return f.path
     except OSError:
         pass  # gone or unreadable path: look for the inode under another name
-    return find_inode(os.path.dirname(f.path), f.device, f.inode)
+    for directory in directories_of(f.path):
+        found = find_inode(directory, f.device, f.inode)
+        if found is not None:
+            return found
+    return None

@@ -1,7 +1,7 @@
 """Two shippers on one state folder: a `logpipe ship` started by hand while the service
 runs with the same config. The second must refuse to start (naming the folder and the PID
 holding it) and the first ship every line once; the lock dies with its holder (kill -9).
-Real Kafka; `paths = ["logs/*.log"]`."""
+Real Kafka; `paths = ["logs/*.log"]` and a metrics port, as a service's config has."""
 
 from __future__ import annotations
 
@@ -38,8 +38,10 @@ async def exit_code_within(proc, timeout_s: float) -> int | None:
 
 
 async def test_a_second_shipper_on_the_same_state_refuses_to_start_and_the_first_ships_once(
-        tmp_path, kafka_bootstrap, unique_name):
+        tmp_path, kafka_bootstrap, unique_name, private_port):
     cfg = write_config(tmp_path, unique_name, kafka_bootstrap)
+    with open(cfg, "a") as f:  # as the README's service config: the second one's port is taken too
+        f.write(f"[metrics]\nport = {private_port()}\n")
     app = tmp_path / "logs" / "app.log"
     first = start_shipper(cfg)
     second = None

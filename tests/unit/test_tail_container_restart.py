@@ -119,3 +119,20 @@ async def test_a_restart_and_the_old_link_removed_while_stopped_reads_the_old_co
         await read_exactly(tailer, lines(5, 10))
     finally:
         await tailer.stop()
+
+
+def test_a_link_target_renamed_unseen_is_found_beside_the_target(tmp_path, logs) -> None:
+    # a shipper starting: its first scan found the link, the kubelet renamed the target before
+    # the target's folder was watched (no event) and before the file was identified; the file is
+    # looked for beside the target, where the kubelet renames, not only beside the link
+    from pipeline.tail.discovery import TailInput
+    from pipeline.tail.followed import Followed
+    from pipeline.tail.renames import find_rotated
+
+    pod = Pod(tmp_path, logs)
+    append(pod.live, lines(0, 5))
+    st = os.stat(pod.live)
+    f = Followed(str(pod.link(0)), TailInput((str(logs / "*.log"),), "payments"), st.st_dev, st.st_ino,
+                 st.st_size, None)
+    pod.rotate("20261202-070000")
+    assert find_rotated(f) == str(pod.folder / "0.log.20261202-070000")
