@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-COLUMNS = f"{'scheme':<17}{'fault':<15}{'records':>8}{'lines':>8}{'rot':>5}{'lost':>6}{'in-pr.':>7}" \
+COLUMNS = f"{'scheme':<19}{'fault':<15}{'records':>8}{'lines':>8}{'rot':>5}{'lost':>6}{'in-pr.':>7}" \
           f"{'doubled':>8}{'split':>6}{'merged':>7}"
 SHOWN = ("files_lost", "gone_unidentified", "rotations_unread", "compressed_unpacked", "copies_found",
          "rotations_found", "files_truncated")
@@ -16,7 +16,7 @@ def print_header() -> None:
 
 def print_segment(seg, took_s: float) -> None:
     v = seg.verdict
-    print(f"{seg.scheme:<17}{seg.fault:<15}{v.records:>8}{v.lines:>8}{seg.rotations:>5}{v.lost:>6}{v.excused:>7}"
+    print(f"{seg.scheme:<19}{seg.fault:<15}{v.records:>8}{v.lines:>8}{seg.rotations:>5}{v.lost:>6}{v.excused:>7}"
           f"{v.doubled:>8}{v.split:>6}{v.merged:>7}   {took_s:.0f} s", flush=True)
     counters = {k.replace("logpipe_tail_", "").replace("_total", ""): int(n) for k, n in seg.counters.items()
                 if any(s in k for s in SHOWN)}
@@ -50,6 +50,6 @@ def print_totals(segments) -> int:
             t[i] += n
     print("\nper scheme: records, lost, lost in principle, doubled, split, merged")
     for name, t in by_scheme.items():
-        print(f"  {name:<17}" + "".join(f"{n:>9}" for n in t))
+        print(f"  {name:<19}" + "".join(f"{n:>9}" for n in t))
     bad = sum(t[1] + t[3] + t[4] + t[5] for t in by_scheme.values())
     return 1 if bad else 0
