@@ -68,7 +68,7 @@ class Renames:
             if tail_input is not None and not tail_input.excludes(old):
                 self._moved_out[path] = tail_input  # looked at after the next scan
                 return True
-            if tail_input is None:  # a link's target? The scans request by the rename itself tells
+            if tail_input is None:  # a link's target? `links_found` tells after the scan this rename requests
                 if len(self._unmatched) > 1024:
                     self._unmatched.clear()
                 self._unmatched[path] = self._unmatched.pop(old, old)
