@@ -14,7 +14,6 @@ its end (the report covers what was read).
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import sys
 import time

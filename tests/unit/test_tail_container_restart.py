@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.tail.checkpoints import CheckpointStore
-from pipeline.tail.tailer import Tailer
 from tests.unit.tail_support import append, make_tailer
 from tests.unit.test_tail_rotation import collect_all, commit_all, lines
 from tests.unit.test_tail_symlinked import read_exactly, restarted
