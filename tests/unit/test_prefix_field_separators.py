@@ -15,6 +15,8 @@ _THREAD = st.from_regex(r"[A-Za-z][\w-]{0,12}(?:\.[A-Za-z][\w-]{0,12}){0,4}", fu
 _LOGGER = st.from_regex(r"(?:[a-z]{1,6}\.){1,4}[A-Z][A-Za-z]{1,12}", fullmatch=True)
 _METHOD = st.one_of(st.from_regex(r"[a-z][A-Za-z0-9]{0,12}", fullmatch=True), st.just("<init>"))
 _MSG = st.from_regex(r"[A-Za-z{\[][ -{}~]{0,40}", fullmatch=True).map(str.strip).filter(bool)
+# a sentence: after `LEVEL ===` a bracket or a dotted word is read as a thread or a logger
+_SENTENCE = st.from_regex(r"[A-Za-z][a-z]{1,10} [ -{}~]{0,40}", fullmatch=True).map(str.strip).filter(bool)
 
 
 @given(_THREAD, _LEVEL, _LOGGER, _MSG, st.integers(3, 5))
@@ -24,7 +26,7 @@ def test_fields_separated_by_runs_of_equals(thread, level, logger, msg, last):
     assert (got.level, got.thread, got.logger, got.message) == (level, thread, logger, msg)
 
 
-@given(_LEVEL, _MSG)
+@given(_LEVEL, _SENTENCE)
 def test_a_message_starting_with_equals_keeps_them(level, msg):
     got = AutoParser().parse(f"2021-04-29 00:05:16,001 {level} === {msg} ===")
     assert (got.level, got.message) == (level, f"=== {msg} ===")
