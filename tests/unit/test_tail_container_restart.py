@@ -6,7 +6,6 @@ runs or is stopped meanwhile (while the files are still there)."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import time
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 
 from tests.unit.tail_support import append, make_tailer
 from tests.unit.test_tail_rotation import collect_all, commit_all, lines
-from tests.unit.test_tail_symlinked import read_exactly, restarted
+from tests.unit.test_tail_symlinked import read_exactly, read_once_across_restarts, restarted
 
 
 class Pod:
@@ -89,17 +88,7 @@ async def test_a_restart_while_the_tailer_was_stopped_loses_nothing(tmp_path, lo
     if rotated:  # the new container's first generation rotated before the tailer is back
         pod.rotate("20261202-070000")
     append(pod.live, lines(15, 5))
-    tailer = await restarted(tmp_path)
-    try:
-        await commit_all(tailer, await read_exactly(tailer, lines(5, 15)))
-    finally:
-        await tailer.stop()
-    tailer = await restarted(tmp_path)
-    try:
-        with pytest.raises(TimeoutError):
-            await asyncio.wait_for(tailer.next_chunk(), 0.5)  # known now: not read again
-    finally:
-        await tailer.stop()
+    await read_once_across_restarts(tmp_path, lines(5, 15))
 
 
 @pytest.mark.parametrize("old_link_removed", [True, False])

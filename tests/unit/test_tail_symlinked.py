@@ -73,16 +73,11 @@ async def read_exactly(tailer: Tailer, expected: bytes) -> Collector:
     return got
 
 
-async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
-    target = await five_lines_shipped_then_stopped(tmp_path, logs)
-    append(target, lines(5, 5))  # owed by the checkpointed generation, then rotated: found by its inode
-    kubelet_rotates(target, "20261202-070000")
-    append(target, lines(10, 5))  # a generation born and rotated while down: found by its name
-    kubelet_rotates(target, "20261202-070100")
-    append(target, lines(15, 5))
+async def read_once_across_restarts(tmp_path: Path, expected: bytes) -> None:
+    """A restarted tailer reads exactly `expected` and commits it; the next restart reads nothing."""
     tailer = await restarted(tmp_path)
     try:
-        await commit_all(tailer, await read_exactly(tailer, lines(5, 15)))
+        await commit_all(tailer, await read_exactly(tailer, expected))
     finally:
         await tailer.stop()
     tailer = await restarted(tmp_path)
@@ -91,6 +86,16 @@ async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_
             await asyncio.wait_for(tailer.next_chunk(), 0.5)  # known now: not read again
     finally:
         await tailer.stop()
+
+
+async def test_link_targets_rotated_while_the_tailer_was_down_are_read_once(tmp_path, logs) -> None:
+    target = await five_lines_shipped_then_stopped(tmp_path, logs)
+    append(target, lines(5, 5))  # owed by the checkpointed generation, then rotated: found by its inode
+    kubelet_rotates(target, "20261202-070000")
+    append(target, lines(10, 5))  # a generation born and rotated while down: found by its name
+    kubelet_rotates(target, "20261202-070100")
+    append(target, lines(15, 5))
+    await read_once_across_restarts(tmp_path, lines(5, 15))
 
 
 def compress(path: Path) -> None:
