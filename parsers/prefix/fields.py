@@ -57,6 +57,9 @@ _TOKEN = re.compile(
     # (last: most tokens match an alternative above first)
     # JBoss LogManager's `%-5p [%c] (%t) %s` (WildFly, Quarkus, Keycloak): the thread in parentheses
     r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
+    # `%thread [%tid] %logger` (yudao's layout; SkyWalking's `[TID: ...]`, an MDC bracket): a bare
+    # thread name right before a tracing bracket that a qualified logger follows
+    r"|(?P<wthr>[^\s\[\]|()]{1,128})(?=[ \t]+\[(?P<wtid>[^\]\[]{0,256})\][ \t]+\.?[A-Za-z_$][\w$]*\.[A-Za-z_$])(?P<k_wthr>)"
     # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
     r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r")")
@@ -163,6 +166,14 @@ def _bracket(f: Fields, content: str) -> bool:
     return False
 
 
+def _tracing(content: str) -> bool:
+    """A bracket of tracing or MDC values: `TID: N/A`, `traceId=5f3a`, `app,trace,span`, a bare
+    id, or empty (`%X{traceId}` with nothing set)."""
+    inner = content.strip()
+    return (_MDC_BARE.fullmatch(inner) is not None or _MDC_PAIR.fullmatch(inner) is not None
+            or ("," in inner and ", " not in inner))
+
+
 def _bracket_logger(f: Fields, content: str, adjacent: bool) -> bool:
     """A bracket after the level and the thread holding one name is the logger when the layout
     pads it to a width (`[Foo      ]`) or writes it right after the bracket before (`][Foo]`);
@@ -218,6 +229,10 @@ def split_fields(rest: str) -> Fields:
             if f.thread is not None or f.logger is None or f.level is None or rest[pos:pos + 1] != " ":
                 break
             f.thread = m.group("pthread")
+        elif kind == "k_wthr":
+            if f.level is None or f.thread is not None or f.logger is not None or not _tracing(m.group("wtid")):
+                break  # only after the level, and only before a bracket that holds no name
+            f.thread = m.group("wthr")
         elif kind == "k_play":
             if f.level is None or f.logger is not None or f.thread is not None or not rest[:pos].rstrip(" \t-").endswith("]"):
                 break  # only after a bracketed level (`[INFO] from`): `INFO from db in 5 ms - x` is message
