@@ -115,6 +115,17 @@ class AutoParser(PrefixParser):
         self._structured = StructuredReader(self._conv.iso)
 
     def parse(self, line: str) -> Prefix | None:
+        p = self._parse(line)
+        if p is not None and p.level is None and "\x1b[" in line:
+            # a console layout's colours saved to a file around the fields after the time
+            # (`date | \x1b[34m INFO 6616\x1b[0;39m | ...`): the fields are read without them
+            clean = _ANSI.sub("", line)
+            q = self._parse(clean)
+            if q is not None and q.level is not None:
+                return q
+        return p
+
+    def _parse(self, line: str) -> Prefix | None:
         c = line[:1]
         if not c or c in " \t":
             if c == " " and line[1:2] == "[":  # ` [INFO ][2016/07/02 ...]`: a layout that starts with a space
