@@ -58,7 +58,7 @@ def _decode(raw: bytes) -> str:
 
 
 def rules(lines: list[str]) -> dict:
-    lines = truth_rules.strip_compose_prefix(lines)
+    lines = truth_rules.strip_wrapper_prefix(truth_rules.strip_compose_prefix(lines))
     traces = sorted(truth_rules.java_traces(lines) + truth_rules.python_traces(lines)
                     + truth_structured.json_traces(lines) + truth_stderr.stderr_traces(lines),
                     key=lambda t: t["first_line"])

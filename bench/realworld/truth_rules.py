@@ -38,7 +38,7 @@ NOT_THREAD_RE = re.compile(r"^(?:[\d\-:., T]+|DEBUG|INFO|WARN|WARNING|ERROR|TRAC
 # BoneCP prints the nested exception's stack trace inside its own message, ended by a line
 # "------" and a blank line; the exception's frames follow
 BONECP_END_RE = re.compile(r"^-{6}$")
-FRAME_RE = re.compile(r"^\s+at [\w$.<>/@\-]+(\(.*\))?(\s+~?\[[^\]]*\])?\s*$")
+FRAME_RE = re.compile(r"^\s+at [\w$.<>/@\-]+(\(.*\))?(\s*~?\[[^\]]*\])?\s*$")
 MORE_RE = re.compile(r"^\s+\.\.\. \d+ (more|common frames omitted)\s*$")
 CAUSE_RE = re.compile(r"^(\s*)(Caused by|Suppressed): ((?:[\w$]+\.)*[\w$]+)")
 EXC_LINE_RE = re.compile(
@@ -66,6 +66,31 @@ def strip_compose_prefix(lines: list[str]) -> list[str]:
     if not nonblank or not all(COMPOSE_PREFIX_RE.match(ln) for ln in nonblank):
         return lines
     return [COMPOSE_PREFIX_RE.sub("", ln, count=1) for ln in lines]
+
+
+# The Java Service Wrapper (Tanuki, YAJSW) writes `LEVEL  | jvm 1    | yyyy/MM/dd HH:mm:ss[.SSS] | `
+# before every line the JVM printed, and `LEVEL  | wrapper  | date | ` before its own lines
+WRAPPER_PREFIX_RE = re.compile(r"^(?P<level>[A-Z]+) *\| (?P<who>wrapper|jvm \d+) *\| "
+                               r"(?P<y>\d{4})/(?P<mo>\d\d)/(?P<d>\d\d) (?P<t>\d\d:\d\d:\d\d(?:\.\d+)?) \| ?")
+
+
+def strip_wrapper_prefix(lines: list[str]) -> list[str]:
+    """The JVM's own output, when every non-blank line has the service wrapper's prefix: the
+    prefix of a JVM line is dropped (the application's text is read as it printed it), a line
+    of the wrapper itself becomes a record `yyyy-MM-dd HH:mm:ss LEVEL wrapper: msg`."""
+    nonblank = [ln for ln in lines if ln.strip()]
+    if not nonblank or not all(WRAPPER_PREFIX_RE.match(ln) for ln in nonblank):
+        return lines
+    out = []
+    for ln in lines:
+        m = WRAPPER_PREFIX_RE.match(ln)
+        if not m:
+            out.append(ln)
+        elif m["who"] == "wrapper":
+            out.append(f"{m['y']}-{m['mo']}-{m['d']} {m['t']} {m['level']} wrapper: {ln[m.end():]}")
+        else:
+            out.append(ln[m.end():])
+    return out
 
 
 def is_header(line: str) -> bool:

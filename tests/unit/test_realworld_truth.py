@@ -324,6 +324,26 @@ def test_docker_compose_prefix_is_read_through_when_every_line_has_it():
 
 
 
+def test_service_wrapper_prefix_is_read_through_when_every_line_has_it():
+    jvm = "INFO   | jvm 1    | 2015/04/01 13:01:00 | "
+    own = "STATUS | wrapper  | 2015/04/01 13:01:26 | "
+    prefixed = [jvm + ln for ln in LOGBACK_TRACE] + [own + "CTRL-C trapped.  Shutting down."]
+    lines = truth_rules.strip_wrapper_prefix(prefixed)
+    assert lines[:-1] == LOGBACK_TRACE
+    assert lines[-1] == "2015-04-01 13:01:26 STATUS wrapper: CTRL-C trapped.  Shutting down."
+    assert truth.rules(prefixed)["traces"] == truth.rules(LOGBACK_TRACE + [lines[-1]])["traces"]
+    mixed = prefixed[:2] + ["a line of another program"] + prefixed[2:]
+    assert truth_rules.strip_wrapper_prefix(mixed) == mixed
+
+
+def test_a_frame_with_packaging_data_against_the_parenthesis_is_a_frame():
+    lines = ["2015-04-01 13:01:00 WARN x - failed", "java.lang.IllegalStateException: STREAMED",
+             "\tat org.eclipse.jetty.server.Request.getReader(Request.java:816)[jetty-all-7.6.9.jar:7.6.9]",
+             "\tat java.lang.Thread.run(Unknown Source)[:1.8.0_05]"]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["first_line"], t["last_line"], t["header_line"]) == (2, 4, 1)
+
+
 @pytest.mark.parametrize("line, ms, subject", [
     ("2025-05-28 13:31:01 [XNIO-1 task-2] INFO  c.r.c.w.i.PlusWebInvokeTimeInterceptor - "
      "[PLUS]结束请求 => URL[GET /captchaImage],耗时:[642]毫秒", 642.0, "GET /captchaImage"),
