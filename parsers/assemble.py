@@ -35,13 +35,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from parsers.classify import Classifier
-from parsers.container import ContainerLines, unwrap
+from parsers.container import ContainerLines, is_envelope
 from parsers.event import Event
 from parsers.lines import Line, LineSplitter, clean_lines
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
 from parsers.prefix.layouts import PrefixParser, compile_format
+from parsers.prefix.time import TimeConverter, iso_seconds, parse_timezone
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Assembler:
         self._read_iso = ""
         self._container: ContainerLines | None = None  # a container runtime's log file
         self._container_known = False  # whether the file is one: told by its first line
+        self._local: TimeConverter | None = None  # a service wrapper's local times, in the file's zone
         # event_id(host, file_id, offset) with the constant part hashed once
         key = f"{source.host}\x1f{source.file_id}\x1f".encode("utf-8", "surrogateescape")
         self._id_base = hashlib.blake2b(key, digest_size=16)
@@ -193,8 +195,9 @@ class Assembler:
     def _recognise(self, first_line: str) -> None:
         """A container runtime's file or not, by the first line read."""
         self._container_known = True
-        if unwrap(first_line) is not None:
+        if is_envelope(first_line):
             self._container = ContainerLines(self.options.bounds.max_line_bytes)
+            self._local = TimeConverter(parse_timezone(self.options.timezone), iso_seconds)
 
     def _take_ready(self, read_time: str) -> list[Event]:
         """Events of the records the assembler closed beside the one a call returned."""
@@ -220,8 +223,10 @@ class Assembler:
         ev.read_time = read_time  # _iso(now_ms), once per call of feed/poll/finish
         if self._container is not None:
             runtime_time = self._container.time_of(rec.offset)
-            if ev.timestamp is None:
-                ev.timestamp = runtime_time
+            if ev.timestamp is None and runtime_time is not None:
+                # a runtime's time has its offset; a service wrapper's is local (the file's zone)
+                ev.timestamp = runtime_time if runtime_time[-6] in "+-" else \
+                    self._local.iso(runtime_time[:19], runtime_time[20:] or None, None)
         if self._flags:
             for off in [o for o in self._flags if rec.offset <= o < rec.end_offset]:
                 for flag in self._flags.pop(off):

@@ -20,7 +20,8 @@ terminal), and `kubectl logs --prefix` after the pod and container,
 
     [pod/pay-5d8f9/app] java.lang.IllegalStateException: 订单不存在
 
-: no time, no pieces.
+: no time, no pieces. The Java Service Wrapper's `wrapper.log` is read the same way (see
+`parsers.service_wrapper`): the JVM's lines behind the wrapper's prefix and time.
 
 `unwrap(text)` returns the application's line and the runtime's time of it (ISO 8601,
 `Z` written `+00:00`), or None when `text` is no envelope. The
@@ -47,6 +48,7 @@ from typing import NamedTuple
 import orjson
 
 from parsers.lines import FLAG_TRUNCATED, Line
+from parsers.service_wrapper import is_wrapper_line, jvm_line
 
 _CRI = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d) (stdout|stderr) ([PF])(?:$| )")
 _DOCKER_TIME = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?)(Z|[+-]\d\d:\d\d)")
@@ -77,7 +79,16 @@ def unwrap(text: str) -> Printed | None:
     m = _COMPOSE.match(text) or _KUBECTL.match(text)
     if m is not None:
         return Printed(text[m.end():], None, m.group(1), False)
+    jvm = jvm_line(text)
+    if jvm is not None:
+        return Printed(jvm[0], jvm[1], jvm[2], False)
     return None
+
+
+def is_envelope(text: str) -> bool:
+    """A first line that makes its file one of envelopes: one `unwrap` reads, or a service
+    wrapper's own line (its log starts with one; the JVM's lines follow)."""
+    return unwrap(text) is not None or is_wrapper_line(text)
 
 
 def _iso(m: re.Match[str]) -> str:
