@@ -40,6 +40,7 @@ HERE = ROOT / "bench" / "realworld"
 sys.path[:0] = [str(ROOT), str(HERE)]
 
 from collect import load_manifest, local_path, present  # noqa: E402
+from truth_rules import COMPOSE_PREFIX_RE, WRAPPER_PREFIX_RE  # noqa: E402
 
 from parsers.assemble import Assembler, Source  # noqa: E402
 from parsers.options import ParseOptions  # noqa: E402
@@ -60,6 +61,19 @@ def run_parser(name: str, data: bytes) -> tuple[list, float]:
     return events, time.perf_counter() - t0
 
 
+
+def _blank(line: bytes) -> bool:
+    """A blank line, also when printed through docker compose or a service wrapper (its
+    prefix before nothing)."""
+    if not line.strip():
+        return True
+    text = line.decode("utf-8", "replace").rstrip("\r\n")
+    for prefix in (WRAPPER_PREFIX_RE, COMPOSE_PREFIX_RE):
+        m = prefix.match(text) or prefix.match(text + " ")
+        if m is not None and not text[m.end():].strip():
+            return True
+    return False
+
 class Coverage:
     """Which event covers the first byte of line k (1-based)."""
 
@@ -77,8 +91,12 @@ class Coverage:
         """Byte range of lines first..last, and how far blank lines after it reach."""
         end = self.starts[last] if last < len(self.starts) else self.size
         blank_end = end
-        while blank_end < self.size and self.data[blank_end:blank_end + 1] in (b"\n", b"\r"):
-            blank_end += 1
+        while blank_end < self.size:
+            nl = self.data.find(b"\n", blank_end)
+            stop = self.size if nl == -1 else nl + 1
+            if not _blank(self.data[blank_end:stop]):
+                break
+            blank_end = stop
         return self.starts[first - 1], end, blank_end
 
     def event(self, line: int):

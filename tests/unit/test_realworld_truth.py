@@ -406,3 +406,14 @@ def test_scorer_gives_a_figure_for_every_committed_source(capsys):
     for row in report["sources"]:
         assert row["events"] > 0
         assert any(row[k][1] for k in bench.RATIOS) or row["false_exc"] is not None, row["source"]
+
+
+def test_scorer_counts_a_line_printed_empty_through_an_envelope_as_blank():
+    spec = importlib.util.spec_from_file_location("realworld_bench", ROOT / "bench" / "realworld.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for line in (b"\n", b"  \r\n", b"INFO   | jvm 1    | 2018/03/31 18:42:19 | \n",
+                 b"INFO   | jvm 1    | 2018/03/31 18:42:19 |\n", b"web-1  |\n", b"web-1  | \n"):
+        assert bench._blank(line), line
+    for line in (b"INFO   | jvm 1    | 2018/03/31 18:42:19 | x\n", b"web-1  | x\n", b"INFO  |\n", b"x\n"):
+        assert not bench._blank(line), line
