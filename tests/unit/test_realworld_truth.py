@@ -1,4 +1,4 @@
-"""The real-world corpus: truth rules on hand-written lines, and the scorer on the committed files.
+"""The real-world corpus: truth rules on hand-written lines (the SQL ones in `test_realworld_truth_sql.py`), and the scorer on the committed files.
 
 The truth rules are the yardstick the parser is measured with, so they get their own
 tests; the scorer test asserts that every committed source gets a figure, with no
@@ -204,52 +204,6 @@ def test_spring_boot_blank_line_before_the_trace_and_frames_with_packaging_data(
     assert t["root"] == "java.lang.ClassNotFoundException"
 
 
-def test_druid_statement_runs_over_lines_and_drops_its_parameters():
-    lines = ["10:39:06.678 [exec-22] ERROR c.a.d.f.s.StatFilter - [internalAfterStatementExecute,504] - "
-             "slow sql 1001 millis. update sys_user", " \t\t SET login_ip = ?", " \t\t\t", " \t\twhere user_id = ?[\"1.2.3.4\",1]",
-             "10:39:07.056 [main] INFO  c.r.App - next record"]
-    [s] = truth_sql.druid(lines)
-    assert s["lines"] == [1, 2, 3, 4] and s["duration_ms"] == 1001.0
-    assert s["statement"] == "update sys_user\n \t\t SET login_ip = ?\n \t\t\t\n \t\twhere user_id = ?"
-
-
-def test_mybatis_joins_its_own_thread_and_times_preparing_to_total():
-    lines = ["2025-02-16 21:06:26.804 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - ==>  Preparing: SELECT * FROM board",
-             "2025-02-16 21:06:26.805 [exec-7] DEBUG i.g.m.DynamicMapper.selectAll - ==> Parameters: 2(Integer)",
-             "2025-02-16 21:06:26.819 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - ==> Parameters: ",
-             "2025-02-16 21:06:26.835 [exec-6] DEBUG i.g.m.DynamicMapper.selectAll - <==      Total: 4"]
-    [s] = truth_sql.mybatis(lines)
-    assert s["lines"] == [1, 3, 4] and s["duration_ms"] == 31.0 and s["statement"] == "SELECT * FROM board"
-
-
-def test_p6spy_both_layouts_and_only_statement_categories():
-    lines = ["1674912754358|2|statement|connection 0|url jdbc:p6spy:h2:mem:x|select ?|select 1",
-             "1400000009010|51|0|statement||Select sysdate from dual",
-             "1400000009011|-1||info||No value in environment for: getFilter, using: false",
-             "1400000009012|0|0|resultset|select 1|"]
-    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.p6spy(lines)]
-    assert got == [([1], 2.0, "select 1"), ([2], 51.0, "Select sysdate from dual")]
-
-
-def test_p6spy_single_line_through_a_logger_without_a_date_is_one_statement_a_line():
-    lines = ["INFO  p6spy - 1730805370352|1|statement|connection 1|url jdbc:p6spy:pg://h/x|select version()|select version()",
-             "p6spy - 1730805505847|15|statement|connection 11|url jdbc:pg://h/x|select ?|select 2",
-             "1730805527204|4|statement|connection 1|url jdbc:p6spy:pg://h/x|select 3|select 3",
-             "INFO  p6spy - 1730805527205|0|commit|connection 1|url jdbc:p6spy:pg://h/x||"]
-    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.p6spy(lines)]
-    assert got == [([1], 1.0, "select version()"), ([2], 15.0, "select 2"), ([3], 4.0, "select 3")]
-
-
-def test_p6spy_multiline_format_keeps_the_executed_statement_and_skips_commits():
-    lines = ["2026-03-14 09:48:53.079 INFO  [exec-1] p6spy : #1773449333079 | took 5ms | statement | connection 5| url jdbc:h2:x",
-             "select id", "  from app_user where id = ?", "select id", "  from app_user where id = 1;",
-             "2026-03-14 09:48:53.106 INFO  [exec-1] p6spy : #1773449333106 | took 1ms | commit | connection 5| url jdbc:h2:x",
-             "2026-03-14 12:41:48.554 DEBUG [main] p6spy : #1773459708553 | took 0ms | debug | connection -1| url jdbc:h2:x"]
-    [s] = truth_sql.p6spy(lines)
-    assert (s["lines"], s["duration_ms"], s["statement"]) == ([1, 2, 3, 4, 5], 5.0, "select id\n  from app_user where id = 1")
-    assert truth_sql.timings(lines, set()) == []
-
-
 def test_a_cause_printed_without_frames_does_not_end_the_trace():
     lines = ["16:35:42.348 [main] ERROR o.s.b.SpringApplication - [reportFailure,870] - Application run failed",
              "org.springframework.data.redis.RedisConnectionFailureException: Unable to connect to Redis",
@@ -272,46 +226,6 @@ def test_colon_millisecond_layout_without_thread_is_a_record_start_and_no_thread
     assert truth_rules.thread_of(lines[0]) is None
     [s] = truth_sql.mybatis(lines)
     assert s["lines"] == [1, 2] and s["duration_ms"] is None  # no thread: the pair is not timed
-
-
-def test_django_backends_statement_in_seconds_without_its_args():
-    lines = ["[2018-12-14 16:19:10,748] [6219] [1397] [        utils.py:  90] [DEBUG ] (0.003) SELECT VERSION(); args=None",
-             "DEBUG 2024-01-01 10:00:00,000 utils (1.250) UPDATE t SET a = %s WHERE id = %s; args=(1, 2); alias=default",
-             "[2018-12-14 16:19:10,749] [6219] [1397] [     basehttp.py: 124] [INFO  ] \"GET / HTTP/1.1\" 200 (0.003)"]
-    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.django(lines)]
-    assert got == [([1], 3.0, "SELECT VERSION()"), ([2], 1250.0, "UPDATE t SET a = %s WHERE id = %s")]
-
-
-def test_hibernate_sql_logger_and_show_sql_statements_but_not_mybatis_error_lines():
-    lines = ["[DEBUG] 2020-03-27 10:51:44.763 [main] SQL - select u.id from users u where u.id=?",
-             "2024-01-01 10:00:00.000 DEBUG 1 --- [nio-8080-exec-1] org.hibernate.SQL                        : ",
-             "2024-01-01 10:00:00.100 DEBUG 1 --- [nio-8080-exec-1] org.hibernate.SQL : insert into t (a) values (?)",
-             "Hibernate: ",
-             "    select",
-             "        t.a ",
-             "    from",
-             "        t",
-             "Hibernate: delete from t",
-             "2024-01-01 10:00:00.150 ERROR 1 --- [nio-8080-exec-1] c.x.GlobalExceptionHandler : update failed",
-             "### SQL: update t set a=?",
-             "2024-01-01 10:00:00.200 INFO  o.h.e.i.Settings - SQL - not a statement"]
-    got = [(s["lines"], s["duration_ms"], s["statement"]) for s in truth_sql.hibernate(lines)]
-    assert got == [([1], None, "select u.id from users u where u.id=?"),
-                   ([3], None, "insert into t (a) values (?)"),
-                   ([4, 5, 6, 7, 8], None, "select\n        t.a \n    from\n        t"),
-                   ([9], None, "delete from t")]
-
-
-@pytest.mark.parametrize("head", ["2026-02-11 14:01:37,988 INFO sqlalchemy.engine.Engine ",
-                                  "2026-02-11 14:01:37,988 - sqlalchemy.engine.Engine - INFO - ",
-                                  "2016-03-01 10:00:00,001 INFO sqlalchemy.engine.base.Engine ",
-                                  "2026-05-30 20:49:54,985 | INFO | sqlalchemy.engine.Engine | "])
-def test_sqlalchemy_echo_statements_run_to_the_next_record_and_have_no_duration(head):
-    lines = [head + "BEGIN (implicit)", head + "SELECT users.id, users.email ", "FROM users ",
-             "WHERE users.id = ?", head + "[generated in 0.00016s] ('9fe0',)", head + "COMMIT"]
-    [s] = truth_sql.sqlalchemy(lines)
-    assert (s["lines"], s["duration_ms"]) == ([2, 3, 4], None)
-    assert s["statement"] == "SELECT users.id, users.email \nFROM users \nWHERE users.id = ?"
 
 
 def test_docker_compose_prefix_is_read_through_when_every_line_has_it():
