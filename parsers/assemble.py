@@ -34,6 +34,7 @@ from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+from parsers.ansi import strip_ansi
 from parsers.classify import Classifier
 from parsers.container import ContainerLines, is_envelope
 from parsers.event import Event
@@ -185,7 +186,8 @@ class Assembler:
         for line in lines:
             if line.flags:
                 self._flags[line.offset] = line.flags
-            rec = push(line.text, parse(line.text), line.offset, line.end_offset, now_ms)
+            text = strip_ansi(line.text)  # colour codes of a console layout: not the record's
+            rec = push(text, parse(text), line.offset, line.end_offset, now_ms)
             if self.multiline.ready:
                 self._emit(self._take_ready(read_time), now_ms, out)
             if rec is not None:

@@ -140,7 +140,7 @@ class LineSplitter:
             limit = self.max_line_bytes
             if body.isascii() and b"\x00" not in body:
                 texts = body.decode("ascii").split("\n")
-                if b"\r" not in body and max(map(len, texts)) <= limit:
+                if b"\r" not in body and b"\x1b" not in body and max(map(len, texts)) <= limit:
                     clean, clean_offset = texts, pos
                 else:
                     for text in texts:

@@ -39,7 +39,9 @@ _INDENT = frozenset(" \t")
 # An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
 _INDENTED_FIRST = frozenset("[0123456789")
 # ... or with a level padded on the left, then the date (log4j's `%5p %d`: ` WARN 2015-11-25 ...`)
-_PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d")
+# a level padded on the left (`%5p`): before a date, or (` INFO [main] (Foo.java:42) - `, log4j's
+# manual layout with no date) before the thread's bracket
+_PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from parsers.ansi import ANSI
 from parsers.prefix.fields import LEVELS, POSITION, Fields, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
@@ -24,10 +25,11 @@ from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`), or a literal tag
-# in brackets that a layout writes first (`[app] %d ...`: one word, then a space), and/or an
-# opening bracket; after it: the closing bracket.
+# that a layout writes first (`[app] %d ...`, `[%pid] [%d]`: one word in brackets, then a space;
+# `%contextName- %d` / `app-%d`: a word and a dash), and/or an opening bracket; after it: the
+# closing bracket.
 _LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+"
-         r"|(?P<lead_tag>\[[A-Za-z][\w.-]{0,39}\][ \t]+))?"
+         r"|(?P<lead_tag>\[[A-Za-z0-9][\w.-]{0,39}\][ \t]+|[A-Za-z][\w.]{0,39}-[ \t]?))?"
          r"[\[(<]?[ \t]?")
 _CLOSE = r"(?:[ \t]*[\])>])?"
 _STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
@@ -39,7 +41,7 @@ _FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN",
                           "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
 _WORD = re.compile(r"[A-Za-z]+")
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+_DASH_TAG = re.compile(r"[A-Za-z][\w.]{0,39}-[ \t]?\d")  # `app- 2019-...`: a tag before the time
 # A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
 # `LEVEL: msg`, which is java.util.logging's second line.
 _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
@@ -49,6 +51,12 @@ _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
 # at column 10 (`INFO:     `, `WARNING:  `, `CRITICAL: `). java.util.logging's second line
 # (`INFO: msg`) has one space.
 _LEVEL_PREFIX = re.compile(r"(?P<level>INFO:    |(?:DEBUG|ERROR|TRACE):   |WARNING: |CRITICAL:) (?=\S)")
+# `%5p [%t] ...` with no date (log4j's manual): a four-letter level padded to five, then the thread
+_PADDED_BRACKET = re.compile(r" (?:INFO|WARN) \[[^\]\[]{1,256}\] ")
+# log4j's TTCCLayout and logback's `%-4relative [%thread] %-5level %logger - %msg` (both libraries'
+# basic configuration): milliseconds since start, the thread, the level; no date. Also without
+# the milliseconds (`[%t] %-5p %c - %m`)
+_RELATIVE = re.compile(rf"(?:\d{{1,12}}[ \t]+)?\[[^\]\[]{{1,256}}\][ \t]+(?:{LEVELS})[ \t]")
 MAX_NORMALIZED_CACHE = 4096
 # First characters of an indented line that may be a record start (a date, or a bracket before it)
 _INDENTED_FIRST = frozenset("[0123456789")
@@ -119,7 +127,7 @@ class AutoParser(PrefixParser):
         if p is not None and p.level is None and "\x1b[" in line:
             # a console layout's colours saved to a file around the fields after the time
             # (`date | \x1b[34m INFO 6616\x1b[0;39m | ...`): the fields are read without them
-            clean = _ANSI.sub("", line)
+            clean = ANSI.sub("", line)
             q = self._parse(clean)
             if q is not None and q.level is not None:
                 return q
@@ -157,13 +165,13 @@ class AutoParser(PrefixParser):
                     return p
         if weak is not None:
             return weak
-        if c in _FORM_FIRST or c.isascii() and c.isalpha() and self._starts_with_word(line):
+        if c in _FORM_FIRST or c.isascii() and c.isalpha() and (self._starts_with_word(line) or _DASH_TAG.match(line)):
             for i in range(len(_STARTS)):
                 if i != last and (p := self._try_form(i, line)) is not None:
                     self._last = i
                     return p
         if c == "\x1b" or c == "\ufeff":  # colours of a console layout saved to a file; a byte-order mark
-            clean = _ANSI.sub("", line).lstrip("\ufeff")
+            clean = ANSI.sub("", line).lstrip("\ufeff")
             if clean != line and clean:
                 return self.parse(clean)
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_PREFIX.match(line)) is not None:
@@ -172,6 +180,8 @@ class AutoParser(PrefixParser):
                           format="auto")
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
             return self._level_first(line, m)
+        if (c.isdigit() or c == "[") and _RELATIVE.match(line) is not None:
+            return self._relative(line)
         m = EPOCH_MS.match(line, 1 if c == "#" else 0)  # `#1546398245678 | took ...` too
         if m is not None:
             return self._epoch(line, m)
@@ -197,6 +207,8 @@ class AutoParser(PrefixParser):
             return None
         p = self.parse(body)
         if p is None or p.format != "auto" or p.level is None or p.raw_time is None or len(p.raw_time) < 14:
+            if _PADDED_BRACKET.match(line) is not None:  # ` INFO [main] (Foo.java:42) - msg`: `%5p [%t]`, no date
+                return self._level_first(body, _LEVEL_FIRST.match(body))  # type: ignore[arg-type]
             return None
         return p
 
@@ -264,6 +276,14 @@ class AutoParser(PrefixParser):
         # format `raw`: with no time it is weaker evidence of a record start than a timestamp
         # (Maven's [INFO] lines among plain output); the rules decide what follows it
         return Prefix(msg, None, None, normalize_level(level), f.logger, f.thread, f.pid, None, f.extra, "raw")
+
+    @staticmethod
+    def _relative(line: str) -> Prefix:
+        """`183472 [main] INFO  com.foo.Bar - msg` (TTCC): a record start with no time."""
+        f = split_fields(line[line.index("["):])
+        msg = f.message[:-1] if f.message[-1:] == "\r" else f.message
+        return Prefix(msg, None, None, normalize_level(f.level) if f.level else None, f.logger, f.thread, f.pid,
+                      f.mdc, f.extra, "auto")
 
     def _access(self, line: str, m: re.Match[str]) -> Prefix | None:
         """An access log line: a record of its own, timed by its bracket; the message is the

@@ -35,10 +35,14 @@ _TOKEN = re.compile(
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
+    # log4j's `%l`, logback's `%caller{1}` cut to its frame: `pkg.Class.method(Class.java:42)`
+    r"|(?P<loc>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.(?P<lmeth>[\w$]+|<(?:cl)?init>)"
+    r"\((?P<lsrc>[\w$-]+\.[A-Za-z]{1,6}:\d+)\)(?=[ \t]|$)(?P<k_loc>)"
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
     # (`%C.%M:%L`: a constructor's method is `<init>`)
     r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
-    r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|(?<=\d)[ \t]+-(?=[^\s\d-]))(?P<k_logger>)"
+    r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}:(?:\d+|\?)[\])]"
+    r"|(?<=\d)[ \t]+-(?=[^\s\d-]))(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
@@ -83,7 +87,12 @@ _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
 # log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
 _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
+# the source position right after the logger: `%logger [%file:%line]` (logback's manual),
+# `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example)
+_SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\)(?=:)"
+                           r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6}:(?:\d{1,7}|\?))[\])](?=[ \t]|$)")
 MAX_TOKENS = 10
+_NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
 _LEVEL_NEXT = re.compile(rf"[ \t]+(?:{LEVELS})(?![\w-])")
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
@@ -201,7 +210,7 @@ def split_fields(rest: str) -> Fields:
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
-    glued = br_name = False
+    glued = br_name = app_bracket = False
     b = rest.find("[", 1, _HOST_PROCESS_REACH)  # `name[pid]`: the bracket right after a name, a digit in it
     if b > 0 and rest[b - 1] not in " \t]" and rest[b + 1:b + 2].isdigit() and (hp := _HOST_PROCESS.match(rest)):
         f.pid, pos = hp.group("pid"), hp.end()
@@ -219,15 +228,28 @@ def split_fields(rest: str) -> Fields:
             f.thread = m.group("proc") or f.thread
         elif kind == "k_br":
             named, br = f.logger, m.group("br")
+            if app_bracket and last == "k_br" and f.logger is None and not _tracing(br) and not _QUALIFIED.fullmatch(br):
+                # Spring Boot 3's `--- [app] [thread] logger :`: the bracket after `---` was the
+                # application's name (`spring.application.name`), this one is the thread
+                f.mdc = dict(f.mdc or {}, application=f.thread)
+                f.thread, app_bracket = br.strip(), False
+                pos, last = m.end(), kind
+                continue
+            if br_name and f.logger is not None and _tracing(br) and " " not in br.strip():
+                pos, last = m.end(), kind  # `[%logger] [%X{traceId}] - msg`: MDC values after a bracketed logger
+                continue
+            had_thread = f.thread is not None
             if not _bracket(f, br) and not _bracket_logger(f, br, rest[pos:pos + 1] == "[") \
                     and not _later_thread(f, br, rest, m.end()):
                 break
+            app_bracket = dash_before and rest[pos - 4:pos] == "--- " and not had_thread and f.thread is not None
             # a dotted name in brackets: the logger, or a thread named like one
             br_name = named is None and f.logger is not None and f.extra is None
         elif kind == "k_pthread":
             # only right after `LEVEL [logger]`: elsewhere a parenthesis is the message's
-            if f.thread is not None or f.logger is None or f.level is None or rest[pos:pos + 1] != " ":
-                break
+            if f.thread is not None or f.logger is None or f.level is None or rest[pos:pos + 1] != " " \
+                    or _NUMBER.fullmatch(m.group("pthread")):
+                break  # `(0.003) SELECT ...` (Django's query time) is the message's
             f.thread = m.group("pthread")
         elif kind == "k_wthr":
             if f.level is None or f.thread is not None or f.logger is not None or not _tracing(m.group("wtid")):
@@ -262,6 +284,12 @@ def split_fields(rest: str) -> Fields:
                 glued = True
             pos, last = m.end(), kind
             break
+        elif kind == "k_loc":
+            if f.logger is not None:
+                break
+            f.logger, f.extra = m.group("loc"), {"method": m.group("lmeth"), "source": m.group("lsrc")}
+            pos, last = m.end(), kind
+            break
         elif kind == "k_eq":
             eq_from, eq_runs = pos, eq_runs + 1
         elif kind == "k_pword":
@@ -280,6 +308,12 @@ def split_fields(rest: str) -> Fields:
             if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos, last = m.end(), kind
+    if last in _LOGGER_KINDS and (src := _SOURCE_AFTER.match(rest, pos)) is not None:
+        if src.group("method"):
+            f.extra = {"method": src.group("method"), "line": src.group("mline")}
+        else:
+            f.extra = {"source": src.group("src")}
+        pos = src.end()
     if last == "k_eq":  # a `===` nothing was read after: the layout's separator before the message
         pos, eq_runs = eq_from, eq_runs - 1  # when an earlier one was (`=== WARN === msg`), else message
     glue = _GLUED_DASH.match(rest, pos) if glued else None

@@ -1,0 +1,56 @@
+"""The source position a layout writes right after the logger: logback's manual layout
+`%date %level [%thread] %logger{10} [%file:%line] %msg`, log4j's `%c (%F:%L) %m`, log4j2's
+manual `%-5level %d [%t] %c:%M(%L): %m`. It goes to the record's position, not the message."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from parsers.prefix.auto import AutoParser
+
+_LOGGER = st.from_regex(r"(?:[a-z]{1,6}\.){1,4}[A-Z][A-Za-z]{1,20}", fullmatch=True)
+_FILE = st.from_regex(r"[A-Z][A-Za-z]{1,20}\.(?:java|kt|scala)", fullmatch=True)
+_METHOD = st.from_regex(r"[a-z][A-Za-z0-9]{0,20}", fullmatch=True) | st.just("<init>")
+_LINE = st.integers(1, 99999).map(str)
+_MSG = st.from_regex(r"[A-Za-z][ -~]{0,40}", fullmatch=True).map(str.rstrip)
+
+
+@given(_LOGGER, _FILE, _LINE, _MSG, st.sampled_from("[("))
+def test_file_and_line_after_the_logger(logger, file, line, msg, bracket):
+    close = "]" if bracket == "[" else ")"
+    got = AutoParser().parse(f"2026-11-30 14:07:03,125 INFO [main] {logger} {bracket}{file}:{line}{close} {msg}")
+    assert (got.logger, got.message, got.extra) == (logger, msg, {"source": f"{file}:{line}"})
+
+
+@given(_LOGGER, _METHOD, _LINE, _MSG)
+def test_method_and_line_glued_to_the_logger(logger, method, line, msg):
+    got = AutoParser().parse(f"INFO  2026-11-30 14:07:03,125 [main] {logger}:{method}({line}): {msg}")
+    assert (got.logger, got.message, got.extra) == (logger, msg, {"method": method, "line": line})
+
+
+def test_a_bracket_of_words_after_the_logger_stays_message():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 INFO [main] c.p.Foo [DUBBO] Serialize failed")
+    assert (got.logger, got.message) == ("c.p.Foo", "[DUBBO] Serialize failed")
+
+
+@given(_LOGGER, _METHOD, _FILE, _LINE, _MSG)
+def test_location_is_class_method_and_source(logger, method, file, line, msg):
+    got = AutoParser().parse(f"[15:48:49:153] [ERROR] - {logger}.{method}({file}:{line}) - {msg}")
+    assert (got.logger, got.message, got.extra) == (logger, msg, {"method": method, "source": f"{file}:{line}"})
+
+
+def test_location_of_a_class_without_a_package():
+    got = AutoParser().parse("[15:48:49:153] [ERROR] - MailServiceImpl.send(MailServiceImpl.java:40) - 发送失败")
+    assert (got.logger, got.message) == ("MailServiceImpl", "发送失败")
+
+
+def test_mdc_brackets_after_a_bracketed_logger():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 [INFO] -- [main] [c.p.Foo] [] [5f3a1b2c6d7e8f90] - started")
+    assert (got.thread, got.logger, got.message) == ("main", "c.p.Foo", "started")
+    got = AutoParser().parse("2026-11-30 14:07:03,125 [INFO] -- [main] [c.p.Foo] [a b,c] started")
+    assert got.message == "[a b,c] started"
+
+
+def test_a_query_time_in_parentheses_is_message():
+    got = AutoParser().parse("[2026-11-30 14:07:03] DEBUG [django.db.backends:151] (0.003) SELECT 1; args=()")
+    assert (got.logger, got.thread, got.message) == ("django.db.backends", None, "(0.003) SELECT 1; args=()")
