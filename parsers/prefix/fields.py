@@ -35,24 +35,31 @@ _TOKEN = re.compile(
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
+    # a source file and its line: `%(pathname)s[line:%(lineno)d]` (a common Python layout), `%(filename)s:%(lineno)d`
+    r"|(?P<fpath>(?:[\w.~-]*/)*[\w.-]+\.(?:py|java|kt|scala|go|js|ts|rb|php))(?:\[line:(?P<fl1>\d+)\]|:(?P<fl2>\d+))"
+    r"(?=[ \t]|$)(?P<k_fpath>)"
     # log4j's `%l`, logback's `%caller{1}` cut to its frame: `pkg.Class.method(Class.java:42)`
     r"|(?P<loc>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.(?P<lmeth>[\w$]+|<(?:cl)?init>)"
     r"\((?P<lsrc>[\w$-]+\.[A-Za-z]{1,6}:\d+)\)(?=[ \t]|$)(?P<k_loc>)"
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
     # (`%C.%M:%L`: a constructor's method is `<init>`)
     r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
-    r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}:(?:\d+|\?)[\])]"
-    r"|(?<=\d)[ \t]+-(?=[^\s\d-]))(?P<k_logger>)"
+    r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}[ \t]?:[ \t]?(?:\d+|\?)[\])]"
+    r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]?[(\[]\d{1,7}[)\]])(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
+    # `%p %t - %m` (RocketMQ): after the level, a thread name with no dots before ` - `, starting with a
+    # small letter (`main`, `pool-2-thread-1`); a capitalised word there is a logger (above) or the
+    # message's own (`HikariPool-1 - Starting...`)
+    r"|(?P<dthr>[a-z][\w-]{0,127})(?=[ \t]+-[ \t])(?P<k_dthr>)"
     r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
     r'|"(?P<qsrc>[\w$.<>-]+(?::[\w$.<>-]+)*:\d+)"(?P<k_qsrc>)'  # "module:func:42" (Python %(lineno)d in quotes)
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
     # logback's %contextName (the application's name) before `[thread] LEVEL` (xxl-job's default layout)
     rf"|[A-Za-z][\w.-]{{0,63}}(?=[ \t]+\[[^\]\[]{{1,256}}\][ \t]+(?i:{LEVELS})(?![\w-]))(?P<k_ctx>)"
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
-    r"|-{1,3}(?= )(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`
+    r"|-{1,3}(?= |\[)(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`, `[%d]-[%t]`
     # `%d === [%t] === %-5level === %logger ==== %msg`: a run of `=` before a bracket, a level or a
     # qualified name (the run before the message is taken after the logger)
     rf"|={{2,5}}(?= (?:\[|(?:{LEVELS})(?![\w-])|[A-Za-z_$][\w$]*\.[A-Za-z_$]))(?P<k_eq>)"
@@ -71,6 +78,9 @@ _TOKEN = re.compile(
 # when the location is not known)
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
 _NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
+# the thread's bracket right after the logger, no separator between: `%c{1.} [%t] %m`
+_THREAD_AFTER = re.compile(r"[ \t]{1,4}\[(?P<thread>[A-Za-z][\w.-]{0,127})\](?=[ \t]|$)")
+_THREAD_CLASS_LINE = re.compile(r"(?P<thread>[^\]\[]{1,200}):(?P<cls>[A-Za-z_$][\w$.]{0,255})@(?P<line>\d{1,7})")
 _QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # pkg.Class, c.x.Foo
 # a logger in its own bracket after the level and the thread: one name (a simple class name, or
 # one cut from the left by a width limit: `[eptionHandlerExceptionResolver]`), as logback's
@@ -80,7 +90,7 @@ _BR_NAME = re.compile(r"\.?[\w$]+(?:\.[A-Za-z_$][\w$]*)*")
 # `[traceId=5f3a]`, `[requestId: 9f8e-77]`; or an MDC value printed bare: `[]` when the key
 # is unset, a trace id (16+ hex digits, a UUID), `N/A`
 _MDC_PAIR = re.compile(r"(?P<key>[A-Za-z][\w-]{0,31})[ \t]*[:=][ \t]*(?P<value>[^\s\[\]]{0,128})")
-_MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|N/A)?")
+_MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}(?:[/:-][0-9a-fA-F]{8,64}){0,2}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|N/A)?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 # the same where the layout separates its fields with runs of `=`: the run before the message
@@ -90,7 +100,9 @@ _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 # the source position right after the logger: `%logger [%file:%line]` (logback's manual),
 # `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example)
 _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\)(?=:)"
-                           r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6}:(?:\d{1,7}|\?))[\])](?=[ \t]|$)")
+                           r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6})[ \t]?:[ \t]?(?P<sline>\d{1,7}|\?)[\])](?=[ \t]|$)"
+                           # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
+                           r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,8}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
 _LEVEL_NEXT = re.compile(rf"[ \t]+(?:{LEVELS})(?![\w-])")
@@ -148,6 +160,10 @@ def _bracket(f: Fields, content: str) -> bool:
         f.level = word.upper()  # `[%(module)s %(levelname)s]`: a name and the level in one bracket
         if f.logger is None:
             f.logger = name
+        return True
+    if f.thread is None and "@" in inner and (z := _THREAD_CLASS_LINE.fullmatch(inner)) is not None:
+        # ZooKeeper's `[myid:%X{myid}] - %-5p [%t:%C{1}@%L]` (a `[myid:1]` before was read as a logger)
+        f.thread, f.logger, f.extra = z.group("thread"), z.group("cls"), {"line": z.group("line")}
         return True
     if f.logger is None and ("." in inner or ":" in inner):
         m = _BR_LOGGER.fullmatch(inner)
@@ -259,6 +275,13 @@ def split_fields(rest: str) -> Fields:
             if f.level is None or f.logger is not None or f.thread is not None or not rest[:pos].rstrip(" \t-").endswith("]"):
                 break  # only after a bracketed level (`[INFO] from`): `INFO from db in 5 ms - x` is message
             f.logger, f.thread = m.group("plogger"), m.group("pthr")
+        elif kind == "k_dthr":
+            if f.level is None or f.thread is not None or f.logger is not None or last != "k_level":
+                break
+            f.thread, pos, last = m.group("dthr"), m.end(), kind
+            break  # the message follows its ` - `
+        elif kind == "k_fpath":
+            f.extra = {"source": f"{m.group('fpath')}:{m.group('fl1') or m.group('fl2')}"}
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
@@ -308,15 +331,20 @@ def split_fields(rest: str) -> Fields:
             if not _fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos, last = m.end(), kind
-    if last in _LOGGER_KINDS and (src := _SOURCE_AFTER.match(rest, pos)) is not None:
+    if (last in _LOGGER_KINDS or last == "k_br" and br_name) and (src := _SOURCE_AFTER.match(rest, pos)) is not None:
         if src.group("method"):
             f.extra = {"method": src.group("method"), "line": src.group("mline")}
+        elif src.group("src"):
+            f.extra = {"source": f"{src.group('src')}:{src.group('sline')}"}
         else:
-            f.extra = {"source": src.group("src")}
-        pos = src.end()
+            f.extra = {"line": src.group("line")}
+        pos, glued = src.end(), True
+    if last in _LOGGER_KINDS and f.thread is None and f.level is not None \
+            and (tb := _THREAD_AFTER.match(rest, pos)) is not None and not tb.group("thread").isupper():
+        f.thread, pos = tb.group("thread"), tb.end()  # log4j2's manual `%d %p %c{1.} [%t] %m`; not `[DUBBO]`
     if last == "k_eq":  # a `===` nothing was read after: the layout's separator before the message
         pos, eq_runs = eq_from, eq_runs - 1  # when an earlier one was (`=== WARN === msg`), else message
-    glue = _GLUED_DASH.match(rest, pos) if glued else None
+    glue = _GLUED_DASH.match(rest, pos) if glued or last in _LOGGER_KINDS else None
     sep = glue or (_MSG_SEP_EQ if eq_runs else _MSG_SEP).match(rest, pos)
     assert sep is not None  # the separator's parts are all optional: it matches anywhere
     pos = sep.end()

@@ -21,6 +21,7 @@ from parsers.prefix.pattern import compile_pattern
 from parsers.prefix.time import TimeConverter, iso_seconds, parse_timezone
 
 DIGITS = "0123456789"
+_LOGGER_LINE_GLUED = re.compile(r"(.+?)[(\[](\d{1,7})[)\]]")
 # logback default: 2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
 LOGBACK_DEFAULT = [TIMESTAMP, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
 # %d %-5p [%t] %c{1}:%L - %m  (log4j 1.x habit, common with log4j2 too)
@@ -97,14 +98,17 @@ class PrefixParser:
             level = _LEVEL_CACHE.get(level) or normalize_level(level)
         if thread and (thread[0] == " " or thread[-1] == " "):
             thread = thread.strip()
+        line = None
+        if logger and logger[-1] in ")]" and (lm := _LOGGER_LINE_GLUED.fullmatch(logger)) is not None:
+            logger, line = lm.group(1), lm.group(2)  # `%c(%L)`, `%c[%L]`: the line written against the logger
         p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
-                   logger or None, thread, pid, None, None, self.name)
+                   logger or None, thread, pid, None, {"line": line} if line else None, self.name)
         if alt.mdc_groups or alt.extra_groups:
             get = m.groupdict().get
             if alt.mdc_groups:
                 p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
             extra = {key: value for grp, key in alt.extra_groups.items() if (value := get(grp))}
-            p.extra = extra or None
+            p.extra = {**p.extra, **extra} if p.extra else extra or None
         return p
 
 

@@ -9,7 +9,7 @@ from parsers.prefix.auto import AutoParser
 
 _NAME = st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,15}", fullmatch=True)
 _LEVEL = st.sampled_from(["DEBUG", "INFO", "WARN", "ERROR"])
-_MSG = st.from_regex(r"[A-Za-z][ -~]{0,30}", fullmatch=True).map(str.rstrip)
+_MSG = st.from_regex(r"[A-Za-z][ -{}~]{0,30}", fullmatch=True).map(str.rstrip)  # no `|`: a field separator after the prefix
 
 
 @given(st.integers(1, 4194304), _LEVEL, _MSG)

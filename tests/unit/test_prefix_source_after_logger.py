@@ -54,3 +54,33 @@ def test_mdc_brackets_after_a_bracketed_logger():
 def test_a_query_time_in_parentheses_is_message():
     got = AutoParser().parse("[2026-11-30 14:07:03] DEBUG [django.db.backends:151] (0.003) SELECT 1; args=()")
     assert (got.logger, got.thread, got.message) == ("django.db.backends", None, "(0.003) SELECT 1; args=()")
+
+
+@given(_LOGGER, _LINE, _MSG, st.sampled_from([":{}", ":  {}", ":[{}]", "({})", " [{}]"]), st.sampled_from([" - ", ": "]))
+def test_line_number_forms_after_the_logger(logger, line, msg, form, sep):
+    # `%c:%L - `, `%c:%4L - `, `%c:[%L] - `, `%c(%L) - `, `%logger [%line]: `
+    got = AutoParser().parse(f"2026-11-30 14:07:03,125 INFO [main] {logger}{form.format(line)}{sep}{msg}")
+    assert (got.logger, got.message, got.extra) == (logger, msg, {"line": line})
+
+
+@given(_FILE, _LINE, _MSG)
+def test_xxl_job_file_and_line_with_spaces(file, line, msg):
+    got = AutoParser().parse(f"2026-11-30 14:07:03 INFO [main] c.x.j.a.XxlJobAdminApplication [{file} : {line}] {msg}")
+    assert (got.logger, got.message, got.extra) == ("c.x.j.a.XxlJobAdminApplication", msg, {"source": f"{file}:{line}"})
+
+
+@given(_LOGGER, st.from_regex(r"[A-Za-z][A-Za-z ]{0,30}", fullmatch=True).map(str.rstrip))
+def test_a_dash_against_the_message(logger, msg):
+    got = AutoParser().parse(f"14:07:03.125[main] INFO  {logger} -{msg}")
+    assert (got.logger, got.message) == (logger, msg)
+
+
+@given(_LOGGER, st.from_regex(r"[a-z][a-z0-9-]{0,20}", fullmatch=True), _MSG)
+def test_the_thread_bracket_right_after_the_logger(logger, thread, msg):
+    got = AutoParser().parse(f"2026-11-30 14:07:03,125 INFO {logger} [{thread}] {msg}")
+    assert (got.logger, got.thread, got.message) == (logger, thread, msg)
+
+
+def test_a_capitals_bracket_after_the_logger_stays_message():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 INFO c.p.Foo [DUBBO] Serialize failed")
+    assert (got.thread, got.message) == (None, "[DUBBO] Serialize failed")

@@ -1,0 +1,26 @@
+"""Python layouts that write the source file and line before the level or the message:
+`%(asctime)s - %(pathname)s[line:%(lineno)d] - %(levelname)s: %(message)s` and
+`[%(asctime)s] %(filename)s:%(lineno)d %(message)s`."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from parsers.prefix.auto import AutoParser
+from parsers.prefix.grammar import normalize_level
+
+_PATH = st.from_regex(r"(?:/[a-z_]{1,8}){0,4}/?[a-z_]{1,12}\.py", fullmatch=True)
+_LEVEL = st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
+_MSG = st.from_regex(r"[A-Za-z\u4e00-\u9fa5][ -{}~]{0,30}", fullmatch=True).map(str.rstrip)  # no `|`: not a field separator here
+
+
+@given(_PATH, st.integers(1, 9999), _LEVEL, _MSG)
+def test_path_with_line_then_level(path, line, level, msg):
+    got = AutoParser().parse(f"2026-11-30 14:07:03,125 - {path}[line:{line}] - {level}: {msg}")
+    assert (got.level, got.message, got.extra) == (normalize_level(level), msg, {"source": f"{path}:{line}"})
+
+
+@given(_PATH, st.integers(1, 9999), _MSG)
+def test_file_and_line_before_the_message(path, line, msg):
+    got = AutoParser().parse(f"[2026-11-30 14:07:03,125] {path}:{line} {msg}")
+    assert (got.message, got.extra) == (msg, {"source": f"{path}:{line}"})
