@@ -59,6 +59,7 @@ _VERB = r"(?:select|insert|update|delete|replace|merge|with|call|create|alter|dr
 _DRUID = re.compile(r"(?<![\w])slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>.*)", re.DOTALL | re.IGNORECASE)
 # Druid's Slf4jLogFilter / Log4jFilter statement log
 _DRUID_EXECUTED = re.compile(rf"\bexecuted\. (?P<num>{NUMBER}) (?P<unit>millis)\.\s*(?P<sql>{_VERB}.*)", _F)
+_CJK_WORD = r"[^\x00-\x7f，：；|]{0,4}?"  # `执行` of `执行SQL：`, `语句` of `SQL语句：`
 _GENERIC_SQL_WORD = (
     ("generic", re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)", re.DOTALL)),
     ("generic", re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
@@ -66,9 +67,10 @@ _GENERIC_SQL_WORD = (
     ("generic", re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
     ("generic", re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
     ("mybatis-plus", re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
-    # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement)
+    # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement;
+    # the statement's label may be a phrase with `sql` in it: `执行SQL：`, `SQL语句：`)
     ("generic", re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
-                           rf"[^\n]{{0,160}}?[\s,;|，]sql\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
+                           rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
 # A record whose first line holds a timing and whose next lines are the statement (a p6spy
 # MessageFormattingStrategy of a project's own: `2023-01-28 22:45:17 | OperationTime2ms|`, `:`,
@@ -91,6 +93,11 @@ _NUMBERED = re.compile(rf"[ \t]*(?:[0-9]{{1,9}}[.:][ \t]*)?(?={_VERB}|\(|\{{\s*c
 # GORM's logger: `[4.757ms] [rows:1] SELECT ...`
 _GORM = re.compile(rf"\[(?P<num>{NUMBER})(?P<unit>ms|s|µs|us|ns)\]\s*\[rows:(?P<rows>-|-?[0-9]{{1,18}})\]\s*(?P<sql>.+)",
                    re.DOTALL)
+# p6spy's CustomLineFormat as MyBatis-Plus's spy.properties writes it (`%(currentTime) | SQL耗时：
+# %(executionTime) ms | 连接信息： %(category)-%(connectionId) | 执行语句： %(sql)`) and its variants:
+# labelled fields between the timing and the statement, the statement's field labelled too
+_LABELLED_FIELD = re.compile(rf"\|[ \t]*(?:[^|\n:：]{{0,24}}[:：][ \t]*)?(?={_VERB})", re.IGNORECASE)
+_LEADING_VERB = re.compile(rf"[(\s]*{_VERB}", re.IGNORECASE)
 _TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _F)
 
 
@@ -115,9 +122,21 @@ def _druid_params(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+def _statement_field(text: str) -> str:
+    """The statement of a line whose fields after the timing are labelled and `|`-separated:
+    the first field that starts with a statement verb, its label dropped. A text that
+    starts with a statement, or has no such field, is kept whole."""
+    if _LEADING_VERB.match(text) is not None or "|" not in text:
+        return text
+    m = _LABELLED_FIELD.search(text)
+    if m is not None:
+        return text[m.end():]
+    return "" if text.startswith("|") else text  # fields only (a commit's empty statement): none
+
+
 def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
     ns = duration_ns(m.group("num"), m.group("unit"))
-    statement = m.group("sql").strip()
+    statement = _statement_field(m.group("sql").strip())
     if ns is None or not statement:
         return None
     return SqlTiming(ns, statement, source=source)
