@@ -34,9 +34,10 @@ RX = {name: re.compile(pattern) for name, pattern in (
     ("p6spy1", r"^(?:(?:[A-Z]+\s+)?p6spy [-:] )?\d{13}\|(-?\d+)\|-?\d*\|(\w*)\|(.*)\|(.*)$"),
     # a project's own p6spy MessageFormattingStrategy: "date | OperationTime{ms}ms|", ":", indented SQL
     ("p6spy_custom", r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \| OperationTime(\d+)ms\|$"),
-    # p6spy's MultiLineFormat through a logger: "#now | took Nms | category | connection N| url ...",
-    # then the prepared statement and the executed one (each may run over lines), ";" at the end
-    ("p6spy_multi", r"#\d{13} \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|"),
+    # p6spy's MultiLineFormat (through a logger, or its own spy.log): "#now | took Nms | category |
+    # connection N| url ...", now in epoch millis or p6spy's `dateformat`, then the prepared
+    # statement and the executed one (each may run over lines), ";" at the end
+    ("p6spy_multi", r"#[^|\n]{1,40}? \| took (-?\d+)ms \| (\w+) \| connection ?-?\d*\|"),
     # Django's django.db.backends: "(0.003) SELECT ...; args=(1,)" (Django 4+ adds "; alias=default")
     ("django", r"(?:^|\s)\((\d+\.\d+)\) (\S.*)$"),
     ("django_args", r"; args=.*$"),
@@ -182,7 +183,8 @@ def p6spy(lines: list[str]) -> list[dict]:
             continue
         c = RX["p6spy_multi"].search(line)
         if c and c.group(2) in P6SPY_CATEGORIES:
-            j = record_end(lines, i + 1)
+            j = record_end(lines, i + 1)  # in spy.log, the next header has no timestamp the rules know
+            j = next((k for k in range(i + 1, j) if RX["p6spy_multi"].search(lines[k])), j)
             block = lines[i + 1:j]
             half = block[len(block) // 2:] if len(block) % 2 == 0 else block  # prepared, then executed
             elapsed = int(c.group(1))

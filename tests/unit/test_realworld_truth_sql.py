@@ -58,6 +58,16 @@ def test_p6spy_multiline_format_keeps_the_executed_statement_and_skips_commits()
     assert truth_sql.timings(lines, set()) == []
 
 
+
+def test_p6spy_multiline_format_in_its_own_file_with_a_dateformat_ends_at_the_next_header():
+    lines = ["#12-09-19 17:39:20:126 | took 4ms | statement | connection 0| url jdbc:p6spy:mysql://db/x",
+             "SELECT COUNT(1) FROM user", "SELECT COUNT(1) FROM user;",
+             "#1575884848251 | took 2ms | statement | connection 0| url jdbc:p6spy:mysql://db/x",
+             "SELECT id FROM user LIMIT ?,?", "SELECT id FROM user LIMIT 5,5;"]
+    a, b = truth_sql.p6spy(lines)
+    assert (a["lines"], a["duration_ms"], a["statement"]) == ([1, 2, 3], 4.0, "SELECT COUNT(1) FROM user")
+    assert (b["lines"], b["duration_ms"], b["statement"]) == ([4, 5, 6], 2.0, "SELECT id FROM user LIMIT 5,5")
+
 def test_django_backends_statement_in_seconds_without_its_args():
     lines = ["[2018-12-14 16:19:10,748] [6219] [1397] [        utils.py:  90] [DEBUG ] (0.003) SELECT VERSION(); args=None",
              "DEBUG 2024-01-01 10:00:00,000 utils (1.250) UPDATE t SET a = %s WHERE id = %s; args=(1, 2); alias=default",
