@@ -21,6 +21,7 @@ from parsers.ansi import ANSI
 from parsers.prefix.fields import LEVELS, POSITION, Fields, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
+from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 
@@ -165,6 +166,8 @@ class AutoParser(PrefixParser):
                     return p
         if weak is not None:
             return weak
+        if c == "#" and (p := p6spy_header(line, self._conv.iso, self.parse)) is not None:
+            return p  # p6spy's MultiLineFormat in its own spy.log: `#<now> | took 4ms | statement | ...`
         if c in _FORM_FIRST or c.isascii() and c.isalpha() and (self._starts_with_word(line) or _DASH_TAG.match(line)):
             for i in range(len(_STARTS)):
                 if i != last and (p := self._try_form(i, line)) is not None:

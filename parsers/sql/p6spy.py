@@ -79,10 +79,12 @@ def _statement(rest: str) -> str | None:
 def _effective_of_block(lines: list[str]) -> str | None:
     """MultiLineFormat writes the prepared statement, then the effective one, each over as
     many lines as it has: the effective one is the second half when both halves start a
-    statement, else from the last line starting with the first line's verb."""
+    statement or are the same text (a statement with no parameters, `commit` included),
+    else from the last line starting with the first line's verb."""
     n = len(lines)
-    if n % 2 == 0 and _VERB.match(lines[n // 2]) and _VERB.match(lines[0]):
-        return _clean("\n".join(lines[n // 2:]))
+    half = n // 2
+    if n % 2 == 0 and (_VERB.match(lines[half]) and _VERB.match(lines[0]) or lines[:half] == lines[half:]):
+        return _clean("\n".join(lines[half:]))
     first = _VERB.match(lines[0])
     if first is not None:
         verb = first.group().strip().lower()
