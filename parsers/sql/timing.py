@@ -7,6 +7,8 @@
     log `{conn-10001, pstmt-20000} executed. 5.11 millis. INSERT ...`
   * p6spy, in its default and custom layouts (`p6spy.py`)
   * MyBatis-Plus: `Consume Time：35 ms ... Execute SQL：SELECT ...`, ` Time：35 ms - ID：... Execute SQL：...`
+  * labelled `|` fields after the timing (p6spy's CustomLineFormat as MyBatis-Plus documents it:
+    `now | SQL耗时： 3 ms | 连接信息： statement-0 | 执行语句： SELECT ...`): the field that starts a statement
   * GORM: `[4.757ms] [rows:1] SELECT ...`
   * Django's django.db.backends: `(0.003) SELECT ...; args=(1,)` (seconds; Django 4 adds
     `; alias=default`), the statement being what comes before `; args=`
