@@ -200,8 +200,14 @@ def render(pattern: str, kind: str, rec: Record, fields: dict | None = None) -> 
     return text
 
 
+_SPACE_IF_NEEDED = "\x00"  # log4j2 writes a space before the trace when the text before it does not end in one
+
+
 def _render(nodes: list[Node], kind: str, rec: Record, state: dict) -> str:
-    return "".join(_one(n, kind, rec, state) for n in nodes)
+    text = "".join(_one(n, kind, rec, state) for n in nodes)
+    while (i := text.find(_SPACE_IF_NEEDED)) >= 0:
+        text = text[:i] + (" " if i and not text[i - 1].isspace() else "") + text[i + 1:]
+    return text
 
 
 def _one(n: Node, kind: str, rec: Record, state: dict) -> str:
@@ -278,7 +284,9 @@ def _value(w: str, opts: list[str], kind: str, rec: Record, state: dict) -> str:
         state["trace_written"] = True
         if not rec.trace:
             return ""
-        return "\n" + rec.trace if w in ("wEx", "wex", "xwEx") else rec.trace  # Spring Boot's: a blank line first
+        if w in ("wEx", "wex", "xwEx"):
+            return "\n" + rec.trace  # Spring Boot's: a blank line first
+        return _SPACE_IF_NEEDED + rec.trace if kind == "log4j2" else rec.trace
     if w in ("nopex", "nopexception"):
         state["trace_written"] = True
         return ""

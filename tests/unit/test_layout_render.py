@@ -102,3 +102,10 @@ def test_python_formats_as_logging_does():
         "[07/Mar/2026 09:05:04] paid\n"
     assert python_format.fields("%(asctime)s %(name)s %(message)s", "%", r) == \
         {"logger": "django.request", "message": "paid"}
+
+
+def test_log4j2_puts_a_space_before_a_trace_written_against_the_message():
+    r = rec(trace="java.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)\n")
+    assert java_pattern.render("%p %m%xEx%n", "log4j2", r) == \
+        "INFO paid java.lang.IllegalStateException: x\n\tat a.B.c(B.java:1)\n\n"
+    assert java_pattern.render("%p %m%n%xEx", "log4j2", r).startswith("INFO paid\njava.lang.")
