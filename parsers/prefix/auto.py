@@ -30,7 +30,7 @@ from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 # `%contextName- %d` / `app-%d`: a word and a dash), and/or an opening bracket; after it: the
 # closing bracket.
 _LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(?i:{LEVELS}))[ \t:|]+"
-         r"|(?P<lead_tag>\[[A-Za-z0-9][\w.-]{0,39}\][ \t]+|[A-Za-z][\w.]{0,39}-[ \t]?))?"
+         r"|(?P<lead_tag>\[[A-Za-z0-9][\w.-]{0,39}\][ \t]+|[^\W\d_][\w.-]{0,39}?-[ \t]?(?=\d)))?"
          r"[\[(<]?[ \t]?")
 _CLOSE = r"(?:[ \t]*[\])>])?"
 _STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
@@ -42,7 +42,7 @@ _FIRST_WORDS = frozenset(("TRACE", "DEBUG", "INFO", "NOTICE", "WARNING", "WARN",
                           "SEVERE", "FINEST", "FINER", "FINE", "CONFIG", "JAN", "FEB", "MAR", "APR", "MAY", "JUN",
                           "JUL", "AUG", "SEP", "OCT", "NOV", "DEC", "MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"))
 _WORD = re.compile(r"[A-Za-z]+")
-_DASH_TAG = re.compile(r"[A-Za-z][\w.]{0,39}-[ \t]?\d")  # `app- 2019-...`: a tag before the time
+_DASH_TAG = re.compile(r"[^\W\d_][\w.-]{0,39}?-[ \t]?\d")  # `app- 2019-...`, `控制台- 2019-...`: a tag before the time
 # A level first and no time (`%-5p [%t] %c - %m`, Maven's `[ERROR] ...`): a record start. Not
 # `LEVEL: msg`, which is java.util.logging's second line.
 _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
@@ -168,7 +168,7 @@ class AutoParser(PrefixParser):
             return weak
         if c == "#" and (p := p6spy_header(line, self._conv.iso, self.parse)) is not None:
             return p  # p6spy's MultiLineFormat in its own spy.log: `#<now> | took 4ms | statement | ...`
-        if c in _FORM_FIRST or c.isascii() and c.isalpha() and (self._starts_with_word(line) or _DASH_TAG.match(line)):
+        if c in _FORM_FIRST or c.isalpha() and (c.isascii() and self._starts_with_word(line) or _DASH_TAG.match(line)):
             for i in range(len(_STARTS)):
                 if i != last and (p := self._try_form(i, line)) is not None:
                     self._last = i
