@@ -57,6 +57,8 @@ KNOWN_VARS = {"PID": "24816", "HOSTNAME": "pay-app-01", "APPLICATION_NAME": "", 
 
 def resolve_vars(pattern: str) -> str:
     def sub(m: re.Match) -> str:
+        if m.group(1) in ("PID", "HOSTNAME"):  # set at run time (Spring Boot, logback): the default is not used
+            return KNOWN_VARS[m.group(1)]
         if m.group(2) is None:
             if m.group(1) in KNOWN_VARS:
                 return KNOWN_VARS[m.group(1)]

@@ -45,10 +45,10 @@ _TOKEN = re.compile(
     # (`%C.%M:%L`: a constructor's method is `<init>`)
     r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
     r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}[ \t]?:[ \t]?(?:\d+|\?)[\])]"
-    r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]?[(\[]\d{1,7}[)\]])(?P<k_logger>)"
+    r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]{0,64}[(\[]\d{1,7}[)\]])(?P<k_logger>)"
     r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
-    r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+-[ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`
+    r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+[-:][ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`, `%C{1} : msg` (not `Word: msg`)
     # `%p %t - %m` (RocketMQ): after the level, a thread name with no dots before ` - `, starting with a
     # small letter (`main`, `pool-2-thread-1`); a capitalised word there is a logger (above) or the
     # message's own (`HikariPool-1 - Starting...`)
@@ -102,7 +102,7 @@ _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\)(?=:)"
                            r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6})[ \t]?:[ \t]?(?P<sline>\d{1,7}|\?)[\])](?=[ \t]|$)"
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
-                           r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,8}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
+                           r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
 _LEVEL_NEXT = re.compile(rf"[ \t]+(?:{LEVELS})(?![\w-])")

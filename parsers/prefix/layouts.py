@@ -99,8 +99,11 @@ class PrefixParser:
         if thread and (thread[0] == " " or thread[-1] == " "):
             thread = thread.strip()
         line = None
-        if logger and logger[-1] in ")]" and (lm := _LOGGER_LINE_GLUED.fullmatch(logger)) is not None:
-            logger, line = lm.group(1), lm.group(2)  # `%c(%L)`, `%c[%L]`: the line written against the logger
+        if logger and logger[-1] in ")]":
+            if logger[0] == "[" and logger[-1] == "]" and "[" not in logger[1:]:
+                logger = logger[1:-1]  # `[%c] - %m`: the logger in its own bracket
+            elif (lm := _LOGGER_LINE_GLUED.fullmatch(logger)) is not None:
+                logger, line = lm.group(1), lm.group(2)  # `%c(%L)`, `%c[%L]`: the line written against the logger
         p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
                    logger or None, thread, pid, None, {"line": line} if line else None, self.name)
         if alt.mdc_groups or alt.extra_groups:

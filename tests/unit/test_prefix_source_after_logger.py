@@ -84,3 +84,23 @@ def test_the_thread_bracket_right_after_the_logger(logger, thread, msg):
 def test_a_capitals_bracket_after_the_logger_stays_message():
     got = AutoParser().parse("2026-11-30 14:07:03,125 INFO c.p.Foo [DUBBO] Serialize failed")
     assert (got.thread, got.message) == (None, "[DUBBO] Serialize failed")
+
+
+@given(_LOGGER, _LINE, _MSG)
+def test_line_after_a_padded_logger(logger, line, msg):
+    # mall's `%-40.40logger{39} [%line]: %m` after Spring Boot's fields
+    got = AutoParser().parse(f"2026-11-30 14:07:03.125  INFO 24816 --- [main] {logger:<40} [{line}]: {msg}")
+    assert (got.logger, got.message, got.extra) == (logger, msg, {"line": line})
+
+
+@given(_LOGGER, _MSG)
+def test_the_logger_in_its_own_bracket_after_level_and_thread(logger, msg):
+    got = AutoParser().parse(f"2026-11-30 14:07:03,125 [main] INFO  [{logger}] - {msg}")
+    assert (got.thread, got.logger, got.message) == ("main", logger, msg)
+
+
+def test_a_simple_class_name_before_a_spaced_colon():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 [nioEventLoop-2-1] INFO  PayServer : bound to 8080")
+    assert (got.logger, got.message) == ("PayServer", "bound to 8080")
+    got = AutoParser().parse("[2026-11-30 14:07:03,125] INFO Snapshotting: 0x391 to /tmp (org.apache.zookeeper.Snap)")
+    assert (got.logger, got.message) == ("org.apache.zookeeper.Snap", "Snapshotting: 0x391 to /tmp")
