@@ -177,6 +177,20 @@ def test_python_chain_is_one_trace_whose_root_is_the_first_printed_exception():
     assert t["root"] == "AttributeError"
 
 
+@pytest.mark.parametrize("start", [
+    "[15/Mar/2015 14:24:00] ERROR [django.request:231] Internal Server Error: /member/login/ ",  # Django's datefmt
+    '[21/Jun/2018 05:13:03] "GET /home/ HTTP/1.1" 200 40918',  # runserver's request line
+])
+def test_a_day_month_year_time_in_brackets_starts_a_record_and_ends_the_trace_above(start):
+    lines = [start, "Traceback (most recent call last):", '  File "/app/views.py", line 21, in post',
+             "    serializer = self.serializer_class(data=request.DATA)",
+             "AttributeError: 'Login' object has no attribute 'serializer_class'", start]
+    assert truth_rules.is_header(start)
+    assert not truth_rules.is_header('10.0.0.7 - - [28/Jul/2022:19:18:42 +0800] "GET / HTTP/1.1" 200 5')
+    [t] = truth_rules.python_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 2, 5)
+
+
 def test_a_message_ending_with_format_exc_starts_the_trace_on_its_own_record_line():
     lines = """\
 2023-03-28 16:41:23,020 "tasks:setUp:44" [INFO]- calling the endpoint
