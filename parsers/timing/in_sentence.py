@@ -13,7 +13,9 @@ or None. `in` is an ordinary word, so these are held to more than the timing wor
     past tense or `done`: `Started X in 6.4 seconds`, not `expires in 3600s`);
   * no wait, retry or setting is near before it: `retry in 2000 ms`, `expires in 3600s`,
     `timed out after 3000 ms`, `scheduled to run in 500 ms`, `sleep for ... in 5 s` are no timings;
-    `expired` before a noun is a state, not a wait: `Removed 3 expired offsets in 12 milliseconds.`
+    `expired` before a noun is a state, not a wait: `Removed 3 expired offsets in 12 milliseconds.`;
+    such a word inside a path or URL is no word of the sentence: uWSGI's
+    `GET /login/?next=/admin/ => generated 1679 bytes in 89 msecs` is a timing.
 """
 
 from __future__ import annotations
@@ -60,10 +62,23 @@ def find_in_timing(message: str) -> tuple[int, int, int] | None:
     return None
 
 
+def _in_path(message: str, at: int) -> bool:
+    """The word at `at` is part of a path or URL (`/login/?next=/admin/`, `/api/retry/3`): the
+    token around it, up to white space, holds a slash."""
+    a = max(message.rfind(" ", 0, at), message.rfind("\t", 0, at)) + 1
+    b = len(message)
+    for ws in (" ", "\t"):
+        e = message.find(ws, at)
+        if e != -1 and e < b:
+            b = e
+    return message.find("/", a, b) != -1
+
+
 def _duration(message: str, m: re.Match[str]) -> int | None:
     start = m.start()
-    near = message[max(0, start - _NEAR_CHARS):start]
-    if _NOT_NEAR.search(near):
+    lo = max(0, start - _NEAR_CHARS)
+    near = message[lo:start]
+    if any(not _in_path(message, lo + w.start()) for w in _NOT_NEAR.finditer(near)):
         return None
     compound = m.group("compound")
     unit = "s" if compound is not None else m.group("unit").lower()  # `done in 1m2.5s` is told in seconds

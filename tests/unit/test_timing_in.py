@@ -86,3 +86,26 @@ def test_expired_before_a_noun_does_not_make_the_sentence_a_wait(noun, ms):
     `expired in|after|at` or `expires`, `expiry` name a wait or a deadline."""
     got = find_in_timing(f"Removed 3 expired {noun} in {ms} milliseconds.")
     assert got is not None and got[2] == ms * MS
+
+
+# words that make a sentence's duration a wait or a setting, as a web application names its
+# routes and query parameters (Django's login redirect `?next=`, `/retry/`, `?timeout=30`)
+_WAIT_WORDS = ("next", "retry", "wait", "timeout", "delay", "schedule", "poll", "refresh", "interval",
+               "sleep", "again", "valid", "heartbeat", "expires", "will", "every", "ttl", "idle")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_WAIT_WORDS), st.sampled_from(["/{w}/", "/login/?{w}=/admin/", "/api/{w}", "/x?a=1&{w}=2"]),
+       st.sampled_from(["GET", "POST", "HEAD"]), st.integers(0, 10**6), st.integers(0, 59_999))
+def test_a_wait_word_inside_a_path_or_url_leaves_the_request_timed(word, path, method, size, ms):
+    """uWSGI's request line ends `METHOD /path => generated N bytes in N msecs`: a word of the
+    path or its query is the URL's, not a word of the sentence."""
+    line = f"{method} {path.format(w=word)} => generated {size} bytes in {ms} msecs (HTTP/1.1 200)"
+    got = find_in_timing(line)
+    assert got is not None and got[2] == ms * MS
+
+
+@given(st.sampled_from(("retry", "wait", "delay", "timeout", "poll")), st.integers(1, 10**6))
+def test_the_same_word_in_the_sentence_still_makes_it_a_wait(word, ms):
+    assert find_in_timing(f"{word} /api/orders/7 in {ms} ms") is None
+    assert find_in_timing(f"GET /orders/ {word} in {ms} ms") is None
