@@ -20,7 +20,9 @@ The caller parses each line's prefix once and pushes it here:
 Records close on the next start line, at `poll()` after `flush_after_ms` idle, or at
 `finish()`. Bounds: lines past `max_event_lines` / `max_event_bytes` are dropped and
 counted, the record is marked truncated, and `end_offset` still covers them, so every
-pushed byte belongs to exactly one record.
+pushed byte belongs to exactly one record. A cut record keeps its last `TAIL_LINES` lines
+in place of the ones before them: a Python traceback names its exception on its last
+line (a RecursionError's runs past any bound), a Java trace its root cause near its end.
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ _INDENTED_FIRST = frozenset("[0123456789")
 # manual layout with no date) before the thread's bracket
 _PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
+TAIL_LINES = 20  # lines a record cut at a bound keeps from its end
 
 
 class Multiline:
@@ -283,12 +286,27 @@ class Multiline:
         self._n, self._bytes, self._ruled = 1, end_offset - offset, True
         self._state = self._rules.first_state(line)
 
+    def _keep_tail(self, rec: RawRecord, line: str, size: int) -> None:
+        """A line past the bound replaces the oldest of the record's last `TAIL_LINES` lines,
+        so the record ends as the text does; the bytes may pass the bound by an eighth of it
+        (a line that would go further is dropped)."""
+        cont = rec.continuation
+        if len(cont) <= TAIL_LINES:
+            return
+        evicted = len(cont[-TAIL_LINES].encode("utf-8", "surrogatepass")) + 1
+        if self._bytes - evicted + size > self._max_bytes + self._max_bytes // 8:
+            return
+        del cont[-TAIL_LINES]
+        cont.append(line)
+        self._bytes += size - evicted
+
     def _append(self, rec: RawRecord, line: str, offset: int, end_offset: int) -> None:
         rec.end_offset = end_offset
         size = end_offset - offset
         if rec.truncated or self._n >= self._max_lines or self._bytes + size > self._max_bytes:
             rec.truncated = True
             rec.dropped_lines += 1
+            self._keep_tail(rec, line, size)
             return
         rec.continuation.append(line)
         self._n += 1
