@@ -15,6 +15,7 @@ timestamp in every order and bracketing:
     INFO  [org.jboss.as] (MSC service thread 1-2) msg (JBoss LogManager: WildFly, Quarkus)
     host app.jar[20428] ERROR [io.qua.Foo] (main) msg (Quarkus's file layout)
     [INFO] from play.api.Play in main - msg (Play's default file layout)
+    django.request ERROR msg, root - INFO - msg (Python's `%(name)s %(levelname)s`)
 
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
@@ -28,7 +29,7 @@ import re
 
 LEVELS = r"TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|FINEST|FINER|FINE|CONFIG"
 _LEVEL_SET = frozenset(LEVELS.split("|"))
-_TOKEN = re.compile(
+_TOKEN_SOURCE = (
     r"[ \t]*(?:"
     rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
     r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
@@ -41,6 +42,7 @@ _TOKEN = re.compile(
     # log4j's `%l`, logback's `%caller{1}` cut to its frame: `pkg.Class.method(Class.java:42)`
     r"|(?P<loc>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.(?P<lmeth>[\w$]+|<(?:cl)?init>)"
     r"\((?P<lsrc>[\w$-]+\.[A-Za-z]{1,6}:\d+)\)(?=[ \t]|$)(?P<k_loc>)"
+    "{NAME_LEVEL}"
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
     # (`%C.%M:%L`: a constructor's method is `<init>`)
     r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
@@ -74,6 +76,11 @@ _TOKEN = re.compile(
     # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
     r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r")")
+# Python's `%(name)s %(levelname)s`: the logger's name (dotted or one word: `root`, `__main__`)
+# right before the level (`django.request ERROR msg`, `root - INFO - msg`, `[%t] %c %p`)
+_NAME_LEVEL = rf"|(?P<nlogger>[A-Za-z_][\w.-]{{0,127}})(?=[ \t]+(?:-[ \t]+)?(?:{LEVELS})(?![\w-]))(?P<k_nlogger>)"
+_TOKEN = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", _NAME_LEVEL))
+_TOKEN_NO_NAME_LEVEL = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
 # [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
 # when the location is not known)
 _BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
@@ -226,7 +233,7 @@ def split_fields(rest: str) -> Fields:
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
-    glued = br_name = app_bracket = False
+    glued = br_name = app_bracket = named_first = False
     b = rest.find("[", 1, _HOST_PROCESS_REACH)  # `name[pid]`: the bracket right after a name, a digit in it
     if b > 0 and rest[b - 1] not in " \t]" and rest[b + 1:b + 2].isdigit() and (hp := _HOST_PROCESS.match(rest)):
         f.pid, pos = hp.group("pid"), hp.end()
@@ -234,6 +241,8 @@ def split_fields(rest: str) -> Fields:
         if pos >= end:
             break
         m = _TOKEN.match(rest, pos)
+        if m is not None and m.lastgroup == "k_nlogger" and (f.level is not None or f.logger is not None):
+            m = _TOKEN_NO_NAME_LEVEL.match(rest, pos)  # the name is no logger before a level here
         if m is None:
             break
         dash_before, kind = kind == "k_skip", m.lastgroup
@@ -242,6 +251,10 @@ def split_fields(rest: str) -> Fields:
                 break
             f.level = m.group("level").upper()
             f.thread = m.group("proc") or f.thread
+            if named_first and (f.thread is not None or (n := _TOKEN.match(rest, m.end())) is None
+                                or n.lastgroup != "k_logger"):
+                pos, last = m.end(), kind
+                break  # `name LEVEL msg`: the prefix ends at the level (the message may start with `---`)
         elif kind == "k_br":
             named, br = f.logger, m.group("br")
             if app_bracket and last == "k_br" and f.logger is None and not _tracing(br) and not _QUALIFIED.fullmatch(br):
@@ -291,11 +304,14 @@ def split_fields(rest: str) -> Fields:
             else:
                 f.thread = f.thread or word
             f.extra = {"source": m.group("wsrc")}
+        elif kind == "k_nlogger":
+            f.logger, named_first = m.group("nlogger"), True
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
         elif kind in _LOGGER_KINDS:  # the logger ends the prefix
-            if br_name and f.thread is None and f.level is not None and kind == "k_logger":
-                f.thread, f.logger = f.logger, None  # `[a.b.Worker] INFO x.y.Foo - msg`: the bracket held the thread
+            if (br_name or named_first) and f.thread is None and f.level is not None and kind == "k_logger":
+                # `[a.b.Worker] INFO x.y.Foo - msg`, `main INFO x.y.Foo - msg`: the name before the level was the thread
+                f.thread, f.logger = f.logger, None
             if f.logger is not None or (kind == "k_logger4" and (
                     dash_before or (f.level is None and f.thread is None))):
                 break  # a simple name is a logger only right after the level or thread (`INFO - Word - ` is message)
