@@ -80,6 +80,9 @@ _TOKEN_SOURCE = (
 # right before the level (`django.request ERROR msg`, `root - INFO - msg`, `[%t] %c %p`)
 _NAME_LEVEL = rf"|(?P<nlogger>[A-Za-z_][\w.-]{{0,127}})(?=[ \t]+(?:-[ \t]+)?(?:{LEVELS})(?![\w-]))(?P<k_nlogger>)"
 _TOKEN = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", _NAME_LEVEL))
+# a word before the level that names a thread, not a logger: the JVM's `main`, a pool's or a
+# server's numbered worker (`http-nio-8080-exec-7`, `pool-3-thread-2`, `Thread-1`)
+_THREAD_NAME = re.compile(r"main|[\w-]*(?:-\d|[Tt]hread|exec)[\w-]*")
 _TOKEN_NO_NAME_LEVEL = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
 # [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
 # when the location is not known)
@@ -305,7 +308,11 @@ def split_fields(rest: str) -> Fields:
                 f.thread = f.thread or word
             f.extra = {"source": m.group("wsrc")}
         elif kind == "k_nlogger":
-            f.logger, named_first = m.group("nlogger"), True
+            name = m.group("nlogger")
+            if f.thread is None and _THREAD_NAME.fullmatch(name):
+                f.thread = name  # logback's `%t %p %m`: `main INFO`, `http-nio-8080-exec-7 DEBUG`
+            else:
+                f.logger, named_first = name, True
         elif kind == "k_django":
             f.logger, f.pid, f.thread = m.group("mod"), m.group("pid"), m.group("tid")
         elif kind in _LOGGER_KINDS:  # the logger ends the prefix

@@ -53,3 +53,12 @@ def test_a_name_before_a_second_level_word_is_still_read_as_before():
 def test_level_first_then_a_name_is_unchanged():
     got = AutoParser().parse("2016-10-30 10:21:24,089 INFO django.request hello")
     assert (got.level, got.logger, got.message) == ("INFO", None, "django.request hello")
+
+
+@given(st.sampled_from(["main", "http-nio-8080-exec-7", "pool-3-thread-2", "Thread-1", "scheduling-1"]), _LEVEL,
+       st.sampled_from(["Started PaymentApplication in 12.468 seconds", "创建支付订单 订单号=P202611300001",
+                        "==>  Preparing: SELECT id FROM pay_order WHERE order_no = ?", "callback handled in 31 ms"]))
+def test_a_thread_named_like_one_before_the_level_is_the_thread(thread, level, msg):
+    """logback's `%d %t %p %m`: the JVM's and the pools' thread names are no logger's."""
+    got = AutoParser().parse(f"2026-11-30 14:07:03 {thread} {level} {msg}")
+    assert (got.thread, got.logger, got.level, got.message) == (thread, None, _NORMAL.get(level, level), msg)
