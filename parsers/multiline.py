@@ -131,6 +131,11 @@ class Multiline:
                 self._state = first
                 self._append(pending, line, offset, end_offset)
                 return None
+            if prefix.level is None and pending.first.logger is not None and not self._held:
+                # a layout with no date (`%-5p %c - %m`): a line with no level after a record that
+                # named its logger is the message's next line
+                self._append(pending, line, offset, end_offset)
+                return None
         self._open(line, prefix, offset, end_offset)
         return pending
 

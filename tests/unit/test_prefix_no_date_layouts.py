@@ -59,3 +59,17 @@ def test_an_indented_line_of_a_message_still_continues():
 def test_thread_level_without_the_milliseconds(thread, level, logger, msg):
     got = AutoParser().parse(f"[{thread}] {level:<5} {logger} - {msg}")
     assert (got.level, got.thread, got.logger, got.message) == (level, thread, logger, msg)
+
+
+def test_a_message_over_lines_in_a_layout_with_no_date():
+    text = ("INFO  com.pay.db.Schema - CREATE TABLE pay_order (\n"
+            "id bigint NOT NULL,\n"
+            ") ENGINE = InnoDB\n"
+            "WARN  com.pay.settle.Job - missing 3\n"
+            "P1, P2, P3\n"
+            "[INFO] Building pay-core 1.0\n"
+            "Downloading from central: pom\n")
+    got = events(text)
+    assert [e.message.split("\n")[0] for e in got] == [
+        "CREATE TABLE pay_order (", "missing 3", "Building pay-core 1.0", "Downloading from central: pom"]
+    assert got[0].message.count("\n") == 2 and got[1].message.endswith("P1, P2, P3")
