@@ -274,7 +274,7 @@ def split_fields(rest: str) -> Fields:
             if not _bracket(f, br) and not _bracket_logger(f, br, rest[pos:pos + 1] == "[") \
                     and not _later_thread(f, br, rest, m.end()):
                 break
-            app_bracket = dash_before and rest[pos - 4:pos] == "--- " and not had_thread and f.thread is not None
+            app_bracket = dash_before and rest[pos - 3:pos] == "---" and not had_thread and f.thread is not None
             # a dotted name in brackets: the logger, or a thread named like one
             br_name = named is None and f.logger is not None and f.extra is None
         elif kind == "k_pthread":

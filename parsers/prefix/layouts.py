@@ -28,10 +28,11 @@ LOGBACK_DEFAULT = [TIMESTAMP, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DAS
 LEVEL_FIRST = [TIMESTAMP, SPACES, LEVEL, SPACES, THREAD, SPACES, LOGGER_LINE, DASH, MESSAGE]
 # Spring Boot: 2026-11-26 10:15:30.123  INFO 12345 --- [  main] c.f.p.OrderService  : msg
 # (Spring Boot 3.2+ adds "[app-name] " before the thread, and with tracing on the classpath
-# the correlation "[traceId-spanId] " after it, blank-padded when there is no span)
+# the correlation "[traceId-spanId] " after it, blank-padded when there is no span; a bracket
+# after the thread holding `key=value` is an MDC field of the layout's own, not the thread)
 _CORRELATION = r"\[(?: *|[0-9a-fA-F]{16,32}-[0-9a-fA-F]{16})\] +"
 SPRING_BOOT = [TIMESTAMP, SPACES, LEVEL, SPACES, PID,
-               _rx(rf" +--- +(?:\[[^\]]*\] +(?!{_CORRELATION}))?"), THREAD, SPACES,
+               _rx(rf" +--- +(?:\[[^\]]*\] +(?!{_CORRELATION}|\[[A-Za-z][\w-]{{0,31}}=))?"), THREAD, SPACES,
                _rx(rf"(?:{_CORRELATION})?"), LOGGER, COLON, MESSAGE]
 # log4j2 PatternLayout default: 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
 LOG4J2_DEFAULT = [TIME_ONLY, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]

@@ -37,3 +37,17 @@ def test_without_the_name_the_bracket_after_the_dashes_is_the_thread():
 def test_a_bracket_in_the_message_stays_message():
     got = AutoParser().parse(f"{_STAMP}  INFO 24816 --- [main] c.p.Foo : [a] [b] x")
     assert (got.thread, got.logger, got.message) == ("main", "c.p.Foo", "[a] [b] x")
+
+
+def test_an_mdc_bracket_after_the_thread_is_not_the_thread():
+    got = AutoParser().parse(f"{_STAMP}  INFO 24816 --- [           main] [userId=42] c.p.PaymentApplication : Started")
+    assert (got.thread, got.logger, got.message) == ("main", "c.p.PaymentApplication", "Started")
+
+
+def test_the_auto_reader_also_takes_the_second_bracket_as_the_thread():
+    # no pid (Spring Boot's `${PID:- }` unset): no built-in layout matches, the fields are read one by one
+    got = AutoParser().parse(f"{_STAMP}  INFO   --- [pay] [           main] c.p.PaymentApplication  : Started")
+    assert (got.thread, got.logger, got.message, got.mdc) == ("main", "c.p.PaymentApplication", "Started",
+                                                              {"application": "pay"})
+    got = AutoParser().parse(f"{_STAMP}  WARN 9 --- [pay] [HikariPool-1:housekeeper] c.z.h.p.HikariPool : x")
+    assert (got.thread, got.logger) == ("HikariPool-1:housekeeper", "c.z.h.p.HikariPool")
