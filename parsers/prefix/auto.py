@@ -24,6 +24,7 @@ from parsers.prefix.layouts import BUILTINS, PrefixParser
 from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
+from parsers.prefix.trailing_logger import dash_bracket_logger, paren_logger
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`), or a literal tag
 # that a layout writes first (`[app] %d ...`, `[%pid] [%d]`: one word in brackets, then a space;
@@ -76,22 +77,7 @@ _JAVA_DATE = next(i for i, (name, _, _) in enumerate(FORMS) if name == "java_dat
 _UWSGI = re.compile(r"(?:\{address space usage: [^}]{1,80}\} \{rss usage: [^}]{1,80}\} )?\[pid: \d+\|app: -?\d+\|req: "
                     r"-?\d+/\d+\] [^\[\]]{0,200}?\[(?i:mon|tue|wed|thu|fri|sat|sun) (?P<mon>[A-Za-z]{3}) {1,2}"
                     r"(?P<d>\d{1,2}) (?P<h>\d{1,2}):(?P<mi>\d{2}):(?P<s>\d{2}) (?P<y>\d{4})\]")
-# log4j's `[%d] %p %m (%c)%n`, Kafka's and its ZooKeeper's default layout: the logger in parentheses
-# at the end of the record's line, a log context in brackets (`[Controller id=0]`) starting the message
-_TRAILING_LOGGER = re.compile(rf"[ \t]*(?P<level>{LEVELS})[ \t]+(?P<msg>.*?)[ \t]+"
-                              r"\((?P<logger>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+)\)\r?$")
 _ACCESS = re.compile(_ADDRESS + r"(?:[ \t]+[^\s\[\]]{1,64}){0,2}[ \t]+\[(?:" + FORMS[_DAY_MONTH][1] + r")\]")
-
-
-def _trailing_logger(rest: str, f: Fields) -> Fields:
-    """`LEVEL msg (pkg.Logger)`: the logger after the message; a bracket read as the thread is
-    the message's (Kafka's `[Controller id=0]` log context)."""
-    km = _TRAILING_LOGGER.match(rest)
-    if km is None:
-        return f
-    out = Fields()
-    out.level, out.logger, out.message = km.group("level"), km.group("logger"), km.group("msg")
-    return out
 
 
 def _builtin_alternatives() -> tuple[Alternative, ...]:
@@ -259,8 +245,12 @@ class AutoParser(PrefixParser):
                 cache.clear()
             cache[key] = norm
         f = split_fields(rest)
-        if f.logger is None and (rest[-1:] == ")" or rest[-2:] == ")\r") and (f.thread is None or " " in f.thread):
-            f = _trailing_logger(rest, f)
+        if f.logger is None:
+            tail = rest[-1:] if rest[-1:] not in " \r" else rest.rstrip(" \r")[-1:]
+            if tail == ")" and (f.thread is None or " " in f.thread):
+                f = paren_logger(rest, f)
+            elif tail == "]" and f.level is not None:
+                f = dash_bracket_logger(f)
         gd = m.groupdict()
         level = f.level or gd.get("lead_level") or gd.get("lead_blevel")
         iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
