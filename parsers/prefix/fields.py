@@ -29,10 +29,15 @@ import re
 
 LEVELS = r"TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|FINEST|FINER|FINE|CONFIG"
 _LEVEL_SET = frozenset(LEVELS.split("|"))
+# Tomcat's container loggers name the container's path in brackets after the class
+# (`org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/app].[dispatcherServlet]`);
+# logback's `%logger{N}` cuts a bracket to `[` like any segment (`o.a.c.c.C.[.[.[/]`)
+_CONTAINER = r"(?:\.\[(?:[^\]\[\s]{1,128}\])?)+"
 _TOKEN_SOURCE = (
     r"[ \t]*(?:"
     rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
     r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
+    rf"|\[(?P<cbr>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+{_CONTAINER})\](?P<k_cbr>)"  # [o.a.c.c.C.[.[.[/]]
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
@@ -45,10 +50,11 @@ _TOKEN_SOURCE = (
     "{NAME_LEVEL}"
     # a logger; a leading dot is what a width-truncated %c / %logger{N} leaves (`.s.d.r.c.RepositoryConfig`)
     # (`%C.%M:%L`: a constructor's method is `<init>`)
-    r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
+    r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?"
+    rf"(?:{_CONTAINER})?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
     r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}[ \t]?:[ \t]?(?:\d+|\?)[\])]"
     r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]{0,64}[(\[]\d{1,7}[)\]])(?P<k_logger>)"
-    r"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){2,})(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
+    rf"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){{2,}}(?:{_CONTAINER})?)(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+[-:][ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`, `%C{1} : msg` (not `Word: msg`)
     # `%p %t - %m` (RocketMQ): after the level, a thread name with no dots before ` - `, starting with a
@@ -298,6 +304,10 @@ def split_fields(rest: str) -> Fields:
             break  # the message follows its ` - `
         elif kind == "k_fpath":
             f.extra = {"source": f"{m.group('fpath')}:{m.group('fl1') or m.group('fl2')}"}
+        elif kind == "k_cbr":
+            if f.logger is not None:
+                break
+            f.logger = m.group("cbr")
         elif kind == "k_src" or kind == "k_qsrc":
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
