@@ -42,8 +42,9 @@ def find_stack_start(lines: list[str], max_message_lines: int = 50) -> int | Non
 def _outer_header(lines: list[str], j: int, lowest: int) -> int:
     """An indented header may be part of the outer exception's message (javax.mail's
     `nested exception is:` then `\tjava.net.ConnectException: ...`): the nearest
-    unindented header above it is then where the trace starts. So is a header right
-    below one whose message ends by introducing it (`... Original Exception: ------`)."""
+    unindented header above it that names a class (not a method: `Class.method: msg`) is then
+    where the trace starts. So is a header right below one whose message ends by introducing
+    it (`... Original Exception: ------`)."""
     if CHAINED.match(lines[j]):
         return j
     if lines[j][:1] not in (" ", "\t"):
@@ -52,9 +53,15 @@ def _outer_header(lines: list[str], j: int, lowest: int) -> int:
         return j
     for k in range(j - 1, lowest, -1):
         line = lines[k]
-        if line[:1] not in (" ", "\t") and is_header(line, strict=False):
+        if line[:1] not in (" ", "\t") and (m := is_header(line, strict=False)) and _names_a_class(m.group("type")):
             return k
     return j
+
+
+def _names_a_class(name: str) -> bool:
+    """A qualified name whose last part is capitalized, as a class's is: `Class.method: msg`
+    (Tomcat's `StandardServer.await: create[localhost:8005]: `) is a message naming a method."""
+    return name.rpartition(".")[2][:1].isupper()
 
 
 def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> StackTrace | None:
