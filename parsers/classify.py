@@ -15,6 +15,8 @@ from datetime import datetime
 from operator import attrgetter
 
 from parsers.event import Event
+from parsers.jul_levels import LOCALIZED as JUL_LOCALIZED
+from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
 from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
@@ -42,10 +44,9 @@ SIGNATURE_CACHE_SIZE = 4096
 _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
 
 
-_JUL_LEVEL = re.compile(r"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST|严重|警告|信息|配置|详细|较详细|非常详细)[:：] ?(.*)$",
-                        re.DOTALL)
-_JUL_LEVELS = {"WARNING": "WARN", "严重": "SEVERE", "警告": "WARN", "信息": "INFO", "配置": "CONFIG", "详细": "FINE",
-               "较详细": "FINER", "非常详细": "FINEST"}  # a JVM in a Chinese locale names them in Chinese
+_JUL_LEVEL = re.compile(rf"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST|{JUL_LOCALIZED_RX})[:：] ?(.*)$", re.DOTALL)
+# a JVM in a Chinese locale names them in Chinese
+_JUL_LEVELS = {"WARNING": "WARN", **{k: "WARN" if v == "WARNING" else v for k, v in JUL_LOCALIZED.items()}}
 
 
 # a record at these levels (or with a trace) on a thread ends the thread's open MyBatis statement

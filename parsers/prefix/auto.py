@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 from parsers.ansi import ANSI
-from parsers.prefix.fields import LEVELS, POSITION, Fields, split_fields
+from parsers.prefix.fields import LEVELS, POSITION, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
 from parsers.prefix.p6spy_header import p6spy_header

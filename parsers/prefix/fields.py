@@ -27,6 +27,9 @@ from __future__ import annotations
 
 import re
 
+from parsers.jul_levels import LOCALIZED as JUL_LOCALIZED
+from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
+
 LEVELS = r"TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|FINEST|FINER|FINE|CONFIG"
 _LEVEL_SET = frozenset(LEVELS.split("|"))
 # Tomcat's container loggers name the container's path in brackets after the class
@@ -37,6 +40,8 @@ _TOKEN_SOURCE = (
     r"[ \t]*(?:"
     rf"(?P<level>(?i:{LEVELS}))(?:/(?P<proc>[\w.-]+)\]?)?(?![\w-])(?P<k_level>)"  # ERROR, ERROR/MainProcess (celery)
     r"|\[(?P<br>[^\]\[]{0,256})\](?P<k_br>)"  # [main], [ERROR ], [1234], [Foo.java: 42]
+    # Tomcat's one-line layout in a Chinese locale: `信息 [main] org.apache.Foo.bar msg`
+    rf"|(?P<jlevel>{JUL_LOCALIZED_RX})(?=[ \t]+\[)(?P<k_jlevel>)"
     rf"|\[(?P<cbr>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+{_CONTAINER})\](?P<k_cbr>)"  # [o.a.c.c.C.[.[.[/]]
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
     r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
@@ -304,6 +309,10 @@ def split_fields(rest: str) -> Fields:
             break  # the message follows its ` - `
         elif kind == "k_fpath":
             f.extra = {"source": f"{m.group('fpath')}:{m.group('fl1') or m.group('fl2')}"}
+        elif kind == "k_jlevel":
+            if f.level is not None:
+                break
+            f.level = JUL_LOCALIZED[m.group("jlevel")]
         elif kind == "k_cbr":
             if f.logger is not None:
                 break
