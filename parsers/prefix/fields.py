@@ -269,6 +269,9 @@ def split_fields(rest: str) -> Fields:
                                 or n.lastgroup != "k_logger"):
                 pos, last = m.end(), kind
                 break  # `name LEVEL msg`: the prefix ends at the level (the message may start with `---`)
+            if rest[m.end():m.end() + 2] in (": ", ":\t") and (f.logger is not None or f.extra is not None):
+                pos, last = m.end(), kind
+                break  # `%(pathname)s[line:%(lineno)d] - %(levelname)s: %(message)s`: the message follows
         elif kind == "k_br":
             named, br = f.logger, m.group("br")
             if app_bracket and last == "k_br" and f.logger is None and not _tracing(br) and not _QUALIFIED.fullmatch(br):

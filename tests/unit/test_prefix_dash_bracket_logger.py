@@ -9,7 +9,7 @@ from hypothesis import given, strategies as st
 from parsers.prefix.auto import AutoParser
 
 _LEVEL = st.sampled_from(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
-_THREAD = st.from_regex(r"[a-z][A-Za-z0-9-]{0,20}", fullmatch=True)
+_THREAD = st.from_regex(r"[g-z][A-Za-z0-9-]{0,20}", fullmatch=True)  # not a bare hex id (read as a trace id)
 _LOGGER = st.from_regex(r"(?:org|com|net)(?:\.[a-z]{2,10}){1,4}\.[A-Z][A-Za-z$]{1,20}", fullmatch=True)
 # (a message that is one dotted word would be read as the logger of `%p %c - %m`)
 _MSG = st.from_regex(r"[A-Za-z]{2,12} [A-Za-z0-9 ',.:=/]{0,40}", fullmatch=True).map(str.rstrip)

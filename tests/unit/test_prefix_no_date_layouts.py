@@ -11,7 +11,7 @@ from parsers.assemble import Assembler, Source
 from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
 
-_THREAD = st.from_regex(r"[a-z][\w-]{0,20}", fullmatch=True)
+_THREAD = st.from_regex(r"[g-z][\w-]{0,20}", fullmatch=True)  # not a bare hex id (read as a trace id)
 _LEVEL = st.sampled_from(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"])
 _LOGGER = st.from_regex(r"(?:[a-z]{1,6}\.){1,4}[A-Z][A-Za-z]{1,20}", fullmatch=True)
 _MSG = st.from_regex(r"[A-Za-z][ -~]{0,40}", fullmatch=True).map(str.rstrip)

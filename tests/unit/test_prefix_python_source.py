@@ -24,3 +24,8 @@ def test_path_with_line_then_level(path, line, level, msg):
 def test_file_and_line_before_the_message(path, line, msg):
     got = AutoParser().parse(f"[2026-11-30 14:07:03,125] {path}:{line} {msg}")
     assert (got.message, got.extra) == (msg, {"source": f"{path}:{line}"})
+
+
+def test_the_message_after_the_level_and_its_colon_is_not_read_as_fields():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 - views.py[line:31] - INFO: pay.views [x] loaded")
+    assert (got.level, got.logger, got.thread, got.message) == ("INFO", None, None, "pay.views [x] loaded")

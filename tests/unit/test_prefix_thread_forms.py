@@ -7,7 +7,7 @@ from hypothesis import given, strategies as st
 
 from parsers.prefix.auto import AutoParser
 
-_THREAD = st.from_regex(r"[a-z][a-z0-9_-]{0,20}", fullmatch=True)
+_THREAD = st.from_regex(r"[g-z][a-z0-9_-]{0,20}", fullmatch=True)  # not a bare hex id (read as a trace id)
 _CLASS = st.from_regex(r"[A-Z][A-Za-z]{0,20}", fullmatch=True)
 _MSG = st.from_regex(r"[A-Za-z][ -~]{0,30}", fullmatch=True).map(str.rstrip)
 
