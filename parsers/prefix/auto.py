@@ -18,9 +18,10 @@ import re
 from datetime import datetime
 
 from parsers.ansi import ANSI
-from parsers.prefix.fields import LEVELS, POSITION, split_fields
+from parsers.prefix.fields import POSITION, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
+from parsers.prefix.levels import LEVELS
 from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text

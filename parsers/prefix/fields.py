@@ -20,7 +20,7 @@ timestamp in every order and bracketing:
 `split_fields(rest)` reads such tokens from the start of `rest` while they look like
 prefix fields and returns them with the message. It never fails: what it does not
 recognise is message. RuoYi's `[method,line] - ` after the logger is read as the
-position too.
+position too. What a bracket holds is decided in `field_brackets`.
 """
 
 from __future__ import annotations
@@ -29,9 +29,10 @@ import re
 
 from parsers.jul_levels import LOCALIZED as JUL_LOCALIZED
 from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
+from parsers.prefix.field_brackets import (QUALIFIED, Fields, bracket, bracket_logger, fill, later_thread,
+                                           tracing)
+from parsers.prefix.levels import LEVELS
 
-LEVELS = r"TRACE|DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|FINEST|FINER|FINE|CONFIG"
-_LEVEL_SET = frozenset(LEVELS.split("|"))
 # Tomcat's container loggers name the container's path in brackets after the class
 # (`org.apache.catalina.core.ContainerBase.[Tomcat].[localhost].[/app].[dispatcherServlet]`);
 # logback's `%logger{N}` cuts a bracket to `[` like any segment (`o.a.c.c.C.[.[.[/]`)
@@ -95,23 +96,8 @@ _TOKEN = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", _NAME_LEVEL))
 # server's numbered worker (`http-nio-8080-exec-7`, `pool-3-thread-2`, `Thread-1`)
 _THREAD_NAME = re.compile(r"main|[\w-]*(?:-\d|[Tt]hread|exec)[\w-]*")
 _TOKEN_NO_NAME_LEVEL = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
-# [Logger:42], [File.java: 42], [pkg.Class.method(Class.java:42)], [pkg.Class.method:?] (log4j's %L is `?`
-# when the location is not known)
-_BR_LOGGER = re.compile(r"(?P<name>[A-Za-z_$][\w$.<>]*?)(?:\((?P<src>[\w$.]+:\d+)\))?\s*(?::\s*(?P<line>\d+|\?))?")
-_NAME = re.compile(r"[A-Za-z_$][\w$.-]{0,127}")
 # the thread's bracket right after the logger, no separator between: `%c{1.} [%t] %m`
 _THREAD_AFTER = re.compile(r"[ \t]{1,4}\[(?P<thread>[A-Za-z][\w.-]{0,127})\](?=[ \t]|$)")
-_THREAD_CLASS_LINE = re.compile(r"(?P<thread>[^\]\[]{1,200}):(?P<cls>[A-Za-z_$][\w$.]{0,255})@(?P<line>\d{1,7})")
-_QUALIFIED = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+")  # pkg.Class, c.x.Foo
-# a logger in its own bracket after the level and the thread: one name (a simple class name, or
-# one cut from the left by a width limit: `[eptionHandlerExceptionResolver]`), as logback's
-# `[%-30.30logger{0}]` writes it in all-bracket layouts (`[%d][%-5level][%thread][%logger] %msg`)
-_BR_NAME = re.compile(r"\.?[\w$]+(?:\.[A-Za-z_$][\w$]*)*")
-# a mapped diagnostic context value in its own bracket: `[TID:N/A]` (SkyWalking's %tid),
-# `[traceId=5f3a]`, `[requestId: 9f8e-77]`; or an MDC value printed bare: `[]` when the key
-# is unset, a trace id (16+ hex digits, a UUID), `N/A`
-_MDC_PAIR = re.compile(r"(?P<key>[A-Za-z][\w-]{0,31})[ \t]*[:=][ \t]*(?P<value>[^\s\[\]]{0,128})")
-_MDC_BARE = re.compile(r"(?:[0-9a-fA-F]{16,64}(?:[/:-][0-9a-fA-F]{8,64}){0,2}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}|N/A)?")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 # the same where the layout separates its fields with runs of `=`: the run before the message
@@ -126,7 +112,6 @@ _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
-_LEVEL_NEXT = re.compile(rf"[ \t]+(?:{LEVELS})(?![\w-])")
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
 _HOST_PROCESS = re.compile(rf"[ \t]*[\w.-]{{1,63}}[ \t]+[\w.-]{{1,80}}\[(?P<pid>\d{{1,10}})\](?=[ \t]+(?:{LEVELS})(?![\w-]))")
@@ -140,106 +125,6 @@ _TTCC = re.compile(rf"(?:[A-Za-z_$][\w$.]{{0,255}}[ \t]+)?-?\d{{1,12}}[ \t]+\[(?
 _LOGGER_KINDS = {"k_logger": ("logger", ("lline", "bline")), "k_logger2": ("logger2", ()),
                  "k_logger3": ("lname", ("nline",)), "k_logger4": ("sname", ())}
 _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "F": "FATAL", "A": "FATAL"}
-
-
-class Fields:
-    __slots__ = ("level", "thread", "logger", "pid", "mdc", "extra", "message")
-
-    def __init__(self) -> None:
-        self.level: str | None = None
-        self.thread: str | None = None
-        self.logger: str | None = None
-        self.pid: str | None = None
-        self.mdc: dict[str, str] | None = None
-        self.extra: dict[str, str] | None = None
-        self.message = ""
-
-
-def _fill(f: Fields, value: str, slots: tuple[str, ...]) -> bool:
-    """Put `value` in the first of `slots` still empty; False when all are taken."""
-    for slot in slots:
-        if getattr(f, slot) is None:
-            setattr(f, slot, value)
-            return True
-    return False
-
-
-def _bracket(f: Fields, content: str) -> bool:
-    """Assign a `[...]` group; False when it is not a prefix field (the message starts)."""
-    inner = content.strip()
-    up = inner.upper()
-    if up in _LEVEL_SET:
-        if f.level is not None:
-            return False
-        f.level = up
-        return True
-    if inner.isdigit():
-        _fill(f, inner, ("pid", "thread"))
-        return True
-    name, _, word = inner.rpartition(" ")
-    if name and f.level is None and word.upper() in _LEVEL_SET and _NAME.fullmatch(name):
-        f.level = word.upper()  # `[%(module)s %(levelname)s]`: a name and the level in one bracket
-        if f.logger is None:
-            f.logger = name
-        return True
-    if f.thread is None and "@" in inner and (z := _THREAD_CLASS_LINE.fullmatch(inner)) is not None:
-        # ZooKeeper's `[myid:%X{myid}] - %-5p [%t:%C{1}@%L]` (a `[myid:1]` before was read as a logger)
-        f.thread, f.logger, f.extra = z.group("thread"), z.group("cls"), {"line": z.group("line")}
-        return True
-    if f.logger is None and ("." in inner or ":" in inner):
-        m = _BR_LOGGER.fullmatch(inner)
-        if m is not None:
-            f.logger = m.group("name")
-            if m.group("line") and m.group("line") != "?":
-                f.extra = {"line": m.group("line")}
-            elif m.group("src"):
-                f.extra = {"source": m.group("src")}
-            return True
-    if f.logger is None and "," in inner and (", " not in inner or "=" in inner):
-        # `[app,traceId,spanId,true]` (Spring Cloud Sleuth) or other MDC values: not the thread;
-        # a name with a comma and a space is one (`[xxl-job, executor ExecutorRegistryThread]`)
-        return True
-    if f.logger is None and _MDC_BARE.fullmatch(inner):
-        return True  # `[]`, `[5f3a1b2c6d7e8f90]`: an MDC value, not the thread
-    if f.logger is None and ("=" in inner or ":" in inner):
-        m = _MDC_PAIR.fullmatch(inner)
-        if m is not None:  # `[TID:N/A]`, `[traceId=5f3a]`: a key and its value, not the thread
-            f.mdc = dict(f.mdc or {}, **{m.group("key"): m.group("value")})
-            return True
-    if f.thread is None and f.logger is None:
-        f.thread = inner
-        return True
-    return False
-
-
-def _tracing(content: str) -> bool:
-    """A bracket of tracing or MDC values: `TID: N/A`, `traceId=5f3a`, `app,trace,span`, a bare
-    id, or empty (`%X{traceId}` with nothing set)."""
-    inner = content.strip()
-    return (_MDC_BARE.fullmatch(inner) is not None or _MDC_PAIR.fullmatch(inner) is not None
-            or ("," in inner and ", " not in inner))
-
-
-def _bracket_logger(f: Fields, content: str, adjacent: bool) -> bool:
-    """A bracket after the level and the thread holding one name is the logger when the layout
-    pads it to a width (`[Foo      ]`) or writes it right after the bracket before (`][Foo]`);
-    a word in brackets after a space (`[main] INFO [Tag] msg`) stays message."""
-    if f.logger is not None or f.level is None or f.thread is None:
-        return False
-    name = content.strip()
-    if not (adjacent or (name and content.endswith((" ", "\t")))) or _BR_NAME.fullmatch(name) is None:
-        return False
-    f.logger = name
-    return True
-
-
-def _later_thread(f: Fields, content: str, rest: str, end: int) -> bool:
-    """Two brackets before the level (`[%X{correlationId}] [%thread] %-5level`): the one right
-    before the level is the thread, the one taken for it before is an MDC value."""
-    if f.thread is None or f.level is not None or f.logger is not None or not _LEVEL_NEXT.match(rest, end):
-        return False
-    f.thread = content.strip()
-    return True
 
 
 def split_fields(rest: str) -> Fields:
@@ -274,19 +159,19 @@ def split_fields(rest: str) -> Fields:
                 break  # `%(pathname)s[line:%(lineno)d] - %(levelname)s: %(message)s`: the message follows
         elif kind == "k_br":
             named, br = f.logger, m.group("br")
-            if app_bracket and last == "k_br" and f.logger is None and not _tracing(br) and not _QUALIFIED.fullmatch(br):
+            if app_bracket and last == "k_br" and f.logger is None and not tracing(br) and not QUALIFIED.fullmatch(br):
                 # Spring Boot 3's `--- [app] [thread] logger :`: the bracket after `---` was the
                 # application's name (`spring.application.name`), this one is the thread
                 f.mdc = dict(f.mdc or {}, application=f.thread)
                 f.thread, app_bracket = br.strip(), False
                 pos, last = m.end(), kind
                 continue
-            if br_name and f.logger is not None and _tracing(br) and " " not in br.strip():
+            if br_name and f.logger is not None and tracing(br) and " " not in br.strip():
                 pos, last = m.end(), kind  # `[%logger] [%X{traceId}] - msg`: MDC values after a bracketed logger
                 continue
             had_thread = f.thread is not None
-            if not _bracket(f, br) and not _bracket_logger(f, br, rest[pos:pos + 1] == "[") \
-                    and not _later_thread(f, br, rest, m.end()):
+            if not bracket(f, br) and not bracket_logger(f, br, rest[pos:pos + 1] == "[") \
+                    and not later_thread(f, br, rest, m.end()):
                 break
             app_bracket = dash_before and rest[pos - 3:pos] == "---" and not had_thread and f.thread is not None
             # a dotted name in brackets: the logger, or a thread named like one
@@ -298,7 +183,7 @@ def split_fields(rest: str) -> Fields:
                 break  # `(0.003) SELECT ...` (Django's query time) is the message's
             f.thread = m.group("pthread")
         elif kind == "k_wthr":
-            if f.level is None or f.thread is not None or f.logger is not None or not _tracing(m.group("wtid")):
+            if f.level is None or f.thread is not None or f.logger is not None or not tracing(m.group("wtid")):
                 break  # only after the level, and only before a bracket that holds no name
             f.thread = m.group("wthr")
         elif kind == "k_play":
@@ -324,7 +209,7 @@ def split_fields(rest: str) -> Fields:
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
             word = m.group("word")
-            if f.logger is None and _QUALIFIED.fullmatch(word):
+            if f.logger is None and QUALIFIED.fullmatch(word):
                 f.logger = word  # log4j's `%c (%F:%L)`: a qualified name is the logger, not a thread
             else:
                 f.thread = f.thread or word
@@ -361,7 +246,7 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_eq":
             eq_from, eq_runs = pos, eq_runs + 1
         elif kind == "k_pword":
-            if not _fill(f, m.group("pword"), ("thread", "logger")):
+            if not fill(f, m.group("pword"), ("thread", "logger")):
                 break
         elif kind == "k_logcat":
             if f.level is not None or f.logger is not None:
@@ -373,7 +258,7 @@ def split_fields(rest: str) -> Fields:
             if pos != 0:
                 break  # only the first field: elsewhere such a word is the message
         elif kind == "k_num":
-            if not _fill(f, m.group("num"), ("pid", "thread")):
+            if not fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos, last = m.end(), kind
     if (last in _LOGGER_KINDS or last == "k_br" and br_name) and (src := _SOURCE_AFTER.match(rest, pos)) is not None:

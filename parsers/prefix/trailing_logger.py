@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.prefix.fields import LEVELS, Fields
+from parsers.prefix.field_brackets import Fields
+from parsers.prefix.levels import LEVELS
 
 _QUALIFIED = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+"
 _PAREN_LOGGER = re.compile(rf"[ \t]*(?P<level>{LEVELS})[ \t]+(?P<msg>.*?)[ \t]+"
