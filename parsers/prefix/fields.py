@@ -111,6 +111,7 @@ _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
+_DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
@@ -166,7 +167,7 @@ def split_fields(rest: str) -> Fields:
                 f.thread, app_bracket = br.strip(), False
                 pos, last = m.end(), kind
                 continue
-            if br_name and f.logger is not None and tracing(br) and " " not in br.strip():
+            if br_name and last == "k_br" and f.logger is not None and tracing(br) and " " not in br.strip():
                 pos, last = m.end(), kind  # `[%logger] [%X{traceId}] - msg`: MDC values after a bracketed logger
                 continue
             had_thread = f.thread is not None
@@ -196,6 +197,8 @@ def split_fields(rest: str) -> Fields:
             f.thread, pos, last = m.group("dthr"), m.end(), kind
             break  # the message follows its ` - `
         elif kind == "k_fpath":
+            if m.group("fl2") and f.level is not None and not _DASH_NEXT.match(rest, m.end()):
+                break  # after the level, `Order.java:42 failed` is the message's; `%file:%line - msg` is not
             f.extra = {"source": f"{m.group('fpath')}:{m.group('fl1') or m.group('fl2')}"}
         elif kind == "k_jlevel":
             if f.level is not None:

@@ -29,3 +29,10 @@ def test_file_and_line_before_the_message(path, line, msg):
 def test_the_message_after_the_level_and_its_colon_is_not_read_as_fields():
     got = AutoParser().parse("2026-11-30 14:07:03,125 - views.py[line:31] - INFO: pay.views [x] loaded")
     assert (got.level, got.logger, got.thread, got.message) == ("INFO", None, None, "pay.views [x] loaded")
+
+
+def test_a_file_and_line_starting_the_message_after_the_level_is_message():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 [main] INFO Order.java:42 failed")
+    assert (got.extra, got.message) == (None, "Order.java:42 failed")
+    got = AutoParser().parse("2026-11-30 14:07:03,125 INFO [main] c.p.Foo - OrderMapper.java:42 - loaded")
+    assert got.message == "OrderMapper.java:42 - loaded"

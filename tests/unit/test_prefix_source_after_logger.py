@@ -104,3 +104,8 @@ def test_a_simple_class_name_before_a_spaced_colon():
     assert (got.logger, got.message) == ("PayServer", "bound to 8080")
     got = AutoParser().parse("[2026-11-30 14:07:03,125] INFO Snapshotting: 0x391 to /tmp (org.apache.zookeeper.Snap)")
     assert (got.logger, got.message) == ("org.apache.zookeeper.Snap", "Snapshotting: 0x391 to /tmp")
+
+
+def test_an_id_bracket_after_the_separator_is_the_message():
+    got = AutoParser().parse("2026-11-30 14:07:03,125 INFO [c.p.Foo] - [5f3a1b2c6d7e8f90] traced")
+    assert (got.logger, got.message) == ("c.p.Foo", "[5f3a1b2c6d7e8f90] traced")
