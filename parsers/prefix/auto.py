@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from parsers.ansi import ANSI
 from parsers.prefix.fields import POSITION, split_fields
 from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
@@ -111,17 +110,7 @@ class AutoParser(PrefixParser):
         self._structured = StructuredReader(self._conv.iso)
 
     def parse(self, line: str) -> Prefix | None:
-        p = self._parse(line)
-        if p is not None and p.level is None and "\x1b[" in line:
-            # a console layout's colours saved to a file around the fields after the time
-            # (`date | \x1b[34m INFO 6616\x1b[0;39m | ...`): the fields are read without them
-            clean = ANSI.sub("", line)
-            q = self._parse(clean)
-            if q is not None and q.level is not None:
-                return q
-        return p
-
-    def _parse(self, line: str) -> Prefix | None:
+        """`line` without colour codes (the assembler strips them from every line: `parsers.ansi`)."""
         c = line[:1]
         if not c or c in " \t":
             if c == " " and line[1:2] == "[":  # ` [INFO ][2016/07/02 ...]`: a layout that starts with a space
@@ -160,10 +149,8 @@ class AutoParser(PrefixParser):
                 if i != last and (p := self._try_form(i, line)) is not None:
                     self._last = i
                     return p
-        if c == "\x1b" or c == "\ufeff":  # colours of a console layout saved to a file; a byte-order mark
-            clean = ANSI.sub("", line).lstrip("\ufeff")
-            if clean != line and clean:
-                return self.parse(clean)
+        if c == "\ufeff" and line[1:]:  # a byte-order mark
+            return self.parse(line[1:])
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_PREFIX.match(line)) is not None:
             msg = line[m.end():]
             return Prefix(msg[:-1] if msg[-1:] == "\r" else msg, level=normalize_level(m.group("level").partition(":")[0]),
