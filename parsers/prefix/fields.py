@@ -190,7 +190,8 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_play":
             if f.level is None or f.logger is not None or f.thread is not None or not rest[:pos].rstrip(" \t-").endswith("]"):
                 break  # only after a bracketed level (`[INFO] from`): `INFO from db in 5 ms - x` is message
-            f.logger, f.thread = m.group("plogger"), m.group("pthr")
+            f.logger, f.thread, pos, last = m.group("plogger"), m.group("pthr"), m.end(), kind
+            break  # the message follows its ` - ` (`0 0` there is no pid)
         elif kind == "k_dthr":
             if f.level is None or f.thread is not None or f.logger is not None or last != "k_level":
                 break

@@ -10,8 +10,8 @@ from hypothesis import given, strategies as st
 from parsers.prefix.auto import AutoParser
 
 _LEVEL = st.sampled_from(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"])
-_THREAD = st.from_regex(r"[A-Za-z][\w-]{0,20}", fullmatch=True)
-_SIMPLE = st.from_regex(r"[A-Z][A-Za-z0-9]{0,40}(?:\$[A-Z][A-Za-z0-9]{0,10})?", fullmatch=True)
+_THREAD = st.from_regex(r"[G-Zg-z][\w-]{0,20}", fullmatch=True)  # not a bare hex id (a trace id)
+_SIMPLE = st.from_regex(r"[G-Z][A-Za-z0-9]{0,40}(?:\$[A-Z][A-Za-z0-9]{0,10})?", fullmatch=True)
 _MSG = st.from_regex(r"[A-Za-z][ -~]{0,40}", fullmatch=True).map(str.strip).filter(bool)
 
 
