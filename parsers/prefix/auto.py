@@ -49,6 +49,9 @@ _DASH_TAG = re.compile(r"[^\W\d_][\w.-]{0,39}?-[ \t]?\d")  # `app- 2019-...`, `æ
 _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
                           r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
 _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
+# ... and then the thread's bracket and the time (`%-5level [%thread] %date{ISO8601} %F:%L - %msg`,
+# Cassandra's shipped layout): a record start with its time
+_THREAD_THEN_TIME = re.compile(r"[ \t]*\[(?P<thread>[^\]\[]{1,256})\][ \t]+(?=\d)")
 # uvicorn's `%(levelprefix)s %(message)s`: the level and a colon padded so the message starts
 # at column 10 (`INFO:     `, `WARNING:  `, `CRITICAL: `). java.util.logging's second line
 # (`INFO: msg`) has one space.
@@ -156,6 +159,8 @@ class AutoParser(PrefixParser):
             return Prefix(msg[:-1] if msg[-1:] == "\r" else msg, level=normalize_level(m.group("level").partition(":")[0]),
                           format="auto")
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
+            if (t := _THREAD_THEN_TIME.match(line, m.end())) is not None and (p := self._timed(line, m, t)) is not None:
+                return p
             return self._level_first(line, m)
         if (c.isdigit() or c == "[") and _RELATIVE.match(line) is not None:
             return self._relative(line)
@@ -248,6 +253,18 @@ class AutoParser(PrefixParser):
     @staticmethod
     def _valid(g: dict) -> bool:
         return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
+
+    def _timed(self, line: str, level: re.Match[str], thread: re.Match[str]) -> Prefix | None:
+        """`INFO  [main] 2019-01-02 10:11:12,345 Foo.java:42 - msg`: the fields after the time
+        are read as after any time; the level and the thread are the ones before it."""
+        rest = line[thread.end():]
+        for i in range(len(_STARTS)):
+            p = self._try_form(i, rest)
+            if p is not None and p.timestamp is not None:
+                p.level = normalize_level(level.group("blevel") or level.group("level"))
+                p.thread = thread.group("thread").strip()
+                return p
+        return None
 
     @staticmethod
     def _level_first(line: str, m: re.Match[str]) -> Prefix:
