@@ -46,13 +46,32 @@ _INDENTED_FIRST = frozenset("[0123456789")
 _PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 TAIL_LINES = 20  # lines a record cut at a bound keeps from its end
+# A time of day in a line: the line is a record of another layout, not a message's next line
+_TIME_OF_DAY = re.compile(r"\d:\d\d:\d\d")
+
+
+def _level_only(first_line: str) -> bool:
+    """A record's first line that begins with a bare level word (not Maven's `[INFO]`) and
+    holds no time of day (a time the prefix reader did not take: another layout)."""
+    return first_line[:1] != "[" and _TIME_OF_DAY.search(first_line) is None
+
+
+def _message_line(line: str, pending: RawRecord) -> bool:
+    """After records that each began with a bare level word (`_level_only`), a line with no
+    level is the message's next line unless it holds a time of day or starts with the same
+    word as the record's message (`p6spy - 1730805505388|...` after
+    `INFO  p6spy - ...`: the same writer's record without its level)."""
+    if not _level_only(pending.first_line) or _TIME_OF_DAY.search(line) is not None:
+        return False
+    word = line.split(None, 1)[:1]
+    return not word or word != pending.first.message.split(None, 1)[:1]  # type: ignore[union-attr]
 
 
 class Multiline:
     """Streaming assembler. `push()` returns the record a line closed, if any."""
 
     __slots__ = ("_rules", "_single", "_max_lines", "_max_bytes", "_flush_ms",
-                 "_pending", "_state", "_ruled", "_track", "_n", "_bytes", "_last_ms", "_held", "ready")
+                 "_pending", "_state", "_ruled", "_level_run", "_track", "_n", "_bytes", "_last_ms", "_held", "ready")
 
     def __init__(self, dialect: str, bounds: Bounds, track_structured: bool = False) -> None:
         if dialect not in DIALECTS:
@@ -65,6 +84,9 @@ class Multiline:
         self._pending: RawRecord | None = None
         self._state = START
         self._ruled = False  # pending record started without a structured prefix: rules track it
+        # records since the last structured one that began with a bare level word and no time
+        # (`{levelname} {message}`, `%p - %m`): the file's layout writes the level first
+        self._level_run = 0
         # Zero configuration (raw lines mixed with structured ones): the rules also follow the
         # lines of a structured record, so that a trace after a finished one starts a record.
         self._track = track_structured
@@ -131,9 +153,11 @@ class Multiline:
                 self._state = first
                 self._append(pending, line, offset, end_offset)
                 return None
-            if prefix.level is None and pending.first.logger is not None and not self._held:
-                # a layout with no date (`%-5p %c - %m`): a line with no level after a record that
-                # named its logger is the message's next line
+            if prefix.level is None and not self._held and (
+                    pending.first.logger is not None or self._level_run and _message_line(line, pending)):
+                # a layout with no date (`%-5p %c - %m`, `{levelname} {message}`): a line with no
+                # level after a record that named its logger, or after records that all began
+                # with their level, is the message's next line
                 self._append(pending, line, offset, end_offset)
                 return None
         self._open(line, prefix, offset, end_offset)
@@ -287,6 +311,11 @@ class Multiline:
                 self.ready.append(rec)
 
     def _open(self, line: str, prefix: Prefix | None, offset: int, end_offset: int) -> None:
+        old = self._pending
+        if not self._ruled or old is None:  # after a structured record (or none): no run yet
+            self._level_run = 0
+        elif old.first is not None and old.first.level is not None and _level_only(old.first_line):
+            self._level_run += 1
         self._pending = RawRecord(prefix, line, [], offset, end_offset)
         self._n, self._bytes, self._ruled = 1, end_offset - offset, True
         self._state = self._rules.first_state(line)
