@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bench.layouts import java_pattern, python_format
+from bench.layouts import field_like, java_pattern, python_format
 from bench.layouts.record import Record
 from bench.layouts.scenario import java_records, python_records
 from parsers.assemble import Assembler, Source
@@ -55,10 +55,14 @@ class Result:
         return self.error is None and all(f == t for f, t in self.counts.values())
 
 
-def write(layout: Layout) -> tuple[str, list[tuple[Record, int, dict]]]:
-    """The layout's text and, per record, its byte offset and the fields as written."""
+def write(layout: Layout, messages: str = "scenario") -> tuple[str, list[tuple[Record, int, dict]]]:
+    """The layout's text and, per record, its byte offset and the fields as written.
+    `messages`: the scenario's records, or `field-like` (`field_like.records`)."""
     python = layout.kind.startswith("python")
-    records = python_records() if python else java_records()
+    if messages == "field-like":
+        records = field_like.records(python)
+    else:
+        records = python_records() if python else java_records()
     parts, placed, offset = [], [], 0
     for rec in records:
         fields: dict = {}
@@ -84,10 +88,10 @@ def _fold(s: str | None) -> str:
     return re.sub(r"\s+", " ", s or "").strip().lower()
 
 
-def score(layout: Layout) -> Result:
+def score(layout: Layout, messages: str = "scenario") -> Result:
     res = Result(layout)
     try:
-        res.text, placed = write(layout)
+        res.text, placed = write(layout, messages)
     except ValueError as exc:
         res.error = str(exc)
         return res
