@@ -262,7 +262,10 @@ def split_fields(rest: str) -> Fields:
             if pos != 0:
                 break  # only the first field: elsewhere such a word is the message
         elif kind == "k_num":
-            if not fill(f, m.group("num"), ("pid", "thread")):
+            # a pid or thread id is followed by another field (`INFO 12345 --- [main]`,
+            # `12345 INFO`, `%(thread)d - [%(name)s]`) and comes before the logger:
+            # `12 orders settled`, `[Foo] - 3 retries left` are the message's
+            if f.logger is not None or _TOKEN.match(rest, m.end()) is None or not fill(f, m.group("num"), ("pid", "thread")):
                 break
         pos, last = m.end(), kind
     if (last in _LOGGER_KINDS or last == "k_br" and br_name) and (src := _SOURCE_AFTER.match(rest, pos)) is not None:
