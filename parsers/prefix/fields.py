@@ -99,6 +99,10 @@ _TOKEN_NO_NAME_LEVEL = re.compile(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # 
 # the thread's bracket right after the logger, no separator between: `%c{1.} [%t] %m`
 _THREAD_AFTER = re.compile(r"[ \t]{1,4}\[(?P<thread>[A-Za-z][\w.-]{0,127})\](?=[ \t]|$)")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
+_SPACES = re.compile(r"[ \t]*")
+# a message that is a table row, `| a | b |` or `|REFUND|ord_1|`: it ends with a pipe
+_ENDS_WITH_PIPE = re.compile(r"\|[ \t\r]*$")
+_PIPE_NEXT = re.compile(r"[ \t]*\|")
 _MSG_SEP = re.compile(r"[ \t]*(?:(?:-+|:)(?=[ \t]|$)|\|)?[ \t]*")
 # the same where the layout separates its fields with runs of `=`: the run before the message
 _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
@@ -133,7 +137,8 @@ def split_fields(rest: str) -> Fields:
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
-    glued = br_name = app_bracket = named_first = False
+    glued = br_name = app_bracket = named_first = msg_pipe = False
+    pipes = 0  # pipes read as the layout's separators
     b = rest.find("[", 1, _HOST_PROCESS_REACH)  # `name[pid]`: the bracket right after a name, a digit in it
     if b > 0 and rest[b - 1] not in " \t]" and rest[b + 1:b + 2].isdigit() and (hp := _HOST_PROCESS.match(rest)):
         f.pid, pos = hp.group("pid"), hp.end()
@@ -261,6 +266,12 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_ctx":
             if pos != 0:
                 break  # only the first field: elsewhere such a word is the message
+        elif kind == "k_pipe":
+            if last == "k_skip" or not pipes and f.logger is not None and (
+                    rest[m.end():m.end() + 1] not in " \t" or _ENDS_WITH_PIPE.search(rest) is not None):
+                msg_pipe = True  # `[Foo] - |REFUND|ord_1|...`, `[Foo]|REFUND|...`, `[Foo] | a | b |`: the message's pipes
+                break
+            pipes += 1
         elif kind == "k_num":
             # a pid or thread id is followed by another field (`INFO 12345 --- [main]`,
             # `12345 INFO`, `%(thread)d - [%(name)s]`) and comes before the logger:
@@ -282,7 +293,9 @@ def split_fields(rest: str) -> Fields:
     if last == "k_eq":  # a `===` nothing was read after: the layout's separator before the message
         pos, eq_runs = eq_from, eq_runs - 1  # when an earlier one was (`=== WARN === msg`), else message
     glue = _GLUED_DASH.match(rest, pos) if glued or last in _LOGGER_KINDS else None
-    sep = glue or (_MSG_SEP_EQ if eq_runs else _MSG_SEP).match(rest, pos)
+    if not pipes and _ENDS_WITH_PIPE.search(rest) is not None and _PIPE_NEXT.match(rest, pos) is not None:
+        msg_pipe = True  # `%c [%t] %m` writing a table row `| a | b |`: its first pipe is no separator
+    sep = glue or (_SPACES if msg_pipe else _MSG_SEP_EQ if eq_runs else _MSG_SEP).match(rest, pos)
     assert sep is not None  # the separator's parts are all optional: it matches anywhere
     pos = sep.end()
     pm = POSITION.match(rest, pos)
