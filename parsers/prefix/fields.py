@@ -45,7 +45,7 @@ _TOKEN_SOURCE = (
     rf"|(?P<jlevel>{JUL_LOCALIZED_RX})(?=[ \t]+\[)(?P<k_jlevel>)"
     rf"|\[(?P<cbr>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+{_CONTAINER})\](?P<k_cbr>)"  # [o.a.c.c.C.[.[.[/]]
     r"|\((?P<src>[\w$.]+\.\w+:\d+)\)(?P<k_src>)"  # (Foo.java:42)
-    r"|(?P<word>[\w.$-]+) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42)
+    r"|(?P<word>[\w$][\w.$-]*) \((?P<wsrc>[\w$.]+\.\w+:\d+)\)(?P<k_wsrc>)"  # main (Foo.java:42); not `- (`
     r"|(?P<mod>[a-z_]\w*) (?P<pid>\d+) (?P<tid>\d+)(?= )(?P<k_django>)"  # Django verbose: module process thread
     # a source file and its line: `%(pathname)s[line:%(lineno)d]` (a common Python layout), `%(filename)s:%(lineno)d`
     r"|(?P<fpath>(?:[\w.~-]*/)*[\w.-]+\.(?:py|java|kt|scala|go|js|ts|rb|php))(?:\[line:(?P<fl1>\d+)\]|:(?P<fl2>\d+))"
@@ -116,6 +116,7 @@ _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
+_SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
 # a host, then a process name with its pid in brackets, before the level: Quarkus's file layout
 # `%d %h %N[%i] %-5p [%c{3.}] (%t) %s` (`hal9000 app-dev.jar[20428] ERROR [io.qua.Foo] (main) msg`)
@@ -215,6 +216,8 @@ def split_fields(rest: str) -> Fields:
                 break
             f.logger = m.group("cbr")
         elif kind == "k_src" or kind == "k_qsrc":
+            if dash_before or f.logger is not None and _SEP_NEXT.match(rest, m.end()) is None:
+                break  # `[Foo] - (Bar.java:88) retry`: after the separator, or a logger with none after it
             f.extra = {"source": m.group("src") or m.group("qsrc")}
         elif kind == "k_wsrc":
             word = m.group("word")
