@@ -49,6 +49,10 @@ _DASH_TAG = re.compile(r"[^\W\d_][\w.-]{0,39}?-[ \t]?\d")  # `app- 2019-...`, `æ
 _LEVEL_FIRST = re.compile(r"(?:\[(?P<blevel>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)\]"
                           r"|(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL)(?=[ \t]+\S))")
 _LEVEL_FIRST_CHARS = frozenset("[TDIWEFC")
+# Python's `%(levelname)s: %(message)s`: a record start without a time, weaker than a timestamp
+# (format `raw`); after a java.util.logging header the multi-line rules keep such a line as the
+# header's second line (`INFO: Server startup`), as any raw line after a structured start
+_LEVEL_COLON = re.compile(r"(?P<level>TRACE|DEBUG|INFO|WARNING|WARN|ERROR|FATAL|CRITICAL|SEVERE|CONFIG|FINEST|FINER|FINE): (?=\S)")
 # ... and then the thread's bracket and the time (`%-5level [%thread] %date{ISO8601} %F:%L - %msg`,
 # Cassandra's shipped layout): a record start with its time
 _THREAD_THEN_TIME = re.compile(r"[ \t]*\[(?P<thread>[^\]\[]{1,256})\][ \t]+(?=\d)")
@@ -158,6 +162,9 @@ class AutoParser(PrefixParser):
             msg = line[m.end():]
             return Prefix(msg[:-1] if msg[-1:] == "\r" else msg, level=normalize_level(m.group("level").partition(":")[0]),
                           format="auto")
+        if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_COLON.match(line)) is not None:
+            msg = line[m.end():]
+            return Prefix(msg[:-1] if msg[-1:] == "\r" else msg, level=normalize_level(m.group("level")), format="raw")
         if c in _LEVEL_FIRST_CHARS and (m := _LEVEL_FIRST.match(line)) is not None:
             if (t := _THREAD_THEN_TIME.match(line, m.end())) is not None and (p := self._timed(line, m, t)) is not None:
                 return p
