@@ -1,13 +1,16 @@
 # The two set-up commands of the README, and their parts.
 PY ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
+# rustup's cargo, where rustup puts it, also when the calling shell did not source its env
+export PATH := $(HOME)/.cargo/bin:$(PATH)
 
 .PHONY: install system-deps stack demo test unit bench clean
 
-system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java and Maven must be present
+system-deps:  ## kcat (a Kafka client we did not write, used by tests); Java, Maven and Rust must be present
 	@command -v java >/dev/null || { echo "Java is missing: install a JDK 17+ (Debian: openjdk-17-jdk)"; exit 2; }
 	@command -v javac >/dev/null || { echo "javac is missing: install a JDK 17+, not only a JRE (Debian: openjdk-17-jdk-headless)"; exit 2; }
 	@command -v mvn >/dev/null || { echo "Maven is missing: install Maven 3.8+ (Debian: maven)"; exit 2; }
+	@command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (cargo builds parsers/native, the parse stage's compiled scanners)"; exit 2; }
 	@command -v kcat >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kcat >/dev/null; \
 	  else echo "kcat is missing: sudo apt-get install kcat (its tests are skipped without it)"; fi; }

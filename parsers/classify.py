@@ -21,7 +21,7 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
-from parsers.prescreen import may_apply, screen_words
+from parsers.prescreen import Screen, may_apply, screen
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
@@ -117,9 +117,9 @@ class Classifier(StructuredKinds):
         # The same throw site repeats: its signature is computed once (bounded LRU).
         self._signatures: dict[tuple, Signature] = {}
         self._frames: dict = {}  # frame line -> Frame, for parse_stack
-        self._trace_key_words = tuple(options.trace_keys)
+        self._trace_key_words = Screen(list(options.trace_keys))
         # a single-line message reaches the recognisers only if it holds one of these (None: always)
-        self._screen = screen_words((mybatis.TRIGGERS, self.tables.triggers if self.tables is not None else (),
+        self._screen = screen((mybatis.TRIGGERS, self.tables.triggers if self.tables is not None else (),
                                      self.sql.triggers, statement.TRIGGERS, self.methods.triggers)) \
             if prescreen else None
 
@@ -323,11 +323,7 @@ class Classifier(StructuredKinds):
     def _trace_ids(self, ev: Event) -> None:
         if self.trace_keys is None:
             return
-        msg = ev.message
-        for word in self._trace_key_words:  # substring tests are cheaper than the regex scan
-            if word in msg:
-                break
-        else:
+        if not self._trace_key_words.holds(ev.message):  # one pass over the bytes before the regex scan
             return
         found = self.trace_keys.findall(ev.message)
         for value in found:

@@ -10,11 +10,18 @@ of them (and whose logger is no statement logger) skips every recogniser.
 A word that holds another one is left out: where it occurs, so does the shorter one
 (`took` and `ook`). A recogniser with user regexes (`patterns`) may match any message:
 it has no trigger words (None), and then there is no screen.
+
+`Screen(words)` (the compiled core, `parsers/native`) tests all the words in one
+Aho-Corasick pass over the message's bytes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+
+from parsers._native import Screen
+
+__all__ = ["Screen", "may_apply", "screen", "screen_words"]
 
 
 def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...] | None:
@@ -32,11 +39,12 @@ def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...]
     return tuple(kept)
 
 
-def may_apply(words: tuple[str, ...] | None, message: str) -> bool:
-    """False when `message` holds none of `words` (from `screen_words`): no recogniser can read it."""
-    if words is None:
-        return True
-    for word in words:
-        if word in message:
-            return True
-    return False
+def screen(word_sets: Iterable[tuple[str, ...] | None]) -> Screen | None:
+    """The compiled screen of `screen_words(word_sets)`; None when there is none."""
+    words = screen_words(word_sets)
+    return None if words is None else Screen(list(words))
+
+
+def may_apply(words: Screen | None, message: str) -> bool:
+    """False when `message` holds none of the screen's words: no recogniser can read it."""
+    return words is None or words.holds(message)

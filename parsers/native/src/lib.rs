@@ -1,0 +1,20 @@
+//! `parsers._native`: the parse stage's text scanners, compiled. Each is the one
+//! implementation of what it does; the Python modules that use them
+//! (`parsers/prescreen.py`, `parsers/masking.py`) keep the options and the API.
+
+use pyo3::prelude::*;
+
+mod checks;
+mod masking;
+mod screen;
+mod text;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<screen::Screen>()?;
+    m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
+    m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
+    m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;
+    m.add_function(wrap_pyfunction!(checks::cn_id_valid, m)?)?;
+    Ok(())
+}
