@@ -21,7 +21,9 @@ from parsers.masking import Masker
 from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
-from parsers.prescreen import Screen, may_apply, screen
+from parsers import unicode_classes
+from parsers._native import TraceKeys
+from parsers.prescreen import may_apply, screen
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
@@ -51,17 +53,6 @@ _JUL_LEVELS = {"WARNING": "WARN", **{k: "WARN" if v == "WARNING" else v for k, v
 
 # a record at these levels (or with a trace) on a thread ends the thread's open MyBatis statement
 _FAILURE_LEVELS = frozenset({"ERROR", "FATAL", "SEVERE", "CRITICAL"})
-
-
-def _trace_key_regex(keys: tuple[str, ...]) -> re.Pattern[str] | None:
-    """`key=value` for any of `keys`, the key not inside a word. The look back for a word
-    character comes after the key's first character: a regex that starts with a literal
-    lets `re` skip to where a key may start (a third faster)."""
-    if not keys:
-        return None
-    alt = "|".join(re.escape(k[0]) + r"(?<!\w[\s\S])" + re.escape(k[1:])
-                   for k in sorted(keys, key=len, reverse=True))
-    return re.compile(rf"(?:{alt})\s*[=:：]\s*[\"']?([A-Za-z0-9][\w\-.]{{2,63}})")
 
 
 _FRAME_KEY = attrgetter("module", "function", "file")  # a frame without its line number
@@ -112,12 +103,12 @@ class Classifier(StructuredKinds):
         # thread -> offset of its MyBatis Preparing line still waiting for `<==`, oldest first
         self._joins: OrderedDict[str, int] = OrderedDict()
         self._join_window_bytes = options.bounds.max_event_bytes
-        self.trace_keys = _trace_key_regex(options.trace_keys)
+        # `key=value` for any of the keys, the key not inside a word (parsers/native/src/trace_keys.rs)
+        self.trace_keys = TraceKeys(list(options.trace_keys), unicode_classes.table()) if options.trace_keys else None
         self.in_app = options.in_app
         # The same throw site repeats: its signature is computed once (bounded LRU).
         self._signatures: dict[tuple, Signature] = {}
         self._frames: dict = {}  # frame line -> Frame, for parse_stack
-        self._trace_key_words = Screen(list(options.trace_keys))
         # a single-line message reaches the recognisers only if it holds one of these (None: always)
         self._screen = screen((mybatis.TRIGGERS, self.tables.triggers if self.tables is not None else (),
                                      self.sql.triggers, statement.TRIGGERS, self.methods.triggers)) \
@@ -323,9 +314,9 @@ class Classifier(StructuredKinds):
     def _trace_ids(self, ev: Event) -> None:
         if self.trace_keys is None:
             return
-        if not self._trace_key_words.holds(ev.message):  # one pass over the bytes before the regex scan
-            return
-        found = self.trace_keys.findall(ev.message)
-        for value in found:
-            if value not in ev.trace_ids:
-                ev.trace_ids.append(value)
+        found = self.trace_keys.find(ev.message)
+        if found:
+            ids = ev.trace_ids
+            for value in found:
+                if value not in ids:
+                    ids.append(value)

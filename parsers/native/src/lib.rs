@@ -8,10 +8,13 @@ mod checks;
 mod masking;
 mod screen;
 mod text;
+mod trace_keys;
+mod unicode;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
+    m.add_class::<trace_keys::TraceKeys>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;

@@ -1,0 +1,125 @@
+//! Trace ids after configured keys, as `re.findall` read them with the regex
+//!
+//!   (?:k1|k2|...)\s*[=:：]\s*["']?([A-Za-z0-9][\w\-.]{2,63})
+//!
+//! the keys longest first (in characters; equal lengths in the order given), none right
+//! after a word character (`\w`, Python's). A message holding no key is answered after
+//! one Aho-Corasick pass.
+
+use aho_corasick::AhoCorasick;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use crate::text::utf8;
+use crate::unicode::{char_at, char_before, Classes, SPACE, WORD};
+
+#[pyclass(frozen, module = "parsers._native")]
+pub struct TraceKeys {
+    keys: Vec<Vec<u8>>,
+    first: [bool; 256], // the keys' first bytes
+    present: AhoCorasick,
+    classes: Classes,
+}
+
+impl TraceKeys {
+    fn skip_space(&self, t: &[u8], mut j: usize) -> usize {
+        while j < t.len() {
+            let (cp, len) = char_at(t, j);
+            if !self.classes.is(cp, SPACE) {
+                break;
+            }
+            j += len;
+        }
+        j
+    }
+
+    /// The value's span if a key's tail (`\s*[=:：]\s*["']?value`) starts at `j`.
+    fn value_at(&self, t: &[u8], j: usize) -> Option<(usize, usize)> {
+        let mut j = self.skip_space(t, j);
+        if j < t.len() && (t[j] == b'=' || t[j] == b':') {
+            j += 1;
+        } else if t[j.min(t.len())..].starts_with("：".as_bytes()) {
+            j += "：".len();
+        } else {
+            return None;
+        }
+        j = self.skip_space(t, j);
+        if j < t.len() && (t[j] == b'"' || t[j] == b'\'') {
+            j += 1;
+        }
+        if j >= t.len() || !t[j].is_ascii_alphanumeric() {
+            return None;
+        }
+        let (start, mut k, mut count) = (j, j + 1, 0);
+        while count < 63 && k < t.len() {
+            let (cp, len) = char_at(t, k);
+            if !(cp == '-' as u32 || cp == '.' as u32 || self.classes.is(cp, WORD)) {
+                break;
+            }
+            k += len;
+            count += 1;
+        }
+        (count >= 2).then_some((start, k))
+    }
+
+    fn find_all(&self, t: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        if !self.present.is_match(t) {
+            return out;
+        }
+        let mut i = 0;
+        'scan: while i < t.len() {
+            if self.first[t[i] as usize] && (i == 0 || !self.classes.is(char_before(t, i), WORD)) {
+                for key in &self.keys {
+                    if t[i..].starts_with(key) {
+                        if let Some((start, end)) = self.value_at(t, i + key.len()) {
+                            out.push((start, end));
+                            i = end;
+                            continue 'scan;
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+#[pymethods]
+impl TraceKeys {
+    /// `keys`: the configured keys (none empty); `classes`: Python's `\w` and `\s` table
+    /// of the BMP (`parsers.unicode_classes.table()`).
+    #[new]
+    fn new(keys: Vec<Bound<'_, PyString>>, classes: &Bound<'_, PyBytes>) -> PyResult<Self> {
+        let mut sized: Vec<(usize, Vec<u8>)> = Vec::with_capacity(keys.len());
+        for key in &keys {
+            let chars = key.len()?;
+            if chars == 0 {
+                return Err(PyValueError::new_err("a trace key is empty"));
+            }
+            sized.push((chars, utf8(key)?.0.into_owned()));
+        }
+        sized.sort_by(|a, b| b.0.cmp(&a.0)); // stable: equal lengths keep their order
+        let keys: Vec<Vec<u8>> = sized.into_iter().map(|(_, k)| k).collect();
+        let present = AhoCorasick::new(&keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let mut first = [false; 256];
+        for key in &keys {
+            first[key[0] as usize] = true;
+        }
+        Ok(TraceKeys { keys, first, present, classes: Classes::new(classes)? })
+    }
+
+    /// The values after the keys in `text`, in order (repeats included).
+    fn find<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Vec<Bound<'py, PyString>>> {
+        let (t, surrogates) = utf8(text)?;
+        let spans = self.find_all(&t);
+        // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
+        // unless it runs into a lone surrogate, which is no word character
+        let _ = surrogates;
+        Ok(spans.into_iter().map(|(s, e)| {
+            PyString::new(text.py(), std::str::from_utf8(&t[s..e]).expect("a value is whole characters"))
+        }).collect())
+    }
+}
