@@ -107,17 +107,17 @@ class Assembler:
         return self.splitter.next_offset
 
     def feed(self, data: bytes, offset: int, now_ms: int) -> list[Event]:
-        lines, clean, clean_offset = self.splitter.split(data, offset)
+        lines, clean, sizes, clean_offset = self.splitter.split(data, offset)
         if not self._container_known and (lines or clean):
             self._recognise(lines[0].text if lines else clean[0])
         if self._container is not None:
-            lines = self._container.lines(lines + clean_lines(clean, clean_offset) if clean else lines)
+            lines = self._container.lines(lines + clean_lines(clean, sizes, clean_offset) if clean else lines)
             return self._push(lines, now_ms) if lines else []
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
             open_statements = self.classifier.open_statements
-            for rec in self.multiline.push_clean(clean, clean_offset, prefix.parse, prefix.first_chars, now_ms,
+            for rec in self.multiline.push_clean(clean, sizes, clean_offset, prefix.parse, prefix.first_chars, now_ms,
                                                  prefix.indented_continue):
                 ev = self._event(rec, read_time)
                 if self._held or open_statements:

@@ -28,12 +28,12 @@ class Line:
     flags: tuple[str, ...] = ()
 
 
-def clean_lines(texts: list[str], offset: int) -> list[Line]:
+def clean_lines(texts: list[str], sizes: list[int], offset: int) -> list[Line]:
     """`Line`s of clean texts (see `LineSplitter.split`): consecutive from `offset`, each
-    `len(text) + 1` bytes long, without flags."""
+    its size in bytes plus its newline long, without flags."""
     out = []
-    for text in texts:
-        end = offset + len(text) + 1
+    for text, size in zip(texts, sizes):
+        end = offset + size + 1
         out.append(Line(text, offset, end))
         offset = end
     return out
@@ -109,19 +109,21 @@ class LineSplitter:
         return self._next_offset
 
     def feed(self, data: bytes, offset: int) -> list[Line]:
-        lines, clean, clean_offset = self.split(data, offset)
-        return lines + clean_lines(clean, clean_offset) if clean else lines
+        lines, clean, sizes, clean_offset = self.split(data, offset)
+        return lines + clean_lines(clean, sizes, clean_offset) if clean else lines
 
-    def split(self, data: bytes, offset: int) -> tuple[list[Line], list[str], int]:
-        """`feed()` in two parts: (lines, clean, clean_offset). `lines` come first; then
-        `clean` holds the texts of the lines after them when those need no `Line`: ASCII
-        without NUL or \r and within `max_line_bytes`, so none has flags and each is
-        `len(text) + 1` bytes long, the first starting at `clean_offset`."""
+    def split(self, data: bytes, offset: int) -> tuple[list[Line], list[str], list[int], int]:
+        """`feed()` in two parts: (lines, clean, sizes, clean_offset). `lines` come first;
+        then `clean` holds the texts of the lines after them when those need no `Line`:
+        UTF-8 without NUL, \r or escape codes, each within `max_line_bytes`, so none has
+        flags; `sizes` are their lengths in bytes (without the newline), the first line
+        starting at `clean_offset`."""
         if offset != self._next_offset:
             raise ValueError(f"chunk at offset {offset}, expected {self._next_offset}")
         self._next_offset = offset + len(data)
         out: list[Line] = []
         clean: list[str] = []
+        sizes: list[int] = []
         clean_offset = offset
         start = 0
         n = len(data)
@@ -129,7 +131,7 @@ class LineSplitter:
             nl = data.find(b"\n")
             if nl < 0:
                 self._keep(data)
-                return out, clean, clean_offset
+                return out, clean, sizes, clean_offset
             self._keep(data[:nl])
             out.append(self._close_partial(offset + nl + 1))
             start = nl + 1
@@ -141,7 +143,7 @@ class LineSplitter:
             if body.isascii() and b"\x00" not in body:
                 texts = body.decode("ascii").split("\n")
                 if b"\r" not in body and b"\x1b" not in body and max(map(len, texts)) <= limit:
-                    clean, clean_offset = texts, pos
+                    clean, sizes, clean_offset = texts, list(map(len, texts)), pos
                 else:
                     for text in texts:
                         end = pos + len(text) + 1
@@ -150,6 +152,8 @@ class LineSplitter:
                         else:
                             out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
                         pos = end
+            elif (utf8_lines := self._clean_utf8(body)) is not None:
+                (clean, sizes), clean_offset = utf8_lines, pos
             else:
                 for raw in body.split(b"\n"):
                     end = pos + len(raw) + 1
@@ -164,7 +168,22 @@ class LineSplitter:
         if start < n:
             self._partial_offset = offset + start
             self._keep(data[start:])
-        return out, clean, clean_offset
+        return out, clean, sizes, clean_offset
+
+    def _clean_utf8(self, body: bytes) -> tuple[list[str], list[int]] | None:
+        """The lines of `body` and their sizes in bytes if all are clean UTF-8 (Chinese
+        text, most often): valid, without NUL, \r or escape codes, within the bound."""
+        if b"\x00" in body or b"\r" in body or b"\x1b" in body:
+            return None
+        raws = body.split(b"\n")
+        sizes = list(map(len, raws))
+        if max(sizes) > self.max_line_bytes:
+            return None
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        return text.split("\n"), sizes
 
     def finish(self) -> list[Line]:
         """End of the file: the incomplete last line, if any, as a line."""

@@ -163,11 +163,11 @@ class Multiline:
         self._open(line, prefix, offset, end_offset)
         return pending
 
-    def push_clean(self, texts: list[str], offset: int, parse, first_chars: frozenset[str] | None,
+    def push_clean(self, texts: list[str], sizes: list[int], offset: int, parse, first_chars: frozenset[str] | None,
                    now_ms: int, indented_continue: bool = False) -> list[RawRecord]:
         """`push()` of each of `texts` in turn, returning the records they closed. The
-        lines are consecutive from `offset`, each `len(text) + 1` bytes long (what
-        `LineSplitter.split` calls clean). `parse` gives a line's prefix; a line whose
+        lines are consecutive from `offset`, each its size in `sizes` plus a newline long
+        (what `LineSplitter.split` calls clean). `parse` gives a line's prefix; a line whose
         first character is not in `first_chars` (None: unknown) has none, the test
         `parse` itself starts with, so such lines (stack frames) skip the call; with
         `indented_continue`, an indented line (the parser says so) skips it too. The two
@@ -175,15 +175,15 @@ class Multiline:
         line, and a continuation of a record that the rules do not track."""
         out: list[RawRecord] = []
         if self._single:
-            for text in texts:
-                end = offset + len(text) + 1
+            for text, size in zip(texts, sizes):
+                end = offset + size + 1
                 out.append(RawRecord(parse(text), text, [], offset, end))
                 offset = end
             if texts:
                 self._last_ms = now_ms
             return out
-        for text in texts:
-            end = offset + len(text) + 1
+        for text, size in zip(texts, sizes):
+            end = offset + size + 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
             elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \

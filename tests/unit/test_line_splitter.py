@@ -1,0 +1,53 @@
+"""The line splitter: lines and their byte offsets whatever the chunks, and the clean
+form (texts and sizes, no `Line` objects) for UTF-8 text as well as for ASCII, so that
+Chinese logs take the assembler's fast path."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers.lines import FLAG_GB18030, LineSplitter
+
+PIECES = st.sampled_from(["2026-11-26 10:15:30.123 [main] INFO  c.f.Pay - ", "订单不存在", "耗时 35ms", "ok", " ",
+                          "\tat c.f.Pay.run(Pay.java:1)", "é", "𝟘", "\r", "\x00", "\x1b[31m", "x" * 40])
+LINES = st.lists(st.lists(PIECES, max_size=6).map("".join), min_size=1, max_size=30)
+
+
+def reference(data: bytes, limit: int) -> list[tuple[str, int, int, tuple[str, ...]]]:
+    """The data read whole, one chunk: what any chunking must give."""
+    s = LineSplitter(limit)
+    return [(ln.text, ln.offset, ln.end_offset, ln.flags) for ln in s.feed(data, 0) + s.finish()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(LINES, st.lists(st.integers(0, 4000), max_size=6), st.sampled_from([8, 64, 1 << 20]))
+def test_lines_and_offsets_do_not_depend_on_the_chunks(lines: list[str], cuts: list[int], limit: int) -> None:
+    data = "\n".join(lines).encode("utf-8") + b"\n"
+    bounds = sorted({0, len(data), *(c % (len(data) + 1) for c in cuts)})
+    s, got = LineSplitter(limit), []
+    for a, b in zip(bounds, bounds[1:]):
+        got += [(ln.text, ln.offset, ln.end_offset, ln.flags) for ln in s.feed(data[a:b], a)]
+    got += [(ln.text, ln.offset, ln.end_offset, ln.flags) for ln in s.finish()]
+    assert got == reference(data, limit)
+    assert [g[1] for g in got] == [0, *(g[2] for g in got[:-1])]  # the lines tile the bytes
+    assert got[-1][2] == len(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_characters="\n\r\x00\x1b", blacklist_categories=["Cs"]),
+                        max_size=12), min_size=1, max_size=20))
+def test_utf8_lines_come_back_clean_with_their_sizes_in_bytes(lines: list[str]) -> None:
+    data = "\n".join(lines).encode("utf-8") + b"\n"
+    flagged, clean, sizes, offset = LineSplitter(1 << 20).split(data, 0)
+    assert flagged == [] and offset == 0
+    assert clean == lines
+    assert sizes == [len(line.encode("utf-8")) for line in lines]
+
+
+def test_a_chunk_with_one_line_that_is_not_utf8_is_read_line_by_line() -> None:
+    data = "耗时 35ms\n".encode("utf-8") + "订单不存在\n".encode("gb18030") + b"ok\n"
+    flagged, clean, sizes, _ = LineSplitter(1 << 20).split(data, 0)
+    assert clean == [] and sizes == []
+    assert [(ln.text, ln.offset, ln.end_offset, ln.flags) for ln in flagged] == [
+        ("耗时 35ms", 0, 12, ()), ("订单不存在", 12, 23, (FLAG_GB18030,)), ("ok", 23, 26, ())]
