@@ -72,6 +72,21 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     return text, flags
 
 
+def _line_ends_only(body: bytes) -> bool:
+    """Every \r of `body` (lines joined by \n, the last one's \n cut off) ends its line:
+    none, or Windows line ends."""
+    if b"\r" not in body:
+        return True
+    return body.count(b"\r") == body.count(b"\r\n") + body.endswith(b"\r")
+
+
+def _without_cr(texts: list[str], body: bytes) -> list[str]:
+    """`texts` without the \r that ends a line (the line's size still counts it)."""
+    if b"\r" not in body:
+        return texts
+    return [t[:-1] if t[-1:] == "\r" else t for t in texts]
+
+
 def _whole_chars(raw: bytes) -> bytes:
     """`raw` without a UTF-8 sequence cut at its end (a line cut at the byte bound must
     not look like invalid UTF-8)."""
@@ -115,9 +130,9 @@ class LineSplitter:
     def split(self, data: bytes, offset: int) -> tuple[list[Line], list[str], list[int], int]:
         """`feed()` in two parts: (lines, clean, sizes, clean_offset). `lines` come first;
         then `clean` holds the texts of the lines after them when those need no `Line`:
-        UTF-8 without NUL, \r or escape codes, each within `max_line_bytes`, so none has
-        flags; `sizes` are their lengths in bytes (without the newline), the first line
-        starting at `clean_offset`."""
+        UTF-8 without NUL, escape codes or a \r but at a line's end, each within
+        `max_line_bytes`, so none has flags; `sizes` are their lengths in bytes (a line's
+        \r included, its newline not), the first line starting at `clean_offset`."""
         if offset != self._next_offset:
             raise ValueError(f"chunk at offset {offset}, expected {self._next_offset}")
         self._next_offset = offset + len(data)
@@ -142,8 +157,8 @@ class LineSplitter:
             limit = self.max_line_bytes
             if body.isascii() and b"\x00" not in body:
                 texts = body.decode("ascii").split("\n")
-                if b"\r" not in body and b"\x1b" not in body and max(map(len, texts)) <= limit:
-                    clean, sizes, clean_offset = texts, list(map(len, texts)), pos
+                if b"\x1b" not in body and max(map(len, texts)) <= limit and _line_ends_only(body):
+                    clean, sizes, clean_offset = _without_cr(texts, body), list(map(len, texts)), pos
                 else:
                     for text in texts:
                         end = pos + len(text) + 1
@@ -172,8 +187,9 @@ class LineSplitter:
 
     def _clean_utf8(self, body: bytes) -> tuple[list[str], list[int]] | None:
         """The lines of `body` and their sizes in bytes if all are clean UTF-8 (Chinese
-        text, most often): valid, without NUL, \r or escape codes, within the bound."""
-        if b"\x00" in body or b"\r" in body or b"\x1b" in body:
+        text, most often): valid, without NUL, escape codes or a \r inside a line, within
+        the bound."""
+        if b"\x00" in body or b"\x1b" in body or not _line_ends_only(body):
             return None
         raws = body.split(b"\n")
         sizes = list(map(len, raws))
@@ -183,7 +199,7 @@ class LineSplitter:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        return text.split("\n"), sizes
+        return _without_cr(text.split("\n"), body), sizes
 
     def finish(self) -> list[Line]:
         """End of the file: the incomplete last line, if any, as a line."""

@@ -45,6 +45,23 @@ def test_utf8_lines_come_back_clean_with_their_sizes_in_bytes(lines: list[str]) 
     assert sizes == [len(line.encode("utf-8")) for line in lines]
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.characters(blacklist_characters="\n\r\x00\x1b", blacklist_categories=["Cs"]),
+                        max_size=12), min_size=1, max_size=20), st.booleans())
+def test_windows_line_ends_stay_clean_and_count_in_the_sizes(lines: list[str], ascii_only: bool) -> None:
+    if ascii_only:
+        lines = [line.encode("ascii", "replace").decode() for line in lines]
+    data = "\r\n".join(lines).encode("utf-8") + b"\r\n"
+    flagged, clean, sizes, _ = LineSplitter(1 << 20).split(data, 0)
+    assert flagged == [] and clean == lines
+    assert sizes == [len(line.encode("utf-8")) + 1 for line in lines]
+
+
+def test_a_carriage_return_inside_a_line_is_read_line_by_line() -> None:
+    flagged, clean, _, _ = LineSplitter(1 << 20).split("耗时\r35ms\r\nok\n".encode("utf-8"), 0)
+    assert clean == [] and [ln.text for ln in flagged] == ["耗时\r35ms", "ok"]
+
+
 def test_a_chunk_with_one_line_that_is_not_utf8_is_read_line_by_line() -> None:
     data = "耗时 35ms\n".encode("utf-8") + "订单不存在\n".encode("gb18030") + b"ok\n"
     flagged, clean, sizes, _ = LineSplitter(1 << 20).split(data, 0)
