@@ -200,6 +200,8 @@ class Assembler:
         if is_envelope(first_line):
             self._container = ContainerLines(self.options.bounds.max_line_bytes)
             self._local = TimeConverter(parse_timezone(self.options.timezone), iso_seconds)
+        else:  # every line is read without its colour codes: the splitter may take them off
+            self.splitter.strip_escapes = True
 
     def _take_ready(self, read_time: str) -> list[Event]:
         """Events of the records the assembler closed beside the one a call returned."""

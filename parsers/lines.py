@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers.ansi import ANSI
+
 FLAG_TRUNCATED = "line_truncated"
 FLAG_INVALID_UTF8 = "invalid_utf8"
 FLAG_NUL = "nul_bytes"
@@ -104,10 +106,14 @@ def _whole_chars(raw: bytes) -> bytes:
 class LineSplitter:
     """Streaming splitter for one file. `feed()` returns the lines completed by a chunk."""
 
-    __slots__ = ("max_line_bytes", "_partial", "_partial_offset", "_partial_len", "_next_offset")
+    __slots__ = ("max_line_bytes", "strip_escapes", "_partial", "_partial_offset", "_partial_len", "_next_offset")
 
     def __init__(self, max_line_bytes: int, start_offset: int = 0) -> None:
         self.max_line_bytes = max(1, max_line_bytes)
+        # Clean lines may hold colour codes, handed out without them (`parsers.ansi`): for a
+        # reader that strips every line's codes anyway (the assembler, once it knows the file
+        # is no container runtime's). Off, a chunk with an escape byte is read line by line.
+        self.strip_escapes = False
         self._partial = bytearray()  # the kept head of the pending line
         self._partial_offset = start_offset
         self._partial_len = 0  # its full length in bytes, including bytes not kept
@@ -130,9 +136,10 @@ class LineSplitter:
     def split(self, data: bytes, offset: int) -> tuple[list[Line], list[str], list[int], int]:
         """`feed()` in two parts: (lines, clean, sizes, clean_offset). `lines` come first;
         then `clean` holds the texts of the lines after them when those need no `Line`:
-        UTF-8 without NUL, escape codes or a \r but at a line's end, each within
-        `max_line_bytes`, so none has flags; `sizes` are their lengths in bytes (a line's
-        \r included, its newline not), the first line starting at `clean_offset`."""
+        UTF-8 without NUL, escape codes (unless `strip_escapes`: then without their colour
+        codes) or a \r but at a line's end, each within `max_line_bytes`, so none has
+        flags; `sizes` are their lengths in bytes as read (a line's \r included, its
+        newline not), the first line starting at `clean_offset`."""
         if offset != self._next_offset:
             raise ValueError(f"chunk at offset {offset}, expected {self._next_offset}")
         self._next_offset = offset + len(data)
@@ -157,8 +164,12 @@ class LineSplitter:
             limit = self.max_line_bytes
             if body.isascii() and b"\x00" not in body:
                 texts = body.decode("ascii").split("\n")
-                if b"\x1b" not in body and max(map(len, texts)) <= limit and _line_ends_only(body):
-                    clean, sizes, clean_offset = _without_cr(texts, body), list(map(len, texts)), pos
+                if (b"\x1b" not in body or self.strip_escapes) and max(map(len, texts)) <= limit \
+                        and _line_ends_only(body):
+                    sizes = list(map(len, texts))
+                    if b"\x1b" in body:
+                        texts = ANSI.sub("", body.decode("ascii")).split("\n")
+                    clean, clean_offset = _without_cr(texts, body), pos
                 else:
                     for text in texts:
                         end = pos + len(text) + 1
@@ -187,9 +198,9 @@ class LineSplitter:
 
     def _clean_utf8(self, body: bytes) -> tuple[list[str], list[int]] | None:
         """The lines of `body` and their sizes in bytes if all are clean UTF-8 (Chinese
-        text, most often): valid, without NUL, escape codes or a \r inside a line, within
-        the bound."""
-        if b"\x00" in body or b"\x1b" in body or not _line_ends_only(body):
+        text, most often): valid, without NUL, escape codes (see `strip_escapes`) or a \r
+        inside a line, within the bound."""
+        if b"\x00" in body or b"\x1b" in body and not self.strip_escapes or not _line_ends_only(body):
             return None
         raws = body.split(b"\n")
         sizes = list(map(len, raws))
@@ -199,6 +210,8 @@ class LineSplitter:
             text = body.decode("utf-8")
         except UnicodeDecodeError:
             return None
+        if b"\x1b" in body:
+            text = ANSI.sub("", text)
         return _without_cr(text.split("\n"), body), sizes
 
     def finish(self) -> list[Line]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from parsers.ansi import strip_ansi
 from parsers.lines import FLAG_GB18030, LineSplitter
 
 PIECES = st.sampled_from(["2026-11-26 10:15:30.123 [main] INFO  c.f.Pay - ", "订单不存在", "耗时 35ms", "ok", " ",
@@ -68,3 +69,25 @@ def test_a_chunk_with_one_line_that_is_not_utf8_is_read_line_by_line() -> None:
     assert clean == [] and sizes == []
     assert [(ln.text, ln.offset, ln.end_offset, ln.flags) for ln in flagged] == [
         ("耗时 35ms", 0, 12, ()), ("订单不存在", 12, 23, (FLAG_GB18030,)), ("ok", 23, 26, ())]
+
+
+COLOURED = st.lists(st.lists(st.sampled_from(["\x1b[34mINFO\x1b[0;39m", "\x1b[1m", "\x1b[", "\x1b", "[0m", "耗时", "a",
+                                               " ", "\r"]), max_size=6).map("".join), min_size=1, max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(COLOURED, st.booleans())
+def test_colour_codes_come_off_clean_lines_when_the_reader_strips_them(lines: list[str], crlf: bool) -> None:
+    lines = [line.replace("\r", "") for line in lines]
+    end = "\r\n" if crlf else "\n"
+    data = end.join(lines).encode("utf-8") + end.encode()
+    splitter = LineSplitter(1 << 20)
+    splitter.strip_escapes = True
+    flagged, clean, sizes, _ = splitter.split(data, 0)
+    assert flagged == [] and clean == [strip_ansi(line) for line in lines]
+    assert sizes == [len(line.encode("utf-8")) + crlf for line in lines]
+
+
+def test_colour_codes_stay_for_a_reader_that_does_not_strip_them() -> None:
+    flagged, clean, _, _ = LineSplitter(1 << 20).split(b"\x1b[34mINFO\x1b[0;39m ok\n", 0)
+    assert clean == [] and [ln.text for ln in flagged] == ["\x1b[34mINFO\x1b[0;39m ok"]
