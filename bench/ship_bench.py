@@ -42,6 +42,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 import uuid
@@ -136,8 +137,20 @@ def shipper_env(repo: Path, pycache: Path) -> dict[str, str]:
     return env
 
 
+def build_native(repo: Path) -> None:
+    """A source tree with the compiled core (`parsers/native`) but not its built module (an
+    export of a commit, for --compare): builds it as `pip install` would, release profile."""
+    crate = repo / "parsers" / "native"
+    if not (crate / "Cargo.toml").is_file() or any((repo / "parsers").glob("_native*.so")):
+        return
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=crate, check=True)
+    shutil.copyfile(crate / "target" / "release" / "lib_native.so",
+                    repo / "parsers" / f"_native{sysconfig.get_config_var('EXT_SUFFIX')}")
+
+
 def compile_shipper(repo: Path, pycache: Path) -> None:
     """Writes the shipper's bytecode cache before any timed run (`pip install` does it at install)."""
+    build_native(repo)
     subprocess.run([sys.executable, "-c", "import pipeline.cli.app as app; app.build_parser(); "
                     "import pipeline.cli.ship, pipeline.ship.shipper"], cwd=repo, env=shipper_env(repo, pycache),
                    check=True)
@@ -208,7 +221,8 @@ def main() -> int:
     ap.add_argument("--compression", help="kafka.compression of the shipper (default: the config's default)")
     ap.add_argument("--kcat-codecs", default="gzip", help="comma-separated codecs of the kcat baselines")
     ap.add_argument("--compare", metavar="DIR", help="also run the shipper of the source tree DIR (e.g. an export "
-                    "of another commit), in the same runs, against the same baselines")
+                    "of another commit; its parsers/native is built if it has one), in the same runs, against the "
+                    "same baselines")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=1800)
     ap.add_argument("--keep", action="store_true", help="keep the topics")
