@@ -25,7 +25,7 @@ from parsers import unicode_classes
 from parsers._native import TraceKeys
 from parsers.prescreen import may_apply, screen
 from parsers.signature import Signature, compute_signature
-from parsers.sql import fingerprint, fingerprint_id, mybatis, statement
+from parsers.sql import fingerprint_with_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.sql.open_statements import OpenStatements
 from parsers.sql.statement import LOGGER_PREFIXES as STATEMENT_LOGGER_PREFIXES
@@ -281,8 +281,7 @@ class Classifier(StructuredKinds):
             ev.flags.append("sql_routed")
         if timing.statement:
             ev.sql_statement = timing.statement[:MAX_SAMPLE_CHARS]
-            fp = fingerprint(timing.prepared or timing.statement)
-            ev.sql_fingerprint, ev.sql_fingerprint_id = fp, fingerprint_id(fp)
+            ev.sql_fingerprint, ev.sql_fingerprint_id = fingerprint_with_id(timing.prepared or timing.statement)
 
     # -- cross-cutting ---------------------------------------------------------------
     def _mask(self, ev: Event) -> None:

@@ -6,10 +6,10 @@ Hibernate (`timing`, `p6spy`), and MyBatis statements joined across records (`my
 """
 
 from parsers.sql.mybatis import CONSUMED, Consumed, MybatisJoiner, is_mybatis, substitute_params
-from parsers.sql.pt_fingerprint import fingerprint, fingerprint_id
+from parsers.sql.pt_fingerprint import fingerprint, fingerprint_id, fingerprint_with_id
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 
 __all__ = [
     "CONSUMED", "Consumed", "MybatisJoiner", "SqlTiming", "SqlTimingParser",
-    "fingerprint", "fingerprint_id", "is_mybatis", "substitute_params",
+    "fingerprint", "fingerprint_id", "fingerprint_with_id", "is_mybatis", "substitute_params",
 ]

@@ -29,7 +29,7 @@ from __future__ import annotations
 from parsers.event import Event
 from parsers.masking import Masker
 from parsers.sql.mybatis import MybatisJoiner
-from parsers.sql.pt_fingerprint import fingerprint, fingerprint_id
+from parsers.sql.pt_fingerprint import fingerprint_with_id
 
 UNCLOSED_FLAG = "sql_unclosed"
 PART_FLAG = "mybatis_part"
@@ -90,8 +90,7 @@ class OpenStatements:
 
     def _unclosed(self, ev: Event, statement: str, params: str | None, prepared: str) -> None:
         ev.kind = "sql"
-        fp = fingerprint(prepared)
-        ev.sql_fingerprint, ev.sql_fingerprint_id = fp, fingerprint_id(fp)
+        ev.sql_fingerprint, ev.sql_fingerprint_id = fingerprint_with_id(prepared)
         mask = self.masker.mask
         counts: dict[str, int] = dict(ev.masked)
         masked_statement, c1 = mask(statement[:self.max_chars])

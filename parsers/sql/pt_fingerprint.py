@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 _A = re.ASCII
 _AI = re.ASCII | re.IGNORECASE
@@ -150,3 +151,24 @@ def fingerprint(sql: str) -> str:
 def fingerprint_id(fp: str) -> str:
     """16 hex chars identifying fingerprint `fp` (blake2b, stable across runs and hosts)."""
     return hashlib.blake2b(fp.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+# Statements repeat (a mapper's prepared statement, with `?` for its parameters, on every
+# call): their fingerprints are kept, for statements up to CACHED_CHARS characters, in a
+# bounded cache (at most CACHE_SIZE of them: about 4 MiB of text at worst).
+CACHE_SIZE = 1024
+CACHED_CHARS = 2048
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _cached(sql: str) -> tuple[str, str]:
+    fp = fingerprint(sql)
+    return fp, fingerprint_id(fp)
+
+
+def fingerprint_with_id(sql: str) -> tuple[str, str]:
+    """`(fingerprint(sql), fingerprint_id(...))`, from the cache when `sql` was seen lately."""
+    if len(sql) <= CACHED_CHARS:
+        return _cached(sql)
+    fp = fingerprint(sql)
+    return fp, fingerprint_id(fp)

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.sql import fingerprint, fingerprint_id
+from parsers.sql import fingerprint, fingerprint_id, fingerprint_with_id, pt_fingerprint
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared/corpus/sql/percona-fingerprints.jsonl"
 MEASURED_MATCH_RATE = 1.0  # 2560 of 2560 when this test was written
@@ -125,3 +125,23 @@ def test_fingerprint_is_total_on_any_text(text):
 def test_fingerprint_is_total_on_decoded_bytes(data, errors):
     fp = fingerprint(data.decode("utf-8", errors))
     assert len(fingerprint_id(fp)) == 16
+
+
+@given(st.text(max_size=80))
+def test_fingerprint_with_id_is_the_fingerprint_and_its_id(text):
+    assert fingerprint_with_id(text) == (fingerprint(text), fingerprint_id(fingerprint(text)))
+
+
+def test_the_fingerprint_cache_is_bounded_and_keeps_no_long_statement():
+    pt_fingerprint._cached.cache_clear()
+    for i in range(pt_fingerprint.CACHE_SIZE + 500):
+        fingerprint_with_id(f"SELECT * FROM t{i} WHERE id = ?")
+    assert pt_fingerprint._cached.cache_info().currsize == pt_fingerprint.CACHE_SIZE
+    fingerprint_with_id("SELECT * FROM t9 WHERE id = ?")  # repeated: from the cache
+    hits = pt_fingerprint._cached.cache_info().hits
+    fingerprint_with_id("SELECT * FROM t9 WHERE id = ?")
+    assert pt_fingerprint._cached.cache_info().hits == hits + 1
+    pt_fingerprint._cached.cache_clear()
+    long = "SELECT " + "x, " * pt_fingerprint.CACHED_CHARS + "y FROM t"
+    assert fingerprint_with_id(long) == (fingerprint(long), fingerprint_id(fingerprint(long)))
+    assert pt_fingerprint._cached.cache_info().currsize == 0  # a long statement is not kept
