@@ -1,6 +1,6 @@
 """Trace ids after configured keys (`orderNo=ord_1`): a key inside a word is no key, and
 the compiled scanner (`TraceKeys`) reads what the regex with a leading look-behind reads,
-with Python's `\w` and `\s` (non-ASCII letters, spaces and astral characters included)."""
+with Python's `\\w` and `\\s` (non-ASCII letters, spaces and astral characters included)."""
 
 from __future__ import annotations
 
