@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from datetime import datetime
+from functools import lru_cache
 from operator import attrgetter
 
 from parsers.event import Event
@@ -53,6 +54,12 @@ _JUL_LEVELS = {"WARNING": "WARN", **{k: "WARN" if v == "WARNING" else v for k, v
 
 # a record at these levels (or with a trace) on a thread ends the thread's open MyBatis statement
 _FAILURE_LEVELS = frozenset({"ERROR", "FATAL", "SEVERE", "CRITICAL"})
+
+
+@lru_cache(maxsize=64)
+def _trace_keys(keys: tuple[str, ...]) -> TraceKeys:
+    """The compiled scanner of `keys`: files read with the same options share one."""
+    return TraceKeys(list(keys), unicode_classes.table())
 
 
 _FRAME_KEY = attrgetter("module", "function", "file")  # a frame without its line number
@@ -104,7 +111,7 @@ class Classifier(StructuredKinds):
         self._joins: OrderedDict[str, int] = OrderedDict()
         self._join_window_bytes = options.bounds.max_event_bytes
         # `key=value` for any of the keys, the key not inside a word (parsers/native/src/trace_keys.rs)
-        self.trace_keys = TraceKeys(list(options.trace_keys), unicode_classes.table()) if options.trace_keys else None
+        self.trace_keys = _trace_keys(tuple(options.trace_keys)) if options.trace_keys else None
         self.in_app = options.in_app
         # The same throw site repeats: its signature is computed once (bounded LRU).
         self._signatures: dict[tuple, Signature] = {}

@@ -18,6 +18,7 @@ Aho-Corasick pass over the message's bytes.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from parsers._native import Screen
 
@@ -40,9 +41,15 @@ def screen_words(word_sets: Iterable[tuple[str, ...] | None]) -> tuple[str, ...]
 
 
 def screen(word_sets: Iterable[tuple[str, ...] | None]) -> Screen | None:
-    """The compiled screen of `screen_words(word_sets)`; None when there is none."""
+    """The compiled screen of `screen_words(word_sets)`; None when there is none. Files
+    read with the same options share one (a shipper follows a thousand files)."""
     words = screen_words(word_sets)
-    return None if words is None else Screen(list(words))
+    return None if words is None else _compiled(words)
+
+
+@lru_cache(maxsize=64)
+def _compiled(words: tuple[str, ...]) -> Screen:
+    return Screen(list(words))
 
 
 def may_apply(words: Screen | None, message: str) -> bool:

@@ -12,21 +12,21 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::text::utf8;
-use crate::unicode::{char_at, char_before, Classes, SPACE, WORD};
+use crate::unicode::{char_at, char_before, Classes, Table, SPACE, WORD};
 
 #[pyclass(frozen, module = "parsers._native")]
 pub struct TraceKeys {
     keys: Vec<Vec<u8>>,
     first: [bool; 256], // the keys' first bytes
     present: AhoCorasick,
-    classes: Classes,
+    table: Table,
 }
 
 impl TraceKeys {
-    fn skip_space(&self, t: &[u8], mut j: usize) -> usize {
+    fn skip_space(classes: &Classes, t: &[u8], mut j: usize) -> usize {
         while j < t.len() {
             let (cp, len) = char_at(t, j);
-            if !self.classes.is(cp, SPACE) {
+            if !classes.is(cp, SPACE) {
                 break;
             }
             j += len;
@@ -35,8 +35,8 @@ impl TraceKeys {
     }
 
     /// The value's span if a key's tail (`\s*[=:：]\s*["']?value`) starts at `j`.
-    fn value_at(&self, t: &[u8], j: usize) -> Option<(usize, usize)> {
-        let mut j = self.skip_space(t, j);
+    fn value_at(classes: &Classes, t: &[u8], j: usize) -> Option<(usize, usize)> {
+        let mut j = Self::skip_space(classes, t, j);
         if j < t.len() && (t[j] == b'=' || t[j] == b':') {
             j += 1;
         } else if t[j.min(t.len())..].starts_with("：".as_bytes()) {
@@ -44,7 +44,7 @@ impl TraceKeys {
         } else {
             return None;
         }
-        j = self.skip_space(t, j);
+        j = Self::skip_space(classes, t, j);
         if j < t.len() && (t[j] == b'"' || t[j] == b'\'') {
             j += 1;
         }
@@ -54,7 +54,7 @@ impl TraceKeys {
         let (start, mut k, mut count) = (j, j + 1, 0);
         while count < 63 && k < t.len() {
             let (cp, len) = char_at(t, k);
-            if !(cp == '-' as u32 || cp == '.' as u32 || self.classes.is(cp, WORD)) {
+            if !(cp == '-' as u32 || cp == '.' as u32 || classes.is(cp, WORD)) {
                 break;
             }
             k += len;
@@ -63,17 +63,17 @@ impl TraceKeys {
         (count >= 2).then_some((start, k))
     }
 
-    fn find_all(&self, t: &[u8]) -> Vec<(usize, usize)> {
+    fn find_all(&self, classes: &Classes, t: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         if !self.present.is_match(t) {
             return out;
         }
         let mut i = 0;
         'scan: while i < t.len() {
-            if self.first[t[i] as usize] && (i == 0 || !self.classes.is(char_before(t, i), WORD)) {
+            if self.first[t[i] as usize] && (i == 0 || !classes.is(char_before(t, i), WORD)) {
                 for key in &self.keys {
                     if t[i..].starts_with(key) {
-                        if let Some((start, end)) = self.value_at(t, i + key.len()) {
+                        if let Some((start, end)) = Self::value_at(classes, t, i + key.len()) {
                             out.push((start, end));
                             i = end;
                             continue 'scan;
@@ -108,13 +108,13 @@ impl TraceKeys {
         for key in &keys {
             first[key[0] as usize] = true;
         }
-        Ok(TraceKeys { keys, first, present, classes: Classes::new(classes)? })
+        Ok(TraceKeys { keys, first, present, table: Table::new(classes)? })
     }
 
     /// The values after the keys in `text`, in order (repeats included).
     fn find<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Vec<Bound<'py, PyString>>> {
         let (t, surrogates) = utf8(text)?;
-        let spans = self.find_all(&t);
+        let spans = self.find_all(&self.table.classes(text.py()), &t);
         // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
         // unless it runs into a lone surrogate, which is no word character
         let _ = surrogates;

@@ -1,6 +1,7 @@
 //! Python's `\w` and `\s` for a code point, as `re` reads them in a `str` pattern
 //! (`ch.isalnum() or ch == "_"`, `ch.isspace()`): a table of the Basic Multilingual
-//! Plane made by Python (`parsers/unicode_classes.py`), and Python itself above it.
+//! Plane made by Python (`parsers/unicode_classes.py`, one `bytes` per process, shared by
+//! reference, not copied), and Python itself above it.
 
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -8,20 +9,28 @@ use pyo3::types::PyBytes;
 pub const WORD: u8 = 1;
 pub const SPACE: u8 = 2;
 
-pub struct Classes {
-    bmp: Vec<u8>,
+/// The table, borrowed for one call (`Table::new` checked its size).
+pub struct Classes<'a> {
+    bmp: &'a [u8],
 }
 
-impl Classes {
-    /// `table`: 65,536 bytes, bit 0 `\w`, bit 1 `\s`, one per code point of the BMP.
+/// `table`: 65,536 bytes, bit 0 `\w`, bit 1 `\s`, one per code point of the BMP.
+pub struct Table(Py<PyBytes>);
+
+impl Table {
     pub fn new(table: &Bound<'_, PyBytes>) -> PyResult<Self> {
-        let bmp = table.as_bytes().to_vec();
-        if bmp.len() != 0x10000 {
+        if table.as_bytes().len() != 0x10000 {
             return Err(pyo3::exceptions::PyValueError::new_err("a class table holds 65,536 bytes"));
         }
-        Ok(Classes { bmp })
+        Ok(Table(table.clone().unbind()))
     }
 
+    pub fn classes<'a>(&'a self, py: Python<'a>) -> Classes<'a> {
+        Classes { bmp: self.0.as_bytes(py) }
+    }
+}
+
+impl Classes<'_> {
     fn astral(cp: u32, class: u8) -> bool {
         Python::attach(|py| {
             let Some(ch) = char::from_u32(cp) else { return false };
