@@ -162,24 +162,16 @@ class LineSplitter:
             pos = offset + start
             body = data[start:last_nl]
             limit = self.max_line_bytes
-            if body.isascii() and b"\x00" not in body:
-                texts = body.decode("ascii").split("\n")
-                if (b"\x1b" not in body or self.strip_escapes) and max(map(len, texts)) <= limit \
-                        and _line_ends_only(body):
-                    sizes = list(map(len, texts))
-                    if b"\x1b" in body:
-                        texts = ANSI.sub("", body.decode("ascii")).split("\n")
-                    clean, clean_offset = _without_cr(texts, body), pos
-                else:
-                    for text in texts:
-                        end = pos + len(text) + 1
-                        if len(text) > limit:
-                            out.append(Line(text[:limit].rstrip("\r"), pos, end, (FLAG_TRUNCATED,)))
-                        else:
-                            out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
-                        pos = end
-            elif (utf8_lines := self._clean_utf8(body)) is not None:
-                (clean, sizes), clean_offset = utf8_lines, pos
+            if (clean_body := self._clean(body)) is not None:
+                (clean, sizes), clean_offset = clean_body, pos
+            elif body.isascii() and b"\x00" not in body:
+                for text in body.decode("ascii").split("\n"):
+                    end = pos + len(text) + 1
+                    if len(text) > limit:
+                        out.append(Line(text[:limit].rstrip("\r"), pos, end, (FLAG_TRUNCATED,)))
+                    else:
+                        out.append(Line(text[:-1] if text.endswith("\r") else text, pos, end))
+                    pos = end
             else:
                 for raw in body.split(b"\n"):
                     end = pos + len(raw) + 1
@@ -196,9 +188,9 @@ class LineSplitter:
             self._keep(data[start:])
         return out, clean, sizes, clean_offset
 
-    def _clean_utf8(self, body: bytes) -> tuple[list[str], list[int]] | None:
-        """The lines of `body` and their sizes in bytes if all are clean UTF-8 (Chinese
-        text, most often): valid, without NUL, escape codes (see `strip_escapes`) or a \r
+    def _clean(self, body: bytes) -> tuple[list[str], list[int]] | None:
+        """The lines of `body` and their sizes in bytes if all are clean: UTF-8 (ASCII, or
+        Chinese text most often), without NUL, escape codes (see `strip_escapes`) or a \r
         inside a line, within the bound."""
         if b"\x00" in body or b"\x1b" in body and not self.strip_escapes or not _line_ends_only(body):
             return None

@@ -113,11 +113,10 @@ impl TraceKeys {
 
     /// The values after the keys in `text`, in order (repeats included).
     fn find<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Vec<Bound<'py, PyString>>> {
-        let (t, surrogates) = utf8(text)?;
+        let (t, _) = utf8(text)?;
         let spans = self.find_all(&self.table.classes(text.py()), &t);
         // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
-        // unless it runs into a lone surrogate, which is no word character
-        let _ = surrogates;
+        // (a lone surrogate is no word character, so no value holds one)
         Ok(spans.into_iter().map(|(s, e)| {
             PyString::new(text.py(), std::str::from_utf8(&t[s..e]).expect("a value is whole characters"))
         }).collect())
