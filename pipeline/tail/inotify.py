@@ -111,6 +111,16 @@ class DirWatcher:
             return
         self._on_events(self._parse(buf))
 
+    def catch_up(self) -> None:
+        """Hands over every event queued now, before the loop's reader would: whatever was done
+        to the watched directories before this call is known after it."""
+        while self._fd >= 0:
+            try:
+                buf = os.read(self._fd, READ_BUFFER_BYTES)
+            except BlockingIOError:
+                return
+            self._on_events(self._parse(buf))
+
     def _parse(self, buf: bytes) -> list[InotifyEvent]:
         events: list[InotifyEvent] = []
         pos = 0

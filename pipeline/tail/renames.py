@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 
 from pipeline.tail.discovery import TailInput, directories_of, find_inode, input_of, stat_files
 from pipeline.tail.followed import Followed
@@ -25,8 +26,8 @@ class Renames:
         self._tailer = tailer
         self._moved_from: dict[int, str] = {}  # inotify cookie -> the path a rename started from
         # renamed from a followed name out of the globs before any scan found it (born and rotated
-        # between two scans): new path -> the input its old name belonged to
-        self._moved_out: dict[str, TailInput] = {}
+        # between two scans): where it is now -> the file, which moves on with its later renames
+        self._moved_out: dict[str, MovedOut] = {}
         # renamed between two names no input matches: perhaps the target of a link the next scan
         # finds (new path -> the name it was renamed from first)
         self._unmatched: dict[str, str] = {}
@@ -66,7 +67,7 @@ class Renames:
         if not claimed and input_of(path, inputs) is None:
             tail_input = input_of(old, inputs)
             if tail_input is not None and not tail_input.excludes(old):
-                self._moved_out[path] = tail_input  # looked at after the next scan
+                self._moved_out[path] = MovedOut(tail_input)  # looked at after the next scan
                 return True
             if tail_input is None:  # a link's target? `links_found` tells after the scan this rename requests
                 if len(self._unmatched) > 1024:
@@ -85,21 +86,42 @@ class Renames:
                 continue
             tail_input = input_of(link, self._tailer.inputs)
             if tail_input is not None and not tail_input.excludes(link):
-                self._moved_out[path] = tail_input
+                self._moved_out[path] = MovedOut(tail_input)
 
-    async def adopt_moved_out(self) -> None:
+    async def adopt_moved_out(self, catch_up: Callable[[], None]) -> None:
         """Files renamed out of the globs before a scan found them are read to their end;
-        their identity (first line) makes sure a generation read before is not read twice."""
-        wanted, self._moved_out = self._moved_out, {}
+        their identity (first line) makes sure a generation read before is not read twice.
+        `catch_up` reads the events queued while the names were stat'ed: a file renamed again
+        meanwhile (the next worker's rotation) was not the file stat'ed under its old name; it is
+        looked for under its new name after the scan that rename requests."""
+        wanted = dict(self._moved_out)
+        found = await asyncio.to_thread(stat_files, list(wanted))
+        catch_up()
         tailer, now = self._tailer, self._tailer.clock()
-        for path, (device, inode, size) in (await asyncio.to_thread(stat_files, list(wanted))).items():
+        for path, entry in wanted.items():
+            if self._moved_out.get(path) is not entry:
+                continue  # renamed again while its name was stat'ed: what was found there is another file
+            del self._moved_out[path]
+            if path not in found:
+                continue  # deleted
+            device, inode, size = found[path]
             if (device, inode) in tailer.files:
                 continue  # found after all, or followed under another name
             log.info("file born and renamed out of the globs before a scan found it, reading it: path=%s", path)
-            f = Followed(path, wanted[path], device, inode, size, None, last_data_s=now, outside_globs=True)
+            f = Followed(path, entry.input, device, inode, size, None, last_data_s=now, outside_globs=True)
             tailer.files[f.inode_key] = f
             tailer.mark_ready(f)
             tailer.metrics.inc("tail_files_renamed_unseen")
+
+
+class MovedOut:
+    """A file renamed out of the globs before any scan found it; the same object follows its
+    next renames, so that a stat of a name it has left is told apart."""
+
+    __slots__ = ("input",)
+
+    def __init__(self, tail_input: TailInput) -> None:
+        self.input = tail_input
 
 
 def is_at(f: Followed, path: str, by_path: dict[str, Followed]) -> bool:

@@ -65,6 +65,7 @@ class Watch:
         # sub-directories of a wildcard pattern, or under a directory not (yet) watched
         self._glob_between_scans = True
         self._links: dict[str, str] = {}  # target -> followed symbolic link, from the last full scan
+        self._renamed_away: set[str] | None = None  # while a scan runs: the names renamed from meanwhile
 
     @property
     def using_inotify(self) -> bool:
@@ -128,10 +129,11 @@ class Watch:
                     await self._tailer.identify_found()
                     continue
                 self._rescan.clear()
-                changed = self._apply(await asyncio.to_thread(scan_inputs, self._tailer.inputs))
+                scan, renamed_away = await self._scan()
+                changed = self._apply(scan, renamed_away=renamed_away)
                 self._renames.links_found(self._links)
                 if self._renames.moved_out:
-                    await self._renames.adopt_moved_out()
+                    await self._renames.adopt_moved_out(self._catch_up_events)
                 if self._truncated:
                     truncated, self._truncated = self._truncated, []
                     await follow_copies(self._tailer, truncated, self._report_error)
@@ -147,6 +149,17 @@ class Watch:
             self._tailer.wakeup.set()
             raise
 
+    async def _scan(self) -> tuple[ScanResult, set[str]]:
+        """A full scan, and the names renamed from while it ran: a rename event read meanwhile
+        may be newer than what the scan saw there (each worker of a gunicorn renames `app.log`
+        milliseconds after the last one). Events read after the scan are applied after it."""
+        self._renamed_away = set()
+        try:
+            scan = await asyncio.to_thread(scan_inputs, self._tailer.inputs)
+            return scan, self._renamed_away
+        finally:
+            self._renamed_away = None
+
     async def _nothing_new(self) -> bool:
         """With inotify and no event pending, a glob (no stat) tells whether a full scan
         is due: new or vanished paths. Sizes are checked by a full scan every
@@ -158,6 +171,10 @@ class Watch:
         matched = await asyncio.to_thread(glob_inputs, self._tailer.inputs)
         return matched.keys() == self._tailer.by_path.keys()
 
+    def _catch_up_events(self) -> None:
+        if self._inotify is not None:
+            self._inotify.catch_up()
+
     def _on_events(self, batch: list[InotifyEvent]) -> None:
         tailer = self._tailer
         for directory, name, mask, cookie in batch:
@@ -165,6 +182,8 @@ class Watch:
             path = self._links.get(path, path)  # a followed link's target: the event is the link's
             if name:
                 self._born_unseen.note(path, mask, path in tailer.by_path, tailer.inputs)
+            if mask & IN_MOVED_FROM and self._renamed_away is not None:
+                self._renamed_away.add(path)
             if mask & (IN_MOVED_FROM | IN_MOVED_TO) and cookie:
                 if self._renames.note(path, mask, cookie):
                     self._rescan.set()
@@ -185,16 +204,21 @@ class Watch:
             if mask & STRUCTURE_MASK:
                 self._rescan.set()
 
-    def _apply(self, scan: ScanResult, initial: bool = False) -> bool:
-        """Reconcile a scan with the followed files; True if anything changed."""
+    def _apply(self, scan: ScanResult, initial: bool = False, renamed_away: set[str] | None = None) -> bool:
+        """Reconcile a scan with the followed files; True if anything changed. What the scan saw
+        at a name `renamed_away` from while it ran may have left: the renames tell where it went,
+        the scan they requested what is there now."""
         tailer, now = self._tailer, self._tailer.clock()
         by_inode = scan.by_inode()
+        renamed_away = renamed_away or set()
         changed = False
         for f in list(tailer.files.values()):
             found = by_inode.get(f.inode_key)
             if found is None:
                 changed |= self._path_gone(f)
                 continue
+            if found.path in renamed_away:
+                continue  # it may have left: the renames tell where it went, the scan they request the rest
             if found.path != f.path:
                 log.info("file renamed, still followed: %s -> %s", f.path, found.path)
                 if tailer.by_path.get(f.path) is f:
@@ -222,7 +246,7 @@ class Watch:
                 f.retry_at_s = None
                 tailer.mark_ready(f)
         for path, found in scan.found.items():
-            if (found.device, found.inode) in tailer.files:
+            if (found.device, found.inode) in tailer.files or path in renamed_away:
                 continue
             skip_to = found.size_bytes if initial and found.input.start_at == "end" else None
             f = Followed(path, found.input, found.device, found.inode, found.size_bytes, skip_to, last_data_s=now)
@@ -233,7 +257,7 @@ class Watch:
             if not any(e.path == path for e in tailer.checkpoints.entries()):
                 tailer.checkpoints.note_path(path)  # seen from now on, even if stopped before a full line
             changed = True
-        self._born_unseen.seen(scan.found)
+        self._born_unseen.seen(path for path in scan.found if path not in renamed_away)
         self._links = scan.links
         self._report_errors(scan)
         report_unmatched(tailer.inputs, scan, tailer.metrics, initial=initial)
