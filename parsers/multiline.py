@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, RuleTable)
+                                     PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, UNCAUGHT_START, RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
@@ -140,7 +140,9 @@ class Multiline:
         if self._ruled and self._state == HOLD_STATE and self._rules.first_state(line) == START:
             self._held.append((line, prefix, offset, end_offset))
             return None
-        if not self._ruled:  # after a structured start line
+        if line.startswith(UNCAUGHT_START):
+            pass  # the JVM's own report of an uncaught exception: no record's continuation
+        elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
             if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED):
                 if self._state == START:

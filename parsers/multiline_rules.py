@@ -94,6 +94,10 @@ TRACE_ENDED = frozenset(("java", "python_exc"))
 # trace's (System.out output in catalina.out); Python's exception line may be followed by
 # more lines of its message, so python_exc does not end a record this way.
 AFTER_FRAMES = "java"
+# The JVM's handler of an uncaught exception writes `Exception in thread "name" Type: msg` to
+# stderr by itself, never through a logger: in a file where stderr and a layout mix
+# (catalina.out, nohup.out) it starts a record even right after a structured line.
+UNCAUGHT_START = 'Exception in thread "'
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 

@@ -1,0 +1,61 @@
+"""The JVM's report of an uncaught exception (`Exception in thread "name" Type: msg` and its
+frames, written to stderr by the thread group, never through a logger) starts a record of
+its own in a file where stderr and a layout's records mix (catalina.out, nohup.out), even
+right after a structured record: the record before keeps its own kind (a timing stays a
+timing) and the trace is one exception event."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from parsers.assemble import Assembler, Source
+from parsers.options import ParseOptions
+
+NOW = 1_764_547_200_000
+_CLS = st.from_regex(r"(?:[a-z]{2,6}\.){1,3}[A-Z][a-z]{2,8}(?:Exception|Error)", fullmatch=True)
+_FRAME = st.from_regex(r"(?:[a-z]{2,6}\.){1,3}[A-Z][a-z]{2,6}\.[a-z]{2,6}\([A-Z][a-z]{2,6}\.java:[1-9][0-9]{0,3}\)",
+                       fullmatch=True)
+_THREAD = st.from_regex(r"[A-Za-z][\w-]{0,15}", fullmatch=True)
+# a record line of Tomcat's own layout, of logback's default, of Spring Boot's
+_BEFORE = st.sampled_from([
+    "10-Jan-2018 17:06:16.143 信息 [main] org.apache.catalina.startup.Catalina.start Server startup in 5426 ms",
+    "10-Jan-2018 17:06:16.143 INFO [main] org.apache.catalina.startup.Catalina.start Server startup in 5426 ms",
+    "2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - started in 5426 ms",
+    "2026-11-26 10:15:30.123  INFO 4242 --- [           main] c.f.p.PayApplication  : Started in 5.4 seconds",
+])
+
+
+def _events(text: str) -> list:
+    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
+    data = text.encode()
+    out = asm.feed(data, 0, NOW)
+    out += asm.finish(NOW)
+    pos = 0
+    for e in out:  # every byte in exactly one event, in order
+        assert e.offset == pos
+        pos = e.end_offset
+    assert pos == len(data)
+    return out
+
+
+@settings(max_examples=80, deadline=None)
+@given(_BEFORE, _THREAD, _CLS, st.one_of(st.none(), st.from_regex(r"[a-z ]{1,20}", fullmatch=True)),
+       st.lists(_FRAME, min_size=1, max_size=5))
+def test_an_uncaught_exception_after_a_record_is_a_record_of_its_own(before, thread, cls, msg, frames):
+    header = f'Exception in thread "{thread}" {cls}' + (f": {msg}" if msg is not None else "")
+    text = "\n".join([before, header, *("\tat " + f for f in frames)]) + "\n"
+    evs = _events(text)
+    assert len(evs) == 2
+    assert evs[0].kind == "method" and evs[0].error_type is None
+    assert evs[1].kind == "exception" and evs[1].error_type == cls
+    assert evs[1].stack_trace.count("\tat ") == len(frames)
+
+
+def test_an_exception_a_logger_printed_under_its_record_stays_the_records():
+    text = ("2026-11-26 10:15:30.123 [main] ERROR c.f.p.OrderService - order failed\n"
+            "java.lang.IllegalStateException: 订单不存在\n"
+            "\tat c.f.p.OrderService.pay(OrderService.java:42)\n")
+    evs = _events(text)
+    assert len(evs) == 1
+    assert evs[0].kind == "exception" and evs[0].message == "order failed"
+    assert evs[0].error_type == "java.lang.IllegalStateException"
