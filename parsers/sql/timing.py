@@ -85,8 +85,9 @@ _STATEMENT_LINE = re.compile(rf"[ \t]*\(?{_VERB}", re.IGNORECASE)
 _HIBERNATE_SLOW = re.compile(r"SlowQuery: (?P<num>[0-9]{1,15}) milliseconds\. SQL:\s*'(?P<sql>.*)'", re.DOTALL)
 _STATEMENT_START = re.compile(rf"(?<![\w.]){_VERB}", re.IGNORECASE)
 _H2_PARAMS = re.compile(r"\s*\{[0-9]+: .*\}\s*$", re.DOTALL)
-# Django's django.db.backends debug record: `(%.3f) %s; args=%s[; alias=%s]`, the time in seconds
-_DJANGO = re.compile(r"(?:^|(?<=[\s\]]))\((?P<num>[0-9]{1,9}\.[0-9]{3})\) (?P<sql>(?:"
+# Django's django.db.backends debug record: `(%.3f) %s; args=%s[; alias=%s]`, the time in seconds;
+# a statement written over lines (the introspection queries) starts on the line after the time
+_DJANGO = re.compile(r"(?:^|(?<=[\s\]]))\((?P<num>[0-9]{1,9}\.[0-9]{3})\)[ \t]*(?:\r?\n)?\s+(?P<sql>(?:"
                      rf"{_VERB}|(?:savepoint|release|rollback|commit|begin|show|set|pragma|explain|declare|lock)\b).*?)"
                      r"; args=", re.DOTALL | re.IGNORECASE)
 # log4jdbc's jdbc.sqltiming: `[caller line]\n41. select 1\n {executed in 2 msec}` or one line
@@ -229,7 +230,7 @@ class SqlTimingParser:
             if (m := rx.search(message)) is not None and (t := self._custom_timing(m)) is not None:
                 return t
         if "; args=" in message and (m := _DJANGO.search(message)) is not None:
-            return SqlTiming(duration_ns(m.group("num"), "s"), m.group("sql"), source="django")
+            return SqlTiming(duration_ns(m.group("num"), "s"), m.group("sql").rstrip(), source="django")
         if "SQL" in message or "sql" in message or "Sql" in message:
             if "millis." in message and (m := _DRUID.search(message)) is not None:
                 statement, params = _druid_params(m.group("sql").lstrip())

@@ -36,3 +36,17 @@ def test_seconds_and_the_statement_before_its_args(prefix, millis, sql, args, al
 def test_near_misses_are_not_django_statements(message):
     t = PARSER.parse(message)
     assert t is None or t.source != "django"
+
+
+@given(st.integers(0, 99_999), st.sampled_from(["\n", "\r\n", " \n", ""]), st.sampled_from(["            ", "\t", " "]),
+       ARGS)
+def test_a_statement_over_lines_may_start_on_the_line_after_the_time(millis, eol, indent, args):
+    # the introspection queries: `(0.001) ` then the statement indented on the lines below
+    seconds = f"{millis // 1000}.{millis % 1000:03d}"
+    body = [f"{indent}SELECT", f"{indent}    c.relname", f"{indent}FROM pg_catalog.pg_class c"]
+    message = f"({seconds}) {eol}" + eol.join(body) + f"{eol}        ; args={args}; alias=default"
+    if not eol:
+        message = f"({seconds}) " + "\n".join(body) + f"\n        ; args={args}"
+    t = PARSER.parse(message)
+    assert (t.duration_ns, t.source) == (millis * 1_000_000, "django")
+    assert t.statement.startswith("SELECT") and t.statement.endswith("pg_class c")
