@@ -25,6 +25,11 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
   * jOOQ's `LoggerListener` at DEBUG: `Executing query          : select ...` (or `Executing
     batch query`), the statement as rendered, placeholders kept; its next line, `-> with bind
     values      : ...`, is the same statement with its values inlined and no second one.
+  * any of these (or a program's own statement log) under a layout that does not name the
+    logger (`%(asctime)s - %(levelname)s - %(message)s`): a message that is a statement with
+    its keywords in capitals, as ORMs write them (`SELECT ... FROM`, `INSERT INTO`, `UPDATE t
+    SET`, `DELETE FROM`, DDL on a table, index or view, SQLite's `PRAGMA`). Prose does not
+    write `SELECT` and `FROM` in capitals; a lower-case statement needs its logger.
 They become SQL events with a statement and its fingerprint and no duration: counted per
 fingerprint by analysts and `scan`, never a slow-SQL alert. A message is taken only when
 it starts with a statement verb, so a logger's other lines stay ordinary records.
@@ -41,7 +46,10 @@ from parsers.sql.timing import SqlTiming
 # count too: these loggers log the DDL they run (Hibernate's schema export through
 # org.hibernate.SQL or show_sql, SQLAlchemy's `create_all`), as the timed forms do.
 _VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|merge|replace|call|upsert"
-                   r"|create|alter|drop|truncate)\b", re.IGNORECASE | re.DOTALL)
+                   r"|create|alter|drop|truncate|pragma)\b", re.IGNORECASE | re.DOTALL)
+# a statement whatever logged it: the message starts with it, keywords in capitals
+_CAPITALS = re.compile(r"(?:SELECT\s(?:[^;]{0,4000}?\s)?FROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s"
+                       r"|(?:CREATE|ALTER|DROP)\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW)\s|PRAGMA\s+[\w.]+)")
 _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the
@@ -49,7 +57,8 @@ _SHOW_SQL = "Hibernate: "
 _LOGIC_SQL, _ACTUAL_SQL = "Logic SQL: ", "Actual SQL: "
 _JOOQ = "Executing "
 _JOOQ_QUERY = re.compile(r"Executing (?:batch )?query[ \t]*: (?P<sql>.+)\Z", re.DOTALL)
-TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL, "Executing query", "Executing batch query")
+TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL, "Executing query", "Executing batch query",
+            "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "PRAGMA")
 # `Actual SQL: <data source> ::: <statement>[ ::: [<parameters>]]`; the statement may run over lines
 _ACTUAL = re.compile(r"(?P<ds>[^\s:]{1,128}) ::: (?P<sql>.+?)(?: ::: \[(?P<params>.*)\])?\s*\Z", re.DOTALL)
 # what may precede the marker when the layout's logger was not read: the logger and a separator
@@ -91,6 +100,8 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         source = "hibernate"
     elif message.startswith(_JOOQ) and (m := _JOOQ_QUERY.match(message)) is not None:
         text, source = m.group("sql"), "jooq"
+    elif _CAPITALS.match(message) is not None:
+        text, source = message, "generic"
     elif logger is None:
         return None
     elif logger.endswith("SQL") and _HIBERNATE_LOGGER.search(logger):
@@ -109,7 +120,12 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
     return SqlTiming(None, text.strip(), source=source)
 
 
+# the bracket SQLAlchemy (1.4+) puts before a statement's parameters, known without its logger
+_PARAMETER_BRACKET = re.compile(r"\[(?:generated in |cached since |no key |raw sql\]|insertmanyvalues "
+                                r"|dialect \S+ does not support caching )")
+
+
 def is_parameter_line(logger: str | None, message: str) -> bool:
     """SQLAlchemy's line of a statement's parameters (`[generated in 0.00031s] (7,)`): no timing."""
-    return (message.startswith("[") and logger is not None and logger.startswith(LOGGER_PREFIXES)
-            and _SQLALCHEMY_LOGGER.match(logger) is not None)
+    return message.startswith("[") and (_PARAMETER_BRACKET.match(message) is not None or (
+        logger is not None and logger.startswith(LOGGER_PREFIXES) and _SQLALCHEMY_LOGGER.match(logger) is not None))

@@ -1,6 +1,7 @@
 """Statements logged without a timing by the loggers whose job it is (Hibernate's
 org.hibernate.SQL and show_sql, Spring's JdbcTemplate) become SQL events with a
-fingerprint and no duration; other lines of those loggers, and statement-like text
+fingerprint and no duration, and so does a message that is a statement in capitals under a
+layout that names no logger; other lines of those loggers, and statement-like text
 elsewhere, stay ordinary records."""
 
 from __future__ import annotations
@@ -114,3 +115,36 @@ def test_schema_words_elsewhere_stay_lines() -> None:
     evs = events("2016-06-13 20:25:13.141 [main] INFO  com.pay.Svc - create the monthly report\n"
                  "2016-06-13 20:25:13.142 [main] INFO  org.hibernate.tool.hbm2ddl.SchemaExport - HHH000227: Running hbm2ddl schema export\n")
     assert [e.kind for e in evs] == ["line", "line"]
+
+
+_BARE = st.sampled_from([
+    ("SELECT bills.id AS bills_id, bills.title AS bills_title \nFROM bills \nWHERE bills.id = ?",
+     "select bills.id as bills_id, bills.title as bills_title from bills where bills.id = ?"),
+    ("INSERT INTO bills (id, title) VALUES (?, ?)", "insert into bills (id, title) values(?+)"),
+    ("UPDATE bills SET title=? WHERE bills.id = ?", "update bills set title=? where bills.id = ?"),
+    ("DELETE FROM bills WHERE bills.id = ?", "delete from bills where bills.id = ?"),
+    ('PRAGMA main.table_info("bills")', "pragma main.table_info(?)"),
+    ("CREATE TABLE bills (\n\tid INTEGER NOT NULL, \n\tPRIMARY KEY (id)\n)", None),
+])
+_NO_LOGGER = st.sampled_from(["2025-11-26 13:17:18,244 - INFO - ", "[2025-11-26 13:17:18,244] INFO: ",
+                              "2025-11-26 13:17:18.244 [main] INFO - "])
+
+
+@given(_NO_LOGGER, _BARE)
+def test_a_statement_in_capitals_is_sql_without_a_logger(head, statement) -> None:
+    """SQLAlchemy's echo (or any ORM's statement log) under `%(asctime)s - %(levelname)s -
+    %(message)s`: no logger name says what the record is, its capitals do."""
+    sql, want = statement
+    evs = events(f"{head}{sql}\n{head}[generated in 0.00017s] (7,)\n{head}COMMIT\n")
+    assert [e.kind for e in evs] == ["sql", "line", "line"]
+    assert evs[0].sql_statement == sql.strip() and evs[0].duration_ns is None
+    if want is not None:
+        assert evs[0].sql_fingerprint == want
+
+
+def test_prose_with_statement_words_is_no_statement_without_its_capitals() -> None:
+    evs = events("2025-11-26 13:17:18,244 - INFO - Select the cheapest route from the table\n"
+                 "2025-11-26 13:17:18,245 - INFO - SELECT failed: timeout\n"
+                 "2025-11-26 13:17:18,246 - INFO - update order 42 set to PAID\n"
+                 "2025-11-26 13:17:18,247 - INFO - UPDATE_ORDER SET done\n")
+    assert [e.kind for e in evs] == ["line", "line", "line", "line"]
