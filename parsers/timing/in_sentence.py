@@ -36,7 +36,8 @@ _NOT_NEAR = re.compile(
     r"wait|timeout|timed out|time out|delay|schedul|"
     r"poll|backoff|interval|idle|refresh|reconnect|ttl\b|every\b|keepalive|heartbeat|valid|will\b|next\b)")
 _NEAR_CHARS = 40
-_LAST_WORDS = re.compile(r"([A-Za-z]+)[^A-Za-z]*(?:([A-Za-z]+)[^A-Za-z]*)?$")
+# the last two words before `in`: a name is one word (`Completed compute_rmsd in 2.97s`)
+_LAST_WORDS = re.compile(r"([A-Za-z][\w.$]*)[^\w.$]*(?:([A-Za-z][\w.$]*)[^\w.$]*)?$")
 _WORD_AFTER = re.compile(r"[ \t]*([A-Za-z]+)")
 # Words that may follow the duration: anything else makes it a measure (`in 5 ms buckets`).
 _AFTER_OK = frozenset({"and", "with", "for", "at", "on", "to", "from", "by", "total", "overall", "while", "when",

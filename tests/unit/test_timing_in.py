@@ -34,6 +34,9 @@ def parser():
         ("signature verified in 350 µs", "signature verified", 350_000),
         ("Removed 3 expired offsets in 13 milliseconds.", "Removed * expired offsets", 13 * MS),
         ("purged 12 expired sessions in 4 ms", "purged * expired sessions", 4 * MS),
+        # seconds after a verb in the past tense, a task's name (one word) between them
+        ("Completed compute_rmsd in 2.97s", "Completed compute_rmsd", 2_970 * MS),
+        ("Finished settle.daily_batch in 12.41 seconds", "Finished settle.daily_batch", 12_410 * MS),
     ],
 )
 def test_sentence_closing_with_a_duration_is_a_timing(parser, message, name, ns):
@@ -56,6 +59,8 @@ def test_sentence_closing_with_a_duration_is_a_timing(parser, message, name, ns)
         "reconnecting in 3000 ms",
         "Session expired after 30000 ms",
         "lease expired in 5 ms",
+        "cache_entry expires in 3600s",
+        "refresh_token valid_for in 30s",
     ],
 )
 def test_waits_plans_and_measures_are_not_timings(parser, message):
