@@ -14,7 +14,7 @@ on every input:
 * the events' byte ranges tile the input exactly: the first starts at the starting
   offset, each starts where the previous ended, the last ends at the end;
 * `resume_offset` never passes the bytes fed and never goes below the start;
-* every event encodes (`to_ecs`, `sinks.codec.encode_event`) within the record bound.
+* every event encodes (`sinks.codec.encode_event`) within the record bound.
 
 `tests/unit/test_fuzz_parse.py` runs it for 30 s in the normal suite, seeded from
 `tests/unit/data/assemble/`; longer runs are for hand (a corpus directory keeps what
@@ -73,7 +73,7 @@ def test_one_input(buf: bytes) -> None:
         bad = [f for f in ev.flags if f.startswith("parse_error")]
         if bad:
             raise AssertionError(f"{bad} on {ev.message[:200]!r}")
-        if len(encode_event(ev.to_ecs())) > MAX_RECORD_BYTES:
+        if len(encode_event(ev)) > MAX_RECORD_BYTES:
             raise AssertionError("record above MAX_RECORD_BYTES")
     if position != start + len(data):
         raise AssertionError(f"events end at {position}, input at {start + len(data)}")

@@ -51,7 +51,7 @@ def first_events(path: Path, n: int) -> list[bytes]:
     offset, now_ms = 0, int(time.time() * 1000)
     with open(path, "rb") as f:
         while len(out) < n and (chunk := f.read(256 * 1024)):
-            out += [encode_event(ev.to_ecs()) for ev in asm.feed(chunk, offset, now_ms)]
+            out += [encode_event(ev) for ev in asm.feed(chunk, offset, now_ms)]
             offset += len(chunk)
     return out[:n]
 

@@ -6,7 +6,7 @@ in batches (`Shipper._send`, the path it takes now), per codec, in the same run.
     python3 bench/produce_bench.py --events 200000 --codecs gzip,zstd,lz4,none
 
 The first N events of the workload (`ship_bench`'s, generated when missing) are parsed
-beforehand and not timed. Every mode encodes each event (`to_ecs` + `encode_event`) as
+beforehand and not timed. Every mode encodes each event (`encode_event`) as
 the shipper does; `encode` alone is the baseline, so "Kafka us/event" is a mode's CPU
 time above it, per event: what the producer, its callbacks, the record building, the
 compression and the acknowledgement bookkeeping cost. Each mode runs until Kafka has
@@ -57,7 +57,7 @@ def parsed_events(path: Path, limit: int) -> list[list[Event]]:
 def encode_only(chunks: list[list[Event]]) -> None:
     for events in chunks:
         for ev in events:
-            encode_event(ev.to_ecs())
+            encode_event(ev)
 
 
 async def per_record(producer: EventProducer, topic: str, chunks: list[list[Event]]) -> None:
@@ -67,7 +67,7 @@ async def per_record(producer: EventProducer, topic: str, chunks: list[list[Even
     for events in chunks:
         for ev in events:
             acks.sent(ev.offset)
-            last = await producer.send(topic, key, encode_event(ev.to_ecs()))
+            last = await producer.send(topic, key, encode_event(ev))
             last.add_done_callback(lambda fu, off=ev.offset: acks.acked(off))
     await last
     while acks.outstanding:

@@ -8,7 +8,7 @@ fresh topic of the local broker, against baselines measured in the same run.
 Figures:
   baseline   read the file in 256 KiB chunks and split it into lines (`bytes.split`),
              in this process: the floor of any shipper that looks at every line;
-  parse      the shipper's parse and encode (`Assembler.feed`, `to_ecs`, `encode_event`)
+  parse      the shipper's parse and encode (`Assembler.feed`, `encode_event`: `to_json`)
              of the file in this process, with no Kafka: the floor of the shipper;
   parse@gc   the same with the young generation collected as in `logpipe ship`
              (pipeline/cli/gc_pace.py), not at the interpreter's default;
@@ -93,11 +93,11 @@ def _parse_encode(path: Path, cfg_path: Path) -> tuple[float, float, int]:
     with open(path, "rb") as f:
         while chunk := f.read(CHUNK):
             for ev in asm.feed(chunk, offset, 0):
-                encode_event(ev.to_ecs())
+                encode_event(ev)
                 n += 1
             offset += len(chunk)
     for ev in asm.finish(0):
-        encode_event(ev.to_ecs())
+        encode_event(ev)
         n += 1
     return time.perf_counter() - t0, time.process_time() - cpu0, n
 
@@ -250,7 +250,7 @@ def main() -> int:
         print(f"baseline  {base_s:7.2f} s  {size_mib / base_s:8,.1f} MiB/s  {base_eps:>10,.0f} events/s  "
               f"(read 256 KiB chunks + split into {lines:,} lines)")
         print(f"parse     {parse_s:7.2f} s  {size_mib / parse_s:8,.1f} MiB/s  {expected / parse_s:>10,.0f} events/s  "
-              f"CPU {parse_cpu_s:.2f} s  (Assembler.feed + to_ecs + encode_event: the shipper's floor)")
+              f"CPU {parse_cpu_s:.2f} s  (Assembler.feed + encode_event: the shipper's floor)")
         print(f"parse@gc  {gc_s:7.2f} s  {size_mib / gc_s:8,.1f} MiB/s  {expected / gc_s:>10,.0f} events/s  "
               f"CPU {gc_cpu_s:.2f} s  (the same, young generation collected every {GC_GEN0_THRESHOLD:,} "
               "allocations, as in `logpipe ship`)")

@@ -2,7 +2,7 @@
 
 An `Event` is what every parser returns and what every sink consumes. Field names
 follow the Elastic Common Schema where ECS has a field; project fields live under
-`logpipe.*` in `to_ecs()`.
+`logpipe.*` in `to_json()` / `to_ecs()`.
 """
 
 from __future__ import annotations
@@ -10,6 +10,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+
+import orjson
+
+from parsers._native import ecs_json
 
 KINDS = ("line", "table", "sql", "method", "exception")
 
@@ -69,79 +73,31 @@ class Event:
     masked: dict[str, int] = field(default_factory=dict)  # what -> how many
     flags: list[str] = field(default_factory=list)  # e.g. "invalid_utf8", "malformed_row"
 
+    def to_json(self) -> bytes:
+        """The event's ECS document as JSON bytes: what goes to Kafka and Elasticsearch.
+
+        Written by the compiled core (`parsers/native/src/ecs.rs`, the one implementation of
+        this mapping), byte for byte what orjson writes for the document:
+
+            @timestamp       timestamp, or read_time when the line had none
+            message
+            event            kind ("event"), id, duration (duration_ns), created (read_time)
+            log              level, logger, file.path, offset
+            process          thread.name
+            host.name, service.name
+            error            type, message, stack_trace (error_type, error_message, stack_trace)
+            logpipe          kind, file_id, end_offset, signature, signature_version,
+                             signature_reasons, root_cause {type, message},
+                             sql {statement, fingerprint, fingerprint_id, params, rows},
+                             method.name, table {name, fields}, trace_ids, truncated,
+                             masked, flags
+
+        A field that is None (a list or dict that is empty, `truncated` when false) is left
+        out, and so is an object left with no field. Raises TypeError for what JSON cannot
+        hold (a `str` with lone surrogates, an integer past 64 bits), as orjson does.
+        """
+        return ecs_json(self, orjson.dumps)
+
     def to_ecs(self) -> dict[str, Any]:
-        """The event as an ECS-shaped nested dict (what goes to Kafka and Elasticsearch)."""
-        doc: dict[str, Any] = {
-            "@timestamp": self.timestamp or self.read_time,
-            "message": self.message,
-        }
-        ev: dict[str, Any] = {"kind": "event"}
-        if self.id is not None:
-            ev["id"] = self.id
-        if self.duration_ns is not None:
-            ev["duration"] = self.duration_ns
-        if self.read_time is not None:
-            ev["created"] = self.read_time
-        doc["event"] = ev
-        log: dict[str, Any] = {}
-        if self.level is not None:
-            log["level"] = self.level
-        if self.logger is not None:
-            log["logger"] = self.logger
-        if self.file_path is not None:
-            log["file"] = {"path": self.file_path}
-        if self.offset is not None:
-            log["offset"] = self.offset
-        if log:
-            doc["log"] = log
-        if self.thread is not None:
-            doc["process"] = {"thread": {"name": self.thread}}
-        if self.host is not None:
-            doc["host"] = {"name": self.host}
-        if self.service is not None:
-            doc["service"] = {"name": self.service}
-        if self.error_type is not None:
-            err: dict[str, Any] = {"type": self.error_type}
-            if self.error_message is not None:
-                err["message"] = self.error_message
-            if self.stack_trace is not None:
-                err["stack_trace"] = self.stack_trace
-            doc["error"] = err
-        lp: dict[str, Any] = {"kind": self.kind}
-        if self.file_id is not None:
-            lp["file_id"] = self.file_id
-        if self.end_offset is not None:
-            lp["end_offset"] = self.end_offset
-        if self.signature is not None:
-            lp["signature"] = self.signature
-            lp["signature_version"] = self.signature_version
-            if self.signature_reasons:
-                lp["signature_reasons"] = self.signature_reasons
-        if self.root_cause_type is not None:
-            lp["root_cause"] = {"type": self.root_cause_type, "message": self.root_cause_message}
-        if self.sql_fingerprint is not None or self.sql_statement is not None:
-            sql: dict[str, Any] = {}
-            if self.sql_statement is not None:
-                sql["statement"] = self.sql_statement
-            if self.sql_fingerprint is not None:
-                sql["fingerprint"] = self.sql_fingerprint
-                sql["fingerprint_id"] = self.sql_fingerprint_id
-            if self.sql_params is not None:
-                sql["params"] = self.sql_params
-            if self.sql_rows is not None:
-                sql["rows"] = self.sql_rows
-            lp["sql"] = sql
-        if self.method_name is not None:
-            lp["method"] = {"name": self.method_name}
-        if self.table_name is not None:
-            lp["table"] = {"name": self.table_name, "fields": self.table_fields or {}}
-        if self.trace_ids:
-            lp["trace_ids"] = self.trace_ids
-        if self.truncated:
-            lp["truncated"] = True
-        if self.masked:
-            lp["masked"] = self.masked
-        if self.flags:
-            lp["flags"] = self.flags
-        doc["logpipe"] = lp
-        return doc
+        """The event as an ECS-shaped nested dict: `to_json()` read back."""
+        return orjson.loads(ecs_json(self, orjson.dumps))

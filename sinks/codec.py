@@ -6,6 +6,8 @@ from typing import Any
 
 import orjson
 
+from parsers.event import Event
+
 
 # Kafka's default `message.max.bytes` is 1,048,588 per (compressed) batch; an uncompressed
 # record above it is refused on every retry, and the shipper, which resumes from its
@@ -16,15 +18,15 @@ MAX_RECORD_BYTES = 1_000_000
 FLAG_RECORD_TOO_LARGE = "record_too_large"
 
 
-def encode_event(doc: dict[str, Any], max_bytes: int = MAX_RECORD_BYTES) -> bytes:
-    """An ECS document (`Event.to_ecs()`) as the value of a Kafka record, at most
-    `max_bytes`: a bigger one has its longest texts cut until it fits, and is marked
+def encode_event(item: Event | dict[str, Any], max_bytes: int = MAX_RECORD_BYTES) -> bytes:
+    """An event (its `to_json()`) or an ECS document as the value of a Kafka record, at
+    most `max_bytes`: a bigger one has its longest texts cut until it fits, and is marked
     `logpipe.truncated` with the flag `record_too_large` (deterministic: the same
     event encodes the same way when it is shipped again)."""
-    value = orjson.dumps(doc)
+    value = item.to_json() if isinstance(item, Event) else orjson.dumps(item)
     if len(value) <= max_bytes:
         return value
-    return _shrink(doc, max_bytes)
+    return _shrink(orjson.loads(value), max_bytes)
 
 
 def _string_leaves(node: Any, out: list[tuple[Any, Any, str]]) -> list[tuple[Any, Any, str]]:
@@ -38,7 +40,7 @@ def _string_leaves(node: Any, out: list[tuple[Any, Any, str]]) -> list[tuple[Any
 
 
 def _shrink(doc: dict[str, Any], max_bytes: int) -> bytes:
-    doc = orjson.loads(orjson.dumps(doc))  # a deep copy: the caller's event stays whole
+    doc = orjson.loads(orjson.dumps(doc))  # a deep copy: the caller's document stays whole
     lp = doc.setdefault("logpipe", {})
     lp["truncated"] = True
     lp["flags"] = [*lp.get("flags", []), FLAG_RECORD_TOO_LARGE]

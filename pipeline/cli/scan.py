@@ -100,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
                 for ev in read_events(f, cfg.host.name, now_ms, advance):
                     stats.add(ev, f.path)
                     if write is not None:
-                        write(orjson.dumps(ev.to_ecs()) + b"\n")
+                        write(ev.to_json() + b"\n")
             except (OSError, EOFError) as exc:  # unreadable, or a corrupt/truncated .gz: the rest still counts
                 unreadable += 1
                 stats.flags["read_error"] = stats.flags.get("read_error", 0) + 1

@@ -86,7 +86,7 @@ class SendPath:
 
     def _encode(self, ev: Event) -> bytes:
         try:
-            return encode_event(ev.to_ecs())
+            return encode_event(ev)
         except (TypeError, ValueError) as exc:  # a parser let through what JSON cannot hold: ship it raw, flagged
             self.metrics.inc("ship_encode_errors", error=type(exc).__name__)
             log.error("event at %s:%s cannot be encoded (%r); shipping its raw text flagged encode_error",
@@ -94,7 +94,7 @@ class SendPath:
             raw = Event(ev.message[:64 * 1024], id=ev.id, host=ev.host, service=ev.service, file_path=ev.file_path,
                         file_id=ev.file_id, offset=ev.offset, end_offset=ev.end_offset, read_time=ev.read_time,
                         timestamp=ev.timestamp, flags=[*ev.flags, "encode_error"])
-            return encode_event(raw.to_ecs())
+            return encode_event(raw)
 
     def _delivered(self, fut: asyncio.Future, acks: AckTracker, offset: int, count: int, file_id: str) -> None:
         """A batch whose first event is at `offset`, of `count` events, was acknowledged or failed."""

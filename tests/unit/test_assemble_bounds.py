@@ -17,4 +17,4 @@ def test_a_mybatis_timing_between_absurd_timestamps_has_no_duration_and_still_en
     sql = [e for e in events if e.kind == "sql"]
     assert len(sql) == 1 and sql[0].duration_ns is None and sql[0].sql_statement == "INSERT INTO t VALUES (?)"
     for ev in events:
-        encode_event(ev.to_ecs())
+        encode_event(ev)

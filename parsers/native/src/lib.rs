@@ -1,10 +1,12 @@
-//! `parsers._native`: the parse stage's text scanners, compiled. Each is the one
-//! implementation of what it does; the Python modules that use them
-//! (`parsers/prescreen.py`, `parsers/masking.py`) keep the options and the API.
+//! `parsers._native`: the parse stage's text scanners and the event's JSON writer,
+//! compiled. Each is the one implementation of what it does; the Python modules that use
+//! them (`parsers/prescreen.py`, `parsers/masking.py`, `parsers/event.py`) keep the
+//! options and the API.
 
 use pyo3::prelude::*;
 
 mod checks;
+mod ecs;
 mod masking;
 mod screen;
 mod text;
@@ -14,6 +16,7 @@ mod unicode;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
+    m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
