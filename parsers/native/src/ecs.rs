@@ -84,23 +84,9 @@ impl<'a, 'py> Writer<'a, 'py> {
                 Err(_) => self.delegate(v)?,
             }
         } else if let Ok(list) = v.cast::<PyList>() {
-            self.buf.push(b'[');
-            for (i, item) in list.iter().enumerate() {
-                if i > 0 {
-                    self.buf.push(b',');
-                }
-                self.value(&item)?;
-            }
-            self.buf.push(b']');
+            self.array(list.iter())?;
         } else if let Ok(tuple) = v.cast::<PyTuple>() {
-            self.buf.push(b'[');
-            for (i, item) in tuple.iter().enumerate() {
-                if i > 0 {
-                    self.buf.push(b',');
-                }
-                self.value(&item)?;
-            }
-            self.buf.push(b']');
+            self.array(tuple.iter())?; // orjson writes a tuple as an array too
         } else if let Ok(dict) = v.cast::<PyDict>() {
             let mark = self.buf.len();
             self.buf.push(b'{');
@@ -122,6 +108,18 @@ impl<'a, 'py> Writer<'a, 'py> {
         } else {
             self.delegate(v)?;
         }
+        Ok(())
+    }
+
+    fn array(&mut self, items: impl Iterator<Item = Bound<'py, PyAny>>) -> PyResult<()> {
+        self.buf.push(b'[');
+        for (i, item) in items.enumerate() {
+            if i > 0 {
+                self.buf.push(b',');
+            }
+            self.value(&item)?;
+        }
+        self.buf.push(b']');
         Ok(())
     }
 
