@@ -100,4 +100,4 @@ class Event:
 
     def to_ecs(self) -> dict[str, Any]:
         """The event as an ECS-shaped nested dict: `to_json()` read back."""
-        return orjson.loads(ecs_json(self, orjson.dumps))
+        return orjson.loads(self.to_json())

@@ -100,19 +100,17 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         source = "hibernate"
     elif message.startswith(_JOOQ) and (m := _JOOQ_QUERY.match(message)) is not None:
         text, source = m.group("sql"), "jooq"
-    elif _CAPITALS.match(message) is not None:
-        text, source = message, "generic"
-    elif logger is None:
-        return None
-    elif logger.endswith("SQL") and _HIBERNATE_LOGGER.search(logger):
+    elif (name := logger or "").endswith("SQL") and _HIBERNATE_LOGGER.search(name):
         text, source = message, "hibernate"
-    elif logger.startswith(LOGGER_PREFIXES) and _SQLALCHEMY_LOGGER.match(logger):
+    elif name.startswith(LOGGER_PREFIXES) and _SQLALCHEMY_LOGGER.match(name):
         text, source = message, "sqlalchemy"
-    elif logger.endswith("JdbcTemplate") and "Executing" in message:
+    elif name.endswith("JdbcTemplate") and "Executing" in message:
         m = _JDBC_TEMPLATE.search(message)
         if m is None:
             return None
         text, source = m.group(1), "spring-jdbc"
+    elif _CAPITALS.match(message) is not None:  # whatever logged it, or no logger named
+        text, source = message, "generic"
     else:
         return None
     if not _VERB.match(text):

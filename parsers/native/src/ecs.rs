@@ -5,6 +5,8 @@
 //! escapes them. A value of a type this writer does not spell itself (a float, an integer
 //! past 64 bits, an object) is handed to `dumps` (orjson's), whose bytes (or error) it takes.
 
+use std::io::Write;
+
 use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -80,7 +82,7 @@ impl<'a, 'py> Writer<'a, 'py> {
             self.buf.extend_from_slice(if b.is_true() { b"true" } else { b"false" });
         } else if v.is_instance_of::<PyInt>() {
             match v.extract::<i64>() {
-                Ok(n) => self.buf.extend_from_slice(n.to_string().as_bytes()),
+                Ok(n) => write!(self.buf, "{n}").expect("writing to a Vec does not fail"),
                 Err(_) => self.delegate(v)?,
             }
         } else if let Ok(list) = v.cast::<PyList>() {
@@ -121,6 +123,17 @@ impl<'a, 'py> Writer<'a, 'py> {
         }
         self.buf.push(b']');
         Ok(())
+    }
+
+    /// `"key":{"name":v` when `v` is not None (the caller closes the object); whether it was.
+    fn named(&mut self, first: &mut bool, key: &str, v: &Bound<'py, PyAny>) -> PyResult<bool> {
+        if v.is_none() {
+            return Ok(false);
+        }
+        self.key(first, key);
+        self.buf.extend_from_slice(b"{\"name\":");
+        self.value(v)?;
+        Ok(true)
     }
 
     /// `"name":value` when the attribute is not None (`truthy`: when it is true).
@@ -171,29 +184,33 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         w.field(&mut first, "offset", &offset, false)?;
         w.buf.push(b'}');
     }
-    for (attr, open, close) in [(intern!(py, "thread"), ",\"process\":{\"thread\":{\"name\":", "}}"),
-                                (intern!(py, "host"), ",\"host\":{\"name\":", "}"),
-                                (intern!(py, "service"), ",\"service\":{\"name\":", "}")] {
-        let v = get(attr)?;
-        if !v.is_none() {
-            w.buf.extend_from_slice(open.as_bytes());
-            w.value(&v)?;
-            w.buf.extend_from_slice(close.as_bytes());
+    let mut first = false; // the document's fields so far: @timestamp, message, event
+    let thread = get(intern!(py, "thread"))?;
+    if !thread.is_none() {
+        w.key(&mut first, "process");
+        w.buf.push(b'{');
+        let mut inner = true;
+        w.named(&mut inner, "thread", &thread)?;
+        w.buf.extend_from_slice(b"}}");
+    }
+    for (attr, key) in [(intern!(py, "host"), "host"), (intern!(py, "service"), "service")] {
+        if w.named(&mut first, key, &get(attr)?)? {
+            w.buf.push(b'}');
         }
     }
     let error_type = get(intern!(py, "error_type"))?;
     if !error_type.is_none() {
         w.buf.extend_from_slice(b",\"error\":{\"type\":");
         w.value(&error_type)?;
-        let mut first = false;
-        w.field(&mut first, "message", &get(intern!(py, "error_message"))?, false)?;
-        w.field(&mut first, "stack_trace", &get(intern!(py, "stack_trace"))?, false)?;
+        let mut inner = false;
+        w.field(&mut inner, "message", &get(intern!(py, "error_message"))?, false)?;
+        w.field(&mut inner, "stack_trace", &get(intern!(py, "stack_trace"))?, false)?;
         w.buf.push(b'}');
     }
 
     w.buf.extend_from_slice(b",\"logpipe\":{\"kind\":");
     w.value(&get(intern!(py, "kind"))?)?;
-    let mut first = false;
+    let mut first = false; // logpipe's fields so far: kind
     w.field(&mut first, "file_id", &get(intern!(py, "file_id"))?, false)?;
     w.field(&mut first, "end_offset", &get(intern!(py, "end_offset"))?, false)?;
     let signature = get(intern!(py, "signature"))?;
@@ -225,18 +242,10 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         w.field(&mut inner, "rows", &get(intern!(py, "sql_rows"))?, false)?;
         w.buf.push(b'}');
     }
-    let method = get(intern!(py, "method_name"))?;
-    if !method.is_none() {
-        w.key(&mut first, "method");
-        w.buf.extend_from_slice(b"{\"name\":");
-        w.value(&method)?;
+    if w.named(&mut first, "method", &get(intern!(py, "method_name"))?)? {
         w.buf.push(b'}');
     }
-    let table = get(intern!(py, "table_name"))?;
-    if !table.is_none() {
-        w.key(&mut first, "table");
-        w.buf.extend_from_slice(b"{\"name\":");
-        w.value(&table)?;
+    if w.named(&mut first, "table", &get(intern!(py, "table_name"))?)? {
         w.buf.extend_from_slice(b",\"fields\":");
         let fields = get(intern!(py, "table_fields"))?;
         if fields.is_truthy()? {
