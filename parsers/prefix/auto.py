@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 
 from parsers.prefix.fields import POSITION, split_fields
-from parsers.prefix.grammar import _GROUPS, Alternative, Prefix, normalize_level
+from parsers.prefix.grammar import Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
 from parsers.prefix.levels import LEVELS
 from parsers.prefix.p6spy_header import p6spy_header
@@ -209,10 +209,10 @@ class AutoParser(PrefixParser):
         return word in _FIRST_WORDS or word[:3] in _FIRST_WORDS
 
     def _try_builtin(self, alt: Alternative, line: str) -> Prefix | None:
-        m = alt.fast.match(line)
-        if m is None:
+        g = alt.read(line)
+        if g is None:
             return None
-        p = self._build(m.group(*_GROUPS), alt, m)
+        p = self._build(g, alt)
         if p.message[:1] == "[":
             self._position(p)
         return p

@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+from parsers._native import Layout
+from parsers.prefix.pcre_syntax import pcre_pattern
 from parsers.prefix.time import DATETIME_PATTERN
 
 @dataclass(slots=True)
@@ -62,22 +64,45 @@ MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dr
 
 
 class Alternative:
-    """One line layout: the `re` its pieces join into, and how groups map to fields. Each
-    piece stops where the next one starts, so the joined regex never backtracks far."""
+    """One line layout: the regex its pieces join into, and how groups map to fields. Each
+    piece stops where the next one starts, so the joined regex never backtracks far.
 
-    __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups")
+    `read(line)` is the layout's groups (`names`: the fields', then the MDC and extra
+    ones) when the layout reads the line from its first character, else None. The
+    compiled core matches it (PCRE2, `parsers._native.Layout`) with the pattern written
+    in PCRE2's syntax (`pcre_syntax`); a pattern that cannot be written the same stays
+    with Python's `re` (`fast`)."""
+
+    __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups", "names", "read")
 
     def __init__(self, parts: list[str], first_chars: str,
                  mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
         joined = "".join(parts)
-        # Groups the layout lacks are appended as never-matching optional groups, so the
-        # fast path can read all fields with one `m.group(*_GROUPS)`.
+        # Groups the layout lacks are appended as never-matching optional groups, so every
+        # layout hands out all fields in one tuple.
         missing = [g for g in _GROUPS if f"(?P<{g}>" not in joined]
         self.fast = re.compile(joined + "".join(f"(?P<{g}>(?!))?" for g in missing))
         self.first_chars = frozenset(first_chars)
         self.mdc_groups = dict(mdc_groups or {})
         extra = dict(extra_groups or {"L": "line"})
         self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
+        self.names = _GROUPS + tuple(self.mdc_groups) + tuple(self.extra_groups)
+        self.read = _compiled(self.fast, self.names) or self._read_re
+
+    def _read_re(self, line: str) -> tuple | None:
+        m = self.fast.match(line)
+        return None if m is None else m.group(*self.names)
+
+
+def _compiled(fast: re.Pattern, names: tuple[str, ...]):
+    """The compiled core's `fields` of the layout, or None when PCRE2 cannot mean the same."""
+    pattern = pcre_pattern(fast.pattern)
+    if pattern is None:
+        return None
+    try:
+        return Layout(pattern, list(names)).fields
+    except ValueError:  # PCRE2 refuses what Python's re takes (a look-behind of varying width)
+        return None
 
 
 def _alts(*layouts: tuple[list[str], str]) -> tuple[Alternative, ...]:

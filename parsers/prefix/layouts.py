@@ -1,8 +1,8 @@
 """Line prefixes: which lines start a log record, and the fields in front of the message.
 
 Every format is a list of alternative layouts, each a list of named regex pieces joined
-into one compiled `re`; a line is tried against them in order, after a cheap
-first-character pre-filter. A line no layout matches does not start a record (it
+into one regex (matched by the compiled core's PCRE2: `grammar.Alternative`); a line is
+tried against them in order, after a cheap first-character pre-filter. A line no layout matches does not start a record (it
 continues the previous one, or becomes a flagged raw event).
 
 `compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.prefix.grammar import (_GROUPS, _LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LOGGER_LINE, MESSAGE, PID,
+from parsers.prefix.grammar import (_LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LOGGER_LINE, MESSAGE, PID,
                                    SPACES, THREAD, TIME_ONLY, TIMESTAMP, Alternative, Prefix, _alts, _rx,
                                    normalize_level)
 from parsers.prefix.pattern import compile_pattern
@@ -84,13 +84,13 @@ class PrefixParser:
         if self._first is not None and line[:1] not in self._first:  # stack frames etc.: one set lookup
             return None
         for alt in self._alts:
-            m = alt.fast.match(line)
-            if m is not None:
-                return self._build(m.group(*_GROUPS), alt, m)
+            g = alt.read(line)
+            if g is not None:
+                return self._build(g, alt)
         return None
 
-    def _build(self, g: tuple, alt: Alternative, m: re.Match) -> Prefix:
-        ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g
+    def _build(self, g: tuple, alt: Alternative) -> Prefix:
+        ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g[:9]
         if message is None:
             message = ""
         elif message[-1:] == "\r":
@@ -107,11 +107,11 @@ class PrefixParser:
                 logger, line = lm.group(1), lm.group(2)  # `%c(%L)`, `%c[%L]`: the line written against the logger
         p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
                    logger or None, thread, pid, None, {"line": line} if line else None, self.name)
-        if alt.mdc_groups or alt.extra_groups:
-            get = m.groupdict().get
+        if len(g) > 9:  # the layout's MDC groups, then its extra ones, in `alt.names`' order
+            values = iter(g[9:])
             if alt.mdc_groups:
-                p.mdc = {key: get(grp) or "" for grp, key in alt.mdc_groups.items()}
-            extra = {key: value for grp, key in alt.extra_groups.items() if (value := get(grp))}
+                p.mdc = {key: next(values) or "" for key in alt.mdc_groups.values()}
+            extra = {key: value for key in alt.extra_groups.values() if (value := next(values))}
             p.extra = {**p.extra, **extra} if p.extra else extra or None
         return p
 

@@ -1,5 +1,5 @@
-//! `parsers._native`: the parse stage's text scanners and the event's JSON writer,
-//! compiled. Each is the one implementation of what it does; the Python modules that use
+//! `parsers._native`: the parse stage's text scanners, its line layouts' matcher and the
+//! event's JSON writer, compiled. Each is the one implementation of what it does; the Python modules that use
 //! them (`parsers/prescreen.py`, `parsers/masking.py`, `parsers/event.py`) keep the
 //! options and the API.
 
@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod checks;
 mod ecs;
+mod layout;
 mod masking;
 mod screen;
 mod text;
@@ -18,6 +19,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
+    m.add_class::<layout::Layout>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;

@@ -1,0 +1,105 @@
+"""The line layouts are matched by PCRE2 (`parsers._native.Layout`) from patterns written
+for Python's `re`: the two must read every line the same, classes and odd characters
+included (`parsers/prefix/pcre_syntax.py`)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parsers._native import Layout
+from parsers.prefix.grammar import Alternative
+from parsers.prefix.layouts import BUILTINS, compile_format
+from parsers.prefix.pcre_syntax import pcre_pattern
+
+USER_PATTERNS = (
+    "%d{yyyy-MM-dd HH:mm:ss.SSS} [%thread] %-5level %logger{36} - %msg%n",
+    "%d %-5p [%t] %c{1}:%L - %m%n",
+    "%d{HH:mm:ss.SSS} [%X{traceId}] %-5level %logger.%M:%L - %msg%n",
+    "[%d{yyyy-MM-dd HH:mm:ss}] [%p] [%t] %C.%M(%F:%L) | %m%n",
+    "%date %level [%thread] %logger{10} [%file:%line] %msg%n",
+)
+
+
+def _alternatives() -> list[Alternative]:
+    alts = [a for alts in BUILTINS.values() for a in alts]
+    for pattern in USER_PATTERNS:
+        alts.extend(compile_format(pattern)._alts)
+    return alts
+
+
+ALTERNATIVES = _alternatives()
+
+# what separates the two engines' classes: Python's spaces U+001C-U+001F, combining marks
+# and connector punctuation (word characters in PCRE2 10.43+, not in Python), other
+# numbers, CJK, lone surrogates (undecodable bytes read with surrogateescape), `\r`
+ODD = "\x1c\x1f\u0301\u203f\uff3f\u00b2\u2167\u4e00订单\udcff\r\t \u3000\xa0\x85:[]()-"
+_piece = st.sampled_from([
+    "2026-11-26 10:15:30.123", "2026-11-26T10:15:30,5+08:00", "10:15:30.123", "[2026-11-26 10:15:30 +0800] ",
+    " ", "  ", " - ", " : ", " --- ", "[main]", "[ main ]", "[app] ", "[traceId=abc] ", "12345",
+    "INFO", "WARN", "error", "Warning", "INFO-x", "com.fpay.OrderService", "c.f.p.Order:42", "Order(Foo.java:42)",
+    "%", "|", "Order.pay", "x", ":",
+])
+_odd = st.text(alphabet=ODD, min_size=1, max_size=3)
+LINES = st.lists(st.one_of(_piece, _odd, st.text(max_size=4)), max_size=14).map("".join)
+
+
+def test_the_builtin_layouts_are_all_matched_by_the_compiled_core():
+    for alts in BUILTINS.values():
+        for alt in alts:
+            assert alt.read != alt._read_re, alt.fast.pattern  # a bound `Layout.fields`, not the re fallback
+            assert pcre_pattern(alt.fast.pattern) is not None
+
+
+@settings(max_examples=400)
+@given(LINES, st.sampled_from(range(len(ALTERNATIVES))))
+def test_the_compiled_core_reads_a_line_as_python_re_does(line, index):
+    alt = ALTERNATIVES[index]
+    assert alt.read(line) == alt._read_re(line)
+
+
+@pytest.mark.parametrize("line", [
+    "2026-11-26 10:15:30.123 [main] INFO  com.fpay.Order\x1cService - x",  # Python's space: no logger
+    "2026-11-26 10:15:30.123  INFO 1 --- [app] [k\u0301=v] Order : x",  # a mark: no MDC key in Python
+    "2026-11-26 10:15:30.123 [main] INFO  com.fpay.订单 - 耗时 35ms\r",
+    "2026-11-26 10:15:30.123 [m\udcffin] INFO  com.fpay.Order - bad \udcfe bytes",
+])
+def test_lines_where_the_engines_classes_differ(line):
+    for alt in ALTERNATIVES:
+        assert alt.read(line) == alt._read_re(line), alt.fast.pattern
+
+
+@pytest.mark.parametrize("python, pcre", [
+    (r"[^\s:]+", r"[^\s\x1c-\x1f:]+"),
+    (r"(?![\w-])", r"(?![\p{L}\p{N}_-])"),
+    (r"\S+\s", r"[^\s\x1c-\x1f]+[\s\x1c-\x1f]"),
+    (r"a\Z", r"a\z"),
+    (r"\u4e00\v", r"\x{4e00}\x0b"),
+    (r"[]a[]", r"[]a\[]"),
+    (r"(?i:info)(?P<x>a)(?P=x)", r"(?i:info)(?P<x>a)(?P=x)"),
+])
+def test_pattern_translation(python, pcre):
+    assert pcre_pattern(python) == pcre
+
+
+@pytest.mark.parametrize("python", [r"[^\S]", r"[\W]", r"\bword", r"(?x) a", r"(?a)\w", r"\N{BULLET}", "[abc"])
+def test_patterns_that_stay_with_python_re(python):
+    assert pcre_pattern(python) is None
+
+
+def test_a_layout_pcre2_refuses_stays_with_python_re():
+    alt = Alternative([r"(?P<message>a{0,70000})"], "")  # PCRE2 counts to 65,535; Python further
+    assert alt.read == alt._read_re
+    assert alt.read("aa")[8] == "aa"
+    with pytest.raises(ValueError):
+        Layout("(", ["message"])
+
+
+def test_fields_are_the_named_groups_in_order():
+    layout = Layout(r"(?P<a>\d+)-(?P<b>x)?(?P<c>\w+)", ["c", "missing", "a", "b"])
+    assert layout.fields("12-abc") == ("abc", None, "12", None)
+    assert layout.fields(" 12-abc") is None  # anchored at the line's start, as `re.match`
+    assert re.match(r"(?P<a>\d+)", " 12") is None
