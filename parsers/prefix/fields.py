@@ -241,6 +241,8 @@ def split_fields(rest: str) -> Fields:
             if f.logger is not None or (kind == "k_logger4" and (
                     dash_before or (f.level is None and f.thread is None))):
                 break  # a simple name is a logger only right after the level or thread (`INFO - Word - ` is message)
+            if f.extra is not None and "source" in f.extra and (dash_before or kind == "k_logger3"):
+                break  # `%F:%L - %m`: after the record's position and its dash, `A.b`, `A#0` are the message's
             name, line_groups = _LOGGER_KINDS[kind]
             f.logger = m.group(name)
             line = next((m.group(g) for g in line_groups if m.group(g)), None)

@@ -5,6 +5,7 @@ left in the message, and a line without that shape continues the record."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, strategies as st
 
 from parsers.assemble import Assembler, Source
@@ -50,3 +51,11 @@ def test_records_keep_their_traces_and_message_lines():
     assert got[1].message == "missing peers:\n10.0.0.7, 10.0.0.8"
     assert got[2].error_type == "java.lang.IllegalStateException"
     assert got[3].timestamp == "2019-01-02T10:11:15.003+00:00"
+
+
+@pytest.mark.parametrize("msg", ["A#0", "Order:42", "Retry[3]", "A.A", "pay.Order - done"])
+def test_a_message_shaped_like_a_logger_and_line_after_the_source_position(msg):
+    """`%F:%L - %m`: with the position read, a name after the dash is the message (no layout
+    of bench/layouts writes the logger after the position), `Name:42` no `%c:%L` logger."""
+    got = AutoParser().parse(f"TRACE [g] 2019-01-02 00:04:05,000 AA.java:1 - {msg}")
+    assert (got.logger, got.message, got.extra) == (None, msg, {"source": "AA.java:1"})
