@@ -9,8 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from parsers._native import Layout
-from parsers.prefix.pcre_syntax import pcre_pattern
+from parsers.prefix.engine import layout_fields
 from parsers.prefix.time import DATETIME_PATTERN
 
 @dataclass(slots=True)
@@ -69,9 +68,8 @@ class Alternative:
 
     `read(line)` is the layout's groups (`names`: the fields', then the MDC and extra
     ones) when the layout reads the line from its first character, else None. The
-    compiled core matches it (PCRE2, `parsers._native.Layout`) with the pattern written
-    in PCRE2's syntax (`pcre_syntax`); a pattern that cannot be written the same stays
-    with Python's `re` (`fast`)."""
+    compiled core matches it (PCRE2, `engine`) with the pattern written in PCRE2's syntax;
+    a pattern that cannot be written the same stays with Python's `re` (`fast`)."""
 
     __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups", "names", "read")
 
@@ -87,22 +85,11 @@ class Alternative:
         extra = dict(extra_groups or {"L": "line"})
         self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
         self.names = _GROUPS + tuple(self.mdc_groups) + tuple(self.extra_groups)
-        self.read = _compiled(self.fast, self.names) or self._read_re
+        self.read = layout_fields(self.fast, self.names) or self._read_re
 
     def _read_re(self, line: str) -> tuple | None:
         m = self.fast.match(line)
         return None if m is None else m.group(*self.names)
-
-
-def _compiled(fast: re.Pattern, names: tuple[str, ...]):
-    """The compiled core's `fields` of the layout, or None when PCRE2 cannot mean the same."""
-    pattern = pcre_pattern(fast.pattern)
-    if pattern is None:
-        return None
-    try:
-        return Layout(pattern, list(names)).fields
-    except ValueError:  # PCRE2 refuses what Python's re takes (a look-behind of varying width)
-        return None
 
 
 def _alts(*layouts: tuple[list[str], str]) -> tuple[Alternative, ...]:

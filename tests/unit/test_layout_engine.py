@@ -1,6 +1,6 @@
-"""The line layouts are matched by PCRE2 (`parsers._native.Layout`) from patterns written
-for Python's `re`: the two must read every line the same, classes and odd characters
-included (`parsers/prefix/pcre_syntax.py`)."""
+"""The line layouts and the field tokens after a timestamp are matched by PCRE2
+(`parsers._native.Layout`) from patterns written for Python's `re`: the two must read every
+line the same, classes and odd characters included (`parsers/prefix/pcre_syntax.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers._native import Layout
+from parsers.prefix import fields
+from parsers.prefix.engine import token_pattern
 from parsers.prefix.grammar import Alternative
 from parsers.prefix.layouts import BUILTINS, compile_format
 from parsers.prefix.pcre_syntax import pcre_pattern
@@ -103,3 +105,46 @@ def test_fields_are_the_named_groups_in_order():
     assert layout.fields("12-abc") == ("abc", None, "12", None)
     assert layout.fields(" 12-abc") is None  # anchored at the line's start, as `re.match`
     assert re.match(r"(?P<a>\d+)", " 12") is None
+
+
+TOKEN_SOURCES = (fields._TOKEN_SOURCE.replace("{NAME_LEVEL}", fields._NAME_LEVEL),
+                 fields._TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))
+_field_piece = st.sampled_from([
+    "ERROR", "INFO ", "ERROR/MainProcess]", "[main]", "[ERROR ]", "[1234]", "[Foo.java: 42]", "信息", "(Foo.java:42)",
+    "main (Foo.java:42)", "views 1234 5678 ", "app/x.py[line:42]", "x.py:42", "c.f.Order.pay(Order.java:42)",
+    "django.request", "c.f.p.OrderService", ".s.d.Repo", "o.a.c.c.C.[.[.[/]", "Logger:42", "Order", "main",
+    "E AndroidRuntime: ", '"tasks:setUp:153"', "12345", "xxl-job", "|main|", "---", "===", "|", ":", "(MSC thread 1-2)",
+    "from play.api.Play in main - ", " ", "  ", "\t", " - ", "[traceId=abc]", "[method,42]",
+])
+FIELD_LINES = st.lists(st.one_of(_field_piece, _odd, st.text(max_size=3)), max_size=10).map("".join)
+
+
+def _seen(m, names):
+    return None if m is None else (m.lastgroup, m.end(), m.group(), {n: m.group(n) for n in names})
+
+
+def test_the_field_tokens_are_matched_by_the_compiled_core():
+    assert isinstance(fields._TOKEN, Layout) and isinstance(fields._TOKEN_NO_NAME_LEVEL, Layout)
+
+
+@settings(max_examples=400)
+@given(FIELD_LINES, st.integers(0, 12), st.sampled_from((0, 1)))
+def test_a_field_token_is_read_as_python_re_reads_it(text, pos, which):
+    """Kind (`lastgroup`), end and every group at any position, odd characters included."""
+    source = TOKEN_SOURCES[which]
+    rx = re.compile(source)
+    assert _seen(token_pattern(source).match(text, pos), rx.groupindex) == _seen(rx.match(text, pos), rx.groupindex)
+
+
+def test_a_match_object_reads_as_re_s():
+    layout = token_pattern(r"(?P<a>\d+)(?P<k_num>)|(?P<w>[a-z]+)(?P<k_word>)")
+    m = layout.match("订单 42 x", 3)
+    assert (m.lastgroup, m.end(), m.group(), m.group(0), m.group("a"), m.group("w"), m.group(1)) == \
+        ("k_num", 5, "42", "42", "42", None, "42")
+    assert layout.match("订单 42 x", 2) is None  # anchored at `pos`, as `re`'s match
+    assert layout.match("ab\udcff", 0).group("w") == "ab"
+    with pytest.raises(IndexError):
+        m.group("nope")
+    assert (m.start(), m.start("a"), m.end("a"), m.start("w"), m.end("w")) == (3, 3, 5, -1, -1)
+    assert m.groupdict() == re.match(r"(?P<a>\d+)(?P<k_num>)|(?P<w>[a-z]+)(?P<k_word>)", "42").groupdict()
+    assert list(m.groupdict()) == ["a", "k_num", "w", "k_word"]  # the pattern's order

@@ -1,15 +1,18 @@
-//! A line layout's regex, matched by PCRE2 (JIT): `parsers/prefix/grammar.py`'s
-//! `Alternative` reads each start line's fields through it. The pattern is the grammar's,
-//! written in PCRE2's syntax by `parsers/prefix/pcre_syntax.py` (Python's `\s` and `\w`
-//! spelled out, so both engines mean the same characters).
+//! The prefix readers' regexes, matched by PCRE2 (JIT): a line layout of
+//! `parsers/prefix/grammar.py` (`fields`: its groups in one tuple) and the field tokens of
+//! `parsers/prefix/fields.py` (`match`: a `LayoutMatch` read like Python's `re.Match`). Each
+//! pattern is the Python module's own, written in PCRE2's syntax by
+//! `parsers/prefix/pcre_syntax.py` (Python's `\s` and `\w` spelled out, so both engines
+//! mean the same characters).
 
-use std::sync::Mutex;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
-use pyo3::exceptions::PyValueError;
+use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::text::{to_str, utf8};
 
@@ -21,61 +24,244 @@ const SURROGATE_STAND_IN: [u8; 3] = [0xEE, 0x80, 0x80]; // U+E000
 #[pyclass(frozen, module = "parsers._native")]
 pub struct Layout {
     regex: Regex,
-    /// capture group number of each requested name (None: the layout has no such group)
+    /// capture group number of each name `fields` returns (None: no such group)
     groups: Vec<Option<usize>>,
+    /// every named group's number
+    numbers: Arc<HashMap<String, usize>>,
+    /// the groups `LayoutMatch.lastgroup` chooses from: (number, name)
+    kinds: Arc<Vec<(usize, Py<PyString>)>>,
     locations: Mutex<CaptureLocations>,
+}
+
+/// A line as PCRE2 reads it: its UTF-8 bytes (lone surrogates as `surrogatepass`
+/// writes them) and the subject matched (the same, surrogates stood in for).
+struct Subject<'a> {
+    bytes: std::borrow::Cow<'a, [u8]>,
+    surrogates: bool,
+    ascii: bool,
+}
+
+impl<'a> Subject<'a> {
+    fn of(line: &'a Bound<'_, PyString>) -> PyResult<Self> {
+        let (bytes, surrogates) = utf8(line)?;
+        let ascii = !surrogates && bytes.len() == line.len()?;
+        Ok(Subject { bytes, surrogates, ascii })
+    }
+
+    fn matched(&self) -> std::borrow::Cow<'_, [u8]> {
+        if self.surrogates {
+            stand_ins(&self.bytes).into()
+        } else {
+            self.bytes.as_ref().into()
+        }
+    }
+
+    /// The byte offset of character `index` (the end when past it).
+    fn byte_offset(&self, index: usize) -> usize {
+        if self.ascii {
+            return index.min(self.bytes.len());
+        }
+        let mut chars = 0;
+        for (i, b) in self.bytes.iter().enumerate() {
+            if is_char_start(*b) {
+                if chars == index {
+                    return i;
+                }
+                chars += 1;
+            }
+        }
+        self.bytes.len()
+    }
+
+    /// The character index of byte offset `offset` (a character's first byte).
+    fn char_index(&self, offset: usize) -> usize {
+        if self.ascii {
+            offset
+        } else {
+            self.bytes[..offset].iter().filter(|b| is_char_start(**b)).count()
+        }
+    }
+}
+
+fn is_char_start(b: u8) -> bool {
+    (b as i8) >= -0x40 // not a continuation byte (0x80-0xBF)
 }
 
 #[pymethods]
 impl Layout {
-    /// `pattern` in PCRE2 syntax, matched at the start of a line (as Python's `match`);
-    /// `names`: the groups `fields` returns, in this order.
+    /// `pattern` in PCRE2 syntax, matched at the given position only (as Python's
+    /// `match(text, pos)`); `names`: the groups `fields` returns, in this order; `kinds`:
+    /// the groups of which `LayoutMatch.lastgroup` names the one that took part (each
+    /// alternative of a token pattern ends with its own empty group).
     #[new]
-    fn new(pattern: &str, names: Vec<String>) -> PyResult<Self> {
+    #[pyo3(signature = (pattern, names, kinds = Vec::new()))]
+    fn new(py: Python<'_>, pattern: &str, names: Vec<String>, kinds: Vec<String>) -> PyResult<Self> {
         let regex = RegexBuilder::new()
             .utf(true)
             .ucp(true)
             .jit_if_available(true)
-            .build(&format!("(*LF)\\A(?:{pattern})"))
+            .build(&format!("(*LF)\\G(?:{pattern})"))
             .map_err(|e| PyValueError::new_err(format!("layout pattern: {e}")))?;
-        let index = |name: &String| {
-            regex.capture_names().iter().position(|n| n.as_deref() == Some(name.as_str()))
-        };
-        let groups = names.iter().map(index).collect();
+        let numbers: HashMap<String, usize> = regex
+            .capture_names()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| n.as_ref().map(|n| (n.clone(), i)))
+            .collect();
+        let groups = names.iter().map(|n| numbers.get(n).copied()).collect();
+        let kinds = kinds
+            .iter()
+            .map(|k| match numbers.get(k) {
+                Some(&i) => Ok((i, PyString::new(py, k).unbind())),
+                None => Err(PyValueError::new_err(format!("layout pattern: no group {k:?}"))),
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         let locations = Mutex::new(regex.capture_locations());
-        Ok(Layout { regex, groups, locations })
+        Ok(Layout { regex, groups, numbers: Arc::new(numbers), kinds: Arc::new(kinds), locations })
     }
 
     /// The requested groups of a line the layout reads from its first character (each a
     /// `str`, or None when the group took no part), or None when it does not read the line.
     fn fields<'py>(&self, line: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyTuple>>> {
         let py = line.py();
-        let (bytes, surrogates) = utf8(line)?;
-        let subject: std::borrow::Cow<[u8]> = if surrogates { stand_ins(&bytes).into() } else { bytes.as_ref().into() };
+        let subject = Subject::of(line)?;
         let mut locs = self.locations.lock().expect("a layout's capture locations");
-        let found = self
-            .regex
-            .captures_read(&mut locs, &subject)
-            .map_err(|e| PyValueError::new_err(format!("layout match: {e}")))?;
-        if found.is_none() {
+        if !self.find(&mut locs, &subject, 0)? {
             return Ok(None);
         }
-        // an ASCII line's byte offsets are its character offsets: the groups are its substrings
-        let ascii = !surrogates && bytes.len() == line.len()?;
         let tuple = unsafe { ffi::PyTuple_New(self.groups.len() as ffi::Py_ssize_t) };
         let tuple = unsafe { Bound::from_owned_ptr_or_err(py, tuple)? };
         for (i, group) in self.groups.iter().enumerate() {
-            let value: Bound<'py, PyAny> = match group.and_then(|g| locs.get(g)) {
-                Some((start, end)) if ascii => unsafe {
-                    let sub = ffi::PyUnicode_Substring(line.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
-                    Bound::from_owned_ptr_or_err(py, sub)?
-                },
-                Some((start, end)) => to_str(py, &bytes[start..end], surrogates)?.into_any(),
+            let value = match group.and_then(|g| locs.get(g)) {
+                Some((start, end)) => substring(line, &subject, start, end)?,
                 None => py.None().into_bound(py),
             };
             unsafe { ffi::PyTuple_SET_ITEM(tuple.as_ptr(), i as ffi::Py_ssize_t, value.into_ptr()) };
         }
         Ok(Some(tuple.cast_into::<PyTuple>()?))
+    }
+
+    /// The match at character `pos` of `text`, or None (Python's `pattern.match(text, pos)`).
+    #[pyo3(name = "match", signature = (text, pos = 0))]
+    fn match_(&self, text: &Bound<'_, PyString>, pos: usize) -> PyResult<Option<LayoutMatch>> {
+        let subject = Subject::of(text)?;
+        let start = subject.byte_offset(pos);
+        let mut locs = self.locations.lock().expect("a layout's capture locations");
+        if !self.find(&mut locs, &subject, start)? {
+            return Ok(None);
+        }
+        let spans: Vec<Option<(usize, usize)>> = (0..locs.len()).map(|g| locs.get(g)).collect();
+        let end = spans[0].map_or(start, |(_, e)| e);
+        let lastgroup = self.kinds.iter().find(|(g, _)| spans[*g].is_some()).map(|(_, name)| name.clone_ref(text.py()));
+        Ok(Some(LayoutMatch {
+            text: text.clone().unbind(),
+            spans,
+            end: subject.char_index(end),
+            numbers: Arc::clone(&self.numbers),
+            lastgroup,
+        }))
+    }
+}
+
+impl Layout {
+    fn find(&self, locs: &mut CaptureLocations, subject: &Subject<'_>, start: usize) -> PyResult<bool> {
+        let matched = subject.matched();
+        let found = self
+            .regex
+            .captures_read_at(locs, &matched, start)
+            .map_err(|e| PyValueError::new_err(format!("layout match: {e}")))?;
+        Ok(found.is_some())
+    }
+}
+
+/// `text[start:end]` in bytes of its UTF-8 (`subject`), as a Python `str`.
+fn substring<'py>(text: &Bound<'py, PyString>, subject: &Subject<'_>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
+    let py = text.py();
+    if subject.ascii {
+        // an ASCII line's byte offsets are its character offsets
+        unsafe {
+            let sub = ffi::PyUnicode_Substring(text.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
+            return Bound::from_owned_ptr_or_err(py, sub);
+        }
+    }
+    Ok(to_str(py, &subject.bytes[start..end], subject.surrogates)?.into_any())
+}
+
+/// What a prefix reader needs of a match, read as `re.Match`: `group`, `groupdict`, `start`,
+/// `end`, and `lastgroup` (the kind of token: see `Layout::new`).
+#[pyclass(frozen, module = "parsers._native")]
+pub struct LayoutMatch {
+    text: Py<PyString>,
+    /// byte spans by group number (0: the whole match)
+    spans: Vec<Option<(usize, usize)>>,
+    end: usize,
+    numbers: Arc<HashMap<String, usize>>,
+    #[pyo3(get)]
+    lastgroup: Option<Py<PyString>>,
+}
+
+#[pymethods]
+impl LayoutMatch {
+    /// The text of group `name` (or number), None when it took no part.
+    #[pyo3(signature = (name = None))]
+    fn group<'py>(&self, py: Python<'py>, name: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some((start, end)) = self.spans[self.number(name)?] else { return Ok(None) };
+        let text = self.text.bind(py);
+        let subject = Subject::of(text)?;
+        Ok(Some(substring(text, &subject, start, end)?))
+    }
+
+    /// Every named group's text (None when it took no part), as `re.Match.groupdict()`.
+    fn groupdict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let text = self.text.bind(py);
+        let subject = Subject::of(text)?;
+        let out = PyDict::new(py);
+        let mut named: Vec<(&String, &usize)> = self.numbers.iter().collect();
+        named.sort_unstable_by_key(|(_, number)| **number); // in the pattern's order, as `re`'s
+        for (name, number) in named {
+            match self.spans[*number] {
+                Some((start, end)) => out.set_item(name, substring(text, &subject, start, end)?)?,
+                None => out.set_item(name, py.None())?,
+            }
+        }
+        Ok(out)
+    }
+
+    /// The character index where group `name` (default: the match) starts; -1 when it took no part.
+    #[pyo3(signature = (name = None))]
+    fn start(&self, py: Python<'_>, name: Option<&Bound<'_, PyAny>>) -> PyResult<isize> {
+        self.offset(py, name, |(start, _)| start)
+    }
+
+    /// The character index where group `name` (default: the match) ends; -1 when it took no part.
+    #[pyo3(signature = (name = None))]
+    fn end(&self, py: Python<'_>, name: Option<&Bound<'_, PyAny>>) -> PyResult<isize> {
+        if name.is_none() {
+            return Ok(self.end as isize);
+        }
+        self.offset(py, name, |(_, end)| end)
+    }
+}
+
+impl LayoutMatch {
+    fn number(&self, name: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
+        match name {
+            None => Ok(0),
+            Some(n) => match n.extract::<usize>() {
+                Ok(i) if i < self.spans.len() => Ok(i),
+                Ok(_) => Err(PyIndexError::new_err("no such group")),
+                Err(_) => {
+                    let key: &str = n.extract()?;
+                    self.numbers.get(key).copied().ok_or_else(|| PyIndexError::new_err(format!("no such group: {key:?}")))
+                }
+            },
+        }
+    }
+
+    fn offset(&self, py: Python<'_>, name: Option<&Bound<'_, PyAny>>, pick: fn((usize, usize)) -> usize) -> PyResult<isize> {
+        let Some(span) = self.spans[self.number(name)?] else { return Ok(-1) };
+        let text = self.text.bind(py);
+        Ok(Subject::of(text)?.char_index(pick(span)) as isize)
     }
 }
 

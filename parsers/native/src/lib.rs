@@ -20,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<layout::Layout>()?;
+    m.add_class::<layout::LayoutMatch>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;

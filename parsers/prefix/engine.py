@@ -1,0 +1,40 @@
+"""Which engine matches a prefix regex: the compiled core's PCRE2 (`parsers._native.Layout`)
+when `pcre_syntax` can write the pattern for it meaning the same, else Python's `re`.
+
+A layout of `grammar` hands out its groups in one tuple (`layout_fields`); the field tokens of
+`fields` are read through a match object with `group(name)`, `end()` and `lastgroup`
+(`token_pattern`), where `lastgroup` names the token's kind: the one of the `k_` groups
+(each alternative's own empty group at its end) that took part.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from parsers._native import Layout
+from parsers.prefix.pcre_syntax import pcre_pattern
+
+
+def layout_fields(fast: re.Pattern, names: tuple[str, ...]) -> Callable[[str], tuple | None] | None:
+    """The compiled core's reader of `names` from a line `fast` matches, or None when PCRE2
+    cannot mean the same."""
+    layout = _layout(fast.pattern, list(names), [])
+    return None if layout is None else layout.fields
+
+
+def token_pattern(pattern: str) -> Layout | re.Pattern:
+    """`pattern` compiled, its `match(text, pos)` read as `re`'s (the kinds: its `k_` groups)."""
+    rx = re.compile(pattern)
+    kinds = [name for name in sorted(rx.groupindex, key=rx.groupindex.__getitem__) if name.startswith("k_")]
+    return _layout(pattern, [], kinds) or rx
+
+
+def _layout(pattern: str, names: list[str], kinds: list[str]) -> Layout | None:
+    spelled = pcre_pattern(pattern)
+    if spelled is None:
+        return None
+    try:
+        return Layout(spelled, names, kinds)
+    except ValueError:  # PCRE2 refuses what Python's re takes (a repeat past 65,535)
+        return None
