@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from parsers.prefix.engine import prefix_regex
 from parsers.prefix.fields import POSITION, split_fields
 from parsers.prefix.grammar import Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
@@ -34,7 +35,9 @@ _LEAD = (rf"(?:\[(?P<lead_blevel>(?i:{LEVELS}))[ \t]*\][ \t:|]*|(?P<lead_level>(
          r"|(?P<lead_tag>\[[A-Za-z0-9][\w.-]{0,39}\][ \t]+|[^\W\d_][\w.-]{0,39}?-[ \t]?(?=\d)))?"
          r"[\[(<]?[ \t]?")
 _CLOSE = r"(?:[ \t]*[\])>])?"
-_STARTS = tuple((name, re.compile(_LEAD + frag + _CLOSE), conv) for name, frag, conv in FORMS)
+# each form: its name, its regex (PCRE2: `engine`), its converter, and whether it reads a fraction and a zone
+_STARTS = tuple((name, prefix_regex(_LEAD + frag + _CLOSE), conv, "(?P<f>" in frag, "(?P<z>" in frag)
+                for name, frag, conv in FORMS)
 # First characters of a timestamp form or its opening bracket (Chinese month names
 # included); a line starting with a letter is tried when its first word is a level,
 # month or weekday; other lines are raw at once.
@@ -226,14 +229,15 @@ class AutoParser(PrefixParser):
             p.message = p.message[pm.end():]
 
     def _try_form(self, i: int, line: str) -> Prefix | None:
-        name, rx, conv = _STARTS[i]
+        name, rx, conv, has_fraction, has_zone = _STARTS[i]
         m = rx.match(line)
         if m is None:
             return None
-        rest = line[m.end():]
-        if rest[:1].isdigit() or rest[:1].isalpha() and name != "time" and m.group(0)[-1:].isdigit():
+        whole = m.group(0)
+        rest = line[len(whole):]
+        if rest[:1].isdigit() or rest[:1].isalpha() and name != "time" and whole[-1:].isdigit():
             return None  # `2019-01-02 03:04:05123`, `10:11:12abc`: not a timestamp followed by fields
-        ts_text = m.group(0) if m.start("lead_tag") < 0 else m.group(0)[m.end("lead_tag") - m.start():]
+        ts_text = whole if m.start("lead_tag") < 0 else whole[m.end("lead_tag"):]
         key = f"{name}\x1f{ts_text}"
         cache = self._norm
         if key in cache:
@@ -251,9 +255,9 @@ class AutoParser(PrefixParser):
                 f = paren_logger(rest, f)
             elif tail == "]" and f.level is not None:
                 f = dash_bracket_logger(f)
-        gd = m.groupdict()
-        level = f.level or gd.get("lead_level") or gd.get("lead_blevel")
-        iso = self._conv.iso(norm, gd.get("f"), gd.get("z")) if norm else None
+        level = f.level or m.group("lead_level") or m.group("lead_blevel")
+        iso = self._conv.iso(norm, m.group("f") if has_fraction else None, m.group("z") if has_zone else None) \
+            if norm else None
         return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
                       normalize_level(level) if level else None, f.logger, f.thread, f.pid, f.mdc, f.extra, "auto")
 

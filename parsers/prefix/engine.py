@@ -2,9 +2,9 @@
 when `pcre_syntax` can write the pattern for it meaning the same, else Python's `re`.
 
 A layout of `grammar` hands out its groups in one tuple (`layout_fields`); the field tokens of
-`fields` are read through a match object with `group(name)`, `end()` and `lastgroup`
-(`token_pattern`), where `lastgroup` names the token's kind: the one of the `k_` groups
-(each alternative's own empty group at its end) that took part.
+`fields` and the timestamp forms of `auto` are read through a match object read as
+`re.Match` (`prefix_regex`), whose `lastgroup` names a token's kind: the one of the `k_`
+groups (each alternative's own empty group at its end) that took part.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ def layout_fields(fast: re.Pattern, names: tuple[str, ...]) -> Callable[[str], t
     return None if layout is None else layout.fields
 
 
-def token_pattern(pattern: str) -> Layout | re.Pattern:
-    """`pattern` compiled, its `match(text, pos)` read as `re`'s (the kinds: its `k_` groups)."""
+def prefix_regex(pattern: str) -> Layout | re.Pattern:
+    """`pattern` compiled, its `match(text, pos)` read as `re`'s (`lastgroup`: of its `k_` groups)."""
     rx = re.compile(pattern)
     kinds = [name for name in sorted(rx.groupindex, key=rx.groupindex.__getitem__) if name.startswith("k_")]
     return _layout(pattern, [], kinds) or rx

@@ -29,7 +29,7 @@ import re
 
 from parsers.jul_levels import LOCALIZED as JUL_LOCALIZED
 from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
-from parsers.prefix.engine import token_pattern
+from parsers.prefix.engine import prefix_regex
 from parsers.prefix.field_brackets import (QUALIFIED, Fields, bracket, bracket_logger, fill, later_thread,
                                            tracing)
 from parsers.prefix.levels import LEVELS
@@ -92,11 +92,11 @@ _TOKEN_SOURCE = (
 # Python's `%(name)s %(levelname)s`: the logger's name (dotted or one word: `root`, `__main__`)
 # right before the level (`django.request ERROR msg`, `root - INFO - msg`, `[%t] %c %p`)
 _NAME_LEVEL = rf"|(?P<nlogger>[A-Za-z_][\w.-]{{0,127}})(?=[ \t]+(?:-[ \t]+)?(?:{LEVELS})(?![\w-]))(?P<k_nlogger>)"
-_TOKEN = token_pattern(_TOKEN_SOURCE.replace("{NAME_LEVEL}", _NAME_LEVEL))  # PCRE2 (`engine`)
+_TOKEN = prefix_regex(_TOKEN_SOURCE.replace("{NAME_LEVEL}", _NAME_LEVEL))  # PCRE2 (`engine`)
 # a word before the level that names a thread, not a logger: the JVM's `main`, a pool's or a
 # server's numbered worker (`http-nio-8080-exec-7`, `pool-3-thread-2`, `Thread-1`)
 _THREAD_NAME = re.compile(r"main|[\w-]*(?:-\d|[Tt]hread|exec)[\w-]*")
-_TOKEN_NO_NAME_LEVEL = token_pattern(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
+_TOKEN_NO_NAME_LEVEL = prefix_regex(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
 # the thread's bracket right after the logger, no separator between: `%c{1.} [%t] %m`
 _THREAD_AFTER = re.compile(r"[ \t]{1,4}\[(?P<thread>[A-Za-z][\w.-]{0,127})\](?=[ \t]|$)")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -

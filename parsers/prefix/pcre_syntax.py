@@ -11,9 +11,10 @@ The two engines read the same syntax for what layouts use (named groups, look-ar
 - `\\Z` is PCRE2's `\\z`, `\\v` (a vertical tab) its `\\x0b`; `\\uXXXX` and `\\UXXXXXXXX`
   are `\\x{...}`; a `[` inside a class is escaped (PCRE2 reads `[:` there as a POSIX class).
 
-`pcre_pattern()` returns None for what it cannot write the same way (`\\S` or `\\W` inside
-a class, `\\b`, `\\N{...}`, inline flags other than `i`, `s`, `m`): such a layout stays
-with Python's `re`.
+`[^\\W\\d_]` (letters, and numbers that are no digits) is written `[\\p{L}\\p{Nl}\\p{No}]`.
+`pcre_pattern()` returns None for what it cannot write the same way (another `\\S` or `\\W`
+inside a class, `\\b`, `\\N{...}`, inline flags other than `i`, `s`, `m`): such a pattern
+stays with Python's `re`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _CLASSES = {
     "v": (r"\x0b", r"\x0b"),  # Python's vertical tab; PCRE2's `\v` is a class of vertical spaces
 }
 _INLINE_FLAGS = frozenset("ism")
+_LETTERS_ONLY = r"[^\W\d_]"  # the one class holding `\W` written out: letters, and numbers that are no digits
+_LETTERS = r"[\p{L}\p{Nl}\p{No}]"
 
 
 def pcre_pattern(pattern: str) -> str | None:
@@ -73,6 +76,10 @@ def pcre_pattern(pattern: str) -> str | None:
             class_start = False
             out.append(c)
             i += 1
+            continue
+        if c == "[" and pattern.startswith(_LETTERS_ONLY, i):
+            out.append(_LETTERS)  # `[^\W\d_]`: Python's letters, `\w` less digits and `_`
+            i += len(_LETTERS_ONLY)
             continue
         if c == "[":
             in_class = True

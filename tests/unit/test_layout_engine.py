@@ -11,8 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers._native import Layout
-from parsers.prefix import fields
-from parsers.prefix.engine import token_pattern
+from parsers.prefix import auto, fields
+from parsers.prefix.engine import prefix_regex
 from parsers.prefix.grammar import Alternative
 from parsers.prefix.layouts import BUILTINS, compile_format
 from parsers.prefix.pcre_syntax import pcre_pattern
@@ -81,6 +81,7 @@ def test_lines_where_the_engines_classes_differ(line):
     (r"a\Z", r"a\z"),
     (r"\u4e00\v", r"\x{4e00}\x0b"),
     (r"[]a[]", r"[]a\[]"),
+    (r"[^\W\d_][\w.-]", r"[\p{L}\p{Nl}\p{No}][\p{L}\p{N}_.-]"),
     (r"(?i:info)(?P<x>a)(?P=x)", r"(?i:info)(?P<x>a)(?P=x)"),
 ])
 def test_pattern_translation(python, pcre):
@@ -133,11 +134,11 @@ def test_a_field_token_is_read_as_python_re_reads_it(text, pos, which):
     """Kind (`lastgroup`), end and every group at any position, odd characters included."""
     source = TOKEN_SOURCES[which]
     rx = re.compile(source)
-    assert _seen(token_pattern(source).match(text, pos), rx.groupindex) == _seen(rx.match(text, pos), rx.groupindex)
+    assert _seen(prefix_regex(source).match(text, pos), rx.groupindex) == _seen(rx.match(text, pos), rx.groupindex)
 
 
 def test_a_match_object_reads_as_re_s():
-    layout = token_pattern(r"(?P<a>\d+)(?P<k_num>)|(?P<w>[a-z]+)(?P<k_word>)")
+    layout = prefix_regex(r"(?P<a>\d+)(?P<k_num>)|(?P<w>[a-z]+)(?P<k_word>)")
     m = layout.match("订单 42 x", 3)
     assert (m.lastgroup, m.end(), m.group(), m.group(0), m.group("a"), m.group("w"), m.group(1)) == \
         ("k_num", 5, "42", "42", "42", None, "42")
@@ -148,3 +149,38 @@ def test_a_match_object_reads_as_re_s():
     assert (m.start(), m.start("a"), m.end("a"), m.start("w"), m.end("w")) == (3, 3, 5, -1, -1)
     assert m.groupdict() == re.match(r"(?P<a>\d+)(?P<k_num>)|(?P<w>[a-z]+)(?P<k_word>)", "42").groupdict()
     assert list(m.groupdict()) == ["a", "k_num", "w", "k_word"]  # the pattern's order
+
+
+FORM_SOURCES = tuple(auto._LEAD + frag + auto._CLOSE for _, frag, _ in auto.FORMS)
+_form_piece = st.sampled_from([
+    "2019-01-02 03:04:05,678", "2019-01-02T03:04:05.6+08:00", "03:04:05", "Nov 26 10:15:30", "26/Nov/2019:10:15:30 +0800",
+    "2019/01/02 03:04:05", "Tue Dec  2 15:41:57 2019", "[", "]", "(", "<", "ERROR ", "[WARN] ", "[app] ", "控制台- ", "x²-",
+    "Ⅷ-", "²x-", "\u0301x-", "app_1-", "1-", " ", "INFO: ", "十一月 26, 2019",
+])
+FORM_LINES = st.lists(st.one_of(_form_piece, _odd, st.text(max_size=3)), max_size=8).map("".join)
+
+
+def test_the_timestamp_forms_are_matched_by_the_compiled_core():
+    assert all(isinstance(rx, Layout) for _, rx, *_ in auto._STARTS)
+
+
+@settings(max_examples=300)
+@given(FORM_LINES, st.sampled_from(range(len(FORM_SOURCES))))
+def test_a_timestamp_form_is_read_as_python_re_reads_it(text, index):
+    source = FORM_SOURCES[index]
+    rx = re.compile(source)
+    ours, theirs = auto._STARTS[index][1].match(text), rx.match(text)
+    assert (ours is None) == (theirs is None)
+    if ours is not None:
+        assert (ours.end(), ours.groupdict(), ours.start("lead_tag"), ours.end("lead_tag")) == \
+            (theirs.end(), theirs.groupdict(), theirs.start("lead_tag"), theirs.end("lead_tag"))
+
+
+@pytest.mark.parametrize("tag", ["控制台- ", "²x-", "Ⅷ-", "\u0301x-", "x\u0301-", "_x-"])
+def test_a_tag_before_the_timestamp_where_the_engines_classes_differ(tag):
+    """`[^\\W\\d_]` (the tag's first character): letters and numbers that are no digits."""
+    line = f"{tag}2019-01-02 03:04:05,678 INFO x"
+    for (_, ours, *_), source in zip(auto._STARTS, FORM_SOURCES):
+        theirs = re.compile(source).match(line)
+        got = ours.match(line)
+        assert (got and got.groupdict()) == (theirs and theirs.groupdict()), source
