@@ -245,16 +245,15 @@ impl LayoutMatch {
 
 impl LayoutMatch {
     fn number(&self, name: Option<&Bound<'_, PyAny>>) -> PyResult<usize> {
-        match name {
-            None => Ok(0),
-            Some(n) => match n.extract::<usize>() {
-                Ok(i) if i < self.spans.len() => Ok(i),
-                Ok(_) => Err(PyIndexError::new_err("no such group")),
-                Err(_) => {
-                    let key: &str = n.extract()?;
-                    self.numbers.get(key).copied().ok_or_else(|| PyIndexError::new_err(format!("no such group: {key:?}")))
-                }
-            },
+        let Some(n) = name else { return Ok(0) };
+        if let Ok(key) = n.cast::<PyString>() {
+            // a name (the common case: tried first, no failed conversion on the way)
+            let key = key.to_str()?;
+            return self.numbers.get(key).copied().ok_or_else(|| PyIndexError::new_err(format!("no such group: {key:?}")));
+        }
+        match n.extract::<usize>() {
+            Ok(i) if i < self.spans.len() => Ok(i),
+            _ => Err(PyIndexError::new_err("no such group")),
         }
     }
 
