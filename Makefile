@@ -3,6 +3,9 @@ PY ?= python3
 export PIP_DISABLE_PIP_VERSION_CHECK = 1
 # rustup's cargo, where rustup puts it, also when the calling shell did not source its env
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# the compiled core's PCRE2 (the prefix regexes' engine) built from the crate's bundled source, the
+# same version on every machine, not whichever system library pkg-config may find
+export PCRE2_SYS_STATIC = 1
 
 .PHONY: install system-deps stack demo test unit bench clean
 
