@@ -12,6 +12,9 @@ The two engines read the same syntax for what layouts use (named groups, look-ar
   are `\\x{...}`; a `[` inside a class is escaped (PCRE2 reads `[:` there as a POSIX class).
 
 `[^\\W\\d_]` (letters, and numbers that are no digits) is written `[\\p{L}\\p{Nl}\\p{No}]`.
+The classes mean the same for every character Python's Unicode database knows; one assigned
+later (Unicode 15 and 16, which PCRE2 10.45 knows and Python 3.11 does not) is a letter or a
+digit to PCRE2 only.
 `pcre_pattern()` returns None for what it cannot write the same way (another `\\S` or `\\W`
 inside a class, `\\b`, `\\N{...}`, inline flags other than `i`, `s`, `m`): such a pattern
 stays with Python's `re`.

@@ -46,7 +46,10 @@ _piece = st.sampled_from([
     "%", "|", "Order.pay", "x", ":",
 ])
 _odd = st.text(alphabet=ODD, min_size=1, max_size=3)
-LINES = st.lists(st.one_of(_piece, _odd, st.text(max_size=4)), max_size=14).map("".join)
+# any character Python's Unicode database knows: one assigned since (Unicode 15 and later, which
+# PCRE2 10.45 knows) is no letter or digit to Python 3.11, and the engines may read it differently
+_known = st.text(st.characters(exclude_categories=("Cn",)), max_size=4)
+LINES = st.lists(st.one_of(_piece, _odd, _known), max_size=14).map("".join)
 
 
 def test_the_builtin_layouts_are_all_matched_by_the_compiled_core():
@@ -117,7 +120,7 @@ _field_piece = st.sampled_from([
     "E AndroidRuntime: ", '"tasks:setUp:153"', "12345", "xxl-job", "|main|", "---", "===", "|", ":", "(MSC thread 1-2)",
     "from play.api.Play in main - ", " ", "  ", "\t", " - ", "[traceId=abc]", "[method,42]",
 ])
-FIELD_LINES = st.lists(st.one_of(_field_piece, _odd, st.text(max_size=3)), max_size=10).map("".join)
+FIELD_LINES = st.lists(st.one_of(_field_piece, _odd, _known), max_size=10).map("".join)
 
 
 def _seen(m, names):
@@ -157,7 +160,7 @@ _form_piece = st.sampled_from([
     "2019/01/02 03:04:05", "Tue Dec  2 15:41:57 2019", "[", "]", "(", "<", "ERROR ", "[WARN] ", "[app] ", "控制台- ", "x²-",
     "Ⅷ-", "²x-", "\u0301x-", "app_1-", "1-", " ", "INFO: ", "十一月 26, 2019",
 ])
-FORM_LINES = st.lists(st.one_of(_form_piece, _odd, st.text(max_size=3)), max_size=8).map("".join)
+FORM_LINES = st.lists(st.one_of(_form_piece, _odd, _known), max_size=8).map("".join)
 
 
 def test_the_timestamp_forms_are_matched_by_the_compiled_core():
