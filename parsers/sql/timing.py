@@ -113,8 +113,9 @@ _GORM = re.compile(rf"\[(?P<num>{NUMBER})(?P<unit>ms|s|µs|us|ns)\]\s*\[rows:(?P
 # p6spy's CustomLineFormat as MyBatis-Plus's spy.properties writes it (`%(currentTime) | SQL耗时：
 # %(executionTime) ms | 连接信息： %(category)-%(connectionId) | 执行语句： %(sql)`) and its variants:
 # labelled fields between the timing and the statement, the statement's field labelled too
-_LABELLED_FIELD = re.compile(rf"\|[ \t]*(?:[^|\n:：]{{0,24}}[:：][ \t]*)?(?={_VERB})", re.IGNORECASE)
-_LEADING_VERB = re.compile(rf"[(\s]*{_VERB}", re.IGNORECASE)
+# (a verb right before a colon is a field's label, `CALL： 0`, not a statement's start)
+_LABELLED_FIELD = re.compile(rf"\|[ \t]*(?:[^|\n:：]{{0,24}}[:：][ \t]*)?(?={_VERB}(?![ \t]*[:：]))", re.IGNORECASE)
+_LEADING_VERB = re.compile(rf"[(\s]*{_VERB}(?![ \t]*[:：])", re.IGNORECASE)
 _TOOK_VERB = re.compile(rf"\btook\s+{_DUR_UNIT}\s*[:,]?\s*(?P<sql>{_VERB}.+)", _F)
 
 

@@ -27,6 +27,9 @@ def parser():
         ("time=5ms | category: statement | sql: delete from t where id = 2", 5, "delete from t where id = 2"),
         ("执行耗时：12ms | 执行SQL：select * from pay_order where id = 3", 12, "select * from pay_order where id = 3"),
         ("耗时 12 ms, SQL语句: select 1", 12, "select 1"),
+        # a field labelled with a verb (`CALL： 0`) is no statement
+        ("SQL耗时： 0 ms | CALL： 0 | SELECT id FROM t_order WHERE id = 7", 0, "SELECT id FROM t_order WHERE id = 7"),
+        ("SQL耗时： 4 ms | select: 2 | update t set a = 1", 4, "update t set a = 1"),
     ],
 )
 def test_the_statement_is_the_field_that_starts_one_its_label_dropped(parser, message, ms, statement):
