@@ -2,8 +2,9 @@
 
 Every format is a list of alternative layouts, each a list of named regex pieces joined
 into one regex (matched by the compiled core's PCRE2: `grammar.Alternative`); a line is
-tried against them in order, after a cheap first-character pre-filter. A line no layout matches does not start a record (it
-continues the previous one, or becomes a flagged raw event).
+tried against them in order, after a cheap first-character pre-filter. A line no layout
+matches does not start a record (it continues the previous one, or becomes a flagged raw
+event).
 
 `compile_format()` takes `logback`, `log4j2`, `python`, `raw`, or a user pattern in
 logback `%` syntax (see `pattern`); `auto` recognises layouts per line with no

@@ -157,6 +157,7 @@ impl Layout {
             text: text.clone().unbind(),
             spans,
             end: subject.char_index(end),
+            ascii: subject.ascii,
             numbers: Arc::clone(&self.numbers),
             lastgroup,
         }))
@@ -176,15 +177,18 @@ impl Layout {
 
 /// `text[start:end]` in bytes of its UTF-8 (`subject`), as a Python `str`.
 fn substring<'py>(text: &Bound<'py, PyString>, subject: &Subject<'_>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
-    let py = text.py();
     if subject.ascii {
-        // an ASCII line's byte offsets are its character offsets
-        unsafe {
-            let sub = ffi::PyUnicode_Substring(text.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
-            return Bound::from_owned_ptr_or_err(py, sub);
-        }
+        return ascii_substring(text, start, end);
     }
-    Ok(to_str(py, &subject.bytes[start..end], subject.surrogates)?.into_any())
+    Ok(to_str(text.py(), &subject.bytes[start..end], subject.surrogates)?.into_any())
+}
+
+/// `text[start:end]` of an ASCII `text`, whose byte offsets are its character offsets.
+fn ascii_substring<'py>(text: &Bound<'py, PyString>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
+    unsafe {
+        let sub = ffi::PyUnicode_Substring(text.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
+        Bound::from_owned_ptr_or_err(text.py(), sub)
+    }
 }
 
 /// What a prefix reader needs of a match, read as `re.Match`: `group`, `groupdict`, `start`,
@@ -195,6 +199,8 @@ pub struct LayoutMatch {
     /// byte spans by group number (0: the whole match)
     spans: Vec<Option<(usize, usize)>>,
     end: usize,
+    /// the text is ASCII: byte offsets are character offsets (no UTF-8 looked at again)
+    ascii: bool,
     numbers: Arc<HashMap<String, usize>>,
     #[pyo3(get)]
     lastgroup: Option<Py<PyString>>,
@@ -206,21 +212,17 @@ impl LayoutMatch {
     #[pyo3(signature = (name = None))]
     fn group<'py>(&self, py: Python<'py>, name: Option<&Bound<'py, PyAny>>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let Some((start, end)) = self.spans[self.number(name)?] else { return Ok(None) };
-        let text = self.text.bind(py);
-        let subject = Subject::of(text)?;
-        Ok(Some(substring(text, &subject, start, end)?))
+        Ok(Some(self.substring(py, start, end)?))
     }
 
     /// Every named group's text (None when it took no part), as `re.Match.groupdict()`.
     fn groupdict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let text = self.text.bind(py);
-        let subject = Subject::of(text)?;
         let out = PyDict::new(py);
         let mut named: Vec<(&String, &usize)> = self.numbers.iter().collect();
         named.sort_unstable_by_key(|(_, number)| **number); // in the pattern's order, as `re`'s
         for (name, number) in named {
             match self.spans[*number] {
-                Some((start, end)) => out.set_item(name, substring(text, &subject, start, end)?)?,
+                Some((start, end)) => out.set_item(name, self.substring(py, start, end)?)?,
                 None => out.set_item(name, py.None())?,
             }
         }
@@ -259,8 +261,19 @@ impl LayoutMatch {
 
     fn offset(&self, py: Python<'_>, name: Option<&Bound<'_, PyAny>>, pick: fn((usize, usize)) -> usize) -> PyResult<isize> {
         let Some(span) = self.spans[self.number(name)?] else { return Ok(-1) };
+        if self.ascii {
+            return Ok(pick(span) as isize);
+        }
+        Ok(Subject::of(self.text.bind(py))?.char_index(pick(span)) as isize)
+    }
+
+    /// The text between two byte offsets of the match's subject.
+    fn substring<'py>(&self, py: Python<'py>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
         let text = self.text.bind(py);
-        Ok(Subject::of(text)?.char_index(pick(span)) as isize)
+        if self.ascii {
+            return ascii_substring(text, start, end);
+        }
+        substring(text, &Subject::of(text)?, start, end)
     }
 }
 

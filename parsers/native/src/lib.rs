@@ -1,7 +1,7 @@
-//! `parsers._native`: the parse stage's text scanners, its line layouts' matcher and the
-//! event's JSON writer, compiled. Each is the one implementation of what it does; the Python modules that use
-//! them (`parsers/prescreen.py`, `parsers/masking.py`, `parsers/event.py`) keep the
-//! options and the API.
+//! `parsers._native`: the parse stage's text scanners, its prefix regexes' engine (PCRE2)
+//! and the event's JSON writer, compiled. Each is the one implementation of what it does;
+//! the Python modules that use them (`parsers/prescreen.py`, `parsers/masking.py`,
+//! `parsers/prefix/engine.py`, `parsers/event.py`) keep the options and the API.
 
 use pyo3::prelude::*;
 
