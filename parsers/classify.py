@@ -23,8 +23,8 @@ from parsers.multiline import RawRecord
 from parsers.options import ParseOptions
 from parsers.prefix.grammar import Prefix
 from parsers import unicode_classes
-from parsers._native import TraceKeys
-from parsers.prescreen import may_apply, screen
+from parsers._native import TraceKeys, Triage
+from parsers.prescreen import screen
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint_with_id, mybatis, statement
 from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
@@ -120,6 +120,9 @@ class Classifier(StructuredKinds):
         self._screen = screen((mybatis.TRIGGERS, self.tables.triggers if self.tables is not None else (),
                                      self.sql.triggers, statement.TRIGGERS, self.methods.triggers)) \
             if prescreen else None
+        # the screen, masking's and the trace keys' questions about a single-line message, in one pass
+        self._triage = Triage(self._screen if prescreen else None, self.masker.masks_any_text,
+                              self.masker.masks_emails, self.trace_keys)
 
     def event(self, rec: RawRecord) -> Event:
         first = rec.first
@@ -137,11 +140,18 @@ class Classifier(StructuredKinds):
             return ev  # a JSON or logfmt record (`structured_kinds`)
         if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             # one line, no exception header (most records): the recognisers only if one may read it
-            if may_apply(self._screen, msg) or (logger is not None and (
+            readable, maskable, ids = self._triage.scan(msg)
+            if readable or (logger is not None and (
                     logger.endswith(STATEMENT_LOGGERS) or logger.startswith(STATEMENT_LOGGER_PREFIXES))):
                 self._single_line(ev, first, rec)
-            self._mask(ev)
-            self._trace_ids(ev)
+            if maskable or ev.sql_statement is not None or ev.sql_params is not None:
+                self._mask(ev)
+                self._trace_ids(ev)  # read from the masked message
+            elif ids:  # the message is as scanned
+                known = ev.trace_ids
+                for value in ids:
+                    if value not in known:
+                        known.append(value)
             if self.open_statements and ev.level in _FAILURE_LEVELS and ev.thread:
                 self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
             return ev

@@ -50,6 +50,15 @@ class Masker:
                 raise ValueError(f"masking.patterns: {source!r} is not a regex: {e}") from None
         self._patterns = tuple(compiled)
 
+    @property
+    def masks_any_text(self) -> bool:
+        """Configured patterns may match any text: `may_mask` is always True."""
+        return bool(self._patterns)
+
+    @property
+    def masks_emails(self) -> bool:
+        return self._options.emails
+
     def may_mask(self, text: str) -> bool:
         """False when `mask(text)` certainly returns `text` unchanged, and so for every
         substring of it (the fast-path test: no digit run, card group or `@`)."""

@@ -12,6 +12,7 @@ mod masking;
 mod screen;
 mod text;
 mod trace_keys;
+mod triage;
 mod unicode;
 
 #[pymodule]
@@ -19,6 +20,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
+    m.add_class::<triage::Triage>()?;
     m.add_class::<layout::Layout>()?;
     m.add_class::<layout::LayoutMatch>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;

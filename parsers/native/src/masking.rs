@@ -171,7 +171,7 @@ fn mask_phone(s: &[u8]) -> Option<Vec<u8>> {
 /// Whether `text` holds a run of 11 digits or three groups of four digits split by one
 /// byte each (not a digit, not `@`): without one, no id, card or phone can be in it,
 /// nor in any part of it. (`0000(?:0000000| 0000 0000)` on the text's digit shape.)
-fn may_hold_numbers(t: &[u8]) -> bool {
+pub fn may_hold_numbers(t: &[u8]) -> bool {
     let gap = |i: usize| i < t.len() && !t[i].is_ascii_digit() && t[i] != b'@';
     let mut i = 0;
     while i + 11 <= t.len() {

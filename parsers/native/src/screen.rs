@@ -14,6 +14,13 @@ pub struct Screen {
     automaton: AhoCorasick,
 }
 
+impl Screen {
+    /// `holds` on a message's UTF-8 bytes.
+    pub fn holds_bytes(&self, bytes: &[u8]) -> bool {
+        self.automaton.is_match(bytes)
+    }
+}
+
 #[pymethods]
 impl Screen {
     #[new]
@@ -27,7 +34,7 @@ impl Screen {
     /// empty word is in every text).
     fn holds(&self, text: &Bound<'_, PyString>) -> PyResult<bool> {
         let (bytes, _) = utf8(text)?;
-        Ok(self.automaton.is_match(bytes.as_ref()))
+        Ok(self.holds_bytes(&bytes))
     }
 
     #[getter]

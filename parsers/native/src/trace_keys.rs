@@ -63,6 +63,16 @@ impl TraceKeys {
         (count >= 2).then_some((start, k))
     }
 
+    /// `find` on a message's UTF-8 bytes.
+    pub fn values<'py>(&self, py: Python<'py>, t: &[u8]) -> Vec<Bound<'py, PyString>> {
+        let spans = self.find_all(&self.table.classes(py), t);
+        // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
+        // (a lone surrogate is no word character, so no value holds one)
+        spans.into_iter().map(|(s, e)| {
+            PyString::new(py, std::str::from_utf8(&t[s..e]).expect("a value is whole characters"))
+        }).collect()
+    }
+
     fn find_all(&self, classes: &Classes, t: &[u8]) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         if !self.present.is_match(t) {
@@ -114,11 +124,6 @@ impl TraceKeys {
     /// The values after the keys in `text`, in order (repeats included).
     fn find<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Vec<Bound<'py, PyString>>> {
         let (t, _) = utf8(text)?;
-        let spans = self.find_all(&self.table.classes(text.py()), &t);
-        // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
-        // (a lone surrogate is no word character, so no value holds one)
-        Ok(spans.into_iter().map(|(s, e)| {
-            PyString::new(text.py(), std::str::from_utf8(&t[s..e]).expect("a value is whole characters"))
-        }).collect())
+        Ok(self.values(text.py(), &t))
     }
 }
