@@ -14,7 +14,7 @@ from parsers.options import MaskingOptions, ParseOptions
 from parsers.prescreen import screen
 from parsers import unicode_classes
 
-WORDS = ("==>", "SQL", "|", "耗时", "ost", " in ")
+WORDS = ("==>", "SQL", "|", "耗时", "ost", " in ", "order", "No=")  # two match where keys do
 KEYS = ["orderNo", "订单号", "tradeNo"]
 PIECES = ["orderNo=ord_1", "订单号：A123", "tradeNo = 'T-9.1'", "13812345678", "a@example.com", "@", "ost", "耗时",
           "|", "==>", "SQL", " in ", "6222021234567890", "1101011990", "x", " ", "9", "é", "\ud800", "_orderNo=1"]
@@ -38,7 +38,8 @@ def test_scan_answers_as_the_three_scans_do(message: str, with_screen: bool, wit
 
 
 def test_an_ordinary_line_needs_nothing_but_its_trace_ids() -> None:
-    triage = Triage(screen([WORDS]), False, True, TraceKeys(KEYS, unicode_classes.table()))
+    triage = Triage(screen([("==>", "SQL", "|", "耗时", "ost", " in ")]), False, True,
+                    TraceKeys(KEYS, unicode_classes.table()))
     assert triage.scan("Create order success, orderNo=ord_20261126_000960, amount=3.26") == (
         False, False, ["ord_20261126_000960"])
     assert triage.scan("user a@example.com paid") == (False, True, [])

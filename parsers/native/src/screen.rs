@@ -15,9 +15,9 @@ pub struct Screen {
 }
 
 impl Screen {
-    /// `holds` on a message's UTF-8 bytes.
-    pub fn holds_bytes(&self, bytes: &[u8]) -> bool {
-        self.automaton.is_match(bytes)
+    /// The words, as given.
+    pub fn word_list(&self) -> &[Py<PyString>] {
+        &self.words
     }
 }
 
@@ -34,7 +34,7 @@ impl Screen {
     /// empty word is in every text).
     fn holds(&self, text: &Bound<'_, PyString>) -> PyResult<bool> {
         let (bytes, _) = utf8(text)?;
-        Ok(self.holds_bytes(&bytes))
+        Ok(self.automaton.is_match(bytes.as_ref()))
     }
 
     #[getter]

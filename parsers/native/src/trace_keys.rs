@@ -4,7 +4,7 @@
 //!
 //! the keys longest first (in characters; equal lengths in the order given), none right
 //! after a word character (`\w`, Python's). A message holding no key is answered after
-//! one Aho-Corasick pass.
+//! one Aho-Corasick pass; the keys it finds are where values are read.
 
 use aho_corasick::AhoCorasick;
 use pyo3::exceptions::PyValueError;
@@ -17,7 +17,6 @@ use crate::unicode::{char_at, char_before, Classes, Table, SPACE, WORD};
 #[pyclass(frozen, module = "parsers._native")]
 pub struct TraceKeys {
     keys: Vec<Vec<u8>>,
-    first: [bool; 256], // the keys' first bytes
     present: AhoCorasick,
     table: Table,
 }
@@ -63,38 +62,40 @@ impl TraceKeys {
         (count >= 2).then_some((start, k))
     }
 
-    /// `find` on a message's UTF-8 bytes.
-    pub fn values<'py>(&self, py: Python<'py>, t: &[u8]) -> Vec<Bound<'py, PyString>> {
-        let spans = self.find_all(&self.table.classes(py), t);
-        // a value is ASCII-led and made of word characters, dashes and dots: valid UTF-8
-        // (a lone surrogate is no word character, so no value holds one)
-        spans.into_iter().map(|(s, e)| {
-            PyString::new(py, std::str::from_utf8(&t[s..e]).expect("a value is whole characters"))
-        }).collect()
+    /// The keys, longest first: a key's index here is its pattern number in `present`.
+    pub fn keys(&self) -> &[Vec<u8>] {
+        &self.keys
     }
 
-    fn find_all(&self, classes: &Classes, t: &[u8]) -> Vec<(usize, usize)> {
+    /// The values after the keys found at `found`, (start, key index) pairs in order of
+    /// start, then of key: at each start the first key whose value reads wins, and the
+    /// search goes on after that value (as `re.findall` reads the alternation).
+    pub fn values<'py>(&self, py: Python<'py>, t: &[u8], found: &[(usize, usize)]) -> Vec<Bound<'py, PyString>> {
+        let classes = self.table.classes(py);
         let mut out = Vec::new();
-        if !self.present.is_match(t) {
-            return out;
-        }
-        let mut i = 0;
-        'scan: while i < t.len() {
-            if self.first[t[i] as usize] && (i == 0 || !classes.is(char_before(t, i), WORD)) {
-                for key in &self.keys {
-                    if t[i..].starts_with(key) {
-                        if let Some((start, end)) = Self::value_at(classes, t, i + key.len()) {
-                            out.push((start, end));
-                            i = end;
-                            continue 'scan;
-                        }
-                    }
-                }
+        let mut after = 0;
+        for &(start, key) in found {
+            if start < after || start > 0 && classes.is(char_before(t, start), WORD) {
+                continue;
             }
-            i += 1;
+            if let Some((s, e)) = Self::value_at(&classes, t, start + self.keys[key].len()) {
+                // a value is ASCII-led and made of word characters, dashes and dots: valid
+                // UTF-8 (a lone surrogate is no word character, so no value holds one)
+                out.push(PyString::new(py, std::str::from_utf8(&t[s..e]).expect("a value is whole characters")));
+                after = e;
+            }
         }
         out
     }
+}
+
+/// Every match of `automaton` in `t` (overlapping ones included) as (start, pattern)
+/// pairs in order of start, then of pattern.
+pub fn matches(automaton: &AhoCorasick, t: &[u8]) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = automaton.find_overlapping_iter(t)
+        .map(|m| (m.start(), m.pattern().as_usize())).collect();
+    found.sort_unstable();
+    found
 }
 
 #[pymethods]
@@ -114,16 +115,12 @@ impl TraceKeys {
         sized.sort_by(|a, b| b.0.cmp(&a.0)); // stable: equal lengths keep their order
         let keys: Vec<Vec<u8>> = sized.into_iter().map(|(_, k)| k).collect();
         let present = AhoCorasick::new(&keys).map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let mut first = [false; 256];
-        for key in &keys {
-            first[key[0] as usize] = true;
-        }
-        Ok(TraceKeys { keys, first, present, table: Table::new(classes)? })
+        Ok(TraceKeys { keys, present, table: Table::new(classes)? })
     }
 
     /// The values after the keys in `text`, in order (repeats included).
     fn find<'py>(&self, text: &Bound<'py, PyString>) -> PyResult<Vec<Bound<'py, PyString>>> {
         let (t, _) = utf8(text)?;
-        Ok(self.values(text.py(), &t))
+        Ok(self.values(text.py(), &t, &matches(&self.present, &t)))
     }
 }
