@@ -116,11 +116,11 @@ class Assembler:
         out = self._push(lines, now_ms) if lines else []
         if clean:  # lines without flags: no `Line` objects, the common cases inlined
             prefix, read_time = self.prefix, self._iso(now_ms)
-            open_statements = self.classifier.open_statements
+            open_events = self.classifier.open_statements.events  # Preparing events still open
             for rec in self.multiline.push_clean(clean, sizes, clean_offset, prefix.parse, prefix.first_chars, now_ms,
                                                  prefix.indented_continue):
                 ev = self._event(rec, read_time)
-                if self._held or open_statements:
+                if self._held or open_events:
                     self._hold(ev, now_ms, out)
                 else:
                     out.append(ev)

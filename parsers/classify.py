@@ -152,7 +152,7 @@ class Classifier(StructuredKinds):
                 for value in ids:
                     if value not in known:
                         known.append(value)
-            if self.open_statements and ev.level in _FAILURE_LEVELS and ev.thread:
+            if ev.level in _FAILURE_LEVELS and ev.thread and self.open_statements:
                 self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
             return ev
         if rec.continuation and ev.level is None and first is not None and first.format == "auto":
