@@ -62,7 +62,7 @@ def _trace_keys(keys: tuple[str, ...]) -> TraceKeys:
     return TraceKeys(list(keys), unicode_classes.table())
 
 
-_FRAME_KEY = attrgetter("module", "function", "file")  # a frame without its line number
+_FRAME_KEY = attrgetter("key")  # a frame without its line number
 
 
 def _signature_key(trace: StackTrace) -> tuple:

@@ -13,6 +13,12 @@ class Frame:
     file: str | None = None  # `OrderService.java`, `/app/pay/order.py`; None for Native Method / Unknown Source
     line: int | None = None
     java_module: str | None = None  # `java.base` in `java.base/java.lang.Thread.run(...)`
+    # (module, function, file): the frame as a signature sees it, without its line; made
+    # once per frame (a frame cache shares Java frames between traces)
+    key: tuple[str, str, str | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.key = (self.module, self.function, self.file)
 
 
 @dataclass(slots=True)
