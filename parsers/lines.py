@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from parsers._native import clean_texts
 from parsers.ansi import ANSI
 
 FLAG_TRUNCATED = "line_truncated"
@@ -72,21 +73,6 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     if text.endswith("\r"):
         text = text[:-1]
     return text, flags
-
-
-def _line_ends_only(body: bytes) -> bool:
-    """Every \r of `body` (lines joined by \n, the last one's \n cut off) ends its line:
-    none, or Windows line ends."""
-    if b"\r" not in body:
-        return True
-    return body.count(b"\r") == body.count(b"\r\n") + body.endswith(b"\r")
-
-
-def _without_cr(texts: list[str], body: bytes) -> list[str]:
-    """`texts` without the \r that ends a line (the line's size still counts it)."""
-    if b"\r" not in body:
-        return texts
-    return [t[:-1] if t[-1:] == "\r" else t for t in texts]
 
 
 def _whole_chars(raw: bytes) -> bytes:
@@ -191,20 +177,16 @@ class LineSplitter:
     def _clean(self, body: bytes) -> tuple[list[str], list[int]] | None:
         """The lines of `body` and their sizes in bytes if all are clean: UTF-8 (ASCII, or
         Chinese text most often), without NUL, escape codes (see `strip_escapes`) or a \r
-        inside a line, within the bound."""
-        if b"\x00" in body or b"\x1b" in body and not self.strip_escapes or not _line_ends_only(body):
-            return None
-        raws = body.split(b"\n")
-        sizes = list(map(len, raws))
-        if max(sizes) > self.max_line_bytes:
-            return None
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        inside a line, within the bound (`parsers/native/src/lines.rs`)."""
         if b"\x1b" in body:
-            text = ANSI.sub("", text)
-        return _without_cr(text.split("\n"), body), sizes
+            if not self.strip_escapes:
+                return None
+            got = clean_texts(body, self.max_line_bytes)
+            if got is None:
+                return None
+            texts, sizes = got  # a colour code never spans a line break: each line loses its own
+            return [ANSI.sub("", t) if "\x1b" in t else t for t in texts], sizes
+        return clean_texts(body, self.max_line_bytes)
 
     def finish(self) -> list[Line]:
         """End of the file: the incomplete last line, if any, as a line."""

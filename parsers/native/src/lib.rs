@@ -8,6 +8,7 @@ use pyo3::prelude::*;
 mod checks;
 mod ecs;
 mod layout;
+mod lines;
 mod masking;
 mod screen;
 mod text;
@@ -21,6 +22,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;
+    m.add_function(wrap_pyfunction!(lines::clean_texts, m)?)?;
     m.add_class::<layout::Layout>()?;
     m.add_class::<layout::LayoutMatch>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
