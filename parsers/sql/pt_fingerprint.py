@@ -155,15 +155,26 @@ def fingerprint_id(fp: str) -> str:
 
 # Statements repeat (a mapper's prepared statement, with `?` for its parameters, on every
 # call): their fingerprints are kept, for statements up to CACHED_CHARS characters, in a
-# bounded cache (at most CACHE_SIZE of them: about 4 MiB of text at worst).
+# bounded cache (at most CACHE_SIZE of them: about 4 MiB of text at worst). Statements with
+# their values written in differ every time, and their fingerprints repeat: ids are kept by
+# fingerprint the same way.
 CACHE_SIZE = 1024
 CACHED_CHARS = 2048
 
 
 @lru_cache(maxsize=CACHE_SIZE)
+def _cached_id(fp: str) -> str:
+    return fingerprint_id(fp)
+
+
+def _id(fp: str) -> str:
+    return _cached_id(fp) if len(fp) <= CACHED_CHARS else fingerprint_id(fp)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
 def _cached(sql: str) -> tuple[str, str]:
     fp = fingerprint(sql)
-    return fp, fingerprint_id(fp)
+    return fp, _id(fp)
 
 
 def fingerprint_with_id(sql: str) -> tuple[str, str]:
@@ -171,4 +182,4 @@ def fingerprint_with_id(sql: str) -> tuple[str, str]:
     if len(sql) <= CACHED_CHARS:
         return _cached(sql)
     fp = fingerprint(sql)
-    return fp, fingerprint_id(fp)
+    return fp, _id(fp)
