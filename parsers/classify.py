@@ -148,10 +148,7 @@ class Classifier(StructuredKinds):
                 self._mask(ev)
                 self._trace_ids(ev)  # read from the masked message
             elif ids:  # the message is as scanned
-                known = ev.trace_ids
-                for value in ids:
-                    if value not in known:
-                        known.append(value)
+                self._trace_ids(ev, ids)
             if ev.level in _FAILURE_LEVELS and ev.thread and self.open_statements:
                 self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
             return ev
@@ -327,10 +324,12 @@ class Classifier(StructuredKinds):
         if total:
             ev.masked = total
 
-    def _trace_ids(self, ev: Event) -> None:
+    def _trace_ids(self, ev: Event, found: list[str] | None = None) -> None:
+        """The ids after the trace keys in the message (`found`: as scanned already)."""
         if self.trace_keys is None:
             return
-        found = self.trace_keys.find(ev.message)
+        if found is None:
+            found = self.trace_keys.find(ev.message)
         if found:
             ids = ev.trace_ids
             for value in found:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 
-from parsers._native import cn_id_valid, luhn_valid, mask_numbers, may_mask_numbers
+from parsers._native import cn_id_valid, luhn_valid, mask_numbers, may_mask_text
 from parsers.options import MaskingOptions
 
 __all__ = ["Masker", "cn_id_valid", "luhn_valid"]
@@ -62,9 +62,7 @@ class Masker:
     def may_mask(self, text: str) -> bool:
         """False when `mask(text)` certainly returns `text` unchanged, and so for every
         substring of it (the fast-path test: no digit run, card group or `@`)."""
-        if self._patterns:
-            return True
-        return may_mask_numbers(text) or (self._options.emails and "@" in text)
+        return may_mask_text(text, bool(self._patterns), self._options.emails)  # the rule Triage reads too
 
     def mask(self, text: str) -> tuple[str, dict[str, int]]:
         opts = self._options

@@ -49,3 +49,11 @@ def test_an_ordinary_line_needs_nothing_but_its_trace_ids() -> None:
 def test_a_classifier_without_a_screen_reads_every_message() -> None:
     classifier = Classifier(ParseOptions(), prescreen=False)
     assert classifier._triage.scan("nothing to see")[0] is True
+
+
+def test_what_may_be_masked_follows_the_options() -> None:
+    assert Masker(MaskingOptions()).may_mask("mail a@example.com") is True
+    assert Masker(MaskingOptions(emails=False)).may_mask("mail a@example.com") is False
+    assert Masker(MaskingOptions(emails=False)).may_mask("phone 13812345678") is True
+    assert Masker(MaskingOptions(patterns=("secret",))).may_mask("nothing") is True
+    assert Masker(MaskingOptions()).may_mask("order 12345 paid") is False

@@ -26,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<layout::Layout>()?;
     m.add_class::<layout::LayoutMatch>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
+    m.add_function(wrap_pyfunction!(masking::may_mask_text, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;
     m.add_function(wrap_pyfunction!(checks::cn_id_valid, m)?)?;

@@ -203,6 +203,20 @@ pub fn may_mask_numbers(text: &Bound<'_, PyString>) -> PyResult<bool> {
     Ok(may_hold_numbers(&t))
 }
 
+/// What `Masker.may_mask` answers: configured patterns (`always`) may change any text;
+/// otherwise only an id's, card's or phone's digit shape can, or an `@` when emails are masked.
+pub fn may_change(t: &[u8], always: bool, emails: bool) -> bool {
+    always || may_hold_numbers(t) || emails && memchr::memchr(b'@', t).is_some()
+}
+
+/// `may_mask_text(text, always, emails)`: False when masking certainly leaves `text` (and
+/// any part of it) as it is (`may_change`).
+#[pyfunction]
+pub fn may_mask_text(text: &Bound<'_, PyString>, always: bool, emails: bool) -> PyResult<bool> {
+    let (t, _) = utf8(text)?;
+    Ok(may_change(&t, always, emails))
+}
+
 /// `mask_numbers(text, cn_id, cards, phones)` -> None when nothing was masked, else
 /// `(masked, ids, cards, phones)`: the text with each valid number of an enabled kind
 /// masked, and how many of each kind.

@@ -9,7 +9,7 @@ use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use crate::masking::may_hold_numbers;
+use crate::masking::may_change;
 use crate::screen::Screen;
 use crate::text::utf8;
 use crate::trace_keys::{matches, TraceKeys};
@@ -51,19 +51,15 @@ impl Triage {
                  -> PyResult<(bool, bool, Option<Vec<Bound<'py, PyString>>>)> {
         let py = text.py();
         let (t, _) = utf8(text)?;
-        let maskable = self.mask_always || may_hold_numbers(&t) || (self.emails && t.contains(&b'@'));
+        let maskable = may_change(&t, self.mask_always, self.emails);
         let Some(keys) = &self.keys else {
             let hit = self.screened.is_none_or(|_| self.words.is_match(t.as_ref()));
             return Ok((hit, maskable, None));
         };
-        let mut found = matches(&self.words, &t);
         let screened = self.screened.unwrap_or(0);
-        let hit = self.screened.is_none() || found.first().is_some_and(|_| found.iter().any(|&(_, p)| p < screened));
-        found.retain_mut(|(_, p)| {
-            let key = *p >= screened;
-            *p = p.wrapping_sub(screened);
-            key
-        });
-        Ok((hit, maskable, Some(keys.get().values(py, &t, &found))))
+        let (words, keyed): (Vec<_>, Vec<_>) = matches(&self.words, &t).into_iter().partition(|&(_, p)| p < screened);
+        let hit = self.screened.is_none() || !words.is_empty();
+        let keyed: Vec<(usize, usize)> = keyed.into_iter().map(|(start, p)| (start, p - screened)).collect();
+        Ok((hit, maskable, Some(keys.get().values(py, &t, &keyed))))
     }
 }
