@@ -100,7 +100,7 @@ def _builtin_alternatives() -> tuple[Alternative, ...]:
 
 
 class AutoParser(PrefixParser):
-    __slots__ = ("_hint", "_last", "_norm", "_builtin_first", "_structured")
+    __slots__ = ("_hint", "_last", "_norm", "_builtin_first", "_structured", "_at")
     indented_continue = True
 
     def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
@@ -114,6 +114,7 @@ class AutoParser(PrefixParser):
         super().__init__("auto", _builtin_alternatives(), timezone, to_dt)
         self._first = None
         self._builtin_first = frozenset().union(*(a.first_chars for a in self._alts))
+        self._at = {alt: i for i, alt in enumerate(self._alts)}  # its layout's index in the reader
         self._hint = hint
         self._last: Alternative | int | None = None  # what matched the previous start line
         self._norm: dict[str, str | None] = {}
@@ -212,10 +213,9 @@ class AutoParser(PrefixParser):
         return word in _FIRST_WORDS or word[:3] in _FIRST_WORDS
 
     def _try_builtin(self, alt: Alternative, line: str) -> Prefix | None:
-        g = alt.read(line)
-        if g is None:
+        p = self._reader.read_one(self._at[alt], line)
+        if p is None:
             return None
-        p = self._build(g, alt)
         if p.message[:1] == "[":
             self._position(p)
         return p

@@ -1,7 +1,7 @@
 """Which engine matches a prefix regex: the compiled core's PCRE2 (`parsers._native.Layout`)
 when `pcre_syntax` can write the pattern for it meaning the same, else Python's `re`.
 
-A layout of `grammar` hands out its groups in one tuple (`layout_fields`); the field tokens of
+A layout of `grammar` hands out its groups in one tuple (`compiled_layout`); the field tokens of
 `fields` and the timestamp forms of `auto` are read through a match object read as
 `re.Match` (`prefix_regex`), whose `lastgroup` names a token's kind: the one of the `k_`
 groups (each alternative's own empty group at its end) that took part.
@@ -10,17 +10,14 @@ groups (each alternative's own empty group at its end) that took part.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
 from parsers._native import Layout
 from parsers.prefix.pcre_syntax import pcre_pattern
 
 
-def layout_fields(fast: re.Pattern, names: tuple[str, ...]) -> Callable[[str], tuple | None] | None:
-    """The compiled core's reader of `names` from a line `fast` matches, or None when PCRE2
-    cannot mean the same."""
-    layout = _layout(fast.pattern, list(names), [])
-    return None if layout is None else layout.fields
+def compiled_layout(fast: re.Pattern, names: tuple[str, ...]) -> Layout | None:
+    """The compiled core's reader of `names` from a line `fast` matches (`fields(line)`), or
+    None when PCRE2 cannot mean the same."""
+    return _layout(fast.pattern, list(names), [])
 
 
 def prefix_regex(pattern: str) -> Layout | re.Pattern:

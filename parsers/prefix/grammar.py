@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
-from parsers.prefix.engine import layout_fields
+from parsers.prefix.engine import compiled_layout
 from parsers.prefix.time import DATETIME_PATTERN
 
 @dataclass(slots=True)
@@ -59,7 +59,7 @@ LOGGER_LINE = _rx(r"(?P<logger>[^\s:]+)(?::(?P<L>\d+|\?))?")
 DASH = _rx(r" +- ")
 COLON = _rx(r" *: ")
 PID = _rx(r"(?P<pid>\d+)")
-MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dropped in _build
+MESSAGE = _rx(r"(?P<message>.*)")  # `.` stops at a newline; a trailing \r is dropped (`PrefixReader`)
 
 
 class Alternative:
@@ -71,7 +71,7 @@ class Alternative:
     compiled core matches it (PCRE2, `engine`) with the pattern written in PCRE2's syntax;
     a pattern that cannot be written the same stays with Python's `re` (`fast`)."""
 
-    __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups", "names", "read")
+    __slots__ = ("fast", "first_chars", "mdc_groups", "extra_groups", "names", "layout", "read")
 
     def __init__(self, parts: list[str], first_chars: str,
                  mdc_groups: Mapping[str, str] | None = None, extra_groups: Mapping[str, str] | None = None):
@@ -85,7 +85,8 @@ class Alternative:
         extra = dict(extra_groups or {"L": "line"})
         self.extra_groups = {g: k for g, k in extra.items() if g in self.fast.groupindex}
         self.names = _GROUPS + tuple(self.mdc_groups) + tuple(self.extra_groups)
-        self.read = layout_fields(self.fast, self.names) or self._read_re
+        self.layout = compiled_layout(self.fast, self.names)
+        self.read = self._read_re if self.layout is None else self.layout.fields
 
     def _read_re(self, line: str) -> tuple | None:
         m = self.fast.match(line)

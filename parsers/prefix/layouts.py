@@ -14,7 +14,9 @@ configuration.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from parsers._native import PrefixReader
 from parsers.prefix.grammar import (_LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LOGGER_LINE, MESSAGE, PID,
                                    SPACES, THREAD, TIME_ONLY, TIMESTAMP, Alternative, Prefix, _alts, _rx,
                                    normalize_level)
@@ -60,9 +62,14 @@ BUILTINS: dict[str, tuple[Alternative, ...]] = {
 
 class PrefixParser:
     """Parses the prefix of one line: `parse(line) -> Prefix | None` (None: the line does
-    not start a record). Holds a per-second timestamp cache; no other state."""
+    not start a record). Holds a per-second timestamp cache; no other state.
 
-    __slots__ = ("name", "_alts", "_conv", "_first")
+    The compiled core reads a line into its `Prefix` (`parsers._native.PrefixReader`): the
+    layouts' match, the level's normal form, the thread without its padding, the logger out
+    of its bracket or with its line number split off, the time as ISO 8601, the MDC and
+    extra groups."""
+
+    __slots__ = ("name", "_alts", "_conv", "_first", "_reader")
 
     def __init__(self, name: str, alternatives: tuple[Alternative, ...], timezone: str = "UTC",
                  to_dt=iso_seconds) -> None:
@@ -72,6 +79,10 @@ class PrefixParser:
         # Characters a record start may begin with; None = unknown (a user pattern may start anywhere).
         firsts = [a.first_chars for a in alternatives]
         self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
+        self._reader = PrefixReader(
+            [(a.layout, a.read, list(a.mdc_groups.values()), list(a.extra_groups.values())) for a in alternatives],
+            None if self._first is None else "".join(sorted(self._first)), self._conv.iso, Prefix, name,
+            _LEVEL_CACHE, normalize_level, _LOGGER_LINE_GLUED.fullmatch)
 
     # True when an indented line never starts a record (zero configuration)
     indented_continue = False
@@ -81,40 +92,11 @@ class PrefixParser:
         """Every line that starts a record begins with one of these (None: unknown)."""
         return self._first
 
-    def parse(self, line: str) -> Prefix | None:
-        if self._first is not None and line[:1] not in self._first:  # stack frames etc.: one set lookup
-            return None
-        for alt in self._alts:
-            g = alt.read(line)
-            if g is not None:
-                return self._build(g, alt)
-        return None
-
-    def _build(self, g: tuple, alt: Alternative) -> Prefix:
-        ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message = g[:9]
-        if message is None:
-            message = ""
-        elif message[-1:] == "\r":
-            message = message[:-1]
-        if level is not None:
-            level = _LEVEL_CACHE.get(level) or normalize_level(level)
-        if thread and (thread[0] == " " or thread[-1] == " "):
-            thread = thread.strip()
-        line = None
-        if logger and logger[-1] in ")]":
-            if logger[0] == "[" and logger[-1] == "]" and "[" not in logger[1:]:
-                logger = logger[1:-1]  # `[%c] - %m`: the logger in its own bracket
-            elif (lm := _LOGGER_LINE_GLUED.fullmatch(logger)) is not None:
-                logger, line = lm.group(1), lm.group(2)  # `%c(%L)`, `%c[%L]`: the line written against the logger
-        p = Prefix(message, self._conv.iso(ts_s, ts_f, ts_z) if ts_s else None, ts, level,
-                   logger or None, thread, pid, None, {"line": line} if line else None, self.name)
-        if len(g) > 9:  # the layout's MDC groups, then its extra ones, in `alt.names`' order
-            values = iter(g[9:])
-            if alt.mdc_groups:
-                p.mdc = {key: next(values) or "" for key in alt.mdc_groups.values()}
-            extra = {key: value for key in alt.extra_groups.values() if (value := next(values))}
-            p.extra = {**p.extra, **extra} if p.extra else extra or None
-        return p
+    @property
+    def parse(self) -> Callable[[str], Prefix | None]:
+        """`parse(line)`: the compiled core's reader itself, no Python frame per line (the
+        parsers below that read other layouts define `parse` as a method)."""
+        return self._reader.read
 
 
 class RawParser(PrefixParser):

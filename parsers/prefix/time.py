@@ -18,8 +18,11 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone as dt_timezone, tzinfo
+from functools import partial
 from typing import Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from parsers._native import IsoClock
 
 # The generic date-time of the built-in formats: 2026-11-26 10:15:30.123, ,123, T, offset.
 DATETIME_PATTERN = (
@@ -118,39 +121,28 @@ def _line_offset(z: str) -> str:
 
 
 class TimeConverter:
-    """Turns timestamp groups into ISO 8601 with offset, caching per distinct second.
+    """Turns timestamp groups into ISO 8601 with offset: `iso(ts_s, ts_f, ts_z)`, caching
+    per distinct second (the compiled core's `IsoClock`; `_second` makes each second's
+    text once).
 
     The cache is per parser instance and bounded; it holds only derived text.
     """
 
-    __slots__ = ("_zone", "_to_dt", "_cache")
+    __slots__ = ("iso",)
     MAX_CACHE = 4096
 
     def __init__(self, zone: tzinfo, to_dt: Callable[[str], datetime] | None) -> None:
-        self._zone = zone
-        self._to_dt = to_dt
-        self._cache: dict[str, tuple[str, str] | None] = {}
+        # a function of its own, not a bound method: the clock holds no cycle back to it
+        self.iso = IsoClock(partial(_second, zone, to_dt), self.MAX_CACHE)
 
-    def iso(self, ts_s: str, ts_f: str | None, ts_z: str | None) -> str | None:
-        key = ts_s if ts_z is None else ts_s + ts_z
-        cache = self._cache
-        if key in cache:
-            hit = cache[key]
-        else:
-            hit = self._convert(ts_s, ts_z)
-            if len(cache) >= self.MAX_CACHE:
-                cache.clear()
-            cache[key] = hit
-        if hit is None:
-            return None
-        return f"{hit[0]}.{ts_f}{hit[1]}" if ts_f else f"{hit[0]}{hit[1]}"
 
-    def _convert(self, ts_s: str, ts_z: str | None) -> tuple[str, str] | None:
-        if self._to_dt is None:
-            return None
-        try:
-            naive = self._to_dt(ts_s)
-            off = _line_offset(ts_z) if ts_z else _offset_text(naive.replace(tzinfo=self._zone).utcoffset())
-        except (ValueError, OverflowError):
-            return None
-        return naive.strftime("%Y-%m-%dT%H:%M:%S"), off
+def _second(zone: tzinfo, to_dt: Callable[[str], datetime] | None, ts_s: str, ts_z: str | None) -> tuple[str, str] | None:
+    """A second's ISO 8601 text (no fraction) and its offset: written in the line, or the zone's then."""
+    if to_dt is None:
+        return None
+    try:
+        naive = to_dt(ts_s)
+        off = _line_offset(ts_z) if ts_z else _offset_text(naive.replace(tzinfo=zone).utcoffset())
+    except (ValueError, OverflowError):
+        return None
+    return naive.strftime("%Y-%m-%dT%H:%M:%S"), off

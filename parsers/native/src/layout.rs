@@ -123,22 +123,10 @@ impl Layout {
     /// The requested groups of a line the layout reads from its first character (each a
     /// `str`, or None when the group took no part), or None when it does not read the line.
     fn fields<'py>(&self, line: &Bound<'py, PyString>) -> PyResult<Option<Bound<'py, PyTuple>>> {
-        let py = line.py();
-        let subject = Subject::of(line)?;
-        let mut locs = self.locations.lock().expect("a layout's capture locations");
-        if !self.find(&mut locs, &subject, 0)? {
-            return Ok(None);
+        match self.groups_of(line)? {
+            Some(values) => Ok(Some(PyTuple::new(line.py(), values)?)),
+            None => Ok(None),
         }
-        let tuple = unsafe { ffi::PyTuple_New(self.groups.len() as ffi::Py_ssize_t) };
-        let tuple = unsafe { Bound::from_owned_ptr_or_err(py, tuple)? };
-        for (i, group) in self.groups.iter().enumerate() {
-            let value = match group.and_then(|g| locs.get(g)) {
-                Some((start, end)) => substring(line, &subject, start, end)?,
-                None => py.None().into_bound(py),
-            };
-            unsafe { ffi::PyTuple_SET_ITEM(tuple.as_ptr(), i as ffi::Py_ssize_t, value.into_ptr()) };
-        }
-        Ok(Some(tuple.cast_into::<PyTuple>()?))
     }
 
     /// The match at character `pos` of `text`, or None (Python's `pattern.match(text, pos)`).
@@ -165,6 +153,24 @@ impl Layout {
 }
 
 impl Layout {
+    /// `fields`' values, not yet in a tuple (`prefix::PrefixReader` reads them in place).
+    pub(crate) fn groups_of<'py>(&self, line: &Bound<'py, PyString>) -> PyResult<Option<Vec<Bound<'py, PyAny>>>> {
+        let py = line.py();
+        let subject = Subject::of(line)?;
+        let mut locs = self.locations.lock().expect("a layout's capture locations");
+        if !self.find(&mut locs, &subject, 0)? {
+            return Ok(None);
+        }
+        let mut values = Vec::with_capacity(self.groups.len());
+        for group in &self.groups {
+            values.push(match group.and_then(|g| locs.get(g)) {
+                Some((start, end)) => substring(line, &subject, start, end)?,
+                None => py.None().into_bound(py),
+            });
+        }
+        Ok(Some(values))
+    }
+
     fn find(&self, locs: &mut CaptureLocations, subject: &Subject<'_>, start: usize) -> PyResult<bool> {
         let matched = subject.matched();
         let found = self

@@ -1,4 +1,4 @@
-//! `parsers._native`: the parse stage's text scanners, its prefix regexes' engine (PCRE2)
+//! `parsers._native`: the parse stage's text scanners, its prefix regexes' engine (PCRE2) and prefix reader,
 //! and the event's JSON writer, compiled. Each is the one implementation of what it does;
 //! the Python modules that use them (`parsers/prescreen.py`, `parsers/masking.py`,
 //! `parsers/prefix/engine.py`, `parsers/event.py`) keep the options and the API.
@@ -10,6 +10,7 @@ mod ecs;
 mod layout;
 mod lines;
 mod masking;
+mod prefix;
 mod screen;
 mod text;
 mod trace_keys;
@@ -25,6 +26,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lines::clean_texts, m)?)?;
     m.add_class::<layout::Layout>()?;
     m.add_class::<layout::LayoutMatch>()?;
+    m.add_class::<prefix::IsoClock>()?;
+    m.add_class::<prefix::PrefixReader>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::may_mask_text, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
