@@ -145,3 +145,22 @@ def test_the_fingerprint_cache_is_bounded_and_keeps_no_long_statement():
     long = "SELECT " + "x, " * pt_fingerprint.CACHED_CHARS + "y FROM t"
     assert fingerprint_with_id(long) == (fingerprint(long), fingerprint_id(fingerprint(long)))
     assert pt_fingerprint._cached.cache_info().currsize == 0  # a long statement is not kept
+
+
+@pytest.mark.parametrize("sql, expected", [
+    # an event's bound (256 KiB) of repeats: more than PCRE2's default JIT stack holds
+    ("select a union " * 18000 + "select a", "select a /*repeat union*/"),
+    ("SELECT * FROM t WHERE id IN (" + ", ".join(["?"] * 60000) + ")", "select * from t where id in(?+)"),
+    ("SELECT a FROM t ORDER BY " + "a ASC, " * 30000 + "b ASC", "select a from t order by " + "a, " * 30000 + "b"),
+])
+def test_statements_at_the_event_bound(sql, expected):
+    assert fingerprint(sql) == expected
+
+
+@pytest.mark.parametrize("sql, expected", [
+    ("SELECT '订单' FROM t WHERE note = \"耗时\" AND x = 'bad \udcff'", "select ? from t where note = ? and x = ?"),
+    ("SELECT 订单号 FROM t\udcfe WHERE id=1", "select 订单号 from t\udcfe where id=?"),
+    ("SELECT \u017f, \u212a FROM \u0130", "select \u017f, \u212a from \u0130"),  # A-Z alone lower-cased, as Perl on bytes
+])
+def test_characters_past_ascii_pass_through(sql, expected):
+    assert fingerprint(sql) == expected

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod checks;
 mod ecs;
+mod fingerprint;
 mod layout;
 mod lines;
 mod masking;
@@ -21,6 +22,7 @@ mod unicode;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
+    m.add_function(wrap_pyfunction!(fingerprint::sql_fingerprint, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;
     m.add_function(wrap_pyfunction!(lines::clean_texts, m)?)?;
