@@ -177,3 +177,27 @@ def test_an_int_cell_beyond_64_bits_is_a_malformed_cell_not_a_huge_number() -> N
     spec = TableSpec("t", "|T|", "|", (ColumnSpec("kind"), ColumnSpec("n", "int")))
     row = TableParser((spec,)).parse("|T|-99999999999999999999|")
     assert row is not None and row.errors and row.fields["n"] == "-99999999999999999999"
+
+
+def test_delimiters_that_overlap_leave_an_empty_row():
+    s = TableSpec("pay", "PAY", "##", (ColumnSpec("kind"), ColumnSpec("n", "int")), ())
+    row = TableParser((s,)).parse("PAY###")  # the first `##` and the last overlap
+    assert (row.fields, row.errors) == ({"kind": ""}, ["missing column(s): n"])
+
+
+MIXED = TableParser((spec("t", "|T|", ["kind", "amount:decimal", "cost:duration", "at:timestamp", "n:int"]),))
+
+
+def test_cells_lose_any_unicode_space_and_take_their_types():
+    row = MIXED.parse("|T|\u3000x\u3000|\xa012.5\u2003|35毫秒|2024-02-29T23:59:59,5|+7|")
+    assert row.errors == []
+    assert row.fields == {"kind": "x", "amount": 12.5, "cost": 35 * MS, "at": "2024-02-29T23:59:59.5", "n": 7}
+    assert [type(v) for v in row.fields.values()] == [str, float, int, str, int]
+
+
+def test_every_bad_cell_is_named_in_column_order():
+    row = MIXED.parse("|T|x|1.2s|1.2s|2023-02-29 10:00:00|1234567890123456789|")
+    assert row.errors == ["amount: not a decimal: '1.2s'", "at: not a timestamp: '2023-02-29 10:00:00'",
+                          "n: not an int: '1234567890123456789'"]
+    assert row.fields == {"kind": "x", "amount": "1.2s", "cost": "1.2s", "at": "2023-02-29 10:00:00",
+                          "n": "1234567890123456789"}

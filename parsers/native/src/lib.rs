@@ -13,6 +13,7 @@ mod lines;
 mod masking;
 mod prefix;
 mod screen;
+mod table_rows;
 mod text;
 mod trace_keys;
 mod triage;
@@ -30,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<layout::LayoutMatch>()?;
     m.add_class::<prefix::IsoClock>()?;
     m.add_class::<prefix::PrefixReader>()?;
+    m.add_class::<table_rows::TableRows>()?;
     m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::may_mask_text, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
