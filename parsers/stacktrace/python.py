@@ -47,10 +47,13 @@ def _py_module(path: str) -> str:
     return path.strip("/").replace("/", ".") or "<unknown>"
 
 
+_START_WORDS = "Traceback (most recent call last)"  # in each of the three first lines
+
+
 def is_py_start(line: str) -> bool:
     """The first line of a traceback: a plain one, an exception group's, or rich's drawing."""
-    return PY_START.match(line) is not None or GROUP_START.match(line) is not None or \
-        RICH_START.match(line) is not None
+    return _START_WORDS in line and (PY_START.match(line) is not None or GROUP_START.match(line) is not None
+                                     or RICH_START.match(line) is not None)
 
 
 def parse_python(lines: list[str]) -> list[ExceptionInfo]:

@@ -13,6 +13,7 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from parsers.options import ParseOptions
 from parsers.stacktrace import parse_stack
+from parsers.stacktrace.python import GROUP_START, PY_START, RICH_START, is_py_start
 
 SOURCE = Source("h", "pay", "/var/log/pay/worker.log", "f1")
 HEAD = "2026-12-02 07:00:01,436 ERROR [pay.worker] batch 7 failed"
@@ -251,3 +252,12 @@ def test_records_after_a_traceback_printed_under_its_record_stay_records():
              *logged(LAYOUTS[0], [(logging.ERROR, "batch 8 failed: no account"), (logging.ERROR, "batch 9 failed")])]
     evs = events(lines)
     assert [(e.kind, e.error_type) for e in evs] == [("exception", "KeyError"), ("line", None), ("line", None)]
+
+
+_PIECES = st.sampled_from(["Traceback (most recent call last):", "Traceback (most recent call last)", "  ", " ", "+ ",
+                           "Exception Group ", "╭─", "─", "──", " ─╮", "╮", ":", "x", "\t", "Traceback"])
+
+
+@given(st.lists(_PIECES, max_size=8).map("".join))
+def test_a_traceback_first_line_is_what_one_of_its_three_patterns_reads(line):
+    assert is_py_start(line) == any(rx.match(line) is not None for rx in (PY_START, GROUP_START, RICH_START))
