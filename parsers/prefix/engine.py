@@ -10,6 +10,7 @@ groups (each alternative's own empty group at its end) that took part.
 from __future__ import annotations
 
 import re
+
 from parsers._native import Layout
 from parsers.prefix.pcre_syntax import pcre_pattern
 

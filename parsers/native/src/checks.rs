@@ -24,7 +24,8 @@ fn number(digits: &[u8]) -> u32 {
     digits.iter().fold(0, |n, &b| n * 10 + (b - b'0') as u32)
 }
 
-fn days_in_month(year: u32, month: u32) -> u32 {
+/// Days in `month` (1-12) of `year` in the Gregorian calendar; 0 for a month that is none.
+pub fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

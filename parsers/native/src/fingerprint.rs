@@ -37,6 +37,9 @@ struct Rules {
     asc_after: Rule,
 }
 
+/// A group's byte span in the statement, if it took part.
+type Span = Option<(usize, usize)>;
+
 /// A rule's regex and the capture locations it reuses (a new set per match would allocate
 /// PCRE2's match data, and for a repeating rule its JIT stack, every time).
 struct Rule {
@@ -59,7 +62,7 @@ impl Rule {
     }
 
     /// The spans of the groups of the first match at or after `start` (group 0: the match).
-    fn captures_at(&self, q: &[u8], start: usize) -> Result<Option<Vec<Option<(usize, usize)>>>, pcre2::Error> {
+    fn captures_at(&self, q: &[u8], start: usize) -> Result<Option<Vec<Span>>, pcre2::Error> {
         let mut locs = self.locations.lock().expect("a rule's capture locations");
         if self.regex.captures_read_at(&mut locs, q, start)?.is_none() {
             return Ok(None);
@@ -208,11 +211,11 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 /// A group's bytes (empty when it took no part).
-fn span(q: &[u8], group: Option<(usize, usize)>) -> &[u8] {
+fn span(q: &[u8], group: Span) -> &[u8] {
     group.map_or(&[][..], |(start, end)| &q[start..end])
 }
 
-type Groups = [Option<(usize, usize)>];
+type Groups = [Span];
 
 /// Each match of `rule` in `q`, left to right and not overlapping, replaced by what `write`
 /// writes (given the match's groups and `q`).

@@ -10,11 +10,10 @@ use std::sync::{Arc, Mutex};
 
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
 use pyo3::exceptions::{PyIndexError, PyValueError};
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use crate::text::{to_str, utf8};
+use crate::text::{slice, to_str, utf8};
 
 /// What stands in for a lone surrogate's three bytes while matching: a private-use
 /// character, three bytes long too (so every offset holds), that no layout names and
@@ -184,17 +183,9 @@ impl Layout {
 /// `text[start:end]` in bytes of its UTF-8 (`subject`), as a Python `str`.
 fn substring<'py>(text: &Bound<'py, PyString>, subject: &Subject<'_>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
     if subject.ascii {
-        return ascii_substring(text, start, end);
+        return slice(text, start, end);
     }
     Ok(to_str(text.py(), &subject.bytes[start..end], subject.surrogates)?.into_any())
-}
-
-/// `text[start:end]` of an ASCII `text`, whose byte offsets are its character offsets.
-fn ascii_substring<'py>(text: &Bound<'py, PyString>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
-    unsafe {
-        let sub = ffi::PyUnicode_Substring(text.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
-        Bound::from_owned_ptr_or_err(text.py(), sub)
-    }
 }
 
 /// What a prefix reader needs of a match, read as `re.Match`: `group`, `groupdict`, `start`,
@@ -277,7 +268,7 @@ impl LayoutMatch {
     fn substring<'py>(&self, py: Python<'py>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
         let text = self.text.bind(py);
         if self.ascii {
-            return ascii_substring(text, start, end);
+            return slice(text, start, end);
         }
         substring(text, &Subject::of(text)?, start, end)
     }

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::layout::Layout;
+use crate::text::slice;
 
 /// `TimeConverter.iso` (`parsers/prefix/time.py`): a timestamp's groups (seconds,
 /// fraction, zone) as ISO 8601 with its offset. Each second (with its zone) is converted
@@ -100,6 +101,9 @@ struct Shape {
     extra: Vec<Py<PyString>>,
 }
 
+/// A layout as Python describes it: (compiled layout or None, Python reader, MDC keys, extra keys).
+type LayoutArgs = (Option<Py<Layout>>, Py<PyAny>, Vec<Py<PyString>>, Vec<Py<PyString>>);
+
 const FIELDS: usize = 9; // ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message
 
 /// `PrefixParser`'s layouts, read in order: `read(line)` is the `Prefix` of the first
@@ -122,10 +126,9 @@ pub struct PrefixReader {
 
 #[pymethods]
 impl PrefixReader {
-    /// `layouts`: (compiled layout or None, Python reader, MDC keys, extra keys) each.
     #[new]
     #[allow(clippy::too_many_arguments)]
-    fn new(layouts: Vec<(Option<Py<Layout>>, Py<PyAny>, Vec<Py<PyString>>, Vec<Py<PyString>>)>,
+    fn new(layouts: Vec<LayoutArgs>,
            first: Option<String>, clock: Py<IsoClock>, prefix: Py<PyAny>, format: Py<PyString>,
            levels: Py<PyDict>, normalize: Py<PyAny>, glued: Py<PyAny>) -> Self {
         let shapes = layouts.into_iter().map(|(layout, read, mdc, extra)| Shape { layout, read, mdc, extra }).collect();
@@ -176,7 +179,7 @@ impl PrefixReader {
         let fields: [Bound<'py, PyAny>; FIELDS] = values.try_into().map_err(|_| PyIndexError::new_err("a layout's fields"))?;
         let [ts, ts_s, ts_f, ts_z, level, logger, thread, pid, message] = fields;
         let message = match message.cast::<PyString>() {
-            Ok(m) if m.len()? > 0 && last_char(m)? == '\r' as u32 => substring(m, 0, m.len()? - 1)?,
+            Ok(m) if m.len()? > 0 && last_char(m)? == '\r' as u32 => slice(m, 0, m.len()? - 1)?,
             Ok(_) => message,
             Err(_) => pyo3::intern!(py, "").clone().into_any(),
         };
@@ -259,7 +262,7 @@ impl PrefixReader {
             return Ok((logger, None));
         }
         if char_at(name, 0) == '[' as u32 && last == ']' as u32 && find_char(name, '[', 1, len) < 0 {
-            let inner = substring(name, 1, len - 1)?;
+            let inner = slice(name, 1, len - 1)?;
             let empty = inner.cast::<PyString>()?.len()? == 0;
             return Ok((if empty { py.None().into_bound(py) } else { inner }, None));
         }
@@ -284,9 +287,3 @@ fn find_char(s: &Bound<'_, PyString>, c: char, start: usize, end: usize) -> isiz
     unsafe { ffi::PyUnicode_FindChar(s.as_ptr(), c as u32, start as ffi::Py_ssize_t, end as ffi::Py_ssize_t, 1) }
 }
 
-fn substring<'py>(s: &Bound<'py, PyString>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
-    unsafe {
-        let sub = ffi::PyUnicode_Substring(s.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
-        Bound::from_owned_ptr_or_err(s.py(), sub)
-    }
-}

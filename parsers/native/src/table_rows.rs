@@ -13,8 +13,9 @@ use std::collections::HashSet;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
+use crate::checks::days_in_month;
 use crate::text::{to_str, utf8};
-use crate::unicode::{char_at, Table, SPACE};
+use crate::unicode::{char_at, Table};
 
 /// What a column's values must be.
 enum Kind {
@@ -34,6 +35,9 @@ struct Column {
     /// what an error says the value is not (`not an int`, `not in A|B`)
     expected: String,
 }
+
+/// A column as Python describes it: (name, type, enum choices, what an error says).
+type ColumnArgs<'py> = (Bound<'py, PyString>, String, Vec<Bound<'py, PyString>>, String);
 
 #[pyclass(frozen, module = "parsers._native")]
 pub struct TableRows {
@@ -55,7 +59,7 @@ impl TableRows {
     /// int, decimal, duration, timestamp, enum (its `choices`), unknown.
     #[new]
     fn new(delimiter: &Bound<'_, PyString>, token: &Bound<'_, PyString>,
-           columns: Vec<(Bound<'_, PyString>, String, Vec<Bound<'_, PyString>>, String)>,
+           columns: Vec<ColumnArgs<'_>>,
            trace_ids: Vec<Py<PyString>>, parse_duration: Py<PyAny>, classes: &Bound<'_, PyBytes>) -> PyResult<Self> {
         let mut cols = Vec::with_capacity(columns.len());
         for (name, kind, choices, expected) in columns {
@@ -179,28 +183,7 @@ impl TableRows {
 
     /// `b` without Python's whitespace at either end (`str.strip()`).
     fn strip<'a>(&self, py: Python<'_>, b: &'a [u8]) -> &'a [u8] {
-        let classes = self.classes.classes(py);
-        let (mut start, mut end) = (0, b.len());
-        while start < end {
-            let (cp, len) = char_at(b, start);
-            if !classes.is(cp, SPACE) {
-                break;
-            }
-            start += len;
-        }
-        while end > start {
-            let mut j = end - 1;
-            while j > start && end - j < 4 && b[j] & 0xc0 == 0x80 {
-                j -= 1;
-            }
-            let (cp, len) = char_at(b, j);
-            let (cp, len) = if j + len == end { (cp, len) } else { (b[end - 1] as u32, 1) };
-            if !classes.is(cp, SPACE) {
-                break;
-            }
-            end -= len;
-        }
-        &b[start..end]
+        self.classes.classes(py).strip(b)
     }
 
     /// The value made its column's type, or None when it is not of it.
@@ -284,19 +267,11 @@ fn timestamp(t: &[u8]) -> Option<String> {
     let (year, month, day) = (number(0, 4)?, number(5, 2)?, number(8, 2)?);
     let (hour, minute, second) = (number(11, 2)?, number(14, 2)?, number(17, 2)?);
     let frac = &t[19..];
-    if !frac.is_empty() && !(matches!(frac[0], b'.' | b',') && (2..=10).contains(&frac.len())
-        && frac[1..].iter().all(u8::is_ascii_digit)) {
+    let fraction_ok = |f: &[u8]| matches!(f[0], b'.' | b',') && (2..=10).contains(&f.len()) && f[1..].iter().all(u8::is_ascii_digit);
+    if !(frac.is_empty() || fraction_ok(frac)) {
         return None;
     }
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    if year == 0 || day == 0 || day > days || hour > 23 || minute > 59 || second > 59 {
+    if year == 0 || day == 0 || day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 59 {
         return None;
     }
     let head = std::str::from_utf8(&t[..19]).ok()?;

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
@@ -28,4 +29,12 @@ pub fn to_str<'py>(py: Python<'py>, bytes: &[u8], surrogates: bool) -> PyResult<
     }
     let decoded = PyBytes::new(py, bytes).call_method1("decode", ("utf-8", "surrogatepass"))?;
     Ok(decoded.cast_into::<PyString>()?)
+}
+
+/// `s[start:end]`, in characters (Python's slice of a `str`, its bounds already in range).
+pub fn slice<'py>(s: &Bound<'py, PyString>, start: usize, end: usize) -> PyResult<Bound<'py, PyAny>> {
+    unsafe {
+        let sub = ffi::PyUnicode_Substring(s.as_ptr(), start as ffi::Py_ssize_t, end as ffi::Py_ssize_t);
+        Bound::from_owned_ptr_or_err(s.py(), sub)
+    }
 }

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
 use crate::text::utf8;
-use crate::unicode::{char_at, char_before, Classes, Table, SPACE, WORD};
+use crate::unicode::{char_at, char_before, Classes, Table, WORD};
 
 #[pyclass(frozen, module = "parsers._native")]
 pub struct TraceKeys {
@@ -22,20 +22,9 @@ pub struct TraceKeys {
 }
 
 impl TraceKeys {
-    fn skip_space(classes: &Classes, t: &[u8], mut j: usize) -> usize {
-        while j < t.len() {
-            let (cp, len) = char_at(t, j);
-            if !classes.is(cp, SPACE) {
-                break;
-            }
-            j += len;
-        }
-        j
-    }
-
     /// The value's span if a key's tail (`\s*[=:：]\s*["']?value`) starts at `j`.
     fn value_at(classes: &Classes, t: &[u8], j: usize) -> Option<(usize, usize)> {
-        let mut j = Self::skip_space(classes, t, j);
+        let mut j = classes.skip_space(t, j);
         if j < t.len() && (t[j] == b'=' || t[j] == b':') {
             j += 1;
         } else if t[j.min(t.len())..].starts_with("：".as_bytes()) {
@@ -43,7 +32,7 @@ impl TraceKeys {
         } else {
             return None;
         }
-        j = Self::skip_space(classes, t, j);
+        j = classes.skip_space(t, j);
         if j < t.len() && (t[j] == b'"' || t[j] == b'\'') {
             j += 1;
         }

@@ -49,6 +49,32 @@ impl Classes<'_> {
             Self::astral(cp, class)
         }
     }
+
+    /// The first index from `j` on that is not Python's whitespace (`t.len()` if none is).
+    pub fn skip_space(&self, t: &[u8], mut j: usize) -> usize {
+        while j < t.len() {
+            let (cp, len) = char_at(t, j);
+            if !self.is(cp, SPACE) {
+                break;
+            }
+            j += len;
+        }
+        j
+    }
+
+    /// `t` without Python's whitespace at either end (`str.strip()`).
+    pub fn strip<'t>(&self, t: &'t [u8]) -> &'t [u8] {
+        let start = self.skip_space(t, 0);
+        let mut end = t.len();
+        while end > start {
+            let (cp, len) = char_ending_at(t, end);
+            if !self.is(cp, SPACE) {
+                break;
+            }
+            end -= len;
+        }
+        &t[start..end]
+    }
 }
 
 /// The code point that starts at `i` of UTF-8 bytes (lone surrogates as `surrogatepass`
@@ -72,10 +98,17 @@ pub fn char_at(t: &[u8], i: usize) -> (u32, usize) {
 /// The code point that ends right before `i` (`i` > 0, at a character boundary).
 #[inline]
 pub fn char_before(t: &[u8], i: usize) -> u32 {
+    char_ending_at(t, i).0
+}
+
+/// The code point that ends right before `i` and its length (`i` > 0); a stray byte reads
+/// as itself, one byte long.
+#[inline]
+pub fn char_ending_at(t: &[u8], i: usize) -> (u32, usize) {
     let mut j = i - 1;
     while j > 0 && i - j < 4 && t[j] & 0xc0 == 0x80 {
         j -= 1;
     }
     let (cp, len) = char_at(t, j);
-    if j + len == i { cp } else { t[i - 1] as u32 }
+    if j + len == i { (cp, len) } else { (t[i - 1] as u32, 1) }
 }
