@@ -62,26 +62,32 @@ _DRUID = re.compile(r"(?<![\w])slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>
 # Druid's Slf4jLogFilter / Log4jFilter statement log
 _DRUID_EXECUTED = re.compile(rf"\bexecuted\. (?P<num>{NUMBER}) (?P<unit>millis)\.\s*(?P<sql>{_VERB}.*)", _F)
 _CJK_WORD = r"[^\x00-\x7f，：；|]{0,4}?"  # `执行` of `执行SQL：`, `语句` of `SQL语句：`
-# Each generic pattern with what a message must hold for it to match (None: nothing more), a
-# search that is linear where the pattern's own is not: a lazy statement before a timing at the
-# end is tried to the end from every `SQL:`, quadratic in a long record holding many of them and
-# no such timing (JFinal's action report after Tomcat's startup line: 0.9 s for 18 KB).
+# Each generic pattern with what a message must hold for it to match: one of its words in the
+# message case-folded (`str.casefold()` folds every character an IGNORECASE pattern takes for an
+# ASCII letter to that letter: `ſ`, the Kelvin sign), a substring test where the patterns' own
+# searches try an alternation at every character; then, where the pattern's own search is not
+# linear, a search that is (None: nothing more): a lazy statement before a timing at the end is
+# tried to the end from every `SQL:`, quadratic in a long record holding many of them and no such
+# timing (JFinal's action report after Tomcat's startup line: 0.9 s for 18 KB).
 _COST_AT_END = re.compile(rf"cost\s*[=:]\s*{_DUR}\s*$", _F)
 _TOOK_AT_END = re.compile(rf"耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)
-_EXECUTE_SQL = re.compile(r"Execute SQL", re.IGNORECASE)
+_TIMING_WORDS = ("cost", "took", "time", "elapsed")
 _GENERIC_SQL_WORD = (
-    ("generic", None, re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)",
-                                 re.DOTALL)),
-    ("generic", None, re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
-    ("generic", _COST_AT_END, re.compile(rf"\bsql\s*[=:]\s*(?P<sql>.+?)[\s,;]+cost\s*[=:]\s*{_DUR}\s*$", _F)),
-    ("generic", None, re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
-    ("generic", _TOOK_AT_END, re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$",
-                                           _F)),
-    ("mybatis-plus", _EXECUTE_SQL, re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
+    ("generic", ("[",), None,
+     re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)", re.DOTALL)),
+    ("generic", ("cost",), None, re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
+    ("generic", ("cost",), _COST_AT_END,
+     re.compile(rf"\bsql\s*[=:]\s*(?P<sql>.+?)[\s,;]+cost\s*[=:]\s*{_DUR}\s*$", _F)),
+    ("generic", ("耗时",), None, re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
+    ("generic", ("耗时",), _TOOK_AT_END,
+     re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
+    ("mybatis-plus", ("execute sql",), None,
+     re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
     # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement;
     # the statement's label may be a phrase with `sql` in it: `执行SQL：`, `SQL语句：`)
-    ("generic", None, re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
-                                 rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
+    ("generic", (*_TIMING_WORDS, "耗时", "用时", "执行时间"), None,
+     re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
+                rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
 # A record whose first line holds a timing and whose next lines are the statement (a p6spy
 # MessageFormattingStrategy of a project's own: `2023-01-28 22:45:17 | OperationTime2ms|`, `:`,
@@ -255,9 +261,10 @@ class SqlTimingParser:
                 return SqlTiming(int(m.group("num")) * 1_000_000, statement or None, params, source="druid")
             if "SlowQuery:" in message and (m := _HIBERNATE_SLOW.search(message)) is not None:
                 return _hibernate_slow(m)
-            for source, needed, rx in _GENERIC_SQL_WORD:
-                if (needed is None or needed.search(message)) and (m := rx.search(message)) is not None \
-                        and (t := _timing(m, source)) is not None:
+            folded = message.casefold()
+            for source, words, needed, rx in _GENERIC_SQL_WORD:
+                if any(w in folded for w in words) and (needed is None or needed.search(message)) \
+                        and (m := rx.search(message)) is not None and (t := _timing(m, source)) is not None:
                     return t
         if may_be_p6spy(message) and (found := find_p6spy(message)) is not None:
             return SqlTiming(found[0], found[1], source="p6spy")
