@@ -71,7 +71,6 @@ _CJK_WORD = r"[^\x00-\x7f，：；|]{0,4}?"  # `执行` of `执行SQL：`, `语�
 # timing (JFinal's action report after Tomcat's startup line: 0.9 s for 18 KB).
 _COST_AT_END = re.compile(rf"cost\s*[=:]\s*{_DUR}\s*$", _F)
 _TOOK_AT_END = re.compile(rf"耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)
-_TIMING_WORDS = ("cost", "took", "time", "elapsed")
 _GENERIC_SQL_WORD = (
     ("generic", ("[",), None,
      re.compile(rf"(?:SQL|Sql|sql)\s*\[\s*(?:cost|took|time|elapsed)\s*[=:]\s*{_DUR}\s*\]\s*(?P<sql>.+)", re.DOTALL)),
@@ -85,7 +84,7 @@ _GENERIC_SQL_WORD = (
      re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
     # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement;
     # the statement's label may be a phrase with `sql` in it: `执行SQL：`, `SQL语句：`)
-    ("generic", (*_TIMING_WORDS, "耗时", "用时", "执行时间"), None,
+    ("generic", ("cost", "took", "time", "elapsed", "耗时", "用时", "执行时间"), None,
      re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
                 rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
