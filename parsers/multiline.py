@@ -174,7 +174,8 @@ class Multiline:
         `parse` itself starts with, so such lines (stack frames) skip the call; with
         `indented_continue`, an indented line (the parser says so) skips it too. The two
         common cases are `push()`'s own first branches, inlined: a structured start
-        line, and a continuation of a record that the rules do not track."""
+        line, and a continuation of a record that the rules do not track (with the lines
+        after it that start no record either, a trace's frames, appended at once)."""
         out: list[RawRecord] = []
         if self._single:
             for text, size in zip(texts, sizes):
@@ -184,8 +185,11 @@ class Multiline:
             if texts:
                 self._last_ms = now_ms
             return out
-        for text, size in zip(texts, sizes):
+        i, count = 0, len(texts)
+        while i < count:
+            text, size = texts[i], sizes[i]
             end = offset + size + 1
+            i += 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
             elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \
@@ -211,6 +215,13 @@ class Multiline:
                 if self._track:  # zero configuration: follow the trace in a structured record
                     st = self._state
                     self._state = self._rules.first_state(text) if st == START else self._rules.step(st, text) or st
+                elif first_chars is not None:  # and the lines after it that start no record (a trace's frames)
+                    j = i
+                    while j < count and texts[j][:1] not in first_chars:
+                        j += 1
+                    offset = self._append_lines(pending, texts[i - 1:j], sizes[i - 1:j], offset)
+                    i = j
+                    continue
                 self._append(pending, text, offset, end)
             else:
                 rec = self.push(text, prefix, offset, end, now_ms)
@@ -335,6 +346,21 @@ class Multiline:
         del cont[-TAIL_LINES]
         cont.append(line)
         self._bytes += size - evicted
+
+    def _append_lines(self, rec: RawRecord, lines: list[str], sizes: list[int], offset: int) -> int:
+        """`_append` of each of `lines` (consecutive from `offset`, each its size plus a newline
+        long), all at once when all fit the bounds; the offset after them."""
+        total = sum(sizes) + len(sizes)
+        if not rec.truncated and self._n + len(lines) <= self._max_lines and self._bytes + total <= self._max_bytes:
+            rec.continuation += lines
+            rec.end_offset = offset + total
+            self._n += len(lines)
+            self._bytes += total
+            return offset + total
+        for line, size in zip(lines, sizes):
+            self._append(rec, line, offset, offset + size + 1)
+            offset += size + 1
+        return offset
 
     def _append(self, rec: RawRecord, line: str, offset: int, end_offset: int) -> None:
         rec.end_offset = end_offset

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from parsers.multiline import Multiline, RawRecord
 from parsers.options import Bounds
@@ -137,3 +137,33 @@ def test_multiline_is_total_on_arbitrary_text(text, blob, dialect):
     for fmt in ("raw", "logback"):
         records = feed(data, fmt, dialect)
         assert sum(r.end_offset - r.offset for r in records) == len(data)
+
+
+_LOGBACK = compile_format("logback")
+_CLEAN_LINES = st.lists(st.sampled_from([
+    "2026-11-26 10:15:30.123 [main] ERROR c.f.Pay - failed", "2026-11-26 10:15:31.001 [main] INFO  c.f.Pay - ok",
+    "java.lang.IllegalStateException: x", "\tat a.B.c(B.java:1)", "\tat a.B.d(B.java:22)", "Caused by: a.B: c",
+    "\t... 3 more", "", "  indented", "订单不存在", "x" * 40, "\tat " + "a." * 60 + "B.c(B.java:1)",
+    "2026 is no record start", "[not a thread"]), max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+# a line that would fit after its record was cut for its bytes: dropped all the same
+@example(lines=["2026-11-26 10:15:30.123 [main] ERROR c.f.Pay - failed", "\tat " + "a." * 60 + "B.c(B.java:1)",
+                "2026 is no record start", "\tat a.B.c(B.java:1)"], cut=0, max_lines=12, max_bytes=100, dialect="java")
+@given(lines=_CLEAN_LINES, cut=st.integers(0, 80), max_lines=st.integers(1, 12), max_bytes=st.integers(1, 600),
+       dialect=st.sampled_from(["java", "auto"]))
+def test_chunks_assemble_as_their_lines_pushed_one_by_one(lines, cut, max_lines, max_bytes, dialect):
+    """`push_clean` (a trace's frames appended as a run) makes the records `push` makes line by
+    line, wherever the chunks end."""
+    bounds = Bounds(max_event_lines=max_lines, max_event_bytes=max_bytes)
+    sizes = [len(line.encode()) for line in lines]
+    one, by_line, offset = Multiline(dialect, bounds), [], 0
+    for line, size in zip(lines, sizes):
+        by_line += closed(one, one.push(line, _LOGBACK.parse(line), offset, offset + size + 1, 0))
+        offset += size + 1
+    chunk, cut = Multiline(dialect, bounds), min(cut, len(lines))
+    at_once = chunk.push_clean(lines[:cut], sizes[:cut], 0, _LOGBACK.parse, _LOGBACK.first_chars, 0)
+    rest = sum(sizes[:cut]) + cut  # the second chunk's first byte
+    at_once += chunk.push_clean(lines[cut:], sizes[cut:], rest, _LOGBACK.parse, _LOGBACK.first_chars, 0)
+    assert at_once + closed(chunk, chunk.finish()) == by_line + closed(one, one.finish())
