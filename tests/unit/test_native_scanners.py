@@ -13,7 +13,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parsers._native import Screen, cn_id_valid, luhn_valid, mask_numbers, may_mask_numbers
+from parsers._native import Screen, cn_id_valid, luhn_valid, mask_numbers, may_mask_text
 
 CN_ID = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9Xx](?![0-9A-Za-z])")
 CARD = re.compile(r"(?<![0-9A-Za-z])[2-6][0-9]{3}(?:[0-9]{9,15}|(?:[ -][0-9]{4}){2,3}(?:[ -][0-9]{1,4})?)"
@@ -87,9 +87,10 @@ def test_mask_numbers_is_the_three_regexes_in_turn(text: str, ids: bool, cards: 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(TEXT)
-def test_may_mask_numbers_is_the_digit_shape_test(text: str) -> None:
-    assert may_mask_numbers(text) == (SHAPE.search(text.encode("utf-8", "surrogatepass").decode("latin-1")) is not None)
-    if not may_mask_numbers(text):
+def test_may_mask_without_patterns_or_emails_is_the_digit_shape_test(text: str) -> None:
+    shaped = may_mask_text(text, False, False)
+    assert shaped == (SHAPE.search(text.encode("utf-8", "surrogatepass").decode("latin-1")) is not None)
+    if not shaped:
         assert mask_numbers(text, True, True, True) is None
 
 

@@ -32,7 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<prefix::IsoClock>()?;
     m.add_class::<prefix::PrefixReader>()?;
     m.add_class::<table_rows::TableRows>()?;
-    m.add_function(wrap_pyfunction!(masking::may_mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(masking::may_mask_text, m)?)?;
     m.add_function(wrap_pyfunction!(masking::mask_numbers, m)?)?;
     m.add_function(wrap_pyfunction!(checks::luhn_valid, m)?)?;

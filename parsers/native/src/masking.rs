@@ -195,14 +195,6 @@ pub fn may_hold_numbers(t: &[u8]) -> bool {
     false
 }
 
-/// `may_mask_numbers(text)`: False when `mask_numbers` certainly leaves `text` (and any
-/// part of it) as it is.
-#[pyfunction]
-pub fn may_mask_numbers(text: &Bound<'_, PyString>) -> PyResult<bool> {
-    let (t, _) = utf8(text)?;
-    Ok(may_hold_numbers(&t))
-}
-
 /// What `Masker.may_mask` answers: configured patterns (`always`) may change any text;
 /// otherwise only an id's, card's or phone's digit shape can, or an `@` when emails are masked.
 pub fn may_change(t: &[u8], always: bool, emails: bool) -> bool {

@@ -57,9 +57,15 @@ impl Triage {
             return Ok((hit, maskable, None));
         };
         let screened = self.screened.unwrap_or(0);
-        let (words, keyed): (Vec<_>, Vec<_>) = matches(&self.words, &t).into_iter().partition(|&(_, p)| p < screened);
-        let hit = self.screened.is_none() || !words.is_empty();
-        let keyed: Vec<(usize, usize)> = keyed.into_iter().map(|(start, p)| (start, p - screened)).collect();
+        let mut hit = self.screened.is_none();
+        let mut keyed: Vec<(usize, usize)> = Vec::new(); // (start, key) of the keys' matches
+        for (start, p) in matches(&self.words, &t) {
+            if p < screened {
+                hit = true;
+            } else {
+                keyed.push((start, p - screened));
+            }
+        }
         Ok((hit, maskable, Some(keys.get().values(py, &t, &keyed))))
     }
 }
