@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from parsers._native import ecs_json
+from parsers._native import EcsWriter
 
 KINDS = ("line", "table", "sql", "method", "exception")
 
@@ -96,8 +96,11 @@ class Event:
         out, and so is an object left with no field. Raises TypeError for what JSON cannot
         hold (a `str` with lone surrogates, an integer past 64 bits), as orjson does.
         """
-        return ecs_json(self, orjson.dumps)
+        return _ECS_JSON(self)
 
     def to_ecs(self) -> dict[str, Any]:
         """The event as an ECS-shaped nested dict: `to_json()` read back."""
         return orjson.loads(self.to_json())
+
+
+_ECS_JSON = EcsWriter(Event, orjson.dumps)  # reads each field from its slot

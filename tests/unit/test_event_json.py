@@ -96,3 +96,44 @@ def test_what_json_cannot_hold_raises_type_error_as_orjson_does(event, error):
         event.to_json()
     with pytest.raises(TypeError):
         orjson.dumps(reference(event))
+
+
+ESCAPED = st.text(alphabet=st.sampled_from('ab"\\\n\r\t\x00\x08\x0b\x0c\x1f\x7f é订单€\U0001f600'), max_size=300)
+
+
+@settings(max_examples=400, deadline=None)
+@given(ESCAPED, ESCAPED)
+def test_texts_are_escaped_as_orjson_escapes_them_wherever_the_escapes_fall(message, stack):
+    """The writer skips 8 bytes at a time past what needs no escape: escapes at any position."""
+    e = Event(message, error_type="E", stack_trace=stack)
+    doc = orjson.loads(e.to_json())
+    assert (doc["message"], doc["error"]["stack_trace"]) == (message, stack)
+    assert orjson.dumps(message) in e.to_json() and orjson.dumps(stack) in e.to_json()
+
+
+def test_the_writer_reads_the_slots_of_a_subclass_and_refuses_what_is_no_event():
+    class Sub(Event):
+        __slots__ = ("extra", "level")  # `level` declared again: a slot of its own
+
+    sub = Sub("m", level="INFO", trace_ids=["t"])
+    assert sub.to_json() == Event("m", level="INFO", trace_ids=["t"]).to_json()
+    Event.level.__set__(sub, "the base's slot, hidden")  # type: ignore[attr-defined]
+    assert sub.to_ecs()["log"]["level"] == "INFO"
+    gone = Event("m")
+    del gone.level
+    with pytest.raises(AttributeError, match="level"):
+        gone.to_json()
+    with pytest.raises(TypeError, match="not an event"):
+        Event.to_json(object())  # type: ignore[arg-type]
+
+
+def test_a_writer_is_made_only_for_a_class_whose_fields_are_object_slots():
+    import dataclasses
+
+    from parsers._native import EcsWriter
+
+    plain = type("Plain", (), {f.name: None for f in dataclasses.fields(Event)})
+    with pytest.raises(TypeError, match="Plain.timestamp is not a slot"):
+        EcsWriter(plain, orjson.dumps)
+    with pytest.raises(AttributeError):
+        EcsWriter(type("Bare", (), {}), orjson.dumps)

@@ -4,15 +4,29 @@
 //! order below, non-ASCII text as UTF-8, `"`, `\` and control characters escaped as orjson
 //! escapes them. A value of a type this writer does not spell itself (a float, an integer
 //! past 64 bits, an object) is handed to `dumps` (orjson's), whose bytes (or error) it takes.
+//!
+//! The event's fields are read from its slots, as the class's member descriptors read them
+//! (`Event` is a dataclass with `__slots__`): their offsets are taken once, when the writer
+//! is made for the class, and each event is checked to be an instance of exactly that class
+//! (an instance of a subclass is read through its attributes).
 
 use std::io::Write;
 
-use pyo3::exceptions::PyTypeError;
-use pyo3::intern;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// Whether any of the 8 bytes of `x` is a control character, `"` or `\\` (bytes past
+/// ASCII are not): the zero-byte tests of `x` below 0x20, `x ^ '"'` and `x ^ '\\'`.
+fn needs_escape(x: u64) -> bool {
+    let below = |v: u64, n: u64| v.wrapping_sub(ONES * n) & !v;
+    (below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)) & (ONES * 0x80) != 0
+}
 
 /// `s` as a JSON string, escaped as orjson does.
 fn write_str(buf: &mut Vec<u8>, s: &str) {
@@ -20,11 +34,18 @@ fn write_str(buf: &mut Vec<u8>, s: &str) {
     buf.reserve(b.len() + 2);
     buf.push(b'"');
     let mut start = 0;
-    for (i, &c) in b.iter().enumerate() {
+    let mut i = 0;
+    while i < b.len() {
+        if i + 8 <= b.len() && !needs_escape(u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"))) {
+            i += 8;
+            continue;
+        }
+        let c = b[i];
+        i += 1;
         if c >= 0x20 && c != b'"' && c != b'\\' {
             continue;
         }
-        buf.extend_from_slice(&b[start..i]);
+        buf.extend_from_slice(&b[start..i - 1]);
         match c {
             b'"' => buf.extend_from_slice(b"\\\""),
             b'\\' => buf.extend_from_slice(b"\\\\"),
@@ -35,7 +56,7 @@ fn write_str(buf: &mut Vec<u8>, s: &str) {
             0x0c => buf.extend_from_slice(b"\\f"),
             _ => buf.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[(c >> 4) as usize], HEX[(c & 15) as usize]]),
         }
-        start = i + 1;
+        start = i;
     }
     buf.extend_from_slice(&b[start..]);
     buf.push(b'"');
@@ -147,29 +168,106 @@ impl<'a, 'py> Writer<'a, 'py> {
     }
 }
 
-/// The ECS document of `event` (a `parsers.event.Event`) as JSON bytes; `dumps` is
-/// `orjson.dumps`, for the values this writer hands over.
-#[pyfunction]
-pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-    let py = event.py();
-    let get = |name: &Bound<'py, PyString>| event.getattr(name);
+/// The fields the document is made of, each named as `Event` names it.
+macro_rules! fields {
+    ($($field:ident = $name:literal),* $(,)?) => {
+        #[derive(Clone, Copy)]
+        enum F { $($field),* }
+        const NAMES: &[&str] = &[$($name),*];
+    };
+}
+
+fields! {
+    Timestamp = "timestamp", ReadTime = "read_time", Message = "message", Id = "id", DurationNs = "duration_ns",
+    Level = "level", Logger = "logger", FilePath = "file_path", Offset = "offset", Thread = "thread", Host = "host",
+    Service = "service", ErrorType = "error_type", ErrorMessage = "error_message", StackTrace = "stack_trace",
+    Kind = "kind", FileId = "file_id", EndOffset = "end_offset", Signature = "signature",
+    SignatureVersion = "signature_version", SignatureReasons = "signature_reasons", RootCauseType = "root_cause_type",
+    RootCauseMessage = "root_cause_message", SqlStatement = "sql_statement", SqlFingerprint = "sql_fingerprint",
+    SqlFingerprintId = "sql_fingerprint_id", SqlParams = "sql_params", SqlRows = "sql_rows",
+    MethodName = "method_name", TableName = "table_name", TableFields = "table_fields", TraceIds = "trace_ids",
+    Truncated = "truncated", Masked = "masked", Flags = "flags",
+}
+
+/// `EcsWriter(Event, orjson.dumps)`: called with an event (an instance of that class), its
+/// ECS document as JSON bytes; `dumps` writes the values this writer hands over.
+#[pyclass(frozen, module = "parsers._native")]
+pub struct EcsWriter {
+    class: Py<PyType>,
+    /// each field's slot: its offset in the instance, in the order of `NAMES`
+    offsets: Vec<ffi::Py_ssize_t>,
+    dumps: Py<PyAny>,
+}
+
+#[pymethods]
+impl EcsWriter {
+    #[new]
+    fn new(class: Bound<'_, PyType>, dumps: Py<PyAny>) -> PyResult<Self> {
+        let mut offsets = Vec::with_capacity(NAMES.len());
+        for name in NAMES {
+            let descr = class.getattr(*name)?;
+            // SAFETY: the type test makes `descr` a member descriptor, whose `d_member` the
+            // type owns and keeps for as long as the class lives (the writer holds the class).
+            let member = unsafe {
+                if ffi::Py_TYPE(descr.as_ptr()) != &raw mut ffi::PyMemberDescr_Type {
+                    return Err(PyTypeError::new_err(format!("{}.{name} is not a slot", class.name()?)));
+                }
+                &*(*(descr.as_ptr() as *mut ffi::PyMemberDescrObject)).d_member
+            };
+            if member.type_code != ffi::Py_T_OBJECT_EX {
+                return Err(PyTypeError::new_err(format!("{}.{name} is not an object slot", class.name()?)));
+            }
+            offsets.push(member.offset);
+        }
+        Ok(EcsWriter { class: class.unbind(), offsets, dumps })
+    }
+
+    fn __call__<'py>(&self, event: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+        let py = event.py();
+        let class = self.class.bind(py);
+        if event.get_type().is(class) {
+            let get = |f: F| -> PyResult<Bound<'py, PyAny>> {
+                // SAFETY: `event` is an instance of the class, so each offset is one of its
+                // object slots: a pointer, NULL while unset, read under the GIL and then held
+                // by a new reference.
+                let item = unsafe {
+                    *((event.as_ptr() as *const u8).offset(self.offsets[f as usize]) as *const *mut ffi::PyObject)
+                };
+                if item.is_null() {
+                    return Err(PyAttributeError::new_err(NAMES[f as usize]));
+                }
+                Ok(unsafe { Bound::from_borrowed_ptr(py, item) })
+            };
+            ecs_document(get, self.dumps.bind(py))
+        } else if event.is_instance(class)? {
+            // a subclass may declare a field's slot again: its attributes, as Python reads them
+            ecs_document(|f: F| event.getattr(NAMES[f as usize]), self.dumps.bind(py))
+        } else {
+            Err(PyTypeError::new_err(format!("not an event: {}", event.get_type().name()?)))
+        }
+    }
+}
+
+fn ecs_document<'py>(get: impl Fn(F) -> PyResult<Bound<'py, PyAny>>, dumps: &Bound<'py, PyAny>)
+    -> PyResult<Bound<'py, PyBytes>> {
+    let py = dumps.py();
     let mut w = Writer { buf: Vec::with_capacity(1024), dumps };
-    let (timestamp, read_time) = (get(intern!(py, "timestamp"))?, get(intern!(py, "read_time"))?);
+    let (timestamp, read_time) = (get(F::Timestamp)?, get(F::ReadTime)?);
     w.buf.extend_from_slice(b"{\"@timestamp\":");
     let ts = if timestamp.is_truthy()? { &timestamp } else { &read_time };
     w.value(ts)?;
     w.buf.extend_from_slice(b",\"message\":");
-    w.value(&get(intern!(py, "message"))?)?;
+    w.value(&get(F::Message)?)?;
 
     w.buf.extend_from_slice(b",\"event\":{\"kind\":\"event\"");
     let mut first = false;
-    w.field(&mut first, "id", &get(intern!(py, "id"))?, false)?;
-    w.field(&mut first, "duration", &get(intern!(py, "duration_ns"))?, false)?;
+    w.field(&mut first, "id", &get(F::Id)?, false)?;
+    w.field(&mut first, "duration", &get(F::DurationNs)?, false)?;
     w.field(&mut first, "created", &read_time, false)?;
     w.buf.push(b'}');
 
-    let (level, logger, path, offset) = (get(intern!(py, "level"))?, get(intern!(py, "logger"))?,
-                                         get(intern!(py, "file_path"))?, get(intern!(py, "offset"))?);
+    let (level, logger, path, offset) = (get(F::Level)?, get(F::Logger)?,
+                                         get(F::FilePath)?, get(F::Offset)?);
     if !(level.is_none() && logger.is_none() && path.is_none() && offset.is_none()) {
         w.buf.extend_from_slice(b",\"log\":{");
         let mut first = true;
@@ -185,7 +283,7 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         w.buf.push(b'}');
     }
     let mut first = false; // the document's fields so far: @timestamp, message, event
-    let thread = get(intern!(py, "thread"))?;
+    let thread = get(F::Thread)?;
     if !thread.is_none() {
         w.key(&mut first, "process");
         w.buf.push(b'{');
@@ -193,42 +291,42 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         w.named(&mut inner, "thread", &thread)?;
         w.buf.extend_from_slice(b"}}");
     }
-    for (attr, key) in [(intern!(py, "host"), "host"), (intern!(py, "service"), "service")] {
+    for (attr, key) in [(F::Host, "host"), (F::Service, "service")] {
         if w.named(&mut first, key, &get(attr)?)? {
             w.buf.push(b'}');
         }
     }
-    let error_type = get(intern!(py, "error_type"))?;
+    let error_type = get(F::ErrorType)?;
     if !error_type.is_none() {
         w.buf.extend_from_slice(b",\"error\":{\"type\":");
         w.value(&error_type)?;
         let mut inner = false;
-        w.field(&mut inner, "message", &get(intern!(py, "error_message"))?, false)?;
-        w.field(&mut inner, "stack_trace", &get(intern!(py, "stack_trace"))?, false)?;
+        w.field(&mut inner, "message", &get(F::ErrorMessage)?, false)?;
+        w.field(&mut inner, "stack_trace", &get(F::StackTrace)?, false)?;
         w.buf.push(b'}');
     }
 
     w.buf.extend_from_slice(b",\"logpipe\":{\"kind\":");
-    w.value(&get(intern!(py, "kind"))?)?;
+    w.value(&get(F::Kind)?)?;
     let mut first = false; // logpipe's fields so far: kind
-    w.field(&mut first, "file_id", &get(intern!(py, "file_id"))?, false)?;
-    w.field(&mut first, "end_offset", &get(intern!(py, "end_offset"))?, false)?;
-    let signature = get(intern!(py, "signature"))?;
+    w.field(&mut first, "file_id", &get(F::FileId)?, false)?;
+    w.field(&mut first, "end_offset", &get(F::EndOffset)?, false)?;
+    let signature = get(F::Signature)?;
     if w.field(&mut first, "signature", &signature, false)? {
         w.key(&mut first, "signature_version");
-        w.value(&get(intern!(py, "signature_version"))?)?;
-        w.field(&mut first, "signature_reasons", &get(intern!(py, "signature_reasons"))?, true)?;
+        w.value(&get(F::SignatureVersion)?)?;
+        w.field(&mut first, "signature_reasons", &get(F::SignatureReasons)?, true)?;
     }
-    let root_type = get(intern!(py, "root_cause_type"))?;
+    let root_type = get(F::RootCauseType)?;
     if !root_type.is_none() {
         w.key(&mut first, "root_cause");
         w.buf.extend_from_slice(b"{\"type\":");
         w.value(&root_type)?;
         w.buf.extend_from_slice(b",\"message\":");
-        w.value(&get(intern!(py, "root_cause_message"))?)?;
+        w.value(&get(F::RootCauseMessage)?)?;
         w.buf.push(b'}');
     }
-    let (statement, fingerprint) = (get(intern!(py, "sql_statement"))?, get(intern!(py, "sql_fingerprint"))?);
+    let (statement, fingerprint) = (get(F::SqlStatement)?, get(F::SqlFingerprint)?);
     if !(statement.is_none() && fingerprint.is_none()) {
         w.key(&mut first, "sql");
         w.buf.push(b'{');
@@ -236,18 +334,18 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         w.field(&mut inner, "statement", &statement, false)?;
         if w.field(&mut inner, "fingerprint", &fingerprint, false)? {
             w.key(&mut inner, "fingerprint_id");
-            w.value(&get(intern!(py, "sql_fingerprint_id"))?)?;
+            w.value(&get(F::SqlFingerprintId)?)?;
         }
-        w.field(&mut inner, "params", &get(intern!(py, "sql_params"))?, false)?;
-        w.field(&mut inner, "rows", &get(intern!(py, "sql_rows"))?, false)?;
+        w.field(&mut inner, "params", &get(F::SqlParams)?, false)?;
+        w.field(&mut inner, "rows", &get(F::SqlRows)?, false)?;
         w.buf.push(b'}');
     }
-    if w.named(&mut first, "method", &get(intern!(py, "method_name"))?)? {
+    if w.named(&mut first, "method", &get(F::MethodName)?)? {
         w.buf.push(b'}');
     }
-    if w.named(&mut first, "table", &get(intern!(py, "table_name"))?)? {
+    if w.named(&mut first, "table", &get(F::TableName)?)? {
         w.buf.extend_from_slice(b",\"fields\":");
-        let fields = get(intern!(py, "table_fields"))?;
+        let fields = get(F::TableFields)?;
         if fields.is_truthy()? {
             w.value(&fields)?;
         } else {
@@ -255,13 +353,13 @@ pub fn ecs_json<'py>(event: &Bound<'py, PyAny>, dumps: &Bound<'py, PyAny>) -> Py
         }
         w.buf.push(b'}');
     }
-    w.field(&mut first, "trace_ids", &get(intern!(py, "trace_ids"))?, true)?;
-    if get(intern!(py, "truncated"))?.is_truthy()? {
+    w.field(&mut first, "trace_ids", &get(F::TraceIds)?, true)?;
+    if get(F::Truncated)?.is_truthy()? {
         w.key(&mut first, "truncated");
         w.buf.extend_from_slice(b"true");
     }
-    w.field(&mut first, "masked", &get(intern!(py, "masked"))?, true)?;
-    w.field(&mut first, "flags", &get(intern!(py, "flags"))?, true)?;
+    w.field(&mut first, "masked", &get(F::Masked)?, true)?;
+    w.field(&mut first, "flags", &get(F::Flags)?, true)?;
     w.buf.extend_from_slice(b"}}");
     Ok(PyBytes::new(py, &w.buf))
 }

@@ -22,7 +22,7 @@ mod unicode;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
-    m.add_function(wrap_pyfunction!(ecs::ecs_json, m)?)?;
+    m.add_class::<ecs::EcsWriter>()?;
     m.add_function(wrap_pyfunction!(fingerprint::sql_fingerprint, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;
