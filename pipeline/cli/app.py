@@ -20,9 +20,12 @@ from sinks.kafka_client import KafkaConfigError
 # Errors whose message names their cause (a key, a file line, a variable): one line on stderr and exit 2.
 NAMED_CAUSES = (StackError, ConfigError, CheckpointError, KafkaConfigError, EsConfigError, StageFault)
 
-# Each module adds its sub-command with `add_parser(sub)`.
-COMMAND_MODULES = ("pipeline.cli.stack", "pipeline.cli.scan", "pipeline.cli.ship", "pipeline.cli.index",
-                   "pipeline.cli.alert", "pipeline.cli.run", "pipeline.cli.analyst", "pipeline.cli.template")
+# Each module adds its sub-commands with `add_parser(sub)`: these names.
+COMMAND_MODULES = {"pipeline.cli.stack": ("stack",), "pipeline.cli.scan": ("scan",), "pipeline.cli.ship": ("ship",),
+                   "pipeline.cli.index": ("index",), "pipeline.cli.alert": ("alert", "alerts"), "pipeline.cli.run": ("run",),
+                   "pipeline.cli.analyst": ("search", "trace", "top", "report"), "pipeline.cli.template": ("template",)}
+# What may come before the command's name: the global options (their values are never a command's name).
+GLOBAL_OPTIONS = ("--log-level", "--log-format")
 
 
 class Parser(argparse.ArgumentParser):
@@ -39,16 +42,45 @@ def version() -> str:
         return "unknown (not installed)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Every sub-command's parser; with `command`, only the module that adds it is imported (a
+    command starts sooner): the others are names that take any arguments."""
     ap = Parser(prog="logpipe", description="Log pipeline and exception scanner")
     ap.add_argument("--version", action="version", version=f"logpipe {version()}")
     add_global_options(ap, defaults=True)
     sub = ap.add_subparsers(dest="command", required=True)
 
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).add_parser(sub)
+    for module, names in COMMAND_MODULES.items():
+        if command is None or command in names:
+            importlib.import_module(module).add_parser(sub)
+        else:
+            for name in names:
+                sub.add_parser(name, add_help=False).add_argument("rest", nargs=argparse.REMAINDER)
     add_global_options_below(ap)
     return ap
+
+
+def named_command(argv: list[str]) -> str | None:
+    """The sub-command `argv` names, when only global options come before it (no `--help`)."""
+    names = {name for names in COMMAND_MODULES.values() for name in names}
+    words = iter(argv)
+    for word in words:
+        if word in names:
+            return word
+        if word in GLOBAL_OPTIONS:
+            next(words, None)
+        elif not word.startswith(tuple(f"{option}=" for option in GLOBAL_OPTIONS)):
+            return None
+    return None
+
+
+def parse_command_line(argv: list[str]) -> argparse.Namespace:
+    """`argv` parsed, building the parser of the command it names alone when it names one."""
+    command = named_command(argv)
+    args = build_parser(command).parse_args(argv)
+    if args.command != command:  # no command named up front
+        args = build_parser().parse_args(argv)
+    return args
 
 
 def add_global_options_below(parser: argparse.ArgumentParser) -> None:
@@ -61,7 +93,7 @@ def add_global_options_below(parser: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_command_line(sys.argv[1:] if argv is None else argv)
     setup_logging(args.log_level, args.log_format)
     try:
         return args.func(args)
