@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import lru_cache
 from operator import attrgetter
 
-from parsers.event import Event
+from parsers.event import Event, record_event
 from parsers.jul_levels import LOCALIZED as JUL_LOCALIZED
 from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
 from parsers.masking import Masker
@@ -128,14 +128,12 @@ class Classifier(StructuredKinds):
         first = rec.first
         logger: str | None = None
         if first is not None and (first.format != "raw" or first.level is not None):  # raw: a level, no time
-            msg = first.message
-            ev = Event(msg)  # fields set after: twice as fast as keyword arguments
-            logger = first.logger
-            ev.timestamp, ev.level, ev.logger, ev.thread = first.timestamp, first.level, logger, first.thread
+            msg, logger = first.message, first.logger
+            ev = record_event(msg, first.timestamp, first.level, logger, first.thread, rec.offset, rec.end_offset,
+                              rec.truncated)
         else:
             msg = rec.first_line
-            ev = Event(msg)
-        ev.offset, ev.end_offset, ev.truncated = rec.offset, rec.end_offset, rec.truncated
+            ev = record_event(msg, None, None, None, None, rec.offset, rec.end_offset, rec.truncated)
         if first is not None and first.extra is not None and self._structured_done(ev, first, rec):
             return ev  # a JSON or logfmt record (`structured_kinds`)
         if not rec.continuation and not (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):

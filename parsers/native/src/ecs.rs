@@ -5,10 +5,9 @@
 //! escapes them. A value of a type this writer does not spell itself (a float, an integer
 //! past 64 bits, an object) is handed to `dumps` (orjson's), whose bytes (or error) it takes.
 //!
-//! The event's fields are read from its slots, as the class's member descriptors read them
-//! (`Event` is a dataclass with `__slots__`): their offsets are taken once, when the writer
-//! is made for the class, and each event is checked to be an instance of exactly that class
-//! (an instance of a subclass is read through its attributes).
+//! The event's fields are read from its slots (`slots.rs`), their offsets taken once, when the
+//! writer is made for the class, for instances of exactly that class (an instance of a subclass
+//! is read through its attributes: it may declare a field's slot again).
 
 use std::io::Write;
 
@@ -16,6 +15,8 @@ use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyInt, PyList, PyString, PyTuple, PyType};
+
+use crate::slots;
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 
@@ -203,22 +204,7 @@ pub struct EcsWriter {
 impl EcsWriter {
     #[new]
     fn new(class: Bound<'_, PyType>, dumps: Py<PyAny>) -> PyResult<Self> {
-        let mut offsets = Vec::with_capacity(NAMES.len());
-        for name in NAMES {
-            let descr = class.getattr(*name)?;
-            // SAFETY: the type test makes `descr` a member descriptor, whose `d_member` the
-            // type owns and keeps for as long as the class lives (the writer holds the class).
-            let member = unsafe {
-                if ffi::Py_TYPE(descr.as_ptr()) != &raw mut ffi::PyMemberDescr_Type {
-                    return Err(PyTypeError::new_err(format!("{}.{name} is not a slot", class.name()?)));
-                }
-                &*(*(descr.as_ptr() as *mut ffi::PyMemberDescrObject)).d_member
-            };
-            if member.type_code != ffi::Py_T_OBJECT_EX {
-                return Err(PyTypeError::new_err(format!("{}.{name} is not an object slot", class.name()?)));
-            }
-            offsets.push(member.offset);
-        }
+        let offsets = NAMES.iter().map(|name| slots::object_slot(&class, name)).collect::<PyResult<_>>()?;
         Ok(EcsWriter { class: class.unbind(), offsets, dumps })
     }
 
@@ -227,16 +213,9 @@ impl EcsWriter {
         let class = self.class.bind(py);
         if event.get_type().is(class) {
             let get = |f: F| -> PyResult<Bound<'py, PyAny>> {
-                // SAFETY: `event` is an instance of the class, so each offset is one of its
-                // object slots: a pointer, NULL while unset, read under the GIL and then held
-                // by a new reference.
-                let item = unsafe {
-                    *((event.as_ptr() as *const u8).offset(self.offsets[f as usize]) as *const *mut ffi::PyObject)
-                };
-                if item.is_null() {
-                    return Err(PyAttributeError::new_err(NAMES[f as usize]));
-                }
-                Ok(unsafe { Bound::from_borrowed_ptr(py, item) })
+                // SAFETY: `event`'s type is the class the offsets are of; the GIL is held.
+                unsafe { slots::read(py, event, self.offsets[f as usize]) }
+                    .ok_or_else(|| PyAttributeError::new_err(NAMES[f as usize]))
             };
             ecs_document(get, self.dumps.bind(py))
         } else if event.is_instance(class)? {

@@ -7,12 +7,14 @@ use pyo3::prelude::*;
 
 mod checks;
 mod ecs;
+mod event_maker;
 mod fingerprint;
 mod layout;
 mod lines;
 mod masking;
 mod prefix;
 mod screen;
+mod slots;
 mod table_rows;
 mod text;
 mod trace_keys;
@@ -23,6 +25,7 @@ mod unicode;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_class::<ecs::EcsWriter>()?;
+    m.add_class::<event_maker::EventMaker>()?;
     m.add_function(wrap_pyfunction!(fingerprint::sql_fingerprint, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;
