@@ -8,12 +8,13 @@ follow the Elastic Common Schema where ECS has a field; project fields live unde
 from __future__ import annotations
 
 import hashlib
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
-from parsers._native import EcsWriter, EventMaker
+from parsers._native import EcsWriter
+from parsers.slots_maker import maker
 
 KINDS = ("line", "table", "sql", "method", "exception")
 
@@ -105,9 +106,7 @@ class Event:
 
 _ECS_JSON = EcsWriter(Event, orjson.dumps)  # reads each field from its slot
 
-record_event = EventMaker(Event, [(f.name, None if f.default is MISSING else f.default,
-                                   None if f.default_factory is MISSING else f.default_factory)
-                                  for f in fields(Event)]).record
+record_event = maker(Event, "message", "timestamp", "level", "logger", "thread", "offset", "end_offset", "truncated")
 """`record_event(message, timestamp, level, logger, thread, offset, end_offset, truncated)`:
 `Event(message, timestamp=timestamp, ...)` made in one call (every other field its default),
 what the classifier starts each record's event with."""

@@ -35,7 +35,7 @@ from parsers.per_line_traces import claim, head_text, line_text, python_line, sa
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
-from parsers.raw_record import RawRecord  # re-exported: the assembler's record type
+from parsers.raw_record import RawRecord, started_record  # RawRecord re-exported: the assembler's record type
 
 _INDENT = frozenset(" \t")
 # An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
@@ -108,7 +108,7 @@ class Multiline:
         self._last_ms = now_ms
         pending = self._pending
         if self._single:
-            return RawRecord(prefix, line, [], offset, end_offset)
+            return started_record(prefix, line, offset, end_offset)
         if self._held:
             self._push_held(line, prefix, offset, end_offset, now_ms)
             return None
@@ -118,7 +118,7 @@ class Multiline:
                 if text is not None:
                     self._append(pending, text, offset, end_offset)
                     return None
-            self._pending = RawRecord(prefix, line, [], offset, end_offset)
+            self._pending = started_record(prefix, line, offset, end_offset)
             self._n, self._bytes, self._ruled = 1, end_offset - offset, False
             self._state = PY_LOGGED if self._track and prefix.message.startswith(PY_LOGGED_START) else START
             return pending
@@ -180,7 +180,7 @@ class Multiline:
         if self._single:
             for text, size in zip(texts, sizes):
                 end = offset + size + 1
-                out.append(RawRecord(parse(text), text, [], offset, end))
+                out.append(started_record(parse(text), text, offset, end))
                 offset = end
             if texts:
                 self._last_ms = now_ms
@@ -206,7 +206,7 @@ class Multiline:
                         self._append(pending, cont, offset, end)
                         offset = end
                         continue
-                self._pending = RawRecord(prefix, text, [], offset, end)
+                self._pending = started_record(prefix, text, offset, end)
                 self._n, self._bytes, self._ruled = 1, end - offset, False
                 self._state = PY_LOGGED if self._track and prefix.message.startswith(PY_LOGGED_START) else START
                 if pending is not None:
@@ -329,7 +329,7 @@ class Multiline:
             self._level_run = 0
         elif old.first is not None and old.first.level is not None and _level_only(old.first_line):
             self._level_run += 1
-        self._pending = RawRecord(prefix, line, [], offset, end_offset)
+        self._pending = started_record(prefix, line, offset, end_offset)
         self._n, self._bytes, self._ruled = 1, end_offset - offset, True
         self._state = self._rules.first_state(line)
 

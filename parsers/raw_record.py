@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parsers.prefix.grammar import Prefix
+from parsers.slots_maker import maker
 
 
 @dataclass(slots=True)
@@ -24,3 +25,8 @@ class RawRecord:
     @property
     def lines(self) -> list[str]:
         return [self.first_line, *self.continuation]
+
+
+started_record = maker(RawRecord, "first", "first_line", "offset", "end_offset")
+"""`started_record(first, first_line, offset, end_offset)`: `RawRecord(first, first_line, [], offset,
+end_offset)` made in one call, a record of its first line so far."""

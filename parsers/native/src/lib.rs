@@ -7,7 +7,6 @@ use pyo3::prelude::*;
 
 mod checks;
 mod ecs;
-mod event_maker;
 mod fingerprint;
 mod layout;
 mod lines;
@@ -15,6 +14,7 @@ mod masking;
 mod prefix;
 mod screen;
 mod slots;
+mod slots_maker;
 mod table_rows;
 mod text;
 mod trace_keys;
@@ -25,7 +25,7 @@ mod unicode;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_class::<ecs::EcsWriter>()?;
-    m.add_class::<event_maker::EventMaker>()?;
+    m.add_class::<slots_maker::SlotsMaker>()?;
     m.add_function(wrap_pyfunction!(fingerprint::sql_fingerprint, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;

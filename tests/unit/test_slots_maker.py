@@ -1,6 +1,7 @@
-"""`record_event`, the compiled maker of each record's event: the same `Event` the dataclass
-makes from the same arguments (every other field its default), a fresh list and dict for each
-event, and a maker made only for a class whose fields are object slots."""
+"""The compiled makers of each record's `Event` and `RawRecord` (`parsers.slots_maker`): the
+same object the dataclass makes from the same arguments (every other field its default), a
+fresh list and dict for each object, and a maker made only for the fields of a class whose
+fields are object slots."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import dataclasses
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from parsers._native import EventMaker
+from parsers._native import SlotsMaker
 from parsers.event import Event, record_event
+from parsers.prefix.grammar import Prefix
+from parsers.raw_record import RawRecord, started_record
+from parsers.slots_maker import maker
 
 TEXT = st.text(max_size=20)
 OPT_TEXT = st.one_of(st.none(), TEXT)
@@ -36,35 +40,36 @@ def test_each_event_has_lists_and_a_dict_of_its_own():
     assert a.flags is not a.trace_ids
 
 
-def test_a_field_factory_other_than_list_or_dict_is_called_for_each_event():
+@given(st.one_of(st.none(), st.builds(Prefix, message=TEXT)), TEXT, st.integers(0, 2**40), st.integers(0, 2**40))
+def test_a_started_record_is_the_dataclasss_with_no_continuation_yet(first, line, offset, end):
+    made = started_record(first, line, offset, end)
+    assert made == RawRecord(first, line, [], offset, end)
+    made.continuation.append("at x")
+    assert started_record(first, line, offset, end).continuation == []
+
+
+def test_a_field_factory_other_than_list_or_dict_is_called_for_each_object():
     @dataclasses.dataclass(slots=True)
     class Made:
         message: str
-        timestamp: str | None = None
-        level: str | None = None
-        logger: str | None = None
-        thread: str | None = None
-        offset: int | None = None
-        end_offset: int | None = None
-        truncated: bool = False
         tags: set[str] = dataclasses.field(default_factory=set)
         kind: str = "line"
+        size: int | None = None
 
-    maker = EventMaker(Made, [(f.name, None if f.default is dataclasses.MISSING else f.default,
-                               None if f.default_factory is dataclasses.MISSING else f.default_factory)
-                              for f in dataclasses.fields(Made)])
-    one, two = maker.record("a", "t", "INFO", None, None, 1, 2, True), maker.record("b", None, None, None, None, 0, 0,
-                                                                                       False)
-    assert one == Made("a", "t", "INFO", None, None, 1, 2, True) and two == Made("b", offset=0, end_offset=0)
+    make = maker(Made, "message", "size")
+    one, two = make("a", 3), make("b", None)
+    assert one == Made("a", size=3) and two == Made("b")
     assert one.tags is not two.tags
+    with pytest.raises(TypeError, match="takes 2 values"):
+        make("c")
 
 
-def test_a_maker_needs_object_slots_for_the_record_fields():
+def test_a_maker_needs_object_slots_for_the_given_fields():
     @dataclasses.dataclass(slots=True)
     class NoTime:
         message: str
 
     with pytest.raises(TypeError, match="NoTime has no field timestamp"):
-        EventMaker(NoTime, [("message", None, None)])
+        maker(NoTime, "message", "timestamp")
     with pytest.raises(TypeError, match="is not a slot"):
-        EventMaker(type("Plain", (), {"message": None}), [("message", None, None)])
+        SlotsMaker(type("Plain", (), {"message": None}), [("message", None, None)], ["message"])
