@@ -22,8 +22,12 @@ from parsers.prefix.grammar import (_LEVEL_CACHE, COLON, DASH, LEVEL, LOGGER, LO
                                    normalize_level)
 from parsers.prefix.pattern import compile_pattern
 from parsers.prefix.time import TimeConverter, iso_seconds, parse_timezone
+from parsers.slots_maker import slots_maker
 
 DIGITS = "0123456789"
+# the reader's `Prefix`, every field given (in the order the reader gives them)
+_PREFIX = slots_maker(Prefix, "message", "timestamp", "raw_time", "level", "logger", "thread", "pid", "mdc", "extra",
+                      "format")
 _LOGGER_LINE_GLUED = re.compile(r"(.+?)[(\[](\d{1,7})[)\]]")
 # logback default: 2026-11-26 10:15:30.123 [main] INFO  c.f.p.OrderService - msg
 LOGBACK_DEFAULT = [TIMESTAMP, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH, MESSAGE]
@@ -81,7 +85,7 @@ class PrefixParser:
         self._first = frozenset().union(*firsts) if firsts and all(firsts) else None
         self._reader = PrefixReader(
             [(a.layout, a.read, list(a.mdc_groups.values()), list(a.extra_groups.values())) for a in alternatives],
-            None if self._first is None else "".join(sorted(self._first)), self._conv.iso, Prefix, name,
+            None if self._first is None else "".join(sorted(self._first)), self._conv.iso, _PREFIX, name,
             _LEVEL_CACHE, normalize_level, _LOGGER_LINE_GLUED.fullmatch)
 
     # True when an indented line never starts a record (zero configuration)

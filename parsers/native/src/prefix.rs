@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::layout::Layout;
+use crate::slots_maker::SlotsMaker;
 use crate::text::slice;
 
 /// `TimeConverter.iso` (`parsers/prefix/time.py`): a timestamp's groups (seconds,
@@ -115,7 +116,8 @@ pub struct PrefixReader {
     /// characters a record start begins with (None: any)
     first: Option<Vec<u32>>,
     clock: Py<IsoClock>,
-    prefix: Py<PyAny>,
+    /// makes the `Prefix`: (message, timestamp, raw_time, level, logger, thread, pid, mdc, extra, format)
+    prefix: Py<SlotsMaker>,
     format: Py<PyString>,
     /// upper-case level words and their normal forms; other spellings go to `normalize`
     levels: Py<PyDict>,
@@ -129,7 +131,7 @@ impl PrefixReader {
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(layouts: Vec<LayoutArgs>,
-           first: Option<String>, clock: Py<IsoClock>, prefix: Py<PyAny>, format: Py<PyString>,
+           first: Option<String>, clock: Py<IsoClock>, prefix: Py<SlotsMaker>, format: Py<PyString>,
            levels: Py<PyDict>, normalize: Py<PyAny>, glued: Py<PyAny>) -> Self {
         let shapes = layouts.into_iter().map(|(layout, read, mdc, extra)| Shape { layout, read, mdc, extra }).collect();
         let first = first.map(|f| f.chars().map(|c| c as u32).collect());
@@ -232,8 +234,8 @@ impl PrefixReader {
             }
         }
         let none = || py.None().into_bound(py);
-        self.prefix.bind(py).call1((
-            message,
+        self.prefix.get().make_from(py, [
+            message.into_any(),
             iso,
             ts,
             level,
@@ -242,8 +244,8 @@ impl PrefixReader {
             pid,
             mdc.map_or_else(none, Bound::into_any),
             extra.map_or_else(none, Bound::into_any),
-            self.format.bind(py),
-        ))
+            self.format.bind(py).clone().into_any(),
+        ])
     }
 
     /// The logger as written, or None when empty; in its own bracket (`[%c] - %m`) without

@@ -59,21 +59,29 @@ impl SlotsMaker {
 
     #[pyo3(signature = (*values))]
     fn make<'py>(&self, values: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-        let py = values.py();
         if values.len() != self.given.len() {
             return Err(PyTypeError::new_err(format!("make() takes {} values ({} given)", self.given.len(),
                                                     values.len())));
         }
-        let made = self.with_defaults(py)?;
-        for (&offset, value) in self.given.iter().zip(values.iter()) {
-            // SAFETY: `made` is a new instance of the class; the slot holds its default.
-            unsafe { slots::replace(made.as_ptr(), offset, value.into_ptr()) };
-        }
-        Ok(made)
+        self.make_from(values.py(), values.iter())
     }
 }
 
 impl SlotsMaker {
+    /// `make(*values)` for the core's callers: a value for each given field, in order.
+    pub fn make_from<'py>(&self, py: Python<'py>, values: impl IntoIterator<Item = Bound<'py, PyAny>>)
+                          -> PyResult<Bound<'py, PyAny>> {
+        let made = self.with_defaults(py)?;
+        let mut count = 0;
+        for (&offset, value) in self.given.iter().zip(values) {
+            // SAFETY: `made` is a new instance of the class; the slot holds its default.
+            unsafe { slots::replace(made.as_ptr(), offset, value.into_ptr()) };
+            count += 1;
+        }
+        debug_assert_eq!(count, self.given.len(), "a value for each given field");
+        Ok(made)
+    }
+
     /// A new instance with every field's default.
     fn with_defaults<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py).as_ptr() as *mut ffi::PyTypeObject;
