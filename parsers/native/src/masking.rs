@@ -173,24 +173,33 @@ fn mask_phone(s: &[u8]) -> Option<Vec<u8>> {
 /// nor in any part of it. (`0000(?:0000000| 0000 0000)` on the text's digit shape.)
 pub fn may_hold_numbers(t: &[u8]) -> bool {
     let gap = |i: usize| i < t.len() && !t[i].is_ascii_digit() && t[i] != b'@';
+    // `i` is never inside a run of digits; both shapes start with a run of four or more, which
+    // holds the byte at `i + 3` if it starts at `i`..`i + 3`: where that byte is no digit, skip four
     let mut i = 0;
     while i + 11 <= t.len() {
-        if !t[i].is_ascii_digit() {
-            i += 1;
+        if !t[i + 3].is_ascii_digit() {
+            i += 4;
             continue;
         }
-        let run = t[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let mut start = i + 3;
+        while start > i && t[start - 1].is_ascii_digit() {
+            start -= 1;
+        }
+        if start + 11 > t.len() {
+            break;
+        }
+        let run = t[start..].iter().take_while(|b| b.is_ascii_digit()).count();
         if run >= 11 {
             return true;
         }
         // groups: the last four digits of this run, one byte, four digits, one byte, four
         if run >= 4 {
-            let g = i + run - 4;
+            let g = start + run - 4;
             if gap(g + 4) && digits(t, g + 5, 4) && gap(g + 9) && digits(t, g + 10, 4) {
                 return true;
             }
         }
-        i += run;
+        i = start + run;
     }
     false
 }
