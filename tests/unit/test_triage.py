@@ -1,6 +1,6 @@
 """`Triage.scan` (parsers/native/src/triage.rs): the classifier's three questions about a
 single-line message in one pass, answered as the word screen, `Masker.may_mask` and
-`TraceKeys.find` answer them one by one."""
+`TraceKeys.find` answer them one by one (no ids: None, no list)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=6)), max_siz
 
 def answers(masker: Masker, words, keys: TraceKeys | None, message: str) -> tuple:
     return (words is None or words.holds(message), masker.may_mask(message),
-            None if keys is None else keys.find(message))
+            None if keys is None else keys.find(message) or None)
 
 
 @settings(max_examples=500, deadline=None)
@@ -42,8 +42,8 @@ def test_an_ordinary_line_needs_nothing_but_its_trace_ids() -> None:
                     TraceKeys(KEYS, unicode_classes.table()))
     assert triage.scan("Create order success, orderNo=ord_20261126_000960, amount=3.26") == (
         False, False, ["ord_20261126_000960"])
-    assert triage.scan("user a@example.com paid") == (False, True, [])
-    assert triage.scan("SQL took 5ms") == (True, False, [])
+    assert triage.scan("user a@example.com paid") == (False, True, None)
+    assert triage.scan("SQL took 5ms") == (True, False, None)
 
 
 def test_a_classifier_without_a_screen_reads_every_message() -> None:

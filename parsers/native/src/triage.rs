@@ -46,7 +46,7 @@ impl Triage {
 
     /// `(screen holds a word, masking may change it, trace ids)`: the first two as
     /// `prescreen.may_apply` and `Masker.may_mask` answer; the ids as `TraceKeys.find`
-    /// gives them (None without keys).
+    /// gives them, None without keys or ids (no list made for the many lines with none).
     fn scan<'py>(&self, text: &Bound<'py, PyString>)
                  -> PyResult<(bool, bool, Option<Vec<Bound<'py, PyString>>>)> {
         let py = text.py();
@@ -66,6 +66,7 @@ impl Triage {
                 keyed.push((start, p - screened));
             }
         }
-        Ok((hit, maskable, Some(keys.get().values(py, &t, &keyed))))
+        let ids = if keyed.is_empty() { None } else { Some(keys.get().values(py, &t, &keyed)) };
+        Ok((hit, maskable, ids.filter(|ids| !ids.is_empty())))
     }
 }
