@@ -114,3 +114,21 @@ def test_the_time_cache_gives_each_second_its_own_text_when_full():
 def test_a_surrogate_in_the_fraction_is_kept():
     conv = TimeConverter(timezone.utc, iso_seconds)
     assert conv.iso("2026-11-26 10:15:30", "1\udcff", None) == "2026-11-26T10:15:30.1\udcff+00:00"
+
+
+SECONDS = st.sampled_from(["2026-11-26 10:15:30", "2026-11-26 10:15:31", "2026-11-26T10:15:30", "not a time",
+                           "2026-02-30 10:00:00", "2026-11-26 10:15:3\udcff"])
+ZONES = st.sampled_from([None, "+0800", "Z", "-05:00", "+08\udcff", "bogus"])
+FRACTIONS = st.sampled_from([None, "", "1", "123", "123456", "1\udcff"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(SECONDS, FRACTIONS, ZONES), max_size=30))
+def test_lines_of_the_same_second_in_a_row_read_as_each_line_alone(reads):
+    """The clock keeps the last second read as text: a run of one second, a second that is no
+    time, a zone that changes, a surrogate anywhere: each answer is the conversion's own."""
+    conv = TimeConverter(parse_timezone("Asia/Shanghai"), iso_seconds)
+    for ts_s, ts_f, ts_z in reads:
+        second = _second(parse_timezone("Asia/Shanghai"), iso_seconds, ts_s, ts_z)
+        want = None if second is None else f"{second[0]}.{ts_f}{second[1]}" if ts_f else f"{second[0]}{second[1]}"
+        assert conv.iso(ts_s, ts_f, ts_z) == want

@@ -1,9 +1,11 @@
 //! A record's first line read into its `Prefix` (`parsers/prefix/grammar.py`) in one call:
 //! the layouts' match (`layout::Layout`, PCRE2) and the fields made of its groups, the work
 //! `PrefixParser` (`parsers/prefix/layouts.py`) does for every line that may start a record.
-//! What other readers share stays Python's and is handed in: the `Prefix` type, the
+//! What other readers share stays Python's and is handed in: the `Prefix` type (its maker), the
 //! level's normal form for a spelling not in the table, the line number written against
 //! the logger (`%c(%L)`, a regex), the conversion of a new second of time (`IsoClock`).
+
+use std::sync::Mutex;
 
 use pyo3::exceptions::PyIndexError;
 use pyo3::ffi;
@@ -17,19 +19,28 @@ use crate::text::slice;
 /// `TimeConverter.iso` (`parsers/prefix/time.py`): a timestamp's groups (seconds,
 /// fraction, zone) as ISO 8601 with its offset. Each second (with its zone) is converted
 /// once by `convert(ts_s, ts_z) -> (seconds, offset) | None` and kept in a cache of at most
-/// `max` entries, cleared when full.
+/// `max` entries, cleared when full; the last second read is also kept as text, for the lines
+/// of the same second that follow it (most lines), which are then written without the cache.
 #[pyclass(frozen, module = "parsers._native")]
 pub struct IsoClock {
     convert: Py<PyAny>,
     cache: Py<PyDict>,
     max: usize,
+    last: Mutex<Option<LastSecond>>,
+}
+
+/// A second as read (with its zone) and what it converts to: (seconds, offset), or None.
+struct LastSecond {
+    second: String,
+    zone: Option<String>,
+    iso: Option<(String, String)>,
 }
 
 #[pymethods]
 impl IsoClock {
     #[new]
     fn new(py: Python<'_>, convert: Py<PyAny>, max: usize) -> Self {
-        IsoClock { convert, cache: PyDict::new(py).unbind(), max }
+        IsoClock { convert, cache: PyDict::new(py).unbind(), max, last: Mutex::new(None) }
     }
 
     fn __call__<'py>(&self, ts_s: &Bound<'py, PyString>, ts_f: Option<&Bound<'py, PyString>>,
@@ -41,6 +52,38 @@ impl IsoClock {
 impl IsoClock {
     fn iso<'py>(&self, ts_s: &Bound<'py, PyString>, ts_f: Option<&Bound<'py, PyString>>,
                 ts_z: Option<&Bound<'py, PyString>>) -> PyResult<Option<Bound<'py, PyString>>> {
+        let texts = (ts_s.to_str(), ts_z.map(|z| z.to_str()).transpose(), ts_f.map(|f| f.to_str()).transpose());
+        let (Ok(second), Ok(zone), Ok(fraction)) = texts else {
+            return self.iso_cached(ts_s, ts_f, ts_z); // a lone surrogate: not UTF-8
+        };
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !matches!(&*last, Some(l) if l.second == second && l.zone.as_deref() == zone) {
+            let iso = match self.convert_cached(ts_s, ts_z)? {
+                None => None,
+                Some(hit) => match (hit.0.to_str(), hit.1.to_str()) {
+                    (Ok(seconds), Ok(offset)) => Some((seconds.to_owned(), offset.to_owned())),
+                    _ => return self.iso_cached(ts_s, ts_f, ts_z),
+                },
+            };
+            *last = Some(LastSecond { second: second.to_owned(), zone: zone.map(str::to_owned), iso });
+        }
+        let Some((seconds, offset)) = last.as_ref().and_then(|l| l.iso.as_ref()) else {
+            return Ok(None);
+        };
+        let fraction = fraction.unwrap_or("");
+        let mut text = String::with_capacity(seconds.len() + fraction.len() + offset.len() + 1);
+        text.push_str(seconds);
+        if !fraction.is_empty() {
+            text.push('.');
+            text.push_str(fraction);
+        }
+        text.push_str(offset);
+        Ok(Some(PyString::new(ts_s.py(), &text)))
+    }
+
+    /// `convert(ts_s, ts_z)` through the cache: (seconds, offset), or None.
+    fn convert_cached<'py>(&self, ts_s: &Bound<'py, PyString>, ts_z: Option<&Bound<'py, PyString>>)
+                           -> PyResult<Option<(Bound<'py, PyString>, Bound<'py, PyString>)>> {
         let py = ts_s.py();
         let key = match ts_z {
             None => ts_s.clone(),
@@ -62,8 +105,16 @@ impl IsoClock {
             return Ok(None);
         }
         let hit = hit.cast_into::<PyTuple>()?;
-        let seconds = hit.get_item(0)?.cast_into::<PyString>()?;
-        let offset = hit.get_item(1)?.cast_into::<PyString>()?;
+        Ok(Some((hit.get_item(0)?.cast_into::<PyString>()?, hit.get_item(1)?.cast_into::<PyString>()?)))
+    }
+
+    /// `iso` of text that is not all UTF-8, joined as Python joins `str`s.
+    fn iso_cached<'py>(&self, ts_s: &Bound<'py, PyString>, ts_f: Option<&Bound<'py, PyString>>,
+                       ts_z: Option<&Bound<'py, PyString>>) -> PyResult<Option<Bound<'py, PyString>>> {
+        let py = ts_s.py();
+        let Some((seconds, offset)) = self.convert_cached(ts_s, ts_z)? else {
+            return Ok(None);
+        };
         Ok(Some(match ts_f {
             Some(f) if f.len()? > 0 => concat(py, &[&seconds, pyo3::intern!(py, "."), f, &offset])?,
             _ => concat(py, &[&seconds, &offset])?,
