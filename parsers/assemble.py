@@ -126,9 +126,11 @@ class Assembler:
                     out.append(ev)
         return out
 
-    def poll(self, now_ms: int) -> list[Event]:
+    def poll(self, now_ms: int, written_ms: int | None = None) -> list[Event]:
+        """Records closed by silence (`Multiline.poll`; `written_ms`: when the file was last
+        written, all of it fed) and held events past their wait."""
         out: list[Event] = []
-        rec = self.multiline.poll(now_ms)
+        rec = self.multiline.poll(now_ms, written_ms)
         self._emit(self._take_ready(self._iso(now_ms)), now_ms, out)
         if rec is not None:
             self._emit([self._event(rec, self._iso(now_ms))], now_ms, out)

@@ -235,11 +235,15 @@ class Multiline:
             self._last_ms = now_ms
         return out
 
-    def poll(self, now_ms: int) -> RawRecord | None:
-        """Close the pending record if nothing was pushed for `flush_after_ms`."""
-        if self._pending is not None and now_ms - self._last_ms >= self._flush_ms:
-            return self.finish()
-        return None
+    def poll(self, now_ms: int, written_ms: int | None = None) -> RawRecord | None:
+        """Close the pending record if nothing was pushed for `flush_after_ms`, or, given
+        `written_ms` (when the file was last written, every byte of it pushed), if nothing
+        was written for that long: the writer's silence, which may be older than the
+        reader's (a file read from behind)."""
+        if self._pending is None:
+            return None
+        last = self._last_ms if written_ms is None else min(self._last_ms, written_ms)
+        return self.finish() if now_ms - last >= self._flush_ms else None
 
     def finish(self) -> RawRecord | None:
         """End of input: close the pending record (and the held lines' records, in `ready`)."""

@@ -201,6 +201,10 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
                 # read: while catching up, the rest of a stack trace may be on disk, not yet read
                 # only files whose last record waits for its end: following many idle files costs nothing
                 unread = self.tailer.unread_file_ids() if self._holding and self.tailer is not None else set()
+                # the writer's silence counts too: a file read to its end and last written
+                # flush_after_ms ago (read from behind) closes its last record now
+                written = await self.tailer.last_writes(self._holding - unread) \
+                    if self._holding and self.tailer is not None else {}
                 for file_id in list(self._holding):
                     f = self._files.get(file_id)
                     if f is None or not f.assembler.holds_records:
@@ -208,7 +212,8 @@ class Shipper(OutageRecovery, SendPath, AckedCheckpoints):
                         continue
                     if file_id in unread:
                         continue
-                    events = f.assembler.poll(now_ms)
+                    size, written_ms = written.get(file_id, (None, None))
+                    events = f.assembler.poll(now_ms, written_ms if size == f.assembler.next_offset else None)
                     if events:
                         self._moved.add(file_id)
                         await self._send(producer, topic, f, events)

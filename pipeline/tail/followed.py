@@ -142,6 +142,20 @@ def read_at(fd: int, offset: int, max_bytes: int, fingerprint: str | None = None
     return data, max(size, offset + len(data))
 
 
+def last_writes(files: list[tuple[str, str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
+    """Blocking: per (file id, path, (device, inode)), the file's size and when it was last
+    written (epoch milliseconds), for each path that still names that inode."""
+    found: dict[str, tuple[int, int]] = {}
+    for file_id, path, inode_key in files:
+        try:
+            st = os.stat(path)
+        except OSError:  # gone or unreadable: the caller keeps to its own clock
+            continue
+        if (st.st_dev, st.st_ino) == inode_key:
+            found[file_id] = (st.st_size, st.st_mtime_ns // 1_000_000)
+    return found
+
+
 def close_quietly(fd: int | None) -> OSError | None:
     """Close; returns the error instead of raising (the caller logs and counts it)."""
     if fd is None:

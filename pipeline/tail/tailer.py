@@ -38,7 +38,8 @@ from pipeline.tail.copies import Truncated
 from pipeline.tail.descriptors import Descriptors
 from pipeline.tail.discovery import TailInput
 from pipeline.tail.identification import Identification
-from pipeline.tail.followed import TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, TailerStopped, read_at
+from pipeline.tail.followed import (TRUNCATED, Chunk, FileHandleInfo, FileState, Followed, TailerStopped,
+                                    last_writes, read_at)
 from pipeline.metrics.registry import Metrics
 from pipeline.tail.metrics import TAIL
 from pipeline.tail.released import ReleasedOwing
@@ -147,6 +148,13 @@ class Tailer:
         """Identities with bytes on disk not read yet (by the last size seen)."""
         return {f.identity.file_id for f in self.files.values()
                 if f.identity is not None and f.state is not FileState.RELEASED and f.bytes_behind > 0}
+
+    async def last_writes(self, file_ids: set[str]) -> dict[str, tuple[int, int]]:
+        """Per identity of `file_ids` still at its path: its size and when it was last written
+        (epoch ms), from a stat made now (by path: no descriptor is touched)."""
+        files = [(f.identity.file_id, f.path, f.inode_key) for f in self.files.values()
+                 if f.identity is not None and f.identity.file_id in file_ids and f.state is not FileState.RELEASED]
+        return await asyncio.to_thread(last_writes, files) if files else {}
 
     def resume_offset(self, file_id: str) -> int | None:
         """Offset where this tailer began delivering `file_id` (its checkpoint, 0, or

@@ -82,6 +82,14 @@ def test_poll_closes_the_pending_record_only_after_flush_after_ms_of_silence():
     assert ml.poll(6000).offset == 0 and ml.pending_offset is None
 
 
+def test_poll_counts_the_writers_silence_when_the_file_was_written_before_it_was_read():
+    ml = Multiline("java", Bounds(flush_after_ms=1000))
+    ml.push(_line(0), Prefix("x", format="logback"), 0, 10, now_ms=5000)
+    assert ml.poll(5100, written_ms=4200) is None  # written 900 ms before: not silent long enough
+    assert ml.poll(5100, written_ms=5050) is None  # written after it was read: the reader's clock
+    assert ml.poll(5100, written_ms=4100).offset == 0  # silent for 1000 ms, though read 100 ms ago
+
+
 def test_pending_offset_is_the_first_byte_of_the_record_still_open():
     ml = Multiline("java", Bounds())
     assert ml.pending_offset is None
