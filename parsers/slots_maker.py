@@ -1,6 +1,6 @@
 """Makers of a slots dataclass's objects in one call of the core (`SlotsMaker`): for the
-objects made once per record (`Event`, `RawRecord`, the `Prefix` of its first line), where the generated `__init__` storing
-every field in turn is a measurable part of the parse."""
+objects made once per record (`Event`, `RawRecord`, the `Prefix` of its first line), where
+the generated `__init__` storing every field in turn is a measurable part of the parse."""
 
 from __future__ import annotations
 

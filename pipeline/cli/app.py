@@ -22,10 +22,13 @@ NAMED_CAUSES = (StackError, ConfigError, CheckpointError, KafkaConfigError, EsCo
 
 # Each module adds its sub-commands with `add_parser(sub)`: these names.
 COMMAND_MODULES = {"pipeline.cli.stack": ("stack",), "pipeline.cli.scan": ("scan",), "pipeline.cli.ship": ("ship",),
-                   "pipeline.cli.index": ("index",), "pipeline.cli.alert": ("alert", "alerts"), "pipeline.cli.run": ("run",),
-                   "pipeline.cli.analyst": ("search", "trace", "top", "report"), "pipeline.cli.template": ("template",)}
+                   "pipeline.cli.index": ("index",), "pipeline.cli.alert": ("alert", "alerts"),
+                   "pipeline.cli.run": ("run",), "pipeline.cli.analyst": ("search", "trace", "top", "report"),
+                   "pipeline.cli.template": ("template",)}
+COMMANDS = frozenset(name for names in COMMAND_MODULES.values() for name in names)
 # What may come before the command's name: the global options (their values are never a command's name).
 GLOBAL_OPTIONS = ("--log-level", "--log-format")
+GLOBAL_ASSIGNED = tuple(f"{option}=" for option in GLOBAL_OPTIONS)  # `--log-level=DEBUG`
 
 
 class Parser(argparse.ArgumentParser):
@@ -62,14 +65,13 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def named_command(argv: list[str]) -> str | None:
     """The sub-command `argv` names, when only global options come before it (no `--help`)."""
-    names = {name for names in COMMAND_MODULES.values() for name in names}
     words = iter(argv)
     for word in words:
-        if word in names:
+        if word in COMMANDS:
             return word
         if word in GLOBAL_OPTIONS:
             next(words, None)
-        elif not word.startswith(tuple(f"{option}=" for option in GLOBAL_OPTIONS)):
+        elif not word.startswith(GLOBAL_ASSIGNED):
             return None
     return None
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cli.app import COMMAND_MODULES, build_parser, named_command, parse_command_line
+from pipeline.cli.app import COMMANDS, build_parser, named_command, parse_command_line
 from tests.unit.test_cli_conventions import every_command
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,7 +18,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_table_names_every_command_the_modules_add():
     added = {words[0] for words, _ in every_command(build_parser()) if len(words) == 1}
-    assert added == {name for names in COMMAND_MODULES.values() for name in names}
+    assert added == COMMANDS
 
 
 @pytest.mark.parametrize("argv, command", [

@@ -36,7 +36,8 @@ pub unsafe fn slot(obj: *mut ffi::PyObject, offset: ffi::Py_ssize_t) -> *mut *mu
 ///
 /// # Safety
 /// As `slot`; the GIL is held.
-pub unsafe fn read<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, offset: ffi::Py_ssize_t) -> Option<Bound<'py, PyAny>> {
+pub unsafe fn read<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>, offset: ffi::Py_ssize_t)
+                        -> Option<Bound<'py, PyAny>> {
     let item = unsafe { *slot(obj.as_ptr(), offset) };
     if item.is_null() {
         None

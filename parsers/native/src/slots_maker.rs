@@ -2,7 +2,7 @@
 //! field's default as the dataclass declares it (a fresh list or dict where the field has
 //! that factory, any other factory called), then the fields given, in the order the maker
 //! names them. What `Class(a, b=..., ...)` makes, without the generated `__init__` storing
-//! each attribute in turn: the makers of each record's `Event` and `RawRecord`.
+//! each attribute in turn: the makers of each record's `Event`, `RawRecord` and `Prefix`.
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
@@ -60,26 +60,35 @@ impl SlotsMaker {
     #[pyo3(signature = (*values))]
     fn make<'py>(&self, values: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
         if values.len() != self.given.len() {
-            return Err(PyTypeError::new_err(format!("make() takes {} values ({} given)", self.given.len(),
-                                                    values.len())));
+            return Err(self.miscount(values.len()));
         }
         self.make_from(values.py(), values.iter())
     }
 }
 
 impl SlotsMaker {
-    /// `make(*values)` for the core's callers: a value for each given field, in order.
+    /// `make(*values)` for the core's callers: a value for each given field, in order (a
+    /// TypeError for another count).
     pub fn make_from<'py>(&self, py: Python<'py>, values: impl IntoIterator<Item = Bound<'py, PyAny>>)
                           -> PyResult<Bound<'py, PyAny>> {
         let made = self.with_defaults(py)?;
         let mut count = 0;
-        for (&offset, value) in self.given.iter().zip(values) {
+        for value in values {
+            let Some(&offset) = self.given.get(count) else {
+                return Err(self.miscount(count + 1));
+            };
             // SAFETY: `made` is a new instance of the class; the slot holds its default.
             unsafe { slots::replace(made.as_ptr(), offset, value.into_ptr()) };
             count += 1;
         }
-        debug_assert_eq!(count, self.given.len(), "a value for each given field");
+        if count != self.given.len() {
+            return Err(self.miscount(count));
+        }
         Ok(made)
+    }
+
+    fn miscount(&self, given: usize) -> PyErr {
+        PyTypeError::new_err(format!("make() takes {} values ({given} given)", self.given.len()))
     }
 
     /// A new instance with every field's default.
