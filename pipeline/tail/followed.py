@@ -142,9 +142,14 @@ def read_at(fd: int, offset: int, max_bytes: int, fingerprint: str | None = None
     return data, max(size, offset + len(data))
 
 
+# A modification time in whole seconds may be a file system's own rounding (ext3 keeps
+# seconds, FAT two): the last write may have been that much later.
+WHOLE_SECONDS_SLACK_MS = 2000
+
+
 def last_writes(files: list[tuple[str, str, tuple[int, int]]]) -> dict[str, tuple[int, int]]:
-    """Blocking: per (file id, path, (device, inode)), the file's size and when it was last
-    written (epoch milliseconds), for each path that still names that inode."""
+    """Blocking: per (file id, path, (device, inode)), the file's size and the latest its last
+    write may have been (epoch milliseconds), for each path that still names that inode."""
     found: dict[str, tuple[int, int]] = {}
     for file_id, path, inode_key in files:
         try:
@@ -152,7 +157,8 @@ def last_writes(files: list[tuple[str, str, tuple[int, int]]]) -> dict[str, tupl
         except OSError:  # gone or unreadable: the caller keeps to its own clock
             continue
         if (st.st_dev, st.st_ino) == inode_key:
-            found[file_id] = (st.st_size, st.st_mtime_ns // 1_000_000)
+            slack = WHOLE_SECONDS_SLACK_MS if st.st_mtime_ns % 1_000_000_000 == 0 else 0
+            found[file_id] = (st.st_size, st.st_mtime_ns // 1_000_000 + slack)
     return found
 
 
