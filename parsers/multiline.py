@@ -30,7 +30,8 @@ from __future__ import annotations
 import re
 
 from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, UNCAUGHT_START, RuleTable)
+                                     PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, UNCAUGHT_START,
+                                     RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
@@ -144,7 +145,10 @@ class Multiline:
             pass  # the JVM's own report of an uncaught exception: no record's continuation
         elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
-            if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED):
+            # after Python's exception line, more lines of its message, but not one that opens
+            # with a level (`DEBUG: token ok`, a logger's or a print's next line)
+            if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED) \
+                    and not (self._state == PY_EXCEPTION and prefix.level is not None):
                 if self._state == START:
                     self._state = first
                 self._append(pending, line, offset, end_offset)

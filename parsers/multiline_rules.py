@@ -72,6 +72,8 @@ PYTHON_RULES: tuple[tuple[str, str, str], ...] = (
     ("python_chain", _PY_TRACEBACK, "python"),
     ("python_chain", _PY_GROUP, "python"),
 )
+# After a Python traceback's exception line: more lines of its message may follow.
+PY_EXCEPTION = "python_exc"
 # A Python traceback logged one line a record, behind the layout's prefix: the state after
 # its `Traceback` line (`parsers.per_line_traces`).
 PY_LOGGED = "python_logged"
@@ -89,7 +91,7 @@ HOLD_STATE = "java_after_exception"
 CAUSE_RX = re.compile(_JAVA_CAUSE)
 # States in which a trace has ended (frames seen, or Python's exception line): a new
 # exception header there starts a new record even after a structured start line.
-TRACE_ENDED = frozenset(("java", "python_exc"))
+TRACE_ENDED = frozenset(("java", PY_EXCEPTION))
 # After a Java trace's frames, a non-indented line that is no `Caused by:` is not the
 # trace's (System.out output in catalina.out); Python's exception line may be followed by
 # more lines of its message, so python_exc does not end a record this way.

@@ -150,6 +150,27 @@ def test_uvicorns_padded_level_prefix_starts_a_record_and_heads_its_traceback():
     assert evs[4].message == "Invalid HTTP request received."
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]), st.sampled_from([": ", ":", " "]),
+       st.from_regex(r"[A-Za-z][\w .:/-]{0,30}", fullmatch=True))
+def test_a_line_that_opens_with_a_level_after_pythons_exception_line_is_a_record_of_its_own(level, sep, text):
+    """More lines of the exception's message stay with it (`when serializing ...`); a print's or
+    a logger's line that opens with a level (`DEBUG: token ok`) does not."""
+    evs = events("ERROR:    Exception in ASGI application\n"
+                 "Traceback (most recent call last):\n"
+                 '  File "/srv/app/main.py", line 9, in pay\n'
+                 "    return json.dumps(x)\n"
+                 "ValueError: Out of range float values are not JSON compliant: nan\n"
+                 "when serializing dict item 'open'\n"
+                 f"{level}{sep}{text}\n")
+    raw = AutoParser().parse(f"{level}{sep}{text}")
+    if raw is None or raw.level is None:
+        return  # no level read at the line's start (`INFO:x` may be a name): the message's next line
+    exc, line = evs
+    assert exc.kind == "exception" and exc.error_message.endswith("when serializing dict item 'open'")
+    assert (line.kind, line.level) == ("line", raw.level)
+
+
 @given(st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL", "TRACE"]), st.integers(0, 8),
        st.from_regex(r"[A-Za-z][\w .:/-]{0,30}", fullmatch=True))
 def test_only_the_padding_that_puts_the_message_at_column_ten_is_uvicorns(level, spaces, message):
