@@ -80,7 +80,7 @@ def parse_command_line(argv: list[str]) -> argparse.Namespace:
     """`argv` parsed, building the parser of the command it names alone when it names one."""
     command = named_command(argv)
     args = build_parser(command).parse_args(argv)
-    if args.command != command:  # no command named up front
+    if command is not None and args.command != command:  # the parse chose another command: read it whole
         args = build_parser().parse_args(argv)
     return args
 

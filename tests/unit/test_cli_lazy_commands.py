@@ -60,3 +60,14 @@ def test_a_named_command_leaves_the_other_commands_unimported():
     loaded = set(out.stdout.split())
     assert "pipeline.cli.ship" in loaded
     assert loaded.isdisjoint({"pipeline.cli.analyst", "pipeline.cli.index", "pipeline.cli.run", "pipeline.cli.alert"})
+
+
+def test_a_command_line_that_names_no_command_up_front_builds_the_full_parser_once(monkeypatch):
+    import pipeline.cli.app as app
+
+    built: list[str | None] = []
+    real = app.build_parser
+    monkeypatch.setattr(app, "build_parser", lambda command=None: built.append(command) or real(command))
+    app.parse_command_line(["--log-lev", "debug", "scan", "x.log"])
+    app.parse_command_line(["ship", "--config", "x.toml"])
+    assert built == [None, "ship"]
