@@ -8,9 +8,10 @@ Each returns a future that resolves when Kafka has acknowledged the record or th
 whole batch, or fails with aiokafka's error (`retriable` says whether trying again
 can help).
 
-The shipper fills batches itself (`new_batch()`, `batch.append(...)`): aiokafka's
-builder writes records in its C extension, and one future per batch replaces one
-per record. Records of a key go to `partition_for(topic, key)`, the partition
+The shipper fills batches itself (`new_batch()`, `batch.append(key, value)`): a
+`RecordBatch` of the compiled core writes the records, one future per batch replaces
+one per record, and each batch is compressed on the producer's codec thread while the
+shipper parses on (`sinks.record_batch`). Records of a key go to `partition_for(topic, key)`, the partition
 aiokafka's default partitioner gives that key (murmur2, as the Java client), worked
 out once per file instead of once per record.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -27,11 +29,11 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
 from aiokafka.partitioner import DefaultPartitioner
-from aiokafka.producer.message_accumulator import BatchBuilder
 
 from sinks.closing import close_within
 from sinks.kafka_batches import BatchQueues
 from sinks.kafka_client import connection_kwargs
+from sinks.record_batch import RecordBatch, compress
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,7 @@ class EventProducer:
         self._room = asyncio.Event()
         self._room.set()
         self._failed: BaseException | None = None
+        self._codec_thread: ThreadPoolExecutor | None = None  # compresses the batches, in turn
         self.last_ack_s = time.monotonic()  # when Kafka last acknowledged a record (or the producer started)
 
     @property
@@ -71,14 +74,19 @@ class EventProducer:
             raise
         self._producer = producer
         self._batches = BatchQueues(producer)
+        if self.cfg.compression != "none":
+            self._codec_thread = ThreadPoolExecutor(1, thread_name_prefix="kafka-codec")
 
     async def stop(self) -> None:
         """Flushes what is buffered and closes; idempotent. Batches still queued here (not yet
         handed to the client) fail their futures."""
         producer, self._producer = self._producer, None
         batches, self._batches = self._batches, None
+        codec_thread, self._codec_thread = self._codec_thread, None
         if batches is not None:
             await batches.close()
+        if codec_thread is not None:  # a batch it compresses now is of a failed future: not waited for
+            codec_thread.shutdown(wait=False, cancel_futures=True)
         if producer is not None:
             await producer.stop()
 
@@ -106,15 +114,17 @@ class EventProducer:
         """The partition aiokafka's default partitioner sends `key` to (waits for the topic's metadata)."""
         return default_partition(key, await self._started().partitions_for(topic))
 
-    def new_batch(self) -> BatchBuilder:
-        """An empty batch: `append(key=, value=, timestamp=None)` returns None once it is full
-        (a first record always goes in, whatever its size)."""
-        return self._started().create_batch()
+    def new_batch(self) -> RecordBatch:
+        """An empty batch: `append(key, value)` returns None once it is full (a first record
+        always goes in, whatever its size)."""
+        self._started()
+        return RecordBatch(self.cfg.max_batch_bytes, self.cfg.compression)
 
-    async def send_batch(self, topic: str, partition: int, batch: BatchBuilder) -> asyncio.Future:
-        """Closes `batch` and queues it for `partition` behind the partition's earlier batches
-        (`BatchQueues`); waits while the partition has its most batches queued or the in-flight
-        bound is reached, not for an acknowledgement."""
+    async def send_batch(self, topic: str, partition: int, batch: RecordBatch) -> asyncio.Future:
+        """Closes `batch`, has the codec thread compress it and queues it for `partition` behind
+        the partition's earlier batches (`BatchQueues`); waits while the partition has its most
+        batches queued or the in-flight bound is reached, not for the compression nor an
+        acknowledgement."""
         self._started()
         batches = self._batches
         assert batches is not None
@@ -122,7 +132,9 @@ class EventProducer:
         batch.close()
         size = batch.size()
         await self._reserve(size)
-        fut = batches.submit(topic, partition, batch)
+        compressed = None if self._codec_thread is None else \
+            asyncio.get_running_loop().run_in_executor(self._codec_thread, compress, batch)
+        fut = batches.submit(topic, partition, batch, compressed)
         fut.add_done_callback(lambda f, n=size: self._release(n, f))
         return fut
 

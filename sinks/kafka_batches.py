@@ -11,7 +11,10 @@ key keep their order. At most `max_queued` batches a partition wait here
 keep reading while the broker answers, without holding megabytes the broker is not
 ready for.
 
-A batch that cannot be submitted fails its future, and so does every batch queued
+A batch may come with the future of its compression (on the producer's codec thread):
+it is handed over once that is done, so the caller parses on meanwhile.
+
+A batch that cannot be compressed or submitted fails its future, and so does every batch queued
 behind it and every later one of that partition: the shipper treats that as an
 outage and starts again from its checkpoints, so nothing goes out of order.
 """
@@ -20,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 log = logging.getLogger(__name__)
+_Queued = tuple[Any, Awaitable[None] | None, asyncio.Future]  # a batch, its compression, its delivery
 
 
 class BatchQueues:
@@ -30,7 +35,7 @@ class BatchQueues:
         self._producer = producer  # an AIOKafkaProducer (started)
         self.max_queued = max(1, max_queued)
         self._room: dict[tuple[str, int], asyncio.Event] = {}
-        self._queues: dict[tuple[str, int], asyncio.Queue[tuple[Any, asyncio.Future]]] = {}
+        self._queues: dict[tuple[str, int], asyncio.Queue[_Queued]] = {}
         self._tasks: dict[tuple[str, int], asyncio.Task] = {}
         self._failed: dict[tuple[str, int], BaseException] = {}
         self._closed = False
@@ -44,8 +49,10 @@ class BatchQueues:
             room.clear()
             await room.wait()
 
-    def submit(self, topic: str, partition: int, batch: Any) -> asyncio.Future:
-        """The future resolves with the batch's metadata once Kafka acknowledged it, or fails."""
+    def submit(self, topic: str, partition: int, batch: Any, compressed: Awaitable[None] | None = None) \
+            -> asyncio.Future:
+        """The future resolves with the batch's metadata once Kafka acknowledged it, or fails.
+        `compressed`: done when the batch is ready to be handed over."""
         fut: asyncio.Future = asyncio.get_running_loop().create_future()
         tp = (topic, partition)
         if self._closed:
@@ -58,30 +65,33 @@ class BatchQueues:
         if queue is None:
             queue = self._queues[tp] = asyncio.Queue()
             self._tasks[tp] = asyncio.create_task(self._hand_over(tp, queue), name=f"kafka-batches-{topic}-{partition}")
-        queue.put_nowait((batch, fut))
+        queue.put_nowait((batch, compressed, fut))
         return fut
 
-    async def _hand_over(self, tp: tuple[str, int], queue: asyncio.Queue[tuple[Any, asyncio.Future]]) -> None:
+    async def _hand_over(self, tp: tuple[str, int], queue: asyncio.Queue[_Queued]) -> None:
         topic, partition = tp
         while True:
-            batch, fut = await queue.get()
+            batch, compressed, fut = await queue.get()
             self._wake(tp)
             try:
+                if compressed is not None:
+                    await compressed
                 delivery = await self._producer.send_batch(batch, topic, partition=partition)
             except asyncio.CancelledError:
                 _set_exception(fut, ConnectionAbortedError(f"producer closed while {tp} was being sent"))
                 raise
-            except Exception as exc:  # closed, timed out, no metadata: this partition stops here
+            except Exception as exc:  # not compressed, closed, timed out, no metadata: this partition stops here
                 log.warning("kafka batch for %s[%d] not submitted: %r", topic, partition, exc)
                 self._fail(tp, queue, fut, exc)
                 return
             delivery.add_done_callback(lambda d, f=fut: _settle(f, d))
 
-    def _fail(self, tp: tuple[str, int], queue: asyncio.Queue, fut: asyncio.Future, exc: BaseException) -> None:
+    def _fail(self, tp: tuple[str, int], queue: asyncio.Queue[_Queued], fut: asyncio.Future,
+              exc: BaseException) -> None:
         self._failed[tp] = exc
         _set_exception(fut, exc)
         while not queue.empty():
-            _set_exception(queue.get_nowait()[1], exc)
+            _set_exception(queue.get_nowait()[2], exc)
         self._wake(tp)
 
     def _wake(self, tp: tuple[str, int]) -> None:
@@ -99,7 +109,7 @@ class BatchQueues:
         await asyncio.gather(*tasks, return_exceptions=True)
         for tp, queue in self._queues.items():
             while not queue.empty():
-                _set_exception(queue.get_nowait()[1], ConnectionAbortedError(f"producer closed before {tp} was sent"))
+                _set_exception(queue.get_nowait()[2], ConnectionAbortedError(f"producer closed before {tp} was sent"))
             self._wake(tp)
         self._tasks.clear()
         self._queues.clear()

@@ -58,11 +58,11 @@ class SendPath:
         batch, first, count = producer.new_batch(), 0, 0
         for i, ev in enumerate(events):
             value = self._encode(ev)
-            if batch.append(key=f.key, value=value, timestamp=None) is None:  # full: send it, start the next
+            if batch.append(f.key, value) is None:  # full: send it, start the next
                 await self._send_batch(producer, topic, f, batch, events[first].offset, count)
                 f.acks.sent(ev.offset)
                 batch, first, count = producer.new_batch(), i, 0
-                batch.append(key=f.key, value=value, timestamp=None)  # an empty batch takes any record
+                batch.append(f.key, value)  # an empty batch takes any record
             count += 1
             if ev.truncated:
                 self.metrics.inc("ship_events_truncated")

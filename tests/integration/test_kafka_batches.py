@@ -1,7 +1,7 @@
 """EventProducer's batches against the real broker: the caller does not wait for a
 partition's earlier batches, the batches of a partition keep their order, and a batch
-that cannot be submitted fails with every batch behind it, never letting a later one
-through ahead of it."""
+that cannot be compressed or submitted fails with every batch behind it, never letting a
+later one through ahead of it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from pipeline.config.load import load_config
 from sinks.kafka import EventProducer, ensure_topics
+from sinks.kafka_batches import BatchQueues
+from sinks.record_batch import compress
 
 pytestmark = pytest.mark.integration
 
@@ -85,3 +87,37 @@ async def test_batches_still_queued_when_the_producer_stops_fail_instead_of_hang
     done, pending = await asyncio.wait(futures, timeout=30)
     assert not pending
     assert all(f.cancelled() or f.exception() is not None or f.result().partition == 0 for f in done)
+
+
+async def test_a_batch_goes_to_kafka_once_its_compression_is_done_and_the_partition_keeps_its_order(
+        kafka_bootstrap, unique_name):
+    producer = await producer_for(kafka_bootstrap, unique_name)
+    queues = BatchQueues(producer._producer)
+    loop = asyncio.get_running_loop()
+    try:
+        first, second = batch_of(producer, 0, 300), batch_of(producer, 300, 300)
+        for batch in (first, second):
+            batch.close()
+        held = loop.create_future()  # the first batch's compression, not done yet
+        done = loop.create_future()
+        done.set_result(None)
+        futures = [queues.submit(unique_name, 0, first, held), queues.submit(unique_name, 0, second, done)]
+        await asyncio.sleep(1.0)
+        assert not any(f.done() for f in futures), "a batch went out before the batch ahead of it was compressed"
+        written = first.size()
+        compress(first)
+        held.set_result(None)
+        metas = await asyncio.gather(*futures)
+        assert metas[0].offset < metas[1].offset
+        assert first.size() < written  # it went as compressed (zstd, the default)
+
+        failed = loop.create_future()
+        failed.set_exception(ValueError("codec failed"))
+        bad = [queues.submit(unique_name, 1, batch_of(producer, 0, 1), failed),
+               queues.submit(unique_name, 1, batch_of(producer, 1, 1), done)]
+        for fut in bad:
+            with pytest.raises(ValueError):
+                await fut
+    finally:
+        await queues.close()
+        await producer.stop()

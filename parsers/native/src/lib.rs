@@ -1,5 +1,5 @@
 //! `parsers._native`: the parse stage's text scanners, its prefix regexes' engine (PCRE2) and prefix reader,
-//! and the event's JSON writer, compiled. Each is the one implementation of what it does;
+//! the event's JSON writer and the shipper's Kafka record batch, compiled. Each is the one implementation of what it does;
 //! the Python modules that use them (`parsers/prescreen.py`, `parsers/masking.py`,
 //! `parsers/prefix/engine.py`, `parsers/event.py`) keep the options and the API.
 
@@ -12,6 +12,7 @@ mod layout;
 mod lines;
 mod masking;
 mod prefix;
+mod record_batch;
 mod screen;
 mod slots;
 mod slots_maker;
@@ -26,6 +27,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<screen::Screen>()?;
     m.add_class::<ecs::EcsWriter>()?;
     m.add_class::<slots_maker::SlotsMaker>()?;
+    m.add_class::<record_batch::RecordBatch>()?;
     m.add_function(wrap_pyfunction!(fingerprint::sql_fingerprint, m)?)?;
     m.add_class::<trace_keys::TraceKeys>()?;
     m.add_class::<triage::Triage>()?;
