@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import importlib.metadata
 import sys
 
 from pipeline.cli import exits
 from pipeline.cli.args import add_global_options
 from pipeline.cli.logsetup import setup_logging
 from pipeline.config.load import ConfigError
-from pipeline.stack.procs import StackError
+from pipeline.stack.errors import StackError
 from pipeline.supervise.handoff import StageFault
 from pipeline.tail.checkpoint_file import CheckpointError
 from sinks.elasticsearch import EsConfigError
@@ -39,17 +38,29 @@ class Parser(argparse.ArgumentParser):
 
 
 def version() -> str:
+    import importlib.metadata  # here: reading the installed metadata costs every start ~20 ms
     try:
         return importlib.metadata.version("logpipe")
     except importlib.metadata.PackageNotFoundError:
         return "unknown (not installed)"
 
 
+class VersionAction(argparse.Action):
+    """`--version`: prints the installed version, read only when asked."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:  # type: ignore[override]
+        print(f"logpipe {version()}")
+        parser.exit()
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """Every sub-command's parser; with `command`, only the module that adds it is imported (a
     command starts sooner): the others are names that take any arguments."""
     ap = Parser(prog="logpipe", description="Log pipeline and exception scanner")
-    ap.add_argument("--version", action="version", version=f"logpipe {version()}")
+    ap.add_argument("--version", action=VersionAction, help="show the version and exit")
     add_global_options(ap, defaults=True)
     sub = ap.add_subparsers(dest="command", required=True)
 

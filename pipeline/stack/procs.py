@@ -18,6 +18,8 @@ from pathlib import Path
 
 import psutil
 
+from pipeline.stack.errors import StackError  # noqa: F401  (raised here and named by the stack's modules)
+
 
 @dataclass
 class ServiceStatus:
@@ -26,10 +28,6 @@ class ServiceStatus:
     pid: int | None
     address: str
     health: str  # "up", "green"/"yellow", "starting", "down", or "foreign" (another service answers on its port)
-
-
-class StackError(RuntimeError):
-    """A local service cannot be prepared, started or stopped; the message says why and what to do."""
 
 
 def find_java(min_major: int, env: dict[str, str] | None = None) -> Path:
