@@ -44,17 +44,21 @@ _DUR = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?"  # bare number: milliseconds
 _DUR_UNIT = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})"
 _COST_WORD = r"(?:cost|took|elapsed|耗时|用时)"
 
+# Each form with the words one of which it cannot match without (none: no such word): a
+# message without them skips the form's search, which tries every position of the message.
 _FORMS = (
     # method=OrderService.pay cost=35ms
-    re.compile(rf"(?<![\w.])method\s*[=:]\s*{_METHOD}[\s,;]+{_COST_WORD}\s*[=:]\s*{_DUR}(?![\w.])"),
+    (("method",),
+     re.compile(rf"(?<![\w.])method\s*[=:]\s*{_METHOD}[\s,;]+{_COST_WORD}\s*[=:]\s*{_DUR}(?![\w.])")),
     # [OrderService.pay] 耗时 35ms / [OrderService.pay] cost=35ms
-    re.compile(rf"\[{_METHOD}\]\s*{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}"),
+    (("[",), re.compile(rf"\[{_METHOD}\]\s*{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}")),
     # 方法 OrderService.pay 耗时: 35 ms
-    re.compile(rf"方法\s*[:：]?\s*{_METHOD}\s*(?:执行)?{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}"),
+    (("方法",), re.compile(rf"方法\s*[:：]?\s*{_METHOD}\s*(?:执行)?{_COST_WORD}\s*[=:：]?\s*{_DUR_UNIT}")),
     # execute OrderService.pay cost 35ms
-    re.compile(rf"(?<![\w.])(?:execute|executed|invoke|invoked)\s+{_METHOD}\s+{_COST_WORD}\s*[=:]?\s*{_DUR_UNIT}"),
+    (("execute", "invoke"),
+     re.compile(rf"(?<![\w.])(?:execute|executed|invoke|invoked)\s+{_METHOD}\s+{_COST_WORD}\s*[=:]?\s*{_DUR_UNIT}")),
     # OrderService.pay took 35 ms
-    re.compile(rf"(?<![\w.$#]){_METHOD}\s+(?:took|cost|耗时)\s*[=:：]?\s*{_DUR_UNIT}"),
+    ((), re.compile(rf"(?<![\w.$#]){_METHOD}\s+(?:took|cost|耗时)\s*[=:：]?\s*{_DUR_UNIT}")),
 )
 
 
@@ -104,7 +108,9 @@ class MethodTimingParser:
                 or "uration" in message or "atency" in message or (not message.isascii() and "时" in message)):
             if ("cost" in message or "took" in message or "耗时" in message
                     or "elapsed" in message or "用时" in message):
-                for rx in _FORMS:
+                for words, rx in _FORMS:
+                    if words and words[0] not in message and words[-1] not in message:
+                        continue
                     if (m := rx.search(message)) is not None:
                         ns = duration_ns(m.group("num"), m.group("unit"))
                         if ns is not None:
