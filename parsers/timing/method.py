@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from parsers.options import MethodOptions
 from parsers.timing.free import FRAGMENTS, MAX_TIMING_NS, find_timing_unfiltered
 from parsers.timing.in_sentence import WORDS, find_in_timing
-from parsers.timing.subject import subject
+from parsers.timing.subject import may_name_a_method, subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
@@ -46,6 +46,7 @@ _COST_WORD = r"(?:cost|took|elapsed|耗时|用时)"
 
 # Each form with the words one of which it cannot match without (none: no such word): a
 # message without them skips the form's search, which tries every position of the message.
+# Every form names a qualified method (`may_name_a_method`).
 _FORMS = (
     # method=OrderService.pay cost=35ms
     (("method",),
@@ -107,7 +108,7 @@ class MethodTimingParser:
         if ("ime" in message or "ost" in message or "ook" in message or "lapsed" in message or "pent" in message
                 or "uration" in message or "atency" in message or (not message.isascii() and "时" in message)):
             if ("cost" in message or "took" in message or "耗时" in message
-                    or "elapsed" in message or "用时" in message):
+                    or "elapsed" in message or "用时" in message) and may_name_a_method(message):
                 for words, rx in _FORMS:
                     if words and words[0] not in message and words[-1] not in message:
                         continue

@@ -3,7 +3,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.options import MethodOptions
-from parsers.timing.method import MethodTiming, MethodTimingParser
+from parsers.timing.method import _FORMS, MethodTiming, MethodTimingParser
+from parsers.timing.subject import _CHAIN, may_name_a_method
 
 MS = 1_000_000
 
@@ -77,3 +78,29 @@ def test_method_timing_parser_is_total(message):
     p = MethodTimingParser(MethodOptions(patterns=(r"T (?P<method>\S+) (?P<ms>\S+)",)))
     result = p.parse(message)
     assert result is None or (isinstance(result, MethodTiming) and result.duration_ns >= 0)
+
+
+qualified = st.one_of(
+    texts,
+    st.builds(lambda a, sep, b, rest: f"{a}{sep}{b}{rest}",
+              st.text(alphabet="aZ_$.#0 9", max_size=8), st.sampled_from([".", "#", ". ", ""]),
+              st.text(alphabet="aZ_$.#0(", max_size=8),
+              st.sampled_from([" took 3 ms", " cost=3ms", "] 耗时 3ms", " 耗时: 3 ms", ""])),
+    st.builds(lambda p, m: p + m, st.sampled_from(["method=", "[", "方法 ", "execute ", "invoked ", ""]),
+              st.from_regex(r"[A-Za-z_$.#][\w$.#]{0,12}\s*(took|cost|耗时)\s*[=:]?\s*\d{1,4}\s*ms", fullmatch=True)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(qualified)
+def test_a_text_that_fails_the_qualifier_test_holds_no_method_form_and_no_chain(text):
+    # the forms and the subject's method chain are searched only where `may_name_a_method` says
+    # one may be: it must never hide one
+    if not may_name_a_method(text):
+        assert not any(rx.search(text) for _, rx in _FORMS)
+        assert next(_CHAIN.finditer(text), None) is None
+
+
+def test_the_qualifier_test_reads_dots_and_hashes_before_a_name():
+    assert may_name_a_method("OrderService.pay took 3 ms") and may_name_a_method("c.f.Order#pay()")
+    assert not may_name_a_method("|ORDER|ord_1|amount=87.47|status=SUCCESS| cost=35ms")
