@@ -11,9 +11,9 @@ can help).
 The shipper fills batches itself (`new_batch()`, `batch.append(key, value)`): a
 `RecordBatch` of the compiled core writes the records, one future per batch replaces
 one per record, and each batch is compressed on the producer's codec thread while the
-shipper parses on (`sinks.record_batch`). Records of a key go to `partition_for(topic, key)`, the partition
-aiokafka's default partitioner gives that key (murmur2, as the Java client), worked
-out once per file instead of once per record.
+shipper parses on (`sinks.record_batch`). Records of a key go to
+`partition_for(topic, key)`, the partition aiokafka's default partitioner gives that
+key (murmur2, as the Java client), worked out once per file instead of once per record.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from aiokafka import AIOKafkaProducer

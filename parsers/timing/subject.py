@@ -29,13 +29,8 @@ MAX_BEFORE_CHARS = 400  # of the text before the timing, what is read for its su
 # it names a method (a class segment, then a lower-case method segment).
 _CHAIN = re.compile(r"(?<![\w$.#/])[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)+")
 # What every qualified name holds (`Class.method`, `Class#method`): a `.` or `#` and an
-# identifier's first character. A text without it names no method; finding that out is a
-# scan for two characters, not the chain's search at every position.
+# identifier's first character (`may_name_a_method`).
 _QUALIFIER = re.compile(r"[.#][A-Za-z_$]")
-
-
-def may_name_a_method(text: str) -> bool:
-    return _QUALIFIER.search(text) is not None
 _FILE_EXT = frozenset({"java", "kt", "scala", "groovy", "py", "go", "js", "ts", "xml", "json", "yml", "yaml",
                        "properties", "log", "txt", "html", "htm", "class", "jar", "war", "sql", "csv", "conf",
                        "png", "jpg", "gif", "pdf", "zip", "gz", "sh", "do", "action", "jsp", "php", "com", "cn",
@@ -86,10 +81,16 @@ def subject(message: str, start: int, end: int) -> str:
     return text[:MAX_CHARS].rstrip()
 
 
+def may_name_a_method(text: str) -> bool:
+    """False when `text` cannot hold a qualified method name: a scan for two characters,
+    which spares a text without one the searches that try every position of it."""
+    return _QUALIFIER.search(text) is not None
+
+
 def _last_method(text: str) -> str | None:
-    found = None
     if not may_name_a_method(text):
         return None
+    found = None
     for m in _CHAIN.finditer(text):
         parts = re.split(r"[.#]", m.group())
         last = parts[-1]

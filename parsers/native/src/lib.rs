@@ -1,7 +1,8 @@
 //! `parsers._native`: the parse stage's text scanners, its prefix regexes' engine (PCRE2) and prefix reader,
-//! the event's JSON writer and the shipper's Kafka record batch, compiled. Each is the one implementation of what it does;
-//! the Python modules that use them (`parsers/prescreen.py`, `parsers/masking.py`,
-//! `parsers/prefix/engine.py`, `parsers/event.py`) keep the options and the API.
+//! the event's JSON writer and the shipper's Kafka record batch, compiled. Each is the one
+//! implementation of what it does; the Python modules that use them (`parsers/prescreen.py`,
+//! `parsers/masking.py`, `parsers/prefix/engine.py`, `parsers/event.py`, `sinks/record_batch.py`)
+//! keep the options and the API.
 
 use pyo3::prelude::*;
 
