@@ -35,9 +35,11 @@ def proc_status_kib(pid: int, field: str) -> int:
     raise KeyError(field)
 
 
-def proc_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process (/proc/PID/stat)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def proc_cpu_s(pid: int, thread: int | None = None) -> float:
+    """User + system CPU seconds of a process (/proc/PID/stat), or of one of its threads
+    (`thread`: its id; the process's own id is its main thread)."""
+    stat = Path(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat")
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 

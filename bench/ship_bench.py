@@ -23,7 +23,9 @@ Figures:
              beforehand); events/s over that time, and also from the first record.
   CPU        of the shipper (utime + stime from /proc) and of kcat (rusage), and the
              shipper's CPU per event above each parse floor: its Kafka side, its
-             start, its tailer and its loop;
+             start, its tailer and its loop; and the CPU of its main thread alone
+             (the event loop: the parse, the sends), which bounds its pace while
+             its other threads (file reads, the codec) run on another core;
   peak RSS   of the shipper process (VmHWM from /proc), while shipping.
 The file is hard-linked (or copied) into a temp directory the config globs. The topics
 (6 partitions) are deleted afterwards unless --keep. With --runs N, kcat and the
@@ -166,14 +168,14 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None)
     await consumer.start()
     first = None
-    peak_kib, cpu_s = 0, 0.0
+    peak_kib, cpu_s, main_cpu_s = 0, 0.0, 0.0
     try:
         while True:
             await asyncio.sleep(0.25)
             if proc.poll() is not None:
                 sys.exit(f"the shipper exited with {proc.returncode}: see {cfg.parent / 'ship.log'}")
             peak_kib = proc_status_kib(proc.pid, "VmHWM")
-            cpu_s = proc_cpu_s(proc.pid)
+            cpu_s, main_cpu_s = proc_cpu_s(proc.pid), proc_cpu_s(proc.pid, proc.pid)
             total = await topic_end_total(consumer, topic)
             if total and first is None:
                 first = time.monotonic()
@@ -187,7 +189,7 @@ async def ship(cfg: Path, topic: str, bootstrap: str, expected: int, timeout_s: 
         proc.terminate()
         proc.wait(60)
     return {"total_s": done - t0, "from_first_s": done - (first or t0), "peak_mib": peak_kib / 1024, "cpu_s": cpu_s,
-            "records": total}
+            "main_cpu_s": main_cpu_s, "records": total}
 
 
 def one_run(args: argparse.Namespace, path: Path, tmp: Path, codecs: list[str], shippers: dict[str, Path],
@@ -269,8 +271,8 @@ def main() -> int:
                     print(f"{name:<9} {secs:7.2f} s  {size_mib / secs:8,.1f} MiB/s  {eps:>10,.0f} events/s  "
                           f"{eps / base_eps:6.3f}x baseline  ({expected:,} events; {r['records']:,} records in Kafka)")
                 print(f"CPU       {ship_name} {r['cpu_s']:.2f} s ({(r['cpu_s'] - parse_cpu_s) * 1e6 / expected:.1f} "
-                      f"us/event over the parse floor, {(r['cpu_s'] - gc_cpu_s) * 1e6 / expected:.1f} over parse@gc); "
-                      f"peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
+                      f"us/event over the parse floor, {(r['cpu_s'] - gc_cpu_s) * 1e6 / expected:.1f} over parse@gc), "
+                      f"{r['main_cpu_s']:.2f} s of it the main thread's; peak RSS {r['peak_mib']:,.0f} MiB (VmHWM)")
                 for codec, kr in k.items():
                     ratios.setdefault((ship_name, codec), []).append(r["total_s"] / kr["total_s"])
                     print(f"ratio     {ship_name} / kcat {codec}: {ratios[ship_name, codec][-1]:.2f}x")
