@@ -121,3 +121,35 @@ async def test_a_batch_goes_to_kafka_once_its_compression_is_done_and_the_partit
     finally:
         await queues.close()
         await producer.stop()
+
+
+@pytest.mark.parametrize("codec", ["none", "gzip", "snappy", "lz4", "zstd"])
+async def test_the_broker_takes_the_batches_in_every_codec_the_configuration_allows(kafka_bootstrap, unique_name,
+                                                                                  codec):
+    cfg = load_config(None, {"LOGPIPE_KAFKA": kafka_bootstrap}, hostname="batches-test")
+    kafka = replace(cfg.kafka, topic_events=unique_name, compression=codec)
+    await ensure_topics(kafka, {}, {unique_name: {"partitions": 1}})
+    producer = EventProducer(kafka, {})
+    await producer.start()
+    try:
+        values = [b'{"message":"\xe8\x80\x97\xe6\x97\xb6 %dms","n":%d}' % (i, i) for i in range(500)]
+        batch = producer.new_batch()
+        for value in values:
+            assert batch.append(b"host|/var/log/pay.log", value) is not None
+        meta = await (await producer.send_batch(unique_name, 0, batch))
+        assert meta.partition == 0
+    finally:
+        await producer.stop()
+    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition(unique_name, 0)
+        consumer.assign([tp])
+        await consumer.seek_to_beginning(tp)
+        got: list[bytes] = []
+        while len(got) < len(values):
+            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
+                got.extend(r.value for r in records)
+    finally:
+        await consumer.stop()
+    assert got == values
