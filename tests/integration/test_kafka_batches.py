@@ -19,13 +19,31 @@ from sinks.record_batch import compress
 pytestmark = pytest.mark.integration
 
 
-async def producer_for(bootstrap: str, topic: str) -> EventProducer:
+async def producer_for(bootstrap: str, topic: str, partitions: int = 2, compression: str | None = None) \
+        -> EventProducer:
     cfg = load_config(None, {"LOGPIPE_KAFKA": bootstrap}, hostname="batches-test")
-    kafka = replace(cfg.kafka, topic_events=topic)
-    await ensure_topics(kafka, {}, {topic: {"partitions": 2}})
+    kafka = replace(cfg.kafka, topic_events=topic, compression=compression or cfg.kafka.compression)
+    await ensure_topics(kafka, {}, {topic: {"partitions": partitions}})
     producer = EventProducer(kafka, {})
     await producer.start()
     return producer
+
+
+async def read_back(bootstrap: str, topic: str, partition: int, count: int) -> list[bytes]:
+    """The first `count` record values of the partition, as a consumer reads them."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=None, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        tp = TopicPartition(topic, partition)
+        consumer.assign([tp])
+        await consumer.seek_to_beginning(tp)
+        values: list[bytes] = []
+        while len(values) < count:
+            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
+                values.extend(r.value for r in records)
+    finally:
+        await consumer.stop()
+    return values
 
 
 def batch_of(producer: EventProducer, first: int, n: int):
@@ -48,19 +66,7 @@ async def test_batches_of_a_partition_are_queued_at_once_and_arrive_in_order(kaf
     finally:
         await producer.stop()
     assert [m.offset for m in metas] == sorted(m.offset for m in metas)
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tp = TopicPartition(unique_name, 1)
-        consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        values: list[int] = []
-        while len(values) < 1000:
-            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
-                values.extend(int(r.value) for r in records)
-    finally:
-        await consumer.stop()
-    assert values == list(range(1000))
+    assert [int(v) for v in await read_back(kafka_bootstrap, unique_name, 1, 1000)] == list(range(1000))
 
 
 async def test_a_batch_that_cannot_be_submitted_fails_with_every_later_one_of_its_partition(
@@ -126,11 +132,7 @@ async def test_a_batch_goes_to_kafka_once_its_compression_is_done_and_the_partit
 @pytest.mark.parametrize("codec", ["none", "gzip", "snappy", "lz4", "zstd"])
 async def test_the_broker_takes_the_batches_in_every_codec_the_configuration_allows(kafka_bootstrap, unique_name,
                                                                                   codec):
-    cfg = load_config(None, {"LOGPIPE_KAFKA": kafka_bootstrap}, hostname="batches-test")
-    kafka = replace(cfg.kafka, topic_events=unique_name, compression=codec)
-    await ensure_topics(kafka, {}, {unique_name: {"partitions": 1}})
-    producer = EventProducer(kafka, {})
-    await producer.start()
+    producer = await producer_for(kafka_bootstrap, unique_name, partitions=1, compression=codec)
     try:
         values = [b'{"message":"\xe8\x80\x97\xe6\x97\xb6 %dms","n":%d}' % (i, i) for i in range(500)]
         batch = producer.new_batch()
@@ -140,16 +142,4 @@ async def test_the_broker_takes_the_batches_in_every_codec_the_configuration_all
         assert meta.partition == 0
     finally:
         await producer.stop()
-    consumer = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=None, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        tp = TopicPartition(unique_name, 0)
-        consumer.assign([tp])
-        await consumer.seek_to_beginning(tp)
-        got: list[bytes] = []
-        while len(got) < len(values):
-            for records in (await consumer.getmany(tp, timeout_ms=1000)).values():
-                got.extend(r.value for r in records)
-    finally:
-        await consumer.stop()
-    assert got == values
+    assert await read_back(kafka_bootstrap, unique_name, 0, len(values)) == values

@@ -40,8 +40,13 @@ pub struct RecordBatch {
     built: Option<Py<PyBytes>>,
 }
 
+/// Kafka's signed varint: zigzag, then seven bits a byte.
+fn zigzag(value: i64) -> u64 {
+    ((value << 1) ^ (value >> 63)) as u64
+}
+
 fn zigzag_len(value: i64) -> usize {
-    let mut v = ((value << 1) ^ (value >> 63)) as u64;
+    let mut v = zigzag(value);
     let mut n = 1;
     while v >= 0x80 {
         v >>= 7;
@@ -51,7 +56,7 @@ fn zigzag_len(value: i64) -> usize {
 }
 
 fn put_zigzag(out: &mut Vec<u8>, value: i64) {
-    let mut v = ((value << 1) ^ (value >> 63)) as u64;
+    let mut v = zigzag(value);
     while v >= 0x80 {
         out.push((v as u8) | 0x80);
         v >>= 7;
@@ -94,7 +99,8 @@ impl RecordBatch {
         let body = 1 + zigzag_len(delta) + zigzag_len(offset) + zigzag_len(klen) + klen.max(0) as usize
             + zigzag_len(vlen) + vlen.max(0) as usize + 1;
         let required = body + zigzag_len(body as i64);
-        if self.count > 0 && HEADER_BYTES + self.records.len() + required >= self.max_bytes {  // as aiokafka's builder
+        // full as aiokafka's builder has it: reaching the bound, not passing it
+        if self.count > 0 && HEADER_BYTES + self.records.len() + required >= self.max_bytes {
             return Ok(None);
         }
         let out = &mut self.records;
@@ -159,38 +165,43 @@ impl RecordBatch {
     }
 
     /// The batch as Kafka takes it, built once (a retry sends the same bytes).
-    fn _build(&mut self, py: Python<'_>) -> Py<PyBytes> {
+    fn _build(&mut self, py: Python<'_>) -> PyResult<Py<PyBytes>> {
         self.closed = true;
         if let Some(b) = &self.built {
-            return b.clone_ref(py);
+            return Ok(b.clone_ref(py));
         }
         let (payload, attributes) = match &self.compressed {
             Some(c) if self.codec != 0 => (c.as_slice(), self.codec),
             _ => (self.records.as_slice(), 0),
         };
-        let mut out = Vec::with_capacity(HEADER_BYTES + payload.len());
+        let mut header = Vec::with_capacity(HEADER_BYTES);
         let (pid, epoch, sequence) = self.producer;
-        out.extend_from_slice(&0i64.to_be_bytes()); // base offset: the broker assigns it
-        out.extend_from_slice(&((HEADER_BYTES + payload.len() - 12) as i32).to_be_bytes());
-        out.extend_from_slice(&(-1i32).to_be_bytes()); // partition leader epoch: none
-        out.push(2); // magic
-        out.extend_from_slice(&0u32.to_be_bytes()); // crc, below
-        out.extend_from_slice(&attributes.to_be_bytes()); // codec; create time; not transactional
-        out.extend_from_slice(&(self.count - 1).max(0).to_be_bytes());
-        out.extend_from_slice(&self.first_ms.unwrap_or(0).to_be_bytes());
-        out.extend_from_slice(&self.max_ms.to_be_bytes());
-        out.extend_from_slice(&pid.to_be_bytes());
-        out.extend_from_slice(&epoch.to_be_bytes());
-        out.extend_from_slice(&sequence.to_be_bytes());
-        out.extend_from_slice(&self.count.to_be_bytes());
-        debug_assert_eq!(out.len(), HEADER_BYTES);
-        out.extend_from_slice(payload);
-        let crc = crc32c::crc32c(&out[ATTRIBUTES_AT..]);
-        out[CRC_AT..ATTRIBUTES_AT].copy_from_slice(&crc.to_be_bytes());
-        let built: Py<PyBytes> = PyBytes::new(py, &out).unbind();
+        header.extend_from_slice(&0i64.to_be_bytes()); // base offset: the broker assigns it
+        header.extend_from_slice(&((HEADER_BYTES + payload.len() - 12) as i32).to_be_bytes());
+        header.extend_from_slice(&(-1i32).to_be_bytes()); // partition leader epoch: none
+        header.push(2); // magic
+        header.extend_from_slice(&0u32.to_be_bytes()); // crc, below
+        header.extend_from_slice(&attributes.to_be_bytes()); // codec; create time; not transactional
+        header.extend_from_slice(&(self.count - 1).max(0).to_be_bytes());
+        header.extend_from_slice(&self.first_ms.unwrap_or(0).to_be_bytes());
+        header.extend_from_slice(&self.max_ms.to_be_bytes());
+        header.extend_from_slice(&pid.to_be_bytes());
+        header.extend_from_slice(&epoch.to_be_bytes());
+        header.extend_from_slice(&sequence.to_be_bytes());
+        header.extend_from_slice(&self.count.to_be_bytes());
+        debug_assert_eq!(header.len(), HEADER_BYTES);
+        let crc = crc32c::crc32c_append(crc32c::crc32c(&header[ATTRIBUTES_AT..]), payload);
+        header[CRC_AT..ATTRIBUTES_AT].copy_from_slice(&crc.to_be_bytes());
+        // written once, into the bytes object itself (this runs on the event loop's thread)
+        let built: Py<PyBytes> = PyBytes::new_with(py, HEADER_BYTES + payload.len(), |buf| {
+            buf[..HEADER_BYTES].copy_from_slice(&header);
+            buf[HEADER_BYTES..].copy_from_slice(payload);
+            Ok(())
+        })?
+        .unbind();
         self.built = Some(built.clone_ref(py));
         self.records = Vec::new();
         self.compressed = None;
-        built
+        Ok(built)
     }
 }
