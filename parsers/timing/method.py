@@ -58,9 +58,40 @@ _FORMS = (
     # execute OrderService.pay cost 35ms
     (("execute", "invoke"),
      re.compile(rf"(?<![\w.])(?:execute|executed|invoke|invoked)\s+{_METHOD}\s+{_COST_WORD}\s*[=:]?\s*{_DUR_UNIT}")),
-    # OrderService.pay took 35 ms
-    ((), re.compile(rf"(?<![\w.$#]){_METHOD}\s+(?:took|cost|耗时)\s*[=:：]?\s*{_DUR_UNIT}")),
+    # OrderService.pay took 35 ms (searched by `_search_before_word`: the method just before the word)
+    (None, re.compile(rf"(?<![\w.$#]){_METHOD}\s+(?:took|cost|耗时)\s*[=:：]?\s*{_DUR_UNIT}")),
 )
+_BEFORE_WORDS = ("took", "cost", "耗时")
+_NAME_CHARS = frozenset("_$.#")
+
+
+def _search_before_word(rx: re.Pattern[str], message: str) -> re.Match[str] | None:
+    """`rx.search(message)` for the form `<method> took|cost|耗时 ...`, tried only where such a
+    match can start. A match's method is the run of name characters (`\w$.#`) that ends, `()`
+    and spaces after it aside, right before one of the words, and it starts where the run
+    does (inside a run the look-behind fails): so each word gives one start to try, and the
+    word nearest the message's start that gives a match gives the leftmost one. A search of
+    every position cost ~0.07 µs a character on every timing line naming a method."""
+    words: list[int] = []
+    for word in _BEFORE_WORDS:
+        pos = message.find(word, 1)
+        while pos != -1:
+            words.append(pos)
+            pos = message.find(word, pos + 1)
+    for pos in sorted(words):
+        end = pos
+        while end > 0 and message[end - 1].isspace():
+            end -= 1
+        if end == pos:
+            continue  # `\s+` before the word
+        if message.endswith("()", 0, end):
+            end -= 2
+        start = end
+        while start > 0 and (message[start - 1].isalnum() or message[start - 1] in _NAME_CHARS):
+            start -= 1
+        if start < end and (m := rx.match(message, start)) is not None:
+            return m
+    return None
 
 
 # Spring's StopWatch since 6.1: `shortSummary()` (and the first line of `prettyPrint()`) is
@@ -110,9 +141,13 @@ class MethodTimingParser:
             if ("cost" in message or "took" in message or "耗时" in message
                     or "elapsed" in message or "用时" in message) and may_name_a_method(message):
                 for words, rx in _FORMS:
-                    if words and words[0] not in message and words[-1] not in message:
+                    if words is None:
+                        m = _search_before_word(rx, message)
+                    elif words[0] not in message and words[-1] not in message:
                         continue
-                    if (m := rx.search(message)) is not None:
+                    else:
+                        m = rx.search(message)
+                    if m is not None:
                         ns = duration_ns(m.group("num"), m.group("unit"))
                         if ns is not None:
                             return MethodTiming(m.group("method"), ns)

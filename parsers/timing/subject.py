@@ -38,6 +38,7 @@ _FILE_EXT = frozenset({"java", "kt", "scala", "groovy", "py", "go", "js", "ts", 
 _VERB_PATH = re.compile(
     r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:https?://[^/\s\]]*)?(/[^\s\],，;；|?#\"')]*)?")
 _PATH = re.compile(r"(?:https?://[^/\s\]]+)?(/[A-Za-z_][^\s\],，;；|?#\"')]*)")
+_VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _PATH_AFTER = frozenset(" \t=:：[(（【<>\"'")
 _ID_SEGMENT = re.compile(r"\d+|[0-9a-fA-F-]{8,}|(?=[A-Za-z_\-]*\d)[\w\-]{6,}|.*[=,].*")
 # A log line's own prefix left in the message (its layout was not recognised): a time or a
@@ -102,14 +103,34 @@ def _last_method(text: str) -> str | None:
 
 def _request(text: str) -> str | None:
     found = None
-    for m in _VERB_PATH.finditer(text):
-        found = m.group(1) + (" " + _path(m.group(2)) if m.group(2) else "")
-    if found is not None:
-        return found
-    for m in _PATH.finditer(text):
+    if any(verb in text for verb in _VERBS):  # the regex tries every position: only if a verb is there
+        for m in _VERB_PATH.finditer(text):
+            found = m.group(1) + (" " + _path(m.group(2)) if m.group(2) else "")
+        if found is not None:
+            return found
+    for m in _path_matches(text):
         if m.start() == 0 or text[m.start() - 1] in _PATH_AFTER:
             found = _path(m.group(1))
     return found
+
+
+def _path_matches(text: str) -> list[re.Match[str]]:
+    """`_PATH.finditer(text)`, tried only where a match can start (a `/`, or `http`): the
+    pattern opens with an optional group, so the regex engine itself tries every position."""
+    out: list[re.Match[str]] = []
+    match, find = _PATH.match, text.find
+    pos, end = find("/"), 0
+    web = find("http")
+    while pos != -1 or web != -1:
+        at = web if web != -1 and (pos == -1 or web < pos) else pos
+        if at >= end and (m := match(text, at)) is not None:
+            out.append(m)
+            end = m.end()
+        if at == web:
+            web = find("http", at + 1)
+        else:
+            pos = find("/", at + 1)
+    return out
 
 
 def _path(path: str) -> str:

@@ -176,3 +176,14 @@ def test_free_timing_never_raises_and_stays_in_bounds(message):
 def test_a_unit_in_brackets_before_the_number_is_its_unit(word, unit, brackets, sep, n):
     found = find_timing(f"job finished, {word}{brackets[0]}{unit[0]}{brackets[1]}{sep}{n} 90000")
     assert found is not None and found[2] == n * unit[1]
+
+
+_url_piece = st.sampled_from(["/", "//", "http", "https://", "http://h", "h.example.com", "/pay", "/v1", "a", "_x",
+                              "9", " ", "?", "#", "]", ",", "，", "|", "\"", "'", ")", "=", "GET ", "POST", "hhttp", "/_"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_url_piece, max_size=14).map("".join))
+def test_paths_tried_where_they_can_start_are_the_paths_a_scan_finds(text):
+    from parsers.timing.subject import _PATH, _path_matches
+    assert [m.span() for m in _path_matches(text)] == [m.span() for m in _PATH.finditer(text)]

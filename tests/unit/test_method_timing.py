@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.options import MethodOptions
-from parsers.timing.method import _FORMS, MethodTiming, MethodTimingParser
+from parsers.timing.method import _FORMS, MethodTiming, MethodTimingParser, _search_before_word
 from parsers.timing.subject import _CHAIN, may_name_a_method
 
 MS = 1_000_000
@@ -104,3 +104,29 @@ def test_a_text_that_fails_the_qualifier_test_holds_no_method_form_and_no_chain(
 def test_the_qualifier_test_reads_dots_and_hashes_before_a_name():
     assert may_name_a_method("OrderService.pay took 3 ms") and may_name_a_method("c.f.Order#pay()")
     assert not may_name_a_method("|ORDER|ord_1|amount=87.47|status=SUCCESS| cost=35ms")
+
+
+# texts around the `<method> took 3 ms` form: names in runs of name characters (`\w` is Unicode:
+# `调用Foo.bar`), `()`, spaces of several kinds, the words anywhere, more than once
+_piece = st.sampled_from(["took", "cost", "耗时", "Foo.bar", "a#b", "x.y.z", "Svc$1.run", "_a.b_", "调用Foo.bar", "9a.b",
+                          "a.9", "0.5", "()", "(", ")", "$", ".", "#", " ", "  ", "\t", "\u3000", "\n", "[", "]", "=",
+                          ":", "：", "3", " 3 ms", "12ms", "s", "|", "x", "调用"])
+_noise = st.lists(st.one_of(_piece, st.text(alphabet="aZ_$.#0 (", max_size=3)), max_size=6).map("".join)
+# noise, then a name, `()` or not, spaces (or none), a word, a duration, noise: the form and its near misses
+before_word = st.builds(lambda *parts: "".join(parts), _noise, _piece, _piece, st.sampled_from(["", "()", "(", ")"]),
+                        st.sampled_from(["", " ", "\t ", "\u3000"]), st.sampled_from(["took", "cost", "耗时", "tok"]),
+                        st.sampled_from([" 3 ms", "=12ms", "：5秒", " 3", ""]), _noise)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(before_word)
+def test_the_form_before_a_timing_word_finds_what_a_search_of_every_position_finds(text):
+    rx = next(rx for words, rx in _FORMS if words is None)
+    got, want = _search_before_word(rx, text), rx.search(text)
+    assert (got and got.span(), got and got.groupdict()) == (want and want.span(), want and want.groupdict())
+
+
+def test_the_form_before_a_timing_word_takes_the_first_method_that_times():
+    rx = next(rx for words, rx in _FORMS if words is None)
+    text = "cache.warm took long; Refund.run() cost=4ms, OrderService.pay took 35 ms"
+    assert _search_before_word(rx, text).group("method") == "Refund.run"
