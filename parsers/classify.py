@@ -47,7 +47,10 @@ SIGNATURE_CACHE_SIZE = 4096
 _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|Error)\b")
 
 
-_JUL_LEVEL = re.compile(rf"(SEVERE|WARNING|INFO|CONFIG|FINE|FINER|FINEST|{JUL_LOCALIZED_RX})[:：] ?(.*)$", re.DOTALL)
+# jboss-logging's JDK backend (Hibernate, Undertow on a JUL-logging Tomcat) names its own levels
+# FATAL, ERROR, WARN, DEBUG, TRACE
+_JUL_LEVEL = re.compile(rf"(SEVERE|WARNING|INFO|CONFIG|FINEST|FINER|FINE|FATAL|ERROR|WARN|DEBUG|TRACE|{JUL_LOCALIZED_RX})"
+                        r"[:：] ?(.*)$", re.DOTALL)
 # a JVM in a Chinese locale names them in Chinese
 _JUL_LEVELS = {"WARNING": "WARN", **{k: "WARN" if v == "WARNING" else v for k, v in JUL_LOCALIZED.items()}}
 

@@ -51,3 +51,17 @@ def test_a_message_over_several_lines_without_a_header():
     got = events("INFO: Creating new argline\nCONFIG: filter=.*\nmode=FULL\nseed=933178\nINFO: done\n")
     assert [(e.level, e.message) for e in got] == [("INFO", "Creating new argline"),
                                                    ("CONFIG", "filter=.*\nmode=FULL\nseed=933178"), ("INFO", "done")]
+
+
+@given(st.sampled_from([("WARN", "WARN"), ("ERROR", "ERROR"), ("DEBUG", "DEBUG"), ("TRACE", "TRACE"), ("FATAL", "FATAL"),
+                        ("WARNING", "WARN"), ("SEVERE", "SEVERE")]), _MSG)
+def test_jboss_loggings_level_names_on_the_second_line_of_a_jul_record(level, msg):
+    # Hibernate logs through jboss-logging, whose JDK backend names its levels WARN, ERROR, DEBUG,
+    # TRACE, FATAL: java.util.logging's two-line layout prints them as its own
+    written, want = level
+    got = events("Aug 23, 2018 5:55:54 AM org.hibernate.engine.jdbc.spi.SqlExceptionHelper logExceptions\n"
+                 f"{written}: {msg}\n"
+                 "Aug 23, 2018 5:55:55 AM org.apache.catalina.startup.Catalina start\n"
+                 "INFO: Server startup in 104051 ms\n")
+    assert [(e.level, e.message) for e in got] == [(want, msg), ("INFO", "Server startup in 104051 ms")]
+    assert got[0].logger == "org.hibernate.engine.jdbc.spi.SqlExceptionHelper.logExceptions"
