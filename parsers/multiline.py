@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 
 from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED, UNCAUGHT_START,
+                                     CONSOLE_STARTS, PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED,
                                      RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
 from parsers.options import Bounds
@@ -141,8 +141,8 @@ class Multiline:
         if self._ruled and self._state == HOLD_STATE and self._rules.first_state(line) == START:
             self._held.append((line, prefix, offset, end_offset))
             return None
-        if line.startswith(UNCAUGHT_START):
-            pass  # the JVM's own report of an uncaught exception: no record's continuation
+        if line.startswith(CONSOLE_STARTS):
+            pass  # the JVM's own console lines: no record's continuation
         elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
             # after Python's exception line, more lines of its message, but not one that opens

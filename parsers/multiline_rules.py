@@ -96,10 +96,12 @@ TRACE_ENDED = frozenset(("java", PY_EXCEPTION))
 # trace's (System.out output in catalina.out); Python's exception line may be followed by
 # more lines of its message, so python_exc does not end a record this way.
 AFTER_FRAMES = "java"
-# The JVM's handler of an uncaught exception writes `Exception in thread "name" Type: msg` to
-# stderr by itself, never through a logger: in a file where stderr and a layout mix
-# (catalina.out, nohup.out) it starts a record even right after a structured line.
-UNCAUGHT_START = 'Exception in thread "'
+# Lines a JVM writes to its console by itself, never through a logger, each a record of its
+# own even right after a structured line, in a file where the console and a layout mix
+# (catalina.out, nohup.out): the handler of an uncaught exception (`Exception in thread "name"
+# Type: msg`, to stderr) and Hibernate's `show_sql` (`Hibernate: select ...`, to stdout; with
+# `format_sql`, `Hibernate: ` and the statement's indented lines below it).
+CONSOLE_STARTS = ('Exception in thread "', "Hibernate: ")
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 

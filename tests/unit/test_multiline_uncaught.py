@@ -2,7 +2,8 @@
 frames, written to stderr by the thread group, never through a logger) starts a record of
 its own in a file where stderr and a layout's records mix (catalina.out, nohup.out), even
 right after a structured record: the record before keeps its own kind (a timing stays a
-timing) and the trace is one exception event."""
+timing) and the trace is one exception event. So do Hibernate's `show_sql` lines, which it
+prints to stdout itself (`Hibernate: select ...`)."""
 
 from __future__ import annotations
 
@@ -59,3 +60,21 @@ def test_an_exception_a_logger_printed_under_its_record_stays_the_records():
     assert len(evs) == 1
     assert evs[0].kind == "exception" and evs[0].message == "order failed"
     assert evs[0].error_type == "java.lang.IllegalStateException"
+
+
+@settings(max_examples=60, deadline=None)
+@given(_BEFORE, st.sampled_from([
+    ["Hibernate: select o1_0.id,o1_0.amount from t_order o1_0 where o1_0.order_no=?"],
+    ["Hibernate: insert into t_order (amount,order_no,id) values (?,?,?)"],
+    ["Hibernate: ", "    select", "        o1_0.id ", "    from", "        t_order o1_0"],  # format_sql
+    ["Hibernate: ", "    /* select o from Order o */ select", "        order0_.id as id1_0_ ", "    from",
+     "        t_order order0_"],  # use_sql_comments
+]), st.integers(1, 3))
+def test_hibernate_show_sql_lines_after_a_record_are_statements_of_their_own(before, statement, times):
+    # show_sql prints to stdout, never through a logger: in catalina.out or nohup.out its lines
+    # come right after a layout's records, and each is a statement, not the record's next line
+    evs = _events("\n".join([before, *statement * times]) + "\n")
+    assert len(evs) == 1 + times
+    assert evs[0].kind == "method" and "Hibernate" not in evs[0].message
+    for ev in evs[1:]:
+        assert ev.kind == "sql" and ev.sql_statement.split()[-1] in ("o1_0", "order0_", "o1_0.order_no=?", "(?,?,?)")
