@@ -34,8 +34,8 @@ _CORE_1X = re.compile(
     r"(?<![\w.:\-])[0-9]{10,13}\|(?P<num>[0-9]{1,15})\|-?[0-9]{0,19}\|"
     r"(?P<cat>statement|batch|query|update|commit|rollback|resultset|result)\|(?P<rest>.*)", re.DOTALL)
 _URL = re.compile(r"\s*url[ =:][^|\n]*(?:\||(?=\n)|\Z)", re.IGNORECASE)
-_VERB = re.compile(
-    r"\s*\(?\s*(?:select|insert|update|delete|replace|merge|with|call|exec|create|alter|drop|truncate|"
+_VERB = re.compile(  # maybe after a comment (Hibernate's `use_sql_comments`: `/* <HQL> */ select ...`)
+    r"\s*(?:/\*.*?\*/\s*)?\(?\s*(?:select|insert|update|delete|replace|merge|with|call|exec|create|alter|drop|truncate|"
     r"show|set|begin|declare|upsert|\{\s*call)\b", re.IGNORECASE)
 _TIMED = frozenset({"statement", "batch", "query", "update"})
 MS = 1_000_000

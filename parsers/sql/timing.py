@@ -59,8 +59,16 @@ _DUR_UNIT = rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})"
 _VERB = r"(?:select|insert|update|delete|replace|merge|with|call|create|alter|drop|truncate)\b"
 
 _DRUID = re.compile(r"(?<![\w])slow sql (?P<num>[0-9]{1,15}) millis\.\s*(?P<sql>.*)", re.DOTALL | re.IGNORECASE)
-# Druid's Slf4jLogFilter / Log4jFilter statement log
-_DRUID_EXECUTED = re.compile(rf"\bexecuted\. (?P<num>{NUMBER}) (?P<unit>millis)\.\s*(?P<sql>{_VERB}.*)", _F)
+# Druid's Slf4jLogFilter / Log4jFilter statement log: `{conn-1, pstmt-2} executed. 1.5 millis. <sql>`,
+# `query executed.`, `batch executed.`, `update executed. effort 3. 1.5 millis.` (the rows
+# updated), the statement maybe after a comment (Hibernate's `use_sql_comments`, `/* ping */`);
+# with `statementExecutableSqlLogEnable` the statement with its values in place and no time:
+# `{conn-1, pstmt-2} executed. <sql>`
+_COMMENT_FIRST = r"(?:/\*.*?\*/\s*)?"
+_DRUID_EXECUTED = re.compile(rf"\bexecuted\.(?: effort (?P<rows>[0-9]{{1,19}})\.)? (?P<num>{NUMBER}) (?P<unit>millis)\."
+                             rf"\s*(?P<sql>{_COMMENT_FIRST}{_VERB}.*)", _F)
+_DRUID_EXECUTABLE = re.compile(rf"\{{conn-[0-9]+, [a-z]*stmt-[0-9]+(?:, rs-[0-9]+)?\}} executed\. "
+                               rf"(?P<sql>{_COMMENT_FIRST}{_VERB}.*)", _F)
 _CJK_WORD = r"[^\x00-\x7f，：；|]{0,4}?"  # `执行` of `执行SQL：`, `语句` of `SQL语句：`
 # Each generic pattern with what a message must hold for it to match: one of its words in the
 # message case-folded (`str.casefold()` folds every character an IGNORECASE pattern takes for an
@@ -221,7 +229,7 @@ def _timing_then_statement(message: str) -> SqlTiming | None:
 # Every message `parse` recognises without `patterns` holds one of these: the substring
 # tests `parse` makes before each of its regexes (p6spy's `may_be_p6spy` needs a `|`;
 # `_timing_then_statement` a second line).
-TRIGGERS = ("SQL", "sql", "Sql", "|", "took", "millis.", "[rows:", "{executed in", "; args=", "\n")
+TRIGGERS = ("SQL", "sql", "Sql", "|", "took", "millis.", "executed. ", "[rows:", "{executed in", "; args=", "\n")
 
 
 class SqlTimingParser:
@@ -269,8 +277,14 @@ class SqlTimingParser:
             return SqlTiming(found[0], found[1], source="p6spy")
         if "took" in message and (m := _TOOK_VERB.search(message)) is not None:
             return _timing(m, "generic")
-        if "millis." in message and (m := _DRUID_EXECUTED.search(message)) is not None:
-            return _timing(m, "druid")
+        if "executed. " in message:
+            if "millis." in message and (m := _DRUID_EXECUTED.search(message)) is not None:
+                t = _timing(m, "druid")
+                if t is None or m.group("rows") is None:
+                    return t
+                return SqlTiming(t.duration_ns, t.statement, rows=int(m.group("rows")), source="druid")
+            if (m := _DRUID_EXECUTABLE.search(message)) is not None:
+                return SqlTiming(None, m.group("sql").strip(), source="druid")
         if "[rows:" in message and (m := _GORM.search(message)) is not None and (t := _timing(m, "gorm")) is not None:
             rows = m.group("rows")
             return SqlTiming(t.duration_ns, t.statement, None, None if rows == "-" else int(rows), "gorm")

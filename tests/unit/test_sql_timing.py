@@ -53,6 +53,14 @@ def test_p6spy_single_line_with_url_field(parser):
     assert (t.duration_ns, t.statement) == (4 * MS, "SELECT 1")
 
 
+def test_p6spy_statements_after_a_comment_split_into_prepared_and_effective(parser):
+    # Hibernate's use_sql_comments puts the HQL first in both halves
+    t = parser.parse("1700000000000|3|statement|connection 7|url jdbc:h2:mem:db|/* select count(s) from Shop s */ select "
+                     "count(s1_0.id) from shop s1_0 where s1_0.id=?|/* select count(s) from Shop s */ select "
+                     "count(s1_0.id) from shop s1_0 where s1_0.id=7")
+    assert t.statement == "/* select count(s) from Shop s */ select count(s1_0.id) from shop s1_0 where s1_0.id=7"
+
+
 def test_p6spy_commit_is_not_a_sql_timing(parser):
     assert parser.parse("1700000000000|0|commit|connection 7|url jdbc:mysql://db/pay||") is None
 

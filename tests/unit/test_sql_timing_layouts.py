@@ -38,6 +38,36 @@ def test_druid_statement_log_gives_fractional_millis(parser):
 
 
 @pytest.mark.parametrize(
+    "message, ns, statement, rows",
+    [
+        # the statement after a comment: Hibernate's use_sql_comments, the driver's ping
+        ("{conn-10005, pstmt-20000, rs-50000} query executed. 112.710658 millis. /* select u from User as u */ select "
+         "user0_.id as id1_4_ from user user0_", 112_710_658,
+         "/* select u from User as u */ select user0_.id as id1_4_ from user user0_", None),
+        ("{conn-10010, stmt-20000, rs-50000} query executed. 100.692327 millis. /* ping */ SELECT 1", 100_692_327,
+         "/* ping */ SELECT 1", None),
+        # an update with the rows it changed
+        ("{conn-10001, pstmt-20003} update executed. effort 2. 3.2 millis. update t_order set status=? where id=?",
+         3_200_000, "update t_order set status=? where id=?", 2),
+        ("{conn-10001, pstmt-20004} batch executed. 8.5 millis. insert into t_log values (?)", 8_500_000,
+         "insert into t_log values (?)", None),
+        # statementExecutableSqlLogEnable: the statement with its values in place, no time
+        ("{conn-10001, pstmt-20052} executed. select *\nfrom jb_global_config\nwhere config_key = 'X'\nlimit 0, 1",
+         None, "select *\nfrom jb_global_config\nwhere config_key = 'X'\nlimit 0, 1", None),
+    ],
+)
+def test_druid_statement_log_forms(parser, message, ns, statement, rows):
+    t = parser.parse(message)
+    assert (t.duration_ns, t.statement, t.rows, t.source) == (ns, statement, rows, "druid")
+
+
+@pytest.mark.parametrize("message", ["{conn-10001, pstmt-20052} created. select 1", "the nightly job executed. select all",
+                                     "{conn-10001, pstmt-20052} executed. 3 rows"])
+def test_druid_statement_log_lines_that_are_no_statement(parser, message):
+    assert parser.parse(message) is None
+
+
+@pytest.mark.parametrize(
     "message, ms, statement",
     [
         # default logMessageFormat with a formatted time and an `ms` suffix
