@@ -7,7 +7,7 @@ minimum, so neither is guessed (a wrong guess is worse than no value); else only
 inside the compound forms where they are unambiguous (`COMPOUND`,
 `compound_duration_ns`): Go's `time.Duration` (`1h2m3.5s`, `2m30s`), ISO 8601 as
 Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`), a clock
-(`00:01:02.500`, commons-lang's `StopWatch`) and Chinese parts (`1分2秒`, `2秒345毫秒`, Hutool's
+(`00:01:02.500`, commons-lang's `StopWatch`), Spring Batch's `5s650ms`, and Chinese parts (`1分2秒`, `2秒345毫秒`, Hutool's
 `DateUtil.formatBetween`).
 
 `NUMBER` and `UNIT` are regex source fragments that the timing parsers embed in
@@ -57,8 +57,11 @@ UNIT = (r"(?:(?:milli|micro|nano)seconds?|millis|micros|nanos|msecs?|纳秒|微�
         r"|secs?|seconds?|秒|s)(?![A-Za-z])")
 
 # Go: hours and/or minutes, then seconds (`1h2m3.5s`, `2m30s`, `1h0m0s`, `1h`; minutes alone, `5m`, are not read);
-# ISO 8601 (`PT1M2.5S`); a clock of hours, minutes and seconds (`00:01:02.500`).
-_GO = r"(?:[0-9]{1,6}h(?:[0-9]{1,2}m)?|[0-9]{1,6}m(?=[0-9]))(?:[0-9]{1,2}(?:\.[0-9]{1,9})?s)?"
+# Spring Batch's step and job durations (`BatchMetrics.formatDuration`): the same, whole seconds, then
+# milliseconds (`5s650ms`, `1m2s345ms`, `1h0m0s5ms`); ISO 8601 (`PT1M2.5S`); a clock of hours, minutes and
+# seconds (`00:01:02.500`).
+_GO = (r"(?:[0-9]{1,6}h(?:[0-9]{1,2}m)?|[0-9]{1,6}m(?=[0-9])|(?=[0-9]{1,2}s[0-9]{1,3}ms))"
+       r"(?:[0-9]{1,2}(?:\.[0-9]{1,9})?s)?(?:(?<=[0-9]s)[0-9]{1,3}ms)?")
 _ISO = r"PT(?=[0-9])(?:[0-9]{1,6}H)?(?:[0-9]{1,6}M)?(?:[0-9]{1,9}(?:\.[0-9]{1,9})?S)?"
 _CLOCK = r"[0-9]{1,3}:[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?"
 _END = r"(?![\w:%]|\.[0-9])"  # a sentence's full stop may follow, not more digits

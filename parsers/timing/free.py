@@ -35,8 +35,16 @@ from parsers.units import COMPOUND, NUMBER, UNIT, compound_duration_ns, duration
 MAX_TIMING_NS = 7 * 24 * 3600 * 1_000_000_000  # a week: longer "timings" are ids or dates
 
 # Thousands grouped with commas (`took [5,368] milliseconds`: Java's MessageFormat and `%,d`
-# write longs so), taken only with a written unit: `cost 12,500 CNY` is an amount.
-GROUPED = r"[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])"
+# write longs so), taken only with a written unit: `cost 12,500 CNY` is an amount. A JVM in a
+# French, Russian or Polish locale groups them with a no-break space (U+00A0; U+202F since JDK 13:
+# Tomcat's `has finished in 118 821 ms`).
+GROUP_SEPARATORS = ",\u00a0\u202f"
+GROUPED = rf"[0-9]{{1,3}}(?:[{GROUP_SEPARATORS}][0-9]{{3}})+(?![0-9])"
+
+
+def ungrouped(num: str) -> str:
+    """`5,368` or `118 821` without its group separators."""
+    return num.replace(",", "").replace("\u00a0", "").replace("\u202f", "")
 # Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
 # finds them by their lower-case tails.
 _WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|spent|Spent|time|Time|duration|Duration|latency|Latency"
@@ -167,10 +175,10 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
         ns = compound_duration_ns(compound)
         return None if ns is None or ns > MAX_TIMING_NS else (start - len(head), ns)
     num = m.group("num")
-    if "," in num:
+    if "." not in num and not num.isdigit():  # grouped: `5,368`, `118 821`
         if unit is None:
             return None  # grouped digits without a unit: an amount or a list
-        num = num.replace(",", "")
+        num = ungrouped(num)
     if unit is None:
         unit = tail_unit
         if unit is None:

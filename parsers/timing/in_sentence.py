@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 
-from parsers.timing.free import MAX_TIMING_NS
+from parsers.timing.free import GROUPED, MAX_TIMING_NS, ungrouped
 from parsers.units import GO_OR_ISO, compound_duration_ns, duration_ns
 
 _IN = re.compile(
     rf"(?P<word>in|after)[ \t]+(?:(?P<compound>{GO_OR_ISO})|"
-    r"\[?[ \t]*(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,15})(?:\.[0-9]{1,20})?)[ \t]*\]?"
+    rf"\[?[ \t]*(?P<num>(?:{GROUPED}|[0-9]{{1,15}})(?:\.[0-9]{{1,20}})?)[ \t]*\]?"
     r"[ \t]*(?P<unit>milliseconds?|millis|msecs?|ms|µs|μs|us|ns|seconds?|secs?|s)(?![A-Za-z0-9]))")
 _SECONDS = frozenset({"s", "sec", "secs", "second", "seconds"})
 # Before `in`/`after` within this window, these make the duration a wait or a setting.
@@ -44,12 +44,14 @@ _AFTER_OK = frozenset({"and", "with", "for", "at", "on", "to", "from", "by", "to
                        "via", "using", "of", "status", "result"})
 
 
-WORDS = (" in ", " after ")  # every timing found here starts after one of them
+# every timing found here starts after one of them; a bracket may open before it (Spring Surf's
+# `Initialised Repository Web Script Container (in 16850.33ms)`)
+WORDS = (" in ", " after ", "(in ", "[in ", "(after ")
 
 
 def may_have_in_timing(message: str) -> bool:
-    """Cheap test: ` in ` or ` after ` is in `message`."""
-    return " in " in message or " after " in message
+    """Cheap test: one of `WORDS` is in `message`."""
+    return " in " in message or " after " in message or "(in " in message or "[in " in message or "(after " in message
 
 
 def find_in_timing(message: str) -> tuple[int, int, int] | None:
@@ -90,7 +92,7 @@ def _duration(message: str, m: re.Match[str]) -> int | None:
         words = [g.lower() for g in w.groups() if g] if w is not None else []
         if not any(v.endswith("ed") or v == "done" for v in words):
             return None  # `expires in 3600s`, `in 5 s` of a plan; `Started App in 6.4 seconds` is one
-    ns = compound_duration_ns(compound) if compound is not None else duration_ns(m.group("num").replace(",", ""), unit)
+    ns = compound_duration_ns(compound) if compound is not None else duration_ns(ungrouped(m.group("num")), unit)
     if ns is None or ns > MAX_TIMING_NS:
         return None
     return ns

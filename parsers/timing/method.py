@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from parsers.options import MethodOptions
 from parsers.timing.free import FRAGMENTS, MAX_TIMING_NS, find_timing_unfiltered
-from parsers.timing.in_sentence import WORDS, find_in_timing
+from parsers.timing.in_sentence import WORDS, find_in_timing, may_have_in_timing
 from parsers.timing.subject import may_name_a_method, subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
@@ -152,7 +152,7 @@ class MethodTimingParser:
                         if ns is not None:
                             return MethodTiming(m.group("method"), ns)
             found = find_timing_unfiltered(message)
-        if found is None and (" in " in message or " after " in message):  # in_sentence.may_have_in_timing
+        if found is None and may_have_in_timing(message):
             found = find_in_timing(message)
         if found is None and "StopWatch '" in message and (m := _STOPWATCH.search(message)) is not None:
             ns = duration_ns(m.group("num"), "s")

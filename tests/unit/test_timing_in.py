@@ -37,6 +37,19 @@ def parser():
         # seconds after a verb in the past tense, a task's name (one word) between them
         ("Completed compute_rmsd in 2.97s", "Completed compute_rmsd", 2_970 * MS),
         ("Finished settle.daily_batch in 12.41 seconds", "Finished settle.daily_batch", 12_410 * MS),
+        # the duration in brackets (Spring Surf's web script containers, on every start)
+        ("Initialised Repository Web Script Container (in 16850.33ms)", "Initialised Repository Web Script Container",
+         16_850_330_000),
+        ("settlement file parsed [in 35 ms]", "settlement file parsed", 35 * MS),
+        # Spring Batch's step and job durations past a second
+        ("Step: [settleStep] executed in 5s650ms", "Step: [settleStep] executed", 5_650 * MS),
+        ("Job: [SimpleJob: [name=settleJob]] completed with the following parameters: [{}] and the following status: "
+         "[COMPLETED] in 1m2s345ms", "Job: [SimpleJob: [name=*]] completed with the following parameters: [{}] and the "
+         "following status: [COMPLETED]", 62_345 * MS),
+        # milliseconds grouped by a JVM in a French locale (U+00A0; U+202F since JDK 13)
+        ("Deployment of web application archive /opt/tomcat/webapps/pay.war has finished in 118\u00a0821 ms",
+         "/opt/tomcat/webapps/pay.war", 118_821 * MS),
+        ("Server startup in 12\u202f345 ms", "Server startup", 12_345 * MS),
     ],
 )
 def test_sentence_closing_with_a_duration_is_a_timing(parser, message, name, ns):

@@ -30,7 +30,18 @@ def test_go_iso_and_clock_forms_of_one_duration_agree(p):
         assert compound_duration_ns(f"{m}m{s}.{ms:03d}s") == ns  # Go leaves out zero hours
 
 
-@pytest.mark.parametrize("text", ["5m", "2m30", "1m2.5ms", "PT", "PT-1S", "12:61:00", "1h2m3s4", "35ms", "1.5s", ""])
+@given(parts)
+def test_spring_batch_durations_read_as_their_parts(p):
+    # BatchMetrics.formatDuration: hours, minutes and seconds only when not 0 (then every smaller
+    # part but milliseconds follows), milliseconds last
+    h, m, s, ms = p
+    text = (f"{h}h" if h else "") + (f"{m}m" if h or m else "") + (f"{s}s" if h or m or s else "") + f"{ms}ms"
+    if h or m or s:
+        assert compound_duration_ns(text) == _ns(h, m, s, ms)
+
+
+@pytest.mark.parametrize("text", ["5m", "2m30", "1m2.5ms", "PT", "PT-1S", "12:61:00", "1h2m3s4", "35ms", "1.5s", "",
+                                  "5s65", "5s650", "1.5s200ms", "5s1000ms"])
 def test_forms_that_are_not_compound_durations(text):
     assert compound_duration_ns(text) is None
 
