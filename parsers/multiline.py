@@ -29,9 +29,9 @@ from __future__ import annotations
 
 import re
 
-from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONT_FIRST, DIALECTS, HOLD_STATE, PREFIXED_CONTINUATION,
-                                     CONSOLE_STARTS, PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START, START, TRACE_ENDED,
-                                     RuleTable)
+from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONSOLE_STARTS, CONT_FIRST, DIALECTS, HEADER_CANDIDATE,
+                                     HOLD_STATE, PREFIXED_CONTINUATION, PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START,
+                                     PY_TRACE_STATES, START, TRACE_ENDED, RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
 from parsers.options import Bounds
 from parsers.prefix.grammar import Prefix
@@ -45,6 +45,14 @@ _INDENTED_FIRST = frozenset("[0123456789")
 # a level padded on the left (`%5p`): before a date, or (` INFO [main] (Foo.java:42) - `, log4j's
 # manual layout with no date) before the thread's bracket
 _PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
+# a structured record at these levels keeps the raw line after it (see HEADER_CANDIDATE)
+_FAILURE_LEVELS = frozenset(("WARN", "ERROR", "FATAL", "CRITICAL", "SEVERE"))
+# A line printed with no prefix that tells of a failure, as the message `logger.exception()`
+# writes before its traceback does (`Internal Server Error: /pay/`, `Exception in thread t:`,
+# `Task x raised unexpected: ...`, `Invalid HTTP_HOST header`); a line that does not (`worker
+# started`) is no traceback's header: an uncaught exception's traceback has none.
+_TELLS_A_FAILURE = re.compile(r"(?i:error|exception|fail|invalid|raised|unexpected|unable|cannot|can't|could not"
+                              r"|denied|refused|timed out|timeout|abort|crash|fatal|critical)|错误|异常|失败|报错")
 MAX_HELD = 50  # raw lines held after an exception line while its frames have not come (HOLD_STATE)
 TAIL_LINES = 20  # lines a record cut at a bound keeps from its end
 # A time of day in a line: the line is a record of another layout, not a message's next line
@@ -145,6 +153,15 @@ class Multiline:
             pass  # the JVM's own console lines: no record's continuation
         elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
+            if first == START and self._state == START and self._track and not pending.continuation \
+                    and (pending.first is None or pending.first.level not in _FAILURE_LEVELS) \
+                    and _TELLS_A_FAILURE.search(line) is not None:
+                # the message line a traceback's own record prints before it with no prefix
+                # (Django's `Internal Server Error: /pay/` in a gunicorn or uWSGI log), or this
+                # record's next line: the line after it tells (`_push_header_candidate`)
+                self._state = HEADER_CANDIDATE
+                self._held.append((line, prefix, offset, end_offset))
+                return None
             # after Python's exception line, more lines of its message, but not one that opens
             # with a level (`DEBUG: token ok`, a logger's or a print's next line)
             if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED) \
@@ -153,13 +170,17 @@ class Multiline:
                     self._state = first
                 self._append(pending, line, offset, end_offset)
                 return None
-        elif self._state == START and pending.first is not None and pending.first.level is not None:
-            first = self._rules.first_state(line)  # `ERROR [main] Foo - failed` + the exception it logged
-            if first != START:
+        elif self._state == START and pending.first is not None and (
+                pending.first.level is not None or not pending.continuation):
+            first = self._rules.first_state(line)
+            # `ERROR [main] Foo - failed` + the exception it logged; a message printed with no
+            # prefix (Django's `{message}`: `Internal Server Error: /pay/`) + the traceback logged with it
+            if first != START and (pending.first.level is not None or first in PY_TRACE_STATES
+                                   and _TELLS_A_FAILURE.search(pending.first_line) is not None):
                 self._state = first
                 self._append(pending, line, offset, end_offset)
                 return None
-            if prefix.level is None and not self._held and (
+            if pending.first.level is not None and prefix.level is None and not self._held and (
                     pending.first.logger is not None or self._level_run and _message_line(line, pending)):
                 # a layout with no date (`%-5p %c - %m`, `{levelname} {message}`): a line with no
                 # level after a record that named its logger, or after records that all began
@@ -215,7 +236,7 @@ class Multiline:
                 self._state = PY_LOGGED if self._track and prefix.message.startswith(PY_LOGGED_START) else START
                 if pending is not None:
                     out.append(pending)
-            elif prefix is None and pending is not None and not self._ruled:  # push(): a continuation
+            elif prefix is None and pending is not None and not self._ruled and not self._held:  # push(): a continuation
                 if self._track:  # zero configuration: follow the trace in a structured record
                     st = self._state
                     self._state = self._rules.first_state(text) if st == START else self._rules.step(st, text) or st
@@ -251,6 +272,10 @@ class Multiline:
 
     def finish(self) -> RawRecord | None:
         """End of input: close the pending record (and the held lines' records, in `ready`)."""
+        if self._state == HEADER_CANDIDATE:  # no traceback came: the record's next line
+            (line, _, offset, end_offset), = self._held
+            self._held.clear()
+            self._append(self._pending, line, offset, end_offset)  # type: ignore[arg-type]
         while self._held:
             self._release(self._last_ms)
         pending, self._pending = self._pending, None
@@ -298,6 +323,9 @@ class Multiline:
         """A line after held ones: a frame (or cause) makes them message lines of the
         pending record; another raw line is held too (up to `MAX_HELD`); anything else
         releases them, and the line is pushed after."""
+        if self._state == HEADER_CANDIDATE:
+            self._push_header_candidate(line, prefix, offset, end_offset, now_ms)
+            return
         structured = prefix is not None and prefix.format != "raw"
         nxt = None if structured else self._rules.step(self._state, line)
         if nxt is not None and nxt != HOLD_STATE or nxt == HOLD_STATE and CAUSE_RX.match(line):
@@ -314,6 +342,27 @@ class Multiline:
             self._held.append((line, prefix, offset, end_offset))
             return
         self._release(now_ms)
+        rec = self.push(line, prefix, offset, end_offset, now_ms)
+        if rec is not None:
+            self.ready.append(rec)
+
+    def _push_header_candidate(self, line: str, prefix: Prefix | None, offset: int, end_offset: int,
+                               now_ms: int) -> None:
+        """The line after a raw line held behind a one-line structured record: a Python
+        traceback's first line makes the held line the first line of a record of its own
+        (the traceback's), anything else makes it the structured record's next line."""
+        (held, held_prefix, held_offset, held_end), = self._held
+        self._held.clear()
+        self._state = START
+        structured = prefix is not None and prefix.format != "raw"
+        if not structured and self._rules.first_state(line) in PY_TRACE_STATES:
+            pending = self._pending
+            assert pending is not None
+            self.ready.append(pending)
+            self._pending = None
+            self._open(held, held_prefix, held_offset, held_end)
+        else:
+            self._append(self._pending, held, held_offset, held_end)  # type: ignore[arg-type]
         rec = self.push(line, prefix, offset, end_offset, now_ms)
         if rec is not None:
             self.ready.append(rec)

@@ -89,6 +89,13 @@ PREFIXED_CONTINUATION = re.compile(
 # it, up to `parsers.multiline.MAX_HELD`, until a frame shows they belong to its message.
 HOLD_STATE = "java_after_exception"
 CAUSE_RX = re.compile(_JAVA_CAUSE)
+# The first states of a Python traceback (plain, an exception group's, rich's drawing)
+PY_TRACE_STATES = frozenset(("python", "python_rich"))
+# A raw line right after a one-line structured record that is no failure (`INFO Booting worker`,
+# a uWSGI request line) is held in this state: a Python traceback right after it makes it that
+# traceback's record's first line (what `logger.exception()` printed with no prefix), anything
+# else the structured record's next line.
+HEADER_CANDIDATE = "header_candidate"
 # States in which a trace has ended (frames seen, or Python's exception line): a new
 # exception header there starts a new record even after a structured start line.
 TRACE_ENDED = frozenset(("java", PY_EXCEPTION))
