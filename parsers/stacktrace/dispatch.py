@@ -6,7 +6,7 @@ import re
 
 from parsers.stacktrace.java import CHAINED, EMBEDDED, EMBEDDED_WORDS, is_header, java_frame, parse_java
 from parsers.stacktrace.model import Frame, StackTrace
-from parsers.stacktrace.python import is_py_start, parse_python
+from parsers.stacktrace.python import dedented, is_py_start, parse_python
 
 
 # a message's last words introducing what the next line prints: `Original Exception:`, `is:`, `:
@@ -74,7 +74,7 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
     if start is None:
         return None
     if is_py_start(lines[start]):
-        excs = parse_python(lines[start:])
+        excs = parse_python(dedented(lines[start:]))
         return StackTrace(excs, "python") if excs else None
     lines = lines[start:]
     first = lines[0]

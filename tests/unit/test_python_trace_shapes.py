@@ -261,3 +261,16 @@ _PIECES = st.sampled_from(["Traceback (most recent call last):", "Traceback (mos
 @given(st.lists(_PIECES, max_size=8).map("".join))
 def test_a_traceback_first_line_is_what_one_of_its_three_patterns_reads(line):
     assert is_py_start(line) == any(rx.match(line) is not None for rx in (PY_START, GROUP_START, RICH_START))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["    ", "  ", "\t"]), st.sampled_from(["OSError: [Errno 22] Invalid argument", "KeyError: 'amount'",
+                                                            "pay.errors.ChannelError: refused"]))
+def test_a_traceback_indented_under_its_record(indent, exc_line):
+    # Tornado's LogFormatter (and Jupyter's servers) indent the traceback under the record,
+    # the exception line too: a builtin's bare name there is the exception all the same
+    ev = one_exception_then_next([indent + "HTTPServerRequest(protocol='http', method='POST', uri='/pay')",
+                                  *(indent + line for line in tb(exc_line))])
+    assert ev.error_type == exc_line.partition(":")[0]
+    assert ev.stack_trace.startswith(indent + "Traceback (most recent call last):")
+    assert ev.message == "batch 7 failed\n" + indent + "HTTPServerRequest(protocol='http', method='POST', uri='/pay')"
