@@ -10,6 +10,7 @@ timestamp in every order and bracketing:
     DEBUG org.x.Foo (Foo.java:106) - msg (log4j `%-5p %c (%F:%L) - %m`)
     INFO [Logger:42] msg                               log 1234 5678 msg (Django verbose)
     "tasks:setUp:153" [INFO]- msg (Python, a quoted %(module)s:%(funcName)s:%(lineno)d)
+    {taskinstance.py:1943} ERROR - msg (Airflow's default, after `[%(asctime)s]`)
     [views ERROR] msg (a name and the level in one bracket)
     xxl-job-executor [main] INFO  c.x.Foo - msg (logback's %contextName first)
     INFO  [org.jboss.as] (MSC service thread 1-2) msg (JBoss LogManager: WildFly, Quarkus)
@@ -51,6 +52,8 @@ _TOKEN_SOURCE = (
     # a source file and its line: `%(pathname)s[line:%(lineno)d]` (a common Python layout), `%(filename)s:%(lineno)d`
     r"|(?P<fpath>(?:[\w.~-]*/)*[\w.-]+\.(?:py|java|kt|scala|go|js|ts|rb|php))(?:\[line:(?P<fl1>\d+)\]|:(?P<fl2>\d+))"
     r"(?=[ \t]|$)(?P<k_fpath>)"
+    # ... in braces: Airflow's `[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s`
+    r"|\{(?P<cpath>(?:[\w.~-]*/)*[\w.-]+\.(?:py|java|kt|scala|go|js|ts|rb|php)):(?P<cline>\d+)\}(?P<k_cpath>)"
     # log4j's `%l`, logback's `%caller{1}` cut to its frame: `pkg.Class.method(Class.java:42)`
     r"|(?P<loc>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\.(?P<lmeth>[\w$]+|<(?:cl)?init>)"
     r"\((?P<lsrc>[\w$-]+\.[A-Za-z]{1,6}:\d+)\)(?=[ \t]|$)(?P<k_loc>)"
@@ -208,6 +211,10 @@ def split_fields(rest: str) -> Fields:
             if m.group("fl2") and f.level is not None and not _DASH_NEXT.match(rest, m.end()):
                 break  # after the level, `Order.java:42 failed` is the message's; `%file:%line - msg` is not
             f.extra = {"source": f"{m.group('fpath')}:{m.group('fl1') or m.group('fl2')}"}
+        elif kind == "k_cpath":
+            if f.level is not None or f.logger is not None or f.extra is not None:
+                break  # only before the level: after it, braces are the message's
+            f.extra = {"source": f"{m.group('cpath')}:{m.group('cline')}"}
         elif kind == "k_jlevel":
             if f.level is not None:
                 break

@@ -1,6 +1,7 @@
 """Python layouts that write the source file and line before the level or the message:
 `%(asctime)s - %(pathname)s[line:%(lineno)d] - %(levelname)s: %(message)s` and
-`[%(asctime)s] %(filename)s:%(lineno)d %(message)s`."""
+`[%(asctime)s] %(filename)s:%(lineno)d %(message)s`; Airflow's
+`[%(asctime)s] {%(filename)s:%(lineno)d} %(levelname)s - %(message)s`."""
 
 from __future__ import annotations
 
@@ -36,3 +37,15 @@ def test_a_file_and_line_starting_the_message_after_the_level_is_message():
     assert (got.extra, got.message) == (None, "Order.java:42 failed")
     got = AutoParser().parse("2026-11-30 14:07:03,125 INFO [main] c.p.Foo - OrderMapper.java:42 - loaded")
     assert got.message == "OrderMapper.java:42 - loaded"
+
+
+@given(_PATH, st.integers(1, 9999), _LEVEL, _MSG)
+def test_airflows_file_and_line_in_braces_then_level(path, line, level, msg):
+    got = AutoParser().parse(f"[2023-09-13T13:20:50.502+0000] {{{path}:{line}}} {level} - {msg}")
+    assert (got.timestamp, got.level, got.message, got.extra) == (
+        "2023-09-13T13:20:50.502+00:00", normalize_level(level), msg, {"source": f"{path}:{line}"})
+
+
+def test_braces_after_the_level_are_the_messages():
+    got = AutoParser().parse("[2023-09-13T13:20:50.502+0000] {taskinstance.py:1943} ERROR - {views.py:3} failed")
+    assert (got.level, got.message) == ("ERROR", "{views.py:3} failed")
