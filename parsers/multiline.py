@@ -136,7 +136,11 @@ class Multiline:
             return None
         if prefix is None:
             if self._state != START:
-                self._state = self._rules.step(self._state, line) or self._state
+                nxt = self._rules.step(self._state, line)
+                if nxt is None and self._state == AFTER_FRAMES and line.strip():
+                    self._open(line, prefix, offset, end_offset)  # `_ends_trace`
+                    return pending
+                self._state = nxt or self._state
             elif self._ruled or self._track:
                 self._state = self._rules.first_state(line)  # an indented header, or frames: a trace
             self._append(pending, line, offset, end_offset)
@@ -239,7 +243,16 @@ class Multiline:
             elif prefix is None and pending is not None and not self._ruled and not self._held:  # push(): a continuation
                 if self._track:  # zero configuration: follow the trace in a structured record
                     st = self._state
-                    self._state = self._rules.first_state(text) if st == START else self._rules.step(st, text) or st
+                    if st == START:
+                        self._state = self._rules.first_state(text)
+                    else:
+                        nxt = self._rules.step(st, text)
+                        if nxt is None and st == AFTER_FRAMES and text.strip():
+                            self._open(text, prefix, offset, end)  # `_ends_trace`
+                            out.append(pending)
+                            offset = end
+                            continue
+                        self._state = nxt or st
                 elif first_chars is not None:  # and the lines after it that start no record (a trace's frames)
                     j = i
                     while j < count and texts[j][:1] not in first_chars:

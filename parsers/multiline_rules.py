@@ -99,9 +99,11 @@ HEADER_CANDIDATE = "header_candidate"
 # States in which a trace has ended (frames seen, or Python's exception line): a new
 # exception header there starts a new record even after a structured start line.
 TRACE_ENDED = frozenset(("java", PY_EXCEPTION))
-# After a Java trace's frames, a non-indented line that is no `Caused by:` is not the
-# trace's (System.out output in catalina.out); Python's exception line may be followed by
-# more lines of its message, so python_exc does not end a record this way.
+# After a Java trace's frames, a line that is no frame, `... N more` or `Caused by:` is not
+# the trace's (System.out output in catalina.out, Spring Boot's banner after a failed start,
+# whose lines are indented): it starts a record; blank lines stay the trace's. Python's
+# exception line may be followed by more lines of its message, so python_exc does not end a
+# record this way.
 AFTER_FRAMES = "java"
 # Lines a JVM writes to its console by itself, never through a logger, each a record of its
 # own even right after a structured line, in a file where the console and a layout mix

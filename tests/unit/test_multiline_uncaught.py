@@ -78,3 +78,36 @@ def test_hibernate_show_sql_lines_after_a_record_are_statements_of_their_own(bef
     assert evs[0].kind == "method" and "Hibernate" not in evs[0].message
     for ev in evs[1:]:
         assert ev.kind == "sql" and ev.sql_statement.split()[-1] in ("o1_0", "order0_", "o1_0.order_no=?", "(?,?,?)")
+
+
+BANNER = ["  .   ____          _            __ _ _",
+          " /\\\\ / ___'_ __ _ _(_)_ __  __ _ \\ \\ \\ \\",
+          "( ( )\\___ | '_ | '_| | '_ \\/ _` | \\ \\ \\ \\",
+          " \\\\/  ___)| |_)| | | | | || (_| |  ) ) ) )",
+          "  '  |____| .__|_| |_|_| |_\\__, | / / / /",
+          " =========|_|==============|___/=/_/_/_/",
+          " :: Spring Boot ::                (v2.4.2)"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([
+    "03-Feb-2025 15:15:37.101 SEVERE [localhost-startStop-1] org.apache.catalina.startup.ContextConfig.processAnnotationsJar "
+    "Unable to process Jar entry [module-info.class]",
+    "2026-11-26 10:15:30.123 [main] ERROR c.f.p.PayApplication - Application run failed"]),
+    _CLS, st.lists(_FRAME, min_size=1, max_size=4), st.integers(0, 2), st.integers(1, 300))
+def test_a_banner_after_a_trace_is_not_the_traces(record, cls, frames, blanks, chunk):
+    # a Spring Boot application deployed into a Tomcat (or restarted under nohup) prints its
+    # banner right after the trace of the last failure: its lines are indented, and no frame
+    trace = [record, f"{cls}: bad class", *("\tat " + f for f in frames), *[""] * blanks]
+    after = "2025-02-03 15:15:40.523  INFO 16049 --- [ost-startStop-1] c.c.m.MineurApplication  : Starting"
+    text = "\n".join([*trace, *BANNER, after]) + "\n"
+    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
+    data = text.encode()
+    evs = []
+    for i in range(0, len(data), chunk):
+        evs += asm.feed(data[i:i + chunk], i, NOW)
+    evs += asm.finish(NOW)
+    assert evs[0].kind == "exception" and evs[0].error_type == cls
+    assert evs[0].end_offset == len("\n".join(trace).encode()) + 1  # the blank lines stay the trace's
+    assert all("____" not in e.message for e in evs if e.kind == "exception")
+    assert evs[-1].message == "Starting" and len([e for e in evs if e.kind == "exception"]) == 1
