@@ -163,8 +163,9 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
             rest = before
         gap = rest.rstrip(_GAP)
         word = gap[len(gap.rstrip(_LETTERS)):].lower() if gap else ""
-        if word in _NOT_TIMING_HEADS or gap.endswith(_NOT_TIMING_CJK):
-            return None  # `wait time: 5s`, `max cost=3000ms`, `超时耗时`
+        if lower != "took" and (word in _NOT_TIMING_HEADS or gap.endswith(_NOT_TIMING_CJK)):
+            return None  # `wait time: 5s`, `max cost=3000ms`, `超时耗时`; what `took` is a measure
+            # of is what the words before it name (`Setup of domain lock took 0.1 seconds`)
         if not head and word in _NOT_TIME_NOUNS and lower in ("time", "duration"):
             return None  # `lease duration 30s`, `session time: 30 s`
     unit = m.group("unit") or m.group("bunit")

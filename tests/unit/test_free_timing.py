@@ -187,3 +187,14 @@ _url_piece = st.sampled_from(["/", "//", "http", "https://", "http://h", "h.exam
 def test_paths_tried_where_they_can_start_are_the_paths_a_scan_finds(text):
     from parsers.timing.subject import _PATH, _path_matches
     assert [m.span() for m in _path_matches(text)] == [m.span() for m in _PATH.finditer(text)]
+
+
+
+@pytest.mark.parametrize("message, name, ns", [
+    ("Setup of domain lock took 0.1 seconds.", "Setup of domain lock", 100 * MS),  # Home Assistant, every integration
+    ("acquiring lock took 3 ms", "acquiring lock", 3 * MS),
+    ("retry took 250 ms", "retry", 250 * MS),
+])
+def test_what_took_a_time_may_be_named_like_a_wait(parser, message, name, ns):
+    # `took` is a measure of what the words before it name, even a lock, a wait or a retry
+    assert parser.parse(message) == MethodTiming(name, ns)
