@@ -4,7 +4,8 @@
     cn_id    Chinese resident id: 17 digits + digit/X, ISO 7064 MOD 11-2 check
              digit, plausible birth date            110101********1234
     card     13-19 digits (or 4-digit groups split by space/dash), Luhn-valid,
-             issuer digit 3-6 or 2221-2720          622202******1234
+             a length its issuer gives (Visa 13/16/19, Mastercard
+             16, Amex 15, UnionPay up to 19...)     622202******1234
     phone    mainland mobile 1[3-9]xxxxxxxxx, optional +86, not inside a longer
              digit run                              138****5678
     email    first character and domain kept        a***@example.com

@@ -46,6 +46,25 @@ def test_number_starting_with_2026_is_not_taken_for_a_card(masker):
     assert masker.mask(f"tradeNo={number}") == (f"tradeNo={number}", {})
 
 
+def _luhn_number(prefix: str, length: int) -> str:
+    return next(n for k in range(10**6) if luhn_valid(n := prefix + str(k).zfill(length - len(prefix))))
+
+
+@pytest.mark.parametrize("prefix, lengths", [
+    ("2491", (16,)), ("5105", (16,)), ("4111", (13, 16, 19)), ("3782", (15,)), ("3530", (16, 17, 18, 19)),
+    ("3600", (14, 15, 16, 17, 18, 19)), ("6222", (13, 14, 15, 16, 17, 18, 19)), ("5018", (13, 14, 15, 16, 17, 18, 19)),
+    ("3112", ()), ("7000", ()),
+])
+def test_a_card_number_has_a_length_its_issuer_gives(masker, prefix, lengths):
+    # an id, trade or request number that passes the Luhn check (one in ten does) stays readable
+    # unless its issuer gives cards of its length: an 18-digit request id starting 2491 is none
+    for length in range(13, 20):
+        number = _luhn_number(prefix, length)
+        masked, counts = masker.mask(f"id={number}")
+        assert (counts == {"card": 1}) == (length in lengths), (prefix, length)
+        assert (masked == f"id={number}") == (length not in lengths)
+
+
 def test_resident_id_with_valid_checksum_is_masked(masker):
     assert masker.mask(f"idCard={CN_ID},") == ("idCard=110105********002X,", {"cn_id": 1})
 

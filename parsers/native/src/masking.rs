@@ -110,18 +110,38 @@ fn find_card(t: &[u8], i: usize) -> Option<usize> {
     None
 }
 
+/// Whether `ds` (13-19 digits) has a length its issuer gives its cards (ISO/IEC 7812 ranges as
+/// the networks publish them): Mastercard 16 (51-55, 2221-2720), Visa 13, 16 or 19, American
+/// Express 15 (34, 37), JCB 16-19 (35), Diners Club 14-19 (30, 36, 38, 39), UnionPay, Discover and
+/// Maestro up to 19 (6, 50, 56-59). Ids and trade numbers of other lengths stay readable: an
+/// 18-digit request id starting `2491` or `4` is no card.
+fn issuer_length(ds: &[u8]) -> bool {
+    let n = ds.len();
+    let two = (ds[0] - b'0') as u32 * 10 + (ds[1] - b'0') as u32;
+    match ds[0] {
+        b'2' => {
+            let head = ds[..4].iter().fold(0u32, |h, &b| h * 10 + (b - b'0') as u32);
+            (2221..=2720).contains(&head) && n == 16
+        }
+        b'3' => match two {
+            34 | 37 => n == 15,
+            35 => n >= 16,
+            30 | 36 | 38 | 39 => n >= 14,
+            _ => false,
+        },
+        b'4' => n == 13 || n == 16 || n == 19,
+        b'5' => n == 16 || !(51..=55).contains(&two), // Mastercard 51-55; Maestro 50, 56-59
+        b'6' => true,
+        _ => false,
+    }
+}
+
 /// `s` with all but the first six and last four digits starred, if its digits (spaces
-/// and dashes left out) are 13-19, of a known issuer, and Luhn-valid.
+/// and dashes left out) are 13-19, of a length its issuer gives (`issuer_length`), and Luhn-valid.
 fn mask_card_digits(s: &[u8]) -> Option<Vec<u8>> {
     let ds: Vec<u8> = s.iter().copied().filter(|&b| b != b' ' && b != b'-').collect();
-    if !(13..=19).contains(&ds.len()) || !luhn(ds.iter().map(|&b| b as u32)) {
+    if !(13..=19).contains(&ds.len()) || !issuer_length(&ds) || !luhn(ds.iter().map(|&b| b as u32)) {
         return None;
-    }
-    if ds[0] == b'2' {
-        let head = ds[..4].iter().fold(0u32, |n, &b| n * 10 + (b - b'0') as u32);
-        if !(2221..=2720).contains(&head) {
-            return None;
-        }
     }
     let (mut seen, hide_to) = (0, ds.len() - 4);
     Some(s.iter().map(|&b| {
