@@ -7,7 +7,8 @@ minimum, so neither is guessed (a wrong guess is worse than no value); else only
 inside the compound forms where they are unambiguous (`COMPOUND`,
 `compound_duration_ns`): Go's `time.Duration` (`1h2m3.5s`, `2m30s`), ISO 8601 as
 Java's `Duration.toString()` writes it (`PT0.035S`, `PT1M2.5S`), a clock
-(`00:01:02.500`, commons-lang's `StopWatch`), Spring Batch's `5s650ms`, and Chinese parts (`1分2秒`, `2秒345毫秒`, Hutool's
+(`00:01:02.500`, commons-lang's `StopWatch`), Flyway's `00:00.021s`, Spring Batch's `5s650ms`, and
+Chinese parts (`1分2秒`, `2秒345毫秒`, Hutool's
 `DateUtil.formatBetween`).
 
 `NUMBER` and `UNIT` are regex source fragments that the timing parsers embed in
@@ -64,12 +65,14 @@ _GO = (r"(?:[0-9]{1,6}h(?:[0-9]{1,2}m)?|[0-9]{1,6}m(?=[0-9])|(?=[0-9]{1,2}s[0-9]
        r"(?:[0-9]{1,2}(?:\.[0-9]{1,9})?s)?(?:(?<=[0-9]s)[0-9]{1,3}ms)?")
 _ISO = r"PT(?=[0-9])(?:[0-9]{1,6}H)?(?:[0-9]{1,6}M)?(?:[0-9]{1,9}(?:\.[0-9]{1,9})?S)?"
 _CLOCK = r"[0-9]{1,3}:[0-5][0-9]:[0-5][0-9](?:[.,][0-9]{1,9})?"
+# Flyway's minutes and seconds with milliseconds, told in seconds: `(execution time 00:00.021s)`
+_MIN_SEC = r"[0-9]{2,4}:[0-5][0-9]\.[0-9]{3}s"
 _END = r"(?![\w:%]|\.[0-9])"  # a sentence's full stop may follow, not more digits
 # Chinese, as Hutool's `DateUtil.formatBetween` writes it (`1天2小时3分4秒5毫秒`, `2秒345毫秒`, `1分钟3秒`):
 # two parts or more (`5分` alone is five fen, an amount), then anything but a digit (Chinese text may follow).
 _CJK = (r"(?=[0-9]{1,6}(?:天|小时|分钟?|秒)[0-9])(?:[0-9]{1,6}天)?(?:[0-9]{1,6}小时)?(?:[0-9]{1,6}分钟?)?"
         r"(?:[0-9]{1,6}秒)?(?:[0-9]{1,6}毫秒)?(?![0-9])")
-COMPOUND = rf"(?:(?:{_ISO}|{_CLOCK}|{_GO}){_END}|{_CJK})"
+COMPOUND = rf"(?:(?:{_ISO}|{_CLOCK}|{_MIN_SEC}|{_GO}){_END}|{_CJK})"
 GO_OR_ISO = rf"(?:{_ISO}|{_GO}){_END}"
 _COMPOUND_WHOLE = re.compile(COMPOUND)
 _GO_PART = re.compile(r"([0-9]+(?:\.[0-9]+)?)(h|ms|us|µs|ns|m|s)")
@@ -105,8 +108,12 @@ def compound_duration_ns(text: str) -> int | None:
     if not isinstance(text, str) or _COMPOUND_WHOLE.fullmatch(text) is None:
         return None
     if ":" in text:
-        h, m, s = text.replace(",", ".").split(":")
-        parts = [(h, "h"), (m, "min"), (s, "s")]
+        if text.endswith("s"):  # Flyway's `00:00.021s`
+            m, s = text[:-1].split(":")
+            parts = [(m, "min"), (s, "s")]
+        else:
+            h, m, s = text.replace(",", ".").split(":")
+            parts = [(h, "h"), (m, "min"), (s, "s")]
     elif not text.isascii():
         parts = [(num, _PART_UNIT[unit]) for num, unit in _CJK_PARTS.findall(text)]
     else:

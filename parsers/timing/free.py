@@ -171,7 +171,8 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
     unit = m.group("unit") or m.group("bunit")
     compound = m.group("compound")
     if compound is not None:  # `took 1m2.5s`, `took PT0.035S`; a clock only after took/cost/elapsed
-        if unit is not None or (":" in compound and lower not in _BARE_OK):
+        # (or told in seconds: Flyway's `execution time 00:00.021s`)
+        if unit is not None or (":" in compound and lower not in _BARE_OK and compound[-1] != "s"):
             return None
         ns = compound_duration_ns(compound)
         return None if ns is None or ns > MAX_TIMING_NS else (start - len(head), ns)

@@ -53,12 +53,15 @@ def test_forms_that_are_not_compound_durations(text):
     ("responseTime=PT1.5S", 1500 * MS),
     ("Job 'settle' took 00:01:02.500", 62_500 * MS),  # commons-lang StopWatch
     ("elapsed 1h", 3600 * S),
+    # Flyway, at every start: minutes and seconds told in seconds
+    ("Successfully applied 1 migration to schema `pay`, now at version v2 (execution time 00:00.021s)", 21 * MS),
+    ("Successfully validated 5 migrations (execution time 01:02.015s)", 62_015 * MS),
 ])
 def test_timing_words_read_compound_durations(message, ns):
     assert find_timing(message)[2] == ns
 
 
-@pytest.mark.parametrize("message", ["took 5m", "time: 10:00:00 start", "time=12:00:03 user=7"])
+@pytest.mark.parametrize("message", ["took 5m", "time: 10:00:00 start", "time=12:00:03 user=7", "time 00:00.021 start"])
 def test_minutes_alone_and_a_time_of_day_are_not_timings(message):
     assert find_timing(message) is None
 
