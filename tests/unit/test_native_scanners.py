@@ -22,11 +22,21 @@ PHONE = re.compile(r"(?<![0-9A-Za-z+])(\+86[ -]?)?(1[3-9][0-9])([0-9]{4})([0-9]{
 SHAPE = re.compile(r"[0-9]{11}|[0-9]{4}[^0-9@][0-9]{4}[^0-9@][0-9]{4}")
 
 
+# the lengths the card networks give their numbers, by issuer prefix
+_ISSUER_LENGTHS = {"2": range(16, 17), "34": range(15, 16), "37": range(15, 16), "35": range(16, 20),
+                   "30": range(14, 20), "36": range(14, 20), "38": range(14, 20), "39": range(14, 20),
+                   "4": (13, 16, 19), **{str(k): range(16, 17) for k in range(51, 56)}, "5": range(13, 20),
+                   "6": range(13, 20)}
+
+
 def _card(s: str) -> str | None:
     digits = s.replace(" ", "").replace("-", "")
     if not 13 <= len(digits) <= 19 or not luhn_valid(digits):
         return None
     if digits[0] == "2" and not 2221 <= int(digits[:4]) <= 2720:
+        return None
+    lengths = _ISSUER_LENGTHS.get(digits[:2]) or _ISSUER_LENGTHS.get(digits[0]) or ()
+    if len(digits) not in lengths:
         return None
     seen, out = 0, []
     for ch in s:
