@@ -46,7 +46,7 @@ _INDENTED_FIRST = frozenset("[0123456789")
 # manual layout with no date) before the thread's bracket
 _PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
 # a structured record at these levels keeps the raw line after it (see HEADER_CANDIDATE)
-_FAILURE_LEVELS = frozenset(("WARN", "ERROR", "FATAL", "CRITICAL", "SEVERE"))
+_WARN_OR_WORSE = frozenset(("WARN", "ERROR", "FATAL", "CRITICAL", "SEVERE"))
 # A line printed with no prefix that tells of a failure, as the message `logger.exception()`
 # writes before its traceback does (`Internal Server Error: /pay/`, `Exception in thread t:`,
 # `Task x raised unexpected: ...`, `Invalid HTTP_HOST header`); a line that does not (`worker
@@ -138,7 +138,7 @@ class Multiline:
             if self._state != START:
                 nxt = self._rules.step(self._state, line)
                 if nxt is None and self._state == AFTER_FRAMES and line.strip():
-                    self._open(line, prefix, offset, end_offset)  # `_ends_trace`
+                    self._open(line, prefix, offset, end_offset)  # frames ended (AFTER_FRAMES)
                     return pending
                 self._state = nxt or self._state
             elif self._ruled or self._track:
@@ -158,7 +158,7 @@ class Multiline:
         elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
             if first == START and self._state == START and self._track and not pending.continuation \
-                    and (pending.first is None or pending.first.level not in _FAILURE_LEVELS) \
+                    and (pending.first is None or pending.first.level not in _WARN_OR_WORSE) \
                     and _TELLS_A_FAILURE.search(line) is not None:
                 # the message line a traceback's own record prints before it with no prefix
                 # (Django's `Internal Server Error: /pay/` in a gunicorn or uWSGI log), or this
@@ -248,7 +248,7 @@ class Multiline:
                     else:
                         nxt = self._rules.step(st, text)
                         if nxt is None and st == AFTER_FRAMES and text.strip():
-                            self._open(text, prefix, offset, end)  # `_ends_trace`
+                            self._open(text, prefix, offset, end)  # frames ended (AFTER_FRAMES)
                             out.append(pending)
                             offset = end
                             continue

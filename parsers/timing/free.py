@@ -45,6 +45,8 @@ GROUPED = rf"[0-9]{{1,3}}(?:[{GROUP_SEPARATORS}][0-9]{{3}})+(?![0-9])"
 def ungrouped(num: str) -> str:
     """`5,368` or `118 821` without its group separators."""
     return num.replace(",", "").replace("\u00a0", "").replace("\u202f", "")
+
+
 # Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
 # finds them by their lower-case tails.
 _WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|spent|Spent|time|Time|duration|Duration|latency|Latency"
@@ -163,9 +165,10 @@ def _duration(message: str, m: re.Match[str]) -> tuple[int, int] | None:
             rest = before
         gap = rest.rstrip(_GAP)
         word = gap[len(gap.rstrip(_LETTERS)):].lower() if gap else ""
+        # `wait time: 5s`, `max cost=3000ms`, `超时耗时`; but what `took` a time is what the words
+        # before it name, a wait or a lock too (`Setup of domain lock took 0.1 seconds`)
         if lower != "took" and (word in _NOT_TIMING_HEADS or gap.endswith(_NOT_TIMING_CJK)):
-            return None  # `wait time: 5s`, `max cost=3000ms`, `超时耗时`; what `took` is a measure
-            # of is what the words before it name (`Setup of domain lock took 0.1 seconds`)
+            return None
         if not head and word in _NOT_TIME_NOUNS and lower in ("time", "duration"):
             return None  # `lease duration 30s`, `session time: 30 s`
     unit = m.group("unit") or m.group("bunit")
