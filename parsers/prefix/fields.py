@@ -33,6 +33,7 @@ from parsers.jul_levels import LOCALIZED_RX as JUL_LOCALIZED_RX
 from parsers.prefix.engine import prefix_regex
 from parsers.prefix.field_brackets import (QUALIFIED, Fields, bracket, bracket_logger, fill, later_thread,
                                            tracing)
+from parsers.prefix.grammar import normalize_level
 from parsers.prefix.levels import LEVELS
 
 # Tomcat's container loggers name the container's path in brackets after the class
@@ -102,6 +103,11 @@ _THREAD_NAME = re.compile(r"main|[\w-]*(?:-\d|[Tt]hread|exec)[\w-]*")
 _TOKEN_NO_NAME_LEVEL = prefix_regex(_TOKEN_SOURCE.replace("{NAME_LEVEL}", ""))  # once the level or logger is read
 # the thread's bracket right after the logger, no separator between: `%c{1.} [%t] %m`
 _THREAD_AFTER = re.compile(r"[ \t]{1,4}\[(?P<thread>[A-Za-z][\w.-]{0,127})\](?=[ \t]|$)")
+# ... and the level's bracket after it: log4j's `%d %c [%t] [%-5p] - [%L] - %m`
+_THREAD_LEVEL_AFTER = re.compile(rf"[ \t]{{1,4}}\[(?P<thread>[^\]\[]{{1,128}})\][ \t]+\[(?P<level>(?i:{LEVELS}))[ \t]*\]"
+                                 r"(?=[ \t]|$)")
+# the line alone in brackets after the separator (the same layout's `- [%L] - `)
+_LINE_POSITION = re.compile(r"\[(?P<line>\d{1,7})\][ \t]*-[ \t]")
 POSITION = re.compile(r"[ \t]*\[(?P<method>[\w$<>]+),(?P<line>\d+)\][ \t]*-[ \t]")  # RuoYi: [method,line] -
 _SPACES = re.compile(r"[ \t]*")
 # a message that is a table row, `| a | b |` or `|REFUND|ord_1|`: it ends with a pipe
@@ -303,6 +309,9 @@ def split_fields(rest: str) -> Fields:
     if last in _LOGGER_KINDS and f.thread is None and f.level is not None \
             and (tb := _THREAD_AFTER.match(rest, pos)) is not None and not tb.group("thread").isupper():
         f.thread, pos = tb.group("thread"), tb.end()  # log4j2's manual `%d %p %c{1.} [%t] %m`; not `[DUBBO]`
+    elif last in _LOGGER_KINDS and f.thread is None and f.level is None \
+            and (tl := _THREAD_LEVEL_AFTER.match(rest, pos)) is not None:
+        f.thread, f.level, pos = tl.group("thread"), normalize_level(tl.group("level")), tl.end()
     if last == "k_eq":  # a `===` nothing was read after: the layout's separator before the message
         pos, eq_runs = eq_from, eq_runs - 1  # when an earlier one was (`=== WARN === msg`), else message
     glue = _GLUED_DASH.match(rest, pos) if glued or last in _LOGGER_KINDS else None
@@ -315,6 +324,9 @@ def split_fields(rest: str) -> Fields:
     if pm is not None:
         f.extra = {"method": pm.group("method"), "line": pm.group("line")}
         pos = pm.end()
+    elif last in _LOGGER_KINDS and f.level is not None and f.extra is None \
+            and (lp := _LINE_POSITION.match(rest, pos)) is not None:
+        f.extra, pos = {"line": lp.group("line")}, lp.end()
     if f.level is None and f.thread is None and (tm := _TTCC.match(rest, pos)) is not None:
         f.thread, f.level, f.logger = tm.group("thread"), tm.group("level").upper(), tm.group("logger")
         pos = tm.end()

@@ -49,3 +49,11 @@ def test_airflows_file_and_line_in_braces_then_level(path, line, level, msg):
 def test_braces_after_the_level_are_the_messages():
     got = AutoParser().parse("[2023-09-13T13:20:50.502+0000] {taskinstance.py:1943} ERROR - {views.py:3} failed")
     assert (got.level, got.message) == ("ERROR", "{views.py:3} failed")
+
+
+@given(st.sampled_from(["main", "http-nio-8080-exec-1", "pool-2-thread-3"]), _LEVEL, st.integers(1, 9999), _MSG)
+def test_log4j_thread_and_level_brackets_after_the_logger(thread, level, line, msg):
+    # log4j's `%d %c [%t] [%-5p] - [%L] - %m`: the level padded inside its bracket
+    got = AutoParser().parse(f"2018-03-08 17:46:22 com.qtyd.mapper.UserMapper [{thread}] [{level:<5}] - [{line}] - {msg}")
+    assert (got.logger, got.thread, got.level, got.extra, got.message) == (
+        "com.qtyd.mapper.UserMapper", thread, normalize_level(level), {"line": str(line)}, msg)
