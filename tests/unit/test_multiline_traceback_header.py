@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
+from tests.unit.tiled_events import tiled_events
 
-NOW = 1_764_547_200_000
 TRACE = ["Traceback (most recent call last):",
          '  File "/srv/pay/views.py", line 44, in notify',
          "    order = Order.objects.get(pk=pk)",
@@ -29,19 +27,7 @@ _HEADER = st.sampled_from(["Internal Server Error: /pay/notify/7/", "Exception i
 
 
 def _events(lines: list[str], chunk: int | None = None) -> list:
-    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
-    data = "".join(x + "\n" for x in lines).encode()
-    step = chunk or len(data)
-    out = []
-    for i in range(0, len(data), step):
-        out += asm.feed(data[i:i + step], i, NOW)
-    out += asm.finish(NOW)
-    pos = 0
-    for e in out:  # every byte in exactly one event, in order
-        assert e.offset == pos
-        pos = e.end_offset
-    assert pos == len(data)
-    return out
+    return tiled_events("".join(x + "\n" for x in lines).encode(), chunk)
 
 
 @settings(max_examples=60, deadline=None)

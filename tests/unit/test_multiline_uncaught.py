@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
+from tests.unit.tiled_events import tiled_events
 
-NOW = 1_764_547_200_000
 _CLS = st.from_regex(r"(?:[a-z]{2,6}\.){1,3}[A-Z][a-z]{2,8}(?:Exception|Error)", fullmatch=True)
 _FRAME = st.from_regex(r"(?:[a-z]{2,6}\.){1,3}[A-Z][a-z]{2,6}\.[a-z]{2,6}\([A-Z][a-z]{2,6}\.java:[1-9][0-9]{0,3}\)",
                        fullmatch=True)
@@ -27,16 +25,7 @@ _BEFORE = st.sampled_from([
 
 
 def _events(text: str) -> list:
-    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
-    data = text.encode()
-    out = asm.feed(data, 0, NOW)
-    out += asm.finish(NOW)
-    pos = 0
-    for e in out:  # every byte in exactly one event, in order
-        assert e.offset == pos
-        pos = e.end_offset
-    assert pos == len(data)
-    return out
+    return tiled_events(text.encode())
 
 
 @settings(max_examples=80, deadline=None)
@@ -101,12 +90,7 @@ def test_a_banner_after_a_trace_is_not_the_traces(record, cls, frames, blanks, c
     trace = [record, f"{cls}: bad class", *("\tat " + f for f in frames), *[""] * blanks]
     after = "2025-02-03 15:15:40.523  INFO 16049 --- [ost-startStop-1] c.c.m.MineurApplication  : Starting"
     text = "\n".join([*trace, *BANNER, after]) + "\n"
-    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
-    data = text.encode()
-    evs = []
-    for i in range(0, len(data), chunk):
-        evs += asm.feed(data[i:i + chunk], i, NOW)
-    evs += asm.finish(NOW)
+    evs = tiled_events(text.encode(), chunk)
     assert evs[0].kind == "exception" and evs[0].error_type == cls
     assert evs[0].end_offset == len("\n".join(trace).encode()) + 1  # the blank lines stay the trace's
     assert all("____" not in e.message for e in evs if e.kind == "exception")
