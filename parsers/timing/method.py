@@ -67,9 +67,9 @@ _NAME_CHARS = frozenset("_$.#")
 
 def _search_before_word(rx: re.Pattern[str], message: str) -> re.Match[str] | None:
     """`rx.search(message)` for the form `<method> took|cost|耗时 ...`, tried only where such a
-    match can start. A match's method is the run of name characters (`\w$.#`) that ends, `()`
-    and spaces after it aside, right before one of the words, and it starts where the run
-    does (inside a run the look-behind fails): so each word gives one start to try, and the
+    match can start. A match's method is the run of name characters (a word's, `$`, `.`, `#`)
+    that ends, `()` and spaces after it aside, right before one of the words, and it starts where
+    the run does (inside a run the look-behind fails): so each word gives one start to try, and the
     word nearest the message's start that gives a match gives the leftmost one. A search of
     every position cost ~0.07 µs a character on every timing line naming a method."""
     words: list[int] = []
