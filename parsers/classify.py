@@ -27,7 +27,7 @@ from parsers._native import TraceKeys, Triage
 from parsers.prescreen import screen
 from parsers.signature import Signature, compute_signature
 from parsers.sql import fingerprint_with_id, mybatis, statement
-from parsers.sql.mybatis import CONSUMED, MybatisJoiner, is_mybatis, time_of_day_ms
+from parsers.sql.mybatis import CONSUMED, COPY, MybatisJoiner, is_mybatis, time_of_day_ms
 from parsers.sql.open_statements import OpenStatements
 from parsers.sql.statement import LOGGER_PREFIXES as STATEMENT_LOGGER_PREFIXES
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
@@ -220,11 +220,16 @@ class Classifier(StructuredKinds):
     def _single_line(self, ev: Event, first: Prefix | None, rec: RawRecord) -> None:
         msg = ev.message
         if is_mybatis(msg):
-            ts_ms = _epoch_ms(ev.timestamp)
-            if ts_ms is None and first is not None and first.raw_time:  # a time without a date
-                ts_ms = time_of_day_ms(first.raw_time)
+            ts_ms, exact = _epoch_ms(ev.timestamp), True
+            if ts_ms is not None:
+                exact = "." in ev.timestamp  # type: ignore[operator]  # written to the second: no fraction
+            elif first is not None and first.raw_time and (clock := time_of_day_ms(first.raw_time)) is not None:
+                ts_ms, exact = clock  # a time without a date
             joiner, open_statements = self.mybatis, self.open_statements
-            got = joiner.feed(ev.thread, msg, ts_ms, ev.logger, ev)
+            got = joiner.feed(ev.thread, msg, ts_ms, ev.logger, ev, exact)
+            if got is COPY:
+                ev.flags.append("mybatis_copy")
+                return
             if got is not None:
                 self._track_join(ev, got)
                 if isinstance(got, SqlTiming):

@@ -3,7 +3,8 @@
 - Druid StatFilter: `slow sql N millis. SQL[params]`, the SQL may run over several lines
   up to the next record; the trailing `[params]` is not part of the statement.
 - MyBatis: `==>  Preparing: SQL`, then on the same thread and logger `==> Parameters:`,
-  `<==    Columns:`/`<==        Row:` and `<==      Total: N` (or `Updates: N`).
+  `<==    Columns:`/`<==        Row:` and `<==      Total: N` (or `Updates: N`). A line
+  the same as the line before it (thread named) is that record again, from a second appender.
 - p6spy: `now|elapsed|category|connection N|url ...|prepared|sql` (3.x) and
   `now|elapsed|connection|category|prepared|sql` (1.x); categories statement/batch/query/update.
 - Django: `(0.003) SELECT ...; args=(1,)` of the django.db.backends logger (seconds).
@@ -92,18 +93,22 @@ def druid(lines: list[str]) -> list[dict]:
 
 
 def mybatis(lines: list[str]) -> list[dict]:
-    out, used = [], set()
+    # a line the same as the one before it, thread named: one record written by two appenders
+    used = {i for i in range(1, len(lines)) if lines[i] == lines[i - 1] and thread_of(lines[i]) is not None}
+    out = []
     for i, line in enumerate(lines):
         m = RX["prep"].search(line)
-        if not m:
+        if not m or i in used:
             continue
         thread, logger = thread_of(line), _logger(line)
         mine = [i]
         for j in range(i + 1, min(len(lines), i + 400)):
             other = lines[j]
+            if j in used:
+                continue
             if RX["prep"].search(other) and thread_of(other) == thread and _logger(other) == logger:
                 break  # the next statement of this mapper on this thread
-            if j in used or not RX["mybatis_tail"].search(other):
+            if not RX["mybatis_tail"].search(other):
                 continue
             if thread_of(other) != thread or _logger(other) != logger:
                 continue

@@ -5,11 +5,11 @@ Hibernate (`timing`, `p6spy`), and MyBatis statements joined across records (`my
 `parsers.sql.fingerprint(text) -> str` is the public entry of the fingerprint.
 """
 
-from parsers.sql.mybatis import CONSUMED, Consumed, MybatisJoiner, is_mybatis, substitute_params
+from parsers.sql.mybatis import CONSUMED, COPY, Consumed, MybatisJoiner, is_mybatis, substitute_params
 from parsers.sql.pt_fingerprint import fingerprint, fingerprint_id, fingerprint_with_id
 from parsers.sql.timing import SqlTiming, SqlTimingParser
 
 __all__ = [
-    "CONSUMED", "Consumed", "MybatisJoiner", "SqlTiming", "SqlTimingParser",
+    "CONSUMED", "COPY", "Consumed", "MybatisJoiner", "SqlTiming", "SqlTimingParser",
     "fingerprint", "fingerprint_id", "fingerprint_with_id", "is_mybatis", "substitute_params",
 ]

@@ -31,6 +31,13 @@ tagged (`feed(..., tag=)`) are then listed in `abandoned` with their tag, for th
 to report as statements with no outcome. Nested selects (`====>  Preparing:`,
 `<====      Total:`) join apart from the statement they run inside.
 
+A logger sent to two appenders that write one file (log4j/logback additivity: the mapper's
+logger and the root both append to `info.log`) writes every record twice in a row. A record
+identical to the one its thread fed just before (same text, same time) is such a copy: `feed()`
+returns COPY and the statement is joined once. Without a known thread two threads running
+one mapper method write identical records legitimately, so there a copy must also carry
+the same millisecond.
+
 The joiner is pure in the sense the parsers need: no clock, no IO; its only state
 is what it was fed.
 """
@@ -61,12 +68,15 @@ _UNQUOTED_TYPES = frozenset(
 
 
 class Consumed(enum.Enum):
-    """`feed()` kept the record (a Preparing or Parameters line): nothing to emit yet."""
+    """`feed()` kept the record (a Preparing or Parameters line): nothing to emit yet;
+    or the record is a copy of the one its thread logged just before (COPY): nothing to do."""
 
     CONSUMED = "consumed"
+    COPY = "copy"
 
 
 CONSUMED = Consumed.CONSUMED
+COPY = Consumed.COPY
 
 
 # Every record the joiner reads holds one of these (`is_mybatis`, spelled out there for speed).
@@ -78,8 +88,10 @@ def is_mybatis(message: str) -> bool:
     return "==>" in message or "<==" in message
 
 
-def time_of_day_ms(text: str) -> int | None:
-    """Milliseconds since midnight of the first `HH:mm:ss[.SSS]` in `text`, else None."""
+def time_of_day_ms(text: str) -> tuple[int, bool] | None:
+    """Milliseconds since midnight of the first `HH:mm:ss[.SSS]` in `text`, and whether it
+    was written to the millisecond or finer (a time to the second cannot time a statement);
+    else None."""
     m = _TIME_OF_DAY.search(text)
     if m is None:
         return None
@@ -87,7 +99,7 @@ def time_of_day_ms(text: str) -> int | None:
     if int(h) > 23 or int(mi) > 59 or int(sec) > 60:
         return None
     ms = int((frac or "0")[:3].ljust(3, "0"))
-    return ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1000 + ms
+    return ((int(h) * 60 + int(mi)) * 60 + int(sec)) * 1000 + ms, frac is not None and len(frac) >= 3
 
 
 def elapsed_ms(start_ms: int, end_ms: int) -> int | None:
@@ -135,7 +147,7 @@ class Abandoned(NamedTuple):
 class MybatisJoiner:
     """Joins MyBatis Preparing / Parameters / `<==` records per thread."""
 
-    __slots__ = ("max_threads", "_pending", "_prepared", "last_key", "abandoned", "closed_tag")
+    __slots__ = ("max_threads", "_pending", "_prepared", "_latest", "last_key", "abandoned", "closed_tag")
 
     def __init__(self, max_threads: int = 1024) -> None:
         self.max_threads = max(1, max_threads)
@@ -143,6 +155,8 @@ class MybatisJoiner:
         self._pending: OrderedDict[str, list] = OrderedDict()
         # (thread, logger) -> the statement it prepared last: what a lone Parameters record runs again
         self._prepared: OrderedDict[tuple[str, str], str] = OrderedDict()
+        # thread -> (message, ts_ms) of the record it fed last: what a copy repeats
+        self._latest: dict[str, tuple[str, int | None]] = {}
         self.last_key = ""  # the join key of the record fed last
         self.abandoned: list[Abandoned] = []  # tagged statements given up since the caller last cleared it
         self.closed_tag: object = None  # the tag of the statement the last `<==` record closed
@@ -151,12 +165,14 @@ class MybatisJoiner:
         return len(self._pending)
 
     def feed(self, thread: str | None, message: str, ts_ms: int | None,
-             logger: str | None = None, tag: object = None) -> SqlTiming | Consumed | None:
+             logger: str | None = None, tag: object = None, exact: bool = True) -> SqlTiming | Consumed | None:
         """None: not a MyBatis record. CONSUMED: remembered (Preparing, Parameters,
-        or a TRACE `Columns`/`Row` line). SqlTiming: a `<==` record closed a
+        or a TRACE `Columns`/`Row` line). COPY: the thread's previous record written
+        again (nothing changes). SqlTiming: a `<==` record closed a
         statement; its `statement` is None when no Preparing was seen on `thread`.
         `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
-        text before the marker. `logger`: the record's logger, if known (a reused
+        text before the marker; `exact`: it was written to the millisecond (a time to the
+        second gives no duration: a statement between two such times took 0 to 2 s). `logger`: the record's logger, if known (a reused
         statement is found by thread and logger). `tag`: the caller's handle on a Preparing
         record, handed back in `abandoned` if the statement gets no `<==` record."""
         if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
@@ -172,9 +188,13 @@ class MybatisJoiner:
             key = _UNKNOWN + (logger or "") + " " + " ".join(_DATE_TIME.sub(" ", before).split())
         if len(equals) > 2:
             key += f"\x01{len(equals)}"  # a nested select: its own statement within the thread's
-        if ts_ms is None and before:
-            ts_ms = time_of_day_ms(before)
+        if ts_ms is None and before and (clock := time_of_day_ms(before)) is not None:
+            ts_ms, exact = clock
+        if self._is_copy(key, message, ts_ms, thread or exact):
+            return COPY
         self.last_key = key
+        if not exact:
+            ts_ms = None  # from here on the time is the statement's clock
         if text.startswith("==>"):
             if (m := _PREPARING.match(text)) is not None:
                 # as logged, trailing space included: pt-fingerprint keeps it
@@ -201,6 +221,19 @@ class MybatisJoiner:
             return CONSUMED
         return None
 
+    def _is_copy(self, key: str, message: str, ts_ms: int | None, telling: object) -> bool:
+        """True if this record repeats the one `key` fed last (and `telling`: a thread or a
+        time to the millisecond says a repeat is no second record); else it becomes that one."""
+        latest = self._latest
+        record = (message, ts_ms)
+        if telling and ts_ms is not None and latest.get(key) == record:
+            return True
+        latest.pop(key, None)
+        latest[key] = record
+        if len(latest) > self.max_threads:
+            del latest[next(iter(latest))]  # the thread heard from least recently
+        return False
+
     def _entry(self, key: str) -> list | None:
         """The open statement of `key`; for a record of unknown thread whose text matches
         no open statement, the latest open statement of unknown thread and the same logger
@@ -224,6 +257,7 @@ class MybatisJoiner:
 
     def abandon(self, key: str) -> None:
         """Give up the open statement of `key` (a thread, or a record's `last_key`), if any."""
+        self._latest.pop(key, None)  # a record written again after this is a new one
         entry = self._pending.pop(key, None)
         if entry is not None:
             self._give_up(entry)

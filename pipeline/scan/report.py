@@ -41,6 +41,7 @@ FLAG_NOTES = {
     "malformed_row": "table line that does not fit its columns",
     "mybatis_part": "MyBatis Preparing/Parameters line, joined into its SQL event (informational)",
     "mybatis_unjoined": "MyBatis Total line whose statement was not seen",
+    "mybatis_copy": "MyBatis line written twice in a row (a logger on two appenders of one file): joined once",
     "sql_unclosed": "MyBatis statement that logged no outcome (no Total/Updates line: it failed, most likely)",
     "read_error": "file not read to its end (unreadable, corrupt or truncated .gz)",
 }

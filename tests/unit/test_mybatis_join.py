@@ -66,8 +66,8 @@ def test_time_of_day_in_the_text_gives_the_duration_across_midnight():
 
 
 def test_a_time_of_day_is_read_from_the_usual_layouts():
-    assert time_of_day_ms("15:33:21.917 [main] DEBUG x - ") == ((15 * 60 + 33) * 60 + 21) * 1000 + 917
-    assert time_of_day_ms("2021-02-12 20:31:11 |DEBUG |") == ((20 * 60 + 31) * 60 + 11) * 1000
+    assert time_of_day_ms("15:33:21.917 [main] DEBUG x - ") == (((15 * 60 + 33) * 60 + 21) * 1000 + 917, True)
+    assert time_of_day_ms("2021-02-12 20:31:11 |DEBUG |") == (((20 * 60 + 31) * 60 + 11) * 1000, False)  # to the second
     assert time_of_day_ms("54:48:375|DEBUG|main|") is None  # minutes:seconds:millis is no time of day
     assert time_of_day_ms("[debug,137] - ") is None
 

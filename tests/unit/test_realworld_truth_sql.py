@@ -31,6 +31,17 @@ def test_mybatis_joins_its_own_thread_and_times_preparing_to_total():
     assert s["lines"] == [1, 3, 4] and s["duration_ms"] == 31.0 and s["statement"] == "SELECT * FROM board"
 
 
+def test_mybatis_line_written_twice_by_two_appenders_is_one_record():
+    rec = "2023-03-14 09:27:40,{} DEBUG [exec-9][BaseJdbcLogger.java:137] - {}"
+    lines = [rec.format("078", "==>  Preparing: SELECT id FROM course_base"),
+             rec.format("092", "==> Parameters: "), rec.format("121", "<==      Total: 58")]
+    [s] = truth_sql.mybatis([x for line in lines for x in (line, line)])
+    assert s["lines"] == [1, 3, 5] and s["duration_ms"] == 43.0
+    # two lines alike without a thread may be two threads: both count
+    bare = ["2020-12-22 02:40:10 DEBUG c.x.SubjectDao.getAll - ==>  Preparing: SELECT 1"] * 2
+    assert len(truth_sql.mybatis(bare)) == 2
+
+
 @pytest.mark.parametrize("lines, want", [
     (["1674912754358|2|statement|connection 0|url jdbc:p6spy:h2:mem:x|select ?|select 1",
       "1400000009010|51|0|statement||Select sysdate from dual",

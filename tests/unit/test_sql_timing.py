@@ -3,7 +3,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from parsers.options import SqlOptions
-from parsers.sql import CONSUMED, MybatisJoiner, SqlTiming, SqlTimingParser, is_mybatis, substitute_params
+from parsers.sql import CONSUMED, COPY, MybatisJoiner, SqlTiming, SqlTimingParser, is_mybatis, substitute_params
 
 MS = 1_000_000
 WORKLOAD_SQL = "SELECT * FROM t_order WHERE order_no = 'ord_20261126_001001' AND status IN (1,2)"
@@ -205,5 +205,5 @@ def test_mybatis_joiner_is_total(records):
     j = MybatisJoiner(max_threads=2)
     for thread, message, ts in records:
         result = j.feed(thread, message, ts)
-        assert result is None or result is CONSUMED or isinstance(result, SqlTiming)
+        assert result is None or result is CONSUMED or result is COPY or isinstance(result, SqlTiming)
     assert len(j) <= 2
