@@ -3,7 +3,8 @@
 `AutoParser.parse(line)` tries, in this order, the layout that matched the previous
 line, the built-in layouts (`layouts.BUILTINS`: exact fields), then a timestamp in
 any common form (`time_forms`) at the start of the line, optionally behind a
-level word or a bracket, with the fields after it read by `fields`. A line
+level word or a bracket, with the fields after it read by `fields`, then the layouts
+that write the level as one letter (`letter_level`: glog, Tornado, Jupyter). A line
 that starts with none of these is a `raw` candidate (the multi-line rules decide),
 and an indented line continues the record before it. A file may mix layouts.
 
@@ -21,6 +22,7 @@ from parsers.prefix.engine import prefix_regex
 from parsers.prefix.fields import POSITION, split_fields
 from parsers.prefix.grammar import Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
+from parsers.prefix.letter_level import letter_level, may_be_letter_level
 from parsers.prefix.levels import LEVELS
 from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
@@ -70,6 +72,7 @@ _PADDED_BRACKET = re.compile(r" (?:INFO|WARN) \[[^\]\[]{1,256}\] ")
 # the milliseconds (`[%t] %-5p %c - %m`)
 _RELATIVE = re.compile(rf"(?:\d{{1,12}}[ \t]+)?\[[^\]\[]{{1,256}}\][ \t]+(?:{LEVELS})[ \t]")
 MAX_NORMALIZED_CACHE = 4096
+_LETTER_FIRST = frozenset("[IWEF")  # glog's level letters and Tornado's/Jupyter's bracket (`letter_level`)
 # First characters of an indented line that may be a record start (a date, or a bracket before it)
 _INDENTED_FIRST = frozenset("[0123456789")
 # First characters of a logfmt line's first key (`time=`, `level=`, `caller=`, `@timestamp=`)
@@ -155,6 +158,8 @@ class AutoParser(PrefixParser):
             return weak
         if c == "#" and (p := p6spy_header(line, self._conv.iso, self.parse)) is not None:
             return p  # p6spy's MultiLineFormat in its own spy.log: `#<now> | took 4ms | statement | ...`
+        if c in _LETTER_FIRST and may_be_letter_level(line) and (p := letter_level(line, self._hint, self._conv.iso)):
+            return p  # glog/klog `I0822 19:38:14.123456 1 f.go:42] `, Tornado/Jupyter `[I 180822 19:38:14 web:2162] `
         if c in _FORM_FIRST or c.isalpha() and (c.isascii() and self._starts_with_word(line) or _DASH_TAG.match(line)):
             for i in range(len(_STARTS)):
                 if i != last and (p := self._try_form(i, line)) is not None:

@@ -46,7 +46,9 @@ class Hint:
         self.year = int(self.date[:4]) if self.date else None
 
 
-def _text(y: int | None, mo: int | None, d: int | None, g: dict, hint: Hint) -> str | None:
+def date_time_text(y: int | None, mo: int | None, d: int | None, g: dict, hint: Hint) -> str | None:
+    """`YYYY-MM-DD HH:MM:SS` of a date (year, month, day; what is None from the hint) and the
+    time in `g` (`h`, `mi`, `s`), else None (no hint, or no such day)."""
     if y is None:
         if hint.year is None:
             return None
@@ -65,42 +67,42 @@ def _month(g: dict) -> int | None:
 
 
 def _iso(g, hint):
-    return _text(int(g["y"]), int(g["mo"]), int(g["d"]), g, hint)
+    return date_time_text(int(g["y"]), int(g["mo"]), int(g["d"]), g, hint)
 
 
 def _day_month(g, hint):
-    return _text(int(g["y"]), _month(g), int(g["d"]), g, hint)
+    return date_time_text(int(g["y"]), _month(g), int(g["d"]), g, hint)
 
 
 def _jul(g, hint):
     h = int(g["h"]) % 12 + (12 if g["ampm"].upper() in ("PM", "下午") else 0)
     month = _month(g) if g.get("mon") else CN_MONTHS.get(g["cmon"])
-    return _text(int(g["y"]), month, int(g["d"]), dict(g, h=str(h)), hint)
+    return date_time_text(int(g["y"]), month, int(g["d"]), dict(g, h=str(h)), hint)
 
 
 def _syslog(g, hint):
-    return _text(None, _month(g), int(g["d"]), g, hint)
+    return date_time_text(None, _month(g), int(g["d"]), g, hint)
 
 
 def _java_date(g, hint):
-    return _text(int(g["y"]), _month(g), int(g["d"]), g, hint)
+    return date_time_text(int(g["y"]), _month(g), int(g["d"]), g, hint)
 
 
 def _numeric(g, hint):
     a, b, c = int(g["a"]), int(g["b"]), g["c"]
     if g["sep"] == ".":  # 02.01.2019: day first
-        return _text(int(c), b, a, g, hint) if len(c) == 4 else None
+        return date_time_text(int(c), b, a, g, hint) if len(c) == 4 else None
     if len(c) == 2:  # 19/01/02: yy/MM/dd (Hadoop, Spark); 16-02-2024 and 02/16/2024 below
-        return _text(2000 + a, b, int(c), g, hint)
-    return _text(int(c), b, a, g, hint) if a > 12 else _text(int(c), a, b, g, hint)
+        return date_time_text(2000 + a, b, int(c), g, hint)
+    return date_time_text(int(c), b, a, g, hint) if a > 12 else date_time_text(int(c), a, b, g, hint)
 
 
 def _month_day(g, hint):
-    return _text(None, int(g["mo"]), int(g["d"]), g, hint)
+    return date_time_text(None, int(g["mo"]), int(g["d"]), g, hint)
 
 
 def _time_only(g, hint):
-    return _text(None, None, None, g, hint)
+    return date_time_text(None, None, None, g, hint)
 
 
 # (name, regex fragment, to "YYYY-MM-DD HH:MM:SS"); order matters only for speed.
