@@ -11,7 +11,8 @@
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
 tried first, and last any other timing written in free text (`free.py`:
 `结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `in_sentence.py`:
-`initialization completed in 110 ms`), named by what it timed (`subject.py`: a
+`initialization completed in 110 ms`; `request_line.py`: an access line's
+`200 POST /api/login (127.0.0.1) 22.00ms`), named by what it timed (`subject.py`: a
 method, a request, or the normalised text before it).
 
 In the forms above a method name is always qualified (`Class.method`, `Class#method`,
@@ -28,7 +29,8 @@ from dataclasses import dataclass
 from parsers.options import MethodOptions
 from parsers.timing.free import FRAGMENTS, MAX_TIMING_NS, find_timing_unfiltered
 from parsers.timing.in_sentence import WORDS, find_in_timing, may_have_in_timing
-from parsers.timing.subject import may_name_a_method, subject
+from parsers.timing.request_line import VERBS, find_request_timing, may_be_request_line
+from parsers.timing.subject import may_name_a_method, request, subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
@@ -100,9 +102,10 @@ def _search_before_word(rx: re.Pattern[str], message: str) -> re.Match[str] | No
 _STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER})(?:E(?P<exp>-?[0-9]{{1,2}}))? seconds\b")
 
 # Every message `parse` recognises without `patterns` holds one of these: the timing
-# words' fragments of `free.py` (`时` for the Chinese ones) or the words of `in_sentence.py`;
+# words' fragments of `free.py` (`时` for the Chinese ones), the words of `in_sentence.py`,
+# or an HTTP verb (`request_line.py`);
 # the `_FORMS` hold a timing word too (`cost`, `took`, `elapsed`, `耗时`, `用时`).
-TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '")
+TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '", *VERBS)
 
 
 class MethodTimingParser:
@@ -154,6 +157,8 @@ class MethodTimingParser:
             found = find_timing_unfiltered(message)
         if found is None and may_have_in_timing(message):
             found = find_in_timing(message)
+        if found is None and may_be_request_line(message) and (found := find_request_timing(message)) is not None:
+            return MethodTiming(request(message) or subject(message, *found[:2]), found[2])
         if found is None and "StopWatch '" in message and (m := _STOPWATCH.search(message)) is not None:
             ns = duration_ns(m.group("num"), "s")
             if ns is not None and m.group("exp"):

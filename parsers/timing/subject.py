@@ -36,7 +36,7 @@ _FILE_EXT = frozenset({"java", "kt", "scala", "groovy", "py", "go", "js", "ts", 
                        "png", "jpg", "gif", "pdf", "zip", "gz", "sh", "do", "action", "jsp", "php", "com", "cn",
                        "net", "org", "io"})
 _VERB_PATH = re.compile(
-    r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+(?:https?://[^/\s\]]*)?(/[^\s\],，;；|?#\"')]*)?")
+    r"\b(GET|POST|PUT|DELETE|PATCH|HEAD|OPTIONS)\s+\"?(?:https?://[^/\s\]\"]*)?(/[^\s\],，;；|?#\"')]*)?")
 _PATH = re.compile(r"(?:https?://[^/\s\]]+)?(/[A-Za-z_][^\s\],，;；|?#\"')]*)")
 _VERBS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS")
 _PATH_AFTER = frozenset(" \t=:：[(（【<>\"'")
@@ -66,9 +66,9 @@ def subject(message: str, start: int, end: int) -> str:
     method = _last_method(before)
     if method is not None:
         return method
-    request = _request(before) if "/" in before else None
-    if request is not None:
-        return request
+    named = request(before) if "/" in before else None
+    if named is not None:
+        return named
     ruoyi = _RUOYI.match(before) if before[:1] == "[" else None
     if ruoyi is not None:
         before = before[ruoyi.end():]
@@ -101,7 +101,8 @@ def _last_method(text: str) -> str | None:
     return found
 
 
-def _request(text: str) -> str | None:
+def request(text: str) -> str | None:
+    """The last request `text` names (`GET /pay/*`, a bare path `/pay/notify`), else None."""
     found = None
     if any(verb in text for verb in _VERBS):  # the regex tries every position: only if a verb is there
         for m in _VERB_PATH.finditer(text):
