@@ -14,8 +14,10 @@ _LOGGER = st.from_regex(r"(?:kafka|org\.apache\.zookeeper|state\.change)(?:\.[a-
                         fullmatch=True)
 _CONTEXT = st.one_of(st.just(""), st.from_regex(r"\[[A-Z][A-Za-z]{2,16}(?: [a-zA-Z]{2,8}=\d{1,3}(?:,)?){1,3}\] ",
                                                  fullmatch=True))
-# (a `word|` start would be a pipe-delimited layout's thread field)
-_MSG = st.from_regex(r"[A-Za-z][ -{}~]{0,40}", fullmatch=True).map(str.rstrip).filter(lambda m: not m.endswith(")"))
+# (a `word|` start would be a pipe-delimited layout's thread field; a dotted first word, `A.A.A`,
+# is a logger of `%p %c %m` as much as a message's)
+_MSG = st.from_regex(r"[A-Za-z][ -{}~]{0,40}", fullmatch=True).map(str.rstrip).filter(
+    lambda m: not m.endswith(")") and "." not in m.split(" ")[0])
 
 
 @given(_LEVEL, _CONTEXT, _MSG, _LOGGER)
