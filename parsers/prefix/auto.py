@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from parsers.prefix.bare_thread import bare_thread_logger
 from parsers.prefix.engine import prefix_regex
 from parsers.prefix.fields import POSITION, split_fields
 from parsers.prefix.grammar import Alternative, Prefix, normalize_level
@@ -136,6 +137,10 @@ class AutoParser(PrefixParser):
             return None  # indented or empty: continues the record before it
         if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
             return p
+        if c == ":" and line[1:2].isdigit():  # pig's file layout `:%d %5p %t %c{1}: %m` opens with a colon
+            p = self.parse(line[1:])
+            if p is not None and p.format == "auto" and p.raw_time is not None:
+                return p
         last = self._last  # the common case: the layout of the line before
         weak = None
         if isinstance(last, Alternative):
@@ -254,6 +259,8 @@ class AutoParser(PrefixParser):
                 cache.clear()
             cache[key] = norm
         f = split_fields(rest)
+        if f.thread is None and f.level is not None and ": " in f.message:
+            f = bare_thread_logger(f)  # `LEVEL HikariPool-1 housekeeper c.z.h.p.HikariPool: msg` (pig)
         if f.logger is None:
             tail = rest[-1:] if rest[-1:] not in " \r" else rest.rstrip(" \r")[-1:]
             if tail == ")" and (f.thread is None or " " in f.thread):
