@@ -51,6 +51,8 @@ _LONE_HEADER = re.compile(r"(?:[A-Za-z_$][\w$]*\.)+[A-Za-z_$][\w$]*(?:Exception|
 # FATAL, ERROR, WARN, DEBUG, TRACE
 _JUL_LEVEL = re.compile(rf"(SEVERE|WARNING|INFO|CONFIG|FINEST|FINER|FINE|FATAL|ERROR|WARN|DEBUG|TRACE|{JUL_LOCALIZED_RX})"
                         r"[:：] ?(.*)$", re.DOTALL)
+# Flask's RequestFormatter (its documentation's example) writes `ERROR in app: msg` on the record's second line
+_LEVEL_IN_MODULE = re.compile(r"(DEBUG|INFO|WARNING|ERROR|CRITICAL) in ([\w.]+): ")
 # a JVM in a Chinese locale names them in Chinese
 _JUL_LEVELS = {"WARNING": "WARN", **{k: "WARN" if v == "WARNING" else v for k, v in JUL_LOCALIZED.items()}}
 
@@ -169,9 +171,14 @@ class Classifier(StructuredKinds):
     @staticmethod
     def _jul_second_line(ev: Event, rec: RawRecord) -> None:
         """java.util.logging writes `Jan 2, 2019 3:04:05 PM pkg.Class method` and then
-        `SEVERE: msg`: the level and the message are on the second line."""
+        `SEVERE: msg`: the level and the message are on the second line. Flask's documented
+        RequestFormatter (`[%(asctime)s] %(remote_addr)s requested %(url)s\n%(levelname)s in
+        %(module)s: %(message)s`) too: its level and module are read, both lines kept."""
         m = _JUL_LEVEL.match(rec.continuation[0])
         if m is None:
+            if (flask := _LEVEL_IN_MODULE.match(rec.continuation[0])) is not None:
+                ev.level = _JUL_LEVELS.get(flask.group(1), flask.group(1))
+                ev.logger = ev.logger or flask.group(2)
             return
         ev.level = _JUL_LEVELS.get(m.group(1), m.group(1))
         if ev.logger and ev.message and " " not in ev.message:

@@ -159,10 +159,13 @@ class Multiline:
             first = self._rules.first_state(line)
             if first == START and self._state == START and self._track and not pending.continuation \
                     and (pending.first is None or pending.first.level not in _WARN_OR_WORSE) \
+                    and not (prefix.level is not None and pending.first is not None and pending.first.level is None) \
                     and _TELLS_A_FAILURE.search(line) is not None:
                 # the message line a traceback's own record prints before it with no prefix
                 # (Django's `Internal Server Error: /pay/` in a gunicorn or uWSGI log), or this
-                # record's next line: the line after it tells (`_push_header_candidate`)
+                # record's next line: the line after it tells (`_push_header_candidate`). Not a
+                # line that opens with the level a record without one lacks: that is the record's
+                # second line (java.util.logging's `SEVERE: msg`, Flask's `ERROR in app: msg`)
                 self._state = HEADER_CANDIDATE
                 self._held.append((line, prefix, offset, end_offset))
                 return None
