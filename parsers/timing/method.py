@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from parsers.options import MethodOptions
 from parsers.timing.free import FRAGMENTS, MAX_TIMING_NS, find_timing_unfiltered
 from parsers.timing.in_sentence import WORDS, find_in_timing, may_have_in_timing
-from parsers.timing.request_line import VERBS, find_request_timing, may_be_request_line
+from parsers.timing.request_line import TRIGGERS as REQUEST_TRIGGERS
+from parsers.timing.request_line import find_request_timing, may_be_request_line
 from parsers.timing.subject import may_name_a_method, request, subject
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
@@ -103,9 +104,9 @@ _STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER}
 
 # Every message `parse` recognises without `patterns` holds one of these: the timing
 # words' fragments of `free.py` (`时` for the Chinese ones), the words of `in_sentence.py`,
-# or an HTTP verb (`request_line.py`);
+# or a number of milliseconds or microseconds (`request_line.py`);
 # the `_FORMS` hold a timing word too (`cost`, `took`, `elapsed`, `耗时`, `用时`).
-TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '", *VERBS)
+TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '", *REQUEST_TRIGGERS)
 
 
 class MethodTimingParser:
