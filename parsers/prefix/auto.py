@@ -4,7 +4,8 @@
 line, the built-in layouts (`layouts.BUILTINS`: exact fields), then a timestamp in
 any common form (`time_forms`) at the start of the line, optionally behind a
 level word or a bracket, with the fields after it read by `fields`, then the layouts
-that write the level as one letter (`letter_level`: glog, Tornado, Jupyter). A line
+that write the level as one letter (`letter_level`: glog, Tornado, Jupyter; `websphere`:
+WebSphere and Liberty, tried first: their `M/d/yy` dates are no `yy/MM/dd`). A line
 that starts with none of these is a `raw` candidate (the multi-line rules decide),
 and an indented line continues the record before it. A file may mix layouts.
 
@@ -29,6 +30,7 @@ from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
 from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
 from parsers.prefix.trailing_logger import dash_bracket_logger, paren_logger
+from parsers.prefix.websphere import may_be_websphere, websphere
 
 # Before the timestamp: a level word (`ERROR 2019-...`, `[ERROR] 2019-...`), or a literal tag
 # that a layout writes first (`[app] %d ...`, `[%pid] [%d]`: one word in brackets, then a space;
@@ -141,6 +143,8 @@ class AutoParser(PrefixParser):
             p = self.parse(line[1:])
             if p is not None and p.format == "auto" and p.raw_time is not None:
                 return p
+        if c == "[" and may_be_websphere(line) and (p := websphere(line, self._hint, self._conv.iso)) is not None:
+            return p  # `[5/10/20 3:09:01:349 UTC] 00000001 ManagerAdmin  I   msg` (before the numeric dates)
         last = self._last  # the common case: the layout of the line before
         weak = None
         if isinstance(last, Alternative):
