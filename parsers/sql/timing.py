@@ -11,7 +11,8 @@
     `now | SQL耗时： 3 ms | 连接信息： statement-0 | 执行语句： SELECT ...`): the field that starts a statement
   * GORM: `[4.757ms] [rows:1] SELECT ...`
   * Django's django.db.backends: `(0.003) SELECT ...; args=(1,)` (seconds; Django 4 adds
-    `; alias=default`), the statement being what comes before `; args=`
+    `; alias=default`), the statement being what comes before `; args=`; Django 1.x on SQLite
+    writes `(0.229) QUERY = 'UPDATE ...' - PARAMS = (...); args=(...)`
   * log4jdbc's jdbc.sqltiming: `41. select 1\n {executed in 2 msec}`
   * Hibernate's slow query log: `SlowQuery: 6 milliseconds. SQL: '... select ...'`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
@@ -117,6 +118,11 @@ _H2_PARAMS = re.compile(r"\s*\{[0-9]+: .*\}\s*$", re.DOTALL)
 _DJANGO = re.compile(r"(?:^|(?<=[\s\]]))\((?P<num>[0-9]{1,9}\.[0-9]{3})\)[ \t]*(?:\r?\n)?\s+(?P<sql>(?:"
                      rf"{_VERB}|(?:savepoint|release|rollback|commit|begin|show|set|pragma|explain|declare|lock)\b).*?)"
                      r"; args=", re.DOTALL | re.IGNORECASE)
+# ... and Django 1.x on SQLite, whose statement is the backend's repr of the query and its
+# parameters: `(0.229) QUERY = 'UPDATE "t" SET "v" = %s' - PARAMS = ('x',); args=('x',)`
+_DJANGO_QUERY = re.compile(r"(?:^|(?<=[\s\]]))\((?P<num>[0-9]{1,9}\.[0-9]{3})\)[ \t]*QUERY = "
+                           r"(?P<quote>['\"])(?P<sql>(?:[^\\]|\\.)*?)(?P=quote) - PARAMS = (?P<params>.*?); args=",
+                           re.DOTALL)
 # log4jdbc's jdbc.sqltiming: `[caller line]\n41. select 1\n {executed in 2 msec}` or one line
 _LOG4JDBC = re.compile(r"\{executed in (?P<num>[0-9]{1,15}) ?(?P<unit>msec|ms|nanoSec)\}")
 _NUMBERED = re.compile(rf"[ \t]*(?:[0-9]{{1,9}}[.:][ \t]*)?(?={_VERB}|\(|\{{\s*call)", re.IGNORECASE)
@@ -260,8 +266,12 @@ class SqlTimingParser:
         for rx in self._custom:
             if (m := rx.search(message)) is not None and (t := self._custom_timing(m)) is not None:
                 return t
-        if "; args=" in message and (m := _DJANGO.search(message)) is not None:
-            return SqlTiming(duration_ns(m.group("num"), "s"), m.group("sql").rstrip(), source="django")
+        if "; args=" in message:
+            if (m := _DJANGO.search(message)) is not None:
+                return SqlTiming(duration_ns(m.group("num"), "s"), m.group("sql").rstrip(), source="django")
+            if "QUERY = " in message and (m := _DJANGO_QUERY.search(message)) is not None:
+                statement = m.group("sql").replace("\\" + m.group("quote"), m.group("quote")).replace("\\\\", "\\")
+                return SqlTiming(duration_ns(m.group("num"), "s"), statement, m.group("params"), source="django")
         if "SQL" in message or "sql" in message or "Sql" in message:
             if "millis." in message and (m := _DRUID.search(message)) is not None:
                 statement, params = _druid_params(m.group("sql").lstrip())

@@ -50,3 +50,20 @@ def test_a_statement_over_lines_may_start_on_the_line_after_the_time(millis, eol
     t = PARSER.parse(message)
     assert (t.duration_ns, t.source) == (millis * 1_000_000, "django")
     assert t.statement.startswith("SELECT") and t.statement.endswith("pg_class c")
+
+
+@given(st.sampled_from(["", "[21/Jan/2016 09:57:56] [django.db.backends:89] "]), st.integers(0, 99_999), STATEMENTS,
+       ARGS)
+def test_django_1_on_sqlite_quotes_the_query_and_its_params(prefix, millis, sql, args):
+    """Django 1.x's SQLite backend: `(0.229) QUERY = '<sql>' - PARAMS = <params>; args=<params>`,
+    the statement a Python repr (a quote inside it escaped)."""
+    seconds = f"{millis // 1000}.{millis % 1000:03d}"
+    message = f"{prefix}({seconds}) QUERY = {sql!r} - PARAMS = {args}; args={args}"
+    t = PARSER.parse(message)
+    assert (t.duration_ns, t.statement, t.params, t.source) == (millis * 1_000_000, sql, args, "django")
+
+
+def test_django_1_query_with_both_quotes_is_unescaped():
+    sql = """SELECT "t"."id" FROM "t" WHERE "t"."name" = 'O\\'Brien'"""
+    t = PARSER.parse(f"(0.001) QUERY = {sql!r} - PARAMS = (); args=()")
+    assert t.statement == sql
