@@ -65,6 +65,21 @@ def _level_only(first_line: str) -> bool:
     return first_line[:1] != "[" and _TIME_OF_DAY.search(first_line) is None
 
 
+def _other_output(pending: RawRecord) -> bool:
+    """The record tells no failure and the lines after its first are other output: text, no
+    indented (trace) line, none that tells a failure. uWSGI logs a request's line after its traceback, then
+    `announcing my loyalty to the Emperor...`: the next traceback is the next request's,
+    not that line's; a DEBUG record, a blank line, and the traceback it logged stay one."""
+    if pending.first is not None and pending.first.level in _WARN_OR_WORSE:
+        return False
+    text = False
+    for line in pending.continuation:
+        if line[:1] in " \t" or _TELLS_A_FAILURE.search(line) is not None:
+            return False  # a trace, or the failure the traceback is (Flask's `ERROR in app: Exception on /x`)
+        text = text or bool(line.strip())
+    return text
+
+
 def _message_line(line: str, pending: RawRecord) -> bool:
     """After records that each began with a bare level word (`_level_only`), a line with no
     level is the message's next line unless it holds a time of day or starts with the same
@@ -170,9 +185,12 @@ class Multiline:
                 self._held.append((line, prefix, offset, end_offset))
                 return None
             # after Python's exception line, more lines of its message, but not one that opens
-            # with a level (`DEBUG: token ok`, a logger's or a print's next line)
+            # with a level (`DEBUG: token ok`, a logger's or a print's next line); and not a
+            # traceback after a record that tells no failure and whose next lines were other
+            # output, no trace (`_other_output`)
             if self._state != AFTER_FRAMES and (first == START or self._state not in TRACE_ENDED) \
-                    and not (self._state == PY_EXCEPTION and prefix.level is not None):
+                    and not (self._state == PY_EXCEPTION and prefix.level is not None) \
+                    and not (first in PY_TRACE_STATES and self._state == START and _other_output(pending)):
                 if self._state == START:
                     self._state = first
                 self._append(pending, line, offset, end_offset)

@@ -65,6 +65,9 @@ def test_a_failure_records_next_line_stays_its_own():
 
 
 def test_a_line_that_tells_no_failure_is_no_tracebacks_header():
-    # an uncaught exception's traceback has no header: the line before it is another record's
-    evs = _events(["2013-08-13 13:42:25 [29805] [INFO] Booting worker with pid: 29805", "worker ready", *TRACE])
-    assert evs[0].kind == "exception" and evs[0].message.startswith("Booting worker with pid: 29805\nworker ready")
+    # an uncaught exception's traceback has no header: the line before it is another record's,
+    # and the traceback, after that record's other output, is a record of its own
+    booting, uncaught = _events(["2013-08-13 13:42:25 [29805] [INFO] Booting worker with pid: 29805", "worker ready",
+                                 *TRACE])
+    assert (booting.kind, booting.message) == ("line", "Booting worker with pid: 29805\nworker ready")
+    assert uncaught.kind == "exception" and uncaught.message.startswith("Traceback")
