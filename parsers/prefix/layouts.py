@@ -46,8 +46,9 @@ LOG4J2_DEFAULT = [TIME_ONLY, SPACES, THREAD, SPACES, LEVEL, SPACES, LOGGER, DASH
 # python: %(asctime)s - %(name)s - %(levelname)s - %(message)s
 PY_DASHES = [TIMESTAMP, _rx(r" - (?P<logger>\S+) - "), LEVEL, _rx(" - "), MESSAGE]
 # python: %(asctime)s %(levelname)s %(name)s: %(message)s (a name does not open with a bracket: in
-# `%d %-5p [%t]%C.%M:%L -%m` that is the thread, written against the class)
-PY_LEVEL_NAME = [TIMESTAMP, SPACES, LEVEL, SPACES, _rx(r"(?P<logger>[^\s:\[][^\s:]*)"), _rx(": ?"), MESSAGE]
+# `%d %-5p [%t]%C.%M:%L -%m` that is the thread, written against the class; nor with a parenthesis:
+# log4j's `%d %p (%F:%L)- %m` writes the source position there)
+PY_LEVEL_NAME = [TIMESTAMP, SPACES, LEVEL, SPACES, _rx(r"(?P<logger>[^\s:\[(][^\s:]*)"), _rx(": ?"), MESSAGE]
 # Flask: [%(asctime)s] %(levelname)s in %(module)s: %(message)s
 PY_FLASK = [_rx(r"\["), TIMESTAMP, _rx(r"\] "), LEVEL, _rx(r" in "), LOGGER, _rx(": ?"), MESSAGE]
 # gunicorn: [2026-11-26 10:15:30 +0800] [12345] [INFO] msg

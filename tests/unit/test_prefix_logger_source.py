@@ -35,3 +35,12 @@ def test_a_width_truncated_logger_keeps_its_leading_dot(level, logger, msg):
     cut = "." + logger.split(".", 1)[1]
     got = AutoParser().parse(f"14.03.2016 10:47:52 [{level}] {cut} - {msg}")
     assert (got.level, got.logger, got.message) == (level, cut, msg)
+
+
+@given(_LEVEL, _LOGGER, st.integers(1, 9999), _MSG, st.sampled_from(["- ", " - ", ": "]))
+def test_file_and_line_right_after_the_level(level, logger, line, msg, sep):
+    """log4j's `%d %p (%F:%L)- %m`: the position in parentheses, no logger; Python's
+    `%(levelname)s %(name)s: ` does not take `(File.java` for a name."""
+    file = logger.rsplit(".", 1)[1] + ".java"
+    got = AutoParser().parse(f"2018-01-24 14:21:22,611 {level} ({file}:{line}){sep}{msg}")
+    assert (got.level, got.logger, got.message, got.extra) == (level, None, msg, {"source": f"{file}:{line}"})
