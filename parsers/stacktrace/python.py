@@ -54,17 +54,17 @@ def is_py_start(line: str) -> bool:
     """The first line of a traceback: a plain one, an exception group's, or rich's drawing;
     a plain one may be indented (`dedented`)."""
     return _START_WORDS in line and (PY_START.match(line) is not None or GROUP_START.match(line) is not None
-                                     or RICH_START.match(line) is not None or _INDENTED_START.match(line) is not None)
+                                     or RICH_START.match(line) is not None or INDENTED_START.match(line) is not None)
 
 
 # Tornado's LogFormatter (Jupyter's servers use it too) indents the traceback under its record
-_INDENTED_START = re.compile(r"^([ \t]+)Traceback \(most recent call last\):\s*$")
+INDENTED_START = re.compile(r"^([ \t]+)Traceback \(most recent call last\):\s*$")
 
 
 def dedented(lines: list[str]) -> list[str]:
     """A traceback whose first line is indented (`    Traceback (most recent call last):`),
     each of its lines without that indent, as printed on its own; others as they are."""
-    m = _INDENTED_START.match(lines[0]) if lines and lines[0][:1] in " \t" else None
+    m = INDENTED_START.match(lines[0]) if lines and lines[0][:1] in " \t" else None
     if m is None:
         return lines
     indent = m.group(1)

@@ -13,7 +13,7 @@ from parsers.assemble import Assembler, Source
 from parsers.event import Event
 from parsers.options import ParseOptions
 from parsers.stacktrace import parse_stack
-from parsers.stacktrace.python import GROUP_START, PY_START, RICH_START, is_py_start
+from parsers.stacktrace.python import GROUP_START, INDENTED_START, PY_START, RICH_START, is_py_start
 
 SOURCE = Source("h", "pay", "/var/log/pay/worker.log", "f1")
 HEAD = "2026-12-02 07:00:01,436 ERROR [pay.worker] batch 7 failed"
@@ -259,8 +259,10 @@ _PIECES = st.sampled_from(["Traceback (most recent call last):", "Traceback (mos
 
 
 @given(st.lists(_PIECES, max_size=8).map("".join))
-def test_a_traceback_first_line_is_what_one_of_its_three_patterns_reads(line):
-    assert is_py_start(line) == any(rx.match(line) is not None for rx in (PY_START, GROUP_START, RICH_START))
+def test_a_traceback_first_line_is_what_one_of_its_patterns_reads(line):
+    # plain, an exception group's, rich's drawing, or a plain one indented under its record (Tornado)
+    assert is_py_start(line) == any(rx.match(line) is not None
+                                    for rx in (PY_START, GROUP_START, RICH_START, INDENTED_START))
 
 
 @settings(max_examples=40, deadline=None)
