@@ -21,6 +21,7 @@ HEADER_RE = re.compile(
     r"|\d{2}\.\d{2}\.\d{4} \d{2}:\d{2}:\d{2}"           # 28.02.2016 12:57:06 (log4j %d{dd.MM.yyyy HH:mm:ss})
     r"|\d{2}:\d{2}:\d{2}[.,:]\d{3}"                     # 14:39:38.397 (logback short; log4j2 %d{HH:mm:ss:SSS})
     r"|\d{2}-[A-Z][a-z]{2}-\d{4} \d{2}:\d{2}:\d{2}"     # 23-Mar-2016 18:12:11 (Tomcat 8)
+    r"|\d{2}-[A-Z][a-z]{2} \d{2}:\d{2}:\d{2} "          # 20-Sep 19:18:43 (log4j %d{dd-MMM HH:mm:ss}, no year)
     r"|\d{2}/[A-Z][a-z]{2}/\d{4} \d{2}:\d{2}:\d{2}\]"  # [15/Mar/2015 14:24:00] (Django's datefmt '%d/%b/%Y %H:%M:%S', runserver)
     r"|[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [AP]M"  # Jan 12, 2012 3:53:59 PM (JUL)
     r"|[一二三四五六七八九十]{1,3}月 \d{1,2}, \d{4} \d{1,2}:\d{2}:\d{2} [上下]午"  # 八月 20, 2013 7:33:01 下午 (JUL, zh)

@@ -7,6 +7,7 @@ the date hint (a date in the file name, else the file's modification day).
 
     ISO          2019-01-02 03:04:05,678  2019/01/02T03:04:05.678+08:00  2019-1-2 3:04:05
     day-month    02-Jan-2019 03:04:05.678 (Tomcat)   02/Jan/2019:03:04:05 +0800 (access logs)
+                 20-Sep 19:18:43 (log4j `%d{dd-MMM HH:mm:ss}`, no year)
     JUL          Jan 2, 2019 3:04:05 PM, 八月 20, 2013 7:33:01 下午 (a Chinese locale)
     syslog       Nov 26 10:15:30
     java date    Tue Jan 02 03:04:05 CST 2019
@@ -101,6 +102,10 @@ def _month_day(g, hint):
     return date_time_text(None, int(g["mo"]), int(g["d"]), g, hint)
 
 
+def _day_mon(g, hint):
+    return date_time_text(None, _month(g), int(g["d"]), g, hint)
+
+
 def _time_only(g, hint):
     return date_time_text(None, None, None, g, hint)
 
@@ -123,6 +128,8 @@ FORMS: tuple[tuple[str, str, Callable[[dict, Hint], str | None]], ...] = (
     # logback patterns: `%d{yyyy-MM-dd 'at' HH:mm:ss z}`); the zone's name is read past, not used
     ("iso_at", rf"(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?: AD)? at {_HMS}{_FRAC}"
                rf"(?: (?:UTC|GMT|[A-Z]{{1,3}}T)(?![\w-]))?{_ZONE}", _iso),
+    # log4j's `%d{dd-MMM HH:mm:ss}` (no year: the hint's)
+    ("day_mon", rf"(?P<d>\d{{1,2}})-{_MON} {_HMS}{_FRAC}(?![\d:])", _day_mon),
 )
 
 EPOCH_MS = re.compile(r"(?P<epoch>1\d{12})\|")

@@ -345,3 +345,9 @@ def test_scorer_counts_a_line_printed_empty_through_an_envelope_as_blank():
         assert bench._blank(line), line
     for line in (b"INFO   | jvm 1    | 2018/03/31 18:42:19 | x\n", b"web-1  | x\n", b"INFO  |\n", b"x\n"):
         assert not bench._blank(line), line
+
+
+def test_a_yearless_day_month_stamp_starts_a_record():
+    # log4j's %d{dd-MMM HH:mm:ss} among Tomcat's JUL records in catalina.out
+    assert truth_rules.is_header("20-Sep 19:19:13 ERROR (?:handleException:?) com.konakart.al.KKAppException: x")
+    assert not truth_rules.is_header("20-Sep was the day it failed")
