@@ -24,6 +24,9 @@ _QUOTE_OPEN = r".*:[\t ]*-{3,}[\t ]*$"
 _QUOTE_CLOSE = r"^-{3,}[\t ]*$"
 _QUOTED = r"^(?:[\t ]|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:[:;]|\s*$)|(?:Caused by|Suppressed): )"
 
+# the line that closes a GlassFish/Payara record's message (`[[ ... ]]`) after its trace
+_ODL_CLOSE = r"^\]\][\t ]*$"
+
 JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _JAVA_HEADER + _QUOTE_OPEN, "java_quoted"),
     (START, _JAVA_HEADER, "java_after_exception"),
@@ -33,6 +36,7 @@ JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     ("java_after_exception", _JAVA_CAUSE, "java_after_exception"),
     ("java_after_exception", r"^(?:$|###|[\t ])", "java_after_exception"),  # multi-line message
     ("java", _JAVA_FRAME, "java"),
+    ("java", _ODL_CLOSE, "java"),  # GlassFish's `]]` closing a record's message after its trace
     ("java", _JAVA_CAUSE + _QUOTE_OPEN, "java_quoted"),
     ("java", _JAVA_CAUSE, "java_after_exception"),
     ("java_quoted", _QUOTE_CLOSE, "java_quote_closed"),

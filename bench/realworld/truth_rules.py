@@ -169,6 +169,8 @@ def java_traces(lines: list[str]) -> list[dict]:
                 k += 2
             else:
                 break
+        if last + 1 < n and lines[last + 1].strip() == "]]":
+            last += 1  # GlassFish/Payara close the record's message (`[[ ... ]]`) on a line after its trace
         body = lines[first:last + 1]
         outer = _outer_class(lines[first])
         root = outer

@@ -22,6 +22,7 @@ from datetime import datetime
 from parsers.prefix.bare_thread import bare_thread_logger
 from parsers.prefix.engine import prefix_regex
 from parsers.prefix.fields import POSITION, split_fields
+from parsers.prefix.glassfish import glassfish, may_be_glassfish
 from parsers.prefix.grammar import Alternative, Prefix, normalize_level
 from parsers.prefix.layouts import BUILTINS, PrefixParser
 from parsers.prefix.letter_level import letter_level, may_be_letter_level
@@ -106,7 +107,7 @@ def _builtin_alternatives() -> tuple[Alternative, ...]:
 
 
 class AutoParser(PrefixParser):
-    __slots__ = ("_hint", "_last", "_norm", "_builtin_first", "_structured", "_at")
+    __slots__ = ("_hint", "_last", "_norm", "_builtin_first", "_structured", "_at", "_message_below")
     indented_continue = True
 
     def __init__(self, timezone: str = "UTC", date_hint: str | None = None) -> None:
@@ -125,17 +126,19 @@ class AutoParser(PrefixParser):
         self._last: Alternative | int | None = None  # what matched the previous start line
         self._norm: dict[str, str | None] = {}
         self._structured = StructuredReader(self._conv.iso)
+        self._message_below = False  # the line before opened a message it did not write (GlassFish's `[[`)
 
     def parse(self, line: str) -> Prefix | None:
         """`line` without colour codes (the assembler strips them from every line: `parsers.ansi`)."""
         c = line[:1]
+        below, self._message_below = self._message_below, False
         if not c or c in " \t":
             if c == " " and line[1:2] == "[":  # ` [INFO ][2016/07/02 ...]`: a layout that starts with a space
                 p = self.parse(line[1:])
                 if p is not None and (p.format == "auto" or p.level is not None):
                     return p
-            if c == " " and (p := self._indented_start(line)) is not None:
-                return p
+            if c == " " and not below and (p := self._indented_start(line)) is not None:
+                return p  # (the message a GlassFish record opened is its own, whatever it starts with)
             return None  # indented or empty: continues the record before it
         if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
             return p
@@ -145,6 +148,9 @@ class AutoParser(PrefixParser):
                 return p
         if c == "[" and may_be_websphere(line) and (p := websphere(line, self._hint, self._conv.iso)) is not None:
             return p  # `[5/10/20 3:09:01:349 UTC] 00000001 ManagerAdmin  I   msg` (before the numeric dates)
+        if c == "[" and may_be_glassfish(line) and (p := glassfish(line, self._conv.iso)) is not None:
+            self._message_below = not p.message
+            return p  # GlassFish/Payara `[time] [product] [LEVEL] [] [logger] [tid: ...] ... [[`
         last = self._last  # the common case: the layout of the line before
         weak = None
         if isinstance(last, Alternative):

@@ -351,3 +351,11 @@ def test_a_yearless_day_month_stamp_starts_a_record():
     # log4j's %d{dd-MMM HH:mm:ss} among Tomcat's JUL records in catalina.out
     assert truth_rules.is_header("20-Sep 19:19:13 ERROR (?:handleException:?) com.konakart.al.KKAppException: x")
     assert not truth_rules.is_header("20-Sep was the day it failed")
+
+
+def test_glassfish_closing_brackets_after_a_trace_are_the_traces():
+    lines = ["[2018-10-09T21:04:33.065+0200] [glassfish 5.0] [SEVERE] [] [x.y] [tid: _ThreadID=59 _ThreadName=a] [[",
+             "  Exception while visiting X.class", "java.lang.IllegalArgumentException",
+             "\tat org.objectweb.asm.ClassReader.<init>(ClassReader.java:169)", "]]", ""]
+    [t] = truth_rules.java_traces(lines)
+    assert (t["header_line"], t["first_line"], t["last_line"]) == (1, 3, 5)
