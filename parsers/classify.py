@@ -156,7 +156,7 @@ class Classifier(StructuredKinds):
                 self.open_statements.thread_failed(ev.thread)  # the thread's open statement failed
             return ev
         if rec.continuation and ev.level is None and first is not None and first.format == "auto":
-            self._jul_second_line(ev, rec)
+            self._level_on_second_line(ev, rec)
         msg = ev.message
         if rec.continuation or (("Exception" in msg or "Error" in msg) and _LONE_HEADER.match(msg)):
             self._exception(ev, rec)
@@ -169,7 +169,7 @@ class Classifier(StructuredKinds):
         return ev
 
     @staticmethod
-    def _jul_second_line(ev: Event, rec: RawRecord) -> None:
+    def _level_on_second_line(ev: Event, rec: RawRecord) -> None:
         """java.util.logging writes `Jan 2, 2019 3:04:05 PM pkg.Class method` and then
         `SEVERE: msg`: the level and the message are on the second line. Flask's documented
         RequestFormatter (`[%(asctime)s] %(remote_addr)s requested %(url)s\n%(levelname)s in

@@ -67,9 +67,10 @@ def _level_only(first_line: str) -> bool:
 
 def _other_output(pending: RawRecord) -> bool:
     """The record tells no failure and the lines after its first are other output: text, no
-    indented (trace) line, none that tells a failure. uWSGI logs a request's line after its traceback, then
-    `announcing my loyalty to the Emperor...`: the next traceback is the next request's,
-    not that line's; a DEBUG record, a blank line, and the traceback it logged stay one."""
+    indented (trace) line, none that tells a failure. uWSGI logs a request's line after its
+    traceback, then `announcing my loyalty to the Emperor...`: the next traceback is the next
+    request's, not that line's; a DEBUG record, a blank line, and the traceback it logged
+    stay one."""
     if pending.first is not None and pending.first.level in _WARN_OR_WORSE:
         return False
     text = False

@@ -29,7 +29,7 @@ from parsers.prefix.letter_level import letter_level, may_be_letter_level
 from parsers.prefix.levels import LEVELS
 from parsers.prefix.p6spy_header import p6spy_header
 from parsers.prefix.structured import StructuredReader
-from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text
+from parsers.prefix.time_forms import EPOCH_MS, FORMS, Hint, epoch_ms_text, valid_time
 from parsers.prefix.trailing_logger import dash_bracket_logger, paren_logger
 from parsers.prefix.websphere import may_be_websphere, websphere
 
@@ -200,7 +200,7 @@ class AutoParser(PrefixParser):
             return self._epoch(line, m)
         if c in _LOGFMT_FIRST and "=" in line and (p := self._structured.logfmt(line)) is not None:
             return p  # `time=... level=error msg="..."`
-        if (c == "[" or c == "{") and (m := _UWSGI.match(line)) is not None and self._valid(m.groupdict()):
+        if (c == "[" or c == "{") and (m := _UWSGI.match(line)) is not None and valid_time(m.groupdict()):
             norm = FORMS[_JAVA_DATE][2](m.groupdict(), self._hint)
             return Prefix(line[:-1] if line[-1:] == "\r" else line, self._conv.iso(norm, None, None) if norm else None,
                           line[m.start("mon") - 4:m.end() - 1], format="auto")
@@ -264,7 +264,7 @@ class AutoParser(PrefixParser):
             norm = cache[key]
         else:
             g = m.groupdict()
-            norm = conv(g, self._hint) if self._valid(g) else None
+            norm = conv(g, self._hint) if valid_time(g) else None
             if len(cache) >= MAX_NORMALIZED_CACHE:
                 cache.clear()
             cache[key] = norm
@@ -282,10 +282,6 @@ class AutoParser(PrefixParser):
             if norm else None
         return Prefix(f.message[:-1] if f.message[-1:] == "\r" else f.message, iso, ts_text.strip("[(<]) \t"),
                       normalize_level(level) if level else None, f.logger, f.thread, f.pid, f.mdc, f.extra, "auto")
-
-    @staticmethod
-    def _valid(g: dict) -> bool:
-        return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
 
     def _timed(self, line: str, level: re.Match[str], thread: re.Match[str]) -> Prefix | None:
         """`INFO  [main] 2019-01-02 10:11:12,345 Foo.java:42 - msg`: the fields after the time
@@ -320,7 +316,7 @@ class AutoParser(PrefixParser):
         """An access log line: a record of its own, timed by its bracket; the message is the
         whole line (client, request, status and size are what it says)."""
         g = m.groupdict()
-        if not self._valid(g):
+        if not valid_time(g):
             return None
         norm = FORMS[_DAY_MONTH][2](g, self._hint)
         iso = self._conv.iso(norm, g.get("f"), g.get("z")) if norm else None

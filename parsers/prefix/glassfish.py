@@ -22,7 +22,8 @@ from parsers.prefix.grammar import Prefix, normalize_level
 
 _RECORD = re.compile(r"\[(?P<stamp>(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d{2}:\d{2})(?:\.(?P<f>\d{1,9}))?"
                      r"(?P<z>Z|[+-]\d{2}:?\d{2})?)\] \[[^\]\[]{0,128}\] \[(?P<level>[A-Z]{3,8})\] \[[^\]\[]{0,128}\] "
-                     r"\[(?P<logger>[^\]\[]{0,256})\] \[tid: _ThreadID=(?P<tid>\d{1,12}) _ThreadName=(?P<thread>[^\]\[]{0,256})\]"
+                     r"\[(?P<logger>[^\]\[]{0,256})\] "
+                     r"\[tid: _ThreadID=(?P<tid>\d{1,12}) _ThreadName=(?P<thread>[^\]\[]{0,256})\]"
                      r"(?: \[[^\]\[]{0,256}\]){0,8} \[\[(?P<message>.*)", re.DOTALL)
 
 

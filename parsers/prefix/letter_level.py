@@ -17,7 +17,7 @@ import re
 from typing import Callable
 
 from parsers.prefix.grammar import Prefix
-from parsers.prefix.time_forms import Hint, date_time_text
+from parsers.prefix.time_forms import Hint, date_time_text, valid_time
 
 LEVEL_OF_LETTER = {"D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ERROR", "C": "CRITICAL", "F": "FATAL"}
 _TIME = r"(?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})"
@@ -44,7 +44,7 @@ def letter_level(line: str, hint: Hint, iso: Callable[[str, str | None, str | No
     if m is None:
         return None
     g = m.groupdict()
-    if int(g["h"]) > 23 or int(g["mi"]) > 59 or int(g["s"]) > 60:
+    if not valid_time(g):
         return None
     if glog:
         year, month, day = None, int(g["mo"]), int(g["d"])

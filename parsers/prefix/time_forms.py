@@ -63,6 +63,11 @@ def date_time_text(y: int | None, mo: int | None, d: int | None, g: dict, hint: 
     return f"{y:04d}-{mo:02d}-{d:02d} {int(g['h']):02d}:{g['mi']}:{g['s']}"
 
 
+def valid_time(g: dict) -> bool:
+    """The `h`, `mi` and `s` groups of a match make a time of day (a leap second allowed)."""
+    return int(g["h"]) < 24 and int(g["mi"]) < 60 and int(g["s"]) < 61
+
+
 def _month(g: dict) -> int | None:
     return MONTHS.get(g["mon"][:3].lower())
 

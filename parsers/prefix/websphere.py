@@ -21,7 +21,7 @@ import re
 from typing import Callable
 
 from parsers.prefix.grammar import Prefix
-from parsers.prefix.time_forms import Hint, date_time_text
+from parsers.prefix.time_forms import Hint, date_time_text, valid_time
 
 LEVEL_OF_TYPE = {"F": "FATAL", "E": "ERROR", "W": "WARN", "A": "INFO", "I": "INFO", "C": "INFO", "D": "DEBUG",
                  "O": "INFO", "R": "ERROR", "Z": None, "1": "DEBUG", "2": "TRACE", "3": "TRACE", ">": "TRACE",
@@ -42,7 +42,7 @@ def websphere(line: str, hint: Hint, iso: Callable[[str, str | None, str | None]
     if m is None:
         return None
     g = m.groupdict()
-    if int(g["h"]) > 23 or int(g["mi"]) > 59 or int(g["s"]) > 60:
+    if not valid_time(g):
         return None
     a, b, year = int(g["a"]), int(g["b"]), int(g["y"])
     month, day = (b, a) if a > 12 else (a, b)

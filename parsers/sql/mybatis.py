@@ -172,9 +172,10 @@ class MybatisJoiner:
         statement; its `statement` is None when no Preparing was seen on `thread`.
         `ts_ms`: the record's time (epoch or time-of-day ms), else read from the
         text before the marker; `exact`: it was written to the millisecond (a time to the
-        second gives no duration: a statement between two such times took 0 to 2 s). `logger`: the record's logger, if known (a reused
-        statement is found by thread and logger). `tag`: the caller's handle on a Preparing
-        record, handed back in `abandoned` if the statement gets no `<==` record."""
+        second gives no duration: a statement between two such times took 0 to 2 s).
+        `logger`: the record's logger, if known (a reused statement is found by thread and
+        logger). `tag`: the caller's handle on a Preparing record, handed back in
+        `abandoned` if the statement gets no `<==` record."""
         if not ("==>" in message or "<==" in message) or (mark := _MARKER.search(message)) is None:
             return None
         start, before = mark.start(), message[:mark.start()]

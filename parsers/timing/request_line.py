@@ -36,8 +36,9 @@ _DURATION = re.compile(
 
 def may_be_request_line(message: str) -> bool:
     """Cheap test: a path, a unit or a cell, and an HTTP verb."""
-    return "/" in message and ("ms" in message or "|" in message) and ("GET " in message or "POST " in message or "PUT " in message or "DELETE " in message
-                               or "PATCH " in message or "HEAD " in message or "OPTIONS " in message)
+    return "/" in message and ("ms" in message or "|" in message) and (
+        "GET " in message or "POST " in message or "PUT " in message or "DELETE " in message
+        or "PATCH " in message or "HEAD " in message or "OPTIONS " in message)
 
 
 def find_request_timing(message: str) -> tuple[int, int, int] | None:

@@ -7,17 +7,15 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
 from parsers.event import Event
-from parsers.options import ParseOptions
+from tests.unit.tiled_events import tiled_events
 
 TRACEBACK = ('Traceback (most recent call last):\n  File "/srv/app/views.py", line 10, in pay\n'
              '    raise ValueError("bad amount")\nValueError: bad amount\n')
 
 
 def run(text: str) -> list[Event]:
-    asm = Assembler(ParseOptions(), Source("h", "web", "/var/log/web/app.log", "f1"), 0)
-    return asm.feed(text.encode(), 0, 0) + asm.finish(0)
+    return tiled_events(text.encode())
 
 
 def record(second: int, level: str, message: str) -> str:

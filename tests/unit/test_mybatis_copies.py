@@ -7,13 +7,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
 from parsers.event import Event
-from parsers.options import ParseOptions
 from parsers.sql.mybatis import CONSUMED, COPY, MybatisJoiner
+from tests.unit.tiled_events import tiled_events
 
-SOURCE = Source("db-01", "content", "/var/log/content/info.log", "f1")
-NOW_MS = 1_795_658_400_000
 SELECT = "SELECT id,name FROM course_base WHERE id=?"
 
 
@@ -29,8 +26,7 @@ def statement(thread: str, stamps: tuple[str, str, str], copies: bool) -> list[s
 
 
 def run(data: bytes) -> list[Event]:
-    asm = Assembler(ParseOptions(), SOURCE, 0)
-    return asm.feed(data, 0, NOW_MS) + asm.finish(NOW_MS)
+    return tiled_events(data)
 
 
 def sql_events(events: list[Event]) -> list[Event]:

@@ -8,9 +8,8 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
+from tests.unit.tiled_events import tiled_events
 
 
 @given(st.datetimes(datetime(2013, 1, 1), datetime(2013, 12, 31, 23, 59, 59)), st.sampled_from(["WARN ", "ERROR", "INFO "]))
@@ -26,8 +25,7 @@ def test_the_log4j_record_is_no_part_of_the_jul_record_before_it():
            "\tat com.konakart.al.ConfigCacheUpdater.run(ConfigCacheUpdater.java:88)\n"
            "Sep 20, 2013 7:18:43 PM org.apache.catalina.startup.Catalina start\n"
            "INFO: Server startup in 5690 ms\n").encode()
-    asm = Assembler(ParseOptions(), Source("h", "tomcat", "/var/log/tomcat/catalina.out", "f1", "2013-09-21"), 0)
-    deploy, failure, startup = asm.feed(log, 0, 0) + asm.finish(0)
+    deploy, failure, startup = tiled_events(log, date_hint="2013-09-21")
     assert (deploy.level, failure.kind, failure.level) == ("INFO", "exception", "ERROR")
     assert failure.error_type == "com.konakart.al.KKAppException" and failure.timestamp == "2013-09-20T19:19:13+00:00"
     assert (startup.kind, startup.duration_ns) == ("method", 5_690_000_000)

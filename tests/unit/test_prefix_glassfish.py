@@ -5,18 +5,16 @@ time of its own is the record's."""
 
 from __future__ import annotations
 
-from parsers.assemble import Assembler, Source
 from parsers.event import Event
-from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
+from tests.unit.tiled_events import tiled_events
 
 HEAD = ("[2018-10-09T21:04:33.065+0200] [glassfish 5.0] [{level}] [] [javax.enterprise.system.core] "
         "[tid: _ThreadID=59 _ThreadName=deployment-jar-scanner] [timeMillis: 1539111873065] [levelValue: 1000] [[")
 
 
 def run(text: str) -> list[Event]:
-    asm = Assembler(ParseOptions(), Source("h", "domain1", "/glassfish/domains/domain1/logs/server.log", "f1"), 0)
-    return asm.feed(text.encode(), 0, 0) + asm.finish(0)
+    return tiled_events(text.encode())
 
 
 def test_header_fields():

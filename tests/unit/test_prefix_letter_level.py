@@ -3,16 +3,15 @@ Tornado (`[I 180822 19:38:14 web:2162] `) and Jupyter (`[I 2023-05-01 10:00:00.1
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
 from parsers.prefix.letter_level import LEVEL_OF_LETTER
+from tests.unit.tiled_events import tiled_events
 
 _WHEN = st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59))
 _MESSAGE = st.from_regex(r"[A-Za-z][a-z]{1,10}(?: [a-z0-9/.]{1,10}){0,5}", fullmatch=True)
@@ -66,8 +65,7 @@ def test_tornado_uncaught_exception_keeps_its_request_and_indented_traceback():
         "    OSError: [Errno 22] Invalid argument\n"
         "[E 180827 16:01:35 web:2162] 500 POST /api/profile/name (127.0.0.1) 9.00ms\n"
     ).encode()
-    asm = Assembler(ParseOptions(), Source("h", "app", "/var/log/app/tornado.log", "f1"), 0)
-    exc, access = asm.feed(log, 0, 0) + asm.finish(0)
+    exc, access = tiled_events(log)
     assert (exc.kind, exc.level, exc.error_type, exc.logger) == ("exception", "ERROR", "OSError", "web")
     assert exc.timestamp == "2018-08-27T16:01:35+00:00" and exc.message.startswith("Uncaught exception POST")
     assert (access.level, access.offset) == ("ERROR", log.index(b"[E 180827 16:01:35 web:2162]"))

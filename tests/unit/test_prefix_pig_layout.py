@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
+from tests.unit.tiled_events import tiled_events
 
 _THREAD = st.one_of(st.sampled_from(["main", "http-nio-9999-exec-1", "HikariPool-1 connection adder",
                                      "RMI TCP Connection(2)-10.0.0.7", "nacos.client.config.listener.task-0"]),
@@ -48,8 +47,7 @@ def test_pig_error_record_keeps_its_trace_and_level():
            "\tat org.yaml.snakeyaml.constructor.SafeConstructor.processDuplicateKeys(SafeConstructor.java:126)\n"
            ":2025-08-13 00:08:14.056 DEBUG HikariPool-1 connection adder c.z.h.p.HikariPool: HikariPool-1 - Added connection\n"
            ).encode()
-    asm = Assembler(ParseOptions(), Source("h", "upms", "/logs/pig-upms-biz/error.log", "f1"), 0)
-    exc, debug = asm.feed(log, 0, 0) + asm.finish(0)
+    exc, debug = tiled_events(log)
     assert (exc.kind, exc.level, exc.thread, exc.logger) == ("exception", "ERROR", "nacos.client.config.listener.task-0",
                                                              "c.a.c.n.c.NacosConfigDataLoader")
     assert exc.error_type == "org.yaml.snakeyaml.constructor.DuplicateKeyException"

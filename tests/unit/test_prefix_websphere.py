@@ -9,10 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.options import ParseOptions
 from parsers.prefix.auto import AutoParser
 from parsers.prefix.websphere import LEVEL_OF_TYPE
+from tests.unit.tiled_events import tiled_events
 
 
 @given(st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31, 23, 59, 59)), st.integers(0, 0xFFFFFFFF),
@@ -48,8 +47,7 @@ def test_systemerr_trace_written_a_line_a_record_is_one_exception():
              "\tat java.io.FileInputStream.open0(Native Method)"]
     text = "".join(head.format(676 + i) + line + "\n" for i, line in enumerate(lines))
     text += "[5/10/20 3:14:35:001 UTC] 00000001 WsServerImpl  A   WSVR0001I: Server server1 open for e-business\n"
-    asm = Assembler(ParseOptions(), Source("was", "server1", "/logs/server1/SystemErr.log", "f1"), 0)
-    exc, audit = asm.feed(text.encode(), 0, 0) + asm.finish(0)
+    exc, audit = tiled_events(text.encode())
     assert (exc.kind, exc.level, exc.thread, exc.error_type) == ("exception", "ERROR", "000000a1",
                                                                  "javax.servlet.ServletException")
     assert exc.root_cause_type == "java.io.FileNotFoundException"

@@ -5,9 +5,8 @@ traceback (a blank line or a trace between) keeps it."""
 
 from __future__ import annotations
 
-from parsers.assemble import Assembler, Source
 from parsers.event import Event
-from parsers.options import ParseOptions
+from tests.unit.tiled_events import tiled_events
 
 TRACEBACK = ('Traceback (most recent call last):\n  File "/srv/app/views.py", line 69, in add\n'
              "    raise TabError('inconsistent use of tabs')\nTabError: inconsistent use of tabs\n")
@@ -17,8 +16,7 @@ REQUEST = ("[pid: 27136|app: 0|req: 1/1] 172.16.5.43 () {38 vars in 539 bytes} [
 
 
 def run(text: str) -> list[Event]:
-    asm = Assembler(ParseOptions(), Source("h", "web", "/var/log/uwsgi/app.log", "f1"), 0)
-    return asm.feed(text.encode(), 0, 0) + asm.finish(0)
+    return tiled_events(text.encode())
 
 
 def test_the_next_requests_traceback_is_not_the_request_lines():

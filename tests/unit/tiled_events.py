@@ -9,8 +9,9 @@ from parsers.options import ParseOptions
 NOW = 1_764_547_200_000
 
 
-def tiled_events(data: bytes, chunk: int | None = None) -> list:
-    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t"), 0)
+def tiled_events(data: bytes, chunk: int | None = None, date_hint: str | None = None) -> list:
+    """`date_hint`: the file's day (`YYYY-MM-DD`), for timestamps written without a date or year."""
+    asm = Assembler(ParseOptions(), Source("t", "t", "t", "t", date_hint), 0)
     step = chunk or len(data) or 1
     out = []
     for i in range(0, len(data), step):
