@@ -15,6 +15,7 @@ from parsers.multiline import RawRecord
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured import STRUCTURED_FORMATS
 from parsers.prescreen import may_apply
+from parsers.sql.mybatis import is_mybatis
 from parsers.sql.statement import LOGGER_SUFFIXES as STATEMENT_LOGGERS
 
 
@@ -52,7 +53,7 @@ class StructuredKinds:
         if may_apply(screen, msg) or (ev.logger is not None and ev.logger.endswith(STATEMENT_LOGGERS)):
             self._single_line(ev, first, rec)  # type: ignore[attr-defined]
         fields = extra.get("fields")
-        if ev.kind == "line" and fields:
+        if ev.kind == "line" and fields and not is_mybatis(msg):  # (the joiner has read a MyBatis record)
             text = f"{msg} | {fields}"  # the fields read as what the message says after it
             if may_apply(screen, text):
                 ev.message = text
