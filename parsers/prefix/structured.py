@@ -36,6 +36,7 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)')
 _ESCAPE = re.compile(r"\\(.)")
 _LOGFMT_START = re.compile(r"[A-Za-z_@][\w.@/-]*=")
+_CELL = re.compile(r"([A-Za-z_@][\w.@/-]*)=(.*)", re.DOTALL)  # a cell of a line of `key=value` cells
 _NAMED = frozenset(TIME + LEVEL + LOGGER + THREAD + MESSAGE + STACK + ERROR_TYPE + ERROR_MESSAGE)
 MAX_FIELDS_CHARS = 2048
 
@@ -65,6 +66,9 @@ class StructuredReader:
     def logfmt(self, line: str) -> Prefix | None:
         if _LOGFMT_START.match(line) is None:
             return None
+        space = line.find(" ")
+        if "`" in (line if space == -1 else line[:space]):
+            return self._delimited(line, "`")
         fields: dict[str, object] = {}
         pos, n = 0, len(line)
         while pos < n:
@@ -82,6 +86,23 @@ class StructuredReader:
             pos = m.end()
         if (lookup(fields, LEVEL) is None or lookup(fields, MESSAGE) is None) and self._logfmt_time(fields) is None:
             return None  # a record has a time (one that reads as a time: not `time=35ms`), or a level and a message
+        return self._prefix(fields, "logfmt", line.rstrip("\r"))
+
+    def _delimited(self, line: str, sep: str) -> Prefix | None:
+        """`key=value` cells joined by `sep` with no space (a logback pattern written for a log
+        service to ingest: ``time=2019-04-30T09:34:00.122+0800`appName=oms`logLevel= INFO`msg=...``).
+        The message runs from its cell (`msg=`, or the first cell that is no `key=value`: MyBatis's
+        ``logLevel=DEBUG`==>  Preparing: ...``) to the line's end, separators and all."""
+        fields: dict[str, object] = {}
+        cells = line.rstrip("\r").split(sep)
+        for i, cell in enumerate(cells):
+            m = _CELL.match(cell)
+            if m is None or m.group(1) in MESSAGE:
+                fields[m.group(1) if m else "msg"] = sep.join([m.group(2) if m else cell, *cells[i + 1:]])
+                break
+            fields[m.group(1)] = m.group(2).strip()
+        if self._logfmt_time(fields) is None:
+            return None  # a record has a time: else a line that only starts like one
         return self._prefix(fields, "logfmt", line.rstrip("\r"))
 
     # ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ name here, not code.
 from __future__ import annotations
 
 TIME = ("@timestamp", "timestamp", "time", "ts", "asctime", "timeMillis", "instant", "datetime", "date", "t")
-LEVEL = ("level", "log.level", "levelname", "severity", "lvl", "loglevel", "log_level", "level_name")
+LEVEL = ("level", "log.level", "levelname", "severity", "lvl", "loglevel", "log_level", "level_name", "logLevel")
 LOGGER = ("logger_name", "logger", "log.logger", "loggerName", "name", "logger.name")
 THREAD = ("thread_name", "thread", "process.thread.name", "threadName", "thread.name")
 MESSAGE = ("message", "msg", "@message", "short_message", "event")
