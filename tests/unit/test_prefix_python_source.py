@@ -12,7 +12,9 @@ from parsers.prefix.grammar import normalize_level
 
 _PATH = st.from_regex(r"(?:/[a-z_]{1,8}){0,4}/?[a-z_]{1,12}\.py", fullmatch=True)
 _LEVEL = st.sampled_from(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"])
-_MSG = st.from_regex(r"[A-Za-z\u4e00-\u9fa5][ -{}~]{0,30}", fullmatch=True).map(str.rstrip)  # no `|`: not a field separator here
+# no `|`: not a field separator here; no dotted first word (`A.A`): a logger of `%c %m` as much as a message's
+_MSG = st.from_regex(r"[A-Za-z\u4e00-\u9fa5][ -{}~]{0,30}", fullmatch=True).map(str.rstrip).filter(
+    lambda m: "." not in m.split(" ")[0])
 
 
 @given(_PATH, st.integers(1, 9999), _LEVEL, _MSG)
