@@ -269,7 +269,8 @@ class AutoParser(PrefixParser):
                 cache.clear()
             cache[key] = norm
         f = split_fields(rest)
-        if f.thread is None and f.level is not None and ": " in f.message:
+        if f.thread is None and (f.level is not None or m.group("lead_level") or m.group("lead_blevel")) \
+                and (": " in f.message or " - " in f.message):
             f = bare_thread_logger(f)  # `LEVEL HikariPool-1 housekeeper c.z.h.p.HikariPool: msg` (pig)
         if f.logger is None:
             tail = rest[-1:] if rest[-1:] not in " \r" else rest.rstrip(" \r")[-1:]

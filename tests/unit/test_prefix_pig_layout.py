@@ -1,5 +1,6 @@
 """pig's file layout `:%d{yyyy-MM-dd HH:mm:ss.SSS} %5p %t %c{1}: %m`: a colon before the time,
-the thread without brackets (spaces allowed), the abbreviated logger before `: `."""
+the thread without brackets (spaces allowed), the abbreviated logger before `: `; and log4j's
+`%-5p %d %t %c - %m`: a one-word thread before the logger and ` - `."""
 
 from __future__ import annotations
 
@@ -53,3 +54,15 @@ def test_pig_error_record_keeps_its_trace_and_level():
     assert exc.error_type == "org.yaml.snakeyaml.constructor.DuplicateKeyException"
     assert (debug.level, debug.thread, debug.message) == ("DEBUG", "HikariPool-1 connection adder",
                                                           "HikariPool-1 - Added connection")
+
+
+@pytest.mark.parametrize("line, thread, logger, message", [
+    ("INFO 2013-12-30 15:35:26,003 qtp896693169-16 ru.nic.httpfop.transform.FopTransformer - XSL stream source",
+     "qtp896693169-16", "ru.nic.httpfop.transform.FopTransformer", "XSL stream source"),  # log4j `%-5p %d %t %c - %m`
+    ("2013-12-30 15:35:26,003 WARN pool-2-thread-1 com.foo.Settle - late", "pool-2-thread-1", "com.foo.Settle", "late"),
+    ("2013-12-30 15:35:26,003 ERROR Calling com.foo.Bar - boom", None, None, "Calling com.foo.Bar - boom"),
+    ("2013-12-30 15:35:26,003 INFO Loaded 3 com.foo.Bar - ok", None, None, "Loaded 3 com.foo.Bar - ok"),
+])
+def test_a_bare_thread_before_a_logger_and_a_dash(line, thread, logger, message):
+    got = AutoParser().parse(line)
+    assert (got.thread, got.logger, got.message) == (thread, logger, message)
