@@ -125,6 +125,9 @@ _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
+# Python's `%(asctime)s | %(name)s | %(levelname)s | %(message)s` (the name padded, `%(name)-20s`):
+# the logger's cell, then the level's (the level's cell first is read token by token, below)
+_PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS}))[ \t]*\|[ \t]?")
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
@@ -145,6 +148,9 @@ _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ER
 
 def split_fields(rest: str) -> Fields:
     f = Fields()
+    if rest[:1] in " \t|" and (pn := _PIPE_NAME_LEVEL.match(rest)) is not None:
+        f.logger, f.level, f.message = pn.group("name"), pn.group("level").upper(), rest[pn.end():]
+        return f
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began

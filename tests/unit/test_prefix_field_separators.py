@@ -6,6 +6,7 @@ a message that starts with `===` keeps it when the layout has no such separator.
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, strategies as st
 
 from parsers.prefix.auto import AutoParser
@@ -43,3 +44,15 @@ def test_class_method_line_then_a_dash_against_the_message(level, thread, cls, m
 def test_a_number_after_the_line_is_not_taken_for_a_glued_dash():
     got = AutoParser().parse("2019-03-09 18:42:39.916 INFO  [main] com.foo.Bar:42 - -1 rows")
     assert (got.logger, got.message) == ("com.foo.Bar", "-1 rows")
+
+
+@pytest.mark.parametrize("line, logger, level, message", [
+    ("2025-07-18 22:18:01 | ROUTERS.INVOICE      | ERROR    | Unexpected error x", "ROUTERS.INVOICE", "ERROR",
+     "Unexpected error x"),
+    ("2025-07-18 22:18:01,123 | __main__ | DEBUG | x | y", "__main__", "DEBUG", "x | y"),
+    ("2025-07-18 22:18:01 | INFO | app.main | hello", "app.main", "INFO", "hello"),  # the level's cell first
+])
+def test_pythons_pipe_layout_with_the_name_before_the_level(line, logger, level, message):
+    """`%(asctime)s | %(name)-20s | %(levelname)-8s | %(message)s`"""
+    got = AutoParser().parse(line)
+    assert (got.logger, got.level, got.message) == (logger, level, message)
