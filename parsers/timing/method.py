@@ -11,7 +11,8 @@
 plus the regexes of `MethodOptions.patterns` (named groups `method` and `ms` or `s`),
 tried first, and last any other timing written in free text (`free.py`:
 `结束请求 => URL[GET /pay],耗时:[35]毫秒`, `Indexing took 1.2 s`; `in_sentence.py`:
-`initialization completed in 110 ms`; `request_line.py`: an access line's
+`initialization completed in 110 ms`; `zh_within.py`: `服务器在[577]毫秒内初始化`;
+`request_line.py`: an access line's
 `200 POST /api/login (127.0.0.1) 22.00ms`), named by what it timed (`subject.py`: a
 method, a request, or the normalised text before it).
 
@@ -32,6 +33,8 @@ from parsers.timing.in_sentence import WORDS, find_in_timing, may_have_in_timing
 from parsers.timing.request_line import TRIGGERS as REQUEST_TRIGGERS
 from parsers.timing.request_line import find_request_timing, may_be_request_line
 from parsers.timing.subject import may_name_a_method, request, subject
+from parsers.timing.zh_within import TRIGGERS as ZH_TRIGGERS
+from parsers.timing.zh_within import find_zh_timing, may_have_zh_timing
 from parsers.units import NUMBER, UNIT, duration_ns, groups_duration_ns
 
 
@@ -104,9 +107,9 @@ _STOPWATCH = re.compile(rf"StopWatch '(?P<id>[^'\n]{{0,200}})': (?P<num>{NUMBER}
 
 # Every message `parse` recognises without `patterns` holds one of these: the timing
 # words' fragments of `free.py` (`时` for the Chinese ones), the words of `in_sentence.py`,
-# or a number of milliseconds or microseconds (`request_line.py`);
+# a number of milliseconds or microseconds (`request_line.py`), or 毫秒内/毫秒后 (`zh_within.py`);
 # the `_FORMS` hold a timing word too (`cost`, `took`, `elapsed`, `耗时`, `用时`).
-TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '", *REQUEST_TRIGGERS)
+TRIGGERS = (*FRAGMENTS, "时", *WORDS, "StopWatch '", *REQUEST_TRIGGERS, *ZH_TRIGGERS)
 
 
 class MethodTimingParser:
@@ -158,6 +161,8 @@ class MethodTimingParser:
             found = find_timing_unfiltered(message)
         if found is None and may_have_in_timing(message):
             found = find_in_timing(message)
+        if found is None and may_have_zh_timing(message):
+            found = find_zh_timing(message)
         if found is None and may_be_request_line(message) and (found := find_request_timing(message)) is not None:
             return MethodTiming(request(message) or subject(message, *found[:2]), found[2])
         if found is None and "StopWatch '" in message and (m := _STOPWATCH.search(message)) is not None:
