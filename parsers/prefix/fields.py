@@ -67,7 +67,8 @@ _TOKEN_SOURCE = (
     r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]{0,64}[(\[]\d{1,7}[)\]])(?P<k_logger>)"
     rf"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){{2,}}(?:{_CONTAINER})?)(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
-    r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+[-:][ \t])(?P<k_logger4>)"  # a simple name: `%c{1} - msg`, `%C{1} : msg` (not `Word: msg`)
+    # a simple name: `%c{1} - msg`, `%C{1} : msg` (not `Word: msg`), yudao's `%logger{39} | msg`
+    r"|(?P<sname>[A-Z][\w$]{0,79})(?=[ \t]+[-:|][ \t])(?P<k_logger4>)"
     # `%p %t - %m` (RocketMQ): after the level, a thread name with no dots before ` - `, starting with a
     # small letter (`main`, `pool-2-thread-1`); a capitalised word there is a logger (above) or the
     # message's own (`HikariPool-1 - Starting...`)
@@ -89,7 +90,9 @@ _TOKEN_SOURCE = (
     r"|\((?P<pthread>[^()\r\n]{1,128})\)(?=[ \t]|$)(?P<k_pthread>)"
     # `%thread [%tid] %logger` (yudao's layout; SkyWalking's `[TID: ...]`, an MDC bracket): a bare
     # thread name right before a tracing bracket that a qualified logger follows
-    r"|(?P<wthr>[^\s\[\]|()]{1,128})(?=[ \t]+\[(?P<wtid>[^\]\[]{0,256})\][ \t]+\.?[A-Za-z_$][\w$]*\.[A-Za-z_$])(?P<k_wthr>)"
+    # (or a class alone: %logger{39} gives a 40-character class name so, with no room for its package)
+    r"|(?P<wthr>[^\s\[\]|()]{1,128})(?=[ \t]+\[(?P<wtid>[^\]\[]{0,256})\][ \t]+"
+    r"(?:\.?[A-Za-z_$][\w$]*\.[A-Za-z_$]|[A-Z][\w$]{1,127}[ \t]+\|[ \t]))(?P<k_wthr>)"
     # Play's `%level from %logger in %thread - %message`: a logger and a thread in words
     r"|from (?P<plogger>[A-Za-z_$][\w$.-]{0,255}) in (?P<pthr>[^\r\n]{1,128}?)(?=[ \t]+-[ \t]|[ \t]*\r?$)(?P<k_play>)"
     r")")

@@ -29,3 +29,12 @@ def test_brackets_not_followed_by_a_level_stay_message():
 def test_brackets_after_the_level_and_logger_stay_message():
     got = AutoParser().parse("2026-03-05 10:56:39.046 [main] INFO  c.e.Foo - [x] [y] INFO z")
     assert (got.thread, got.logger, got.message) == ("main", "c.e.Foo", "[x] [y] INFO z")
+
+
+def test_yudao_logger_of_forty_characters_is_a_class_alone():
+    # `%-40.40logger{39}`: a class name of 40 characters leaves no room for its package
+    got = AutoParser().parse("2025-06-28 09:43:50.355 |  WARN 6616 | main [TID: N/A] "
+                             "ConfigServletWebServerApplicationContext | Exception encountered during refresh")
+    assert (got.level, got.thread, got.logger, got.mdc) == ("WARN", "main", "ConfigServletWebServerApplicationContext",
+                                                             {"TID": "N/A"})
+    assert got.message == "Exception encountered during refresh"
