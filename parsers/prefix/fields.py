@@ -122,8 +122,10 @@ _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
 # log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
 _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 # the source position right after the logger: `%logger [%file:%line]` (logback's manual),
-# `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example)
+# `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example), `%logger %L %M - `
 _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\)(?=:)"
+                           # `%logger %L %M - `: the line, then the method, before the dash
+                           r"|[ \t]+(?P<nline>\d{1,7})[ \t]+(?P<nmethod>[A-Za-z_$<][\w$<>]{0,127})(?=[ \t]+-[ \t])"
                            r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6})[ \t]?:[ \t]?(?P<sline>\d{1,7}|\?)[\])](?=[ \t]|$)"
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
@@ -310,6 +312,8 @@ def split_fields(rest: str) -> Fields:
     if (last in _LOGGER_KINDS or last == "k_br" and br_name) and (src := _SOURCE_AFTER.match(rest, pos)) is not None:
         if src.group("method"):
             f.extra = {"method": src.group("method"), "line": src.group("mline")}
+        elif src.group("nmethod"):
+            f.extra = {"method": src.group("nmethod"), "line": src.group("nline")}
         elif src.group("src"):
             f.extra = {"source": f"{src.group('src')}:{src.group('sline')}"}
         else:

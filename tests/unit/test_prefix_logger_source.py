@@ -44,3 +44,10 @@ def test_file_and_line_right_after_the_level(level, logger, line, msg, sep):
     file = logger.rsplit(".", 1)[1] + ".java"
     got = AutoParser().parse(f"2018-01-24 14:21:22,611 {level} ({file}:{line}){sep}{msg}")
     assert (got.level, got.logger, got.message, got.extra) == (level, None, msg, {"source": f"{file}:{line}"})
+
+
+@given(_LEVEL, _LOGGER, st.integers(1, 9999), st.from_regex(r"[a-z][A-Za-z]{0,20}", fullmatch=True), _MSG)
+def test_line_and_method_after_the_logger(level, logger, line, method, msg):
+    """logback's `%logger %L %M - %msg`: the line and the method, not the message's."""
+    got = AutoParser().parse(f"[2019-04-25 00:09:02] {level:<5} {logger} {line} {method} - {msg}")
+    assert (got.level, got.logger, got.extra, got.message) == (level, logger, {"method": method, "line": str(line)}, msg)
