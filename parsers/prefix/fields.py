@@ -64,7 +64,8 @@ _TOKEN_SOURCE = (
     r"|(?P<logger>\.?[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*)+(?:\.<(?:cl)?init>)?"
     rf"(?:{_CONTAINER})?)(?:[:#](?P<lline>\d+)|\[(?P<bline>\d+)\])?"
     r"(?=[ \t]*(?:$|[:|]|(?:-+|={2,}) |\[[\w$<>]+,\d+\])|[ \t]+[\[(][\w$-]+\.[A-Za-z]{1,6}[ \t]?:[ \t]?(?:\d+|\?)[\])]"
-    r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]{0,64}[(\[]\d{1,7}[)\]])(?P<k_logger>)"
+    r"|[ \t]+-(?=[^\s\d-])|[ \t]{1,4}\[[A-Za-z][\w.-]{0,127}\](?=[ \t]|$)|[ \t]{0,64}[(\[]\d{1,7}[)\]]"
+    r"|[ \t]+\d{1,7}[ \t]+[A-Za-z_$<][\w$<>]{0,127}[ \t]+-[ \t])(?P<k_logger>)"  # (`%logger %L %M - `)
     rf"|(?P<logger2>[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$-]*){{2,}}(?:{_CONTAINER})?)(?=[ \t])(?P<k_logger2>)"  # Tomcat: class.method msg
     r"|(?P<lname>[A-Za-z_$][\w$]*)(?:[:#]|\[)(?P<nline>\d+)\]?(?=[ \t]*(?:$|[:|]|-+ ))(?P<k_logger3>)"  # Logger:42
     # a simple name: `%c{1} - msg`, `%C{1} : msg` (not `Word: msg`), yudao's `%logger{39} | msg`
