@@ -12,7 +12,9 @@ from parsers.prefix.auto import AutoParser
 _LEVEL = st.sampled_from(["TRACE", "DEBUG", "INFO", "WARN", "ERROR"])
 _LOGGER = st.from_regex(r"(?:play|application|[a-z]{2,8}(?:\.[a-z]{2,8}){0,3}\.[A-Z][A-Za-z]{1,14})", fullmatch=True)
 # dispatcher threads, pool threads, netty's `New I/O worker #2`
-_THREAD = st.from_regex(r"[A-Za-z][\w.-]{0,40}(?: [\w/#.-]{1,10}){0,3}", fullmatch=True)
+# (not ending in ` -`: with nothing after the thread that is the layout's separator, `A -` reads as `A`)
+_THREAD = st.from_regex(r"[A-Za-z][\w.-]{0,40}(?: [\w/#.-]{1,10}){0,3}", fullmatch=True).filter(
+    lambda t: not t.rstrip("-").endswith(" "))
 _MSG = st.from_regex(r"[A-Za-z0-9\[][ -~]{0,40}", fullmatch=True).map(str.rstrip)
 
 
