@@ -37,6 +37,8 @@ _PAIR = re.compile(r'([A-Za-z_@][\w.@/-]*)=("(?:[^"\\]|\\.)*"|[^\s"]*)(?:\s+|$)'
 _ESCAPE = re.compile(r"\\(.)")
 _LOGFMT_START = re.compile(r"[A-Za-z_@][\w.@/-]*=")
 _CELL = re.compile(r"([A-Za-z_@][\w.@/-]*)=(.*)", re.DOTALL)  # a cell of a line of `key=value` cells
+# such a line, its cells joined by backticks: a first cell (no quote, no space), a backtick, a key
+_BACKTICK_CELLS = re.compile(r"[A-Za-z_@][\w.@/-]*=[^\s\"`]*`[A-Za-z_@][\w.@/-]*=")
 _NAMED = frozenset(TIME + LEVEL + LOGGER + THREAD + MESSAGE + STACK + ERROR_TYPE + ERROR_MESSAGE)
 MAX_FIELDS_CHARS = 2048
 
@@ -66,8 +68,7 @@ class StructuredReader:
     def logfmt(self, line: str) -> Prefix | None:
         if _LOGFMT_START.match(line) is None:
             return None
-        space = line.find(" ")
-        if "`" in (line if space == -1 else line[:space]):
+        if "`" in line and _BACKTICK_CELLS.match(line) is not None:
             return self._delimited(line, "`")
         fields: dict[str, object] = {}
         pos, n = 0, len(line)
@@ -89,7 +90,7 @@ class StructuredReader:
         return self._prefix(fields, "logfmt", line.rstrip("\r"))
 
     def _delimited(self, line: str, sep: str) -> Prefix | None:
-        """`key=value` cells joined by `sep` with no space (a logback pattern written for a log
+        """`key=value` cells joined by `sep` with no space around it (a logback pattern written for a log
         service to ingest: ``time=2019-04-30T09:34:00.122+0800`appName=oms`logLevel= INFO`msg=...``).
         The message runs from its cell (`msg=`, or the first cell that is no `key=value`: MyBatis's
         ``logLevel=DEBUG`==>  Preparing: ...``) to the line's end, separators and all."""
