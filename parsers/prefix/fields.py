@@ -131,6 +131,10 @@ _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
 MAX_TOKENS = 10
+# loguru's default format, `{time} | {level: <8} | {name}:{function}:{line} - {message}` (its SUCCESS
+# level, between INFO and WARNING, is INFO)
+_LOGURU = re.compile(rf"[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS})|SUCCESS)[ \t]*\|[ \t]*(?P<name>[\w.<>-]{{1,256}}):"
+                     r"(?P<function>[\w$.<>-]{1,128}):(?P<line>\d{1,7}) - ")
 # Python's `%(asctime)s | %(name)s | %(levelname)s | %(message)s` (the name padded, `%(name)-20s`):
 # the logger's cell, then the level's (the level's cell first is read token by token, below)
 _PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS}))[ \t]*\|[ \t]?")
@@ -154,9 +158,15 @@ _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ER
 
 def split_fields(rest: str) -> Fields:
     f = Fields()
-    if rest[:1] in " \t|" and (pn := _PIPE_NAME_LEVEL.match(rest)) is not None:
-        f.logger, f.level, f.message = pn.group("name"), pn.group("level").upper(), rest[pn.end():]
-        return f
+    if rest[:1] in " \t|":
+        if (pn := _PIPE_NAME_LEVEL.match(rest)) is not None:
+            f.logger, f.level, f.message = pn.group("name"), pn.group("level").upper(), rest[pn.end():]
+            return f
+        if (lg := _LOGURU.match(rest)) is not None:
+            level = lg.group("level").upper()
+            f.level, f.logger = "INFO" if level == "SUCCESS" else level, lg.group("name")
+            f.extra, f.message = {"method": lg.group("function"), "line": lg.group("line")}, rest[lg.end():]
+            return f
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
