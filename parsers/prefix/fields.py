@@ -123,10 +123,12 @@ _MSG_SEP_EQ = re.compile(r"[ \t]*(?:(?:-+|={2,}|:)(?=[ \t]|$)|\|)?[ \t]*")
 # log4j's `%C.%M:%L -%m`: the separator's dash written against the message, after the line number
 _GLUED_DASH = re.compile(r"[ \t]+-(?=[^\s\d-])")
 # the source position right after the logger: `%logger [%file:%line]` (logback's manual),
-# `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example), `%logger %L %M - `
+# `%c (%F:%L)`, log4j2's `%c:%M(%L):` (its manual's example), `%logger %L %M - `, `[%logger] %M (%L): `
 _SOURCE_AFTER = re.compile(r":(?P<method>[\w$<>]{1,128})\((?P<mline>\d{1,7}|\?)\)(?=:)"
                            # `%logger %L %M - `: the line, then the method, before the dash
                            r"|[ \t]+(?P<nline>\d{1,7})[ \t]+(?P<nmethod>[A-Za-z_$<][\w$<>]{0,127})(?=[ \t]+-[ \t])"
+                           # `[%logger] %M (%L): `: the method, then the line in parentheses, before the colon
+                           r"|[ \t]+(?P<pmethod>[A-Za-z_$<][\w$<>]{0,127})[ \t]\((?P<pline>\d{1,7})\):(?=[ \t])"
                            r"|[ \t]{1,8}[\[(](?P<src>[\w$-]{1,128}\.[A-Za-z]{1,6})[ \t]?:[ \t]?(?P<sline>\d{1,7}|\?)[\])](?=[ \t]|$)"
                            # the line alone: `%c:%4L - `, `%c{1}:[%L] - `, `%c(%L) - `, `%logger [%line]: `
                            r"|(?::[ \t]{0,6}\[?|\(|[ \t]{1,64}\[)(?P<line>\d{1,7})[\])]?(?=[ \t]*(?:-+|:|\|)(?:[ \t]|$))")
@@ -325,6 +327,8 @@ def split_fields(rest: str) -> Fields:
             f.extra = {"method": src.group("method"), "line": src.group("mline")}
         elif src.group("nmethod"):
             f.extra = {"method": src.group("nmethod"), "line": src.group("nline")}
+        elif src.group("pmethod"):
+            f.extra = {"method": src.group("pmethod"), "line": src.group("pline")}
         elif src.group("src"):
             f.extra = {"source": f"{src.group('src')}:{src.group('sline')}"}
         else:

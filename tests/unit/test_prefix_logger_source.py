@@ -51,3 +51,10 @@ def test_line_and_method_after_the_logger(level, logger, line, method, msg):
     """logback's `%logger %L %M - %msg`: the line and the method, not the message's."""
     got = AutoParser().parse(f"[2019-04-25 00:09:02] {level:<5} {logger} {line} {method} - {msg}")
     assert (got.level, got.logger, got.extra, got.message) == (level, logger, {"method": method, "line": str(line)}, msg)
+
+
+def test_method_and_line_in_parentheses_after_a_bracketed_logger():
+    """`%d %5p [%15.15t] [%logger{N}] %M (%L): %m`: Hibernate's statements through it are SQL."""
+    got = AutoParser().parse("2020-01-09 21:03:12.015 DEBUG [   scheduling-1] [o.h.SQL] logStatement (127): select a0_.id from t a0_")
+    assert (got.thread, got.logger, got.extra, got.message) == (
+        "scheduling-1", "o.h.SQL", {"method": "logStatement", "line": "127"}, "select a0_.id from t a0_")
