@@ -210,6 +210,10 @@ def split_fields(rest: str) -> Fields:
             if br_name and last == "k_br" and f.logger is not None and tracing(br) and " " not in br.strip():
                 pos, last = m.end(), kind  # `[%logger] [%X{traceId}] - msg`: MDC values after a bracketed logger
                 continue
+            if br_name and last == "k_br" and f.thread is None and f.level is not None \
+                    and _THREAD_NAME.fullmatch(br.strip()) is not None:
+                f.thread, pos, last = br.strip(), m.end(), kind  # `%level [%logger] [%thread] %msg`
+                continue
             had_thread = f.thread is not None
             if not bracket(f, br) and not bracket_logger(f, br, rest[pos:pos + 1] == "[") \
                     and not later_thread(f, br, rest, m.end()):

@@ -45,3 +45,14 @@ def test_no_level_or_no_thread_keeps_the_bracket_in_the_message():
     assert got.logger is None and got.message.endswith("started")
     got = p.parse("[2024-12-26 08:32:25][INFO ][a b c][Foo] started")
     assert got.level == "INFO"
+
+
+def test_a_threads_bracket_after_the_bracketed_logger():
+    """`%d : %level [%logger] [%thread] %msg`: a bracket named like a thread is the thread;
+    `[DUBBO]`, `[订单]` stay the message's."""
+    got = AutoParser().parse("2018-09-21 10:15:59.405 : INFO [com.thorough.gateway.GatewayApplication] [main] profiles: dev")
+    assert (got.level, got.logger, got.thread, got.message) == ("INFO", "com.thorough.gateway.GatewayApplication", "main",
+                                                                 "profiles: dev")
+    for head in ("[DUBBO] Export service", "[订单] paid"):
+        got = AutoParser().parse(f"2018-09-21 10:15:59.405 INFO [com.x.Foo] {head}")
+        assert (got.thread, got.message) == (None, head)
