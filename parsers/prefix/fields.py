@@ -139,7 +139,8 @@ _LOGURU = re.compile(rf"[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS})|SUCCESS)[ \t]*\|[ 
                      r"(?P<function>[\w$.<>-]{1,128}):(?P<line>\d{1,7}) - ")
 # Python's `%(asctime)s | %(name)s | %(levelname)s | %(message)s` (the name padded, `%(name)-20s`):
 # the logger's cell, then the level's (the level's cell first is read token by token, below)
-_PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS}))[ \t]*\|[ \t]?")
+_PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t]*\|"
+                              rf"[ \t]*(?P<level>(?i:{LEVELS}))[ \t]*\|[ \t]?")
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
@@ -160,7 +161,7 @@ _LOGCAT_LEVELS = {"V": "TRACE", "D": "DEBUG", "I": "INFO", "W": "WARN", "E": "ER
 
 def split_fields(rest: str) -> Fields:
     f = Fields()
-    if rest[:1] in " \t|":
+    if rest[:1] == "|" or rest[1:2] == "|":  # a pipe's cells after the time (`ts | name | LEVEL | msg`)
         if (pn := _PIPE_NAME_LEVEL.match(rest)) is not None:
             f.logger, f.level, f.message = pn.group("name"), pn.group("level").upper(), rest[pn.end():]
             return f
