@@ -27,11 +27,6 @@ _RECORD = re.compile(r"\[(?P<stamp>(?P<date>\d{4}-\d{2}-\d{2})T(?P<time>\d{2}:\d
                      r"(?: \[[^\]\[]{0,256}\]){0,8} \[\[(?P<message>.*)", re.DOTALL)
 
 
-def may_be_glassfish(line: str) -> bool:
-    """Cheap test: a bracketed ISO time first, and the thread's id field."""
-    return line[:1] == "[" and line[11:12] == "T" and "_ThreadID=" in line
-
-
 def glassfish(line: str, iso: Callable[[str, str | None, str | None], str]) -> Prefix | None:
     """The line's prefix in the uniform log format, else None."""
     m = _RECORD.match(line)

@@ -31,11 +31,6 @@ _HEADER = re.compile(r"\[(?P<stamp>(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|\d{
                      r"(?P<component>\S{1,256}) +(?P<type>[FEWAICDOZR123<>]) (?P<message>.*)", re.DOTALL)
 
 
-def may_be_websphere(line: str) -> bool:
-    """Cheap test: `[` and a date's first slash."""
-    return line[:1] == "[" and (line[2:3] == "/" or line[3:4] == "/")
-
-
 def websphere(line: str, hint: Hint, iso: Callable[[str, str | None, str | None], str]) -> Prefix | None:
     """The line's prefix in WebSphere's basic format, else None."""
     m = _HEADER.match(line)
