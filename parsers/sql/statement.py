@@ -6,6 +6,9 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
     abbreviated by the layout (`o.h.SQL`, `o.hibernate.SQL`) or cut to its simple name
     `SQL` (`%c{1}`, `%logger{0}`);
   * Hibernate's `show_sql` on standard output: `Hibernate: select ...`;
+  * log4jdbc's `jdbc.sqlonly` (Korean eGovFrame and Spring MVC projects): the statement with
+    its values in place, lower case as often as not, maybe after its connection's number
+    (`1. select ...`); with `jdbc.sqltiming` on too, the timed copy follows it (both count);
   * Spring's `JdbcTemplate`: `Executing prepared SQL statement [select ...]`,
     `Executing SQL query [...]`, `Executing SQL update [...]`, `Executing SQL batch update
     of N statements`;
@@ -50,6 +53,7 @@ _VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|mer
 # a statement whatever logged it: the message starts with it, keywords in capitals
 _CAPITALS = re.compile(r"(?:SELECT\s(?:[^;]{0,4000}?\s)?FROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s"
                        r"|(?:CREATE|ALTER|DROP)\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW)\s|PRAGMA\s+[\w.]+)")
+_CONNECTION_NUMBER = re.compile(r"\A\s*\d{1,9}\.\s+")  # log4jdbc's connection number before a statement
 _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
 # `untimed_statement` answers None unless the message holds one of TRIGGERS or the
@@ -64,7 +68,7 @@ _ACTUAL = re.compile(r"(?P<ds>[^\s:]{1,128}) ::: (?P<sql>.+?)(?: ::: \[(?P<param
 # what may precede the marker when the layout's logger was not read: the logger and a separator
 _SHARDING_LOGGER = re.compile(r"ShardingSphere-SQL[ \t]*[-:]?[ \t]*\Z")
 ROUTED = "shardingsphere-routed"
-LOGGER_SUFFIXES = ("SQL", "JdbcTemplate")
+LOGGER_SUFFIXES = ("SQL", "JdbcTemplate", "jdbc.sqlonly")
 LOGGER_PREFIXES = ("sqlalchemy.engine",)
 _SQLALCHEMY_LOGGER = re.compile(r"sqlalchemy\.engine\.(?:base\.)?Engine(?:\.[\w.-]+)?$")
 _JDBC_TEMPLATE = re.compile(r"Executing (?:prepared )?SQL (?:statement|query|update) \[(.+)\]\s*$", re.DOTALL)
@@ -104,6 +108,8 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         text, source = message, "hibernate"
     elif name.startswith(LOGGER_PREFIXES) and _SQLALCHEMY_LOGGER.match(name):
         text, source = message, "sqlalchemy"
+    elif name.endswith("jdbc.sqlonly"):  # log4jdbc: the statement, values in place (`1. ` numbered by connection)
+        text, source = _CONNECTION_NUMBER.sub("", message, count=1), "log4jdbc"
     elif name.endswith("JdbcTemplate") and "Executing" in message:
         m = _JDBC_TEMPLATE.search(message)
         if m is None:

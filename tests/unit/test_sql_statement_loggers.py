@@ -54,6 +54,18 @@ def test_spring_jdbc_template_statement() -> None:
     assert evs[0].kind == "sql" and evs[0].sql_statement == "select id from pay_order where order_no = ?"
 
 
+def test_log4jdbc_sqlonly_statement_in_lower_case() -> None:
+    evs = events("2020-05-13 17:22:00.061  INFO 90464 --- [           main] jdbc.sqlonly                             : "
+                 "select id, title from tbl_board where id=3\n"
+                 "2020-05-13 17:22:00.062  INFO 90464 --- [           main] jdbc.sqlonly                             : "
+                 "1. update tbl_board set title='a' where id=3\n"
+                 "2020-05-13 17:22:00.063  INFO 90464 --- [           main] jdbc.sqlonly                             : "
+                 "batching 3 statements\n")
+    assert [(e.kind, e.sql_statement) for e in evs] == [
+        ("sql", "select id, title from tbl_board where id=3"), ("sql", "update tbl_board set title='a' where id=3"),
+        ("line", None)]
+
+
 def test_other_lines_of_those_loggers_stay_lines() -> None:
     evs = events("2024-02-16 18:02:54.058 [main] INFO  org.hibernate.SQL - HHH000026: Second-level cache disabled\n"
                  "2024-02-16 18:02:54.058 [main] INFO  com.pay.Svc - select the cheapest route\n"
