@@ -28,6 +28,9 @@ An ORM or a JDBC helper at DEBUG logs every statement it runs, with no duration:
   * jOOQ's `LoggerListener` at DEBUG: `Executing query          : select ...` (or `Executing
     batch query`), the statement as rendered, placeholders kept; its next line, `-> with bind
     values      : ...`, is the same statement with its values inlined and no second one.
+  * Hibernate's statements under a layout that does not name the logger (`%d - %msg`), lower
+    case: known by the table aliases Hibernate generates (`user0_.id` in 5, `u1_0.id` in 6),
+    one of them declared as a table's (`from users user0_`);
   * any of these (or a program's own statement log) under a layout that does not name the
     logger (`%(asctime)s - %(levelname)s - %(message)s`): a message that is a statement with
     its keywords in capitals, as ORMs write them (`SELECT ... FROM`, `INSERT INTO`, `UPDATE t
@@ -53,6 +56,9 @@ _VERB = re.compile(r"\s*(?:/\*.*?\*/\s*)?(?:select|insert|update|delete|with|mer
 # a statement whatever logged it: the message starts with it, keywords in capitals
 _CAPITALS = re.compile(r"(?:SELECT\s(?:[^;]{0,4000}?\s)?FROM\s|INSERT\s+INTO\s|UPDATE\s+\S+\s+SET\s|DELETE\s+FROM\s"
                        r"|(?:CREATE|ALTER|DROP)\s+(?:TABLE|(?:UNIQUE\s+)?INDEX|VIEW)\s|PRAGMA\s+[\w.]+)")
+# the table aliases Hibernate generates, in any statement it logs: `user0_.id` (5), `u1_0.id` (6)
+_ORM_ALIAS = re.compile(r"(?<![\w.])(?P<alias>[a-z][a-z0-9]{0,9}\d+_|[a-z]{1,3}\d+_\d+)\.[a-z_]")
+_ALIAS_TRIGGERS = (*(f"{d}_." for d in "0123456789"), "_0.")
 _CONNECTION_NUMBER = re.compile(r"\A\s*\d{1,9}\.\s+")  # log4jdbc's connection number before a statement
 _HIBERNATE_LOGGER = re.compile(r"(?:^|(?:org|o)\.(?:hibernate|h)\.)SQL$")
 _SHOW_SQL = "Hibernate: "
@@ -62,7 +68,7 @@ _LOGIC_SQL, _ACTUAL_SQL = "Logic SQL: ", "Actual SQL: "
 _JOOQ = "Executing "
 _JOOQ_QUERY = re.compile(r"Executing (?:batch )?query[ \t]*: (?P<sql>.+)\Z", re.DOTALL)
 TRIGGERS = (_SHOW_SQL, _LOGIC_SQL, _ACTUAL_SQL, "Executing query", "Executing batch query",
-            "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "PRAGMA")
+            "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "PRAGMA", *_ALIAS_TRIGGERS)
 # `Actual SQL: <data source> ::: <statement>[ ::: [<parameters>]]`; the statement may run over lines
 _ACTUAL = re.compile(r"(?P<ds>[^\s:]{1,128}) ::: (?P<sql>.+?)(?: ::: \[(?P<params>.*)\])?\s*\Z", re.DOTALL)
 # what may precede the marker when the layout's logger was not read: the logger and a separator
@@ -94,6 +100,12 @@ def _sharding(message: str) -> SqlTiming | None:
     return SqlTiming(None, text.strip(), params, source=source)
 
 
+def _declares(message: str, alias: str) -> bool:
+    """The statement names `alias` as a table's (`from users user0_`), not only a column's
+    qualifier: `v1_0.jar` in a sentence is a file."""
+    return re.search(rf"\s{re.escape(alias)}(?![\w.])", message) is not None
+
+
 def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
     """The statement a statement logger logged in `message`, or None."""
     if " SQL: " in message[:200] or message.startswith((_LOGIC_SQL, _ACTUAL_SQL)):
@@ -115,6 +127,8 @@ def untimed_statement(logger: str | None, message: str) -> SqlTiming | None:
         if m is None:
             return None
         text, source = m.group(1), "spring-jdbc"
+    elif (alias := _ORM_ALIAS.search(message, 0, 600)) is not None and _declares(message, alias.group("alias")):
+        text, source = message, "hibernate"  # Hibernate's statement, no logger named
     elif _CAPITALS.match(message) is not None:  # whatever logged it, or no logger named
         text, source = message, "generic"
     else:

@@ -66,6 +66,17 @@ def test_log4jdbc_sqlonly_statement_in_lower_case() -> None:
         ("line", None)]
 
 
+def test_hibernate_statements_under_a_layout_without_the_logger() -> None:
+    """`%d - %msg`: Hibernate's aliases tell its statements (5: `user0_.id`, 6: `c1_0.id`)."""
+    evs = events("2026-03-21 10:53:18 - select c1_0.id,c1_0.firstname from customers c1_0 where c1_0.id=?\n"
+                 "2026-03-21 10:53:19 - select user0_.id as id1_0_ from users user0_ where user0_.name=?\n"
+                 "2026-03-21 10:53:20 - select the cheapest route for v1_0.jar\n"
+                 "2026-03-21 10:53:21 - delete the old copies\n")
+    assert [(e.kind, e.sql_statement) for e in evs] == [
+        ("sql", "select c1_0.id,c1_0.firstname from customers c1_0 where c1_0.id=?"),
+        ("sql", "select user0_.id as id1_0_ from users user0_ where user0_.name=?"), ("line", None), ("line", None)]
+
+
 def test_other_lines_of_those_loggers_stay_lines() -> None:
     evs = events("2024-02-16 18:02:54.058 [main] INFO  org.hibernate.SQL - HHH000026: Second-level cache disabled\n"
                  "2024-02-16 18:02:54.058 [main] INFO  com.pay.Svc - select the cheapest route\n"
