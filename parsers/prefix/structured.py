@@ -25,7 +25,7 @@ from typing import Callable
 
 from parsers.prefix.grammar import Prefix
 from parsers.prefix.structured_fields import (BOOKKEEPING, ERROR_MESSAGE, ERROR_TYPE, LEVEL, LOGGER, MESSAGE, STACK,
-                                              THREAD, TIME, epoch_seconds, level_of, lookup)
+                                              SYSLOG_LEVELS, THREAD, TIME, epoch_seconds, level_of, lookup)
 from parsers.prefix.time import DATETIME_PATTERN
 
 FLAG_MALFORMED = "malformed_json"
@@ -121,6 +121,9 @@ class StructuredReader:
             message = line
         extra: dict[str, str] = {}
         trace = _text(lookup(fields, STACK))
+        if trace is not None and isinstance(message, str) and trace.startswith(message) \
+                and trace[len(message):len(message) + 1] in ("\n", "\r"):
+            trace = trace[len(message):].lstrip("\r\n")  # GELF's full_message: the message, then the trace
         if trace is None:
             etype = lookup(fields, ERROR_TYPE)
             if isinstance(etype, str) and etype:
@@ -134,6 +137,8 @@ class StructuredReader:
         logger = _plain(_text(lookup(fields, LOGGER)))
         thread = _plain(_text(lookup(fields, THREAD)))
         level = lookup(fields, LEVEL)
+        if isinstance(level, int) and "short_message" in fields:
+            level = SYSLOG_LEVELS.get(level)
         return Prefix(_text(message) or "", iso, raw_time if isinstance(raw_time, str) else str(raw_time)
                       if raw_time is not None else None, level_of(_plain(level) if isinstance(level, str) else level),
                       logger, thread, None, None, extra, fmt)  # extra, even empty: the classifier's cue

@@ -57,6 +57,13 @@ LAYOUTS = [
      "2024-05-01T10:00:00+08:00", "ERROR", None, None, "db down"),
     ("go-kit", 'level=info ts=2024-05-01T02:00:00.123Z caller=main.go:5 msg="started"',
      "2024-05-01T02:00:00.123+00:00", "INFO", None, None, "started"),
+    ("Spring Boot GELF",
+     '{"version":"1.1","short_message":"paid","timestamp":1.714557600123E9,"level":4,"_level_name":"WARN",'
+     '"_process_pid":1,"_process_thread_name":"main","host":"h","_log_logger":"com.x.Pay"}',
+     "2024-05-01T10:00:00.123+00:00", "WARN", "com.x.Pay", "main", "paid"),
+    ("GELF, a syslog severity alone",
+     '{"version":"1.1","host":"h","short_message":"down","timestamp":1714557600,"level":3}',
+     "2024-05-01T10:00:00.000+00:00", "ERROR", None, None, "down"),
     ("slog text", 'time=2024-05-01T10:00:00.123+08:00 level=INFO msg="hello world" user=7',
      "2024-05-01T10:00:00.123+08:00", "INFO", None, None, "hello world"),
 ]
@@ -82,6 +89,15 @@ def test_a_stack_trace_field_is_the_records_trace() -> None:
     assert ev.error_type == "java.lang.IllegalStateException"
     assert ev.root_cause_type == "java.net.SocketTimeoutException"
     assert ev.stack_trace == JAVA_TRACE
+
+
+def test_gelfs_full_message_is_the_message_and_its_trace_once() -> None:
+    import json
+    ev = one(json.dumps({"version": "1.1", "short_message": "charge failed", "timestamp": 1714557600.5,
+                         "level": 3, "_level_name": "ERROR", "_log_logger": "com.x.Pay",
+                         "full_message": "charge failed\n\n" + JAVA_TRACE}))
+    assert (ev.kind, ev.level, ev.message) == ("exception", "ERROR", "charge failed")
+    assert ev.error_type == "java.lang.IllegalStateException" and ev.stack_trace == JAVA_TRACE
 
 
 def test_an_error_type_and_message_without_a_trace_make_a_one_line_trace() -> None:
