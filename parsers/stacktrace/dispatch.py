@@ -88,6 +88,6 @@ def parse_stack(lines: list[str], frame_cache: dict[str, Frame] | None = None) -
             lines = [f"{w.group(1)}: {first[w.end():]}", *lines[1:]]
         elif m is not None:
             lines = [first[m.start(1):], *lines[1:]]
-    excs = parse_java(lines, frame_cache)
-    return StackTrace(excs, "java") if excs else None
+    excs, root_first = parse_java(lines, frame_cache)
+    return StackTrace(excs, "java", root_first) if excs else None
 

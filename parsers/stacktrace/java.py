@@ -13,7 +13,10 @@ _TYPE = r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*"
 # (Tomcat's formatter indents them). The message ends at its last non-space character:
 # `(?:.*\S)?` finds it from the end of the line (a lazy `.*?` tried `\s*$` after every character).
 HEADER = re.compile(rf"^[\t ]*(?:Exception in thread \"[^\"]*\" )?(?P<type>{_TYPE})(?:[:;]\s?(?P<msg>(?:.*\S)?))?\s*$")
-CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by): (?P<rest>.*)$")
+# `Wrapped by:` (logback's %rEx, root cause first; Dropwizard writes `Causing:`) names the
+# exception that wrapped the one above it
+CHAINED = re.compile(r"^(?P<indent>[\t ]*)(?P<kind>Caused by|Suppressed|Wrapped by|Causing): (?P<rest>.*)$")
+_WRAPPED_BY = ("Wrapped by", "Causing")
 _NO_FILE = frozenset(("Native Method", "Unknown Source", ""))
 MORE = re.compile(r"^[\t ]*\.\.\. (?P<n>\d+) (?:more|common frames omitted)")
 # A qualified exception class inside a line, followed by its message or the line's end:
@@ -51,7 +54,9 @@ def _new(rest: str) -> ExceptionInfo:
     return ExceptionInfo(type=m.group("type"), message=m.group("msg"))
 
 
-def parse_java(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> list[ExceptionInfo]:
+def parse_java(lines: list[str], frame_cache: dict[str, Frame] | None = None) -> tuple[list[ExceptionInfo], bool]:
+    """The exceptions of a Java trace, outermost first, and whether it was written root
+    cause first (`Wrapped by:`)."""
     first = lines[0]
     ch = CHAINED.match(first)
     top = _new(ch.group("rest") if ch else first)
@@ -59,7 +64,7 @@ def parse_java(lines: list[str], frame_cache: dict[str, Frame] | None = None) ->
         top = ExceptionInfo(type="<unknown>", message=None)
         lines = ["", *lines]
     chains: dict[int, list[ExceptionInfo]] = {0: [top]}  # indent depth -> its cause chain
-    current, in_message = top, True
+    current, in_message, root_first = top, True, False
     cached = frame_cache.get if frame_cache is not None else None
     for line in lines[1:]:
         frame = cached(line) if cached is not None else None
@@ -91,13 +96,20 @@ def parse_java(lines: list[str], frame_cache: dict[str, Frame] | None = None) ->
                 chain = chains.get(depth) or chains[max(chains)]
                 chain[-1].cause = exc
                 chain.append(exc)
+                root_first = root_first or (depth == 0 and cm.group("kind") in _WRAPPED_BY)
             current, in_message = exc, True
             continue
         if in_message and current.message is not None:  # a multi-line exception message
             current.message += "\n" + line
         elif in_message and line.strip():
             current.message = line
-    return chains[0]
+    chain = chains[0]
+    if root_first:  # each exception wraps the one written above it: the last is the outermost
+        chain.reverse()
+        for outer, inner in zip(chain, chain[1:]):
+            outer.cause = inner
+        chain[-1].cause = None
+    return chain, root_first
 
 
 def java_frame(line: str) -> Frame | None:

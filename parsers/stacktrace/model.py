@@ -35,6 +35,7 @@ class ExceptionInfo:
 class StackTrace:
     exceptions: list[ExceptionInfo]  # outermost first, then its causes; the last is the root cause
     language: str = "java"
+    root_first: bool = False  # written root cause first (logback's %rEx): the root's header is the trace's first line
 
     @property
     def outermost(self) -> ExceptionInfo:

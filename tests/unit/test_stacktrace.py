@@ -131,6 +131,24 @@ def test_causes_suppressed_at_depth_circular_references_and_jar_suffixes_are_rea
     assert trace.outermost.frames[0].file == "A.java" and trace.outermost.frames[1].line == 20
 
 
+@pytest.mark.parametrize("wrapped", ["Wrapped by", "Causing"])
+def test_a_trace_written_root_cause_first_is_read_outermost_first(wrapped):
+    # logback's %rEx prints the root cause first and each wrapper after it (Dropwizard: `Causing:`)
+    lines = ["java.net.ConnectException: refused",
+             "\tat sun.nio.ch.Net.connect(Net.java:1)",
+             "\t... 2 common frames omitted",
+             f"{wrapped}: java.io.IOException: no route",
+             "\tat com.acme.Http.get(Http.java:3)",
+             f"{wrapped}: com.acme.PayException: gateway down",
+             "\tat com.acme.Pay.charge(Pay.java:9)"]
+    trace = parse_stack(lines)
+    assert trace.root_first
+    assert [e.type for e in trace.exceptions] == ["com.acme.PayException", "java.io.IOException",
+                                                  "java.net.ConnectException"]
+    assert [e["type"] for e in chain(trace.outermost)] == [e.type for e in trace.exceptions]
+    assert trace.outermost.frames[0].function == "charge" and trace.root_cause.message == "refused"
+
+
 def test_an_indented_exception_line_heads_its_frames_and_its_message_may_span_lines():
     lines = ["Failed to start connector",
              " org.apache.catalina.LifecycleException: Failed to start component",
