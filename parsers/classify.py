@@ -84,6 +84,12 @@ def _signature_key(trace: StackTrace) -> tuple:
     return tuple(key)
 
 
+def _unbanged(lines: list[str]) -> list[str]:
+    """Dropwizard's layout writes each line of a trace after `! ` (`! at x.Y.z(Y.java:3)`):
+    the lines without it."""
+    return [line[2:] if line[:2] == "! " else "" if line == "!" else line for line in lines]
+
+
 def _epoch_ms(iso: str | None) -> int | None:
     if not iso:
         return None
@@ -190,12 +196,15 @@ class Classifier(StructuredKinds):
     def _exception(self, ev: Event, rec: RawRecord) -> None:
         lines = split_embedded_start([ev.message, *rec.continuation])
         trace = parse_stack(lines, self._frames)
+        if trace is None and rec.continuation and rec.continuation[0][:2] == "! " \
+                and (trace := parse_stack(bare := _unbanged(lines), self._frames)) is not None:
+            lines = bare
         if trace is None:
             ev.message = "\n".join(lines if lines[0] else lines[1:])  # a layout may put the message on the next line
             return
         start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(
-            (trace.outermost.type, "Traceback", "Exception in thread", "+ Exception Group Traceback",
-             "╭─", "──"))), 0)
+            ((trace.root_cause if trace.root_first else trace.outermost).type, "Traceback", "Exception in thread",
+             "+ Exception Group Traceback", "╭─", "──"))), 0)
         head = "\n".join(lines[:start] if lines[0] else lines[1:start]) if start else ev.message
         ev.message = head
         ev.stack_trace = "\n".join(lines[start:])[:MAX_SAMPLE_CHARS]
