@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONSOLE_STARTS, CONT_FIRST, DIALECTS, HEADER_CANDIDATE,
+from parsers.multiline_rules import (AFTER_FRAMES, CAUSE_RX, CONSOLE_START, CONT_FIRST, DIALECTS, HEADER_CANDIDATE,
                                      HOLD_STATE, PREFIXED_CONTINUATION, PY_EXCEPTION, PY_LOGGED, PY_LOGGED_START,
                                      PY_TRACE_STATES, START, TRACE_ENDED, RuleTable)
 from parsers.per_line_traces import claim, head_text, line_text, python_line, same_source
@@ -169,7 +169,7 @@ class Multiline:
         if self._ruled and self._state == HOLD_STATE and self._rules.first_state(line) == START:
             self._held.append((line, prefix, offset, end_offset))
             return None
-        if line.startswith(CONSOLE_STARTS):
+        if CONSOLE_START.match(line) is not None:
             pass  # the JVM's own console lines: no record's continuation
         elif not self._ruled:  # after a structured start line
             first = self._rules.first_state(line)
@@ -243,7 +243,7 @@ class Multiline:
             i += 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
-            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \
+            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" and text[1:6] != "Time：" \
                     and (text[:1] == "\t" or text.lstrip(" ")[:1] not in _INDENTED_FIRST
                          and _PADDED_LEVEL.match(text) is None):
                 prefix = None

@@ -26,6 +26,10 @@ _QUOTED = r"^(?:[\t ]|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:[:;]|\s*$)|(?:Ca
 
 # the line that closes a GlassFish/Payara record's message (`[[ ... ]]`) after its trace
 _ODL_CLOSE = r"^\]\][\t ]*$"
+# MyBatis-Plus's PerformanceInterceptor prints to stderr, past the logger: ` Time：23 ms - ID：
+# com.x.UserMapper.selectById`, `Execute SQL：` and the statement (indented over lines when
+# formatted), a blank line
+_MP_TIME = r" ?Time：\d+ ms - ID："
 
 JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     (START, _JAVA_HEADER + _QUOTE_OPEN, "java_quoted"),
@@ -43,6 +47,9 @@ JAVA_RULES: tuple[tuple[str, str, str], ...] = (
     ("java_quoted", _QUOTED, "java_quoted"),
     ("java_quote_closed", r"^\s*$", "java_quote_closed"),
     ("java_quote_closed", _JAVA_FRAME, "java"),
+    (START, "^" + _MP_TIME, "mybatis_plus_time"),
+    ("mybatis_plus_time", r"^[\t ]*(?:Execute SQL：|$)", "mybatis_plus_sql"),
+    ("mybatis_plus_sql", r"^(?:[\t ]|$)", "mybatis_plus_sql"),
 )
 _PY_TRACEBACK = r"^Traceback \(most recent call last\):\s*$"
 _PY_QUOTE = r'^"""\s*$'
@@ -112,9 +119,10 @@ AFTER_FRAMES = "java"
 # Lines a JVM writes to its console by itself, never through a logger, each a record of its
 # own even right after a structured line, in a file where the console and a layout mix
 # (catalina.out, nohup.out): the handler of an uncaught exception (`Exception in thread "name"
-# Type: msg`, to stderr) and Hibernate's `show_sql` (`Hibernate: select ...`, to stdout; with
-# `format_sql`, `Hibernate: ` and the statement's indented lines below it).
-CONSOLE_STARTS = ('Exception in thread "', "Hibernate: ")
+# Type: msg`, to stderr), Hibernate's `show_sql` (`Hibernate: select ...`, to stdout; with
+# `format_sql`, `Hibernate: ` and the statement's indented lines below it) and MyBatis-Plus's
+# PerformanceInterceptor (to stderr).
+CONSOLE_START = re.compile(r'Exception in thread "|Hibernate: |' + _MP_TIME)
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 

@@ -139,6 +139,8 @@ class AutoParser(PrefixParser):
                     return p
             if c == " " and not below and (p := self._indented_start(line)) is not None:
                 return p  # (the message a GlassFish record opened is its own, whatever it starts with)
+            if c == " " and line[1:6] == "Time：":  # MyBatis-Plus's timing, to stderr: the rules decide
+                return Prefix(message=line[:-1] if line[-1:] == "\r" else line, format="raw")
             return None  # indented or empty: continues the record before it
         if c == "{" and (p := self._structured.json(line)) is not None:  # a JSON line
             return p

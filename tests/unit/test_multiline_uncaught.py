@@ -3,7 +3,8 @@ frames, written to stderr by the thread group, never through a logger) starts a 
 its own in a file where stderr and a layout's records mix (catalina.out, nohup.out), even
 right after a structured record: the record before keeps its own kind (a timing stays a
 timing) and the trace is one exception event. So do Hibernate's `show_sql` lines, which it
-prints to stdout itself (`Hibernate: select ...`)."""
+prints to stdout itself (`Hibernate: select ...`), and MyBatis-Plus's PerformanceInterceptor
+(` Time：23 ms - ID：...`, `Execute SQL：...`, to stderr)."""
 
 from __future__ import annotations
 
@@ -67,6 +68,31 @@ def test_hibernate_show_sql_lines_after_a_record_are_statements_of_their_own(bef
     assert evs[0].kind == "method" and "Hibernate" not in evs[0].message
     for ev in evs[1:]:
         assert ev.kind == "sql" and ev.sql_statement.split()[-1] in ("o1_0", "order0_", "o1_0.order_no=?", "(?,?,?)")
+
+
+_MYBATIS = [
+    "2026-11-26 10:15:30.123 DEBUG 4242 --- [nio-8080-exec-1] c.f.p.m.OrderMapper.selectById : "
+    "==>  Preparing: SELECT id,no FROM t_order WHERE id=?",
+    "2026-11-26 10:15:30.124 DEBUG 4242 --- [nio-8080-exec-1] c.f.p.m.OrderMapper.selectById : ==> Parameters: 7(Long)",
+]
+_AFTER = "2026-11-26 10:15:30.150 DEBUG 4242 --- [nio-8080-exec-1] c.f.p.m.OrderMapper.selectById : <==      Total: 1"
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([" ", ""]), st.integers(0, 99_999), st.booleans(), st.integers(0, 2), st.integers(1, 400))
+def test_mybatis_plus_timings_printed_between_records_are_statements_of_their_own(lead, ms, formatted, blanks, chunk):
+    if formatted:  # PerformanceInterceptor's `format`: the statement over indented lines
+        sql = ["Execute SQL：", "    SELECT", "        id,", "        no ", "    FROM", "        t_order ",
+               "    WHERE", "        id=7"]
+    else:
+        sql = ["Execute SQL：SELECT id,no FROM t_order WHERE id=7"]
+    printed = [f"{lead}Time：{ms} ms - ID：com.f.p.mapper.OrderMapper.selectById", *sql, *[""] * blanks]
+    evs = tiled_events("\n".join([*_MYBATIS, *printed, _AFTER]).encode() + b"\n", chunk)
+    assert [e.kind for e in evs] == ["line", "line", "sql", "sql"]
+    assert evs[1].message == "==> Parameters: 7(Long)"
+    mp, total = evs[2], evs[3]
+    assert mp.duration_ns == ms * 1_000_000 and "".join(mp.sql_statement.split()) == "SELECTid,noFROMt_orderWHEREid=7"
+    assert total.sql_statement == "SELECT id,no FROM t_order WHERE id=7" and "Time" not in total.message
 
 
 BANNER = ["  .   ____          _            __ _ _",
