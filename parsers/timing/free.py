@@ -50,7 +50,7 @@ def ungrouped(num: str) -> str:
 # Lower case or capitalised (`Time elapsed`), spelled out: faster than `(?i:...)`; `_candidates`
 # finds them by their lower-case tails.
 _WORD = (r"(?P<word>took|Took|cost|Cost|elapsed|Elapsed|spent|Spent|time|Time|duration|Duration|latency|Latency"
-         r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间)")
+         r"|耗时|用时|执行时间|执行时长|响应时间|处理时间|运行时间|花费时间|处理时长|运行时长|请求时长|响应时长|调用时长)")
 _TIMING = re.compile(
     rf"{_WORD}(?P<tail>[A-Za-z_]{{0,12}})[\"']?"  # a JSON key's closing quote: `"cost": 35`
     rf"(?:[ \t]?[(\[（](?P<bunit>{UNIT})[)\]）])?"  # the unit in brackets before the number: `time(ms) 35`
