@@ -141,6 +141,9 @@ _LOGURU = re.compile(rf"[ \t]*\|[ \t]*(?P<level>(?i:{LEVELS})|SUCCESS)[ \t]*\|[ 
 # the logger's cell, then the level's (the level's cell first is read token by token, below)
 _PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t]*\|"
                               rf"[ \t]*(?P<level>(?i:{LEVELS}))[ \t]*\|[ \t]?")
+# Python's colons, `%(asctime)s:%(levelname)s:%(name)s:%(message)s` (Superset's; basicConfig's
+# default with a time before it): the level and the name glued between colons
+_PY_COLONS = re.compile(rf"[ \t]?:?(?P<level>{LEVELS}):(?P<name>[A-Za-z_<][\w.<>-]{{0,127}}):[ \t]?")
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
@@ -170,6 +173,9 @@ def split_fields(rest: str) -> Fields:
             f.level, f.logger = "INFO" if level == "SUCCESS" else level, lg.group("name")
             f.extra, f.message = {"method": lg.group("function"), "line": lg.group("line")}, rest[lg.end():]
             return f
+    if (rest[:1] == ":" or rest[1:2].isupper()) and (pc := _PY_COLONS.match(rest)) is not None:
+        f.level, f.logger, f.message = pc.group("level"), pc.group("name"), rest[pc.end():]
+        return f
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began

@@ -62,3 +62,10 @@ def test_a_thread_named_like_one_before_the_level_is_the_thread(thread, level, m
     """logback's `%d %t %p %m`: the JVM's and the pools' thread names are no logger's."""
     got = AutoParser().parse(f"2026-11-30 14:07:03 {thread} {level} {msg}")
     assert (got.thread, got.logger, got.level, got.message) == (thread, None, _NORMAL.get(level, level), msg)
+
+
+@given(_TIME, _NAME, _LEVEL, _MSG, st.sampled_from([":", " "]), st.sampled_from(["", " "]))
+def test_level_and_name_between_colons_after_the_time(time, name, level, msg, first, space):
+    # `%(asctime)s:%(levelname)s:%(name)s:%(message)s` (Superset's default; basicConfig's with a time)
+    got = AutoParser().parse(f"{time}{first}{level}:{name}:{space}{msg}")
+    assert (got.logger, got.level, got.thread, got.message) == (name, _NORMAL.get(level, level), None, msg)
