@@ -44,7 +44,7 @@ _INDENTED_FIRST = frozenset("[0123456789")
 # ... or with a level padded on the left, then the date (log4j's `%5p %d`: ` WARN 2015-11-25 ...`)
 # a level padded on the left (`%5p`): before a date, or (` INFO [main] (Foo.java:42) - `, log4j's
 # manual layout with no date) before the thread's bracket
-_PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \[")
+_PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \S")
 # a structured record at these levels keeps the raw line after it (see HEADER_CANDIDATE)
 _WARN_OR_WORSE = frozenset(("WARN", "ERROR", "FATAL", "CRITICAL", "SEVERE"))
 # A line printed with no prefix that tells of a failure, as the message `logger.exception()`

@@ -69,8 +69,9 @@ _THREAD_THEN_TIME = re.compile(r"[ \t]*\[(?P<thread>[^\]\[]{1,256})\][ \t]+(?=\d
 # at column 10 (`INFO:     `, `WARNING:  `, `CRITICAL: `). java.util.logging's second line
 # (`INFO: msg`) has one space.
 _LEVEL_PREFIX = re.compile(r"(?P<level>INFO:    |(?:DEBUG|ERROR|TRACE):   |WARNING: |CRITICAL:) (?=\S)")
-# `%5p [%t] ...` with no date (log4j's manual): a four-letter level padded to five, then the thread
-_PADDED_BRACKET = re.compile(r" (?:INFO|WARN) \[[^\]\[]{1,256}\] ")
+# `%5p [%t] ...`, `%5p %t %c - %m`, `%5p %c{1}:%L - %m` with no date (log4j's manual, Spark's and
+# Hadoop's console layouts): a four-letter level padded to five, then a thread or a logger
+_PADDED_LEVEL = re.compile(r" (?:INFO|WARN) (?=\S)")
 # log4j's TTCCLayout and logback's `%-4relative [%thread] %-5level %logger - %msg` (both libraries'
 # basic configuration): milliseconds since start, the thread, the level; no date. Also without
 # the milliseconds (`[%t] %-5p %c - %m`)
@@ -223,8 +224,10 @@ class AutoParser(PrefixParser):
             return None
         p = self.parse(body)
         if p is None or p.format != "auto" or p.level is None or p.raw_time is None or len(p.raw_time) < 14:
-            if _PADDED_BRACKET.match(line) is not None:  # ` INFO [main] (Foo.java:42) - msg`: `%5p [%t]`, no date
-                return self._level_first(body, _LEVEL_FIRST.match(body))  # type: ignore[arg-type]
+            if _PADDED_LEVEL.match(line) is not None:  # ` INFO [main] (Foo.java:42) - msg`: `%5p [%t]`, no date
+                q = self._level_first(body, _LEVEL_FIRST.match(body))  # type: ignore[arg-type]
+                if q.thread is not None or q.logger is not None:  # (an indented `INFO something` is a message's)
+                    return q
             return None
         return p
 
@@ -302,6 +305,8 @@ class AutoParser(PrefixParser):
     @staticmethod
     def _level_first(line: str, m: re.Match[str]) -> Prefix:
         f = split_fields(line[m.end():])
+        if f.thread is None and " - " in f.message:
+            f = bare_thread_logger(f, dated=False)  # `%5p %t %c - %m`: `INFO main org.apache.spark.SparkContext - msg`
         level = m.group("blevel") or m.group("level")
         msg = f.message[:-1] if f.message[-1:] == "\r" else f.message
         # format `raw`: with no time it is weaker evidence of a record start than a timestamp

@@ -24,24 +24,31 @@ from parsers.prefix.field_brackets import Fields
 _THROWABLE_ENDS = ("Exception", "Error", "Throwable")
 _THREAD_LOGGER = re.compile(r"(?P<thread>[^\s\[\]:=,][^\[\]:=,]{0,79}?) (?P<logger>(?:[a-z_$][\w$]*\.)+[A-Z][\w$]*)"
                             r"(?P<sep>: | - )")
+# with no date: any qualified name (a shaded `org.spark-project.jetty.Server`, a category
+# `org.apache.hadoop.conf.Configuration.deprecation`), a class alone or none (the root
+# logger's empty name), then ` - `
+_UNDATED_THREAD_LOGGER = re.compile(r"(?P<thread>[^\s\[\]:=,][^\[\]:=,]{0,79}?) "
+                                    r"(?P<logger>(?:[A-Za-z_$][\w$-]*\.)+[A-Za-z_$][\w$]*|[A-Z][\w$]*|)(?P<sep> - )")
 
 
-def bare_thread_logger(f: Fields) -> Fields:
+def bare_thread_logger(f: Fields, dated: bool = True) -> Fields:
     """`f` (a level read, no thread) with the thread and logger read from its text, when the
-    text opens with `thread logger: ` or `thread logger - `; else `f` unchanged."""
+    text opens with `thread logger: ` or `thread logger - `; else `f` unchanged. A record with
+    no date that opens with its level (`%5p %t %c - %m`: Spark's and Hadoop's console layouts)
+    has no other fields to tell it by: there a thread (`Spark Context Cleaner`) and a logger of
+    any name are taken before ` - `."""
     if f.logger is not None and f.logger.rpartition(".")[2][:1].isupper():
         return f  # a class read as the logger (`[ImageProcessorImpl:181]`): no thread in front of it
     text = f.message if f.logger is None else f"{f.logger} {f.message}"
-    m = _THREAD_LOGGER.match(text)
+    m = (_THREAD_LOGGER if dated else _UNDATED_THREAD_LOGGER).match(text)
     if m is None or m.group("logger").endswith(_THROWABLE_ENDS):
         return f  # `... java.io.FileNotFoundException: /x`: the message names an exception
     thread = m.group("thread")
     numbered = any(c.isdigit() for c in thread)
-    if " " in thread and not numbered:
-        return f
-    if m.group("sep") == " - " and (" " in thread or not (numbered or thread == "main")):
+    if dated and (" " in thread and not numbered
+                  or m.group("sep") == " - " and (" " in thread or not (numbered or thread == "main"))):
         return f
     out = Fields()
     out.level, out.pid, out.mdc, out.extra = f.level, f.pid, f.mdc, f.extra
-    out.thread, out.logger, out.message = thread, m.group("logger"), text[m.end():]
+    out.thread, out.logger, out.message = thread, m.group("logger") or None, text[m.end():]
     return out

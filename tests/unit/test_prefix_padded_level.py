@@ -33,3 +33,21 @@ def test_the_padded_record_heads_its_trace():
 
 def test_an_indented_level_word_without_a_date_continues():
     assert AutoParser().parse(" INFO some text") is None
+
+
+_THREAD = st.one_of(st.sampled_from(["main", "Executor task launch worker-0", "Spark Context Cleaner",
+                                     "dag-scheduler-event-loop", "pool-2-thread-1"]),
+                    st.from_regex(r"[a-z][a-z0-9-]{0,15}", fullmatch=True))
+_LOGGER = st.sampled_from(["org.apache.spark.SparkContext", "org.apache.hadoop.conf.Configuration.deprecation",
+                           "org.spark-project.jetty.server.Server", "Remoting", ""])
+
+
+@given(st.lists(st.tuples(st.sampled_from(["INFO", "WARN", "ERROR", "DEBUG"]), _THREAD, _LOGGER, _MSG),
+                min_size=2, max_size=6))
+def test_undated_thread_and_logger_records_are_one_a_line(records):
+    # `%5p %t %c - %m` (Spark's and Hadoop's console layouts): INFO and WARN lines open with a space
+    lines = [f"{level:>5} {thread} {logger} - {msg}" for level, thread, logger, msg in records]
+    asm = Assembler(ParseOptions(), Source("h", "s", "/x.log", "f"))
+    evs = asm.feed("".join(x + "\n" for x in lines).encode(), 0, 0) + asm.finish(0)
+    assert [(e.level, e.thread, e.logger or "", e.message) for e in evs] == [
+        (level, thread, logger, msg) for level, thread, logger, msg in records]
