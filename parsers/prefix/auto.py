@@ -226,8 +226,8 @@ class AutoParser(PrefixParser):
         if p is None or p.format != "auto" or p.level is None or p.raw_time is None or len(p.raw_time) < 14:
             if _PADDED_LEVEL.match(line) is not None:  # ` INFO [main] (Foo.java:42) - msg`: `%5p [%t]`, no date
                 q = self._level_first(body, _LEVEL_FIRST.match(body))  # type: ignore[arg-type]
-                if q.thread is not None or q.logger is not None:  # (an indented `INFO something` is a message's)
-                    return q
+                if q.thread is not None or q.logger is not None or body[4:7] in (" | ", " - "):
+                    return q  # (an indented `INFO something` is a message's; ActiveMQ's `%5p | %m` is not)
             return None
         return p
 

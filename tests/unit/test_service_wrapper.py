@@ -53,6 +53,17 @@ def test_an_error_record_and_its_trace_through_the_wrapper_are_one_exception_eve
     assert evs[1].message.endswith("支付失败") and "STATUS" in evs[0].message and "Stopped" in evs[-1].message
 
 
+def test_activemqs_padded_level_and_bar_layout_through_the_wrapper_is_a_record_a_line() -> None:
+    # ActiveMQ 5's console layout `%5p | %m`: INFO and WARN lines open with a space
+    lines = [own("--> Wrapper Started as Console"), jvm("Loading message broker from: xbean:activemq.xml"),
+             jvm(" INFO | Refreshing context"), jvm(" WARN | deprecated parameter"),
+             jvm("ERROR | Could not accept connection : java.net.SocketException: reset"), jvm(" INFO | done")]
+    _, evs = events("".join(x + "\n" for x in lines))
+    assert [(e.level, e.message) for e in evs[2:]] == [
+        ("INFO", "Refreshing context"), ("WARN", "deprecated parameter"),
+        ("ERROR", "Could not accept connection : java.net.SocketException: reset"), ("INFO", "done")]
+
+
 def test_a_trace_without_a_record_takes_the_wrappers_time() -> None:
     lines = [jvm("java.io.FileNotFoundException: logs/app.log (No such file or directory)", time="2012/01/24 19:09:59"),
              jvm("\tat java.io.FileOutputStream.open(Native Method)", time="2012/01/24 19:09:59")]
