@@ -144,6 +144,12 @@ _PIPE_NAME_LEVEL = re.compile(rf"[ \t]*\|[ \t]*(?P<name>[^\s|\[\]]{{1,128}})[ \t
 # Python's colons, `%(asctime)s:%(levelname)s:%(name)s:%(message)s` (Superset's; basicConfig's
 # default with a time before it): the level and the name glued between colons
 _PY_COLONS = re.compile(rf"[ \t]?:?(?P<level>{LEVELS}):(?P<name>[A-Za-z_<][\w.<>-]{{0,127}}):[ \t]?")
+# Locust's `[%(asctime)s] %(hostname)s/%(levelname)s/%(name)s: %(message)s`
+_HOST_LEVEL_NAME = re.compile(rf"[ \t]*[\w.-]{{1,63}}/(?P<level>{LEVELS})/(?P<name>[\w.<>-]{{1,128}}):[ \t]?")
+# Odoo's `%(asctime)s %(pid)s %(levelname)s %(dbname)s %(name)s: %(message)s`: after the pid and
+# the level, the database's name (`?` when none) and the logger (`odoo.*`, `werkzeug`, `py.warnings`)
+_ODOO_DB_NAME = re.compile(r"[ \t]+(?P<db>[^\s:\[\]]{1,64})[ \t]+(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+|werkzeug"
+                           r"|root):[ \t]")
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
@@ -176,6 +182,9 @@ def split_fields(rest: str) -> Fields:
     if (rest[:1] == ":" or rest[1:2].isupper()) and (pc := _PY_COLONS.match(rest)) is not None:
         f.level, f.logger, f.message = pc.group("level"), pc.group("name"), rest[pc.end():]
         return f
+    if "/" in rest[:70] and (hl := _HOST_LEVEL_NAME.match(rest)) is not None:
+        f.level, f.logger, f.message = hl.group("level"), hl.group("name"), rest[hl.end():]
+        return f
     pos, end = 0, len(rest)
     kind = None
     eq_from, eq_runs, last = 0, 0, None  # `=` runs read as separators, where the last began
@@ -198,6 +207,10 @@ def split_fields(rest: str) -> Fields:
                 break
             f.level = m.group("level").upper()
             f.thread = m.group("proc") or f.thread
+            if last == "k_num" and f.pid is not None and (od := _ODOO_DB_NAME.match(rest, m.end())) is not None:
+                f.logger, pos, last = od.group("name"), od.end(), kind
+                f.mdc = {"db": od.group("db")} if od.group("db") != "?" else None
+                break
             if named_first and (f.thread is not None or (n := _TOKEN.match(rest, m.end())) is None
                                 or n.lastgroup != "k_logger"):
                 pos, last = m.end(), kind

@@ -69,3 +69,24 @@ def test_level_and_name_between_colons_after_the_time(time, name, level, msg, fi
     # `%(asctime)s:%(levelname)s:%(name)s:%(message)s` (Superset's default; basicConfig's with a time)
     got = AutoParser().parse(f"{time}{first}{level}:{name}:{space}{msg}")
     assert (got.logger, got.level, got.thread, got.message) == (name, _NORMAL.get(level, level), None, msg)
+
+
+@given(_NAME.filter(lambda n: "." in n), st.sampled_from(["?", "odoo18", "prod_db", "erp-2"]), _LEVEL, _MSG,
+       st.integers(1, 99_999))
+def test_odoos_pid_level_database_and_logger(name, db, level, msg, pid):
+    # `%(asctime)s %(pid)s %(levelname)s %(dbname)s %(name)s: %(message)s` (`?`: no database)
+    got = AutoParser().parse(f"2026-03-04 08:45:21,317 {pid} {level} {db} {name}: {msg}")
+    assert (got.pid, got.level, got.logger, got.message) == (str(pid), _NORMAL.get(level, level), name, msg)
+    assert got.mdc == (None if db == "?" else {"db": db})
+
+
+def test_a_pid_and_level_before_two_words_and_a_colon_are_no_database_and_logger():
+    got = AutoParser().parse("2024-01-02 10:00:00,123 1234 INFO Starting server: port 80")
+    assert (got.logger, got.message) == (None, "Starting server: port 80")
+
+
+@given(st.from_regex(r"[A-Za-z][\w.-]{0,20}", fullmatch=True), _NAME, _LEVEL, _MSG)
+def test_locusts_host_level_and_name_between_slashes(host, name, level, msg):
+    # Locust's `[%(asctime)s] %(hostname)s/%(levelname)s/%(name)s: %(message)s`
+    got = AutoParser().parse(f"[2019-09-02 17:47:15,761] {host}/{level}/{name}: {msg}")
+    assert (got.level, got.logger, got.message) == (_NORMAL.get(level, level), name, msg)
