@@ -116,13 +116,20 @@ TRACE_ENDED = frozenset(("java", PY_EXCEPTION))
 # exception line may be followed by more lines of its message, so python_exc does not end a
 # record this way.
 AFTER_FRAMES = "java"
+# MyBatis's StdOutImpl (`mybatis.configuration.log-impl`, common with MyBatis-Plus): its
+# statement lines and mybatis-spring's session lines, printed with no prefix
+_MYBATIS_STDOUT = (r"==>  ?(?:Preparing|Parameters): |<==[ \t]+(?:Columns|Row|Total|Updates): "
+                   r"|Creating a new SqlSession$|SqlSession \[|JDBC Connection \[|Logging initialized using '"
+                   r"|(?:Closing non transactional|Releasing transactional|Fetched|Registering transaction "
+                   r"synchronization for|Transaction synchronization (?:committing|deregistering|closing|suspending"
+                   r"|resuming)) SqlSession \[")
 # Lines a JVM writes to its console by itself, never through a logger, each a record of its
 # own even right after a structured line, in a file where the console and a layout mix
 # (catalina.out, nohup.out): the handler of an uncaught exception (`Exception in thread "name"
 # Type: msg`, to stderr), Hibernate's `show_sql` (`Hibernate: select ...`, to stdout; with
-# `format_sql`, `Hibernate: ` and the statement's indented lines below it) and MyBatis-Plus's
-# PerformanceInterceptor (to stderr).
-CONSOLE_START = re.compile(r'Exception in thread "|Hibernate: |' + _MP_TIME)
+# `format_sql`, `Hibernate: ` and the statement's indented lines below it), MyBatis-Plus's
+# PerformanceInterceptor (to stderr) and MyBatis's StdOutImpl.
+CONSOLE_START = re.compile(r'Exception in thread "|Hibernate: |' + _MP_TIME + "|" + _MYBATIS_STDOUT)
 DIALECTS = {"java": JAVA_RULES, "python": PYTHON_RULES, "auto": JAVA_RULES + PYTHON_RULES, "none": ()}
 
 

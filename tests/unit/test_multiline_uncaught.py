@@ -4,7 +4,8 @@ its own in a file where stderr and a layout's records mix (catalina.out, nohup.o
 right after a structured record: the record before keeps its own kind (a timing stays a
 timing) and the trace is one exception event. So do Hibernate's `show_sql` lines, which it
 prints to stdout itself (`Hibernate: select ...`), and MyBatis-Plus's PerformanceInterceptor
-(` Time：23 ms - ID：...`, `Execute SQL：...`, to stderr)."""
+(` Time：23 ms - ID：...`, `Execute SQL：...`, to stderr) and MyBatis's StdOutImpl (`==>  Preparing:
+...` and mybatis-spring's `Creating a new SqlSession` with no prefix)."""
 
 from __future__ import annotations
 
@@ -93,6 +94,31 @@ def test_mybatis_plus_timings_printed_between_records_are_statements_of_their_ow
     mp, total = evs[2], evs[3]
     assert mp.duration_ns == ms * 1_000_000 and "".join(mp.sql_statement.split()) == "SELECTid,noFROMt_orderWHEREid=7"
     assert total.sql_statement == "SELECT id,no FROM t_order WHERE id=7" and "Time" not in total.message
+
+
+_STDOUT_SESSION = ["Creating a new SqlSession",
+                   "SqlSession [org.apache.ibatis.session.defaults.DefaultSqlSession@6a112230] was not registered for "
+                   "synchronization because synchronization is not active",
+                   "JDBC Connection [HikariProxyConnection@274952805 wrapping com.mysql.cj.jdbc.ConnectionImpl@2b1d044a]"
+                   " will not be managed by Spring"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(_BEFORE, st.integers(0, 3), st.integers(0, 2), st.integers(1, 3), st.integers(1, 400))
+def test_mybatis_stdout_lines_after_a_record_are_records_of_their_own(before, session, rows, statements, chunk):
+    # `log-impl: org.apache.ibatis.logging.stdout.StdOutImpl`: MyBatis prints with no prefix
+    # between the layout's records; each statement is one SQL event, the record before keeps its kind
+    block = []
+    for i in range(statements):
+        block += [*_STDOUT_SESSION[:session], f"==>  Preparing: SELECT id,no FROM t_order WHERE id=? AND k={i}",
+                  "==> Parameters: 7(Long)", *(["<==    Columns: id, no"] if rows else []),
+                  *[f"<==        Row: {r}, 订单{r}" for r in range(rows)], f"<==      Total: {rows}",
+                  "Closing non transactional SqlSession [org.apache.ibatis.session.defaults.DefaultSqlSession@6a112230]"]
+    evs = tiled_events("\n".join([before, *block]).encode() + b"\n", chunk)
+    assert evs[0].kind == "method" and "\n" not in evs[0].message
+    assert len(evs) == 1 + len(block)
+    sql = [e for e in evs if e.kind == "sql"]
+    assert [e.sql_statement for e in sql] == [f"SELECT id,no FROM t_order WHERE id=7 AND k={i}" for i in range(statements)]
 
 
 BANNER = ["  .   ____          _            __ _ _",
