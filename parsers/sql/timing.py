@@ -86,16 +86,19 @@ _GENERIC_SQL_WORD = (
     ("generic", ("cost",), None, re.compile(rf"\bcost\s*[=:]\s*{_DUR}[\s,;]+sql\s*[=:]\s*(?P<sql>.+)", _F)),
     ("generic", ("cost",), _COST_AT_END,
      re.compile(rf"\bsql\s*[=:]\s*(?P<sql>.+?)[\s,;]+cost\s*[=:]\s*{_DUR}\s*$", _F)),
-    ("generic", ("耗时",), None, re.compile(rf"SQL\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*[:：,，]?\s*(?P<sql>.+)", _F)),
+    # `执行SQL耗时：5ms，SQL：select ...`, `【SQL执行耗时】: 12ms 【SQL】: update ...`, `sql耗时:[15ms], sql:[select ...]`
+    ("generic", ("耗时",), None, re.compile(
+        rf"SQL\s*(?:执行)?耗时[】\]]?\s*[:：=]?\s*[\[【]?\s*{_DUR_UNIT}\s*[\]】]?\s*[:：,，]?\s*"
+        rf"(?:[【\[]?SQL{_CJK_WORD}[】\]]?\s*[:：=]\s*(?P<bopen>\[)?)?(?P<sql>.+)", _F)),
     ("generic", ("耗时",), _TOOK_AT_END,
-     re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
+     re.compile(rf"SQL\s*[:：]\s*(?P<sql>.+?)\s*[,，;；|]?\s*(?:执行)?耗时\s*[:：=]?\s*{_DUR_UNIT}\s*$", _F)),
     ("mybatis-plus", ("execute sql",), None,
      re.compile(rf"Time\s*[:：]\s*{_DUR_UNIT}.*?Execute SQL\s*[:：]\s*(?P<sql>.+)", _F)),
     # `time = 4.75ms, db = mysql, table = t, sql = SELECT ...` (fields between timing and statement;
     # the statement's label may be a phrase with `sql` in it: `执行SQL：`, `SQL语句：`)
     ("generic", ("cost", "took", "time", "elapsed", "耗时", "用时", "执行时间"), None,
      re.compile(rf"(?:\b(?:cost|took|time|elapsed)|耗时|用时|执行时间)\s*[=:：]?\s*{_DUR_UNIT}"
-                rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
+                rf"[^\n]{{0,160}}?[\s,;|，]{_CJK_WORD}sql[ \t]?{_CJK_WORD}\s*[=:：]\s*(?P<sql>{_VERB}.+)", _F)),
 )
 # A record whose first line holds a timing and whose next lines are the statement (a p6spy
 # MessageFormattingStrategy of a project's own: `2023-01-28 22:45:17 | OperationTime2ms|`, `:`,
@@ -174,6 +177,8 @@ def _statement_field(text: str) -> str:
 def _timing(m: re.Match[str], source: str) -> SqlTiming | None:
     ns = duration_ns(m.group("num"), m.group("unit"))
     statement = _statement_field(m.group("sql").strip())
+    if "bopen" in m.re.groupindex and m.group("bopen") and statement.endswith("]"):
+        statement = statement[:-1].rstrip()  # `sql:[select ...]`: the label's bracket closes it
     if ns is None or not statement:
         return None
     return SqlTiming(ns, statement, source=source)

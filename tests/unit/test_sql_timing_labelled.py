@@ -27,6 +27,14 @@ def parser():
         ("time=5ms | category: statement | sql: delete from t where id = 2", 5, "delete from t where id = 2"),
         ("执行耗时：12ms | 执行SQL：select * from pay_order where id = 3", 12, "select * from pay_order where id = 3"),
         ("耗时 12 ms, SQL语句: select 1", 12, "select 1"),
+        ("2024-01-02 10:00:00 | 耗时 3 ms | SQL 语句：select * from t_order where id=1", 3,
+         "select * from t_order where id=1"),
+        # the statement labelled after the timing (in brackets, or `【SQL】`), or before it with a bar
+        ("执行SQL耗时：5ms，SQL：select count(*) from t_user", 5, "select count(*) from t_user"),
+        ("【SQL执行耗时】: 12ms 【SQL】: UPDATE t_order SET status=2 WHERE id=9", 12,
+         "UPDATE t_order SET status=2 WHERE id=9"),
+        ("执行sql耗时:[15ms], sql:[select * from t_pay where id = 3]", 15, "select * from t_pay where id = 3"),
+        ("SQL: select * from t_pay where id = 3 | 耗时: 15 ms", 15, "select * from t_pay where id = 3"),
         # a field labelled with a verb (`CALL： 0`) is no statement
         ("SQL耗时： 0 ms | CALL： 0 | SELECT id FROM t_order WHERE id = 7", 0, "SELECT id FROM t_order WHERE id = 7"),
         ("SQL耗时： 4 ms | select: 2 | update t set a = 1", 4, "update t set a = 1"),
