@@ -243,9 +243,9 @@ class Multiline:
             i += 1
             if first_chars is not None:
                 prefix = parse(text) if text[:1] in first_chars else None
-            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" and text[1:6] != "Time：" \
+            elif indented_continue and text[:1] in _INDENT and text[1:2] != "[" \
                     and (text[:1] == "\t" or text.lstrip(" ")[:1] not in _INDENTED_FIRST
-                         and _PADDED_LEVEL.match(text) is None):
+                         and _PADDED_LEVEL.match(text) is None and text[1:6] != "Time："):
                 prefix = None
             else:
                 prefix = parse(text)
