@@ -17,7 +17,9 @@
   * Hibernate's slow query log: `SlowQuery: 6 milliseconds. SQL: '... select ...'`
   * generic forms: `SQL[cost=35ms] SELECT ...`, `cost=35ms sql=SELECT ...`,
     `sql=SELECT ... cost=35ms`, `took 35 ms: SELECT ...`, `执行SQL耗时 35ms: SELECT ...`,
-    `SQL: SELECT ... 耗时: 35ms`, `time = 4.7ms, db = pay, sql = SELECT ...`
+    `SQL: SELECT ... 耗时: 35ms` (or `... | 耗时: 35ms`), `time = 4.7ms, db = pay, sql = SELECT ...`,
+    the statement labelled after the timing, brackets around either: `执行SQL耗时：5ms，SQL：SELECT ...`,
+    `【SQL执行耗时】: 12ms 【SQL】: UPDATE ...`, `sql耗时:[15ms], sql:[SELECT ...]`
   * the regexes in `SqlOptions.patterns` (named groups `sql` and `ms` or `s`), tried first.
 
 Each format is one regex built from the shared `units.NUMBER`/`units.UNIT`

@@ -13,8 +13,8 @@ A timing is a timing word, then separators (`=`, `:`, `：`, brackets, `is`, `�
 number and a unit (or the unit in brackets before the number: `elapsed time(ms) 35`,
 `cost[ms]=35`, `耗时(毫秒)：35`). The words: `took`, `cost`, `elapsed`, `耗时`, `用时`, `执行时间` (and
 their compounds such as `costTime`, `timeCost`, `elapsed_ms`); `time`, `duration`,
-`latency` and their compounds (`responseTime`, `exec_time`) only with a unit, since a
-bare number after them is as often a timestamp or a setting; `spent` (`Time spent: 35 ms`)
+`latency`, their compounds (`responseTime`, `exec_time`) and `处理时长`, `响应时长` ... only
+with a unit, since a bare number after them is as often a timestamp or a setting; `spent` (`Time spent: 35 ms`)
 only with a unit too. Digits grouped in thousands
 (`took [5,368] milliseconds`) count only with a unit. Without a unit, a whole
 number is milliseconds, and only when nothing word-like follows it (`took 3 attempts`,
