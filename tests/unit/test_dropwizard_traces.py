@@ -7,31 +7,27 @@ from __future__ import annotations
 
 from hypothesis import given, settings, strategies as st
 
-from parsers.assemble import Assembler, Source
-from parsers.event import Event
-from parsers.options import ParseOptions
+from tests.unit.tiled_events import tiled_events
 
-SOURCE = Source("h", "pay", "/var/log/pay/service.log", "f1")
 HEAD = ("ERROR [2024-01-02 10:00:01,456] io.dropwizard.jersey.errors.LoggingExceptionMapper: "
         "Error handling a request: 9f1a2b3c4d5e6f70")
 NEXT = "INFO  [2024-01-02 10:00:02,000] com.example.Pay: next request"
-_CLS = st.from_regex(r"(?:[a-z]{1,6}\.){1,3}[A-Z][a-z]{1,8}(?:Exception|Error)", fullmatch=True)
-_FRAMES = st.lists(st.from_regex(r"at (?:[a-z]{1,6}\.){1,3}[A-Z][a-z]{1,6}\.[a-z]{1,6}\([A-Z][a-z]{1,6}\.java:[1-9]\d{0,3}\)",
-                                 fullmatch=True), min_size=1, max_size=4)
+_CLASS = st.from_regex(r"(?:[a-z]{1,6}\.){1,3}[A-Z][a-z]{1,8}(?:Exception|Error)", fullmatch=True)
+# a frame as Dropwizard writes it after its mark: no tab
+_MARKED_FRAMES = st.lists(st.from_regex(r"at [a-z]{1,6}(?:\.[a-z]{1,6}){0,2}\.[A-Z][a-z]{1,6}\.[a-z]{1,6}"
+                                        r"\([A-Z][a-z]{1,6}\.java:[1-9]\d{0,3}\)", fullmatch=True), min_size=1, max_size=4)
 
 
-def events(lines: list[str]) -> list[Event]:
-    data = "".join(x + "\n" for x in lines).encode()
-    asm = Assembler(ParseOptions(), SOURCE)
-    return asm.feed(data, 0, 0) + asm.finish(0)
+def events(lines: list[str], chunk: int | None = None) -> list:
+    return tiled_events("".join(x + "\n" for x in lines).encode(), chunk)
 
 
 @settings(max_examples=60, deadline=None)
-@given(_CLS, _CLS, _FRAMES, _FRAMES, st.booleans())
-def test_a_marked_root_cause_first_trace_is_one_exception_outermost_first(root, outer, f1, f2, omitted):
+@given(_CLASS, _CLASS, _MARKED_FRAMES, _MARKED_FRAMES, st.booleans(), st.integers(1, 300))
+def test_a_marked_root_cause_first_trace_is_one_exception_outermost_first(root, outer, f1, f2, omitted, chunk):
     trace = [f"{root}: refused", *f1, *(["... 2 common frames omitted"] if omitted else []),
              f"Causing: {outer}: gateway down", *f2]
-    evs = events([HEAD, *("! " + line for line in trace), NEXT])
+    evs = events([HEAD, *("! " + line for line in trace), NEXT], chunk)
     assert [e.kind for e in evs] == ["exception", "line"]
     ev = evs[0]
     assert (ev.error_type, ev.error_message) == (outer, "gateway down")
