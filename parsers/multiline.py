@@ -41,9 +41,9 @@ from parsers.raw_record import RawRecord, started_record  # RawRecord re-exporte
 _INDENT = frozenset(" \t")
 # An indented line that begins so may be a record start behind a layout's leading spaces (the parser decides)
 _INDENTED_FIRST = frozenset("[0123456789")
-# ... or with a level padded on the left, then the date (log4j's `%5p %d`: ` WARN 2015-11-25 ...`)
-# a level padded on the left (`%5p`): before a date, or (` INFO [main] (Foo.java:42) - `, log4j's
-# manual layout with no date) before the thread's bracket
+# ... or with a level padded on the left (`%5p`): before a date (` WARN 2015-11-25 ...`), or before
+# any field with no date (` INFO [main] (Foo.java:42) - `, log4j's manual; ` INFO main org.x.Foo - `,
+# Spark's; ` INFO | `, ActiveMQ's): the parser decides
 _PADDED_LEVEL = re.compile(r" {1,4}(?:TRACE|DEBUG|INFO|WARN|ERROR|FATAL) \d| (?:INFO|WARN) \S")
 # a structured record at these levels keeps the raw line after it (see HEADER_CANDIDATE)
 _WARN_OR_WORSE = frozenset(("WARN", "ERROR", "FATAL", "CRITICAL", "SEVERE"))

@@ -148,8 +148,8 @@ _PY_COLONS = re.compile(rf"[ \t]?:?(?P<level>{LEVELS}):(?P<name>[A-Za-z_<][\w.<>
 _HOST_LEVEL_NAME = re.compile(rf"[ \t]*[\w.-]{{1,63}}/(?P<level>{LEVELS})/(?P<name>[\w.<>-]{{1,128}}):[ \t]?")
 # Odoo's `%(asctime)s %(pid)s %(levelname)s %(dbname)s %(name)s: %(message)s`: after the pid and
 # the level, the database's name (`?` when none) and the logger (`odoo.*`, `werkzeug`, `py.warnings`)
-_ODOO_DB_NAME = re.compile(r"[ \t]+(?P<db>[^\s:\[\]]{1,64})[ \t]+(?P<name>[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+|werkzeug"
-                           r"|root):[ \t]")
+_ODOO_DB_NAME = re.compile(r"[ \t]+(?P<db>[^\s:\[\]]{1,64})[ \t]+(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+|werkzeug|root)"
+                           r":[ \t]")
 _DASH_NEXT = re.compile(r"[ \t]+-[ \t]")
 _SEP_NEXT = re.compile(r"[ \t]*(?:-+|:|\|)(?:[ \t]|$)")  # a separator before the message
 _NUMBER = re.compile(r"[\d.,:]+(?:[ \t]*m?s)?")
