@@ -77,8 +77,9 @@ _TOKEN_SOURCE = (
     r"|(?P<lc>[VDIWEFA]) (?P<tag>[^:\s][^:]{0,63}?) ?: ?(?P<k_logcat>)"  # logcat: `E AndroidRuntime: msg`
     r'|"(?P<qsrc>[\w$.<>-]+(?::[\w$.<>-]+)*:\d+)"(?P<k_qsrc>)'  # "module:func:42" (Python %(lineno)d in quotes)
     r"|(?P<num>\d{1,10})(?= )(?P<k_num>)"  # pid / thread id
-    # logback's %contextName (the application's name) before `[thread] LEVEL` (xxl-job's default layout)
-    rf"|[A-Za-z][\w.-]{{0,63}}(?=[ \t]+\[[^\]\[]{{1,256}}\][ \t]+(?i:{LEVELS})(?![\w-]))(?P<k_ctx>)"
+    # logback's %contextName (the application's name) before `[thread] LEVEL` (xxl-job's default layout),
+    # or a bare thread before `[%X{traceId}] LEVEL` (the bracket empty or an id)
+    rf"|(?P<ctx>[A-Za-z][\w.-]{{0,63}})(?=[ \t]+\[(?P<cbr2>[^\]\[]{{0,256}})\][ \t]+(?i:{LEVELS})(?![\w-]))(?P<k_ctx>)"
     r"|(?P<pword>[^\s|\[\]]{1,80})(?=\|)(?P<k_pword>)"  # |main| in pipe-delimited layouts
     r"|-{1,3}(?= |\[)(?P<k_skip>)"  # Spring Boot's ---, `ts - LEVEL - name - msg`, `[%d]-[%t]`
     # `%d === [%t] === %-5level === %logger ==== %msg`: a run of `=` before a bracket, a level or a
@@ -333,6 +334,8 @@ def split_fields(rest: str) -> Fields:
         elif kind == "k_ctx":
             if pos != 0:
                 break  # only the first field: elsewhere such a word is the message
+            if tracing(m.group("cbr2")):  # `%thread [%X{traceId}] %level` (`main [] INFO`): the word is the thread
+                f.thread = m.group("ctx")
         elif kind == "k_pipe":
             if last == "k_skip" or not pipes and f.logger is not None and (
                     rest[m.end():m.end() + 1] not in " \t" or _ENDS_WITH_PIPE.search(rest) is not None):

@@ -1,7 +1,8 @@
 """logback's `%contextName` (the application's name) printed first after the timestamp,
 as xxl-job's default layout does (`%d %contextName [%thread] %-5level %logger{36} - %msg`),
 and thread names holding a comma and a space (`[xxl-job, executor ExecutorRegistryThread]`),
-which are not Spring Cloud Sleuth's comma-separated trace bracket."""
+which are not Spring Cloud Sleuth's comma-separated trace bracket. A bare thread before a
+tracing bracket and the level (`%thread [%X{traceId}] %level`) is the thread."""
 
 from __future__ import annotations
 
@@ -40,3 +41,15 @@ def test_sleuth_bracket_and_mdc_pairs_are_still_not_the_thread():
 def test_a_word_then_a_bracket_without_a_level_is_message():
     got = AutoParser().parse("2023-05-17 10:21:02.123 Starting [main] now")
     assert got.level is None and got.message == "Starting [main] now"
+
+
+_TRACE = st.one_of(st.just(""), st.from_regex(r"[0-9a-f]{16,32}", fullmatch=True),
+                   st.from_regex(r"traceId=[0-9a-f]{8,16}", fullmatch=True))
+_BARE_THREAD = st.sampled_from(["main", "restartedMain", "http-nio-8080-exec-1", "scheduling-1", "pool-2-thread-3"])
+
+
+@given(_BARE_THREAD, _TRACE, _LEVEL, _LOGGER, _MSG)
+def test_a_bare_thread_before_an_mdc_bracket_and_the_level(thread, trace, level, logger, msg):
+    # `%d %thread [%X{traceId}] %level %logger - %msg`; the bracket is empty where no id is set
+    got = AutoParser().parse(f"2023-02-16 16:30:07.485 {thread} [{trace}] {level} {logger} - {msg}")
+    assert (got.level, got.thread, got.logger, got.message) == (level, thread, logger, msg)
