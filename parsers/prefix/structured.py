@@ -137,8 +137,8 @@ class StructuredReader:
         logger = _plain(_text(lookup(fields, LOGGER)))
         thread = _plain(_text(lookup(fields, THREAD)))
         level = lookup(fields, LEVEL)
-        if isinstance(level, int) and "short_message" in fields:
-            level = SYSLOG_LEVELS.get(level)
+        if isinstance(level, int) and level in SYSLOG_LEVELS and "short_message" in fields:
+            level = SYSLOG_LEVELS[level]  # (bunyan's and logback's numbers are larger)
         return Prefix(_text(message) or "", iso, raw_time if isinstance(raw_time, str) else str(raw_time)
                       if raw_time is not None else None, level_of(_plain(level) if isinstance(level, str) else level),
                       logger, thread, None, None, extra, fmt)  # extra, even empty: the classifier's cue
